@@ -1,0 +1,43 @@
+# Turnout — the README's two commands are `make demo` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+DEMO_DIR := .turnout
+export TURNOUT_DB ?= $(CURDIR)/$(DEMO_DIR)/demo.duckdb
+
+.PHONY: demo test check lint format bench sample clean
+
+$(BIN)/turnout: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(BIN)/turnout
+
+## demo: create the environment, import the sample campaign, start the dashboard
+demo: $(BIN)/turnout
+	rm -f $(TURNOUT_DB) $(TURNOUT_DB).wal
+	$(BIN)/turnout init
+	$(BIN)/turnout import sample_data/
+	$(BIN)/turnout demo-next
+
+## test: the whole test suite
+test: $(BIN)/turnout
+	$(BIN)/python -m pytest -n auto -q
+
+check: lint test
+
+lint: $(BIN)/turnout
+	$(BIN)/ruff check pipelines dashboard tests benchmarks
+
+format: $(BIN)/turnout
+	$(BIN)/ruff format pipelines dashboard tests benchmarks
+
+## sample: rewrite the committed sample campaign
+sample: $(BIN)/turnout
+	$(BIN)/turnout sample --out sample_data
+
+bench: $(BIN)/turnout
+	$(BIN)/python -m benchmarks.run
+
+clean:
+	rm -rf $(VENV) $(DEMO_DIR) .pytest_cache .ruff_cache

@@ -1,0 +1,193 @@
+"""The `turnout` command."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from pipelines import __version__, config, load, sources, warehouse
+from pipelines.errors import TurnoutError
+
+app = typer.Typer(
+    help="Turnout: how many people really act, not how many click.\n\n"
+    "Import a campaign's exports into one DuckDB file, then read the funnel, the gap "
+    "between Facebook RSVPs and real attendance, and the people worth a call. "
+    f"The database is {config.database_path()} unless TURNOUT_DB says otherwise.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+console = Console()
+errors = Console(stderr=True)
+
+
+def fail(error: Exception) -> None:
+    errors.print(f"[bold red]Error:[/] {error}", highlight=False)
+    raise typer.Exit(1)
+
+
+@app.callback()
+def main(version: Annotated[bool, typer.Option("--version", help="Print the version.")] = False):
+    if version:
+        console.print(f"turnout {__version__}")
+        raise typer.Exit()
+
+
+@app.command()
+def init(
+    region: Annotated[str, typer.Option(help="Country assumed for phone numbers without +code "
+                                        "(ISO code).")] = config.DEFAULT_REGION,
+) -> None:
+    """Create the database, its secret hashing key (mode 0600) and its settings."""
+    db = config.database_path()
+    try:
+        version = warehouse.create(db)
+        config.ensure_secret(db)
+        if not config.settings_path(db).exists() or region != config.DEFAULT_REGION:
+            config.write_settings(db, config.Settings(default_region=region.upper()))
+    except TurnoutError as error:
+        fail(error)
+    console.print(f"Database ready: {db} (schema version {version})")
+    console.print(f"Secret key: {config.key_path(db)} — back it up; without it new records "
+                  "cannot be matched to old ones.")
+
+
+@app.command("sources")
+def list_sources() -> None:
+    """List every export format Turnout recognises, with an example header."""
+    table = Table(title="Export formats", show_lines=True)
+    table.add_column("name", style="bold")
+    table.add_column("what it is")
+    table.add_column("goes to")
+    table.add_column("example header")
+    for source in sorted(sources.REGISTRY.values(), key=lambda s: s.name):
+        table.add_row(source.name, source.title, source.target, source.example_header)
+    console.print(table)
+
+
+def _parse_when(value: str | None) -> datetime | None:
+    if value is None:
+        return None
+    try:
+        return datetime.fromisoformat(value)
+    except ValueError:
+        raise typer.BadParameter(f"'{value}' is not a date and time like 2026-03-05T18:30") from None
+
+
+@app.command("import")
+def import_files(
+    paths: Annotated[list[Path], typer.Argument(help="Export files, or folders of them.")],
+    source: Annotated[str | None, typer.Option(help="Format name (see `turnout sources`); "
+                                               "skips detection.")] = None,
+    event: Annotated[str | None, typer.Option(help="Event id, for files about one event "
+                                              "(Eventbrite, Zoom).")] = None,
+    campaign: Annotated[str | None, typer.Option(help="Campaign the rows belong to.")] = None,
+    exported_at: Annotated[str | None, typer.Option(help="When the file was exported "
+                                                    "(default: what the file says, else its "
+                                                    "modification time).")] = None,
+    mapping: Annotated[Path | None, typer.Option(help="Column-mapping TOML for any other CSV "
+                                                 "(see examples/).")] = None,
+) -> None:
+    """Import export files into the database; each file is one transaction."""
+    db = config.database_path()
+    options = load.ImportOptions(source=source, event_id=event, campaign=campaign,
+                                 exported_at=_parse_when(exported_at), mapping=mapping)
+    try:
+        files, skipped = load.expand(paths, options)
+    except TurnoutError as error:
+        fail(error)
+    results: list[load.ImportResult] = []
+    failures = 0
+    with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.fields[step]}"),
+                  TimeElapsedColumn(), console=console, transient=True) as progress:
+        task = progress.add_task("Importing", total=len(files), step="")
+        for path in files:
+            progress.update(task, description=path.name)
+            try:
+                result = load.import_file(
+                    db, path, options,
+                    progress=lambda step: progress.update(task, step=step),
+                )
+            except TurnoutError as error:
+                failures += 1
+                result = load.ImportResult(path.name, "refused", message=str(error))
+            results.append(result)
+            progress.advance(task)
+    _print_results(results, skipped)
+    if failures:
+        raise typer.Exit(1)
+
+
+def _print_results(results: list[load.ImportResult], skipped: list[tuple[Path, str]]) -> None:
+    table = Table(title="Import summary")
+    for column in ("file", "format", "status", "read", "loaded", "duplicate", "rejected"):
+        table.add_column(column, justify="right" if column in
+                         ("read", "loaded", "duplicate", "rejected") else "left")
+    for r in results:
+        counts = [str(r.rows_read), str(r.rows_loaded), str(r.rows_duplicate),
+                  str(r.rows_rejected)] if r.status == "imported" else ["", "", "", ""]
+        table.add_row(r.file_name, r.source or "", r.status, *counts)
+    console.print(table)
+    for r in results:
+        if r.status == "refused":
+            errors.print(f"[bold red]Refused:[/] {r.message}", highlight=False)
+        elif r.status == "already imported":
+            console.print(f"{r.file_name}: {r.message}")
+        elif r.rejects:
+            console.print(f"{r.file_name}: {r.rows_rejected} rows rejected "
+                          f"(`turnout imports --rejects` lists them); first ones:")
+            for reject in r.rejects[:5]:
+                column = f", column '{reject['column']}'" if reject["column"] else ""
+                console.print(f"  line {reject['line']}{column}: {reject['reason']}",
+                              highlight=False)
+    for path, why in skipped:
+        console.print(f"[yellow]Skipped[/] {path}: {why}", highlight=False)
+
+
+@app.command("imports")
+def list_imports(
+    rejects: Annotated[bool, typer.Option("--rejects", help="Show each rejected row: line, "
+                                          "column and reason.")] = False,
+    import_id: Annotated[int | None, typer.Option("--id", help="Only this import.")] = None,
+) -> None:
+    """Show the import history, and the rejected rows with --rejects."""
+    db = config.database_path()
+    try:
+        with warehouse.reader(db) as con:
+            history = con.execute(
+                "select import_id, file_name, source, campaign, exported_at, imported_at, "
+                "rows_read, rows_loaded, rows_duplicate, rows_rejected from imports "
+                "where ? is null or import_id = ? order by import_id", [import_id, import_id],
+            ).fetchall()
+            rows = con.execute(
+                "select r.import_id, i.file_name, r.line, r.column_name, r.reason "
+                "from rejects r join imports i using (import_id) "
+                "where ? is null or r.import_id = ? order by r.import_id, r.line",
+                [import_id, import_id],
+            ).fetchall() if rejects else []
+    except TurnoutError as error:
+        fail(error)
+    table = Table(title="Imports")
+    for column in ("#", "file", "format", "campaign", "exported", "imported", "read", "loaded",
+                   "duplicate", "rejected"):
+        table.add_column(column)
+    for row in history:
+        table.add_row(*[("" if v is None else str(v)) for v in row])
+    console.print(table)
+    if rejects:
+        detail = Table(title="Rejected rows")
+        for column in ("#", "file", "line", "column", "reason"):
+            detail.add_column(column)
+        for row in rows:
+            detail.add_row(*[("" if v is None else str(v)) for v in row])
+        console.print(detail)
+
+
+if __name__ == "__main__":
+    app()

@@ -1,0 +1,390 @@
+"""One import is one transaction: read, type, key, stage, check, merge, record.
+
+Either the whole file lands (its good rows loaded, duplicates recognised, bad
+rows rejected with a reason), or nothing is written at all.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+import duckdb
+
+from pipelines import config, identity, marts, reader, sources, staging, warehouse
+from pipelines.errors import ImportRefused, TurnoutError
+from pipelines.targets import PERSON_KEYS, TARGETS, Target
+
+MOST_REJECTED = 0.5  # above this share of rejected rows, the file was probably misread
+Progress = Callable[[str], None]
+
+
+@dataclass
+class ImportOptions:
+    source: str | None = None
+    event_id: str | None = None
+    campaign: str | None = None
+    exported_at: datetime | None = None
+    mapping: Path | None = None
+
+
+@dataclass
+class ImportResult:
+    file_name: str
+    status: str  # imported | already imported | refused | skipped
+    source: str | None = None
+    import_id: int | None = None
+    rows_read: int = 0
+    rows_loaded: int = 0
+    rows_duplicate: int = 0
+    rows_rejected: int = 0
+    rejects: list[dict] = field(default_factory=list)
+    message: str = ""
+
+
+def sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        while chunk := handle.read(4 * 1024 * 1024):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def recognise(path: Path, options: ImportOptions) -> sources.Source:
+    """The format of a file, from its head only (used to order a folder's files)."""
+    source, _ = _sniff(path, options, duckdb.connect())
+    return source
+
+
+def _sniff(path: Path, options: ImportOptions, con: duckdb.DuckDBPyConnection):
+    if not path.is_file():
+        raise TurnoutError(f"{path}: no such file.")
+    if options.mapping:
+        from pipelines.sources import mapped
+
+        source = mapped.source_from_mapping(options.mapping)
+        forced = source
+    else:
+        forced = sources.get(options.source) if options.source else None
+    encoding, text = reader.read_head_text(path)
+    if reader.is_json(text) and (forced is None or forced.file_type == "json"):
+        paths = reader.json_paths(con, path)
+        candidates = [forced] if forced else [
+            s for s in sources.REGISTRY.values() if s.file_type == "json"]
+        best = max(candidates, key=lambda s: (s.match_score(paths), s.signature_size(paths)))
+        if best.match_score(paths) < 1.0:
+            if forced:
+                raise ImportRefused(path.name, f"This JSON file is not a '{forced.name}' export.")
+            known = ", ".join(sorted(sources.REGISTRY))
+            raise ImportRefused(path.name, "This JSON file is not a known export. "
+                                f"Known formats: {known}.")
+        return best, None
+    return reader.find_layout(path, text, encoding, forced)
+
+
+def import_file(db: Path, path: Path, options: ImportOptions | None = None,
+                progress: Progress | None = None) -> ImportResult:
+    options = options or ImportOptions()
+    step = progress or (lambda _name: None)
+    step("checking")
+    digest = sha256_file(path)
+    secret = config.read_secret(db)
+    settings = config.load_settings(db)
+    with warehouse.writer(db) as con:
+        con.execute("set TimeZone = 'UTC'")
+        seen = con.execute(
+            "select import_id, source from imports where sha256 = ?", [digest]
+        ).fetchone()
+        if seen:
+            return ImportResult(path.name, "already imported", source=seen[1], import_id=seen[0],
+                                message=f"already imported (import #{seen[0]}); nothing changed")
+        con.execute("begin transaction")
+        try:
+            result = _import(con, path, digest, options, secret, settings, step)
+            step("linking people")
+            identity.resolve_people(con)
+            step("rebuilding marts")
+            marts.rebuild(con)
+            con.execute("commit")
+        except TurnoutError:
+            con.execute("rollback")
+            raise
+        except duckdb.Error as error:
+            con.execute("rollback")
+            raise ImportRefused(path.name, f"The import failed inside the database ({type(error).__name__}).") from error
+        finally:
+            _drop_temp_files(con)
+    return result
+
+
+_temp_files: list[Path] = []
+
+
+def _drop_temp_files(_con: duckdb.DuckDBPyConnection) -> None:
+    while _temp_files:
+        _temp_files.pop().unlink(missing_ok=True)
+
+
+def _import(con, path, digest, options, secret, settings, step) -> ImportResult:
+    staging.install_macros(con)
+    step("reading")
+    source, layout = _sniff(path, options, con)
+    import_id = con.execute("select coalesce(max(import_id), 0) + 1 from imports").fetchone()[0]
+    context = _context(con, path, source, layout, options)
+    con.execute(
+        "create or replace temp table ctx as select ?::integer as import_id, ? as source, "
+        "?::varchar as campaign, ?::varchar as event_id, ?::timestamp as exported_at, "
+        "? as file_name",
+        [import_id, source.name, context["campaign"], context["event_id"],
+         context["exported_at"], path.name],
+    )
+    con.execute("create or replace temp table import_rejects "
+                "(line bigint, column_name varchar, reason varchar, n_rows bigint)")
+    if layout is None:
+        _load_json(con, path, source)
+        raw_columns = [r[0] for r in con.execute("describe raw").fetchall() if r[0] != "line"]
+        columns = staging.map_columns(source, raw_columns, path.name)
+        for column in columns:
+            if column.raw:
+                column.raw = f'"{column.raw}"'
+        decimal_mark, delimiter = ".", ","
+    else:
+        reader_rejects = reader.load_csv(con, layout)
+        if layout.temp_copy:
+            _temp_files.append(layout.path)
+        if reader_rejects:
+            con.executemany("insert into import_rejects values (?, ?, ?, 1)",
+                            [[r["line"], r["column"], r["reason"]] for r in reader_rejects])
+        columns = staging.map_columns(source, layout.headers, path.name)
+        decimal_mark, delimiter = layout.decimal_mark, layout.delimiter
+    rows_read = con.execute("select count(*) from raw").fetchone()[0] + \
+        con.execute("select count(*) from import_rejects").fetchone()[0]
+    step("checking rows")
+    day_first = staging.decide_day_first(con, columns, delimiter)
+    staging.build_typed(con, source, columns, decimal_mark, day_first)
+    con.execute("drop table raw")
+    con.execute("""
+        insert into import_rejects
+        select line, reject_column, reject_reason, 1 from typed where reject_reason is not null
+    """)
+    con.execute("delete from typed where reject_reason is not null")
+    con.execute("alter table typed drop column reject_column; alter table typed drop column reject_reason")
+    step("hashing keys")
+    identity.attach_keys(con, secret, settings.default_region)
+    step("staging")
+    target = TARGETS[source.target]
+    _stage(con, source, target)
+    _reject_unmatched(con, target, columns)
+    step("merging")
+    loaded, duplicates = _merge(con, target, secret)
+    rejected = con.execute("select coalesce(sum(n_rows), 0) from import_rejects").fetchone()[0]
+    rejects = [
+        {"line": line, "column": column, "reason": reason}
+        for line, column, reason in con.execute(
+            "select line, column_name, reason from import_rejects order by line nulls first"
+        ).fetchall()
+    ]
+    if rows_read and rejected / rows_read > MOST_REJECTED:
+        first = rejects[0]
+        raise ImportRefused(
+            path.name,
+            f"{rejected} of {rows_read} rows would be rejected, so the file was probably "
+            f"misread (is it really a {source.title}?). The first problem: "
+            f"line {first['line']}" + (f", column '{first['column']}'" if first["column"] else "")
+            + f": {first['reason']}",
+        )
+    con.execute(
+        "insert into imports values (?, ?, ?, ?, ?, ?, ?, current_timestamp::timestamp, ?, ?, ?, ?)",
+        [import_id, path.name, digest, source.name, context["campaign"], context["event_id"],
+         context["exported_at"], rows_read, loaded, duplicates, rejected],
+    )
+    con.execute("insert into rejects select ?, line, column_name, reason from import_rejects",
+                [import_id])
+    return ImportResult(path.name, "imported", source=source.name, import_id=import_id,
+                        rows_read=rows_read, rows_loaded=loaded, rows_duplicate=duplicates,
+                        rows_rejected=rejected, rejects=rejects)
+
+
+def _context(con, path: Path, source: sources.Source, layout, options: ImportOptions) -> dict:
+    found = source.preamble(layout.preamble) if (layout and source.preamble) else {}
+    exported_at = options.exported_at or found.get("exported_at") or \
+        datetime.fromtimestamp(os.path.getmtime(path)).replace(microsecond=0)
+    event_id = options.event_id
+    if source.per_event and not event_id:
+        event_id = _event_from_platform_ids(con, path, source, found)
+    if event_id is not None:
+        known = con.execute("select count(*) from events where event_id = ?", [event_id]).fetchone()[0]
+        if not known:
+            raise ImportRefused(path.name, f"The event '{event_id}' is not in the events "
+                                "calendar. Add it to your calendar file and import that first.")
+    return {"campaign": options.campaign, "event_id": event_id, "exported_at": exported_at}
+
+
+def _event_from_platform_ids(con, path: Path, source: sources.Source, found: dict) -> str:
+    column = source.extra.get("calendar_column")
+    platform_id = found.get("platform_event_id")
+    if column and platform_id:
+        row = con.execute(f"select event_id from events where {column} = ?", [platform_id]).fetchone()
+        if row:
+            return row[0]
+    if column:  # a platform id in the file name, as platforms name their reports
+        rows = con.execute(
+            f"select event_id, {column} from events where {column} is not null"
+        ).fetchall()
+        for event_id, platform in rows:
+            if platform and platform in path.name:
+                return event_id
+    raise ImportRefused(
+        path.name,
+        f"A {source.title} does not say which event it belongs to. Choose the event with "
+        f"--event EVENT_ID, or put the platform's event id in the calendar's '{column}' column.",
+    )
+
+
+def _load_json(con, path: Path, source: sources.Source) -> None:
+    con.execute(
+        "create or replace temp table raw_json as select * from read_json(?, format='auto', "
+        "maximum_object_size=1073741824, sample_size=-1)",
+        [str(path)],
+    )
+    con.execute(f"create or replace temp table raw as {source.json_sql}")
+    con.execute("drop table raw_json")
+
+
+def _stage(con, source: sources.Source, target: Target) -> None:
+    try:
+        sql = staging.sql_text("staging", source.staging_sql)
+    except FileNotFoundError:
+        sql = "select keyed.*, ctx.source, ctx.exported_at from keyed, ctx"
+    con.execute(f"create or replace temp table stg as {sql}")
+    con.execute("drop table keyed")
+    present = {r[0] for r in con.execute("describe stg").fetchall()}
+    if "n_rows" not in present:
+        con.execute("alter table stg add column n_rows bigint default 1")
+    for column in target.columns:
+        if column not in present:
+            con.execute(f"alter table stg add column {column} varchar")
+
+
+def _reject_unmatched(con, target: Target, columns) -> None:
+    """Rows that the canonical table cannot take: unknown events, nobody to match."""
+    if target.needs_event:
+        label = next((c.label for c in columns if c.field.name == "event_id" and c.raw), None)
+        con.execute("""
+            insert into import_rejects
+            select line, ?, 'The event ''' || event_id || ''' is not in the events calendar. '
+                   || 'Add a row for it to your calendar file (event_id, name, starts_at) '
+                   || 'and import the calendar first.', n_rows
+            from stg
+            where event_id is null or event_id not in (select event_id from events)
+        """, [label])
+        con.execute("delete from stg where event_id is null or event_id not in (select event_id from events)")
+    if target.needs_person:
+        missing = " and ".join(f"{k} is null" for k in PERSON_KEYS if k in target.columns)
+        con.execute(f"""
+            insert into import_rejects
+            select line, null, 'No usable email, phone or platform id: this row cannot be '
+                   || 'matched to a person.', n_rows
+            from stg where {missing}
+        """)
+        con.execute(f"delete from stg where {missing}")
+
+
+def _hash_expr(columns: tuple[str, ...], alias: str) -> str:
+    parts = ", ".join(f"coalesce(cast({alias}.{c} as varchar), '\u2205')" for c in columns)
+    return f"md5(concat_ws('|', {parts}))"
+
+
+def _merge(con, target: Target, secret: bytes) -> tuple[int, int]:
+    """Insert new rows, replace changed ones; return (loaded, duplicate) raw-row counts."""
+    cols = ", ".join(target.columns)
+    if target.person_level:
+        key_select = "md5(? || ctx.source || ':' || stg.record_ref) as record_id"
+        params = [secret.decode()]
+    else:
+        key_select = ", ".join(f"stg.{k}" for k in target.key if k not in target.columns)
+        params = []
+    select_key = f"{key_select}, " if key_select else ""
+    con.execute(f"""
+        create or replace temp table staged as
+        select {select_key}stg.line, stg.n_rows,
+               {', '.join(f'stg.{c}' for c in target.columns)},
+               {_hash_expr(target.compared, 'stg')} as row_hash
+        from stg, ctx
+    """, params)
+    key_match = " and ".join(f"existing.{k} = s.{k}" for k in target.key)
+    existing_hash = "existing.row_hash" if target.person_level else _hash_expr(target.compared, "existing")
+    stale = "existing.exported_at > s.exported_at" if target.person_level else "false"
+    con.execute(f"""
+        create or replace temp table merge_plan as
+        with ranked as (
+            select *, row_number() over (partition by {', '.join(target.key)} order by line) as occurrence
+            from staged
+        )
+        select s.*,
+               case
+                   when s.occurrence > 1 then 'repeated'
+                   when existing.{target.key[0]} is null then 'new'
+                   when {existing_hash} = s.row_hash then 'same'
+                   when {stale} then 'stale'
+                   else 'changed'
+               end as verdict
+        from ranked as s
+        left join {target.table} as existing on {key_match} and s.occurrence = 1
+    """)
+    con.execute(f"""
+        delete from {target.table} as existing using merge_plan as s
+        where {key_match} and s.verdict = 'changed'
+    """)
+    extra = ", record_id, row_hash" if target.person_level else ""
+    con.execute(f"""
+        insert into {target.table} by name
+        select {', '.join('merge_plan.' + c for c in target.columns)}{extra}, ctx.import_id
+        from merge_plan, ctx
+        where verdict in ('new', 'changed')
+    """)
+    loaded, duplicates = con.execute("""
+        select coalesce(sum(n_rows) filter (where verdict in ('new', 'changed')), 0),
+               coalesce(sum(n_rows) filter (where verdict in ('same', 'stale', 'repeated')), 0)
+        from merge_plan
+    """).fetchone()
+    con.execute("drop table staged; drop table merge_plan; drop table stg")
+    return int(loaded), int(duplicates)
+
+
+# folders ---------------------------------------------------------------------------
+
+TARGET_ORDER = {"events": 0, "identities": 1}
+IGNORED_SUFFIXES = {".md", ".toml", ".txt", ".py", ".ipynb", ".sql"}
+
+
+def expand(paths: list[Path], options: ImportOptions) -> tuple[list[Path], list[tuple[Path, str]]]:
+    """Files to import, calendar first; and the files of a folder that were skipped, with why."""
+    chosen: list[tuple[int, str, Path]] = []
+    skipped: list[tuple[Path, str]] = []
+    for path in paths:
+        if path.is_dir():
+            for child in sorted(p for p in path.rglob("*") if p.is_file()):
+                if child.name.startswith(".") or child.suffix.lower() in IGNORED_SUFFIXES:
+                    continue
+                try:
+                    source = recognise(child, options)
+                except TurnoutError as error:
+                    skipped.append((child, str(error)))
+                    continue
+                chosen.append((TARGET_ORDER.get(source.target, 2), str(child), child))
+        else:
+            chosen.append((_order_of(path, options), str(path), path))
+    chosen.sort()
+    return [p for _, _, p in chosen], skipped
+
+
+def _order_of(path: Path, options: ImportOptions) -> int:
+    try:
+        return TARGET_ORDER.get(recognise(path, options).target, 2)
+    except TurnoutError:
+        return 2

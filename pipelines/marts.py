@@ -1,0 +1,31 @@
+"""Marts: one SQL file per table in ``sql/marts``, rebuilt after every import."""
+
+from __future__ import annotations
+
+from importlib import resources
+
+import duckdb
+
+
+def mart_files() -> list[tuple[str, str]]:
+    folder = resources.files("pipelines") / "sql" / "marts"
+    return sorted(
+        (entry.name.removesuffix(".sql"), entry.read_text(encoding="utf-8"))
+        for entry in folder.iterdir()
+        if entry.name.endswith(".sql")
+    )
+
+
+def table_name(file_stem: str) -> str:
+    """``10_mart_funnel`` → ``mart_funnel``: a numeric prefix only orders the rebuild."""
+    head, _, rest = file_stem.partition("_")
+    return rest if head.isdigit() else file_stem
+
+
+def rebuild(con: duckdb.DuckDBPyConnection) -> list[str]:
+    built = []
+    for stem, sql in mart_files():
+        name = table_name(stem)
+        con.execute(f"create or replace table {name} as {sql}")
+        built.append(name)
+    return built

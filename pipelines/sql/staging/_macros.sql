@@ -1,0 +1,66 @@
+-- Macros shared by every import: how text from an export becomes numbers and times.
+-- They run inside the import's connection, as temporary macros.
+
+-- A number written with thousands separators, spaces (incl. no-break ones) or a decimal comma.
+create or replace temp macro turnout_number(x, decimal_mark) as try_cast(
+    case
+        when decimal_mark = ','
+            then replace(replace(regexp_replace(trim(x), '[\s\x{00a0}\x{202f}'']', '', 'g'), '.', ''), ',', '.')
+        else replace(regexp_replace(trim(x), '[\s\x{00a0}\x{202f}'']', '', 'g'), ',', '')
+    end as double);
+
+-- Excel's way of destroying a long id: 1.22158E+17
+create or replace temp macro turnout_is_scientific(x) as
+    regexp_full_match(trim(x), '[0-9]([.,][0-9]+)?[eE][+]?[0-9]+');
+
+-- Slash dates normalised to d/m/y or m/d/y with '/', whatever the file used.
+create or replace temp macro turnout_slashed(x) as
+    regexp_replace(trim(x), '^(\d{1,2})[.-](\d{1,2})[.-](\d{2,4})', '\1/\2/\3');
+
+create or replace temp macro turnout_timestamp(x, day_first) as (
+    case
+        when x is null then null
+        when regexp_matches(trim(x), '^\d{4}-\d{2}-\d{2}') then coalesce(
+            try_cast(trim(x) as timestamp),
+            cast(try_cast(trim(x) as timestamptz) as timestamp),
+            cast(try_strptime(trim(x), ['%Y-%m-%d %H:%M %z', '%Y-%m-%d %H:%M:%S %z']) as timestamp))
+        when regexp_full_match(trim(x), '\d{9,10}') then cast(to_timestamp(cast(trim(x) as bigint)) as timestamp)
+        when regexp_matches(turnout_slashed(x), '^\d{1,2}/\d{1,2}/\d{2}(\D|$)') then
+            case when day_first
+                then try_strptime(turnout_slashed(x), ['%d/%m/%y %H:%M:%S', '%d/%m/%y %H:%M', '%d/%m/%y %I:%M %p', '%d/%m/%y'])
+                else try_strptime(turnout_slashed(x), ['%m/%d/%y %H:%M:%S', '%m/%d/%y %H:%M', '%m/%d/%y %I:%M %p', '%m/%d/%y'])
+            end
+        when regexp_matches(turnout_slashed(x), '^\d{1,2}/\d{1,2}/\d{4}') then
+            case when day_first
+                then try_strptime(turnout_slashed(x), ['%d/%m/%Y %H:%M:%S', '%d/%m/%Y %H:%M', '%d/%m/%Y %I:%M:%S %p', '%d/%m/%Y %I:%M %p', '%d/%m/%Y'])
+                else try_strptime(turnout_slashed(x), ['%m/%d/%Y %H:%M:%S', '%m/%d/%Y %H:%M', '%m/%d/%Y %I:%M:%S %p', '%m/%d/%Y %I:%M %p', '%m/%d/%Y'])
+            end
+        else try_strptime(trim(x), [
+            '%b %d, %Y %H:%M:%S', '%b %d, %Y %I:%M:%S %p', '%b %d, %Y %I:%M %p', '%b %d, %Y %H:%M',
+            '%b %d, %Y', '%a, %b %d, %Y', '%B %d, %Y', '%d %b %Y', '%d %B %Y', '%d %b %Y %H:%M'])
+    end);
+
+create or replace temp macro turnout_bool(x) as (
+    case
+        when lower(trim(x)) in ('true', 't', 'yes', 'y', '1', 'oui', 'o', 'vrai', 'x') then true
+        when lower(trim(x)) in ('false', 'f', 'no', 'n', '0', 'non', 'faux') then false
+    end);
+
+create or replace temp macro turnout_email(x) as (
+    case when regexp_full_match(lower(trim(x)), '[^@\s]+@[^@\s]+\.[^@\s]+') then lower(trim(x)) end);
+
+-- "How did you hear about us?" and UTM sources, folded into a few channels.
+create or replace temp macro turnout_channel(x) as (
+    case
+        when x is null or trim(x) = '' then null
+        when regexp_matches(lower(x), 'flyer|tract|d[ée]pliant|poster|affiche|leaflet') then 'flyer'
+        when regexp_matches(lower(x), 'friend|ami|bouche|word of mouth|famil|coll[eè]gue|neighbo|voisin') then 'friend'
+        when regexp_matches(lower(x), 'radio') then 'radio'
+        when regexp_matches(lower(x), 'church|[ée]glise|mosque|mosqu[ée]e|temple|synagog|worship|culte|paroisse|parish') then 'place_of_worship'
+        when regexp_matches(lower(x), 'facebook|\bfb\b') then 'facebook'
+        when regexp_matches(lower(x), 'instagram|\big\b') then 'instagram'
+        when regexp_matches(lower(x), 'twitter|\bx\b|tweet') then 'x'
+        when regexp_matches(lower(x), 'e-?mail|courriel|newsletter|infolettre|mailchimp') then 'email'
+        when regexp_matches(lower(x), 'journal|newspaper|presse|press|tv|t[ée]l[ée]') then 'press'
+        else lower(trim(x))
+    end);

@@ -1,0 +1,154 @@
+"""From the raw text table to typed, validated rows.
+
+The SQL is generated from a source's field declarations: each field gets a
+typed expression and, where a value can be wrong, a reason that a person can
+read. Reasons never quote an email, a phone number or a name.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from importlib import resources
+
+import duckdb
+
+from pipelines.errors import ImportRefused
+from pipelines.sources import Field, Source, normalise_header
+
+TOTALS_WORDS = ("total", "totals", "totaux", "total general", "grand total", "sum", "somme")
+
+
+def sql_text(*parts: str) -> str:
+    return (resources.files("pipelines") / "sql").joinpath(*parts).read_text(encoding="utf-8")
+
+
+def install_macros(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute(sql_text("staging", "_macros.sql"))
+
+
+def quote_literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+@dataclass
+class Column:
+    field: Field
+    raw: str | None  # column of the raw table, or None when the file lacks it
+    label: str  # the header as written in the file
+
+
+def map_columns(source: Source, headers: list[str], file_name: str) -> list[Column]:
+    """Match each declared field to the first header carrying one of its names."""
+    positions: dict[str, int] = {}
+    for index, header in enumerate(headers):
+        positions.setdefault(normalise_header(header), index)
+    columns = []
+    for fld in source.fields:
+        match = next((positions[normalise_header(a)] for a in fld.aliases
+                      if normalise_header(a) in positions), None)
+        if match is None and fld.required:
+            raise ImportRefused(
+                file_name,
+                f"The column '{fld.aliases[0]}' is missing; a {source.title} needs it.",
+            )
+        raw = f"c{match + 1:03d}" if match is not None else None
+        label = headers[match] if match is not None else fld.aliases[0]
+        columns.append(Column(fld, raw, label))
+    return columns
+
+
+def decide_day_first(con: duckdb.DuckDBPyConnection, columns: list[Column], delimiter: str,
+                     table: str = "raw") -> bool:
+    """Day-first or month-first, decided once per file from all its slash dates."""
+    dated = [c.raw for c in columns if c.field.type == "timestamp" and c.raw]
+    if not dated:
+        return False
+    parts = " union all ".join(
+        f"select turnout_slashed({c}) as v from {table} "
+        f"where regexp_matches(turnout_slashed({c}), '^\\d{{1,2}}/\\d{{1,2}}/\\d{{2,4}}')"
+        for c in dated
+    )
+    first, second = con.execute(
+        f"select max(cast(split_part(v, '/', 1) as integer)), "
+        f"max(cast(split_part(v, '/', 2) as integer)) from ({parts})"
+    ).fetchone()
+    if first is None:
+        return False
+    if first > 12 >= second:
+        return True
+    if second > 12 >= first:
+        return False
+    return delimiter == ";"  # ambiguous: a French-locale Excel file writes day first
+
+
+def _typed(column: Column, decimal_mark: str, day_first: bool) -> tuple[str, str | None, str | None]:
+    """(typed expression, condition that makes the value bad, reason expression)."""
+    x = column.raw
+    label = column.label.replace("'", "")
+    kind = column.field.type
+    if x is None:
+        return "null", None, None
+    shown = f"left(trim({x}), 40)"
+    if kind == "id":
+        return (f"nullif(trim({x}), '')", f"turnout_is_scientific({x})",
+                f"'The id ' || {shown} || ' was turned into scientific notation by Excel and "
+                "its digits are lost. Export the file again and import it without opening it "
+                "in Excel (or format the column as text first).'")
+    if kind in ("count", "number"):
+        value = f"turnout_number({x}, '{decimal_mark}')"
+        typed = f"cast(round({value}) as bigint)" if kind == "count" else value
+        bad = f"({x} is not null and {value} is null)"
+        reason = f"'''' || {shown} || ''' is not a number.'"
+        if kind == "count":
+            bad = f"({bad} or {value} < 0)"
+            reason = (f"case when {value} < 0 then 'A negative count (' || {shown} || "
+                      f"'); a count cannot be below zero.' else {reason} end")
+        return typed, bad, reason
+    if kind == "timestamp":
+        value = f"turnout_timestamp({x}, {str(day_first).lower()})"
+        example = "05/03/2026 18:30" if day_first else "2026-03-05 18:30"
+        return (value, f"({x} is not null and {value} is null)",
+                f"'''' || {shown} || ''' is not a date and time (expected something like "
+                f"{example}).'")
+    if kind == "email":
+        return f"turnout_email({x})", None, None
+    if kind == "bool":
+        return f"turnout_bool({x})", None, None
+    return f"nullif(trim({x}), '')", None, None
+
+
+def build_typed(con: duckdb.DuckDBPyConnection, source: Source, columns: list[Column],
+                decimal_mark: str, day_first: bool, table: str = "raw") -> None:
+    """Create temp table ``typed``: line, one column per field, reject_column, reject_reason."""
+    selects, checks = [], []
+    first_raw = next((c.raw for c in columns if c.raw), None)
+    if source.file_type == "csv":
+        words = ", ".join(quote_literal(w) for w in TOTALS_WORDS)
+        checks.append((f"lower(trim(c001)) in ({words}) or lower(trim(c002)) in ({words})",
+                       "null", "'A totals row (a sum of the rows above), not a record.'"))
+    for column in columns:
+        typed, bad, reason = _typed(column, decimal_mark, day_first)
+        selects.append(f"{typed} as {column.field.name}")
+        label = quote_literal(column.label)
+        if column.field.required:
+            empty = f"nullif(trim({column.raw}), '') is null"
+            checks.append((empty, label, f"'This column is empty; it is required.'"))
+        if bad:
+            checks.append((bad, label, reason))
+    declared = {c.field.name for c in columns}
+    for name in ("email", "phone", "platform_id"):
+        if name not in declared:
+            selects.append(f"cast(null as varchar) as {name}")
+    if checks:
+        column_case = "case " + " ".join(f"when {b} then {lbl}" for b, lbl, _ in checks) + " end"
+        reason_case = "case " + " ".join(f"when {b} then {r}" for b, _, r in checks) + " end"
+    else:
+        column_case = reason_case = "cast(null as varchar)"
+    del first_raw
+    con.execute(f"""
+        create or replace temp table typed as
+        select line, {', '.join(selects)},
+               {column_case} as reject_column,
+               {reason_case} as reject_reason
+        from {table}
+    """)

@@ -1,0 +1,126 @@
+"""Connections to the DuckDB file, schema migrations and lock retries.
+
+DuckDB lets one process write a file, and no other process may open it meanwhile.
+Writers hold the lock only for one import; readers open short read-only
+connections. Both retry for a while when the file is busy.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from importlib import resources
+from pathlib import Path
+
+import duckdb
+
+from pipelines.errors import DatabaseBusy, TurnoutError
+
+LOCK_WAIT_SECONDS = 30.0
+
+
+def _migrations() -> list[tuple[int, str]]:
+    folder = resources.files("pipelines") / "sql" / "schema"
+    found = []
+    for entry in folder.iterdir():
+        if entry.name.endswith(".sql"):
+            found.append((int(entry.name.split("_", 1)[0]), entry.read_text(encoding="utf-8")))
+    return sorted(found)
+
+
+def schema_version(con: duckdb.DuckDBPyConnection) -> int:
+    exists = con.execute(
+        "select count(*) from information_schema.tables where table_name = 'schema_version'"
+    ).fetchone()[0]
+    if not exists:
+        return 0
+    return con.execute("select coalesce(max(version), 0) from schema_version").fetchone()[0]
+
+
+def migrate(con: duckdb.DuckDBPyConnection) -> int:
+    """Apply every migration newer than the database, each in its own transaction."""
+    con.execute(
+        "create table if not exists schema_version (version integer primary key, "
+        "applied_at timestamp not null default current_timestamp)"
+    )
+    current = schema_version(con)
+    for version, sql in _migrations():
+        if version <= current:
+            continue
+        con.execute("begin transaction")
+        try:
+            con.execute(sql)
+            con.execute("insert into schema_version (version) values (?)", [version])
+            con.execute("commit")
+        except Exception:
+            con.execute("rollback")
+            raise
+        current = version
+    return current
+
+
+def latest_version() -> int:
+    return max(version for version, _ in _migrations())
+
+
+def _is_lock_error(error: Exception) -> bool:
+    text = str(error)
+    return "lock" in text.lower() or "Conflicting lock" in text
+
+
+def _open(path: Path, read_only: bool, wait: float) -> duckdb.DuckDBPyConnection:
+    deadline = time.monotonic() + wait
+    delay = 0.02
+    while True:
+        try:
+            return duckdb.connect(str(path), read_only=read_only)
+        except duckdb.IOException as error:
+            if not _is_lock_error(error) or time.monotonic() >= deadline:
+                if _is_lock_error(error):
+                    raise DatabaseBusy(
+                        f"The database {path} stayed busy for {wait:.0f} s (another import "
+                        "is running?). Try again when it has finished."
+                    ) from None
+                raise TurnoutError(f"Cannot open the database {path}: {error}") from None
+            time.sleep(delay)
+            delay = min(delay * 2, 0.5)
+
+
+@contextmanager
+def writer(path: Path, wait: float = LOCK_WAIT_SECONDS) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A read-write connection with the schema up to date; closed on exit."""
+    if not path.exists():
+        raise TurnoutError(f"There is no database at {path}. Run `turnout init` first.")
+    con = _open(path, read_only=False, wait=wait)
+    try:
+        migrate(con)
+        yield con
+    finally:
+        con.close()
+
+
+@contextmanager
+def reader(path: Path, wait: float = LOCK_WAIT_SECONDS) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A short read-only connection; waits while an import holds the file."""
+    if not path.exists():
+        raise TurnoutError(f"There is no database at {path}. Run `turnout init` first.")
+    con = _open(path, read_only=True, wait=wait)
+    try:
+        if schema_version(con) < latest_version():
+            raise TurnoutError(
+                f"The database {path} uses an older schema; run `turnout init` to upgrade it."
+            )
+        yield con
+    finally:
+        con.close()
+
+
+def create(path: Path) -> int:
+    """Create (or upgrade) the database file; returns the schema version."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    con = _open(path, read_only=False, wait=LOCK_WAIT_SECONDS)
+    try:
+        return migrate(con)
+    finally:
+        con.close()
