@@ -74,7 +74,7 @@ def _sniff(path: Path, options: ImportOptions, con: duckdb.DuckDBPyConnection):
     if reader.is_json(text) and (forced is None or forced.file_type == "json"):
         paths = reader.json_paths(con, path)
         candidates = [forced] if forced else [
-            s for s in sources.REGISTRY.values() if s.file_type == "json"]
+            s for s in sources.REGISTRY.values() if s.file_type == "json" and s.auto_detect]
         best = max(candidates, key=lambda s: (s.match_score(paths), s.signature_size(paths)))
         if best.match_score(paths) < 1.0:
             if forced:

@@ -64,6 +64,7 @@ class Source:
     example_header: str
     file_type: str = "csv"  # csv | json
     per_event: bool = False
+    auto_detect: bool = True  # False: the header is shared with another format; --source only
     description_row: bool = False
     # header-level context (event platform id, export time) read from lines above the header
     preamble: Callable[[list[list[str]]], dict] | None = None
@@ -123,7 +124,7 @@ def get(name: str) -> Source:
 def detect(headers: list[str], file_type: str = "csv") -> tuple[Source | None, Source | None, float]:
     """Return (the recognised source or None, the closest source, its score)."""
     normalised = {normalise_header(h) for h in headers if h}
-    candidates = [s for s in REGISTRY.values() if s.file_type == file_type]
+    candidates = [s for s in REGISTRY.values() if s.file_type == file_type and s.auto_detect]
     scored = sorted(
         candidates,
         key=lambda s: (s.match_score(normalised), s.signature_size(normalised)),
