@@ -91,6 +91,8 @@ def import_file(db: Path, path: Path, options: ImportOptions | None = None,
     options = options or ImportOptions()
     step = progress or (lambda _name: None)
     step("checking")
+    if not path.is_file():
+        raise TurnoutError(f"{path}: no such file.")
     digest = sha256_file(path)
     secret = config.read_secret(db)
     settings = config.load_settings(db)
@@ -113,9 +115,13 @@ def import_file(db: Path, path: Path, options: ImportOptions | None = None,
         except TurnoutError:
             con.execute("rollback")
             raise
-        except duckdb.Error as error:
+        except Exception as error:  # never a traceback, never a partial write
             con.execute("rollback")
-            raise ImportRefused(path.name, f"The import failed inside the database ({type(error).__name__}).") from error
+            raise ImportRefused(
+                path.name,
+                f"The file could not be imported ({type(error).__name__}); it may be damaged "
+                "or in a layout Turnout does not know.",
+            ) from error
         finally:
             _drop_temp_files(con)
     return result

@@ -12,5 +12,6 @@ select
     turnout_channel(keyed.heard_from) as channel,
     ctx.source,
     ctx.exported_at,
-    keyed.petition_id || '|' || coalesce(keyed.email_key, keyed.phone_key) as record_ref
+    concat_ws('|', keyed.petition_id, coalesce(keyed.email_key, '-'), coalesce(keyed.phone_key, '-'))
+        as record_ref
 from keyed, ctx

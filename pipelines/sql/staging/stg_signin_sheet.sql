@@ -30,7 +30,12 @@ select
     turnout_channel(numbered.heard_from) as channel,
     ctx.source,
     ctx.exported_at,
-    concat_ws('|', numbered.event_id, coalesce(numbered.email_key, numbered.phone_key,
-        'anonymous:' || coalesce(lower(numbered.name), '') || ':' || coalesce(numbered.signed_in_at, '')),
-        numbered.occurrence) as record_ref
+    -- a person signing twice is one check-in per set of keys given; every key is kept
+    case
+        when numbered.email_key is null and numbered.phone_key is null
+            then concat_ws('|', numbered.event_id, 'anonymous', lower(numbered.name),
+                           numbered.signed_in_at, numbered.occurrence)
+        else concat_ws('|', numbered.event_id, coalesce(numbered.email_key, '-'),
+                       coalesce(numbered.phone_key, '-'))
+    end as record_ref
 from numbered, ctx
