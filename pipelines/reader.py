@@ -216,18 +216,15 @@ def load_csv(con: duckdb.DuckDBPyConnection, layout: Layout, table: str = "raw")
         f"create or replace temp table {table}_read as select * from read_csv(?, delim=?, "
         "quote='\"', escape='\"', header=false, skip=?, auto_detect=false, "
         f"columns={columns}, store_rejects=true, rejects_table='reader_rejects', "
-        "rejects_scan='reader_scans', nullstr=?, null_padding=true EXTRA)"
+        # parallel=false: the parallel scanner refuses quoted line breaks with null_padding,
+        # and inside the import's transaction a failed first attempt cannot be retried
+        "rejects_scan='reader_scans', nullstr=?, null_padding=true, parallel=false)"
     )
     params = [str(layout.path), layout.delimiter, skip, EMPTY_MARKERS]
     try:
-        con.execute(sql_template.replace("EXTRA", ""), params)
+        con.execute(sql_template, params)
     except duckdb.Error as error:
-        if "parallel" not in str(error):
-            raise _read_error(layout, error) from None
-        try:
-            con.execute(sql_template.replace("EXTRA", ", parallel=false"), params)
-        except duckdb.Error as error2:
-            raise _read_error(layout, error2) from None
+        raise _read_error(layout, error) from None
     problems = con.execute(
         "select line, error_type, column_idx from reader_rejects order by line"
     ).fetchall()
