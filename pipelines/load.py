@@ -155,8 +155,8 @@ def _import(con, path, digest, options, secret, settings, step) -> ImportResult:
         raw_columns = [r[0] for r in con.execute("describe raw").fetchall() if r[0] != "line"]
         columns = staging.map_columns(source, raw_columns, path.name)
         for column in columns:
-            if column.raw:
-                column.raw = f'"{column.raw}"'
+            if column.raw:  # JSON columns are named after the fields, not c001, c002...
+                column.raw = '"' + column.label.replace('"', '""') + '"'
         decimal_mark, delimiter = ".", ","
     else:
         reader_rejects = reader.load_csv(con, layout)

@@ -1,0 +1,34 @@
+"""Meta Business Suite "Content" export for an Instagram account: one row per post.
+
+The Instagram variant of ``meta_posts``: ``Likes`` are its reactions. Same
+quirks (BOM, captions with line breaks and emoji, Excel-mangled ids, totals
+rows); every figure is a lifetime total as of the export day.
+"""
+
+from pipelines.sources import Field, Source
+
+SOURCE = Source(
+    name="instagram_posts",
+    title="Meta Business Suite posts export (Instagram)",
+    target="post_snapshots",
+    signatures=(
+        ("Post ID", "Publish time", "Reach", "Likes"),
+        ("Identifiant de la publication", "Heure de publication", "Couverture", "J'aime"),
+    ),
+    fields=(
+        Field("post_id", ("Post ID", "Identifiant de la publication"), "id", required=True),
+        Field("published_at", ("Publish time", "Heure de publication"), "timestamp"),
+        Field("reach", ("Reach", "Couverture"), "count"),
+        Field("impressions", ("Views", "Impressions", "Vues"), "count"),
+        Field("reactions", ("Likes", "J'aime"), "count"),
+        Field("comments", ("Comments", "Commentaires"), "count"),
+        Field("shares", ("Shares", "Partages"), "count"),
+    ),
+    example_header='"Post ID","Account ID","Account username","Account name",Description,'
+    '"Duration (sec)","Publish time",Permalink,"Post type","Data comment",Date,Views,Reach,'
+    "Likes,Shares,Follows,Comments,Saves",
+    sample_file="instagram_posts.csv",
+    notes="Business Suite > Insights > Content, Instagram account, Export data as CSV. "
+    "Likes count as reactions; saves and follows are not kept. Lifetime totals: the latest "
+    "export of a post counts.",
+)
