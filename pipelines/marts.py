@@ -6,6 +6,8 @@ from importlib import resources
 
 import duckdb
 
+from pipelines import pyramid
+
 
 def mart_files() -> list[tuple[str, str]]:
     folder = resources.files("pipelines") / "sql" / "marts"
@@ -23,6 +25,7 @@ def table_name(file_stem: str) -> str:
 
 
 def rebuild(con: duckdb.DuckDBPyConnection) -> list[str]:
+    pyramid.install_rules(con)  # the tier marts join the campaign's pyramid rules
     built = []
     for stem, sql in mart_files():
         name = table_name(stem)
