@@ -263,7 +263,7 @@ def _load_json(con, path: Path, source: sources.Source) -> None:
 
 def _stage(con, source: sources.Source, target: Target) -> None:
     try:
-        sql = staging.sql_text("staging", source.staging_sql)
+        sql = source.extra.get("staging_sql") or staging.sql_text("staging", source.staging_sql)
     except FileNotFoundError:
         sql = "select keyed.*, ctx.source, ctx.exported_at from keyed, ctx"
     con.execute(f"create or replace temp table stg as {sql}")

@@ -1,0 +1,199 @@
+"""Any other CSV, read through a column-mapping TOML file (``turnout import --mapping``).
+
+A mapping names the canonical table the rows go to, which header carries each
+of its columns, and values that are the same on every row::
+
+    target = "post_snapshots"
+    title = "my page's posts"            # optional, shown in messages
+
+    [columns]                           # canonical column = header name in the file
+    reach = "Lifetime Post Total Reach"
+
+    [constants]                         # the same on every row; {file} and {line}
+    platform = "facebook"               # are replaced by the file name and line,
+    post_id = "{file}:{line}"           # for files without ids of their own
+
+The delimiter, encoding and header line are found as for any file. Person-level
+tables take ``email``, ``phone`` and ``platform_id`` columns, which are hashed
+like every other import's keys. This module has no ``SOURCE``: it is built per
+mapping file, never detected.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+from pipelines.errors import TurnoutError
+from pipelines.sources import Field, Source
+from pipelines.targets import PERSON_KEYS, TARGETS
+
+KNOWN_KEYS = {"target", "title", "columns", "constants"}
+FROM_CONTEXT = {"source", "record_id"}  # always filled by the import itself
+PERSON_INPUTS = ("email", "phone", "platform_id")
+REQUIRED = {
+    "events": ("event_id",),
+    "post_snapshots": ("post_id", "platform"),
+    "petition_snapshots": ("petition_id", "signature_count"),
+    "facebook_event_snapshots": ("snapshot_at",),
+    "signatures": ("petition_id",),
+    "email_activity": ("action",),
+}
+COUNTS = {"reach", "impressions", "reactions", "comments", "shares", "clicks", "going",
+          "interested", "maybe", "declined", "signature_count"}
+# which columns make a person-level record the same record when imported again
+RECORD_GRAIN = ("event_id", "petition_id", "email_campaign_id", "action")
+
+
+def column_type(name: str) -> str:
+    if name in COUNTS:
+        return "count"
+    if name == "minutes_attended":
+        return "number"
+    if name.endswith("_at"):
+        return "timestamp"
+    if name.startswith("is_") or name in ("attended", "reminder_sent"):
+        return "bool"
+    if name in ("email", "phone"):
+        return name
+    if name.endswith("_id"):
+        return "id"
+    return "text"
+
+
+def _fail(path: Path, key: str, problem: str) -> TurnoutError:
+    return TurnoutError(f"Mapping file {path.name}, key '{key}': {problem} Nothing was imported.")
+
+
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _read(path: Path) -> dict:
+    if not path.is_file():
+        raise TurnoutError(f"Mapping file {path}: no such file.")
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8-sig"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+        raise TurnoutError(f"Mapping file {path.name} is not valid TOML: {error}. "
+                           "Nothing was imported.") from None
+
+
+def _allowed(target: str) -> list[str]:
+    columns = [c for c in TARGETS[target].columns if c not in FROM_CONTEXT]
+    if any(k in columns for k in PERSON_KEYS):
+        columns = [c for c in columns if c not in PERSON_KEYS] + list(PERSON_INPUTS)
+    return columns
+
+
+def _validate(path: Path, spec: dict) -> tuple[str, dict[str, str], dict[str, object]]:
+    for key in spec:
+        if key not in KNOWN_KEYS:
+            raise _fail(path, key, f"unknown key; a mapping has {', '.join(sorted(KNOWN_KEYS))}.")
+    target = spec.get("target")
+    if target not in TARGETS:
+        raise _fail(path, "target", f"{target!r} is not a table; choose one of "
+                    f"{', '.join(TARGETS)}.")
+    allowed = _allowed(target)
+    sections: dict[str, dict] = {}
+    for section in ("columns", "constants"):
+        value = spec.get(section, {})
+        if not isinstance(value, dict):
+            raise _fail(path, section, "must be a table ([columns] name = \"Header\").")
+        for column, given in value.items():
+            if column not in allowed:
+                raise _fail(path, f"{section}.{column}", f"'{target}' has no such column; "
+                            f"it takes {', '.join(allowed)}.")
+            if section == "columns" and not (isinstance(given, str) and given.strip()):
+                raise _fail(path, f"columns.{column}", "give the header name, as text.")
+            if section == "constants" and not isinstance(given, str | int | float | bool):
+                raise _fail(path, f"constants.{column}", "give a text, number or true/false.")
+        sections[section] = value
+    columns, constants = sections["columns"], sections["constants"]
+    for column in set(columns) & set(constants):
+        raise _fail(path, f"constants.{column}", "is also in [columns]; keep one.")
+    if not columns:
+        raise _fail(path, "columns", "map at least one column to a header of the file.")
+    given = set(columns) | set(constants)
+    for column in REQUIRED.get(target, ()):
+        if column not in given:
+            raise _fail(path, f"columns.{column}", f"missing; '{target}' needs it "
+                        "(map it to a header, or set it in [constants]).")
+    if TARGETS[target].needs_person and not given & set(PERSON_INPUTS):
+        raise _fail(path, "columns.email", f"'{target}' rows are people: map at least one of "
+                    f"{', '.join(PERSON_INPUTS)}.")
+    return target, columns, constants
+
+
+def _constant_sql(value: object, kind: str) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float) and kind in ("count", "number"):
+        return str(value)
+    text = _literal(str(value))
+    if "{file}" in text or "{line}" in text:
+        return (f"replace(replace({text}, '{{file}}', ctx.file_name), "
+                f"'{{line}}', cast(keyed.line as varchar))")
+    if kind == "count":
+        return f"cast(round(turnout_number({text}, '.')) as bigint)"
+    if kind == "number":
+        return f"turnout_number({text}, '.')"
+    if kind == "timestamp":
+        return f"turnout_timestamp({text}, false)"
+    if kind == "bool":
+        return f"turnout_bool({text})"
+    return text
+
+
+def _staging_sql(target: str, columns: dict[str, str], constants: dict[str, object]) -> str:
+    """The stg query: the target's columns from the mapped fields, constants and context."""
+    spec = TARGETS[target]
+    select = ["keyed.line"]
+    for column in spec.columns:
+        if column in columns:
+            value = f"keyed.{column}"
+        elif column in constants:
+            value = _constant_sql(constants[column], column_type(column))
+        elif column in PERSON_KEYS and any(k in spec.columns for k in PERSON_KEYS):
+            value = f"keyed.{column}"  # made by hashing email / phone / platform_id
+        else:
+            value = "null"
+        if column in ("campaign", "event_id", "exported_at"):
+            value = f"coalesce({value}, ctx.{column})"
+        elif column == "snapshot_at" and target == "petition_snapshots":
+            value = f"coalesce({value}, ctx.exported_at)"
+        elif column == "source":
+            value = "ctx.source"
+        elif column == "is_cancelled":
+            value = f"coalesce({value}, false)"
+        elif column == "channel":
+            value = f"turnout_channel({value})"
+        select.append(f"{value} as {column}")
+    if spec.person_level:
+        grain = [f"cast({c} as varchar)" for c in RECORD_GRAIN if c in spec.columns]
+        keys = ", ".join(f"keyed.{k}" for k in PERSON_KEYS if k in spec.columns)
+        select.append(f"concat_ws('|', {', '.join(grain + [f'coalesce({keys})'])}) as record_ref")
+    body = ",\n    ".join(select)
+    return f"-- stg for a column mapping: the target's columns, one per mapped header\n" \
+           f"select\n    {body}\nfrom keyed, ctx"
+
+
+def source_from_mapping(path: Path) -> Source:
+    """A one-off format built from a mapping file; refuses a bad mapping with a clear error."""
+    path = Path(path)
+    spec = _read(path)
+    target, columns, constants = _validate(path, spec)
+    fields = tuple(Field(name, (header,), column_type(name)) for name, header in columns.items())
+    headers = tuple(columns.values())
+    title = str(spec.get("title") or f"file mapped by {path.name}")
+    return Source(
+        name=f"mapped:{path.stem}",
+        title=title,
+        target=target,
+        signatures=(headers,),
+        fields=fields,
+        example_header=",".join(headers),
+        auto_detect=False,
+        notes=f"Read through the column mapping {path.name}.",
+        extra={"staging_sql": _staging_sql(target, columns, constants), "mapping": str(path)},
+    )
