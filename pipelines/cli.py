@@ -189,5 +189,41 @@ def list_imports(
         console.print(detail)
 
 
+
+@app.command("report")
+def report_command(
+    campaign: Annotated[str | None, typer.Option(help="Only this campaign.")] = None,
+    since: Annotated[str | None, typer.Option(help="From this date (2026-03-01) or time.")] = None,
+    until: Annotated[str | None, typer.Option(help="Up to this date (included) or time.")] = None,
+    format: Annotated[str, typer.Option("--format", help="table | json | csv")] = "table",
+    out: Annotated[Path | None, typer.Option(help="Folder for the csv files (or report.json).")]
+    = None,
+) -> None:
+    """The funnel, the RSVP gap of every event and the import counts (docs/metrics.md)."""
+    from pipelines import report
+
+    if format not in ("table", "json", "csv"):
+        raise typer.BadParameter("--format is table, json or csv")
+    try:
+        bounds = report.parse_bound(since), report.parse_bound(until, end=True)
+    except ValueError:
+        raise typer.BadParameter("--since/--until take a date like 2026-03-05") from None
+    try:
+        with warehouse.reader(config.database_path()) as con:
+            result = report.build(con, campaign, *bounds)
+    except TurnoutError as error:
+        fail(error)
+    if format == "json":
+        text = report.to_json(result)
+        if out:
+            out.mkdir(parents=True, exist_ok=True)
+            (out / "report.json").write_text(text + "\n", encoding="utf-8")
+        print(text)
+    elif format == "csv":
+        written = report.write_csv(result, out or Path("turnout-report"))
+        console.print(f"Wrote {len(written)} files to {written[0].parent}")
+    else:
+        report.render(result, console)
+
 if __name__ == "__main__":
     app()

@@ -1,0 +1,294 @@
+"""The report: pure functions from a read-only connection to plain dicts.
+
+Every number is read from the marts (see docs/metrics.md); these functions only
+filter them (campaign, dates: always bound parameters) and shape the result. A
+database whose marts were never built (nothing imported yet) gives zeros and nulls.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+import duckdb
+
+STAGES = ("awareness", "engagement", "commitment", "action")
+EVENT_KEYS = ("event_id", "name", "starts_at", "facebook_going", "facebook_interested",
+              "registered", "attended", "no_show", "attendance_unknown", "walk_ins",
+              "show_up_rate", "facebook_going_conversion")
+EVENT_EXTRA = ("campaign", "kind", "is_online", "weekday", "has_attendance_data",
+               "show_up_rate_low", "show_up_rate_high")
+Z2 = 1.96 * 1.96
+
+
+def parse_bound(text: str | None, end: bool = False) -> datetime | None:
+    """A --since/--until value: a date (whole day) or a date and time."""
+    if text is None:
+        return None
+    value = datetime.fromisoformat(text)
+    if end and len(text) <= 10:  # a bare date: --until includes that whole day
+        return value + timedelta(days=1)
+    return value
+
+
+def wilson(successes: int, total: int) -> tuple[float | None, float | None]:
+    """95% Wilson interval for successes / total; (None, None) when total is 0."""
+    if not total:
+        return None, None
+    p = successes / total
+    centre = (p + Z2 / (2 * total)) / (1 + Z2 / total)
+    half = (Z2 ** 0.5) * ((p * (1 - p) / total + Z2 / (4 * total * total)) ** 0.5) \
+        / (1 + Z2 / total)
+    return max(0.0, centre - half), min(1.0, centre + half)
+
+
+def _has(con: duckdb.DuckDBPyConnection, table: str) -> bool:
+    return con.execute("select count(*) from information_schema.tables where table_name = ?",
+                       [table]).fetchone()[0] > 0
+
+
+def _rows(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> list[dict]:
+    cursor = con.execute(sql, params or [])
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+def _iso(value):
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return value
+
+
+FACT_FILTER = """
+    (?::varchar is null or campaign = ?)
+    and (?::timestamp is null or occurred_at >= ?)
+    and (?::timestamp is null or occurred_at < ?)
+"""
+
+
+def funnel(con, campaign: str | None = None, since: datetime | None = None,
+           until: datetime | None = None) -> dict:
+    """Interactions and people per stage (people cumulative: that stage or higher)."""
+    result = {"interactions": dict.fromkeys(STAGES, 0), "people": dict.fromkeys(STAGES, 0),
+              "anonymous_attendees": 0}
+    if not _has(con, "mart_funnel_facts"):
+        return result
+    params = [campaign, campaign, since, since, until, until]
+    for stage, total in con.execute(f"""
+        select stage, coalesce(sum(interactions), 0) from mart_funnel_facts
+        where {FACT_FILTER} group by stage
+    """, params).fetchall():
+        result["interactions"][stage] = int(total)
+    tops = con.execute(f"""
+        with facts as (select * from mart_funnel_facts where {FACT_FILTER}),
+        tops as (
+            select person_id, max(stage_rank) as top_rank from facts
+            where person_id is not null group by person_id
+        )
+        select count(*) filter (where top_rank >= 1), count(*) filter (where top_rank >= 2),
+               count(*) filter (where top_rank >= 3), count(*) filter (where top_rank >= 4),
+               count(*) filter (where person_id like 'anon:%')
+        from tops
+    """, params).fetchone()
+    result["people"] = dict(zip(STAGES, (int(n) for n in tops[:4]), strict=True))
+    result["anonymous_attendees"] = int(tops[4])
+    return result
+
+
+def slacktivism(people: dict) -> dict:
+    committed, acted = people["commitment"], people["action"]
+    index = (committed - acted) / committed if committed else None
+    low, high = wilson(committed - acted, committed)
+    return {"slacktivism_index": index, "slacktivism_interval": [low, high]}
+
+
+def events(con, campaign: str | None = None, since: datetime | None = None,
+           until: datetime | None = None) -> list[dict]:
+    """The RSVP gap of every event starting in the window, by start time then id."""
+    if not _has(con, "mart_event_gap"):
+        return []
+    rows = _rows(con, f"""
+        select {', '.join(EVENT_KEYS + EVENT_EXTRA)} from mart_event_gap
+        where (?::varchar is null or campaign = ?)
+          and (?::timestamp is null or starts_at >= ?)
+          and (?::timestamp is null or starts_at < ?)
+        order by starts_at nulls last, event_id
+    """, [campaign, campaign, since, since, until, until])
+    return [{key: _iso(value) for key, value in row.items()} for row in rows]
+
+
+def imports(con) -> dict:
+    row = con.execute("""
+        select count(*), coalesce(sum(rows_read), 0), coalesce(sum(rows_loaded), 0),
+               coalesce(sum(rows_rejected), 0)
+        from imports
+    """).fetchone()
+    return dict(zip(("files", "rows_read", "rows_loaded", "rows_rejected"),
+                    (int(v) for v in row), strict=True))
+
+
+def _mart_list(con, table: str, sql: str) -> list[dict]:
+    if not _has(con, table):
+        return []
+    return [{k: _iso(v) for k, v in row.items()} for row in _rows(con, sql)]
+
+
+def pyramid(con) -> list[dict]:
+    return _mart_list(con, "mart_person_tiers", """
+        select tier, tier_rank, count(*) as people from mart_person_tiers
+        group by tier, tier_rank order by tier_rank
+    """)
+
+
+def channels(con) -> list[dict]:
+    return _mart_list(con, "mart_channels", """
+        select first_channel as channel, count_people as people,
+               count_committed as committed, count_acted as acted, slacktivism_index,
+               slacktivism_low, slacktivism_high
+        from mart_channels order by count_acted desc, first_channel
+    """)
+
+
+def retention(con) -> list[dict]:
+    return _mart_list(con, "mart_retention", """
+        select cohort_month, months_after, cohort_size, count_acting, share_acting
+        from mart_retention order by cohort_month, months_after
+    """)
+
+
+def time_to_action(con) -> dict:
+    if not _has(con, "mart_person_milestones"):
+        return {"people": 0, "median_days": None}
+    people, median = con.execute("""
+        select count(days_commitment_to_action), median(days_commitment_to_action)
+        from mart_person_milestones
+    """).fetchone()
+    return {"people": int(people), "median_days": median}
+
+
+def data_quality(con) -> dict:
+    rows = _mart_list(con, "mart_data_quality",
+                      "select check_name, count_found from mart_data_quality order by check_name")
+    return {row["check_name"]: row["count_found"] for row in rows}
+
+
+def build(con, campaign: str | None = None, since: datetime | None = None,
+          until: datetime | None = None) -> dict:
+    """The whole report: METRICS.md's JSON object, plus extra sections."""
+    counts = funnel(con, campaign, since, until)
+    index = slacktivism(counts["people"])
+    engagements = counts["interactions"]["engagement"]
+    return {
+        "campaign": campaign,
+        "since": _iso(since),
+        "until": _iso(until),
+        "funnel": {"interactions": counts["interactions"], "people": counts["people"]},
+        "slacktivism_index": index["slacktivism_index"],
+        "slacktivism_interval": index["slacktivism_interval"],
+        "actions_per_1000_engagements": (1000 * counts["interactions"]["action"] / engagements
+                                         if engagements else None),
+        "anonymous_attendees": counts["anonymous_attendees"],
+        "events": events(con, campaign, since, until),
+        "imports": imports(con),
+        "pyramid": pyramid(con),
+        "channels": channels(con),
+        "retention": retention(con),
+        "time_to_action": time_to_action(con),
+        "data_quality": data_quality(con),
+    }
+
+
+def to_json(report: dict) -> str:
+    return json.dumps(report, indent=2, ensure_ascii=False, default=_iso)
+
+
+def write_csv(report: dict, folder: Path) -> list[Path]:
+    """One CSV per section; returns the files written."""
+    folder.mkdir(parents=True, exist_ok=True)
+    funnel_rows = [{"stage": s, "interactions": report["funnel"]["interactions"][s],
+                    "people": report["funnel"]["people"][s]} for s in STAGES]
+    summary = [{key: report[key] for key in (
+        "campaign", "since", "until", "slacktivism_index", "actions_per_1000_engagements",
+        "anonymous_attendees")}]
+    sections = {
+        "summary": summary, "funnel": funnel_rows, "events": report["events"],
+        "imports": [report["imports"]], "pyramid": report["pyramid"],
+        "channels": report["channels"], "retention": report["retention"],
+        "time_to_action": [report["time_to_action"]],
+        "data_quality": [{"check": k, "count": v} for k, v in report["data_quality"].items()],
+    }
+    written = []
+    for name, rows in sections.items():
+        path = folder / f"{name}.csv"
+        columns = list(rows[0]) if rows else _EMPTY_COLUMNS.get(name, [])
+        with open(path, "w", newline="", encoding="utf-8") as handle:
+            writer = csv.DictWriter(handle, fieldnames=columns)
+            writer.writeheader()
+            writer.writerows(rows)
+        written.append(path)
+    return written
+
+
+_EMPTY_COLUMNS = {
+    "events": list(EVENT_KEYS + EVENT_EXTRA),
+    "pyramid": ["tier", "tier_rank", "people"],
+    "channels": ["channel", "people", "committed", "acted", "slacktivism_index",
+                 "slacktivism_low", "slacktivism_high"],
+    "retention": ["cohort_month", "months_after", "cohort_size", "count_acting", "share_acting"],
+    "data_quality": ["check", "count"],
+}
+
+
+def _fmt(value, percent: bool = False) -> str:
+    if value is None:
+        return "unknown"
+    if percent:
+        return f"{100 * value:.0f}%"
+    if isinstance(value, float):
+        return f"{value:,.1f}"
+    return f"{value:,}" if isinstance(value, int) else str(value)
+
+
+def render(report: dict, console) -> None:
+    """The table format: a readable Rich summary of the report."""
+    from rich.table import Table
+
+    scope = report["campaign"] or "all campaigns"
+    window = " ".join(p for p in (f"from {report['since']}" if report["since"] else "",
+                                  f"before {report['until']}" if report["until"] else "") if p)
+    console.print(f"[bold]Turnout report[/] — {scope} {window}".rstrip())
+    table = Table(title="Funnel: interactions and people (people: that stage or higher)")
+    for column in ("stage", "interactions", "people"):
+        table.add_column(column, justify="left" if column == "stage" else "right")
+    for stage in STAGES:
+        table.add_row(stage, _fmt(report["funnel"]["interactions"][stage]),
+                      _fmt(report["funnel"]["people"][stage]))
+    console.print(table)
+    low, high = report["slacktivism_interval"]
+    interval = f" (95%: {_fmt(low, True)}–{_fmt(high, True)})" if low is not None else ""
+    console.print(f"Slacktivism index: {_fmt(report['slacktivism_index'], True)}{interval} of "
+                  "the people who committed never acted.")
+    console.print("Actions per 1,000 engagements: "
+                  f"{_fmt(report['actions_per_1000_engagements'])}")
+    events_table = Table(title="Events: RSVPs against real attendance")
+    for column in ("date", "event", "going", "reg.", "came", "no-show", "unknown",
+                   "walk-in", "show-up"):
+        events_table.add_column(column, justify="left" if column in ("starts", "event")
+                                else "right")
+    for e in report["events"]:
+        events_table.add_row(
+            (e["starts_at"] or "")[:10], e["name"] or e["event_id"],
+            _fmt(e["facebook_going"]), _fmt(e["registered"]), _fmt(e["attended"]),
+            _fmt(e["no_show"]), _fmt(e["attendance_unknown"]), _fmt(e["walk_ins"]),
+            _fmt(e["show_up_rate"], True))
+    console.print(events_table)
+    tiers = ", ".join(f"{t['tier']} {t['people']:,}" for t in report["pyramid"]) or "nobody yet"
+    console.print(f"Engagement pyramid (now): {tiers}")
+    for c in report["channels"]:
+        console.print(f"  came first through {c['channel']}: {c['acted']:,} acted, slacktivism "
+                      f"{_fmt(c['slacktivism_index'], True)}")
+    i = report["imports"]
+    console.print(f"Imports: {i['files']:,} files, {i['rows_read']:,} rows read, "
+                  f"{i['rows_loaded']:,} loaded, {i['rows_rejected']:,} rejected.")
