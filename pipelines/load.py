@@ -104,9 +104,21 @@ def import_file(db: Path, path: Path, options: ImportOptions | None = None,
         if seen:
             return ImportResult(path.name, "already imported", source=seen[1], import_id=seen[0],
                                 message=f"already imported (import #{seen[0]}); nothing changed")
+        # the file is read into temporary tables first: nothing of the database changes yet
+        try:
+            staging.install_macros(con)
+            step("reading")
+            read = _read(con, path, options)
+        except TurnoutError:
+            _drop_temp_files(con)
+            raise
+        except Exception as error:
+            _drop_temp_files(con)
+            raise ImportRefused(path.name, f"The file cannot be read ({type(error).__name__}).") \
+                from error
         con.execute("begin transaction")
         try:
-            result = _import(con, path, digest, options, secret, settings, step)
+            result = _import(con, path, digest, options, secret, settings, step, read)
             step("linking people")
             identity.resolve_people(con)
             step("rebuilding marts")
@@ -135,10 +147,36 @@ def _drop_temp_files(_con: duckdb.DuckDBPyConnection) -> None:
         _temp_files.pop().unlink(missing_ok=True)
 
 
-def _import(con, path, digest, options, secret, settings, step) -> ImportResult:
-    staging.install_macros(con)
-    step("reading")
+@dataclass
+class _Read:
+    source: sources.Source
+    layout: reader.Layout | None
+    columns: list
+    reader_rejects: list[dict]
+    decimal_mark: str
+    delimiter: str
+
+
+def _read(con, path: Path, options: ImportOptions) -> _Read:
+    """Recognise the file and load its rows, as text, into temp table ``raw``."""
     source, layout = _sniff(path, options, con)
+    if layout is None:
+        _load_json(con, path, source)
+        raw_columns = [r[0] for r in con.execute("describe raw").fetchall() if r[0] != "line"]
+        columns = staging.map_columns(source, raw_columns, path.name)
+        for column in columns:
+            if column.raw:  # JSON columns are named after the fields, not c001, c002...
+                column.raw = '"' + column.label.replace('"', '""') + '"'
+        return _Read(source, None, columns, [], ".", ",")
+    reader_rejects = reader.load_csv(con, layout)
+    if layout.temp_copy:
+        _temp_files.append(layout.path)
+    columns = staging.map_columns(source, layout.headers, path.name)
+    return _Read(source, layout, columns, reader_rejects, layout.decimal_mark, layout.delimiter)
+
+
+def _import(con, path, digest, options, secret, settings, step, read: _Read) -> ImportResult:
+    source, layout, columns = read.source, read.layout, read.columns
     import_id = con.execute("select coalesce(max(import_id), 0) + 1 from imports").fetchone()[0]
     context = _context(con, path, source, layout, options)
     con.execute(
@@ -150,23 +188,10 @@ def _import(con, path, digest, options, secret, settings, step) -> ImportResult:
     )
     con.execute("create or replace temp table import_rejects "
                 "(line bigint, column_name varchar, reason varchar, n_rows bigint)")
-    if layout is None:
-        _load_json(con, path, source)
-        raw_columns = [r[0] for r in con.execute("describe raw").fetchall() if r[0] != "line"]
-        columns = staging.map_columns(source, raw_columns, path.name)
-        for column in columns:
-            if column.raw:  # JSON columns are named after the fields, not c001, c002...
-                column.raw = '"' + column.label.replace('"', '""') + '"'
-        decimal_mark, delimiter = ".", ","
-    else:
-        reader_rejects = reader.load_csv(con, layout)
-        if layout.temp_copy:
-            _temp_files.append(layout.path)
-        if reader_rejects:
-            con.executemany("insert into import_rejects values (?, ?, ?, 1)",
-                            [[r["line"], r["column"], r["reason"]] for r in reader_rejects])
-        columns = staging.map_columns(source, layout.headers, path.name)
-        decimal_mark, delimiter = layout.decimal_mark, layout.delimiter
+    if read.reader_rejects:
+        con.executemany("insert into import_rejects values (?, ?, ?, 1)",
+                        [[r["line"], r["column"], r["reason"]] for r in read.reader_rejects])
+    decimal_mark, delimiter = read.decimal_mark, read.delimiter
     rows_read = con.execute("select count(*) from raw").fetchone()[0] + \
         con.execute("select count(*) from import_rejects").fetchone()[0]
     step("checking rows")
@@ -244,10 +269,11 @@ def _event_from_platform_ids(con, path: Path, source: sources.Source, found: dic
         for event_id, platform in rows:
             if platform and platform in path.name:
                 return event_id
+    hint = f", or put the platform's event id in the calendar's '{column}' column" if column else ""
     raise ImportRefused(
         path.name,
         f"A {source.title} does not say which event it belongs to. Choose the event with "
-        f"--event EVENT_ID, or put the platform's event id in the calendar's '{column}' column.",
+        f"--event EVENT_ID{hint}.",
     )
 
 
@@ -278,13 +304,24 @@ def _stage(con, source: sources.Source, target: Target) -> None:
 
 def _reject_unmatched(con, target: Target, columns) -> None:
     """Rows that the canonical table cannot take: unknown events, nobody to match."""
+    present = {r[0] for r in con.execute("describe stg").fetchall()}
+    if "reject_reason" in present:  # a staging query may reject rows itself, with a reason
+        con.execute("""
+            insert into import_rejects select line, null, reject_reason, n_rows
+            from stg where reject_reason is not null
+        """)
+        con.execute("delete from stg where reject_reason is not null; "
+                    "alter table stg drop column reject_reason")
     if target.needs_event:
         label = next((c.label for c in columns if c.field.name == "event_id" and c.raw), None)
         con.execute("""
             insert into import_rejects
-            select line, ?, 'The event ''' || event_id || ''' is not in the events calendar. '
-                   || 'Add a row for it to your calendar file (event_id, name, starts_at) '
-                   || 'and import the calendar first.', n_rows
+            select line, ?, case when event_id is null
+                       then 'This row does not say which event it belongs to. Choose the event '
+                            || 'with --event EVENT_ID.'
+                       else 'The event ''' || event_id || ''' is not in the events calendar. '
+                            || 'Add a row for it to your calendar file (event_id, name, starts_at) '
+                            || 'and import the calendar first.' end, n_rows
             from stg
             where event_id is null or event_id not in (select event_id from events)
         """, [label])

@@ -216,13 +216,20 @@ def load_csv(con: duckdb.DuckDBPyConnection, layout: Layout, table: str = "raw")
         f"create or replace temp table {table}_read as select * from read_csv(?, delim=?, "
         "quote='\"', escape='\"', header=false, skip=?, auto_detect=false, "
         f"columns={columns}, store_rejects=true, rejects_table='reader_rejects', "
-        # parallel=false: the parallel scanner refuses quoted line breaks with null_padding,
-        # and inside the import's transaction a failed first attempt cannot be retried
-        "rejects_scan='reader_scans', nullstr=?, null_padding=true, parallel=false)"
+        "rejects_scan='reader_scans', nullstr=? EXTRA)"
     )
     params = [str(layout.path), layout.delimiter, skip, EMPTY_MARKERS]
     try:
-        con.execute(sql_template, params)
+        con.execute(sql_template.replace("EXTRA", ""), params)
+        short_rows = con.execute(
+            "select count(*) from reader_rejects where error_type = 'MISSING COLUMNS'"
+        ).fetchone()[0]
+        if short_rows:
+            # rows that stop early (trailing empty fields left out) are padded with empties;
+            # DuckDB pads only in a single-threaded read, slower, so only when needed
+            con.execute("drop table if exists reader_rejects; drop table if exists reader_scans")
+            con.execute(sql_template.replace("EXTRA", ", null_padding=true, parallel=false"),
+                        params)
     except duckdb.Error as error:
         raise _read_error(layout, error) from None
     problems = con.execute(
