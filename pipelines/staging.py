@@ -89,8 +89,9 @@ def _typed(column: Column, decimal_mark: str, day_first: bool) -> tuple[str, str
     if x is None:
         return "null", None, None
     shown = f"left(trim({x}), 40)"
+    prefix = f"{quote_literal(column.field.prefix)} || " if column.field.prefix else ""
     if kind == "id":
-        return (f"nullif(trim({x}), '')", f"turnout_is_scientific({x})",
+        return (f"{prefix}nullif(trim({x}), '')", f"turnout_is_scientific({x})",
                 f"'The id ' || {shown} || ' was turned into scientific notation by Excel and "
                 "its digits are lost. Export the file again and import it without opening it "
                 "in Excel (or format the column as text first).'")
@@ -114,7 +115,7 @@ def _typed(column: Column, decimal_mark: str, day_first: bool) -> tuple[str, str
         return f"turnout_email({x})", None, None
     if kind == "bool":
         return f"turnout_bool({x})", None, None
-    return f"nullif(trim({x}), '')", None, None
+    return f"{prefix}nullif(trim({x}), '')", None, None
 
 
 def build_typed(con: duckdb.DuckDBPyConnection, source: Source, columns: list[Column],

@@ -46,6 +46,7 @@ class Field:
     aliases: tuple[str, ...]
     type: str = "text"
     required: bool = False
+    prefix: str = ""  # put before a text/id value, e.g. "mobilize:" to build a platform id
 
     def __post_init__(self) -> None:
         if self.type not in FIELD_TYPES:

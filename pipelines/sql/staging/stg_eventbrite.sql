@@ -1,0 +1,28 @@
+-- stg_eventbrite: one registration per ticket (Attendee #) of one Eventbrite event.
+-- upstream: keyed (typed attendee rows with hashed keys), ctx (the event comes from the import)
+with tickets as (
+    select
+        keyed.*,
+        replace(lower(trim(keyed.attendee_status)), '_', ' ') as status_word
+    from keyed
+)
+
+select
+    tickets.line,
+    ctx.event_id,
+    tickets.email_key,
+    tickets.phone_key,
+    cast(null as varchar) as platform_key,
+    tickets.attendee_no as source_ref,
+    tickets.ordered_at as registered_at,
+    tickets.status_word as status,
+    coalesce(tickets.status_word in ('not attending', 'cancelled', 'canceled', 'refunded',
+                                     'deleted', 'transferred'), false) as is_cancelled,
+    -- only a check-in says anything about showing up; "Attending" is a ticket holder
+    case when tickets.status_word in ('checked in', 'checked-in') then true end as attended,
+    cast(null as double) as minutes_attended,
+    turnout_channel(tickets.heard_from) as channel,
+    ctx.source,
+    ctx.exported_at,
+    tickets.attendee_no as record_ref
+from tickets, ctx
