@@ -18,7 +18,7 @@ demo: $(BIN)/turnout
 	rm -f $(TURNOUT_DB) $(TURNOUT_DB).wal
 	$(BIN)/turnout init
 	$(BIN)/turnout import sample_data/
-	$(BIN)/turnout demo-next
+	$(BIN)/turnout report
 
 ## test: the whole test suite
 test: $(BIN)/turnout
