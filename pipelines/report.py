@@ -273,9 +273,9 @@ def render(report: dict, console) -> None:
     console.print("Actions per 1,000 engagements: "
                   f"{_fmt(report['actions_per_1000_engagements'])}")
     events_table = Table(title="Events: RSVPs against real attendance")
-    for column in ("date", "event", "going", "reg.", "came", "no-show", "unknown",
+    for column in ("date", "event", "going", "reg.", "came", "no-show", "unk.",
                    "walk-in", "show-up"):
-        events_table.add_column(column, justify="left" if column in ("starts", "event")
+        events_table.add_column(column, justify="left" if column in ("date", "event")
                                 else "right")
     for e in report["events"]:
         events_table.add_row(
