@@ -1,0 +1,117 @@
+"""The report: METRICS.md's JSON keys, filters, empty databases, the command line."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+
+from typer.testing import CliRunner
+
+from pipelines import report, warehouse
+from pipelines.cli import app
+from tests.given import event, given
+from tests.test_marts import campaign_rows
+
+STAGES = ["awareness", "engagement", "commitment", "action"]
+EVENT_KEYS = {"event_id", "name", "starts_at", "facebook_going", "facebook_interested",
+              "registered", "attended", "no_show", "attendance_unknown", "walk_ins",
+              "show_up_rate", "facebook_going_conversion"}
+
+
+def build(db, **filters) -> dict:
+    with warehouse.reader(db) as con:
+        return report.build(con, **filters)
+
+
+def test_json_has_the_metrics_keys(db):
+    given(db, **campaign_rows())
+    result = json.loads(report.to_json(build(db)))
+    assert {"campaign", "funnel", "slacktivism_index", "events", "imports"} <= set(result)
+    assert set(result["funnel"]) == {"interactions", "people"}
+    for side in ("interactions", "people"):
+        assert list(result["funnel"][side]) == STAGES
+    assert set(result["imports"]) == {"files", "rows_read", "rows_loaded", "rows_rejected"}
+    for row in result["events"]:
+        assert EVENT_KEYS <= set(row)
+    assert [e["event_id"] for e in result["events"]] == ["e1", "e2"]
+    assert result["events"][0]["starts_at"] == "2026-03-05T18:30:00"
+    assert result["imports"] == {"files": 1, "rows_read": 5, "rows_loaded": 4,
+                                 "rows_rejected": 1}
+
+
+def test_report_numbers_match_the_marts_by_hand(db):
+    given(db, **campaign_rows())
+    result = build(db)
+    assert result["funnel"]["interactions"] == {"awareness": 900, "engagement": 119,
+                                                "commitment": 58, "action": 4}
+    assert result["funnel"]["people"] == {"awareness": 5, "engagement": 5, "commitment": 4,
+                                          "action": 3}
+    assert result["slacktivism_index"] == (4 - 3) / 4
+    assert result["anonymous_attendees"] == 1
+    e1 = result["events"][0]
+    assert (e1["registered"], e1["attended"], e1["walk_ins"], e1["no_show"]) == (2, 3, 2, 1)
+    assert e1["facebook_going_conversion"] == 3 / 30
+
+
+def test_events_sorted_by_start_then_id(db):
+    given(db, events=[event("b", "2026-03-05 18:30"), event("a", "2026-03-05 18:30"),
+                      event("c", "2026-03-01 09:00")])
+    assert [e["event_id"] for e in build(db)["events"]] == ["c", "a", "b"]
+
+
+def test_campaign_and_date_filters(db):
+    rows = campaign_rows()
+    rows["events"].append(event("o1", "2026-03-06 18:30", campaign="other"))
+    rows["checkins"].append({"event_id": "o1", "phone_key": "zed#"})
+    given(db, **rows)
+    other = build(db, campaign="other")
+    assert other["funnel"]["interactions"]["action"] == 1
+    assert other["funnel"]["people"] == {s: 1 for s in STAGES}
+    assert [e["event_id"] for e in other["events"]] == ["o1"]
+    # April only: Ann's registration (1 April) and her attendance at e2 (9 April)
+    april = build(db, since=datetime(2026, 4, 1), until=report.parse_bound("2026-04-30", True))
+    assert april["funnel"]["interactions"]["commitment"] == 1
+    assert april["funnel"]["interactions"]["action"] == 1
+    assert [e["event_id"] for e in april["events"]] == ["e2"]
+
+
+def test_empty_database_gives_zeros_and_nulls(db):
+    result = build(db)  # marts never built: nothing was imported
+    assert result["funnel"] == {"interactions": dict.fromkeys(STAGES, 0),
+                                "people": dict.fromkeys(STAGES, 0)}
+    assert result["slacktivism_index"] is None
+    assert result["events"] == []
+    assert result["imports"] == {"files": 0, "rows_read": 0, "rows_loaded": 0,
+                                 "rows_rejected": 0}
+
+
+def test_empty_campaign_gives_zeros_and_nulls(db):
+    given(db, **campaign_rows())
+    result = build(db, campaign="nobody-ran-this")
+    assert result["funnel"]["people"] == dict.fromkeys(STAGES, 0)
+    assert result["funnel"]["interactions"] == dict.fromkeys(STAGES, 0)
+    assert (result["slacktivism_index"], result["actions_per_1000_engagements"]) == (None, None)
+    assert result["events"] == []
+
+
+def test_wilson_interval():
+    low, high = report.wilson(1, 2)
+    assert (round(low, 4), round(high, 4)) == (0.0945, 0.9055)
+    assert report.wilson(0, 0) == (None, None)
+
+
+def test_command_line_formats(db, tmp_path):
+    given(db, **campaign_rows())
+    runner = CliRunner()
+    printed = runner.invoke(app, ["report", "--format", "json", "--campaign", "welcome"])
+    assert printed.exit_code == 0, printed.output
+    assert json.loads(printed.output)["campaign"] == "welcome"
+    table = runner.invoke(app, ["report"])
+    assert table.exit_code == 0 and "Slacktivism index" in table.output
+    folder = tmp_path / "csv"
+    written = runner.invoke(app, ["report", "--format", "csv", "--out", str(folder)])
+    assert written.exit_code == 0, written.output
+    assert {p.name for p in folder.iterdir()} >= {"funnel.csv", "events.csv", "imports.csv"}
+    assert (folder / "funnel.csv").read_text().splitlines()[1] == "awareness,900,5"
+    wrong = runner.invoke(app, ["report", "--since", "yesterday"])
+    assert wrong.exit_code != 0
