@@ -115,3 +115,40 @@ def test_command_line_formats(db, tmp_path):
     assert (folder / "funnel.csv").read_text().splitlines()[1] == "awareness,900,5"
     wrong = runner.invoke(app, ["report", "--since", "yesterday"])
     assert wrong.exit_code != 0
+
+
+def test_report_after_importing_templates(db, tmp_path):
+    from tests.conftest import run_import, write
+
+    calendar = write(tmp_path, "calendar.csv",
+                     "event_id,name,starts_at,kind,campaign,online\n"
+                     "e1,Welcome evening,2026-03-05 18:30,meeting,welcome,false\n"
+                     "e2,Webinar,2026-03-12 19:00,webinar,welcome,true\n")
+    sheet = write(tmp_path, "signin.csv",
+                  "event_id,name,email,phone,signed_in_at,heard_from\n"
+                  "e1,Ann,Ann@Example.org,,18:40,Flyer\n"
+                  "e1,Someone,,,18:45,\n"
+                  "e1,Someone,,,18:45,\n"
+                  "e1,Cat,,514 555 0101,18:50,radio\n")
+    facebook = write(tmp_path, "facebook.csv",
+                     "event_id,snapshot_at,going,interested\n"
+                     "e1,2026-03-01 10:00,20,50\n"
+                     "e1,2026-03-04 10:00,24,61\n")
+    petition = write(tmp_path, "petition.csv",
+                     "petition_id,signed_at,name,email,phone\n"
+                     "p1,2026-02-01 10:00,Ann,ann@example.org,\n"
+                     "p1,2026-02-02 10:00,Dan,dan@example.org,\n")
+    for path in (calendar, sheet, facebook, petition):
+        assert run_import(db, path).status == "imported"
+    result = build(db)
+    # engagement: interested 61 (latest); commitment: going 24 + Ann and Dan signed;
+    # action: Ann, Cat and the two anonymous rows. People: Ann, Cat, 2 anonymous acted,
+    # Dan committed.
+    assert result["funnel"]["interactions"] == {"awareness": 0, "engagement": 61,
+                                                "commitment": 26, "action": 4}
+    assert result["funnel"]["people"] == {"awareness": 5, "engagement": 5, "commitment": 5,
+                                          "action": 4}
+    e1, e2 = result["events"]
+    assert (e1["attended"], e1["walk_ins"], e1["facebook_going"]) == (4, 4, 24)
+    assert (e2["attended"], e2["attendance_unknown"]) == (None, 0)
+    assert result["imports"]["files"] == 4
