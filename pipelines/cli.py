@@ -225,5 +225,23 @@ def report_command(
     else:
         report.render(result, console)
 
+
+@app.command()
+def sample(
+    out: Annotated[Path, typer.Option(help="Folder to write the sample campaign into.")],
+    people: Annotated[int, typer.Option(min=100, help="People in the campaign; every "
+                                        "per-person file scales with it.")] = 3000,
+    seed: Annotated[int, typer.Option(help="Random seed: the same seed writes the same "
+                                      "bytes.")] = 2026,
+) -> None:
+    """Write the synthetic campaign "Bienvenue aux réfugiés" in the real export formats."""
+    from pipelines import sample as sample_campaign
+
+    files = sample_campaign.generate(out, people=people, seed=seed)
+    size = sum(f.stat().st_size for f in files)
+    console.print(f"Wrote {len(files)} files ({size / 1e6:.1f} MB) to {out}. "
+                  f"Import them with: turnout import {out}")
+
+
 if __name__ == "__main__":
     app()
