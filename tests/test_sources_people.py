@@ -18,7 +18,8 @@ from tests.conftest import query, run_import, write
 
 FIXTURES = Path(__file__).parent / "fixtures" / "people"
 EVENTBRITE = FIXTURES / "eventbrite_1234567890123.csv"
-AN_SIGNATURES = FIXTURES / "export-2026-03-22-csv_report_332566_1774185600.csv"
+AN_SIGNATURES_NAME = "actionnetwork_signatures_export-2026-03-22-csv_report_332566_1774185600.csv"
+AN_SIGNATURES = FIXTURES / AN_SIGNATURES_NAME
 
 
 @pytest.fixture
@@ -53,12 +54,13 @@ def registrations(db, source: str) -> dict[str, tuple]:
 @pytest.mark.parametrize(("name", "expected"), [
     ("eventbrite_1234567890123.csv", "eventbrite"),
     ("eventbrite_older_cp1252.csv", "eventbrite"),
-    ("zoom_attendee_report.csv", "zoom_webinar"),
-    ("zoom_us_dates.csv", "zoom_webinar"),
+    ("zoom_webinar_attendee_report.csv", "zoom_webinar"),
+    ("zoom_webinar_us_dates.csv", "zoom_webinar"),
     ("mobilize_participations.csv", "mobilize"),
     ("mobilize_participations_fr.csv", "mobilize"),
-    ("export-2026-03-22-csv_report_332566_1774185600.csv", "actionnetwork_signatures"),
-    ("an_rsvps_vigil.csv", "actionnetwork_signatures"),  # same header: RSVPs need --source
+    (AN_SIGNATURES_NAME, "actionnetwork_signatures"),
+    # the same header: RSVPs need --source
+    ("actionnetwork_rsvps_vigil.csv", "actionnetwork_signatures"),
     ("osdi_people.json", "osdi_people"),
     ("osdi_attendances.json", "osdi_attendances"),
     ("osdi_signatures.json", "osdi_signatures"),
@@ -72,7 +74,7 @@ def test_detection(name, expected):
 
 
 def test_zoom_header_is_the_attendee_section_not_the_host_one():
-    path = FIXTURES / "zoom_attendee_report.csv"
+    path = FIXTURES / "zoom_webinar_attendee_report.csv"
     encoding, text = reader.read_head_text(path)
     source, layout = reader.find_layout(path, text, encoding, None)
     assert source.name == "zoom_webinar"
@@ -143,7 +145,7 @@ def test_same_file_twice_is_already_imported(cal):
 # Zoom ----------------------------------------------------------------------------
 
 def test_zoom_rejoins_no_shows_and_other_sections(cal):
-    result = run_import(cal, FIXTURES / "zoom_attendee_report.csv")
+    result = run_import(cal, FIXTURES / "zoom_webinar_attendee_report.csv")
     # 5 attendee rows (Linus twice), then the 3 lines of an "Other Attended" section
     assert (result.rows_read, result.rows_loaded, result.rows_rejected) == (8, 5, 3)
     assert [r["line"] for r in result.rejects] == [18, 19, 20]
@@ -163,7 +165,7 @@ def test_zoom_rejoins_no_shows_and_other_sections(cal):
 
 
 def test_zoom_us_dates_and_event_from_the_command_line(cal):
-    path = FIXTURES / "zoom_us_dates.csv"
+    path = FIXTURES / "zoom_webinar_us_dates.csv"
     with pytest.raises(ImportRefused, match="--event"):
         run_import(cal, path)
     result = run_import(cal, path, event_id="townhall-2026-03")
@@ -222,7 +224,7 @@ def test_actionnetwork_signatures(db, tmp_path):
 
 
 def test_actionnetwork_rsvps_need_source_and_event(cal):
-    path = FIXTURES / "an_rsvps_vigil.csv"
+    path = FIXTURES / "actionnetwork_rsvps_vigil.csv"
     with pytest.raises(ImportRefused, match="--event"):
         run_import(cal, path, source="actionnetwork_rsvps")
     result = run_import(cal, path, source="actionnetwork_rsvps", event_id="vigil-2026-04")
@@ -236,7 +238,7 @@ def test_actionnetwork_rsvps_need_source_and_event(cal):
 # OSDI JSON -----------------------------------------------------------------------
 
 def test_osdi_people_attendances_signatures(cal):
-    run_import(cal, FIXTURES / "an_rsvps_vigil.csv", source="actionnetwork_rsvps",
+    run_import(cal, FIXTURES / "actionnetwork_rsvps_vigil.csv", source="actionnetwork_rsvps",
                event_id="vigil-2026-04")
     people = run_import(cal, FIXTURES / "osdi_people.json")
     assert (people.rows_loaded, people.rows_rejected) == (2, 0)
@@ -320,12 +322,13 @@ ALL_IMPORTS = [
     ("eventbrite_1234567890123.csv", {}),
     ("eventbrite_1234567890123_later.csv", {}),
     ("eventbrite_older_cp1252.csv", {"event_id": "rally-2026-03"}),
-    ("zoom_attendee_report.csv", {}),
-    ("zoom_us_dates.csv", {"event_id": "townhall-2026-03"}),
+    ("zoom_webinar_attendee_report.csv", {}),
+    ("zoom_webinar_us_dates.csv", {"event_id": "townhall-2026-03"}),
     ("mobilize_participations.csv", {}),
     ("mobilize_participations_fr.csv", {}),
-    ("export-2026-03-22-csv_report_332566_1774185600.csv", {}),
-    ("an_rsvps_vigil.csv", {"source": "actionnetwork_rsvps", "event_id": "vigil-2026-04"}),
+    (AN_SIGNATURES_NAME, {}),
+    ("actionnetwork_rsvps_vigil.csv",
+     {"source": "actionnetwork_rsvps", "event_id": "vigil-2026-04"}),
     ("osdi_people.json", {}),
     ("osdi_attendances.json", {}),
     ("osdi_signatures.json", {}),
@@ -366,7 +369,7 @@ def test_no_email_or_phone_is_stored_anywhere(db):
 
 
 def test_reject_reasons_never_quote_people(cal):
-    run_import(cal, FIXTURES / "zoom_attendee_report.csv")
+    run_import(cal, FIXTURES / "zoom_webinar_attendee_report.csv")
     run_import(cal, FIXTURES / "mobilize_participations.csv")
     run_import(cal, FIXTURES / "mailchimp_activity_with_action.csv")
     reasons = " ".join(r[0] for r in query(cal, "select reason from rejects")).lower()
