@@ -63,16 +63,21 @@ rates as (
     from measures
 ),
 
-final as (
-    select * exclude (z2),
-        -- 95% Wilson interval: the range the true show-up rate likely lies in
-        (show_up_rate + z2 / (2 * registered) - sqrt(z2) * sqrt(show_up_rate * (1 - show_up_rate)
-            / registered + z2 / (4 * registered * registered))) / (1 + z2 / registered)
-            as show_up_rate_low,
-        (show_up_rate + z2 / (2 * registered) + sqrt(z2) * sqrt(show_up_rate * (1 - show_up_rate)
-            / registered + z2 / (4 * registered * registered))) / (1 + z2 / registered)
-            as show_up_rate_high
+wilson as (
+    -- 95% Wilson interval: the range the true rate likely lies in, given how few people
+    select *,
+        (show_up_rate + z2 / (2 * registered)) / (1 + z2 / registered) as centre,
+        sqrt(z2) * sqrt(show_up_rate * (1 - show_up_rate) / registered
+            + z2 / (4 * registered * registered)) / (1 + z2 / registered)
+            as half
     from rates
+),
+
+final as (
+    select * exclude (z2, centre, half),
+        greatest(0, centre - half) as show_up_rate_low,
+        least(1, centre + half) as show_up_rate_high
+    from wilson
 )
 
 select * from final

@@ -46,13 +46,21 @@ rates as (
     from grouped
 ),
 
-final as (
-    select * exclude (z2, n),
-        (show_up_rate + z2 / (2 * n) - sqrt(z2) * sqrt(show_up_rate * (1 - show_up_rate) / n
-            + z2 / (4 * n * n))) / (1 + z2 / n) as show_up_rate_low,
-        (show_up_rate + z2 / (2 * n) + sqrt(z2) * sqrt(show_up_rate * (1 - show_up_rate) / n
-            + z2 / (4 * n * n))) / (1 + z2 / n) as show_up_rate_high
+wilson as (
+    -- 95% Wilson interval: the range the true rate likely lies in, given how few people
+    select *,
+        (show_up_rate + z2 / (2 * n)) / (1 + z2 / n) as centre,
+        sqrt(z2) * sqrt(show_up_rate * (1 - show_up_rate) / n
+            + z2 / (4 * n * n)) / (1 + z2 / n)
+            as half
     from rates
+),
+
+final as (
+    select * exclude (z2, centre, half, n),
+        greatest(0, centre - half) as show_up_rate_low,
+        least(1, centre + half) as show_up_rate_high
+    from wilson
 )
 
 select * from final

@@ -16,7 +16,7 @@ counted as (
     group by first_channel
 ),
 
-indexed as (
+rates as (
     select *,
         case when count_committed > 0
              then (count_committed - count_acted) / count_committed end as slacktivism_index,
@@ -24,17 +24,21 @@ indexed as (
     from counted
 ),
 
+wilson as (
+    -- 95% Wilson interval: the range the true rate likely lies in, given how few people
+    select *,
+        (slacktivism_index + z2 / (2 * count_committed)) / (1 + z2 / count_committed) as centre,
+        sqrt(z2) * sqrt(slacktivism_index * (1 - slacktivism_index) / count_committed
+            + z2 / (4 * count_committed * count_committed)) / (1 + z2 / count_committed)
+            as half
+    from rates
+),
+
 final as (
-    select * exclude (z2),
-        (slacktivism_index + z2 / (2 * count_committed) - sqrt(z2) * sqrt(slacktivism_index
-            * (1 - slacktivism_index) / count_committed
-            + z2 / (4 * count_committed * count_committed))) / (1 + z2 / count_committed)
-            as slacktivism_low,
-        (slacktivism_index + z2 / (2 * count_committed) + sqrt(z2) * sqrt(slacktivism_index
-            * (1 - slacktivism_index) / count_committed
-            + z2 / (4 * count_committed * count_committed))) / (1 + z2 / count_committed)
-            as slacktivism_high
-    from indexed
+    select * exclude (z2, centre, half),
+        greatest(0, centre - half) as slacktivism_low,
+        least(1, centre + half) as slacktivism_high
+    from wilson
 )
 
 select * from final
