@@ -1,0 +1,143 @@
+"""Turnout's dashboard: the router. Language, role and the shared filters live here.
+
+Run it with ``turnout dashboard`` (or ``streamlit run dashboard/app.py``). Pages are in
+``app_pages/``; every string is in ``locales/``; all SQL is in ``data.py``.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:  # `streamlit run dashboard/app.py` from a plain checkout
+    sys.path.insert(0, str(ROOT))
+
+import streamlit as st  # noqa: E402
+
+from dashboard import auth, data, i18n, ui  # noqa: E402
+
+ANALYTIC = ("overview", "funnel", "events", "people", "channels")
+PAGES = {  # url path → (file, icon, roles allowed)
+    "overview": ("app_pages/overview.py", "🏠", (ui.LEAD, ui.BOARD)),
+    "funnel": ("app_pages/funnel.py", "🔻", (ui.LEAD, ui.BOARD)),
+    "events": ("app_pages/events.py", "📅", (ui.LEAD, ui.BOARD)),
+    "people": ("app_pages/people.py", "🧗", (ui.LEAD,)),
+    "channels": ("app_pages/channels.py", "📣", (ui.LEAD, ui.BOARD)),
+    "data": ("app_pages/imports.py", "📥", (ui.LEAD,)),
+    "about": ("app_pages/about.py", "ℹ️", (ui.LEAD, ui.BOARD)),
+    "welcome": ("app_pages/welcome.py", "👋", (ui.LEAD, ui.BOARD)),
+}
+
+
+def choose_language() -> str:
+    if "lang" not in st.session_state:
+        st.session_state["lang"] = i18n.language_from_locale(st.context.locale)
+    lang = st.session_state["lang"]
+    st.sidebar.radio(i18n.t(lang, "language"), i18n.LANGUAGES, key="lang", horizontal=True,
+                     format_func=lambda code: i18n.t(code, "language.name"))
+    return st.session_state["lang"]
+
+
+def choose_role(lang: str) -> str:
+    passwords = auth.configured()
+    if not passwords:
+        st.sidebar.info(i18n.t(lang, "auth.no_password"))
+        board = st.sidebar.toggle(i18n.t(lang, "auth.preview_board"), key="preview_board")
+        return ui.BOARD if board else ui.LEAD
+    role = st.session_state.get("role")
+    if role not in passwords:
+        st.title(i18n.t(lang, "app.title"))
+        with st.form("login"):
+            password = st.text_input(i18n.t(lang, "auth.password"), type="password")
+            if st.form_submit_button(i18n.t(lang, "auth.sign_in")):
+                found = auth.role_for(password, passwords)
+                if found:
+                    st.session_state["role"] = found
+                    st.rerun()
+                st.error(i18n.t(lang, "auth.wrong_password"))
+        st.stop()
+    if st.sidebar.button(i18n.t(lang, "auth.sign_out")):
+        del st.session_state["role"]
+        st.rerun()
+    return role
+
+
+def _remembered(name: str, options: list) -> None:
+    """Give a filter widget its value from the last page that showed it."""
+    widget, stored = f"w_{name}", f"f_{name}"
+    if widget not in st.session_state or st.session_state[widget] not in options:
+        value = st.session_state.get(stored)
+        st.session_state[widget] = value if value in options else options[0]
+
+
+def _remember(name: str) -> None:
+    st.session_state[f"f_{name}"] = st.session_state[f"w_{name}"]
+
+
+def filters(lang: str, role: str) -> ui.Context:
+    side = st.sidebar
+    side.subheader(i18n.t(lang, "filter.title"))
+    found = data.options()
+    first_day, last_day = data.date_range()
+    campaigns = [None, *found["campaign"]]
+    _remembered("campaign", campaigns)
+    side.selectbox(i18n.t(lang, "filter.campaign"), campaigns, key="w_campaign",
+                   format_func=lambda v: i18n.t(lang, "filter.all_campaigns") if v is None
+                   else v, on_change=_remember, args=("campaign",))
+    channels = [None, *found["channel"]]
+    _remembered("channel", channels)
+    side.selectbox(i18n.t(lang, "filter.channel"), channels, key="w_channel",
+                   format_func=lambda v: i18n.t(lang, "filter.all_channels") if v is None
+                   else i18n.label(lang, "channel", v), on_change=_remember, args=("channel",))
+    _remembered("period", list(ui.PERIODS))
+    period = side.selectbox(i18n.t(lang, "filter.period"), ui.PERIODS, key="w_period",
+                            format_func=lambda p: i18n.t(lang, f"period.{p}"),
+                            on_change=_remember, args=("period",))
+    custom = None
+    if period == "custom" and last_day is not None:
+        custom = side.date_input(i18n.t(lang, "filter.dates"), (first_day, last_day),
+                                 min_value=first_day, max_value=last_day, key="w_dates")
+    for name in ("campaign", "channel", "period"):
+        _remember(name)
+    if last_day is not None:
+        side.caption(i18n.t(lang, "filter.data_to", date=i18n.day(lang, last_day)))
+    since, until, prev_since, prev_until = ui.window(period, last_day, custom)
+    return ui.Context(lang, role, st.session_state["w_campaign"], st.session_state["w_channel"],
+                      period, since, until, prev_since, prev_until)
+
+
+def main() -> None:
+    st.set_page_config(page_title="Turnout", page_icon="📣", layout="wide")
+    lang = choose_language()
+    role = choose_role(lang)
+    st.session_state["ctx"] = ui.Context(lang, role)
+    try:
+        state = data.state()
+    except data.Unavailable:
+        ui.unavailable()
+    if state == "ready":
+        names = ["overview", "funnel", "events", "people", "channels", "data", "about"]
+    else:
+        names = ["welcome", "data", "about"]
+    allowed = [n for n in names if role in PAGES[n][2]]
+    pages = {n: st.Page(PAGES[n][0], title=i18n.t(lang, f"page.{n}"), icon=PAGES[n][1],
+                        url_path=n, default=(i == 0)) for i, n in enumerate(allowed)}
+    page = st.navigation(list(pages.values()))
+    current = next((n for n, p in pages.items() if p is page), allowed[0])
+    st.sidebar.caption(i18n.t(lang, f"role.{role}"))
+    if state == "ready" and current in ANALYTIC:
+        try:
+            st.session_state["ctx"] = filters(lang, role)
+        except data.Unavailable:
+            ui.unavailable()
+    top = st.container()
+    try:
+        page.run()
+    except data.Unavailable:
+        ui.unavailable()
+    if data.busy():
+        top.info(i18n.t(lang, "busy.showing_last"))
+
+
+main()

@@ -1,0 +1,97 @@
+"""Events: Facebook RSVPs against registrations and real attendance, per event."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import charts, data, i18n, ui
+
+COUNTS = ("facebook_going", "facebook_interested", "registered", "attended", "walk_ins",
+          "no_show", "attendance_unknown")
+COMPARED = ("facebook_going", "registered", "attended")
+
+
+def _none(value):
+    return None if pd.isna(value) else value
+
+
+def event_table(c: ui.Context, events: pd.DataFrame) -> pd.DataFrame:
+    """One formatted row per event: unknown stays "unknown", never 0."""
+    table = pd.DataFrame({
+        c.t("col.date"): [i18n.day(c.lang, d) for d in events["starts_at"]],
+        c.t("col.event"): events["name"].fillna(events["event_id"]).tolist(),
+    })
+    for name in COUNTS:
+        table[c.t(f"col.{name}")] = [c.count(_none(v)) for v in events[name]]
+    table[c.t("col.show_up_rate")] = [c.pct(_none(v)) for v in events["show_up_rate"]]
+    table[c.t("col.interval")] = [i18n.interval(c.lang, _none(lo), _none(hi)) for lo, hi in
+                                  zip(events["show_up_rate_low"], events["show_up_rate_high"],
+                                      strict=True)]
+    table[c.t("col.going_conversion")] = [c.pct(_none(v))
+                                          for v in events["facebook_going_conversion"]]
+    return table
+
+
+def comparison_chart(c: ui.Context, events: pd.DataFrame, table: pd.DataFrame) -> None:
+    names = [f"{n} · {i18n.day(c.lang, d, 'short')}" for n, d in
+             zip(events["name"].fillna(events["event_id"]), events["starts_at"], strict=True)]
+    series = {c.t(f"col.{k}"): ([c.shown(_none(v)) for v in events[k]],
+                                [c.count(_none(v)) for v in events[k]]) for k in COMPARED}
+    fig = charts.bars(names, series, c.t("chart.rsvp_gap"), c.t("unit.people"),
+                      horizontal=True)
+    ui.chart(fig, table, c.t("chart.rsvp_gap.def"), "events-gap")
+
+
+def pooled(c: ui.Context, events: pd.DataFrame) -> None:
+    figures = data.key_figures(data.funnel(c.campaign, None, c.since, c.until), events)
+    left, middle, right = st.columns(3)
+    left.metric(c.t("kpi.events"), c.count(len(events)))
+    middle.metric(c.t("kpi.show_up"), c.pct(figures["show_up"]), help=c.t("kpi.show_up.help"))
+    right.metric(c.t("kpi.going_conversion"), c.pct(figures["going_conversion"]),
+                 help=c.t("kpi.going_conversion.help"))
+
+
+def detail(c: ui.Context, events: pd.DataFrame) -> None:
+    st.subheader(c.t("events.detail"))
+    ids = events["event_id"].tolist()
+    by_id = events.set_index("event_id")
+    chosen = st.selectbox(c.t("events.choose"), ids, key="event_detail", format_func=lambda e:
+                          c.t("events.option", name=by_id.at[e, "name"] or e,
+                              date=i18n.day(c.lang, by_id.at[e, "starts_at"])))
+    row = by_id.loc[chosen]
+    columns = st.columns(4)
+    for i, name in enumerate(COUNTS):
+        columns[i % 4].metric(c.t(f"col.{name}"), c.count(_none(row[name])))
+    st.metric(c.t("col.show_up_rate"), c.pct(_none(row["show_up_rate"])),
+              i18n.interval(c.lang, _none(row["show_up_rate_low"]),
+                            _none(row["show_up_rate_high"])), delta_color="off",
+              help=c.t("kpi.show_up.help"))
+    if not row["has_attendance_data"]:
+        st.info(c.t("events.no_attendance"))
+    labels = [c.t(f"col.{k}") for k in COUNTS]
+    values = [_none(row[k]) for k in COUNTS]
+    fig = charts.bars(labels, {c.t("col.people"): ([c.shown(v) for v in values],
+                                                   [c.count(v) for v in values])},
+                      c.t("chart.event_detail", name=row["name"] or chosen), c.t("unit.people"))
+    table = pd.DataFrame({c.t("col.measure"): labels, c.t("col.people"):
+                          [c.count(v) for v in values]})
+    ui.chart(fig, table, c.t("chart.event_detail.def"), "event-detail")
+
+
+c = ui.context()
+st.title(c.t("page.events"))
+st.caption(c.window_text())
+if c.channel is not None:
+    st.caption(c.t("filter.channel_events_note"))
+events = data.within(data.events(), "starts_at", c.campaign, c.since, c.until)
+if events.empty:
+    st.info(c.t("empty.no_events"))
+    st.stop()
+pooled(c, events)
+table = event_table(c, events)
+comparison_chart(c, events, table)
+st.dataframe(table, hide_index=True, width="stretch")
+detail(c, events)
+if c.board:
+    st.caption(c.t("small_numbers_note"))

@@ -1,0 +1,77 @@
+"""Funnel: interactions or people, by channel and campaign, drop-off between stages."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import charts, data, i18n, ui
+
+MEASURES = ("interactions", "people")
+
+
+def drop_off(c: ui.Context, rows: pd.DataFrame, measure: str) -> pd.DataFrame:
+    """Each stage's count, its share of the stage before, and the drop-off."""
+    values = [int(v) for v in rows[measure]]
+    shares = [None] + [b / a if a else None for a, b in zip(values, values[1:], strict=False)]
+    return pd.DataFrame({
+        c.t("col.stage"): [c.t(f"stage.{s}") for s in rows["stage"]],
+        c.t(f"col.{measure}"): [c.count(v) for v in values],
+        c.t("col.kept"): [c.pct(s) if s is not None else "" for s in shares],
+        c.t("col.drop_off"): [c.pct(1 - s) if s is not None else "" for s in shares],
+    })
+
+
+def funnel_block(c: ui.Context, rows: pd.DataFrame, measure: str) -> None:
+    labels = [c.t(f"stage.{s}") for s in rows["stage"]]
+    fig = charts.funnel(labels, [c.shown(v) for v in rows[measure]],
+                        [c.count(v) for v in rows[measure]], c.t(f"chart.funnel_{measure}"),
+                        [charts.STAGE_COLOURS[s] for s in rows["stage"]])
+    table = drop_off(c, rows, measure)
+    ui.chart(fig, table, c.t(f"chart.funnel_{measure}.def"), f"funnel-{measure}")
+    st.dataframe(table, hide_index=True, width="stretch")
+
+
+def breakdown(c: ui.Context, group: str, measure: str) -> None:
+    rows = data.funnel_by(group, c.campaign, c.channel, c.since, c.until)
+    if rows.empty:
+        st.info(c.t("empty.no_data"))
+        return
+    prefix = "channel" if group == "channel" else "campaign"
+    groups = list(dict.fromkeys(rows["group_value"]))
+    names = [c.label(prefix, g) for g in groups]
+    series = {}
+    for stage in data.STAGES:
+        values = rows[rows["stage"] == stage].set_index("group_value")[measure]
+        series[c.t(f"stage.{stage}")] = ([c.shown(values.get(g)) for g in groups],
+                                         [c.count(values.get(g)) for g in groups])
+    fig = charts.bars(names, series, c.t(f"chart.by_{group}"), c.t(f"unit.{measure}"),
+                      horizontal=True, colours=list(charts.STAGE_COLOURS.values()))
+    fig.update_xaxes(type="log" if measure == "interactions" else "linear")
+    table = pd.DataFrame({c.t(f"col.{group}"): names,
+                          **{name: texts for name, (_, texts) in series.items()}})
+    ui.chart(fig, table, c.t(f"chart.by_{group}.def", measure=c.t(f"unit.{measure}")),
+             f"funnel-by-{group}")
+
+
+c = ui.context()
+st.title(c.t("page.funnel"))
+st.caption(c.window_text())
+measure = st.radio(c.t("funnel.measure"), MEASURES, horizontal=True, key="funnel_measure",
+                   format_func=lambda m: c.t(f"measure.{m}"))
+st.caption(c.t(f"measure.{measure}.help"))
+rows = data.funnel(c.campaign, c.channel, c.since, c.until)
+figures = data.key_figures(rows, data.events().head(0))
+left, right = st.columns([3, 2])
+with left:
+    funnel_block(c, rows, measure)
+with right:
+    st.metric(c.t("kpi.per_1000"), i18n.number(c.lang, figures["per_1000"], 1),
+              help=c.t("kpi.per_1000.help"))
+    st.metric(c.t("kpi.slacktivism"), c.pct(figures["slacktivism"]),
+              help=c.t("kpi.slacktivism.help"))
+tab_channel, tab_campaign = st.tabs([c.t("tab.by_channel"), c.t("tab.by_campaign")])
+with tab_channel:
+    breakdown(c, "channel", measure)
+with tab_campaign:
+    breakdown(c, "campaign", measure)

@@ -1,0 +1,123 @@
+"""Plotly figure builders: data and already-translated labels in, a figure out.
+
+Pure functions that never call Streamlit. Colours come from the Okabe–Ito palette, which
+stays distinguishable with every common colour-vision deficiency. Traces that plot counts
+carry ``meta="count"`` so tests can check that hidden small counts never reach a chart;
+a hidden count arrives here as ``None`` with its text ("<5") beside it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import plotly.graph_objects as go
+
+OKABE_ITO = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#56B4E9", "#CC79A7", "#F0E442",
+             "#000000")
+STAGE_COLOURS = {"awareness": "#56B4E9", "engagement": "#009E73", "commitment": "#E69F00",
+                 "action": "#D55E00"}
+FONT = dict(family="system-ui, -apple-system, Segoe UI, Roboto, sans-serif", size=13)
+
+
+def _layout(fig: go.Figure, title: str, height: int = 380, **extra) -> go.Figure:
+    fig.update_layout(title=dict(text=title, x=0, xanchor="left"), height=height, font=FONT,
+                      margin=dict(l=10, r=10, t=50, b=10), colorway=list(OKABE_ITO),
+                      legend=dict(orientation="h", y=-0.15), **extra)
+    return fig
+
+
+def funnel(labels: Sequence[str], values: Sequence, texts: Sequence[str], title: str,
+           colours: Sequence[str] | None = None) -> go.Figure:
+    """A funnel from the widest stage down; ``texts`` are the formatted values."""
+    fig = go.Figure(go.Funnel(
+        y=list(labels), x=list(values), text=list(texts), textinfo="text", meta="count",
+        marker=dict(color=list(colours or OKABE_ITO[: len(labels)])),
+        hovertemplate="%{y}: %{text}<extra></extra>", connector=dict(line=dict(width=0)),
+    ))
+    return _layout(fig, title)
+
+
+def lines(x: Sequence, series: dict[str, Sequence], title: str, y_title: str,
+          colours: dict[str, str] | None = None, log: bool = False) -> go.Figure:
+    """One line per series over ``x`` (months)."""
+    fig = go.Figure()
+    for i, (name, values) in enumerate(series.items()):
+        colour = (colours or {}).get(name, OKABE_ITO[i % len(OKABE_ITO)])
+        fig.add_trace(go.Scatter(x=list(x), y=list(values), name=name, mode="lines+markers",
+                                 line=dict(color=colour), meta="count"))
+    fig.update_yaxes(title=y_title, type="log" if log else "linear", rangemode="tozero")
+    return _layout(fig, title)
+
+
+def bars(categories: Sequence[str], series: dict[str, tuple[Sequence, Sequence[str]]],
+         title: str, value_title: str, horizontal: bool = False,
+         colours: Sequence[str] | None = None) -> go.Figure:
+    """Grouped bars: ``series`` maps a name to (values, formatted texts)."""
+    fig = go.Figure()
+    palette = list(colours or OKABE_ITO)
+    for i, (name, (values, texts)) in enumerate(series.items()):
+        axes = dict(y=list(categories), x=list(values), orientation="h") if horizontal \
+            else dict(x=list(categories), y=list(values))
+        fig.add_trace(go.Bar(name=name, text=list(texts), textposition="outside",
+                             marker_color=palette[i % len(palette)], meta="count",
+                             hovertemplate="%{fullData.name}: %{text}<extra></extra>", **axes))
+    if horizontal:
+        fig.update_xaxes(title=value_title)
+        fig.update_yaxes(autorange="reversed")
+    else:
+        fig.update_yaxes(title=value_title)
+    return _layout(fig, title, barmode="group", height=max(380, 28 * len(categories) + 120)
+                   if horizontal else 400)
+
+
+def rates(categories: Sequence[str], values: Sequence, lows: Sequence, highs: Sequence,
+          texts: Sequence[str], title: str, value_title: str, colour: str = OKABE_ITO[0]
+          ) -> go.Figure:
+    """Shares with their 95% interval as error bars (values between 0 and 1)."""
+    plus = [None if v is None or h is None else h - v for v, h in zip(values, highs, strict=True)]
+    minus = [None if v is None or lo is None else v - lo
+             for v, lo in zip(values, lows, strict=True)]
+    fig = go.Figure(go.Bar(
+        y=list(categories), x=list(values), orientation="h", text=list(texts),
+        textposition="outside", marker_color=colour,
+        error_x=dict(type="data", symmetric=False, array=plus, arrayminus=minus, color="#555"),
+        hovertemplate="%{y}: %{text}<extra></extra>",
+    ))
+    fig.update_xaxes(title=value_title, tickformat=".0%", range=[0, 1.05])
+    fig.update_yaxes(autorange="reversed")
+    return _layout(fig, title, height=max(300, 34 * len(categories) + 120))
+
+
+def pyramid(labels: Sequence[str], values: Sequence, texts: Sequence[str], title: str
+            ) -> go.Figure:
+    """The engagement pyramid: ``labels`` from the top tier down, centred bars."""
+    fig = go.Figure(go.Funnel(
+        y=list(labels), x=list(values), text=list(texts), textinfo="text", meta="count",
+        marker=dict(color=[OKABE_ITO[i % len(OKABE_ITO)] for i in range(len(labels))]),
+        hovertemplate="%{y}: %{text}<extra></extra>", connector=dict(line=dict(width=0)),
+    ))
+    return _layout(fig, title, height=420)
+
+
+def sankey(nodes: Sequence[str], sources: Sequence[int], targets: Sequence[int],
+           values: Sequence, title: str) -> go.Figure:
+    fig = go.Figure(go.Sankey(
+        node=dict(label=list(nodes), pad=18, thickness=16,
+                  color=[OKABE_ITO[i % len(OKABE_ITO)] for i in range(len(nodes))]),
+        link=dict(source=list(sources), target=list(targets), value=list(values)),
+        meta="count",
+    ))
+    return _layout(fig, title, height=460)
+
+
+def heatmap(rows: Sequence[str], columns: Sequence[str], shares: list[list], texts: list[list],
+            title: str, x_title: str, y_title: str) -> go.Figure:
+    """Retention cohorts: share of each cohort (row) acting again N months later (column)."""
+    fig = go.Figure(go.Heatmap(
+        z=shares, x=list(columns), y=list(rows), text=texts, texttemplate="%{text}",
+        colorscale=[[0, "#f7f7f7"], [1, "#0072B2"]], zmin=0, zmax=1, showscale=False,
+        hovertemplate="%{y} · %{x}: %{text}<extra></extra>",
+    ))
+    fig.update_xaxes(title=x_title, type="category")
+    fig.update_yaxes(title=y_title, type="category", autorange="reversed")
+    return _layout(fig, title, height=max(300, 30 * len(rows) + 140))

@@ -1,0 +1,358 @@
+"""Cached, read-only queries over the marts: all of the dashboard's SQL lives here.
+
+- Every query opens a short read-only connection (``pipelines.warehouse.reader``) and binds
+  its parameters; results are cached with ``st.cache_data`` for ``TTL`` seconds, keyed by
+  the query, its parameters and the database file's modification time, so an import from
+  the command line shows up at the next rerun.
+- Small marts (events, channels, tiers, retention, imports) are read whole and filtered in
+  pandas outside the cache; the funnel is counted in SQL for the chosen filters because
+  people must be counted distinctly within the window.
+- A database busy with an import is waited for; when it stays busy the last data read is
+  shown with a notice (``busy()``), never a lock error.
+- Only marts are read, plus ``imports``/``rejects`` (Data page) and ``events`` (event picker).
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import streamlit as st
+
+from pipelines import config, warehouse
+from pipelines.errors import DatabaseBusy
+
+TTL = 300  # seconds; the file's modification time invalidates sooner
+WAIT_SECONDS = 20.0
+STAGES = ("awareness", "engagement", "commitment", "action")
+# one import at a time per process, and no reader while it writes (DuckDB refuses a
+# read-write open in a process that has a read-only connection to the same file)
+PROCESS_LOCK = threading.RLock()
+_LAST: dict[tuple, pd.DataFrame] = {}
+_BUSY = threading.local()
+
+
+class Unavailable(Exception):
+    """The database could not be read even after waiting: the page says so politely."""
+
+
+def db_path() -> Path:
+    return config.database_path()
+
+
+def _token(path: Path) -> tuple:
+    """Changes whenever the file (or its write-ahead log) changes."""
+    stamps = []
+    for p in (path, path.with_name(path.name + ".wal")):
+        stamps.append(p.stat().st_mtime_ns if p.exists() else 0)
+    return tuple(stamps)
+
+
+def _run(path: Path, sql: str, params: tuple) -> pd.DataFrame:
+    deadline = time.monotonic() + WAIT_SECONDS
+    while True:
+        remaining = max(deadline - time.monotonic(), 0.1)
+        if not PROCESS_LOCK.acquire(timeout=remaining):
+            raise DatabaseBusy("busy")
+        try:
+            with warehouse.reader(path, wait=remaining) as con:
+                return con.execute(sql, list(params)).df()
+        except duckdb.ConnectionException:
+            # a writer in this same process (an upload) holds the file: wait for it
+            if time.monotonic() >= deadline:
+                raise DatabaseBusy("busy") from None
+        finally:
+            PROCESS_LOCK.release()
+        time.sleep(0.05)
+
+
+@st.cache_data(ttl=TTL, show_spinner=False, max_entries=500)
+def _cached(path: str, token: tuple, sql: str, params: tuple) -> pd.DataFrame:
+    return _run(Path(path), sql, params)
+
+
+def frame(sql: str, params: tuple = ()) -> pd.DataFrame:
+    """The query's result; the last one read if the database stays busy."""
+    path = db_path()
+    key = (str(path), sql, params)
+    try:
+        result = _cached(str(path), _token(path), sql, params)
+    except DatabaseBusy:
+        if key in _LAST:
+            _BUSY.flag = True
+            return _LAST[key].copy()
+        raise Unavailable() from None
+    _LAST[key] = result
+    return result.copy()
+
+
+def busy() -> bool:
+    """Whether this run showed data from before a running import (and reset the flag)."""
+    flag = getattr(_BUSY, "flag", False)
+    _BUSY.flag = False
+    return flag
+
+
+@contextmanager
+def writing():
+    """Hold off this process's readers while an upload imports, then drop every cache."""
+    with PROCESS_LOCK:
+        yield
+    st.cache_data.clear()
+
+
+# state ------------------------------------------------------------------------------
+
+STATE_SQL = """
+    select (select count(*) from information_schema.tables where table_name = 'mart_funnel'),
+           (select count(*) from imports)
+"""
+
+
+def state() -> str:
+    """'missing' (no database file), 'empty' (nothing imported yet) or 'ready'."""
+    if not db_path().exists():
+        return "missing"
+    row = frame(STATE_SQL).iloc[0]
+    return "ready" if row.iloc[0] and row.iloc[1] else "empty"
+
+
+# filters ----------------------------------------------------------------------------
+
+OPTIONS_SQL = """
+    select 'campaign' as kind, campaign as value from mart_funnel_facts
+    where campaign is not null group by campaign
+    union select 'campaign', campaign from mart_event_gap where campaign is not null
+    union select 'channel', channel from mart_funnel_facts where channel is not null
+    order by kind, value
+"""
+RANGE_SQL = """
+    select min(day) as first_day, max(day) as last_day from (
+        select cast(occurred_at as date) as day from mart_funnel_facts
+        where occurred_at <= current_timestamp::timestamp
+        union all select cast(starts_at as date) from mart_event_gap
+    )
+"""
+
+
+def options() -> dict[str, list[str]]:
+    df = frame(OPTIONS_SQL)
+    return {kind: df.loc[df["kind"] == kind, "value"].tolist() for kind in ("campaign", "channel")}
+
+
+def date_range() -> tuple:
+    row = frame(RANGE_SQL).iloc[0]
+    return row["first_day"], row["last_day"]
+
+
+# funnel -----------------------------------------------------------------------------
+
+FACT_FILTER = """
+    (?::varchar is null or campaign = ?)
+    and (?::varchar is null or channel = ?)
+    and (?::timestamp is null or occurred_at >= ?)
+    and (?::timestamp is null or occurred_at < ?)
+"""
+FUNNEL_SQL = f"""
+    with facts as (select * from mart_funnel_facts where {FACT_FILTER}),
+    interactions as (
+        select stage, sum(interactions) as n from facts group by stage
+    ),
+    tops as (
+        select person_id, max(stage_rank) as top_rank from facts
+        where person_id is not null group by person_id
+    ),
+    stages as (
+        select * from (values ('awareness', 1), ('engagement', 2), ('commitment', 3),
+                              ('action', 4)) as s (stage, stage_rank)
+    )
+    select s.stage, s.stage_rank,
+           cast(coalesce(i.n, 0) as bigint) as interactions,
+           (select count(*) from tops where top_rank >= s.stage_rank) as people
+    from stages as s left join interactions as i using (stage)
+    order by s.stage_rank
+"""
+FUNNEL_BY_SQL = f"""
+    with facts as (select *, {{group}} as group_value from mart_funnel_facts
+                   where {FACT_FILTER}),
+    interactions as (
+        select group_value, stage, sum(interactions) as interactions from facts group by all
+    ),
+    tops as (
+        select group_value, person_id, max(stage_rank) as top_rank from facts
+        where person_id is not null group by all
+    ),
+    stages as (
+        select * from (values ('awareness', 1), ('engagement', 2), ('commitment', 3),
+                              ('action', 4)) as s (stage, stage_rank)
+    ),
+    cells as (select distinct group_value from facts)
+    select c.group_value, s.stage, s.stage_rank,
+           cast(coalesce(i.interactions, 0) as bigint) as interactions,
+           (select count(*) from tops as t where t.group_value is not distinct from c.group_value
+              and t.top_rank >= s.stage_rank) as people
+    from cells as c cross join stages as s
+    left join interactions as i on i.group_value is not distinct from c.group_value
+        and i.stage = s.stage
+    order by c.group_value, s.stage_rank
+"""
+GROUPS = {"channel": "channel", "campaign": "coalesce(campaign, '(none)')"}
+TREND_SQL = """
+    select period_start as month, stage, stage_rank, interactions, people from mart_funnel
+    where period = 'month' and campaign = ? and channel = ?
+    order by period_start, stage_rank
+"""
+
+
+def _filter_params(campaign, channel, since, until) -> tuple:
+    return (campaign, campaign, channel, channel, since, since, until, until)
+
+
+def funnel(campaign: str | None, channel: str | None, since: datetime | None,
+           until: datetime | None) -> pd.DataFrame:
+    """One row per stage: interactions and (cumulative) people, as the report counts them."""
+    return frame(FUNNEL_SQL, _filter_params(campaign, channel, since, until))
+
+
+def funnel_by(group: str, campaign, channel, since, until) -> pd.DataFrame:
+    sql = FUNNEL_BY_SQL.replace("{group}", GROUPS[group])  # a fixed expression, not input
+    return frame(sql, _filter_params(campaign, channel, since, until))
+
+
+def trend(campaign: str | None, channel: str | None) -> pd.DataFrame:
+    """Per month: interactions and people per stage (people counted within the month)."""
+    return frame(TREND_SQL, (campaign or "(all)", channel or "(all)"))
+
+
+# events -----------------------------------------------------------------------------
+
+EVENTS_SQL = "select * from mart_event_gap order by starts_at nulls last, event_id"
+EVENT_CHOICES_SQL = "select event_id, name, starts_at from events order by starts_at, event_id"
+
+
+def events() -> pd.DataFrame:
+    return frame(EVENTS_SQL)
+
+
+def event_choices() -> pd.DataFrame:
+    return frame(EVENT_CHOICES_SQL)
+
+
+def within(df: pd.DataFrame, column: str, campaign, since, until) -> pd.DataFrame:
+    """Rows of ``df`` in the campaign and the window [since, until): filtering outside the cache."""
+    keep = pd.Series(True, index=df.index)
+    if campaign is not None:
+        keep &= df["campaign"] == campaign
+    if since is not None:
+        keep &= df[column] >= pd.Timestamp(since)
+    if until is not None:
+        keep &= df[column] < pd.Timestamp(until)
+    return df[keep]
+
+
+# people (campaign leads only) ----------------------------------------------------------
+
+PYRAMID_SQL = """
+    select tier, tier_rank, count(*) as people from mart_person_tiers
+    group by tier, tier_rank order by tier_rank
+"""
+TIER_FLOW_SQL = "select * from mart_tier_flow order by month, from_rank, to_rank"
+RETENTION_SQL = "select * from mart_retention order by cohort_month, months_after"
+FOLLOW_UP_SQL = """
+    with records as (
+        select * from mart_person_records
+        where not is_anonymous and (?::varchar is null or campaign = ?)
+    ),
+    people as (
+        select person_id, max(stage_rank) as top_rank,
+               count(distinct coalesce(event_id, petition_id)) filter (where stage = 'commitment')
+                   as count_commitments,
+               max(occurred_at) filter (where stage = 'commitment') as last_commitment_at,
+               string_agg(distinct source, ', ') filter (where stage = 'commitment') as sources
+        from records group by person_id
+    )
+    select person_id, count_commitments, last_commitment_at, sources from people
+    where top_rank = 3
+    order by last_commitment_at desc nulls last, person_id
+"""
+
+
+def pyramid() -> pd.DataFrame:
+    return frame(PYRAMID_SQL)
+
+
+def tier_flow() -> pd.DataFrame:
+    return frame(TIER_FLOW_SQL)
+
+
+def retention() -> pd.DataFrame:
+    return frame(RETENTION_SQL)
+
+
+def follow_up(campaign: str | None) -> pd.DataFrame:
+    """Identified people who committed but never acted: ids and aggregates, no contact."""
+    return frame(FOLLOW_UP_SQL, (campaign, campaign))
+
+
+# channels ---------------------------------------------------------------------------
+
+CHANNELS_SQL = "select * from mart_channels order by count_acted desc, first_channel"
+
+
+def channels() -> pd.DataFrame:
+    return frame(CHANNELS_SQL)
+
+
+# data page --------------------------------------------------------------------------
+
+IMPORTS_SQL = "select * from mart_import_quality order by import_id desc"
+REJECTS_SQL = """
+    select r.import_id, i.file_name, r.line, r.column_name, r.reason
+    from rejects as r join imports as i using (import_id)
+    order by r.import_id desc, r.line
+"""
+QUALITY_SQL = "select check_name, count_found from mart_data_quality order by check_name"
+
+
+def imports() -> pd.DataFrame:
+    return frame(IMPORTS_SQL)
+
+
+def rejects() -> pd.DataFrame:
+    return frame(REJECTS_SQL)
+
+
+def quality() -> pd.DataFrame:
+    return frame(QUALITY_SQL)
+
+
+# key figures (pure: from frames already read) ---------------------------------------------
+
+def key_figures(funnel_rows: pd.DataFrame, event_rows: pd.DataFrame) -> dict:
+    """The Overview's figures, as METRICS.md and `turnout report` define them."""
+    interactions = dict(zip(funnel_rows["stage"], funnel_rows["interactions"], strict=True))
+    people = dict(zip(funnel_rows["stage"], funnel_rows["people"], strict=True))
+    committed, acted = int(people["commitment"]), int(people["action"])
+    with_data = event_rows[event_rows["has_attendance_data"].fillna(False).astype(bool)]
+    registered = int(with_data["registered"].sum())
+    came = int(with_data["registered_attended"].fillna(0).sum())
+    both = event_rows[event_rows["attended"].notna() & (event_rows["facebook_going"] > 0)]
+    going = int(both["facebook_going"].sum())
+    return {
+        "reached": int(interactions["awareness"]),
+        "engaged": int(interactions["engagement"]),
+        "actions": int(interactions["action"]),
+        "committed": committed,
+        "acted": acted,
+        "slacktivism": (committed - acted) / committed if committed else None,
+        "show_up": came / registered if registered else None,
+        "show_up_n": registered,
+        "going_conversion": int(both["attended"].sum()) / going if going else None,
+        "per_1000": 1000 * int(interactions["action"]) / int(interactions["engagement"])
+        if int(interactions["engagement"]) else None,
+    }

@@ -1,0 +1,102 @@
+"""What every page shares: the reader's context (language, role, filters) and chart blocks."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from dashboard import i18n
+
+PERIODS = ("all", "30", "90", "365", "custom")
+LEAD, BOARD = "lead", "board"
+
+
+@dataclass(frozen=True)
+class Context:
+    lang: str
+    role: str
+    campaign: str | None = None
+    channel: str | None = None
+    period: str = "all"
+    since: datetime | None = None  # the window is [since, until)
+    until: datetime | None = None
+    prev_since: datetime | None = None
+    prev_until: datetime | None = None
+
+    @property
+    def board(self) -> bool:
+        return self.role == BOARD
+
+    def t(self, key: str, **values) -> str:
+        return i18n.t(self.lang, key, **values)
+
+    def count(self, value) -> str:
+        return i18n.count(self.lang, value, hide_small=self.board)
+
+    def shown(self, value):
+        """A count as a chart may draw it: None when it must stay hidden."""
+        if value is None or pd.isna(value):
+            return None
+        return None if self.board and 0 < value < i18n.SMALL else value
+
+    def pct(self, value) -> str:
+        return i18n.percent(self.lang, value)
+
+    def label(self, prefix: str, value) -> str:
+        return i18n.label(self.lang, prefix, value)
+
+    def window_text(self) -> str:
+        if self.since is None:
+            return self.t("period.all_time")
+        return self.t("period.window", start=i18n.day(self.lang, self.since),
+                      end=i18n.day(self.lang, self.until - timedelta(days=1)))
+
+
+def context() -> Context:
+    """The context app.py put in the session for this run."""
+    return st.session_state["ctx"]
+
+
+def window(period: str, last_day: date | None, custom: tuple | None = None) -> tuple:
+    """(since, until, prev_since, prev_until) for a period ending on the last day with data."""
+    if period == "all" or last_day is None:
+        return None, None, None, None
+    if period == "custom" and custom and len(custom) == 2:
+        start, end = custom
+    else:
+        days = int(period) if period.isdigit() else 90
+        end = last_day
+        start = end - timedelta(days=days - 1)
+    since = datetime.combine(start, datetime.min.time())
+    until = datetime.combine(end, datetime.min.time()) + timedelta(days=1)
+    length = until - since
+    return since, until, since - length, since
+
+
+def csv_bytes(df: pd.DataFrame) -> bytes:
+    return df.to_csv(index=False).encode("utf-8-sig")  # the BOM lets Excel read accents
+
+
+def chart(fig: go.Figure, data: pd.DataFrame, definition: str, key: str) -> None:
+    """A chart, its one-line definition (with units) and its data as CSV."""
+    c = context()
+    st.plotly_chart(fig, width="stretch", config={"displaylogo": False}, key=f"chart_{key}")
+    st.caption(definition)
+    st.download_button(c.t("download_csv"), csv_bytes(data), file_name=f"turnout-{key}.csv",
+                       mime="text/csv", key=f"csv_{key}")
+
+
+def table(df: pd.DataFrame, columns: dict[str, str], key: str | None = None) -> None:
+    """A data table with translated column names (``columns``: column → catalogue key)."""
+    c = context()
+    shown = df[list(columns)].rename(columns={k: c.t(v) for k, v in columns.items()})
+    st.dataframe(shown, hide_index=True, width="stretch", key=key)
+
+
+def unavailable() -> None:
+    st.warning(context().t("busy.unavailable"))
+    st.stop()
