@@ -18,7 +18,7 @@ demo: $(BIN)/turnout
 	rm -f $(TURNOUT_DB) $(TURNOUT_DB).wal
 	$(BIN)/turnout init
 	$(BIN)/turnout import sample_data/
-	$(BIN)/turnout report
+	$(BIN)/turnout dashboard
 
 ## test: the whole test suite
 test: $(BIN)/turnout

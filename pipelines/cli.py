@@ -243,5 +243,24 @@ def sample(
                   f"Import them with: turnout import {out}")
 
 
+@app.command()
+def dashboard(
+    port: Annotated[int, typer.Option(help="Port to serve on.")] = 8501,
+) -> None:
+    """Start the dashboard on http://localhost:8501 (Streamlit, no usage statistics sent)."""
+    import os
+    import sys
+
+    script = Path(__file__).resolve().parent.parent / "dashboard" / "app.py"
+    console.print(f"Dashboard on http://localhost:{port} — the database is "
+                  f"{config.database_path()}. Stop it with Ctrl+C.")
+    # the upload page refuses files over its own documented limit (200 MB) politely;
+    # Streamlit's own limit is set above it so that its bare message never shows
+    command = [sys.executable, "-m", "streamlit", "run", str(script), "--server.headless",
+               "true", "--server.port", str(port), "--browser.gatherUsageStats", "false",
+               "--server.maxUploadSize", "1024"]
+    os.execv(sys.executable, command)  # Streamlit takes over this process (and Ctrl+C)
+
+
 if __name__ == "__main__":
     app()
