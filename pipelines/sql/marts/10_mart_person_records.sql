@@ -43,10 +43,10 @@ records as (
 ),
 
 resolved as (
+    -- all keys of one record belong to the same person: one of them is enough to look up
     select
         records.*,
-        coalesce(by_email.person_id, by_phone.person_id, by_platform.person_id,
-                 'anon:' || records.record_id) as person_id,
+        coalesce(keys.person_id, 'anon:' || records.record_id) as person_id,
         coalesce(records.email_key, records.phone_key, records.platform_key) is null
             as is_anonymous,
         coalesce(records.campaign, calendar.campaign) as record_campaign,
@@ -54,9 +54,8 @@ resolved as (
         coalesce(records.happened_at, calendar.starts_at, records.exported_at) as occurred_at
     from records
     left join calendar using (event_id)
-    left join keys as by_email on by_email.key_hash = records.email_key
-    left join keys as by_phone on by_phone.key_hash = records.phone_key
-    left join keys as by_platform on by_platform.key_hash = records.platform_key
+    left join keys
+        on keys.key_hash = coalesce(records.email_key, records.phone_key, records.platform_key)
 ),
 
 final as (

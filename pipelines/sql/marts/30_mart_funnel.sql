@@ -7,21 +7,28 @@
 with
 
 facts as (select * from mart_funnel_facts),
+folded as (
+    -- one row per person (or aggregate), stage and place in time before fanning out
+    select campaign, channel, stage, stage_rank, person_id,
+           cast(date_trunc('week', occurred_at) as date) as week_start,
+           cast(date_trunc('month', occurred_at) as date) as month_start,
+           sum(interactions) as interactions
+    from facts
+    group by all
+),
 stages as (
     select * from (values ('awareness', 1), ('engagement', 2), ('commitment', 3),
                           ('action', 4)) as s (stage, stage_rank)
 ),
 
 cells as (
-    select facts.*, c.campaign_cell, ch.channel_cell, p.period, p.period_start
-    from facts
-    cross join lateral (values (coalesce(facts.campaign, '(none)')), ('(all)'))
+    select folded.*, c.campaign_cell, ch.channel_cell, p.period, p.period_start
+    from folded
+    cross join lateral (values (coalesce(folded.campaign, '(none)')), ('(all)'))
         as c (campaign_cell)
-    cross join lateral (values (facts.channel), ('(all)')) as ch (channel_cell)
+    cross join lateral (values (folded.channel), ('(all)')) as ch (channel_cell)
     cross join lateral (values
-        ('all', cast(null as date)),
-        ('week', cast(date_trunc('week', facts.occurred_at) as date)),
-        ('month', cast(date_trunc('month', facts.occurred_at) as date))
+        ('all', cast(null as date)), ('week', folded.week_start), ('month', folded.month_start)
     ) as p (period, period_start)
     where p.period = 'all' or p.period_start is not null
 ),

@@ -10,7 +10,7 @@ rules as (select * from pyramid_rules),
 settings as (select * from pyramid_settings),
 
 activity as (
-    select person_id, cast(date_trunc('month', occurred_at) as date) as month,
+    select distinct person_id, cast(date_trunc('month', occurred_at) as date) as month,
            case record_kind
                when 'email_subscribed' then 'on_list'
                when 'email_open' then 'email_opens'
