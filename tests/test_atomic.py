@@ -1,0 +1,88 @@
+"""One file is one transaction: a failure or a kill -9 leaves the database as it was."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+
+import duckdb
+import pytest
+
+from pipelines import load
+from tests.conftest import ROOT, query, run_import, write
+
+CALENDAR = "event_id,name,starts_at\nrally-1,Rally,2026-03-05 18:30\n"
+
+
+def snapshot(db) -> dict:
+    """Every table's row count and a checksum of its content."""
+    tables = [t for (t,) in query(db, "select table_name from information_schema.tables "
+                                      "where table_schema = 'main' order by 1")]
+    return {t: query(db, f"select count(*), bit_xor(hash(columns(*))) from {t}")[0] for t in tables}
+
+
+def big_sheet(path, rows: int) -> None:
+    con = duckdb.connect()
+    con.execute(f"""
+        copy (
+            select 'rally-1' as event_id, 'Person ' || i as name,
+                   'p' || i || '@example.org' as email, null as phone,
+                   '18:' || lpad((i % 60)::varchar, 2, '0') as signed_in_at,
+                   'flyer' as heard_from
+            from range({rows}) t(i)
+        ) to '{path}' (header, delimiter ',')
+    """)
+    con.close()
+
+
+@pytest.mark.slow
+def test_kill_9_in_the_middle_leaves_the_database_as_it_was(db, tmp_path):
+    run_import(db, write(tmp_path, "calendar.csv", CALENDAR))
+    run_import(db, write(tmp_path, "small.csv", "event_id,name,email,signed_in_at\n"
+                                                "rally-1,Ana,ana@example.org,18:00\n"))
+    before = snapshot(db)
+    big = tmp_path / "big.csv"
+    big_sheet(big, 600_000)
+    script = textwrap.dedent(f"""
+        import sys
+        from pathlib import Path
+        from pipelines import load
+        def step(name):
+            print(name, flush=True)
+        load.import_file(Path({str(db)!r}), Path({str(big)!r}), progress=step)
+        print("done", flush=True)
+    """)
+    child = subprocess.Popen([sys.executable, "-c", script], cwd=ROOT, stdout=subprocess.PIPE,
+                             text=True, env=os.environ.copy())
+    seen = []
+    for line in child.stdout:
+        seen.append(line.strip())
+        if line.strip() == "merging":  # rows are being written; the commit comes later
+            os.kill(child.pid, signal.SIGKILL)
+            break
+    child.wait(timeout=60)
+    assert "merging" in seen and "done" not in seen
+    assert child.returncode == -signal.SIGKILL
+    assert snapshot(db) == before
+    # and the database is healthy: the same file imports fully afterwards
+    result = run_import(db, big)
+    assert result.rows_loaded == 600_000
+
+
+def test_an_error_mid_import_rolls_everything_back(db, tmp_path, monkeypatch):
+    run_import(db, write(tmp_path, "calendar.csv", CALENDAR))
+    before = snapshot(db)
+
+    def broken(con):
+        raise RuntimeError("marts could not be rebuilt")
+
+    monkeypatch.setattr(load.marts, "rebuild", broken)
+    sheet = write(tmp_path, "s.csv", "event_id,name,email,signed_in_at\n"
+                                     "rally-1,Ana,ana@example.org,18:00\n")
+    with pytest.raises(load.ImportRefused) as caught:
+        run_import(db, sheet)
+    assert "s.csv" in str(caught.value) and "Nothing was written" in str(caught.value)
+    assert snapshot(db) == before

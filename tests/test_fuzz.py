@@ -1,0 +1,105 @@
+"""Property-based fuzzing of every importer.
+
+Random bytes, truncated real-format files and mutated headers must end in a clean
+load or a clear refusal: never a traceback, never a partial write.
+"""
+
+from __future__ import annotations
+
+import itertools
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from pipelines import sources
+from pipelines.errors import TurnoutError
+from tests.conftest import ROOT, query, run_import, write
+from tests.test_atomic import snapshot
+
+CALENDAR = ("event_id,name,starts_at,eventbrite_event_id,zoom_webinar_id,mobilize_event_id\n"
+            "rally-1,Rally,2026-03-05 18:30,111,222,333\n")
+FIXTURES = sorted(p for p in (ROOT / "tests" / "fixtures").rglob("*")
+                  if p.is_file() and p.suffix in (".csv", ".json"))
+SAMPLES = sorted(p for p in (ROOT / "sample_data").glob("*") if p.suffix in (".csv", ".json"))
+FUZZ = settings(max_examples=25, deadline=None,
+                suppress_health_check=[HealthCheck.function_scoped_fixture,
+                                       HealthCheck.too_slow])
+counter = itertools.count()
+
+
+@pytest.fixture
+def calendar_db(db, tmp_path):
+    run_import(db, write(tmp_path, "calendar.csv", CALENDAR))
+    return db
+
+
+def import_survives(db, folder: Path, content: bytes, suffix: str = ".csv", **options) -> None:
+    """The one property: a result that adds up, or a clear refusal and no change."""
+    path = folder / f"fuzz-{next(counter)}{suffix}"
+    path.write_bytes(content)
+    before = snapshot(db)
+    try:
+        result = run_import(db, path, **options)
+    except TurnoutError as error:
+        assert path.name in str(error) or "no such file" in str(error)
+        assert snapshot(db) == before
+        return
+    if result.status == "imported":
+        assert result.rows_read == result.rows_loaded + result.rows_duplicate + result.rows_rejected
+        stored = query(db, "select rows_read, rows_loaded, rows_duplicate, rows_rejected "
+                           "from imports where import_id = ?", [result.import_id])
+        assert stored == [(result.rows_read, result.rows_loaded, result.rows_duplicate,
+                           result.rows_rejected)]
+
+
+@FUZZ
+@given(content=st.binary(max_size=2000))
+def test_random_bytes(calendar_db, tmp_path, content):
+    import_survives(calendar_db, tmp_path, content)
+
+
+@pytest.mark.skipif(not (FIXTURES or SAMPLES), reason="no format files to truncate")
+@FUZZ
+@given(data=st.data())
+def test_truncated_files(calendar_db, tmp_path, data):
+    original = data.draw(st.sampled_from(FIXTURES + SAMPLES)).read_bytes()[:200_000]
+    cut = data.draw(st.integers(min_value=0, max_value=len(original)))
+    import_survives(calendar_db, tmp_path, original[:cut], event_id="rally-1")
+
+
+def _cells():
+    return st.one_of(
+        st.sampled_from(["", "--", "N/A", "-3", "1.22158E+17", "2026-03-05 18:30", "13/13/2026",
+                         "Yes", "No", "Checked In", "1,234", "a@example.org", "514-555-0123",
+                         '"x', "rally-1", "Total"]),
+        st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=12),
+    )
+
+
+@pytest.mark.parametrize("name", sorted(s.name for s in sources.REGISTRY.values()
+                                        if s.file_type == "csv"))
+@settings(max_examples=12, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(data=st.data())
+def test_mutated_headers(calendar_db, tmp_path, name, data):
+    header = next(iter(__import__("csv").reader([sources.REGISTRY[name].example_header])))
+    mutated = data.draw(st.permutations(header))
+    drop = data.draw(st.integers(min_value=0, max_value=max(0, len(mutated) - 1)))
+    if data.draw(st.booleans()):
+        mutated = mutated[:drop] + mutated[drop + 1:]
+    if data.draw(st.booleans()):
+        mutated = mutated + [mutated[0]]  # a repeated header name
+    rows = data.draw(st.lists(st.lists(_cells(), min_size=len(mutated), max_size=len(mutated)),
+                              max_size=6))
+    delimiter = data.draw(st.sampled_from([",", ";"]))
+    lines = [delimiter.join(mutated)] + [delimiter.join(row) for row in rows]
+    encoding = data.draw(st.sampled_from(["utf-8", "utf-8-sig", "utf-16", "cp1252"]))
+    text = "\n".join(lines) + "\n"
+    try:
+        content = text.encode(encoding)
+    except UnicodeEncodeError:
+        content = text.encode("utf-8")
+    source = name if data.draw(st.booleans()) else None
+    import_survives(calendar_db, tmp_path, content, source=source, event_id="rally-1")
