@@ -62,7 +62,7 @@ def init(
 def list_sources() -> None:
     """List every export format Turnout recognises, with an example header."""
     table = Table(title="Export formats", show_lines=True)
-    table.add_column("name", style="bold")
+    table.add_column("name", style="bold", no_wrap=True)
     table.add_column("what it is")
     table.add_column("goes to")
     table.add_column("example header")
