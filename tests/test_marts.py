@@ -434,3 +434,10 @@ def test_event_without_records(db):
     assert [row[k] for k in ("attended", "no_show", "walk_ins", "show_up_rate",
                              "facebook_going", "facebook_going_conversion")] == [None] * 6
     assert funnel(db) == {}  # no facts: no funnel rows (the report shows zeros)
+
+
+def test_an_event_and_a_petition_with_the_same_id_stay_apart(db):
+    given(db, events=[event("x1")],
+          registrations=[{"event_id": "x1", "email_key": "ann@"}],
+          signatures=[{"petition_id": "x1", "email_key": "ann@"}])
+    assert funnel(db)["commitment"] == (2, 1)  # one registration + one signature; Ann

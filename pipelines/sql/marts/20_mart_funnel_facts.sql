@@ -11,8 +11,8 @@ aggregates as (select * from mart_aggregate_facts),
 
 person_facts as (
     -- one fact per person and thing: two tickets or two opens of one email count once
-    select stage || ':' || person_id || ':' || coalesce(event_id, petition_id,
-               email_campaign_id, '') as fact_id,
+    select stage || ':' || person_id || ':' || coalesce('event:' || event_id,
+               'petition:' || petition_id, 'email:' || email_campaign_id, '') as fact_id,
            stage, arg_min(campaign, occurred_at) as campaign,
            case when petition_id is not null then 'petition'
                 else arg_min(source, occurred_at) end as channel,
