@@ -251,8 +251,12 @@ def _fmt(value, percent: bool = False) -> str:
     return f"{value:,}" if isinstance(value, int) else str(value)
 
 
+WIDTHS = {"date": 8, "event": 6}
+
+
 def render(report: dict, console) -> None:
     """The table format: a readable Rich summary of the report."""
+    from rich import box
     from rich.table import Table
 
     scope = report["campaign"] or "all campaigns"
@@ -272,17 +276,23 @@ def render(report: dict, console) -> None:
                   "the people who committed never acted.")
     console.print("Actions per 1,000 engagements: "
                   f"{_fmt(report['actions_per_1000_engagements'])}")
-    events_table = Table(title="Events: RSVPs against real attendance")
+    events_table = Table(title="Events: RSVPs against real attendance",
+                         box=box.MINIMAL_HEAVY_HEAD, padding=(0, 1), collapse_padding=True,
+                         pad_edge=False,
+                         caption="? = unknown: no record of who came (or no Facebook counts)")
     for column in ("date", "event", "going", "reg.", "came", "no-show", "unk.",
                    "walk-in", "show-up"):
         events_table.add_column(column, justify="left" if column in ("date", "event")
-                                else "right")
+                                else "right", no_wrap=True, overflow="ellipsis",
+                                min_width=WIDTHS.get(column, len(column)),
+                                max_width=15 if column == "event" else None)
     for e in report["events"]:
+        cells = [e["facebook_going"], e["registered"], e["attended"], e["no_show"],
+                 e["attendance_unknown"], e["walk_ins"]]
         events_table.add_row(
-            (e["starts_at"] or "")[:10], e["name"] or e["event_id"],
-            _fmt(e["facebook_going"]), _fmt(e["registered"]), _fmt(e["attended"]),
-            _fmt(e["no_show"]), _fmt(e["attendance_unknown"]), _fmt(e["walk_ins"]),
-            _fmt(e["show_up_rate"], True))
+            (e["starts_at"] or "")[2:10], e["name"] or e["event_id"],
+            *["?" if v is None else f"{v:,}" for v in cells],
+            "?" if e["show_up_rate"] is None else _fmt(e["show_up_rate"], True))
     console.print(events_table)
     tiers = ", ".join(f"{t['tier']} {t['people']:,}" for t in report["pyramid"]) or "nobody yet"
     console.print(f"Engagement pyramid (now): {tiers}")
