@@ -21,6 +21,9 @@ FIXTURES = Path(__file__).parent / "fixtures" / "aggregate"
 MARCH_1 = datetime(2026, 3, 1, 9, 0)
 MARCH_8 = datetime(2026, 3, 8, 9, 0)
 FB, IG = "facebook", "instagram"
+X_CURRENT = "account_analytics_content_2026-07-01_2026-07-31.csv"
+X_LEGACY = "tweet_activity_metrics_ourcampaign_20150901_20151001_en.csv"
+X_LEGACY_FR = "tweet_activity_metrics_notrecampagne_20150901_20151001_fr.csv"
 POST_COLUMNS = "platform, published_at, reach, impressions, reactions, comments, shares, clicks"
 
 
@@ -37,7 +40,7 @@ def fixture_text(name: str) -> str:
 # Meta Business Suite, Facebook ------------------------------------------------------
 
 def test_meta_posts_detected_and_mapped(db):
-    result = run_import(db, FIXTURES / "meta_posts_2026-03-01.csv", exported_at=MARCH_1)
+    result = run_import(db, FIXTURES / "facebook_posts_2026-03-01.csv", exported_at=MARCH_1)
     assert result.source == "meta_posts"
     assert (result.rows_read, result.rows_loaded, result.rows_rejected) == (4, 3, 1)
     # the trailing totals row is refused as such (its line is the spreadsheet row: 5)
@@ -52,8 +55,8 @@ def test_meta_posts_detected_and_mapped(db):
 
 
 def test_meta_newer_export_is_a_new_snapshot_and_the_latest_counts(db):
-    run_import(db, FIXTURES / "meta_posts_2026-03-01.csv", exported_at=MARCH_1)
-    newer = run_import(db, FIXTURES / "meta_posts_2026-03-08.csv", exported_at=MARCH_8)
+    run_import(db, FIXTURES / "facebook_posts_2026-03-01.csv", exported_at=MARCH_1)
+    newer = run_import(db, FIXTURES / "facebook_posts_2026-03-08.csv", exported_at=MARCH_8)
     assert newer.source == "meta_posts"  # the older "Impressions" header
     assert newer.rows_loaded == 3
     assert query(db, "select count(*), count(distinct post_id) from post_snapshots") == [(6, 3)]
@@ -67,9 +70,9 @@ def test_meta_newer_export_is_a_new_snapshot_and_the_latest_counts(db):
 
 
 def test_meta_same_snapshot_in_another_file_counts_as_duplicates(db, tmp_path):
-    run_import(db, FIXTURES / "meta_posts_2026-03-01.csv", exported_at=MARCH_1)
+    run_import(db, FIXTURES / "facebook_posts_2026-03-01.csv", exported_at=MARCH_1)
     # the same export saved again without its totals row: a different file, the same values
-    lines = fixture_text("meta_posts_2026-03-01.csv").splitlines(keepends=True)
+    lines = fixture_text("facebook_posts_2026-03-01.csv").splitlines(keepends=True)
     copy = write(tmp_path, "facebook_posts_copy.csv", "".join(lines[:-1]))
     result = run_import(db, copy, exported_at=MARCH_1)
     assert result.status == "imported"
@@ -78,7 +81,7 @@ def test_meta_same_snapshot_in_another_file_counts_as_duplicates(db, tmp_path):
 
 
 def test_meta_excel_mangled_post_id_is_rejected_with_its_line(db):
-    result = run_import(db, FIXTURES / "meta_posts_excel.csv", exported_at=MARCH_1)
+    result = run_import(db, FIXTURES / "facebook_posts_excel.csv", exported_at=MARCH_1)
     assert (result.rows_loaded, result.rows_rejected) == (2, 1)
     [reject] = result.rejects
     assert reject["line"] == 3 and reject["column"] == "Post ID"
@@ -88,7 +91,7 @@ def test_meta_excel_mangled_post_id_is_rejected_with_its_line(db):
 
 def test_meta_french_excel_copy(db):
     """';' delimiter, day-first dates, narrow no-break spaces between thousands."""
-    result = run_import(db, FIXTURES / "meta_posts_fr_excel.csv", exported_at=MARCH_1)
+    result = run_import(db, FIXTURES / "facebook_posts_fr_excel.csv", exported_at=MARCH_1)
     assert result.source == "meta_posts" and result.rows_rejected == 0
     assert posts(db) == {
         "122158000000000004": (FB, datetime(2026, 2, 21, 10, 0), 9875, 12480, 350, 51, 30, 1204),
@@ -98,7 +101,7 @@ def test_meta_french_excel_copy(db):
 
 def test_meta_utf16_with_sep_line(db, tmp_path):
     """Business Suite's UTF-16 LE flavour with a `sep=,` first line."""
-    text = ("sep=,\n" + fixture_text("meta_posts_2026-03-08.csv")).replace("\n", "\r\n")
+    text = ("sep=,\n" + fixture_text("facebook_posts_2026-03-08.csv")).replace("\n", "\r\n")
     path = tmp_path / "facebook_posts_utf16.csv"
     path.write_bytes(b"\xff\xfe" + text.encode("utf-16-le"))
     result = run_import(db, path, exported_at=MARCH_8)
@@ -143,7 +146,7 @@ def test_facebook_insights_legacy(db):
 # X ----------------------------------------------------------------------------------------
 
 def test_x_posts(db):
-    result = run_import(db, FIXTURES / "x_posts.csv", exported_at=MARCH_1)
+    result = run_import(db, FIXTURES / X_CURRENT, exported_at=MARCH_1)
     assert result.source == "x_posts" and result.rows_rejected == 0
     assert posts(db) == {  # no reach on X; likes, replies, reposts, URL clicks
         "1944000000000000001": ("x", datetime(2026, 7, 14), None, 12345, 321, 45, 67, 150),
@@ -152,7 +155,7 @@ def test_x_posts(db):
 
 
 def test_x_posts_french_headers(db):
-    result = run_import(db, FIXTURES / "x_posts_fr.csv", exported_at=MARCH_1)
+    result = run_import(db, FIXTURES / "account_analytics_content_fr.csv", exported_at=MARCH_1)
     assert result.source == "x_posts"
     assert posts(db) == {
         "1944000000000000003": ("x", datetime(2026, 7, 16), None, 2500, 120, 14, 22, 31),
@@ -160,7 +163,7 @@ def test_x_posts_french_headers(db):
 
 
 def test_x_posts_legacy(db):
-    result = run_import(db, FIXTURES / "x_posts_legacy.csv", exported_at=MARCH_1)
+    result = run_import(db, FIXTURES / X_LEGACY, exported_at=MARCH_1)
     assert result.source == "x_posts_legacy" and result.rows_rejected == 0
     assert posts(db) == {  # favorites, replies, retweets; "-" is empty
         "649001234567890123": ("x", datetime(2015, 9, 30, 18, 42), None, 424, 12, 2, 5, 4),
@@ -170,7 +173,7 @@ def test_x_posts_legacy(db):
 
 def test_x_posts_legacy_french_excel_copy(db):
     """French headers, ';', decimal commas, a narrow no-break space, N/A and -- empties."""
-    result = run_import(db, FIXTURES / "x_posts_legacy_fr_excel.csv", exported_at=MARCH_1)
+    result = run_import(db, FIXTURES / X_LEGACY_FR, exported_at=MARCH_1)
     assert result.source == "x_posts_legacy" and result.rows_rejected == 0
     assert posts(db) == {
         "649001234567890125": ("x", datetime(2015, 9, 30, 18, 42), None, 424, 12, 2, 5, 4),
@@ -180,7 +183,7 @@ def test_x_posts_legacy_french_excel_copy(db):
 
 def test_x_posts_utf16_with_sep_line(db, tmp_path):
     path = tmp_path / "account_analytics_content.csv"
-    text = ("sep=,\n" + fixture_text("x_posts.csv")).replace("\n", "\r\n")
+    text = ("sep=,\n" + fixture_text(X_CURRENT)).replace("\n", "\r\n")
     path.write_bytes(b"\xff\xfe" + text.encode("utf-16-le"))
     result = run_import(db, path, exported_at=MARCH_1)
     assert result.source == "x_posts" and result.rows_loaded == 2
@@ -228,6 +231,16 @@ def test_uk_petition_real_file(db):
                      "from petition_snapshots") == [(
         "ukparl:266925", "Rule out any prospect of granting an amnesty on illegal immigration",
         datetime(2019, 11, 5, 4, 55, 2), 35444)]
+
+
+def test_uk_petition_without_updated_at_is_a_snapshot_at_the_export_time(db):
+    result = run_import(db, FIXTURES / "uk_petition_700123.json", exported_at=MARCH_8,
+                        campaign="streets")
+    assert result.source == "uk_petition"
+    assert query(db, "select petition_id, petition_name, campaign, snapshot_at, signature_count "
+                     "from petition_snapshots") == [(
+        "ukparl:700123", "Fund safe cycle lanes on every school street", "streets", MARCH_8,
+        10482)]
 
 
 # Generic CSV through a column mapping ----------------------------------------------------------

@@ -58,7 +58,7 @@ SOURCE = Source(
     example_header='{"id": "1234567890", "name": "Town hall", "start_time": '
     '"2026-03-05T18:30:00-0500", "attending_count": 85, "interested_count": 240, '
     '"maybe_count": 12, "declined_count": 3}',
-    sample_file="facebook_event_graph.json",
+    sample_file="facebook_event.json",
     notes="The event's JSON from the Graph API (fields attending_count, interested_count, "
     "maybe_count, declined_count). The snapshot time is the export time: pass "
     "--exported-at when the file's date is not when it was saved. Put the Facebook event "

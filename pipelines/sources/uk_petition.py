@@ -38,7 +38,7 @@ SOURCE = Source(
     json_sql=JSON_SQL,
     example_header='{"data": {"type": "petition", "id": 266925, "attributes": {"action": '
     '"…", "signature_count": 35444, "updated_at": "2019-11-05T04:55:02.000Z"}}}',
-    sample_file="uk_petition.json",
+    sample_file="uk_petition_700123.json",
     notes="Save https://petition.parliament.uk/petitions/<id>.json and import it as often as "
     "you like: each file is one snapshot of the total, and the latest one counts.",
 )

@@ -29,7 +29,7 @@ SOURCE = Source(
     example_header='"Tweet id","Tweet permalink","Tweet text","time","impressions",'
     '"engagements","engagement rate","retweets","replies","favorites","user profile clicks",'
     '"url clicks"',
-    sample_file="tweet_activity_metrics.csv",
+    sample_file="tweet_activity_metrics_ourcampaign_20150901_20151001_en.csv",
     notes="The old analytics.twitter.com export. Favorites count as reactions, replies as "
     "comments, retweets as shares; there is no reach.",
 )
