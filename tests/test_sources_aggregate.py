@@ -307,3 +307,29 @@ def test_mapping_that_is_not_toml(tmp_path):
     path = write(tmp_path, "broken.toml", "target = \n")
     with pytest.raises(TurnoutError, match="broken.toml is not valid TOML"):
         mapped.source_from_mapping(path)
+
+
+def test_mapping_to_a_person_level_table_hashes_emails_and_phones(db, tmp_path):
+    mapping = write(tmp_path, "signatures.toml", """
+target = "signatures"
+[columns]
+email = "Courriel"
+phone = "Tel"
+signed_at = "Date"
+channel = "Source"
+[constants]
+petition_id = "water-2026"
+""")
+    data = write(tmp_path, "form.csv", "Nom,Courriel,Tel,Date,Source\n"
+                 "Ana,ana@example.org,,2026-03-01 10:00,flyer\n"
+                 "Bob,,514 555 0101,2026-03-02 11:00,radio\n"
+                 "Nobody,,,2026-03-02,\n")
+    result = run_import(db, data, mapping=mapping)
+    assert (result.rows_loaded, result.rows_rejected) == (2, 1)
+    assert result.rejects[0]["line"] == 4 and "Ana" not in result.rejects[0]["reason"]
+    assert query(db, "select source, petition_id, email_key is not null, phone_key is not null, "
+                     "signed_at, channel from signatures order by signed_at") == [
+        ("mapped:signatures", "water-2026", True, False, datetime(2026, 3, 1, 10), "flyer"),
+        ("mapped:signatures", "water-2026", False, True, datetime(2026, 3, 2, 11), "radio"),
+    ]
+    assert query(db, "select count(*) from signatures where email_key like '%example%'") == [(0,)]
