@@ -1,6 +1,6 @@
 """Every visible string, from the catalogues in ``locales/``; numbers and dates through Babel.
 
-``t("key", name=...)`` looks a string up in the chosen language (English when a key is
+``t(lang, "page.overview")`` looks a string up in the chosen language (English when a key is
 missing, which a test forbids). Counts go through :func:`count`, which shows "<5" for
 1–4 when small numbers must be hidden (the board role).
 """
@@ -66,11 +66,11 @@ def count(lang: str, value, hide_small: bool = False) -> str:
     return number(lang, int(value))
 
 
-def percent(lang: str, value, digits: int = 0) -> str:
+def percent(lang: str, value) -> str:
+    """A share as a whole percentage, written the locale's way ("54%", "54 %")."""
     if _missing(value):
         return t(lang, "unknown")
-    pattern = "#,##0" + ("." + "0" * digits if digits else "") + "%"
-    return format_percent(value, format=pattern, locale=BABEL_LOCALE[lang])
+    return format_percent(value, locale=BABEL_LOCALE[lang])
 
 
 def interval(lang: str, low, high) -> str:

@@ -1,0 +1,405 @@
+"""The dashboard, page by page, with Streamlit's AppTest (no browser)."""
+
+from __future__ import annotations
+
+import ast
+import json
+import os
+import subprocess
+import sys
+import threading
+import time
+from datetime import timedelta
+from pathlib import Path
+
+import duckdb
+import pytest
+import streamlit as st
+from typer.testing import CliRunner
+
+from dashboard import data, i18n
+from pipelines import cli
+from tests.dashboard_helpers import (
+    BOARD_PAGES,
+    PAGES,
+    ROOT,
+    SAMPLE,
+    SMALL_FILES,
+    app,
+    built_database,
+    copy_database,
+    decode,
+    figures,
+    fixture,
+    no_exception,
+    not_in_catalogue,
+    strings,
+)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_caches():
+    st.cache_data.clear()
+    data._LAST.clear()
+    yield
+    st.cache_data.clear()
+
+
+@pytest.fixture(scope="session")
+def sample_source(tmp_path_factory) -> Path:
+    if not any(SAMPLE.glob("*.csv")):
+        pytest.skip("sample_data/ has no campaign yet")
+    return built_database(tmp_path_factory.getbasetemp().parent, "sample", [SAMPLE])
+
+
+@pytest.fixture(scope="session")
+def small_source(tmp_path_factory) -> Path:
+    return built_database(tmp_path_factory.getbasetemp().parent, "small", SMALL_FILES)
+
+
+@pytest.fixture
+def sample_db(sample_source, tmp_path, monkeypatch) -> Path:
+    db = copy_database(sample_source, tmp_path)
+    monkeypatch.setenv("TURNOUT_DB", str(db))
+    return db
+
+
+@pytest.fixture
+def small_db(small_source, tmp_path, monkeypatch) -> Path:
+    db = copy_database(small_source, tmp_path)
+    monkeypatch.setenv("TURNOUT_DB", str(db))
+    return db
+
+
+def data_values(db: Path) -> set[str]:
+    """Strings that come from the data (names, ids, channels), not from the catalogue."""
+    with duckdb.connect(str(db), read_only=True) as con:
+        rows = con.execute("""
+            select name from events union select event_id from events
+            union select campaign from mart_funnel_facts union select channel from mart_funnel_facts
+            union select campaign from mart_event_gap union select first_channel from mart_channels
+        """).fetchall()
+    return {str(r[0]) for r in rows if r[0] is not None} | {"Turnout"}
+
+
+def report_json(*args: str) -> dict:
+    result = CliRunner().invoke(cli.app, ["report", "--format", "json", *args])
+    assert result.exit_code == 0, result.output
+    return json.loads(result.output)
+
+
+# every page, both roles, both languages ----------------------------------------------
+
+@pytest.mark.parametrize("lang", i18n.LANGUAGES)
+@pytest.mark.parametrize("role", ("lead", "board"))
+def test_every_page_opens_and_speaks_from_the_catalogue(sample_db, lang, role):
+    at = app(lang, role)
+    no_exception(at)
+    known = data_values(sample_db)
+    pages = PAGES if role == "lead" else {k: PAGES[k] for k in BOARD_PAGES}
+    for name, path in pages.items():
+        at.switch_page(path).run()
+        no_exception(at)
+        assert at.title, name
+        assert not_in_catalogue(strings(at), known) == [], name
+    for name in set(PAGES) - set(pages):
+        with pytest.raises(ValueError):  # the board is never offered People or Data
+            at.switch_page(PAGES[name])
+
+
+def _shown(at) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+@pytest.mark.parametrize("period", ("all", "90", "365"))
+def test_key_figures_match_the_report(sample_db, period):
+    at = app("en", "lead", f_period=period)
+    no_exception(at)
+    ctx = at.session_state["ctx"]
+    args = []
+    if ctx.since is not None:
+        args = ["--since", ctx.since.date().isoformat(),
+                "--until", (ctx.until - timedelta(days=1)).date().isoformat()]
+    report = report_json(*args)
+    shown = _shown(at)
+    t = lambda key: i18n.t("en", key)  # noqa: E731
+    interactions, people = report["funnel"]["interactions"], report["funnel"]["people"]
+    assert shown[t("kpi.reached")] == i18n.number("en", interactions["awareness"])
+    assert shown[t("kpi.committed")] == i18n.number("en", people["commitment"])
+    assert shown[t("kpi.acted")] == i18n.number("en", people["action"])
+    assert shown[t("kpi.slacktivism")] == i18n.percent("en", report["slacktivism_index"])
+    with_data = [e for e in report["events"] if e["attended"] is not None]
+    registered = sum(e["registered"] for e in with_data)
+    came = sum(e["registered"] - e["no_show"] for e in with_data)
+    assert shown[t("kpi.show_up")] == i18n.percent("en", came / registered if registered else None)
+    both = [e for e in with_data if e["facebook_going"]]
+    going = sum(e["facebook_going"] for e in both)
+    assert shown[t("kpi.going_conversion")] == i18n.percent(
+        "en", sum(e["attended"] for e in both) / going if going else None)
+    at.switch_page(PAGES["funnel"]).run()
+    assert _shown(at)[t("kpi.per_1000")] == i18n.number(
+        "en", report["actions_per_1000_engagements"], 1)
+
+
+def test_key_figures_for_one_campaign_match_the_report(sample_db):
+    campaigns = data.options()["campaign"]
+    at = app("fr", "lead", f_campaign=campaigns[0])
+    report = report_json("--campaign", campaigns[0])
+    shown = _shown(at)
+    assert shown[i18n.t("fr", "kpi.acted")] == i18n.number(
+        "fr", report["funnel"]["people"]["action"])
+    assert shown[i18n.t("fr", "kpi.reached")] == i18n.number(
+        "fr", report["funnel"]["interactions"]["awareness"])
+
+
+def test_filters_are_kept_between_pages(sample_db):
+    at = app()
+    campaign = data.options()["campaign"][-1]
+    at.selectbox(key="w_campaign").set_value(campaign).run()
+    at.selectbox(key="w_period").set_value("365").run()
+    before = _shown(at)
+    at.switch_page(PAGES["about"]).run()  # a page without filters
+    at.switch_page(PAGES["funnel"]).run()
+    assert at.selectbox(key="w_campaign").value == campaign
+    assert at.selectbox(key="w_period").value == "365"
+    at.switch_page(PAGES["overview"]).run()
+    assert _shown(at) == before
+
+
+# the board ---------------------------------------------------------------------------
+
+SMALL = {"1", "2", "3", "4"}
+
+
+@pytest.mark.parametrize("source", ("small_db", "sample_db"))
+def test_board_never_sees_a_count_under_five(source, request):
+    request.getfixturevalue(source)
+    at = app("en", "board")
+    for name in BOARD_PAGES:
+        at.switch_page(PAGES[name]).run()
+        no_exception(at)
+        assert not SMALL & {m.value for m in at.metric}, name
+        for frame in at.dataframe:
+            cells = {str(v).strip() for v in frame.value.to_numpy().ravel()}
+            assert not SMALL & cells, name
+        for spec in figures(at):
+            for trace in spec["data"]:
+                if trace.get("meta") != "count":
+                    continue
+                for axis in ("x", "y"):
+                    values = [v for v in decode(trace.get(axis)) if isinstance(v, int | float)]
+                    assert not [v for v in values if 0 < v < 5], (name, trace.get("name"))
+
+
+def test_lead_sees_small_counts_that_the_board_does_not(small_db):
+    lead = app("en", "lead").switch_page(PAGES["events"]).run()
+    board = app("en", "board").switch_page(PAGES["events"]).run()
+    lead_cells = {str(v) for f in lead.dataframe for v in f.value.to_numpy().ravel()}
+    board_cells = {str(v) for f in board.dataframe for v in f.value.to_numpy().ravel()}
+    assert SMALL & lead_cells
+    assert "<5" in board_cells
+
+
+def test_passwords_decide_the_role(sample_db, monkeypatch):
+    monkeypatch.setenv("TURNOUT_LEAD_PASSWORD", "lead-secret")
+    monkeypatch.setenv("TURNOUT_BOARD_PASSWORD", "board-secret")
+    at = app()
+    assert not at.metric and at.text_input  # a sign-in form, nothing else
+    at.text_input[0].input("nope")
+    at.button[0].click().run()
+    assert at.error and not at.metric
+    at.text_input[0].input("board-secret")
+    at.button[0].click().run()
+    no_exception(at)
+    assert at.session_state["role"] == "board"
+    assert at.metric
+    with pytest.raises(ValueError):
+        at.switch_page(PAGES["people"])
+
+
+def test_no_password_opens_as_lead_with_a_notice(sample_db):
+    at = app()
+    assert any(i.value == i18n.t("en", "auth.no_password") for i in at.sidebar.info)
+    assert at.session_state["ctx"].role == "lead"
+
+
+# empty states --------------------------------------------------------------------------
+
+def test_empty_database_opens_on_the_welcome_page(db):
+    at = app()
+    no_exception(at)
+    assert at.title[0].value == i18n.t("en", "welcome.title")
+    labels = [b.label for b in at.button]
+    assert i18n.t("en", "welcome.load_sample") in labels
+    assert i18n.t("en", "welcome.go_upload") in labels
+    assert not at.get("plotly_chart")
+
+
+def test_no_database_file_at_all_opens_on_the_welcome_page(tmp_path, monkeypatch):
+    monkeypatch.setenv("TURNOUT_DB", str(tmp_path / "nothing" / "turnout.duckdb"))
+    at = app("fr")
+    no_exception(at)
+    assert at.title[0].value == i18n.t("fr", "welcome.title")
+
+
+def test_welcome_loads_the_sample_through_the_importer(db, tmp_path, monkeypatch):
+    from dashboard import loading
+
+    folder = tmp_path / "sample"
+    folder.mkdir()
+    for path in SMALL_FILES[:3]:
+        (folder / path.name).write_bytes(path.read_bytes())
+    monkeypatch.setattr(loading, "SAMPLE_DATA", folder)
+    at = app()
+    at.button(key="load_sample").click().run()
+    no_exception(at)
+    assert at.title[0].value == i18n.t("en", "page.overview")
+    assert at.metric
+
+
+# imports while reading ---------------------------------------------------------------------
+
+def _hold_writer(db: Path, seconds: float) -> threading.Thread:
+    ready = threading.Event()
+
+    def hold():
+        con = duckdb.connect(str(db))
+        ready.set()
+        time.sleep(seconds)
+        con.close()
+
+    thread = threading.Thread(target=hold)
+    thread.start()
+    ready.wait()
+    return thread
+
+
+def _no_lock_message(at) -> None:
+    texts = " ".join(str(e.value) for kind in ("error", "warning", "exception")
+                     for e in at.get(kind))
+    assert "lock" not in texts.lower()
+
+
+def test_an_import_holding_the_database_makes_the_page_wait(sample_db):
+    thread = _hold_writer(sample_db, 1.0)
+    at = app()
+    thread.join()
+    no_exception(at)
+    _no_lock_message(at)
+    assert at.metric
+
+
+def test_an_import_in_another_process_makes_the_page_wait(sample_db):
+    holder = subprocess.Popen([sys.executable, "-c", (
+        "import duckdb, sys, time; con = duckdb.connect(sys.argv[1]); print('held', flush=True);"
+        " time.sleep(1.5); con.close()"), str(sample_db)], stdout=subprocess.PIPE, text=True)
+    assert holder.stdout.readline().strip() == "held"
+    at = app()
+    holder.wait()
+    no_exception(at)
+    _no_lock_message(at)
+    assert at.metric
+
+
+def test_a_long_import_shows_the_last_data(sample_db, monkeypatch):
+    at = app()
+    first = _shown(at)
+    st.cache_data.clear()  # as if the file had changed: the page must read again
+    monkeypatch.setattr(data, "WAIT_SECONDS", 0.3)
+    thread = _hold_writer(sample_db, 2.0)
+    at.run()
+    thread.join()
+    no_exception(at)
+    _no_lock_message(at)
+    assert _shown(at) == first
+    assert any(i.value == i18n.t("en", "busy.showing_last") for i in at.info)
+
+
+# the data page ------------------------------------------------------------------------------
+
+def test_upload_shows_the_format_imports_and_refreshes(small_db):
+    at = app().switch_page(PAGES["data"]).run()
+    posts = fixture("aggregate/meta_posts_2026-03-01.csv")
+    files = [(posts.name, posts.read_bytes(), "text/csv"),
+             ("not_an_export.csv", b"colour,flavour\nred,sweet\n", "text/csv")]
+    at.file_uploader[0].set_value(files).run()
+    no_exception(at)
+    assert any("meta_posts_2026-03-01.csv" in m.value for m in at.markdown)
+    assert any(i18n.t("en", "data.refused", file="not_an_export.csv") == e.value
+               for e in at.error)
+    at.button(key="run_import").click().run()
+    no_exception(at)
+    assert any("meta_posts_2026-03-01.csv" in s.value for s in at.success)
+    column = i18n.t("en", "col.file")
+    history = next(f.value for f in at.dataframe if column in f.value.columns)
+    assert "meta_posts_2026-03-01.csv" in set(history[column])
+
+
+def test_per_event_upload_asks_which_event(small_db):
+    at = app("fr").switch_page(PAGES["data"]).run()
+    path = fixture("people/zoom*us_dates.csv")
+    at.file_uploader[0].set_value((path.name, path.read_bytes(), "text/csv")).run()
+    choice = at.selectbox(key=f"event_{path.name}")
+    assert choice.label == i18n.t("fr", "data.which_event", file=path.name)
+    choice.set_value("townhall-2026-03").run()
+    at.button(key="run_import").click().run()
+    no_exception(at)
+    assert any(path.name in s.value for s in at.success)
+
+
+def test_templates_are_recognised_by_the_importer():
+    from pipelines import load
+
+    folder = ROOT / "dashboard" / "templates"
+    expected = {"events_calendar": "events_calendar", "signin_sheet": "signin_sheet",
+                "facebook_event_counts": "facebook_event_counts"}
+    for name, source in expected.items():
+        for lang in i18n.LANGUAGES:
+            assert load.recognise(folder / f"{name}_{lang}.csv", load.ImportOptions()).name \
+                == source
+
+
+# boundaries and the command ---------------------------------------------------------------
+
+def _imports(path: Path) -> set[str]:
+    names = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            names |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            names.add(node.module)
+            names |= {f"{node.module}.{alias.name}" for alias in node.names}
+    return names
+
+
+def test_pipelines_never_import_streamlit_or_plotly():
+    for path in (ROOT / "pipelines").rglob("*.py"):
+        found = {n.split(".")[0] for n in _imports(path)}
+        assert not found & {"streamlit", "plotly"}, path
+
+
+def test_only_the_loading_module_imports_the_loader_and_only_two_pages_use_it():
+    users = set()
+    for path in (ROOT / "dashboard").rglob("*.py"):
+        names = _imports(path)
+        relative = path.relative_to(ROOT).as_posix()
+        if "pipelines.load" in names:
+            assert relative == "dashboard/loading.py"
+        if "dashboard.loading" in names:
+            users.add(relative)
+    assert users <= {"dashboard/app_pages/imports.py", "dashboard/app_pages/welcome.py"}
+
+
+def test_charts_never_call_streamlit():
+    assert not {n for n in _imports(ROOT / "dashboard" / "charts.py") if "streamlit" in n}
+
+
+def test_dashboard_command_runs_streamlit_headless(monkeypatch):
+    seen = {}
+    monkeypatch.setattr(os, "execv", lambda exe, argv: seen.update(argv=argv))
+    result = CliRunner().invoke(cli.app, ["dashboard"])
+    assert result.exit_code == 0, result.output
+    argv = seen["argv"]
+    assert argv[1:4] == ["-m", "streamlit", "run"] and argv[4].endswith("dashboard/app.py")
+    assert "--server.headless" in argv and "--browser.gatherUsageStats" in argv
+    assert argv[argv.index("--server.port") + 1] == "8501"

@@ -1,0 +1,84 @@
+"""The two catalogues, and numbers and dates formatted for each language."""
+
+from __future__ import annotations
+
+import re
+import string
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from dashboard import i18n
+
+DASHBOARD = Path(__file__).resolve().parent.parent / "dashboard"
+
+
+def _fields(text: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+
+def test_both_catalogues_have_the_same_keys():
+    english, french = i18n.catalogue("en"), i18n.catalogue("fr")
+    assert set(english) == set(french)
+
+
+@pytest.mark.parametrize("lang", i18n.LANGUAGES)
+def test_no_string_is_empty_and_placeholders_agree(lang):
+    for key, text in i18n.catalogue(lang).items():
+        assert text.strip(), key
+        assert _fields(text) == _fields(i18n.catalogue("en")[key]), key
+
+
+def test_every_literal_key_in_the_code_is_in_the_catalogue():
+    used = set()
+    for path in DASHBOARD.rglob("*.py"):
+        source = path.read_text(encoding="utf-8")
+        used |= set(re.findall(r"\bt\((?:lang, |code, )?\"([a-z_.0-9() ]+)\"", source))
+    assert used, "the pattern found no keys"
+    assert used <= set(i18n.catalogue("en")), sorted(used - set(i18n.catalogue("en")))
+
+
+def test_every_dynamic_key_family_is_complete():
+    keys = set(i18n.catalogue("en"))
+    for stage in ("awareness", "engagement", "commitment", "action"):
+        assert f"stage.{stage}" in keys
+    for period in ("all", "30", "90", "365", "custom"):
+        assert f"period.{period}" in keys
+    for name in ("reached", "committed", "acted", "slacktivism", "show_up", "going_conversion",
+                 "per_1000"):
+        assert {f"kpi.{name}", f"kpi.{name}.help"} <= keys
+    for role in ("lead", "board"):
+        assert f"role.{role}" in keys
+    for page in ("overview", "funnel", "events", "people", "channels", "data", "about",
+                 "welcome"):
+        assert f"page.{page}" in keys
+
+
+def test_browser_language_decides_the_default():
+    assert i18n.language_from_locale("fr-CA") == "fr"
+    assert i18n.language_from_locale("fr_FR") == "fr"
+    assert i18n.language_from_locale("en-GB") == "en"
+    assert i18n.language_from_locale("de-DE") == "en"
+    assert i18n.language_from_locale(None) == "en"
+
+
+def test_numbers_follow_the_locale():
+    assert i18n.number("en", 50808) == "50,808"
+    assert re.fullmatch(r"50[\u00a0\u202f ]808", i18n.number("fr", 50808))
+    assert i18n.percent("en", 0.538) == "54%"
+    assert re.fullmatch(r"54[\u00a0\u202f ]%", i18n.percent("fr", 0.538))
+    assert i18n.day("fr", date(2026, 3, 5)).startswith("5 mars 2026")
+
+
+def test_small_counts_are_hidden_only_when_asked():
+    assert i18n.count("en", 3, hide_small=True) == "<5"
+    assert i18n.count("en", 0, hide_small=True) == "0"
+    assert i18n.count("en", 5, hide_small=True) == "5"
+    assert i18n.count("en", 3) == "3"
+
+
+def test_unknown_is_never_zero():
+    assert i18n.count("en", None) == "unknown"
+    assert i18n.count("fr", float("nan")) == "inconnu"
+    assert i18n.percent("en", None) == "unknown"
