@@ -350,3 +350,14 @@ def test_doubling_people_doubles_rows(tmp_path):
     sample.generate(tmp_path / "large", people=2000, seed=3)
     ratio = _person_rows(tmp_path / "large") / _person_rows(tmp_path / "small")
     assert 1.8 <= ratio <= 2.2
+
+
+def test_sample_command_writes_the_campaign(tmp_path):
+    from typer.testing import CliRunner
+
+    result = CliRunner().invoke(cli.app, ["sample", "--out", str(tmp_path / "s"), "--people",
+                                          "300", "--seed", "5"])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "s" / "events_calendar.csv").exists()
+    assert len(list((tmp_path / "s").glob("*.csv"))) == len(list((ROOT / "sample_data").glob(
+        "*.csv"))) or not (ROOT / "sample_data" / "events_calendar.csv").exists()
