@@ -17,6 +17,7 @@ import streamlit as st  # noqa: E402
 
 from dashboard import auth, data, i18n, ui  # noqa: E402
 
+ALL = "*"  # "every campaign/channel" (a None option would show as an empty selectbox)
 ANALYTIC = ("overview", "funnel", "events", "people", "channels")
 PAGES = {  # url path → (file, icon, roles allowed)
     "overview": ("app_pages/overview.py", "🏠", (ui.LEAD, ui.BOARD)),
@@ -80,15 +81,15 @@ def filters(lang: str, role: str) -> ui.Context:
     side.subheader(i18n.t(lang, "filter.title"))
     found = data.options()
     first_day, last_day = data.date_range()
-    campaigns = [None, *found["campaign"]]
+    campaigns = [ALL, *found["campaign"]]
     _remembered("campaign", campaigns)
     side.selectbox(i18n.t(lang, "filter.campaign"), campaigns, key="w_campaign",
-                   format_func=lambda v: i18n.t(lang, "filter.all_campaigns") if v is None
+                   format_func=lambda v: i18n.t(lang, "filter.all_campaigns") if v == ALL
                    else v, on_change=_remember, args=("campaign",))
-    channels = [None, *found["channel"]]
+    channels = [ALL, *found["channel"]]
     _remembered("channel", channels)
     side.selectbox(i18n.t(lang, "filter.channel"), channels, key="w_channel",
-                   format_func=lambda v: i18n.t(lang, "filter.all_channels") if v is None
+                   format_func=lambda v: i18n.t(lang, "filter.all_channels") if v == ALL
                    else i18n.label(lang, "channel", v), on_change=_remember, args=("channel",))
     _remembered("period", list(ui.PERIODS))
     period = side.selectbox(i18n.t(lang, "filter.period"), ui.PERIODS, key="w_period",
@@ -103,8 +104,9 @@ def filters(lang: str, role: str) -> ui.Context:
     if last_day is not None:
         side.caption(i18n.t(lang, "filter.data_to", date=i18n.day(lang, last_day)))
     since, until, prev_since, prev_until = ui.window(period, last_day, custom)
-    return ui.Context(lang, role, st.session_state["w_campaign"], st.session_state["w_channel"],
-                      period, since, until, prev_since, prev_until)
+    campaign, channel = (None if st.session_state[f"w_{name}"] == ALL
+                         else st.session_state[f"w_{name}"] for name in ("campaign", "channel"))
+    return ui.Context(lang, role, campaign, channel, period, since, until, prev_since, prev_until)
 
 
 def main() -> None:

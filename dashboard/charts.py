@@ -46,7 +46,8 @@ def lines(x: Sequence, series: dict[str, Sequence], title: str, y_title: str,
         fig.add_trace(go.Scatter(x=list(x), y=list(values), name=name, mode="lines+markers",
                                  line=dict(color=colour), meta="count"))
     fig.update_yaxes(title=y_title, type="log" if log else "linear", rangemode="tozero")
-    return _layout(fig, title)
+    fig.update_xaxes(tickangle=-45)
+    return _layout(fig, title, height=420)
 
 
 def bars(categories: Sequence[str], series: dict[str, tuple[Sequence, Sequence[str]]],
@@ -79,7 +80,7 @@ def rates(categories: Sequence[str], values: Sequence, lows: Sequence, highs: Se
              for v, lo in zip(values, lows, strict=True)]
     fig = go.Figure(go.Bar(
         y=list(categories), x=list(values), orientation="h", text=list(texts),
-        textposition="outside", marker_color=colour,
+        textposition="inside", insidetextanchor="start", marker_color=colour,
         error_x=dict(type="data", symmetric=False, array=plus, arrayminus=minus, color="#555"),
         hovertemplate="%{y}: %{text}<extra></extra>",
     ))
@@ -100,10 +101,13 @@ def pyramid(labels: Sequence[str], values: Sequence, texts: Sequence[str], title
 
 
 def sankey(nodes: Sequence[str], sources: Sequence[int], targets: Sequence[int],
-           values: Sequence, title: str) -> go.Figure:
+           values: Sequence, title: str, colour_index: Sequence[int] | None = None
+           ) -> go.Figure:
+    """Flows between nodes; ``colour_index`` gives one colour to a node shown twice."""
+    index = list(colour_index or range(len(nodes)))
     fig = go.Figure(go.Sankey(
         node=dict(label=list(nodes), pad=18, thickness=16,
-                  color=[OKABE_ITO[i % len(OKABE_ITO)] for i in range(len(nodes))]),
+                  color=[OKABE_ITO[i % len(OKABE_ITO)] for i in index]),
         link=dict(source=list(sources), target=list(targets), value=list(values)),
         meta="count",
     ))

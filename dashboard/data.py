@@ -132,11 +132,16 @@ OPTIONS_SQL = """
     order by kind, value
 """
 RANGE_SQL = """
-    select min(day) as first_day, max(day) as last_day from (
+    with activity as (
+        -- what happened up to now; the calendar's future events do not end a period
         select cast(occurred_at as date) as day from mart_funnel_facts
         where occurred_at <= current_timestamp::timestamp
-        union all select cast(starts_at as date) from mart_event_gap
-    )
+    ),
+    calendar as (select cast(starts_at as date) as day from mart_event_gap)
+    select coalesce((select min(day) from activity), (select min(day) from calendar))
+               as first_day,
+           coalesce((select max(day) from activity), (select max(day) from calendar))
+               as last_day
 """
 
 

@@ -24,7 +24,7 @@ FIXTURES = ROOT / "tests" / "fixtures"
 SMALL_PATTERNS = ("people/calendar.csv", "aggregate/events_calendar.csv",
                   "people/eventbrite_1234567890123.csv", "people/zoom*attendee_report.csv",
                   "people/mobilize_participations.csv", "people/*rsvps_vigil.csv",
-                  "aggregate/facebook_event.json", "aggregate/meta_posts_2026-03-08.csv")
+                  "aggregate/facebook_event.json", "aggregate/*posts_2026-03-08.csv")
 SMALL_FILES = [found for pattern in SMALL_PATTERNS for found in sorted(FIXTURES.glob(pattern))[:1]]
 
 

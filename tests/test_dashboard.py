@@ -317,22 +317,45 @@ def test_a_long_import_shows_the_last_data(sample_db, monkeypatch):
 
 # the data page ------------------------------------------------------------------------------
 
+CALENDAR = (b"event_id,name,starts_at,kind,campaign\n"
+            b"upload-test,Upload test,2026-03-30 18:00,meeting,upload\n")
+SIGN_IN = (b"event_id,name,email,phone,signed_in_at,heard_from\n"
+           + b"".join(b"upload-test,P%d,p%d@example.org,,18:0%d,flyer\n" % (i, i, i)
+                      for i in range(7)))
+
+
 def test_upload_shows_the_format_imports_and_refreshes(small_db):
-    at = app().switch_page(PAGES["data"]).run()
-    posts = fixture("aggregate/meta_posts_2026-03-01.csv")
-    files = [(posts.name, posts.read_bytes(), "text/csv"),
+    at = app()
+    acted = _shown(at)[i18n.t("en", "kpi.acted")]
+    at.switch_page(PAGES["data"]).run()
+    files = [("calendar_upload.csv", CALENDAR, "text/csv"),
+             ("sign_in_upload.csv", SIGN_IN, "text/csv"),
              ("not_an_export.csv", b"colour,flavour\nred,sweet\n", "text/csv")]
     at.file_uploader[0].set_value(files).run()
     no_exception(at)
-    assert any("meta_posts_2026-03-01.csv" in m.value for m in at.markdown)
+    assert any("sign_in_upload.csv" in m.value for m in at.markdown)
     assert any(i18n.t("en", "data.refused", file="not_an_export.csv") == e.value
                for e in at.error)
     at.button(key="run_import").click().run()
     no_exception(at)
-    assert any("meta_posts_2026-03-01.csv" in s.value for s in at.success)
+    assert any("sign_in_upload.csv" in s.value for s in at.success)
     column = i18n.t("en", "col.file")
     history = next(f.value for f in at.dataframe if column in f.value.columns)
-    assert "meta_posts_2026-03-01.csv" in set(history[column])
+    assert "sign_in_upload.csv" in set(history[column])
+    at.switch_page(PAGES["overview"]).run()  # caches were cleared: the new people count
+    after = _shown(at)[i18n.t("en", "kpi.acted")]
+    assert int(after.replace(",", "")) == int(acted.replace(",", "")) + 7
+
+
+def test_a_file_over_the_limit_is_refused_politely(small_db, monkeypatch):
+    from dashboard import loading
+
+    monkeypatch.setattr(loading, "MAX_UPLOAD_MB", 0.0001)
+    at = app().switch_page(PAGES["data"]).run()
+    at.file_uploader[0].set_value(("calendar_upload.csv", CALENDAR * 20, "text/csv")).run()
+    no_exception(at)
+    assert at.warning and "calendar_upload.csv" in at.warning[0].value
+    assert "run_import" not in [b.key for b in at.button]
 
 
 def test_per_event_upload_asks_which_event(small_db):

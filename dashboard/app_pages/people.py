@@ -38,7 +38,7 @@ def flow_block(c: ui.Context) -> None:
     nodes = [c.label("tier", t) for t in tiers["tier"]] * 2
     fig = charts.sankey(nodes, [left[t] for t in summed["from_tier"]],
                         [right[t] for t in summed["to_tier"]], summed["count_people"].tolist(),
-                        c.t("chart.tier_flow"))
+                        c.t("chart.tier_flow"), list(range(len(left))) * 2)
     table = pd.DataFrame({c.t("col.from_tier"): [c.label("tier", t) for t in summed["from_tier"]],
                           c.t("col.to_tier"): [c.label("tier", t) for t in summed["to_tier"]],
                           c.t("col.people"): summed["count_people"].tolist()})
