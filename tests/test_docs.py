@@ -7,7 +7,7 @@ import re
 import pytest
 from typer.testing import CliRunner
 
-from pipelines import sources
+from pipelines import load, sources
 from pipelines.cli import app
 from tests.conftest import ROOT
 
@@ -21,14 +21,21 @@ def test_every_format_is_in_the_readme_table(name):
         f"add `{name}` to the README's table of formats"
 
 
+def example_file(name: str):
+    """The file a format names as its example, in sample_data/ or tests/fixtures/."""
+    wanted = sources.REGISTRY[name].sample_file
+    places = [ROOT / "sample_data" / wanted, *(ROOT / "tests" / "fixtures").rglob(wanted)]
+    return next((p for p in places if wanted and p.is_file()), None)
+
+
 @pytest.mark.parametrize("name", FORMAT_NAMES)
-def test_every_format_has_an_example_file_and_header(name):
+def test_every_format_has_an_example_file_that_is_recognised(name):
     source = sources.REGISTRY[name]
     assert source.example_header and source.title
-    fixtures = ROOT / "tests" / "fixtures"
-    named = [p for p in fixtures.rglob("*") if p.is_file() and name in p.name]
-    sample = source.sample_file and (ROOT / "sample_data" / source.sample_file).exists()
-    assert named or sample, f"{name}: add a file in tests/fixtures/ or sample_data/"
+    path = example_file(name)
+    assert path is not None, f"{name}: sample_file should name a file in sample_data/ or tests/fixtures/"
+    if source.auto_detect:
+        assert load.recognise(path, load.ImportOptions()).name == name
 
 
 def test_every_command_is_documented():

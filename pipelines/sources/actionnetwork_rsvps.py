@@ -19,7 +19,7 @@ SOURCE = Source(
     example_header=AN_HEADER,
     per_event=True,
     auto_detect=False,
-    sample_file="actionnetwork_rsvps_rally-2026-03.csv",
+    sample_file="actionnetwork_rsvps_vigil.csv",
     notes="Import with --source actionnetwork_rsvps --event EVENT_ID. An Action Network RSVP "
     "says nothing about showing up: attendance stays unknown.",
 )

@@ -31,7 +31,7 @@ SOURCE = Source(
     "Home State,Home Zip,Home Country,Job Title,Company",
     per_event=True,
     extra={"calendar_column": "eventbrite_event_id"},
-    sample_file="eventbrite_rally-2026-03.csv",
+    sample_file="eventbrite_attendees_1186234500011.csv",
     notes="One row per ticket: a buyer of three tickets is three registrations of one person. "
     "`Attendee Status` (any case): `Checked In` = attended; `Attending` says nothing about "
     "attendance (unknown); `Not Attending`, `Cancelled`, `Refunded` = cancelled. "

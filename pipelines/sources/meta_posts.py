@@ -32,7 +32,7 @@ SOURCE = Source(
     '"Custom labels","Funded content status","Data comment",Date,Views,Reach,'
     '"Reactions, Comments and Shares",Reactions,Comments,Shares,"Total clicks","Other Clicks",'
     '"Link Clicks"',
-    sample_file="facebook_posts_2026-03-01.csv",
+    sample_file="facebook_posts_2026-11-01.csv",
     notes="Business Suite > Insights > Content > Export data, as CSV. Figures are lifetime "
     "totals on the export day: import a newer export of the same posts and it replaces the "
     "older one in the totals (both snapshots are kept). Do not open the file in Excel first: "

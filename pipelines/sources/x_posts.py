@@ -29,7 +29,7 @@ SOURCE = Source(
     example_header="Post id,Date,Post text,Post Link,Impressions,Likes,Engagements,Bookmarks,"
     "Shares,New follows,Replies,Reposts,Profile visits,Detail Expands,URL Clicks,"
     "Hashtag Clicks,Permalink Clicks",
-    sample_file="account_analytics_content_2026-07-01_2026-07-31.csv",
+    sample_file="account_analytics_content_2025-11-01_2026-10-31.csv",
     notes="X has no reach: the awareness count uses impressions for X posts. Likes count as "
     "reactions, replies as comments, reposts as shares.",
 )

@@ -71,7 +71,7 @@ SOURCE = Source(
     per_event=True,
     preamble=read_preamble,
     extra={"calendar_column": "zoom_webinar_id"},
-    sample_file="zoom_webinar_budget-townhall.csv",
+    sample_file="zoom_webinar_84150012201.csv",
     notes="The webinar is found by the `Webinar ID` above the sections (matched to the "
     "calendar's `zoom_webinar_id`), and `Report Generated` is the export time. Several rows "
     "of one email (rejoins) make one registration with the minutes added up. `Attended` "
