@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -243,6 +244,7 @@ def _import(con, path, digest, options, secret, settings, step, read: _Read) -> 
 def _context(con, path: Path, source: sources.Source, layout, options: ImportOptions) -> dict:
     found = source.preamble(layout.preamble) if (layout and source.preamble) else {}
     exported_at = options.exported_at or found.get("exported_at") or \
+        date_in_name(path.name) or \
         datetime.fromtimestamp(os.path.getmtime(path)).replace(microsecond=0)
     event_id = options.event_id
     if source.per_event and not event_id:
@@ -253,6 +255,24 @@ def _context(con, path: Path, source: sources.Source, layout, options: ImportOpt
             raise ImportRefused(path.name, f"The event '{event_id}' is not in the events "
                                 "calendar. Add it to your calendar file and import that first.")
     return {"campaign": options.campaign, "event_id": event_id, "exported_at": exported_at}
+
+
+_NAME_DATE = re.compile(r"(?<!\d)(20\d\d)-?(0[1-9]|1[0-2])-?(0[1-9]|[12]\d|3[01])(?!\d)")
+
+
+def date_in_name(name: str) -> datetime | None:
+    """The latest date written in a file name (exports name the period they cover).
+
+    A copied file keeps its name but not its modification time, so a date in the
+    name is the better witness of when an export was taken.
+    """
+    found = []
+    for year, month, day in _NAME_DATE.findall(name):
+        try:
+            found.append(datetime(int(year), int(month), int(day)))
+        except ValueError:
+            continue
+    return max(found, default=None)
 
 
 def _event_from_platform_ids(con, path: Path, source: sources.Source, found: dict) -> str:

@@ -40,6 +40,7 @@ class Layout:
     width: int  # number of columns to read
     preamble: list[list[str]] = field(default_factory=list)
     skip_rows: int = 0  # description rows under the header
+    head_rows: int = 0  # data rows seen in the head of the file
     temp_copy: bool = False
 
     @property
@@ -88,15 +89,19 @@ def transcode_to_utf8(path: Path, encoding: str) -> Path:
     """Stream a file into a UTF-8 copy, in large chunks (no per-row work)."""
     decoder = codecs.getincrementaldecoder(encoding)(errors="replace")
     fd, name = tempfile.mkstemp(prefix="turnout-", suffix=".csv")
+    # newline=None on the way in would split quoted fields; line endings are made uniform
+    # on the way out by writing "\n" for every "\r\n"
     with open(path, "rb") as src, os.fdopen(fd, "w", encoding="utf-8", newline="") as dst:
         first = True
+        carry = ""  # a "\r" at the end of a chunk may be half of a "\r\n"
         while chunk := src.read(4 * 1024 * 1024):
-            text = decoder.decode(chunk)
+            text = carry + decoder.decode(chunk)
             if first:
                 text = text.lstrip("\ufeff")
                 first = False
-            dst.write(text)
-        dst.write(decoder.decode(b"", final=True))
+            carry = "\r" if text.endswith("\r") else ""
+            dst.write(text[: len(text) - len(carry)].replace("\r\n", "\n"))
+        dst.write((carry + decoder.decode(b"", final=True)).replace("\r\n", "\n"))
     return Path(name)
 
 
@@ -180,6 +185,7 @@ def find_layout(path: Path, text: str, encoding: str, forced: sources.Source | N
         width=width,
         preamble=[r for _, r in rows[:index]],
         skip_rows=skip_rows,
+        head_rows=sum(1 for r in following[skip_rows:] if any(c.strip() for c in r)),
     )
     return source, layout
 
@@ -232,6 +238,13 @@ def load_csv(con: duckdb.DuckDBPyConnection, layout: Layout, table: str = "raw")
                         params)
     except duckdb.Error as error:
         raise _read_error(layout, error) from None
+    if layout.head_rows and not con.execute(f"select count(*) from {table}_read").fetchone()[0] \
+            and not layout.temp_copy:
+        # mixed line endings (a CRLF `sep=` line over LF rows) can make DuckDB find no rows:
+        # read again from a copy with one kind of line ending
+        layout.path = transcode_to_utf8(layout.path, "utf-8-sig")
+        layout.temp_copy = True
+        return load_csv(con, layout, table)
     problems = con.execute(
         "select line, error_type, column_idx from reader_rejects order by line"
     ).fetchall()

@@ -225,3 +225,21 @@ def test_phone_normalisation_uses_the_region():
 def test_secret_file_is_private(db):
     mode = stat.S_IMODE(os.stat(config.key_path(db)).st_mode)
     assert mode == 0o600
+
+
+def test_mixed_line_endings_still_read_every_row(calendar, tmp_path):
+    path = tmp_path / "mixed.csv"
+    path.write_bytes(b"sep=,\r\nevent_id,snapshot_at,going\nrally-1,2026-02-01,5\n"
+                     b"vigil-1,2026-02-02,6\n")
+    result = run_import(calendar, path)
+    assert (result.rows_read, result.rows_loaded) == (2, 2)
+
+
+def test_export_time_comes_from_a_date_in_the_file_name(calendar, tmp_path):
+    path = write(tmp_path, "fb_counts_2026-02-20.csv",
+                 "event_id,snapshot_at,going\nrally-1,2026-02-01,5\n")
+    os.utime(path, (0, 0))  # a fresh clone or a copy does not keep modification times
+    run_import(calendar, path)
+    assert query(calendar, "select exported_at::varchar from imports "
+                           "where file_name = 'fb_counts_2026-02-20.csv'") == \
+        [("2026-02-20 00:00:00",)]

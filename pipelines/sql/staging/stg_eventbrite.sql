@@ -24,5 +24,6 @@ select
     turnout_channel(tickets.heard_from) as channel,
     ctx.source,
     ctx.exported_at,
-    tickets.attendee_no as record_ref
+    -- attendee numbers are unique per event; keep events apart all the same
+    ctx.event_id || '|' || tickets.attendee_no as record_ref
 from tickets, ctx
