@@ -356,8 +356,12 @@ def key_figures(funnel_rows: pd.DataFrame, event_rows: pd.DataFrame) -> dict:
         "acted": acted,
         "slacktivism": (committed - acted) / committed if committed else None,
         "show_up": came / registered if registered else None,
-        "show_up_n": registered,
         "going_conversion": int(both["attended"].sum()) / going if going else None,
         "per_1000": 1000 * int(interactions["action"]) / int(interactions["engagement"])
         if int(interactions["engagement"]) else None,
+        # the counts each share is made of: the board sees a share only if none is 1–4
+        "parts": {"slacktivism": (committed, acted, committed - acted),
+                  "show_up": (registered, came, registered - came),
+                  "going_conversion": (int(both["attended"].sum()), going),
+                  "per_1000": (int(interactions["action"]),)},
     }

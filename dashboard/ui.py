@@ -46,6 +46,15 @@ class Context:
     def pct(self, value) -> str:
         return i18n.percent(self.lang, value)
 
+    def hides(self, *counts) -> bool:
+        """Whether the board must not see a share made of these counts (one is 1–4)."""
+        return self.board and any(n is not None and not pd.isna(n) and 0 < n < i18n.SMALL
+                                  for n in counts)
+
+    def rate(self, value, *counts) -> str:
+        """A share, unless it would let the board work out a count under 5."""
+        return self.t("rate.hidden") if self.hides(*counts) else self.pct(value)
+
     def label(self, prefix: str, value) -> str:
         return i18n.label(self.lang, prefix, value)
 

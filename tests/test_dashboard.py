@@ -200,6 +200,20 @@ def test_lead_sees_small_counts_that_the_board_does_not(small_db):
     assert "<5" in board_cells
 
 
+def test_board_sees_no_share_that_would_reveal_a_small_count(small_db):
+    hidden = i18n.t("en", "rate.hidden")
+    lead = app("en", "lead").switch_page(PAGES["events"]).run()
+    board = app("en", "board").switch_page(PAGES["events"]).run()
+    column = i18n.t("en", "col.show_up_rate")
+    lead_rates = [v for f in lead.dataframe if column in f.value.columns for v in f.value[column]]
+    board_rates = [v for f in board.dataframe if column in f.value.columns
+                   for v in f.value[column]]
+    assert hidden not in lead_rates
+    assert hidden in board_rates
+    for lead_rate, board_rate in zip(lead_rates, board_rates, strict=True):
+        assert board_rate in (lead_rate, hidden)
+
+
 def test_passwords_decide_the_role(sample_db, monkeypatch):
     monkeypatch.setenv("TURNOUT_LEAD_PASSWORD", "lead-secret")
     monkeypatch.setenv("TURNOUT_BOARD_PASSWORD", "board-secret")

@@ -25,7 +25,8 @@ counted = {k: ([c.shown(v) for v in rows[col]], [c.count(v) for v in rows[col]])
                           ("acted", "count_acted"))}
 series = {c.t(f"col.{k}"): v for k, v in counted.items()}
 # a share of fewer than 5 committed people is not shown to the board
-visible = [not c.board or n >= 5 for n in rows["count_committed"]]
+visible = [not c.hides(n, a, n - a) for n, a in zip(rows["count_committed"], rows["count_acted"],
+                                                    strict=True)]
 index = [_none(v) if ok else None for v, ok in zip(rows["slacktivism_index"], visible,
                                                    strict=True)]
 lows = [_none(v) if ok else None for v, ok in zip(rows["slacktivism_low"], visible, strict=True)]
@@ -33,9 +34,11 @@ highs = [_none(v) if ok else None for v, ok in zip(rows["slacktivism_high"], vis
                                                    strict=True)]
 table = pd.DataFrame({c.t("col.channel"): names,
                       **{name: texts for name, (_, texts) in series.items()},
-                      c.t("col.slacktivism"): [c.pct(v) for v in index],
-                      c.t("col.interval"): [i18n.interval(c.lang, lo, hi)
-                                            for lo, hi in zip(lows, highs, strict=True)]})
+                      c.t("col.slacktivism"): [c.pct(v) if ok else c.t("rate.hidden")
+                                               for v, ok in zip(index, visible, strict=True)],
+                      c.t("col.interval"): [i18n.interval(c.lang, lo, hi) if ok
+                                            else c.t("rate.hidden") for lo, hi, ok
+                                            in zip(lows, highs, visible, strict=True)]})
 left, right = st.columns(2)
 with left:
     fig = charts.bars(names, series, c.t("chart.channels"), c.t("unit.people"), horizontal=True)

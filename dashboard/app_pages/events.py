@@ -24,12 +24,19 @@ def event_table(c: ui.Context, events: pd.DataFrame) -> pd.DataFrame:
     })
     for name in COUNTS:
         table[c.t(f"col.{name}")] = [c.count(_none(v)) for v in events[name]]
-    table[c.t("col.show_up_rate")] = [c.pct(_none(v)) for v in events["show_up_rate"]]
-    table[c.t("col.interval")] = [i18n.interval(c.lang, _none(lo), _none(hi)) for lo, hi in
+    hidden = [c.hides(r, a, n) for r, a, n in zip(events["registered"],
+                                                  events["registered_attended"],
+                                                  events["no_show"], strict=True)]
+    table[c.t("col.show_up_rate")] = [c.t("rate.hidden") if h else c.pct(_none(v))
+                                      for v, h in zip(events["show_up_rate"], hidden, strict=True)]
+    table[c.t("col.interval")] = [c.t("rate.hidden") if h else
+                                  i18n.interval(c.lang, _none(lo), _none(hi)) for lo, hi, h in
                                   zip(events["show_up_rate_low"], events["show_up_rate_high"],
-                                      strict=True)]
-    table[c.t("col.going_conversion")] = [c.pct(_none(v))
-                                          for v in events["facebook_going_conversion"]]
+                                      hidden, strict=True)]
+    table[c.t("col.going_conversion")] = [
+        c.rate(_none(v), _none(a), _none(g)) for v, a, g in
+        zip(events["facebook_going_conversion"], events["attended"], events["facebook_going"],
+            strict=True)]
     return table
 
 
@@ -47,8 +54,10 @@ def pooled(c: ui.Context, events: pd.DataFrame) -> None:
     figures = data.key_figures(data.funnel(c.campaign, None, c.since, c.until), events)
     left, middle, right = st.columns(3)
     left.metric(c.t("kpi.events"), c.count(len(events)))
-    middle.metric(c.t("kpi.show_up"), c.pct(figures["show_up"]), help=c.t("kpi.show_up.help"))
-    right.metric(c.t("kpi.going_conversion"), c.pct(figures["going_conversion"]),
+    middle.metric(c.t("kpi.show_up"), c.rate(figures["show_up"], *figures["parts"]["show_up"]),
+                  help=c.t("kpi.show_up.help"))
+    right.metric(c.t("kpi.going_conversion"),
+                 c.rate(figures["going_conversion"], *figures["parts"]["going_conversion"]),
                  help=c.t("kpi.going_conversion.help"))
 
 
@@ -63,10 +72,11 @@ def detail(c: ui.Context, events: pd.DataFrame) -> None:
     columns = st.columns(4)
     for i, name in enumerate(COUNTS):
         columns[i % 4].metric(c.t(f"col.{name}"), c.count(_none(row[name])))
-    st.metric(c.t("col.show_up_rate"), c.pct(_none(row["show_up_rate"])),
-              i18n.interval(c.lang, _none(row["show_up_rate_low"]),
-                            _none(row["show_up_rate_high"])), delta_color="off",
-              help=c.t("kpi.show_up.help"))
+    parts = (row["registered"], _none(row["registered_attended"]), _none(row["no_show"]))
+    st.metric(c.t("col.show_up_rate"), c.rate(_none(row["show_up_rate"]), *parts),
+              None if c.hides(*parts) else i18n.interval(
+                  c.lang, _none(row["show_up_rate_low"]), _none(row["show_up_rate_high"])),
+              delta_color="off", help=c.t("kpi.show_up.help"))
     if not row["has_attendance_data"]:
         st.info(c.t("events.no_attendance"))
     labels = [c.t(f"col.{k}") for k in COUNTS]

@@ -14,11 +14,14 @@ def drop_off(c: ui.Context, rows: pd.DataFrame, measure: str) -> pd.DataFrame:
     """Each stage's count, its share of the stage before, and the drop-off."""
     values = [int(v) for v in rows[measure]]
     shares = [None] + [b / a if a else None for a, b in zip(values, values[1:], strict=False)]
+    pairs = [()] + [(a, b, a - b) for a, b in zip(values, values[1:], strict=False)]
     return pd.DataFrame({
         c.t("col.stage"): [c.t(f"stage.{s}") for s in rows["stage"]],
         c.t(f"col.{measure}"): [c.count(v) for v in values],
-        c.t("col.kept"): [c.pct(s) if s is not None else "" for s in shares],
-        c.t("col.drop_off"): [c.pct(1 - s) if s is not None else "" for s in shares],
+        c.t("col.kept"): ["" if s is None else c.rate(s, *pair)
+                          for s, pair in zip(shares, pairs, strict=True)],
+        c.t("col.drop_off"): ["" if s is None else c.rate(1 - s, *pair)
+                              for s, pair in zip(shares, pairs, strict=True)],
     })
 
 
@@ -66,9 +69,12 @@ left, right = st.columns([3, 2])
 with left:
     funnel_block(c, rows, measure)
 with right:
-    st.metric(c.t("kpi.per_1000"), i18n.number(c.lang, figures["per_1000"], 1),
+    per_1000 = c.t("rate.hidden") if c.hides(*figures["parts"]["per_1000"]) else \
+        i18n.number(c.lang, figures["per_1000"], 1)
+    st.metric(c.t("kpi.per_1000"), per_1000,
               help=c.t("kpi.per_1000.help"))
-    st.metric(c.t("kpi.slacktivism"), c.pct(figures["slacktivism"]),
+    st.metric(c.t("kpi.slacktivism"), c.rate(figures["slacktivism"],
+                                             *figures["parts"]["slacktivism"]),
               help=c.t("kpi.slacktivism.help"))
 tab_channel, tab_campaign = st.tabs([c.t("tab.by_channel"), c.t("tab.by_campaign")])
 with tab_channel:

@@ -24,9 +24,11 @@ def count_delta(c: ui.Context, now, before) -> str | None:
     return ("+" if now >= before else "") + i18n.number(c.lang, now - before)
 
 
-def rate_delta(c: ui.Context, now, before) -> str | None:
-    if now is None or before is None:
+def rate_delta(c: ui.Context, name: str, now: dict, before: dict | None) -> str | None:
+    if before is None or now[name] is None or before[name] is None or \
+            c.hides(*now["parts"][name], *before["parts"][name]):
         return None
+    now, before = now[name], before[name]
     points = 100 * (now - before)
     return c.t("delta.points", value=("+" if points >= 0 else "") + i18n.number(c.lang, points))
 
@@ -39,8 +41,8 @@ def show_figures(c: ui.Context, now: dict, before: dict | None) -> None:
                           help=c.t(f"kpi.{name}.help"))
     columns = st.columns(3)
     for i, name in enumerate(RATES):
-        delta = rate_delta(c, now[name], before[name] if before else None)
-        columns[i].metric(c.t(f"kpi.{name}"), c.pct(now[name]), delta,
+        delta = rate_delta(c, name, now, before)
+        columns[i].metric(c.t(f"kpi.{name}"), c.rate(now[name], *now["parts"][name]), delta,
                           delta_color="inverse" if name in INVERSE else "normal",
                           help=c.t(f"kpi.{name}.help"))
 
