@@ -29,6 +29,7 @@ from pipelines.errors import DatabaseBusy
 
 TTL = 300  # seconds; the file's modification time invalidates sooner
 WAIT_SECONDS = 20.0
+LAST_KEPT = 300  # results kept to show while an import holds the database
 STAGES = ("awareness", "engagement", "commitment", "action")
 # one import at a time per process, and no reader while it writes (DuckDB refuses a
 # read-write open in a process that has a read-only connection to the same file)
@@ -87,7 +88,10 @@ def frame(sql: str, params: tuple = ()) -> pd.DataFrame:
             _BUSY.flag = True
             return _LAST[key].copy()
         raise Unavailable() from None
-    _LAST[key] = result
+    _LAST.pop(key, None)
+    _LAST[key] = result  # the newest last: the oldest are dropped beyond LAST_KEPT
+    while len(_LAST) > LAST_KEPT:
+        _LAST.pop(next(iter(_LAST)))
     return result.copy()
 
 

@@ -9,7 +9,7 @@ import subprocess
 import sys
 import threading
 import time
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 import duckdb
@@ -164,6 +164,18 @@ def test_filters_are_kept_between_pages(sample_db):
     assert at.selectbox(key="w_period").value == "365"
     at.switch_page(PAGES["overview"]).run()
     assert _shown(at) == before
+
+
+def test_filters_that_match_nothing_show_a_message_not_an_empty_chart(small_db):
+    start, end = date(2025, 4, 1), date(2025, 4, 2)
+    with duckdb.connect(str(small_db), read_only=True) as con:
+        assert con.execute("select count(*) from mart_funnel_facts where occurred_at >= ? "
+                           "and occurred_at < ?", [start, end]).fetchone()[0] == 0
+    at = app("fr", f_period="custom")
+    at.date_input(key="w_dates").set_value((start, end)).run()
+    assert at.session_state["ctx"].since.date() == start
+    no_exception(at)
+    assert any(i.value == i18n.t("fr", "empty.no_data") for i in at.info)
 
 
 # the board ---------------------------------------------------------------------------

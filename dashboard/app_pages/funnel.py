@@ -26,6 +26,9 @@ def drop_off(c: ui.Context, rows: pd.DataFrame, measure: str) -> pd.DataFrame:
 
 
 def funnel_block(c: ui.Context, rows: pd.DataFrame, measure: str) -> None:
+    if not rows[measure].any():
+        st.info(c.t("empty.no_data"))
+        return
     labels = [c.t(f"stage.{s}") for s in rows["stage"]]
     fig = charts.funnel(labels, [c.shown(v) for v in rows[measure]],
                         [c.count(v) for v in rows[measure]], c.t(f"chart.funnel_{measure}"),

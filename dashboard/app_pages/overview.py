@@ -49,6 +49,9 @@ def show_figures(c: ui.Context, now: dict, before: dict | None) -> None:
 
 def funnel_block(c: ui.Context) -> None:
     rows = data.funnel(c.campaign, c.channel, c.since, c.until)
+    if not rows["people"].any():
+        st.info(c.t("empty.no_data"))
+        return
     labels = [c.t(f"stage.{s}") for s in rows["stage"]]
     fig = charts.funnel(labels, [c.shown(v) for v in rows["people"]],
                         [c.count(v) for v in rows["people"]], c.t("chart.funnel_people"),
