@@ -258,7 +258,7 @@ def dashboard(
     # Streamlit's own limit is set above it so that its bare message never shows
     command = [sys.executable, "-m", "streamlit", "run", str(script), "--server.headless",
                "true", "--server.port", str(port), "--browser.gatherUsageStats", "false",
-               "--server.maxUploadSize", "1024"]
+               "--server.maxUploadSize", "1024", "--client.toolbarMode", "minimal"]
     os.execv(sys.executable, command)  # Streamlit takes over this process (and Ctrl+C)
 
 

@@ -59,21 +59,20 @@ def confirm(c: ui.Context, staged: list[dict]) -> list[tuple[Path, str | None]]:
 def run_imports(c: ui.Context, plan: list[tuple[Path, str | None]]) -> None:
     bar = st.progress(0.0, text=c.t("data.progress_start"))
     results = []
-    with data.writing():
-        for i, (path, event) in enumerate(plan):
-            def step(name, i=i, path=path):
-                bar.progress(i / len(plan), text=c.t("data.progress_step", file=path.name,
-                                                     step=c.label("step", name)))
-            try:
+    for i, (path, event) in enumerate(plan):
+        def step(name, i=i, path=path):
+            bar.progress(i / len(plan), text=c.t("data.progress_step", file=path.name,
+                                                 step=c.label("step", name)))
+        try:
+            with data.writing():  # one file at a time: other readers get turns in between
                 result = loading.import_one(path, event, progress=step)
-                results.append({"file": path.name, "status": result.status,
-                                "format": result.source, "read": result.rows_read,
-                                "loaded": result.rows_loaded,
-                                "duplicate": result.rows_duplicate,
-                                "rejected": result.rows_rejected, "rejects": result.rejects,
-                                "message": result.message})
-            except loading.TurnoutError as error:
-                results.append({"file": path.name, "status": "refused", "message": str(error)})
+            results.append({"file": path.name, "status": result.status,
+                            "format": result.source, "read": result.rows_read,
+                            "loaded": result.rows_loaded, "duplicate": result.rows_duplicate,
+                            "rejected": result.rows_rejected, "rejects": result.rejects,
+                            "message": result.message})
+        except loading.TurnoutError as error:
+            results.append({"file": path.name, "status": "refused", "message": str(error)})
     bar.progress(1.0, text=c.t("data.progress_done"))
     shutil.rmtree(st.session_state.pop("upload_dir", ""), ignore_errors=True)
     st.session_state["import_results"] = results
@@ -114,7 +113,7 @@ def upload_section(c: ui.Context) -> None:
 
 def history_section(c: ui.Context) -> None:
     st.subheader(c.t("data.history"))
-    history = data.imports()
+    history = data.imports().astype(object).fillna("")
     history["imported_at"] = [i18n.day(c.lang, d) for d in history["imported_at"]]
     ui.table(history, {"import_id": "col.import_id", "file_name": "col.file",
                        "source": "col.format", "imported_at": "col.imported_at",
@@ -122,9 +121,10 @@ def history_section(c: ui.Context) -> None:
                        "rows_duplicate": "col.duplicate", "rows_rejected": "col.rejected",
                        "most_common_reason": "col.reason"})
     with st.expander(c.t("data.all_rejects")):
-        ui.table(data.rejects(), {"import_id": "col.import_id", "file_name": "col.file",
-                                  "line": "col.line", "column_name": "col.column",
-                                  "reason": "col.reason"})
+        rejects = data.rejects().astype(object).fillna("")
+        ui.table(rejects, {"import_id": "col.import_id", "file_name": "col.file",
+                           "line": "col.line", "column_name": "col.column",
+                           "reason": "col.reason"})
     st.subheader(c.t("data.quality"))
     checks = data.quality()
     checks["meaning"] = [c.t(f"quality.{name}") for name in checks["check_name"]]

@@ -14,13 +14,13 @@ def load_sample(c: ui.Context) -> None:
         return
     bar = st.progress(0.0, text=c.t("data.progress_start"))
     refused = []
-    with data.writing():
-        for i, path in enumerate(files):
-            bar.progress(i / len(files), text=c.t("data.progress_file", file=path.name))
-            try:
+    for i, path in enumerate(files):
+        bar.progress(i / len(files), text=c.t("data.progress_file", file=path.name))
+        try:
+            with data.writing():  # one file at a time: other readers get turns in between
                 loading.import_one(path)
-            except loading.TurnoutError as error:
-                refused.append(f"{path.name}: {error}")
+        except loading.TurnoutError as error:
+            refused.append(f"{path.name}: {error}")
     bar.progress(1.0, text=c.t("data.progress_done"))
     for message in refused:
         st.error(message)
