@@ -14,7 +14,7 @@ from functools import cache
 from pathlib import Path
 
 from babel.dates import format_date
-from babel.numbers import format_decimal, format_percent
+from babel.numbers import format_decimal, format_percent, get_decimal_symbol, get_group_symbol
 
 LANGUAGES = ("en", "fr")
 DEFAULT = "en"
@@ -85,6 +85,12 @@ def day(lang: str, value: date | datetime | None, form: str = "medium") -> str:
     if isinstance(value, datetime):
         value = value.date()
     return format_date(value, form, locale=BABEL_LOCALE[lang])
+
+
+def separators(lang: str) -> str:
+    """Plotly's ``separators``: the decimal mark then the thousands separator."""
+    locale = BABEL_LOCALE[lang]
+    return get_decimal_symbol(locale) + get_group_symbol(locale)
 
 
 def month(lang: str, value: date | datetime) -> str:

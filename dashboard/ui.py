@@ -93,6 +93,7 @@ def csv_bytes(df: pd.DataFrame) -> bytes:
 def chart(fig: go.Figure, data: pd.DataFrame, definition: str, key: str) -> None:
     """A chart, its one-line definition (with units) and its data as CSV."""
     c = context()
+    fig.update_layout(separators=i18n.separators(c.lang))  # axis numbers written the locale's way
     st.plotly_chart(fig, width="stretch", config={"displaylogo": False}, key=f"chart_{key}")
     st.caption(definition)
     st.download_button(c.t("download_csv"), csv_bytes(data), file_name=f"turnout-{key}.csv",

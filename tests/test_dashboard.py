@@ -243,6 +243,26 @@ def test_passwords_decide_the_role(sample_db, monkeypatch):
         at.switch_page(PAGES["people"])
 
 
+def test_passwords_from_streamlit_secrets(sample_db, monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    from tests.dashboard_helpers import APP
+
+    monkeypatch.setenv("TURNOUT_BOARD_PASSWORD", "not-this-one")
+    at = AppTest.from_file(APP, default_timeout=90)
+    at.secrets["passwords"] = {"lead": "lead-from-secrets", "board": "board-from-secrets"}
+    at.run()
+    at.text_input[0].input("not-this-one")
+    at.button[0].click().run()
+    assert "role" not in at.session_state  # secrets win over the environment
+    at.text_input[0].input("lead-from-secrets")
+    at.button[0].click().run()
+    no_exception(at)
+    assert at.session_state["role"] == "lead"
+    at.switch_page(PAGES["people"]).run()
+    no_exception(at)
+
+
 def test_no_password_opens_as_lead_with_a_notice(sample_db):
     at = app()
     assert any(i.value == i18n.t("en", "auth.no_password") for i in at.sidebar.info)
