@@ -32,8 +32,9 @@ PAGES = {  # url path → (file, icon, roles allowed)
 
 
 def choose_language() -> str:
-    if "lang" not in st.session_state:
-        st.session_state["lang"] = i18n.language_from_locale(st.context.locale)
+    if "lang" not in st.session_state:  # the browser's language, then its Accept-Language
+        header = (st.context.headers or {}).get("Accept-Language", "")
+        st.session_state["lang"] = i18n.language_from_locale(st.context.locale or header)
     lang = st.session_state["lang"]
     st.sidebar.radio(i18n.t(lang, "language"), i18n.LANGUAGES, key="lang", horizontal=True,
                      format_func=lambda code: i18n.t(code, "language.name"))

@@ -61,6 +61,7 @@ def test_browser_language_decides_the_default():
     assert i18n.language_from_locale("en-GB") == "en"
     assert i18n.language_from_locale("de-DE") == "en"
     assert i18n.language_from_locale(None) == "en"
+    assert i18n.language_from_locale("fr-CA,fr;q=0.9,en;q=0.8") == "fr"  # Accept-Language
 
 
 def test_numbers_follow_the_locale():
