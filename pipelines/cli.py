@@ -77,7 +77,8 @@ def _parse_when(value: str | None) -> datetime | None:
     try:
         return datetime.fromisoformat(value)
     except ValueError:
-        raise typer.BadParameter(f"'{value}' is not a date and time like 2026-03-05T18:30") from None
+        raise typer.BadParameter(
+            f"'{value}' is not a date and time like 2026-03-05T18:30") from None
 
 
 @app.command("import")

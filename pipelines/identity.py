@@ -8,8 +8,8 @@ belong to the same person, transitively.
 
 from __future__ import annotations
 
-import phonenumbers
 import duckdb
+import phonenumbers
 
 PERSON_TABLES = ("registrations", "checkins", "signatures", "email_activity", "identities")
 KEY_COLUMNS = ("email_key", "phone_key", "platform_key")
@@ -58,7 +58,8 @@ def attach_keys(con: duckdb.DuckDBPyConnection, secret: bytes, region: str) -> N
                case
                    when ? and regexp_full_match(compact, '\\d{10}') and compact[1] not in ('0', '1')
                        then '+1' || compact
-                   when ? and regexp_full_match(compact, '\\+?1\\d{10}') and left(ltrim(compact, '+1'), 1) not in ('0', '1')
+                   when ? and regexp_full_match(compact, '\\+?1\\d{10}')
+                        and right(compact, 10)[1] not in ('0', '1')
                        then '+1' || right(compact, 10)
                    else turnout_phone(raw, ?)
                end as e164
@@ -127,7 +128,8 @@ def _keys_sql() -> str:
 
 def resolve_people(con: duckdb.DuckDBPyConnection) -> int:
     """Rebuild ``person_keys`` and ``people``: connected components of keys."""
-    con.execute(f"create or replace temp table key_edges as select distinct a, b from ({_edges_sql()})")
+    con.execute("create or replace temp table key_edges as "
+                f"select distinct a, b from ({_edges_sql()})")
     con.execute(f"""
         create or replace temp table key_labels as
         select key_hash, any_value(key_kind) as key_kind, key_hash as label
@@ -150,7 +152,8 @@ def resolve_people(con: duckdb.DuckDBPyConnection) -> int:
                 group by neighbours.key_hash
             )
             select key_labels.key_hash, key_labels.key_kind,
-                   least(key_labels.label, coalesce(best_neighbour.label, key_labels.label)) as label
+                   least(key_labels.label, coalesce(best_neighbour.label, key_labels.label))
+                       as label
             from key_labels
             left join best_neighbour using (key_hash)
         """)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -57,7 +58,8 @@ def sha256_file(path: Path) -> str:
 
 def recognise(path: Path, options: ImportOptions) -> sources.Source:
     """The format of a file, from its head only (used to order a folder's files)."""
-    source, _ = _sniff(path, options, duckdb.connect())
+    with duckdb.connect() as con:
+        source, _ = _sniff(path, options, con)
     return source
 
 
@@ -87,8 +89,24 @@ def _sniff(path: Path, options: ImportOptions, con: duckdb.DuckDBPyConnection):
     return reader.find_layout(path, text, encoding, forced)
 
 
+# One import at a time per process: the dashboard serves each browser session in a thread,
+# and two write transactions on one DuckDB file would conflict.
+_one_import_at_a_time = threading.Lock()
+
+
 def import_file(db: Path, path: Path, options: ImportOptions | None = None,
                 progress: Progress | None = None) -> ImportResult:
+    """Import one file in one transaction; raise ImportRefused (nothing written) if it can't."""
+    with _one_import_at_a_time:
+        try:
+            return _import_file(db, path, options, progress)
+        finally:
+            while _temp_files:
+                _temp_files.pop().unlink(missing_ok=True)
+
+
+def _import_file(db: Path, path: Path, options: ImportOptions | None,
+                 progress: Progress | None) -> ImportResult:
     options = options or ImportOptions()
     step = progress or (lambda _name: None)
     step("checking")
@@ -111,10 +129,8 @@ def import_file(db: Path, path: Path, options: ImportOptions | None = None,
             step("reading")
             read = _read(con, path, options)
         except TurnoutError:
-            _drop_temp_files(con)
             raise
         except Exception as error:
-            _drop_temp_files(con)
             raise ImportRefused(path.name, f"The file cannot be read ({type(error).__name__}).") \
                 from error
         con.execute("begin transaction")
@@ -135,17 +151,10 @@ def import_file(db: Path, path: Path, options: ImportOptions | None = None,
                 f"The file could not be imported ({type(error).__name__}); it may be damaged "
                 "or in a layout Turnout does not know.",
             ) from error
-        finally:
-            _drop_temp_files(con)
     return result
 
 
-_temp_files: list[Path] = []
-
-
-def _drop_temp_files(_con: duckdb.DuckDBPyConnection) -> None:
-    while _temp_files:
-        _temp_files.pop().unlink(missing_ok=True)
+_temp_files: list[Path] = []  # UTF-8 copies made by the reader, removed after each import
 
 
 @dataclass
@@ -204,7 +213,8 @@ def _import(con, path, digest, options, secret, settings, step, read: _Read) -> 
         select line, reject_column, reject_reason, 1 from typed where reject_reason is not null
     """)
     con.execute("delete from typed where reject_reason is not null")
-    con.execute("alter table typed drop column reject_column; alter table typed drop column reject_reason")
+    con.execute("alter table typed drop column reject_column; "
+                "alter table typed drop column reject_reason")
     step("hashing keys")
     identity.attach_keys(con, secret, settings.default_region)
     step("staging")
@@ -230,7 +240,8 @@ def _import(con, path, digest, options, secret, settings, step, read: _Read) -> 
             + f": {first['reason']}",
         )
     con.execute(
-        "insert into imports values (?, ?, ?, ?, ?, ?, ?, current_timestamp::timestamp, ?, ?, ?, ?)",
+        "insert into imports values "
+        "(?, ?, ?, ?, ?, ?, ?, current_timestamp::timestamp, ?, ?, ?, ?)",
         [import_id, path.name, digest, source.name, context["campaign"], context["event_id"],
          context["exported_at"], rows_read, loaded, duplicates, rejected],
     )
@@ -250,7 +261,8 @@ def _context(con, path: Path, source: sources.Source, layout, options: ImportOpt
     if source.per_event and not event_id:
         event_id = _event_from_platform_ids(con, path, source, found)
     if event_id is not None:
-        known = con.execute("select count(*) from events where event_id = ?", [event_id]).fetchone()[0]
+        known = con.execute("select count(*) from events where event_id = ?",
+                            [event_id]).fetchone()[0]
         if not known:
             raise ImportRefused(path.name, f"The event '{event_id}' is not in the events "
                                 "calendar. Add it to your calendar file and import that first.")
@@ -279,7 +291,8 @@ def _event_from_platform_ids(con, path: Path, source: sources.Source, found: dic
     column = source.extra.get("calendar_column")
     platform_id = found.get("platform_event_id")
     if column and platform_id:
-        row = con.execute(f"select event_id from events where {column} = ?", [platform_id]).fetchone()
+        row = con.execute(f"select event_id from events where {column} = ?",
+                          [platform_id]).fetchone()
         if row:
             return row[0]
     if column:  # a platform id in the file name, as platforms name their reports
@@ -345,7 +358,8 @@ def _reject_unmatched(con, target: Target, columns) -> None:
             from stg
             where event_id is null or event_id not in (select event_id from events)
         """, [label])
-        con.execute("delete from stg where event_id is null or event_id not in (select event_id from events)")
+        con.execute("delete from stg where event_id is null "
+                    "or event_id not in (select event_id from events)")
     if target.needs_person:
         missing = " and ".join(f"{k} is null" for k in PERSON_KEYS if k in target.columns)
         con.execute(f"""
@@ -364,7 +378,6 @@ def _hash_expr(columns: tuple[str, ...], alias: str) -> str:
 
 def _merge(con, target: Target, secret: bytes) -> tuple[int, int]:
     """Insert new rows, replace changed ones; return (loaded, duplicate) raw-row counts."""
-    cols = ", ".join(target.columns)
     if target.person_level:
         key_select = "md5(? || ctx.source || ':' || stg.record_ref) as record_id"
         params = [secret.decode()]
@@ -380,12 +393,14 @@ def _merge(con, target: Target, secret: bytes) -> tuple[int, int]:
         from stg, ctx
     """, params)
     key_match = " and ".join(f"existing.{k} = s.{k}" for k in target.key)
-    existing_hash = "existing.row_hash" if target.person_level else _hash_expr(target.compared, "existing")
+    existing_hash = ("existing.row_hash" if target.person_level
+                     else _hash_expr(target.compared, "existing"))
     stale = "existing.exported_at > s.exported_at" if target.person_level else "false"
     con.execute(f"""
         create or replace temp table merge_plan as
         with ranked as (
-            select *, row_number() over (partition by {', '.join(target.key)} order by line) as occurrence
+            select *, row_number() over (partition by {', '.join(target.key)} order by line)
+                      as occurrence
             from staged
         )
         select s.*,

@@ -163,7 +163,8 @@ def find_layout(path: Path, text: str, encoding: str, forced: sources.Source | N
                 nearest = forced
             else:
                 found, nearest, score = sources.detect(record)
-                size = found.signature_size({sources.normalise_header(h) for h in record}) if found else 0
+                normalised = {sources.normalise_header(h) for h in record}
+                size = found.signature_size(normalised) if found else 0
             if nearest and score > closest[0]:
                 closest = (score, nearest)
             if found and (best is None or (score, size) > (best[0], best[1])):
@@ -300,7 +301,8 @@ def _read_error(layout: Layout, error: Exception) -> ImportRefused:
         except ValueError:
             line = None
     if "unicode" in text.lower() or "utf" in text.lower():
-        reason = "Some bytes are not valid text in the detected encoding; save the file as CSV UTF-8."
+        reason = ("Some bytes are not valid text in the detected encoding; "
+                  "save the file as CSV UTF-8.")
     elif "quote" in text.lower():
         reason = "A quoted value opens here and is never closed (an unterminated \")."
     else:

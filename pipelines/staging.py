@@ -81,10 +81,10 @@ def decide_day_first(con: duckdb.DuckDBPyConnection, columns: list[Column], deli
     return delimiter == ";"  # ambiguous: a French-locale Excel file writes day first
 
 
-def _typed(column: Column, decimal_mark: str, day_first: bool) -> tuple[str, str | None, str | None]:
+def _typed(column: Column, decimal_mark: str,
+           day_first: bool) -> tuple[str, str | None, str | None]:
     """(typed expression, condition that makes the value bad, reason expression)."""
     x = column.raw
-    label = column.label.replace("'", "")
     kind = column.field.type
     if x is None:
         return "null", None, None
@@ -133,7 +133,7 @@ def build_typed(con: duckdb.DuckDBPyConnection, source: Source, columns: list[Co
         label = quote_literal(column.label)
         if column.field.required:
             empty = f"nullif(trim({column.raw}), '') is null"
-            checks.append((empty, label, f"'This column is empty; it is required.'"))
+            checks.append((empty, label, "'This column is empty; it is required.'"))
         if bad:
             checks.append((bad, label, reason))
     declared = {c.field.name for c in columns}

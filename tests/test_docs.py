@@ -33,7 +33,8 @@ def test_every_format_has_an_example_file_that_is_recognised(name):
     source = sources.REGISTRY[name]
     assert source.example_header and source.title
     path = example_file(name)
-    assert path is not None, f"{name}: sample_file should name a file in sample_data/ or tests/fixtures/"
+    assert path is not None, \
+        f"{name}: sample_file should name a file in sample_data/ or tests/fixtures/"
     if source.auto_detect:
         assert load.recognise(path, load.ImportOptions()).name == name
 

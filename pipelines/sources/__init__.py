@@ -122,7 +122,8 @@ def get(name: str) -> Source:
     return REGISTRY[name]
 
 
-def detect(headers: list[str], file_type: str = "csv") -> tuple[Source | None, Source | None, float]:
+def detect(headers: list[str],
+           file_type: str = "csv") -> tuple[Source | None, Source | None, float]:
     """Return (the recognised source or None, the closest source, its score)."""
     normalised = {normalise_header(h) for h in headers if h}
     candidates = [s for s in REGISTRY.values() if s.file_type == file_type and s.auto_detect]
