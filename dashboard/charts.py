@@ -46,8 +46,12 @@ def lines(x: Sequence, series: dict[str, Sequence], title: str, y_title: str,
         fig.add_trace(go.Scatter(x=list(x), y=list(values), name=name, mode="lines+markers",
                                  line=dict(color=colour), meta="count"))
     fig.update_yaxes(title=y_title, type="log" if log else "linear", rangemode="tozero")
-    fig.update_xaxes(tickangle=-45)
-    return _layout(fig, title, height=420)
+    fig.update_xaxes(tickangle=-60, tickfont=dict(size=11), automargin=True)
+    _layout(fig, title, height=420)
+    # the legend above the plot: below it, it would hide the slanted month names
+    fig.update_layout(legend=dict(orientation="h", y=1.0, yanchor="bottom", x=1,
+                                  xanchor="right"))
+    return fig
 
 
 def bars(categories: Sequence[str], series: dict[str, tuple[Sequence, Sequence[str]]],
