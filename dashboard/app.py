@@ -16,6 +16,7 @@ if str(ROOT) not in sys.path:  # `streamlit run dashboard/app.py` from a plain c
 import streamlit as st  # noqa: E402
 
 from dashboard import auth, data, i18n, ui  # noqa: E402
+from pipelines.errors import TurnoutError  # noqa: E402
 
 ALL = "*"  # "every campaign/channel" (a None option would show as an empty selectbox)
 ANALYTIC = ("overview", "funnel", "events", "people", "channels")
@@ -119,6 +120,10 @@ def main() -> None:
         state = data.state()
     except data.Unavailable:
         ui.unavailable()
+    except TurnoutError as error:  # e.g. an older schema: `turnout init` upgrades it
+        st.error(i18n.t(lang, "database.problem"))
+        st.caption(str(error))
+        st.stop()
     if state == "ready":
         names = ["overview", "funnel", "events", "people", "channels", "data", "about"]
     else:

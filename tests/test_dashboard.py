@@ -472,3 +472,13 @@ def test_dashboard_command_runs_streamlit_headless(monkeypatch):
     assert argv[1:4] == ["-m", "streamlit", "run"] and argv[4].endswith("dashboard/app.py")
     assert "--server.headless" in argv and "--browser.gatherUsageStats" in argv
     assert argv[argv.index("--server.port") + 1] == "8501"
+
+
+def test_a_database_without_schema_says_what_to_do(tmp_path, monkeypatch):
+    path = tmp_path / "bare.duckdb"
+    duckdb.connect(str(path)).close()  # a file, but never `turnout init`
+    monkeypatch.setenv("TURNOUT_DB", str(path))
+    at = app()
+    no_exception(at)
+    assert at.error[0].value == i18n.t("en", "database.problem")
+    assert "turnout init" in at.caption[0].value

@@ -93,5 +93,7 @@ with left:
     funnel_block(c)
 with right:
     trend_block(c)
+# the one-page PDF board pack (a later change) is offered here, from `now`, `before`,
+# data.funnel(...) and the events of the period, with the same chart builders
 if c.board:
     st.caption(c.t("small_numbers_note"))
