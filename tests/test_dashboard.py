@@ -482,3 +482,11 @@ def test_a_database_without_schema_says_what_to_do(tmp_path, monkeypatch):
     no_exception(at)
     assert at.error[0].value == i18n.t("en", "database.problem")
     assert "turnout init" in at.caption[0].value
+
+
+def test_the_board_on_an_empty_database_gets_a_message_not_buttons(db):
+    at = app("fr", "board")
+    no_exception(at)
+    assert at.title[0].value == i18n.t("fr", "welcome.title")
+    assert any(i.value == i18n.t("fr", "welcome.board") for i in at.info)
+    assert "load_sample" not in [b.key for b in at.button]
