@@ -64,9 +64,10 @@ def latest_version() -> int:
     return max(version for version, _ in _migrations())
 
 
-def _is_lock_error(error: Exception) -> bool:
-    text = str(error)
-    return "lock" in text.lower() or "Conflicting lock" in text
+def _is_busy(error: Exception) -> bool:
+    """Another process holds the file's lock, or this process has it open the other way."""
+    text = str(error).lower()
+    return "lock" in text or "different configuration" in text
 
 
 def _open(path: Path, read_only: bool, wait: float) -> duckdb.DuckDBPyConnection:
@@ -75,14 +76,14 @@ def _open(path: Path, read_only: bool, wait: float) -> duckdb.DuckDBPyConnection
     while True:
         try:
             return duckdb.connect(str(path), read_only=read_only)
-        except duckdb.IOException as error:
-            if not _is_lock_error(error) or time.monotonic() >= deadline:
-                if _is_lock_error(error):
-                    raise DatabaseBusy(
-                        f"The database {path} stayed busy for {wait:.0f} s (another import "
-                        "is running?). Try again when it has finished."
-                    ) from None
+        except (duckdb.IOException, duckdb.ConnectionException) as error:
+            if not _is_busy(error):
                 raise TurnoutError(f"Cannot open the database {path}: {error}") from None
+            if time.monotonic() >= deadline:
+                raise DatabaseBusy(
+                    f"The database {path} stayed busy for {wait:.0f} s (another import "
+                    "is running?). Try again when it has finished."
+                ) from None
             time.sleep(delay)
             delay = min(delay * 2, 0.5)
 

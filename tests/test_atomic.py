@@ -91,3 +91,26 @@ def test_an_error_mid_import_rolls_everything_back(db, tmp_path, monkeypatch):
         run_import(db, sheet)
     assert "s.csv" in str(caught.value) and "Nothing was written" in str(caught.value)
     assert snapshot(db) == before
+
+
+def test_a_reader_waits_for_a_writer_in_the_same_process(db):
+    import threading
+    import time
+
+    from pipelines import warehouse
+
+    opened = threading.Event()
+
+    def hold_the_writer():
+        with warehouse.writer(db):
+            opened.set()
+            time.sleep(0.5)
+
+    thread = threading.Thread(target=hold_the_writer)
+    thread.start()
+    opened.wait()
+    started = time.monotonic()
+    with warehouse.reader(db, wait=10) as con:
+        assert con.execute("select count(*) from imports").fetchone() == (0,)
+    thread.join()
+    assert time.monotonic() - started >= 0.3  # it waited rather than failing
