@@ -227,6 +227,53 @@ def report_command(
         report.render(result, console)
 
 
+@app.command("forecast")
+def forecast_command(
+    event_id: Annotated[str | None, typer.Argument(help="Only this event.")] = None,
+    format: Annotated[str, typer.Option("--format", help="table | json")] = "table",
+    evaluate: Annotated[bool, typer.Option(
+        "--evaluate", help="Instead: how well the forecast and the follow-up list did on "
+        "the campaign's past (leave-one-event-out; time split), against the baselines.")]
+    = False,
+) -> None:
+    """Expected attendance of every event, its 80% range and the method that gave it."""
+    import json
+
+    from pipelines.models import present
+
+    if format not in ("table", "json"):
+        raise typer.BadParameter("--format is table or json")
+    try:
+        with warehouse.reader(config.database_path()) as con:
+            result = present.evaluation(con) if evaluate else present.forecast_rows(con, event_id)
+    except TurnoutError as error:
+        fail(error)
+    if not evaluate and event_id is not None and not result:
+        fail(TurnoutError(f"No event '{event_id}'. `turnout forecast` lists them all."))
+    if format == "json":
+        print(json.dumps(result, indent=2, ensure_ascii=False, default=str))
+    elif evaluate:
+        present.render_evaluation(result, console)
+    else:
+        present.render_forecast(result, console)
+
+
+@app.command("follow-up")
+def follow_up_command(
+    out: Annotated[Path, typer.Option(help="CSV file to write the list to.")],
+) -> None:
+    """People who committed but never acted, most likely to act first, with the ids the
+    source systems know them by (never an email or phone in clear). For campaign leads."""
+    from pipelines.models import present
+
+    try:
+        with warehouse.reader(config.database_path()) as con:
+            count = present.write_follow_up(con, out)
+    except TurnoutError as error:
+        fail(error)
+    console.print(f"Wrote {count} people to {out}.")
+
+
 @app.command()
 def sample(
     out: Annotated[Path, typer.Option(help="Folder to write the sample campaign into.")],

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import duckdb
 
-from pipelines import config, identity, marts, reader, sources, staging, warehouse
+from pipelines import config, identity, marts, models, reader, sources, staging, warehouse
 from pipelines.errors import ImportRefused, TurnoutError
 from pipelines.targets import PERSON_KEYS, TARGETS, Target
 
@@ -140,6 +140,7 @@ def _import_file(db: Path, path: Path, options: ImportOptions | None,
             identity.resolve_people(con)
             step("rebuilding marts")
             marts.rebuild(con)
+            models.refresh(con)  # forecast and follow-up list, refitted on the new data
             con.execute("commit")
         except TurnoutError:
             con.execute("rollback")

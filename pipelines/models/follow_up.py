@@ -1,0 +1,174 @@
+"""The follow-up list: people who committed but never acted, most likely to act first.
+
+A logistic regression learns, from the campaign's own past, who among the people who had
+committed and not yet acted at a cutoff went on to act within the next ``horizon`` days:
+from how recently and how often they did anything, their registrations still to come,
+their no-shows, signatures, email opens and clicks, and the channel they came through.
+
+Time-split validation: fitted on a first cutoff (features before it, acting in the
+following window), checked on a second, later cutoff, against ranking by recency alone.
+The list itself is scored as of the latest activity by a model fitted on both windows.
+With too few people acting in a window it ranks by recency and says so (``method``).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from importlib import resources
+
+import duckdb
+import numpy as np
+import pandas as pd
+from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import roc_auc_score
+from threadpoolctl import threadpool_limits
+
+from pipelines.models.showup import SOCIAL
+
+log = logging.getLogger(__name__)
+MODEL, RECENCY = "propensity model", "recency"
+MIN_POSITIVES = 10  # people acting in each window, for the model to be fitted and checked
+MIN_HORIZON_DAYS = 30
+
+
+def _sql(name: str) -> str:
+    return (resources.files("pipelines") / "sql" / "models" / f"{name}.sql").read_text("utf-8")
+
+
+def people(con: duckdb.DuckDBPyConnection, cutoff: datetime, until: datetime) -> pd.DataFrame:
+    return con.execute(_sql("follow_up_people"), {"cutoff": cutoff, "until": until}).df()
+
+
+def design(rows: pd.DataFrame) -> np.ndarray:
+    channel = rows["channel"]
+    social = channel.isin(SOCIAL).to_numpy()
+    email = (channel == "email").to_numpy()
+    unknown = channel.isna().to_numpy()
+    count = {c: np.log1p(rows[c].to_numpy(float)) for c in
+             ("registrations", "upcoming", "no_shows", "signatures", "opens", "clicks")}
+    return np.column_stack([
+        np.log1p(rows["days_since_last"].to_numpy(float).clip(0)),
+        np.log1p(rows["days_since_first"].to_numpy(float).clip(0)),
+        *count.values(), rows["on_list"].fillna(False).to_numpy(bool),
+        social, email, unknown, ~(social | email | unknown),
+    ]).astype(float)
+
+
+def recency_score(rows: pd.DataFrame) -> np.ndarray:
+    return -rows["days_since_last"].to_numpy(float)
+
+
+@dataclass
+class Windows:
+    as_of: datetime
+    horizon: timedelta
+
+    @property
+    def cutoffs(self) -> tuple[datetime, datetime]:
+        second = self.as_of - self.horizon
+        return second - self.horizon, second
+
+
+def windows(con: duckdb.DuckDBPyConnection) -> Windows | None:
+    """Two windows of a third of the campaign's life each (from its first commitment or
+    action), ending at the latest activity."""
+    first, last = con.execute(
+        "select min(occurred_at) filter (where stage in ('commitment', 'action')), "
+        "max(occurred_at) from mart_person_records where not is_anonymous").fetchone()
+    if first is None or last is None:
+        return None
+    days = max(MIN_HORIZON_DAYS, (last - first).days // 3)
+    return Windows(last, timedelta(days=days))
+
+
+def _fit(rows: pd.DataFrame) -> LogisticRegression:
+    return LogisticRegression(C=1.0, solver="newton-cholesky", max_iter=200).fit(
+        design(rows), rows["acted"].to_numpy(bool))
+
+
+def _enough(rows: pd.DataFrame) -> bool:
+    acted = int(rows["acted"].sum())
+    return acted >= MIN_POSITIVES and len(rows) - acted >= MIN_POSITIVES
+
+
+def evaluate(con: duckdb.DuckDBPyConnection) -> dict:
+    """AUC of the model fitted on the first window and checked on the second, and of
+    recency alone on the same people."""
+    found = windows(con)
+    if found is None:
+        return {"method": RECENCY, "reason": "no records"}
+    first, second = found.cutoffs
+    train, test = people(con, first, second), people(con, second, found.as_of)
+    summary = {"cutoffs": [first.isoformat(), second.isoformat()],
+               "horizon_days": found.horizon.days, "as_of": found.as_of.isoformat(),
+               "train_people": len(train), "train_acted": int(train["acted"].sum()),
+               "test_people": len(test), "test_acted": int(test["acted"].sum())}
+    if not (_enough(train) and _enough(test)):
+        return {**summary, "method": RECENCY, "reason": "too few people acted in a window"}
+    with threadpool_limits(1):
+        scores = _fit(train).predict_proba(design(test))[:, 1]
+    return {**summary, "method": MODEL,
+            "auc": round(float(roc_auc_score(test["acted"], scores)), 3),
+            "auc_recency": round(float(roc_auc_score(test["acted"], recency_score(test))), 3)}
+
+
+def score(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """The list as of the latest activity: person_id, probability, rank, method."""
+    found = windows(con)
+    if found is None:
+        return pd.DataFrame(columns=["person_id", "probability", "method"])
+    now = people(con, found.as_of, found.as_of)
+    first, second = found.cutoffs
+    history = pd.concat([people(con, first, second), people(con, second, found.as_of)])
+    method = RECENCY
+    if _enough(history) and len(now):
+        try:
+            with threadpool_limits(1):
+                probability = _fit(history).predict_proba(design(now))[:, 1]
+            method = MODEL
+        except Exception:  # a model that cannot be fitted must not stop an import
+            log.exception("the follow-up model failed; the list is ranked by recency")
+    if method == RECENCY:  # a ranking, not a probability: more recent first
+        probability = np.full(len(now), np.nan)
+        method = RECENCY
+    order = np.lexsort((now["person_id"].to_numpy(str), -np.nan_to_num(probability),
+                        now["days_since_last"].to_numpy(float)) if method == RECENCY else
+                       (now["person_id"].to_numpy(str), -probability))
+    ranked = now.iloc[order].assign(probability=probability[order], method=method)
+    ranked["rank"] = np.arange(1, len(ranked) + 1)
+    return ranked
+
+
+MART_COLUMNS = """
+    person_id varchar primary key, rank integer not null, probability double,
+    method varchar not null, days_since_last double, registrations integer,
+    upcoming integer, signatures integer, action_network_uuid varchar,
+    mobilize_user_id varchar, eventbrite_attendee_number varchar,
+    zoom_registrant_email_hash varchar
+"""
+
+
+def refresh(con: duckdb.DuckDBPyConnection) -> int:
+    """Rewrite ``mart_follow_up`` (inside the import's transaction)."""
+    ranked = score(con)
+    con.execute(f"create or replace table mart_follow_up ({MART_COLUMNS})")
+    if ranked.empty:
+        return 0
+    table = ranked[["person_id", "rank", "probability", "method", "days_since_last",
+                    "registrations", "upcoming", "signatures"]].copy()
+    table["probability"] = table["probability"].round(4)
+    table["days_since_last"] = table["days_since_last"].round(1)
+    con.register("follow_up_rows", table)
+    try:
+        con.execute(f"""
+            insert into mart_follow_up
+            select f.*, s.action_network_uuid, s.mobilize_user_id,
+                   s.eventbrite_attendee_number, s.zoom_registrant_email_hash
+            from follow_up_rows as f
+            left join ({_sql("follow_up_sources")}) as s using (person_id)
+            order by f.rank""")
+    finally:
+        con.unregister("follow_up_rows")
+    return len(table)

@@ -1,0 +1,280 @@
+"""Turnout forecast: expected attendance of every event, with an 80% interval and its method.
+
+Refitted after every import (``refresh``) into ``mart_event_forecast``; evaluated on the
+campaign's past events by leave-one-event-out cross-validation (``evaluate``).
+
+* ``registration model`` (``showup.py``) when at least ``MIN_EVENTS`` past events have
+  attendance data and registrations. Its 80% interval is expected ± t(0.9, n−1) ×
+  √(φ × variance × (1 + 1/n)), where φ ≥ 1 is the overdispersion seen on the other past
+  events' leave-one-out forecasts (mean squared standardised error): the model's own
+  variance covers the coin flips of each registrant and the walk-ins, φ the rest.
+* below ``MIN_EVENTS``, or for events without registrations: ``fallback.py``.
+
+A past event is forecast as of its start (registrations made before it, the last Facebook
+count before it, and the attendance of earlier events only), from a model fitted on the
+*other* past events; an upcoming one as of the latest recorded activity.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+from importlib import resources
+
+import duckdb
+import numpy as np
+import pandas as pd
+from scipy.stats import t as student
+from threadpoolctl import threadpool_limits
+
+from pipelines.models import fallback, showup
+
+log = logging.getLogger(__name__)
+MIN_EVENTS = 8  # past events with attendance data and registrations, for the model
+MODEL, RATE, FACEBOOK, SIMILAR, NONE = (
+    "registration model", "historical rate", "facebook conversion", "similar events",
+    "no data")
+EVENT_COLUMNS = ["event_id", "starts_at", "kind", "is_online", "reminder_sent"]
+
+
+@dataclass
+class Frames:
+    events: pd.DataFrame  # forecast_events.sql
+    registrations: pd.DataFrame  # forecast_registrations.sql joined with event attributes
+
+    @property
+    def past(self) -> pd.DataFrame:
+        """Past events the forecast can be checked against."""
+        e = self.events
+        return e[~e["is_upcoming"] & e["has_attendance_data"] & (e["registered"] > 0)]
+
+
+def _sql(name: str) -> str:
+    return (resources.files("pipelines") / "sql" / "models" / f"{name}.sql").read_text("utf-8")
+
+
+def load(con: duckdb.DuckDBPyConnection) -> Frames:
+    events = con.execute(_sql("forecast_events")).df()
+    registrations = con.execute(_sql("forecast_registrations")).df()
+    registrations = registrations.merge(events[EVENT_COLUMNS], on="event_id")
+    for column in ("registered", "attended", "walk_ins", "registered_attended",
+                   "facebook_going", "facebook_interested"):
+        events[column] = events[column].astype(float)
+    return Frames(events, registrations)
+
+
+# the model, leave-one-event-out ---------------------------------------------------------
+
+def _known_at_forecast(frames: Frames, event: pd.Series) -> pd.DataFrame:
+    rows = frames.registrations[frames.registrations["event_id"] == event["event_id"]]
+    return rows[rows["registered_at"] <= event["forecast_at"]]
+
+
+def _model_forecasts(frames: Frames, train_ids: list[str], targets: pd.DataFrame
+                     ) -> pd.DataFrame:
+    """Expected attendance and variance of ``targets``; a target among the training events
+    is forecast by a model fitted without it."""
+    regs, events = frames.registrations, frames.events
+    matrix = showup.design(regs)
+    event_of = regs["event_id"].to_numpy(str)
+    in_training = np.isin(event_of, train_ids)
+    shared = None
+    out = []
+    for _, event in targets.iterrows():
+        if event["event_id"] in train_ids:
+            keep = in_training & (event_of != event["event_id"])
+            model = showup.fit(regs[keep], _events_of(events, train_ids, event["event_id"]),
+                               matrix[keep])
+        else:
+            shared = shared or showup.fit(regs[in_training], _events_of(events, train_ids),
+                                          matrix[in_training])
+            model = shared
+        expected, variance = showup.expected_attendance(model, event,
+                                                        _known_at_forecast(frames, event))
+        out.append((event["event_id"], expected, variance))
+    return pd.DataFrame(out, columns=["event_id", "expected", "variance"]).set_index("event_id")
+
+
+def _events_of(events: pd.DataFrame, ids: list[str], leave_out: str | None = None
+               ) -> pd.DataFrame:
+    return events[events["event_id"].isin(ids) & (events["event_id"] != leave_out)]
+
+
+def _interval(expected: float, variance: float, dispersion: float, n: int
+              ) -> tuple[float, float]:
+    half = student.ppf(0.9, max(1, n - 1)) * np.sqrt(dispersion * variance * (1 + 1 / max(1, n)))
+    return max(0.0, expected - half), expected + half
+
+
+def _dispersion(checked: pd.DataFrame, actual: pd.Series) -> float:
+    """Mean squared standardised error of leave-one-out forecasts, never below 1."""
+    z2 = (actual.loc[checked.index] - checked["expected"]) ** 2 / checked["variance"].clip(1e-9)
+    return max(1.0, float(z2.mean())) if len(z2) else 1.0
+
+
+# every event ------------------------------------------------------------------------------
+
+def forecast(frames: Frames, allow_model: bool = True) -> pd.DataFrame:
+    """One row per event: expected, low, high, method (the content of the mart)."""
+    with threadpool_limits(1):  # small fits: BLAS threads only fight each other
+        return _forecast(frames, allow_model)
+
+
+def _forecast(frames: Frames, allow_model: bool) -> pd.DataFrame:
+    past = frames.past
+    use_model = allow_model and len(past) >= MIN_EVENTS
+    ids = list(past["event_id"])
+    checked = _model_forecasts(frames, ids, frames.events[frames.events["registered"] > 0]) \
+        if use_model else None
+    actual = past.set_index("event_id")["attended"]
+    rows = []
+    for _, event in frames.events.iterrows():
+        others = past[past["event_id"] != event["event_id"]]
+        registered = len(_known_at_forecast(frames, event))
+        if registered and use_model:
+            expected, variance = checked.loc[event["event_id"]]
+            out_of_sample = checked.loc[checked.index.isin(others["event_id"])]
+            low, high = _interval(expected, variance, _dispersion(out_of_sample, actual),
+                                  len(out_of_sample))
+            rows.append((event["event_id"], registered, expected, low, high, MODEL))
+        else:
+            rows.append((event["event_id"], registered,
+                         *_fallback(frames, event, others, registered)))
+    result = pd.DataFrame(rows, columns=["event_id", "registered_then", "expected", "low",
+                                         "high", "method"])
+    return frames.events.merge(result, on="event_id")
+
+
+def _fallback(frames: Frames, event: pd.Series, others: pd.DataFrame, registered: int):
+    if registered:
+        days_left = (event["starts_at"] - event["forecast_at"]).total_seconds() / 86400
+        leads = np.sort(frames.registrations.loc[frames.registrations["event_id"].isin(
+            others["event_id"]), "lead_days"].to_numpy(float))
+        projected = registered / showup.share_of_registrations(leads, days_left)
+        return (*fallback.historical_rate(others, projected, event["is_online"]), RATE)
+    going = event["facebook_going"]
+    if pd.notna(going) and going > 0:
+        return (*fallback.facebook_conversion(others, float(going)), FACEBOOK)
+    similar = fallback.similar_events(others, event["kind"])
+    if similar is None:
+        return None, None, None, NONE
+    return (*similar, SIMILAR)
+
+
+# evaluation -------------------------------------------------------------------------------
+
+def evaluate(frames: Frames) -> tuple[pd.DataFrame, dict]:
+    """Leave-one-event-out over the past events: each one forecast from the others only
+    (its interval's dispersion from the others' own leave-one-out errors), next to the
+    fallback and the three baselines. Returns one row per event and the summary."""
+    with threadpool_limits(1):
+        return _evaluate(frames)
+
+
+def _evaluate(frames: Frames) -> tuple[pd.DataFrame, dict]:
+    past = frames.past
+    ids = list(past["event_id"])
+    actual = past.set_index("event_id")["attended"]
+    outer = _model_forecasts(frames, ids, past)
+    rows = []
+    for _, event in past.iterrows():
+        k, others = event["event_id"], past[past["event_id"] != event["event_id"]]
+        inner = _model_forecasts(frames, list(others["event_id"]), others)
+        expected, variance = outer.loc[k]
+        low, high = _interval(expected, variance, _dispersion(inner, actual), len(others))
+        registered = len(_known_at_forecast(frames, event))
+        rate = others["attended"].sum() / others["registered"].sum()
+        rows.append({
+            "event_id": k, "starts_at": event["starts_at"], "kind": event["kind"],
+            "registered": registered, "facebook_going": event["facebook_going"],
+            "actual": event["attended"], "expected": expected, "low": low, "high": high,
+            **dict(zip(("fallback", "fallback_low", "fallback_high"),
+                       fallback.historical_rate(others, registered, event["is_online"]),
+                       strict=True)),
+            "going": event["facebook_going"], "halves": 0.5 * event["facebook_going"],
+            "rate_x_registered": rate * registered,
+        })
+    table = pd.DataFrame(rows)
+    return table, summarise(table)
+
+
+def summarise(table: pd.DataFrame) -> dict:
+    def mae(column: str, rows: pd.DataFrame) -> float | None:
+        return None if rows.empty else round(float((rows[column] - rows["actual"]).abs()
+                                                   .mean()), 2)
+
+    def coverage(prefix: str) -> float | None:
+        low, high = table[f"{prefix}low"], table[f"{prefix}high"]
+        inside = (table["actual"] >= np.floor(low)) & (table["actual"] <= np.ceil(high))
+        return None if table.empty else round(float(inside.mean()), 3)
+
+    if table.empty:
+        return {"events": 0, "events_with_facebook_going": 0, "mae": {},
+                "mae_events_with_facebook_going": {}, "coverage_80": {},
+                "mean_interval_width": {}}
+    with_going = table[table["going"].notna()]
+    return {
+        "events": len(table), "events_with_facebook_going": len(with_going),
+        "mae": {name: mae(column, table) for name, column in
+                [(MODEL, "expected"), (RATE, "fallback"),
+                 ("baseline: historical rate × registered", "rate_x_registered")]},
+        "mae_events_with_facebook_going": {name: mae(column, with_going) for name, column in
+                [(MODEL, "expected"), (RATE, "fallback"),
+                 ("baseline: historical rate × registered", "rate_x_registered"),
+                 ("baseline: Facebook going", "going"),
+                 ("baseline: 0.5 × going", "halves")]},
+        "coverage_80": {MODEL: coverage(""), RATE: coverage("fallback_")},
+        "mean_interval_width": {
+            MODEL: round(float((table["high"] - table["low"]).mean()), 1),
+            RATE: round(float((table["fallback_high"] - table["fallback_low"]).mean()), 1)},
+    }
+
+
+# the mart ---------------------------------------------------------------------------------
+
+MART_COLUMNS = """
+    event_id varchar primary key, starts_at timestamp, kind varchar, is_online boolean,
+    is_upcoming boolean, forecast_at timestamp, registered_then integer,
+    facebook_going_then bigint, expected double, low double, high double,
+    method varchar not null, actual double, is_covered boolean, fitted_at timestamp
+"""
+
+
+def refresh(con: duckdb.DuckDBPyConnection) -> int:
+    """Refit and rewrite ``mart_event_forecast`` (inside the import's transaction)."""
+    frames = load(con)
+    con.execute(f"create or replace table mart_event_forecast ({MART_COLUMNS})")
+    if frames.events.empty:
+        return 0
+    table = mart_rows(frames)
+    con.register("forecast_rows", table)
+    try:
+        con.execute("insert into mart_event_forecast select * from forecast_rows")
+    finally:
+        con.unregister("forecast_rows")
+    return len(table)
+
+
+def mart_rows(frames: Frames) -> pd.DataFrame:
+    try:
+        result = forecast(frames)
+    except Exception:  # a model that cannot be fitted must not stop an import
+        log.exception("the registration model failed; every event gets the fallback")
+        result = forecast(frames, allow_model=False)
+    table = pd.DataFrame({
+        "event_id": result["event_id"], "starts_at": result["starts_at"],
+        "kind": result["kind"], "is_online": result["is_online"],
+        "is_upcoming": result["is_upcoming"], "forecast_at": result["forecast_at"],
+        "registered_then": result["registered_then"],
+        "facebook_going_then": result["facebook_going"],
+        "expected": result["expected"].astype(float).round(1),
+        "low": np.floor(result["low"].astype(float)),
+        "high": np.ceil(result["high"].astype(float)),
+        "method": result["method"], "actual": result["attended"].astype(float),
+    })
+    inside = (table["actual"] >= table["low"]) & (table["actual"] <= table["high"])
+    unknown = table["actual"].isna() | table["low"].isna()
+    table["is_covered"] = pd.Series(np.where(unknown, None, inside), dtype=object)
+    table["fitted_at"] = datetime.now().replace(microsecond=0)
+    return table

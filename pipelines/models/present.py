@@ -1,0 +1,129 @@
+"""What `turnout forecast` and `turnout follow-up` print and write."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import duckdb
+from rich.console import Console
+from rich.table import Table
+
+from pipelines.models import follow_up, forecast
+
+FORECAST_KEYS = ["event_id", "starts_at", "kind", "is_upcoming", "expected", "low", "high",
+                 "method", "registered_then", "facebook_going_then", "actual", "is_covered"]
+FOLLOW_UP_COLUMNS = ["rank", "person_id", "probability", "method", "days_since_last",
+                     "registrations", "upcoming", "signatures", "action_network_uuid",
+                     "mobilize_user_id", "eventbrite_attendee_number",
+                     "zoom_registrant_email_hash"]
+SHORT = {forecast.MODEL: "model", forecast.RATE: "rate", forecast.FACEBOOK: "fb",
+         forecast.SIMILAR: "similar", forecast.NONE: "none"}
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
+    return bool(con.execute("select count(*) from information_schema.tables "
+                            "where table_name = ?", [name]).fetchone()[0])
+
+
+def forecast_rows(con: duckdb.DuckDBPyConnection, event_id: str | None = None) -> list[dict]:
+    """The forecast of every event (or one), from the mart; computed on the spot when the
+    database was filled before forecasts existed."""
+    if _has_table(con, "mart_event_forecast"):
+        frame = con.execute("select * from mart_event_forecast order by starts_at, event_id"
+                            ).df()
+    else:
+        frame = forecast.mart_rows(forecast.load(con))
+    if event_id is not None:
+        frame = frame[frame["event_id"] == event_id]
+    frame = frame.astype(object).where(frame.notna(), None)
+    rows = []
+    for record in frame[FORECAST_KEYS].to_dict("records"):
+        for key in ("low", "high", "actual", "registered_then", "facebook_going_then"):
+            if record[key] is not None:
+                record[key] = int(record[key])
+        record["starts_at"] = record["starts_at"] and record["starts_at"].isoformat()
+        for key in ("is_upcoming", "is_covered"):
+            record[key] = None if record[key] is None else bool(record[key])
+        rows.append(record)
+    return rows
+
+
+def render_forecast(rows: list[dict], console: Console) -> None:
+    table = Table(title="Turnout forecast (80% range)", caption=", ".join(
+        f"{short} = {method}" for method, short in SHORT.items()))
+    for name, justify in [("event", "left"), ("reg.", "right"), ("going", "right"),
+                          ("expect", "right"), ("80% range", "right"), ("came", "right"),
+                          ("method", "left")]:
+        table.add_column(name, justify=justify, no_wrap=name != "event")
+    for row in rows:
+        expected = "?" if row["expected"] is None else f"{row['expected']:.0f}"
+        span = "?" if row["low"] is None else f"{row['low']}–{row['high']}"
+        table.add_row(row["event_id"], str(row["registered_then"]),
+                      _text(row["facebook_going_then"]), expected, span,
+                      _text(row["actual"]), SHORT.get(row["method"], row["method"]))
+    console.print(table)
+
+
+def _text(value) -> str:
+    return "?" if value is None else str(value)
+
+
+def evaluation(con: duckdb.DuckDBPyConnection) -> dict:
+    events, summary = forecast.evaluate(forecast.load(con))
+    return {"forecast": summary, "follow_up": follow_up.evaluate(con),
+            "events": events.astype(object).where(events.notna(), None).to_dict("records")}
+
+
+def render_evaluation(result: dict, console: Console) -> None:
+    summary, follow = result["forecast"], result["follow_up"]
+    console.print(f"Forecast, leave-one-event-out over {summary['events']} past events "
+                  f"({summary['events_with_facebook_going']} with Facebook counts):")
+    table = Table()
+    for name in ("method", "MAE, all events", "MAE, events with Facebook going"):
+        table.add_column(name, justify="left" if name == "method" else "right")
+    names = list(summary["mae_events_with_facebook_going"])
+    for name in names:
+        table.add_row(name, _number(summary["mae"].get(name)),
+                      _number(summary["mae_events_with_facebook_going"][name]))
+    console.print(table)
+    for name, share in summary["coverage_80"].items():
+        console.print(f"80% interval of the {name}: covers {_share(share)} of past events "
+                      f"(mean width {summary['mean_interval_width'][name]}).")
+    if follow.get("method") == follow_up.MODEL:
+        console.print(f"Follow-up list, time split (fitted to {follow['cutoffs'][0][:10]}, "
+                      f"checked on {follow['cutoffs'][1][:10]}, next {follow['horizon_days']} "
+                      f"days): AUC {follow['auc']} against {follow['auc_recency']} for "
+                      "recency alone.")
+    else:
+        console.print(f"Follow-up list: ranked by recency ({follow.get('reason')}).")
+
+
+def _number(value) -> str:
+    return "–" if value is None else f"{value:.1f}"
+
+
+def _share(value) -> str:
+    return "?" if value is None else f"{value:.0%}"
+
+
+def safe_cell(value) -> str:
+    """A cell a spreadsheet shows as text, never runs as a formula."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def write_follow_up(con: duckdb.DuckDBPyConnection, path: Path) -> int:
+    if _has_table(con, "mart_follow_up"):
+        rows = con.execute(f"select {', '.join(FOLLOW_UP_COLUMNS)} from mart_follow_up "
+                           "order by rank").fetchall()
+    else:
+        rows = []
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(FOLLOW_UP_COLUMNS)
+        for row in rows:
+            writer.writerow([safe_cell(v) for v in row])
+    return len(rows)
