@@ -21,47 +21,71 @@ stages as (
                           ('action', 4)) as s (stage, stage_rank)
 ),
 
-cells as (
-    select folded.*, c.campaign_cell, ch.channel_cell, p.period, p.period_start
+base as (
+    -- the cells' keys; '(none)': facts without a campaign
+    select coalesce(campaign, '(none)') as campaign, channel, week_start, month_start,
+           stage, stage_rank, person_id, interactions
     from folded
-    cross join lateral (values (coalesce(folded.campaign, '(none)')), ('(all)'))
-        as c (campaign_cell)
-    cross join lateral (values (folded.channel), ('(all)')) as ch (channel_cell)
-    cross join lateral (values
-        ('all', cast(null as date)), ('week', folded.week_start), ('month', folded.month_start)
-    ) as p (period, period_start)
-    where p.period = 'all' or p.period_start is not null
-),
-
-cell_list as (
-    select distinct campaign_cell, channel_cell, period, period_start from cells
 ),
 
 interaction_totals as (
-    select campaign_cell, channel_cell, period, period_start, stage,
-           sum(interactions) as interactions
-    from cells
-    group by all
+    -- every breakdown at once: a grouped-away column is '(all)' (or the whole period)
+    select case when grouping(campaign) = 1 then '(all)' else campaign end as campaign_cell,
+           case when grouping(channel) = 1 then '(all)' else channel end as channel_cell,
+           case when grouping(week_start) = 0 then 'week'
+                when grouping(month_start) = 0 then 'month' else 'all' end as period,
+           coalesce(week_start, month_start) as period_start,
+           stage, sum(interactions) as interactions
+    from base
+    group by grouping sets (
+        (campaign, channel, stage), (campaign, stage), (channel, stage), (stage),
+        (campaign, channel, week_start, stage), (campaign, week_start, stage),
+        (channel, week_start, stage), (week_start, stage),
+        (campaign, channel, month_start, stage), (campaign, month_start, stage),
+        (channel, month_start, stage), (month_start, stage))
+),
+
+cell_list as (
+    select distinct campaign_cell, channel_cell, period, period_start
+    from interaction_totals
+    where period = 'all' or period_start is not null
 ),
 
 person_tops as (
-    select campaign_cell, channel_cell, period, period_start, person_id,
+    -- a person's highest stage in each breakdown
+    select case when grouping(campaign) = 1 then '(all)' else campaign end as campaign_cell,
+           case when grouping(channel) = 1 then '(all)' else channel end as channel_cell,
+           case when grouping(week_start) = 0 then 'week'
+                when grouping(month_start) = 0 then 'month' else 'all' end as period,
+           coalesce(week_start, month_start) as period_start,
            max(stage_rank) as top_rank
-    from cells
+    from base
     where person_id is not null
+    group by grouping sets (
+        (campaign, channel, person_id), (campaign, person_id), (channel, person_id),
+        (person_id),
+        (campaign, channel, week_start, person_id), (campaign, week_start, person_id),
+        (channel, week_start, person_id), (week_start, person_id),
+        (campaign, channel, month_start, person_id), (campaign, month_start, person_id),
+        (channel, month_start, person_id), (month_start, person_id))
+),
+
+top_counts as (
+    select campaign_cell, channel_cell, period, period_start, top_rank, count(*) as people
+    from person_tops
     group by all
 ),
 
 people_counts as (
     -- cumulative: people[stage] = people whose stage is that stage or higher
     select l.campaign_cell, l.channel_cell, l.period, l.period_start, s.stage, s.stage_rank,
-           count(p.person_id) as people
+           cast(coalesce(sum(t.people), 0) as bigint) as people
     from cell_list as l
     cross join stages as s
-    left join person_tops as p
-        on p.campaign_cell = l.campaign_cell and p.channel_cell = l.channel_cell
-        and p.period = l.period and p.period_start is not distinct from l.period_start
-        and p.top_rank >= s.stage_rank
+    left join top_counts as t
+        on t.campaign_cell = l.campaign_cell and t.channel_cell = l.channel_cell
+        and t.period = l.period and t.period_start is not distinct from l.period_start
+        and t.top_rank >= s.stage_rank
     group by all
 ),
 

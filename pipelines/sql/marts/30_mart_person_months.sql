@@ -37,15 +37,22 @@ person_months as (
     join months on months.month >= starts.first_month
 ),
 
+covered as (
+    -- an item counts in the month it happened and the window_months - 1 months after
+    select a.person_id, a.metric, a.item,
+           cast(unnest(generate_series(a.month,
+               case when settings.window_months = 0 then last.month
+                    else least(last.month, a.month + to_months(settings.window_months - 1))
+               end, interval 1 month)) as date) as month
+    from activity as a
+    cross join settings
+    cross join (select max(month) as month from activity) as last
+),
+
 metric_values as (
     -- what each person did within the window that ends with the month
-    select pm.person_id, pm.month, a.metric, count(distinct a.item) as value
-    from person_months as pm
-    cross join settings
-    join activity as a
-        on a.person_id = pm.person_id and a.month <= pm.month
-        and (settings.window_months = 0
-             or a.month > pm.month - to_months(settings.window_months))
+    select person_id, month, metric, count(distinct item) as value
+    from covered
     group by all
 ),
 
