@@ -28,7 +28,7 @@ def design(rows: pd.DataFrame, lead: np.ndarray | None = None) -> np.ndarray:
     """The feature matrix of registration rows (joined with their event's attributes)."""
     lead_days = rows["lead_days"].to_numpy(float) if lead is None else lead
     start = pd.to_datetime(rows["starts_at"])
-    weekday, hour = start.dt.dayofweek.to_numpy(), start.dt.hour.to_numpy()
+    weekday, hour = start.dt.day_of_week.to_numpy(), start.dt.hour.to_numpy()
     reminder = rows["reminder_sent"]
     channel = rows["channel"]
     social = channel.isin(SOCIAL).to_numpy()

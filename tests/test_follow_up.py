@@ -1,0 +1,89 @@
+"""The follow-up list: better than recency on the sample, only people who never acted,
+source ids but no contact details, and a CSV a spreadsheet cannot run."""
+
+from __future__ import annotations
+
+import csv
+import re
+
+import pytest
+from typer.testing import CliRunner
+
+from pipelines import warehouse
+from pipelines.cli import app
+from pipelines.models import follow_up, present
+from tests.conftest import SAMPLE_DATA, query
+from tests.given import event, given
+from tests.sample_db import sample_database
+
+needs_sample = pytest.mark.skipif(not (SAMPLE_DATA / "events_calendar.csv").exists(),
+                                  reason="no sample campaign")
+
+
+@pytest.fixture(scope="module")
+def sample_db():
+    return sample_database()
+
+
+@needs_sample
+def test_model_beats_recency_on_a_later_window(sample_db):
+    with warehouse.reader(sample_db) as con:
+        result = follow_up.evaluate(con)
+    assert result["method"] == follow_up.MODEL
+    first, second = result["cutoffs"]
+    assert first < second < result["as_of"]
+    assert result["auc"] > result["auc_recency"]
+
+
+@needs_sample
+def test_the_list_holds_committed_people_who_never_acted(sample_db):
+    listed = query(sample_db, "select count(*), count(distinct person_id), min(rank), "
+                   "max(rank), count(distinct rank) from mart_follow_up")[0]
+    assert listed[0] == listed[1] == listed[3] == listed[4] > 100 and listed[2] == 1
+    acted = query(sample_db, """
+        select count(*) from mart_follow_up
+        where person_id in (select person_id from mart_person_records where stage = 'action')
+           or person_id not in (select person_id from mart_person_records
+                                where stage = 'commitment')""")
+    assert acted == [(0,)]
+    ordered = query(sample_db, "select probability from mart_follow_up order by rank")
+    assert [p for (p,) in ordered] == sorted((p for (p,) in ordered), reverse=True)
+
+
+@needs_sample
+def test_csv_has_source_ids_and_no_contact_details(sample_db, tmp_path, monkeypatch):
+    monkeypatch.setenv("TURNOUT_DB", str(sample_db))
+    out = tmp_path / "follow-up.csv"
+    result = CliRunner().invoke(app, ["follow-up", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(out.open(encoding="utf-8")))
+    assert rows and rows[0]["rank"] == "1"
+    assert any(r["eventbrite_attendee_number"] for r in rows)
+    assert any(r["action_network_uuid"] for r in rows)
+    assert any(r["mobilize_user_id"] for r in rows)
+    assert any(r["zoom_registrant_email_hash"] for r in rows)
+    text = out.read_text(encoding="utf-8")
+    assert "@" not in text
+    assert not re.search(r"555[ .-]?01\d\d", text)
+
+
+@pytest.mark.parametrize("cell", ["=1+1", "+1", "-1", "@SUM(A1)", "\tx", "\rx"])
+def test_formulas_are_neutralised(cell):
+    assert present.safe_cell(cell) == "'" + cell
+    assert present.safe_cell("plain") == "plain" and present.safe_cell(None) == ""
+
+
+def test_a_formula_in_a_source_id_is_written_as_text(db, tmp_path):
+    given(db, events=[event("e1", "2026-03-05 18:30"), event("e2", "2026-05-05 18:30")],
+          registrations=[{"event_id": "e1", "email_key": "a@", "source": "mobilize",
+                          "source_ref": '=HYPERLINK("http://x","y")',
+                          "registered_at": "2026-03-01"},
+                         {"event_id": "e2", "email_key": "a@", "source": "mobilize",
+                          "source_ref": "-42", "registered_at": "2026-04-01"}])
+    with warehouse.writer(db) as con:
+        assert follow_up.refresh(con) == 1
+    with warehouse.reader(db) as con:
+        present.write_follow_up(con, tmp_path / "list.csv")
+    row = next(csv.DictReader((tmp_path / "list.csv").open(encoding="utf-8")))
+    assert row["mobilize_user_id"] == "'-42; =HYPERLINK(\"http://x\",\"y\")"
+    assert row["method"] == follow_up.RECENCY  # nobody ever acted: nothing to learn from

@@ -1,0 +1,170 @@
+"""Turnout forecast: on the sample campaign it beats the baselines with an honest interval;
+a short history gets the fallback; `turnout forecast --format json` covers every event."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from pipelines import marts, warehouse
+from pipelines.cli import app
+from pipelines.models import forecast, showup
+from tests.conftest import SAMPLE_DATA, query
+from tests.given import event, given
+from tests.sample_db import sample_database
+
+METHODS = {forecast.MODEL, forecast.RATE, forecast.FACEBOOK, forecast.SIMILAR, forecast.NONE}
+needs_sample = pytest.mark.skipif(not (SAMPLE_DATA / "events_calendar.csv").exists(),
+                                  reason="no sample campaign")
+
+
+@pytest.fixture(scope="module")
+def sample_db():
+    return sample_database()
+
+
+@pytest.fixture(scope="module")
+def evaluation(sample_db):
+    with warehouse.reader(sample_db) as con:
+        return forecast.evaluate(forecast.load(con))
+
+
+@needs_sample
+def test_forecast_beats_the_best_baseline(evaluation):
+    _, summary = evaluation
+    assert summary["events"] == 18
+    everything, with_going = summary["mae"], summary["mae_events_with_facebook_going"]
+    baselines = [v for k, v in with_going.items() if k.startswith("baseline")]
+    assert with_going[forecast.MODEL] < min(baselines)
+    assert everything[forecast.MODEL] < everything["baseline: historical rate × registered"]
+
+
+@needs_sample
+def test_interval_covers_most_past_events_but_not_all(evaluation):
+    _, summary = evaluation
+    assert 0.70 <= summary["coverage_80"][forecast.MODEL] <= 0.90
+
+
+@needs_sample
+def test_a_past_event_is_forecast_without_its_own_outcome(sample_db):
+    """Change who came to one event: its leave-one-out forecast does not move."""
+    with warehouse.reader(sample_db) as con:
+        frames = forecast.load(con)
+    past = frames.past
+    target = past.iloc[5]
+    ids = list(past["event_id"])
+    before = forecast._model_forecasts(frames, ids, past.iloc[[5]])
+    regs = frames.registrations
+    regs.loc[regs["event_id"] == target["event_id"], "came"] = True
+    frames.events.loc[frames.events["event_id"] == target["event_id"], "attended"] = 999
+    after = forecast._model_forecasts(frames, ids, past.iloc[[5]])
+    assert before.equals(after)
+
+
+@needs_sample
+def test_features_only_look_back(sample_db):
+    rows = query(sample_db, """
+        with f as (select event_id, person_id, past_attended + past_no_show as seen
+                   from (""" + forecast._sql("forecast_registrations") + """))
+        select count(*) from f join events using (event_id)
+        where seen > (select count(*) from events as e2 where e2.starts_at < events.starts_at)
+    """)
+    assert rows[0][0] == 0
+
+
+@needs_sample
+def test_the_mart_is_refitted_by_the_import(sample_db):
+    rows = query(sample_db, "select event_id, method, expected, low, high, actual, is_upcoming "
+                 "from mart_event_forecast order by starts_at")
+    assert len(rows) == 21
+    past = [r for r in rows if not r[6]]
+    assert {r[1] for r in past} == {forecast.MODEL}
+    assert all(r[3] <= r[2] <= r[4] and r[5] is not None for r in past)
+
+
+@needs_sample
+def test_json_has_every_event(sample_db, monkeypatch):
+    monkeypatch.setenv("TURNOUT_DB", str(sample_db))
+    result = CliRunner().invoke(app, ["forecast", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.output)
+    events = query(sample_db, "select event_id from events order by starts_at, event_id")
+    assert [r["event_id"] for r in rows] == [e[0] for e in events]
+    for row in rows:
+        assert row["method"] in METHODS
+        assert row["low"] <= row["expected"] <= row["high"], row
+    one = CliRunner().invoke(app, ["forecast", "2026-11-14-rally-mtl", "--format", "json"])
+    assert [r["event_id"] for r in json.loads(one.output)] == ["2026-11-14-rally-mtl"]
+    missing = CliRunner().invoke(app, ["forecast", "no-such-event"])
+    assert missing.exit_code == 1 and "No event" in missing.output
+
+
+@needs_sample
+def test_evaluate_prints_the_figures(sample_db, monkeypatch):
+    monkeypatch.setenv("TURNOUT_DB", str(sample_db))
+    result = CliRunner().invoke(app, ["forecast", "--evaluate"], terminal_width=120)
+    assert result.exit_code == 0, result.output
+    assert "0.5 × going" in result.output and "AUC" in result.output
+
+
+# a campaign with a short history -------------------------------------------------------
+
+def small_campaign() -> dict:
+    """Three past events with attendance, one upcoming with registrations, one with only a
+    Facebook count, one with nothing yet."""
+    people = [f"p{i}@" for i in range(12)]
+    registrations, checkins = [], []
+    for number, day in enumerate(("2026-01-10", "2026-02-10", "2026-03-10")):
+        event_id = f"past{number}"
+        for i, key in enumerate(people[: 8 + number]):
+            registrations.append({"event_id": event_id, "email_key": key,
+                                  "registered_at": f"{day[:8]}01", "attended": i % 3 != 0})
+        checkins.append({"event_id": event_id, "phone_key": f"walk{number}#"})
+    registrations += [{"event_id": "soon", "email_key": key, "registered_at": "2026-04-01"}
+                      for key in people[:6]]
+    return {
+        "events": [event("past0", "2026-01-10 18:00", kind="rally", is_online=False),
+                   event("past1", "2026-02-10 18:00", kind="rally", is_online=False),
+                   event("past2", "2026-03-10 18:00", kind="vigil", is_online=False),
+                   event("soon", "2026-04-20 18:00", kind="rally", is_online=False),
+                   event("fb", "2026-04-25 18:00", kind="rally", is_online=False),
+                   event("later", "2026-05-20 18:00", kind="vigil", is_online=False)],
+        "registrations": registrations, "checkins": checkins,
+        "facebook_event_snapshots": [{"event_id": "fb", "snapshot_at": "2026-04-02",
+                                      "going": 40, "interested": 90}],
+    }
+
+
+def test_a_short_history_gets_the_fallback(db):
+    given(db, **small_campaign())
+    with warehouse.writer(db) as con:
+        forecast.refresh(con)
+    rows = dict(query(db, "select event_id, method from mart_event_forecast"))
+    assert rows == {"past0": forecast.RATE, "past1": forecast.RATE, "past2": forecast.RATE,
+                    "soon": forecast.RATE, "fb": forecast.FACEBOOK,
+                    "later": forecast.SIMILAR}
+    for low, expected, high in query(db, "select low, expected, high from mart_event_forecast"):
+        assert 0 <= low <= expected <= high
+
+
+def test_an_empty_database_gets_an_empty_forecast(db):
+    with warehouse.writer(db) as con:
+        marts.rebuild(con)
+        assert forecast.refresh(con) == 0
+    assert query(db, "select count(*) from mart_event_forecast") == [(0,)]
+
+
+def test_a_model_that_fails_falls_back(db, monkeypatch):
+    given(db, **small_campaign())
+    monkeypatch.setattr(forecast, "MIN_EVENTS", 1)
+
+    def broken(*_args, **_kwargs):
+        raise ValueError("cannot fit")
+
+    monkeypatch.setattr(showup, "fit", broken)
+    with warehouse.writer(db) as con:
+        forecast.refresh(con)
+    assert query(db, "select distinct method from mart_event_forecast "
+                 "where event_id like 'past%'") == [(forecast.RATE,)]
