@@ -11,6 +11,8 @@ $(BIN)/turnout: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[dev]'
+	# the notebooks' kernel is this environment's python, whatever else is installed
+	$(BIN)/python -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (turnout)"
 	touch $(BIN)/turnout
 
 ## demo: create the environment, import the sample campaign, start the dashboard
