@@ -252,6 +252,22 @@ def event_choices() -> pd.DataFrame:
     return frame(EVENT_CHOICES_SQL)
 
 
+FORECAST_SQL = """
+    select f.*, g.name, g.campaign
+    from mart_event_forecast as f join mart_event_gap as g using (event_id)
+    order by f.starts_at, f.event_id
+"""
+HAS_FORECAST_SQL = ("select count(*) as n from duckdb_tables() "
+                    "where table_name = 'mart_event_forecast'")
+
+
+def forecasts() -> pd.DataFrame:
+    """Each event's forecast (refitted by every import); empty before the first such import."""
+    if frame(HAS_FORECAST_SQL)["n"].iloc[0] == 0:
+        return pd.DataFrame()
+    return frame(FORECAST_SQL)
+
+
 def within(df: pd.DataFrame, column: str, campaign, since, until) -> pd.DataFrame:
     """Rows of ``df`` in the campaign and the window [since, until): filtering outside the cache."""
     keep = pd.Series(True, index=df.index)

@@ -89,6 +89,37 @@ def detail(c: ui.Context, events: pd.DataFrame) -> None:
     ui.chart(fig, table, c.t("chart.event_detail.def"), "event-detail")
 
 
+def forecast_block(c: ui.Context, events: pd.DataFrame) -> None:
+    """Upcoming events: what to expect; past ones: the forecast against who came."""
+    found = data.forecasts()
+    if found.empty:
+        return
+    found = data.within(found, "starts_at", c.campaign, None, None)
+    st.subheader(c.t("events.forecast"))
+    st.caption(c.t("events.forecast.def"))
+    for _, row in found[found["is_upcoming"] & found["expected"].notna()].iterrows():
+        going = _none(row["facebook_going_then"])
+        values = {"name": row["name"] or row["event_id"],
+                  "date": i18n.day(c.lang, row["starts_at"]),
+                  "expected": c.count(round(row["expected"])), "low": c.count(row["low"]),
+                  "high": c.count(row["high"]), "going": c.count(going),
+                  "registered": c.count(row["registered_then"])}
+        key = "events.forecast.expect" if going is None else "events.forecast.expect_going"
+        method = c.t("events.forecast.method", method=c.t(f"forecast.method.{row['method']}"))
+        st.markdown(c.t(key, **values) + " · " + method)
+    past = found[~found["is_upcoming"] & found["event_id"].isin(events["event_id"])]
+    if not past.empty:
+        st.caption(c.t("events.forecast.past"))
+        st.dataframe(pd.DataFrame({
+            c.t("col.event"): past["name"].fillna(past["event_id"]).tolist(),
+            c.t("col.attended"): [c.count(_none(v)) for v in past["actual"]],
+            c.t("col.forecast"): [c.count(_none(v) and round(v)) for v in past["expected"]],
+            c.t("col.forecast_range"): [f"{c.count(_none(lo))}–{c.count(_none(hi))}"
+                                        for lo, hi in zip(past["low"], past["high"], strict=True)],
+            c.t("col.forecast_method"): [c.t(f"forecast.method.{m}") for m in past["method"]],
+        }), hide_index=True, width="stretch")
+
+
 c = ui.context()
 st.title(c.t("page.events"))
 st.caption(c.window_text())
@@ -103,5 +134,6 @@ table = event_table(c, events)
 comparison_chart(c, events, table)
 st.dataframe(table, hide_index=True, width="stretch")
 detail(c, events)
+forecast_block(c, events)
 if c.board:
     st.caption(c.t("small_numbers_note"))
