@@ -96,7 +96,8 @@ def attach_keys(con: duckdb.DuckDBPyConnection, secret: bytes, region: str) -> N
     con.execute("drop table typed; drop table phone_forms; drop table key_hashes")
 
 
-def _edges_sql() -> str:
+def _edges_sql(only: str = "") -> str:
+    """Pairs of keys found on one record; ``only``: an extra condition on the records."""
     pairs = []
     for table in PERSON_TABLES:
         for i, left in enumerate(KEY_COLUMNS):
@@ -107,12 +108,12 @@ def _edges_sql() -> str:
                     continue
                 pairs.append(
                     f"select {left} as a, {right} as b from {table} "
-                    f"where {left} is not null and {right} is not null"
+                    f"where {left} is not null and {right} is not null{only}"
                 )
     return " union ".join(pairs)
 
 
-def _keys_sql() -> str:
+def _keys_sql(only: str = "") -> str:
     parts = []
     for table in PERSON_TABLES:
         for column in KEY_COLUMNS:
@@ -122,12 +123,20 @@ def _keys_sql() -> str:
                 continue
             kind = column.removesuffix("_key")
             parts.append(f"select {column} as key_hash, '{kind}' as key_kind from {table} "
-                         f"where {column} is not null")
+                         f"where {column} is not null{only}")
     return " union ".join(parts)
 
 
-def resolve_people(con: duckdb.DuckDBPyConnection) -> int:
-    """Rebuild ``person_keys`` and ``people``: connected components of keys."""
+def resolve_people(con: duckdb.DuckDBPyConnection, added_by: int | None = None) -> int:
+    """Rebuild ``person_keys`` and ``people``: connected components of keys.
+
+    With ``added_by``, the id of an import that only added records (it replaced none, so
+    no key or link went away), only the people its records touch are relinked: the same
+    result as a full rebuild, without reading every record again.
+    """
+    if added_by is not None and \
+            con.execute("select count(*) from person_keys").fetchone()[0]:
+        return _link_added(con, added_by)
     con.execute("create or replace temp table key_edges as "
                 f"select distinct a, b from ({_edges_sql()})")
     con.execute(f"""
@@ -177,4 +186,94 @@ def resolve_people(con: duckdb.DuckDBPyConnection) -> int:
         from person_keys group by person_id
     """)
     con.execute("drop table key_edges; drop table key_labels")
+    return rounds
+
+
+def _link_added(con: duckdb.DuckDBPyConnection, import_id: int) -> int:
+    """Add one import's keys and links to ``person_keys`` and ``people``.
+
+    A person's id is 'p' + the first 15 characters of the smallest key hash of their
+    component, so two people who become one take the smaller id (the prefix of the
+    smallest key is the smallest prefix). The graph walked here has one node per person
+    or new key that the import's records touch, not one per key of the database.
+    """
+    only = f" and import_id = {int(import_id)}"
+    con.execute(f"""
+        create or replace temp table added_keys as
+        select key_hash, any_value(key_kind) as key_kind from ({_keys_sql(only)})
+        group by key_hash
+    """)
+    con.execute("""
+        create or replace temp table key_nodes as
+        select a.key_hash, a.key_kind, k.person_id,
+               coalesce(k.person_id, 'n' || a.key_hash) as node,
+               coalesce(substr(k.person_id, 2), left(a.key_hash, 15)) as label
+        from added_keys as a
+        left join person_keys as k using (key_hash)
+    """)
+    con.execute(f"""
+        create or replace temp table node_edges as
+        select distinct na.node as a, nb.node as b
+        from (select distinct a, b from ({_edges_sql(only)})) as e
+        join key_nodes as na on na.key_hash = e.a
+        join key_nodes as nb on nb.key_hash = e.b
+        where na.node <> nb.node
+    """)
+    con.execute("""
+        create or replace temp table node_labels as
+        select node, min(label) as label from key_nodes group by node
+    """)
+    rounds = 0
+    while True:
+        rounds += 1
+        changed = con.execute("""
+            with neighbours as (
+                select a as node, b as other from node_edges
+                union all
+                select b, a from node_edges
+            ),
+            best as (
+                select neighbours.node, min(node_labels.label) as label
+                from neighbours join node_labels on node_labels.node = neighbours.other
+                group by neighbours.node
+            )
+            update node_labels set label = best.label
+            from best
+            where best.node = node_labels.node and best.label < node_labels.label
+        """).fetchone()[0]
+        if changed == 0:
+            break
+    # people whose id changes, and the ids every touched person ends with
+    con.execute("""
+        create or replace temp table moved_people as
+        select distinct k.person_id as old_id, 'p' || l.label as new_id
+        from key_nodes as k join node_labels as l using (node)
+        where k.person_id is not null and k.person_id <> 'p' || l.label
+    """)
+    con.execute("""
+        update person_keys set person_id = moved_people.new_id
+        from moved_people where person_keys.person_id = moved_people.old_id
+    """)
+    con.execute("""
+        insert into person_keys
+        select k.key_hash, k.key_kind, 'p' || l.label
+        from key_nodes as k join node_labels as l using (node)
+        where k.person_id is null
+    """)
+    con.execute("""
+        create or replace temp table touched_people as
+        select old_id as person_id from moved_people
+        union
+        select distinct 'p' || l.label from key_nodes as k join node_labels as l using (node)
+    """)
+    con.execute("delete from people where person_id in (select person_id from touched_people)")
+    con.execute("""
+        insert into people
+        select person_id, count(*) as count_keys, null as first_seen_at
+        from person_keys
+        where person_id in (select person_id from touched_people)
+        group by person_id
+    """)
+    con.execute("drop table added_keys; drop table key_nodes; drop table node_edges; "
+                "drop table node_labels; drop table moved_people; drop table touched_people")
     return rounds

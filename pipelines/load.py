@@ -44,6 +44,7 @@ class ImportResult:
     rows_loaded: int = 0
     rows_duplicate: int = 0
     rows_rejected: int = 0
+    rows_replaced: int = 0  # loaded rows that replaced an older version of their record
     rejects: list[dict] = field(default_factory=list)
     message: str = ""
 
@@ -137,7 +138,9 @@ def _import_file(db: Path, path: Path, options: ImportOptions | None,
         try:
             result = _import(con, path, digest, options, secret, settings, step, read)
             step("linking people")
-            identity.resolve_people(con)
+            # an import that replaced no record removed no key or link: relink only its people
+            identity.resolve_people(
+                con, added_by=None if result.rows_replaced else result.import_id)
             step("rebuilding marts")
             marts.rebuild(con)
             models.refresh(con)  # forecast and follow-up list, refitted on the new data
@@ -223,7 +226,7 @@ def _import(con, path, digest, options, secret, settings, step, read: _Read) -> 
     _stage(con, source, target)
     _reject_unmatched(con, target, columns)
     step("merging")
-    loaded, duplicates = _merge(con, target, secret)
+    loaded, duplicates, replaced = _merge(con, target, secret)
     rejected = con.execute("select coalesce(sum(n_rows), 0) from import_rejects").fetchone()[0]
     rejects = [
         {"line": line, "column": column, "reason": reason}
@@ -250,7 +253,7 @@ def _import(con, path, digest, options, secret, settings, step, read: _Read) -> 
                 [import_id])
     return ImportResult(path.name, "imported", source=source.name, import_id=import_id,
                         rows_read=rows_read, rows_loaded=loaded, rows_duplicate=duplicates,
-                        rows_rejected=rejected, rejects=rejects)
+                        rows_rejected=rejected, rows_replaced=replaced, rejects=rejects)
 
 
 def _context(con, path: Path, source: sources.Source, layout, options: ImportOptions) -> dict:
@@ -377,8 +380,8 @@ def _hash_expr(columns: tuple[str, ...], alias: str) -> str:
     return f"md5(concat_ws('|', {parts}))"
 
 
-def _merge(con, target: Target, secret: bytes) -> tuple[int, int]:
-    """Insert new rows, replace changed ones; return (loaded, duplicate) raw-row counts."""
+def _merge(con, target: Target, secret: bytes) -> tuple[int, int, int]:
+    """Insert new rows, replace changed ones; return (loaded, duplicate, replaced) counts."""
     if target.person_level:
         key_select = "md5(? || ctx.source || ':' || stg.record_ref) as record_id"
         params = [secret.decode()]
@@ -426,13 +429,14 @@ def _merge(con, target: Target, secret: bytes) -> tuple[int, int]:
         from merge_plan, ctx
         where verdict in ('new', 'changed')
     """)
-    loaded, duplicates = con.execute("""
+    loaded, duplicates, replaced = con.execute("""
         select coalesce(sum(n_rows) filter (where verdict in ('new', 'changed')), 0),
-               coalesce(sum(n_rows) filter (where verdict in ('same', 'stale', 'repeated')), 0)
+               coalesce(sum(n_rows) filter (where verdict in ('same', 'stale', 'repeated')), 0),
+               count(*) filter (where verdict = 'changed')
         from merge_plan
     """).fetchone()
     con.execute("drop table staged; drop table merge_plan; drop table stg")
-    return int(loaded), int(duplicates)
+    return int(loaded), int(duplicates), int(replaced)
 
 
 # folders ---------------------------------------------------------------------------
