@@ -52,9 +52,28 @@ def bare_read_csv(path: Path, scratch: Path) -> float:
     return seconds
 
 
+def _timed(module, name: str, spent: dict[str, float], label: str) -> None:
+    """Wrap ``module.name`` to add the seconds of each call to ``spent[label]``."""
+    inner = getattr(module, name)
+
+    def wrapper(*args, **kwargs):
+        begun = time.perf_counter()
+        try:
+            return inner(*args, **kwargs)
+        finally:
+            spent[label] = spent.get(label, 0.0) + time.perf_counter() - begun
+
+    setattr(module, name, wrapper)
+
+
 def run_import(folder: Path, db: Path, out: Path, mart_runs: int) -> None:
     from pipelines import config, load, marts, warehouse
 
+    # the steps after merging, apart: the rest of the last step is commit and checkpoint
+    spent: dict[str, float] = {}
+    _timed(load.marts, "rebuild", spent, "marts (SQL)")
+    if hasattr(load, "models"):
+        _timed(load.models, "refresh", spent, "models")
     warehouse.create(db)
     config.ensure_secret(db)
     files, skipped = load.expand([folder], load.ImportOptions())
@@ -62,6 +81,7 @@ def run_import(folder: Path, db: Path, out: Path, mart_runs: int) -> None:
     started = time.perf_counter()
     for path in files:
         marks: list[tuple[str, float]] = []
+        spent.clear()
         begun = time.perf_counter()
         imported = load.import_file(db, path, load.ImportOptions(),
                                     progress=lambda step, marks=marks: marks.append(
@@ -70,7 +90,7 @@ def run_import(folder: Path, db: Path, out: Path, mart_runs: int) -> None:
         result["files"].append({
             "file": path.name, "source": imported.source, "status": imported.status,
             "rows": imported.rows_read, "rejected": imported.rows_rejected,
-            "seconds": ended - begun, "steps": _steps(marks, ended)})
+            "seconds": ended - begun, "steps": _steps(marks, ended), "inner": dict(spent)})
     result["import_seconds"] = time.perf_counter() - started
     result["import_peak_rss_mb"] = peak_rss_mb()
     scratch = db.with_name("bare.duckdb")

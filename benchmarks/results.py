@@ -105,6 +105,12 @@ def _details(found: dict) -> list[str]:
     total = sum(steps.values()) or 1
     for name, seconds in sorted(steps.items(), key=lambda kv: -kv[1]):
         lines.append(f"| {name} | {_n(seconds)} | {seconds / total:.0%} |")
+    inner = found["import"].get("inner_seconds", {})
+    if inner:
+        rest = steps.get("rebuilding marts", 0) - sum(inner.values())
+        parts = [f"{name} {_n(seconds)} s" for name, seconds in sorted(inner.items())]
+        lines += ["", "The last step, 'rebuilding marts', runs until the file's import returns: "
+                  + ", ".join(parts) + f", and {_n(rest)} s of commit, checkpoint and close."]
     lines += ["", "### Dashboard pages, server-side (AppTest), median seconds", "",
               "| Page | Cold (caches cleared) | Warm (rerun) |", "|---|---|---|"]
     warm = found["pages"]["warm_seconds"]

@@ -161,6 +161,10 @@ def run(scale: int, runs: int, import_runs: int, work: Path, seed: int = 2026) -
     steps: dict[str, float] = {}
     for name in {s for r in imports for f in r["files"] for s in f["steps"]}:
         steps[name] = median([sum(f["steps"].get(name, 0) for f in r["files"]) for r in imports])
+    inner: dict[str, float] = {}
+    for name in {s for r in imports for f in r["files"] for s in f.get("inner", {})}:
+        inner[name] = median([sum(f.get("inner", {}).get(name, 0) for f in r["files"])
+                              for r in imports])
     return {
         "scale": scale, "people": people, "seed": seed, "interactions": total_rows,
         "files": len(imports[0]["files"]), "runs": runs, "import_runs": import_runs,
@@ -171,7 +175,8 @@ def run(scale: int, runs: int, import_runs: int, work: Path, seed: int = 2026) -
         "import": {
             "seconds": import_seconds, "read_csv_seconds": read_csv_seconds,
             "ratio": import_seconds / read_csv_seconds if read_csv_seconds else None,
-            "steps_seconds": steps, "formats": by_format(imports, total_rows),
+            "steps_seconds": steps, "inner_seconds": inner,
+            "formats": by_format(imports, total_rows),
             "peak_rss_mb": max(r["peak_rss_mb"] for r in imports),
             "import_peak_rss_mb": max(r["import_peak_rss_mb"] for r in imports),
             "rows_per_second": total_rows / import_seconds if import_seconds else None,
