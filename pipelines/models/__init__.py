@@ -1,8 +1,19 @@
-"""Models refitted after every import: the turnout forecast and the follow-up list."""
+"""Models refitted after every import: the turnout forecast and the follow-up list.
+
+Each mart keeps a fingerprint of the data and code it was fitted from (``inputs_hash``):
+an import that changed nothing a model reads (a post export, say) does not refit it.
+"""
 
 from __future__ import annotations
 
+import hashlib
+from pathlib import Path
+
 import duckdb
+import pandas as pd
+
+CODE = sorted(Path(__file__).parent.glob("*.py")) + sorted(
+    (Path(__file__).parent.parent / "sql" / "models").glob("*.sql"))
 
 
 def refresh(con: duckdb.DuckDBPyConnection) -> None:
@@ -11,3 +22,21 @@ def refresh(con: duckdb.DuckDBPyConnection) -> None:
 
     forecast.refresh(con)
     follow_up.refresh(con)
+
+
+def fingerprint(*frames: pd.DataFrame) -> str:
+    digest = hashlib.sha256()
+    for path in CODE:
+        digest.update(path.read_bytes())
+    for frame in frames:
+        digest.update(",".join(map(str, frame.columns)).encode())
+        digest.update(pd.util.hash_pandas_object(frame, index=False).to_numpy().tobytes())
+    return digest.hexdigest()
+
+
+def stored_fingerprint(con: duckdb.DuckDBPyConnection, table: str) -> str | None:
+    has = con.execute("select count(*) from duckdb_columns() where table_name = ? "
+                      "and column_name = 'inputs_hash'", [table]).fetchone()[0]
+    if not has:
+        return None
+    return con.execute(f"select any_value(inputs_hash) from {table}").fetchone()[0]

@@ -25,6 +25,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import roc_auc_score
 from threadpoolctl import threadpool_limits
 
+from pipelines import models
 from pipelines.models.showup import SOCIAL
 
 log = logging.getLogger(__name__)
@@ -119,9 +120,18 @@ def score(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     found = windows(con)
     if found is None:
         return pd.DataFrame(columns=["person_id", "probability", "method"])
-    now = people(con, found.as_of, found.as_of)
+    now, history = _frames(con, found)
+    return _rank(now, history)
+
+
+def _frames(con: duckdb.DuckDBPyConnection, found: Windows) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The people to rank (as of the latest activity) and the two windows to learn from."""
     first, second = found.cutoffs
-    history = pd.concat([people(con, first, second), people(con, second, found.as_of)])
+    return (people(con, found.as_of, found.as_of),
+            pd.concat([people(con, first, second), people(con, second, found.as_of)]))
+
+
+def _rank(now: pd.DataFrame, history: pd.DataFrame) -> pd.DataFrame:
     method = RECENCY
     if _enough(history) and len(now):
         try:
@@ -146,29 +156,38 @@ MART_COLUMNS = """
     method varchar not null, days_since_last double, registrations integer,
     upcoming integer, signatures integer, action_network_uuid varchar,
     mobilize_user_id varchar, eventbrite_attendee_number varchar,
-    zoom_registrant_email_hash varchar
+    zoom_registrant_email_hash varchar, inputs_hash varchar
 """
 
 
 def refresh(con: duckdb.DuckDBPyConnection) -> int:
-    """Rewrite ``mart_follow_up`` (inside the import's transaction)."""
-    ranked = score(con)
-    con.execute(f"create or replace table mart_follow_up ({MART_COLUMNS})")
-    if ranked.empty:
+    """Rewrite ``mart_follow_up`` (inside the import's transaction), unless nothing it is
+    made from changed since the last fit."""
+    found = windows(con)
+    now, history = _frames(con, found) if found else (pd.DataFrame(), pd.DataFrame())
+    sources = con.execute(_sql("follow_up_sources")).df()
+    inputs = models.fingerprint(now, history, sources)
+    if inputs == models.stored_fingerprint(con, "mart_follow_up"):
         return 0
+    con.execute(f"create or replace table mart_follow_up ({MART_COLUMNS})")
+    if now.empty:
+        return 0
+    ranked = _rank(now, history)
     table = ranked[["person_id", "rank", "probability", "method", "days_since_last",
                     "registrations", "upcoming", "signatures"]].copy()
     table["probability"] = table["probability"].round(4)
     table["days_since_last"] = table["days_since_last"].round(1)
     con.register("follow_up_rows", table)
+    con.register("follow_up_ids", sources)
     try:
-        con.execute(f"""
+        con.execute("""
             insert into mart_follow_up
             select f.*, s.action_network_uuid, s.mobilize_user_id,
-                   s.eventbrite_attendee_number, s.zoom_registrant_email_hash
+                   s.eventbrite_attendee_number, s.zoom_registrant_email_hash, ?
             from follow_up_rows as f
-            left join ({_sql("follow_up_sources")}) as s using (person_id)
-            order by f.rank""")
+            left join follow_up_ids as s using (person_id)
+            order by f.rank""", [inputs])
     finally:
         con.unregister("follow_up_rows")
+        con.unregister("follow_up_ids")
     return len(table)

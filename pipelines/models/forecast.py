@@ -28,6 +28,7 @@ import pandas as pd
 from scipy.stats import t as student
 from threadpoolctl import threadpool_limits
 
+from pipelines import models
 from pipelines.models import fallback, showup
 
 log = logging.getLogger(__name__)
@@ -237,17 +238,22 @@ MART_COLUMNS = """
     event_id varchar primary key, starts_at timestamp, kind varchar, is_online boolean,
     is_upcoming boolean, forecast_at timestamp, registered_then integer,
     facebook_going_then bigint, expected double, low double, high double,
-    method varchar not null, actual double, is_covered boolean, fitted_at timestamp
+    method varchar not null, actual double, is_covered boolean, fitted_at timestamp,
+    inputs_hash varchar
 """
 
 
 def refresh(con: duckdb.DuckDBPyConnection) -> int:
-    """Refit and rewrite ``mart_event_forecast`` (inside the import's transaction)."""
+    """Refit and rewrite ``mart_event_forecast`` (inside the import's transaction), unless
+    nothing it is made from changed since the last fit."""
     frames = load(con)
+    inputs = models.fingerprint(frames.events.drop(columns=["as_of"]), frames.registrations)
+    if inputs == models.stored_fingerprint(con, "mart_event_forecast"):
+        return 0
     con.execute(f"create or replace table mart_event_forecast ({MART_COLUMNS})")
     if frames.events.empty:
         return 0
-    table = mart_rows(frames)
+    table = mart_rows(frames).assign(inputs_hash=inputs)
     con.register("forecast_rows", table)
     try:
         con.execute("insert into mart_event_forecast select * from forecast_rows")

@@ -20,7 +20,7 @@ from sklearn.linear_model import LogisticRegression
 KINDS = ("rally", "vigil", "workshop", "webinar")
 SOCIAL = {"facebook", "instagram", "x", "tiktok", "linkedin", "youtube"}
 WALK_IN_PRIOR = 30.0  # attendees' worth of weight given to the pooled walk-in ratio
-MAX_TRAINING_ROWS = 200_000  # beyond this a random sample fits as well, and fast
+MAX_TRAINING_ROWS = 50_000  # beyond this a random sample fits as well, and fast
 MIN_SHARE_REGISTERED = 0.2  # an upcoming event's registrations are projected at most ×5
 
 
