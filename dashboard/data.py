@@ -95,6 +95,11 @@ def frame(sql: str, params: tuple = ()) -> pd.DataFrame:
     return result.copy()
 
 
+def stamp() -> tuple:
+    """Changes whenever the database changes (what a result made from it is kept against)."""
+    return _token(db_path())
+
+
 def busy() -> bool:
     """Whether this run showed data from before a running import (and reset the flag)."""
     flag = getattr(_BUSY, "flag", False)

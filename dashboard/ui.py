@@ -65,6 +65,22 @@ class Context:
                       end=i18n.day(self.lang, self.until - timedelta(days=1)))
 
 
+def count_delta(c: Context, now, before) -> str | None:
+    """The change of a count, unless the board would see a count under 5 through it."""
+    if before is None or (c.board and (0 < now < i18n.SMALL or 0 < before < i18n.SMALL)):
+        return None
+    return ("+" if now >= before else "") + i18n.number(c.lang, now - before)
+
+
+def rate_delta(c: Context, name: str, now: dict, before: dict | None) -> str | None:
+    """The change of a key-figure share in points, unless one of its counts must stay hidden."""
+    if before is None or now[name] is None or before[name] is None or \
+            c.hides(*now["parts"][name], *before["parts"][name]):
+        return None
+    points = 100 * (now[name] - before[name])
+    return c.t("delta.points", value=("+" if points >= 0 else "") + i18n.number(c.lang, points))
+
+
 def context() -> Context:
     """The context app.py put in the session for this run."""
     return st.session_state["ctx"]

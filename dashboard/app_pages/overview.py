@@ -1,11 +1,14 @@
-"""Overview, the board view: key figures against the previous period, funnel, 12-month trend."""
+"""Overview, the board view: key figures against the previous period, funnel, 12-month trend,
+and the one-page PDF board pack."""
 
 from __future__ import annotations
+
+import logging
 
 import pandas as pd
 import streamlit as st
 
-from dashboard import charts, data, i18n, ui
+from dashboard import board_pack, charts, data, i18n, ui
 
 COUNTS = ("reached", "committed", "acted")
 RATES = ("slacktivism", "show_up", "going_conversion")
@@ -18,30 +21,15 @@ def figures(c: ui.Context, since, until) -> dict:
     return data.key_figures(rows, events)
 
 
-def count_delta(c: ui.Context, now, before) -> str | None:
-    if before is None or (c.board and (0 < now < i18n.SMALL or 0 < before < i18n.SMALL)):
-        return None
-    return ("+" if now >= before else "") + i18n.number(c.lang, now - before)
-
-
-def rate_delta(c: ui.Context, name: str, now: dict, before: dict | None) -> str | None:
-    if before is None or now[name] is None or before[name] is None or \
-            c.hides(*now["parts"][name], *before["parts"][name]):
-        return None
-    now, before = now[name], before[name]
-    points = 100 * (now - before)
-    return c.t("delta.points", value=("+" if points >= 0 else "") + i18n.number(c.lang, points))
-
-
 def show_figures(c: ui.Context, now: dict, before: dict | None) -> None:
     columns = st.columns(3)
     for i, name in enumerate(COUNTS):
-        delta = count_delta(c, now[name], before[name] if before else None)
+        delta = ui.count_delta(c, now[name], before[name] if before else None)
         columns[i].metric(c.t(f"kpi.{name}"), c.count(now[name]), delta,
                           help=c.t(f"kpi.{name}.help"))
     columns = st.columns(3)
     for i, name in enumerate(RATES):
-        delta = rate_delta(c, name, now, before)
+        delta = ui.rate_delta(c, name, now, before)
         columns[i].metric(c.t(f"kpi.{name}"), c.rate(now[name], *now["parts"][name]), delta,
                           delta_color="inverse" if name in INVERSE else "normal",
                           help=c.t(f"kpi.{name}.help"))
@@ -80,6 +68,37 @@ def trend_block(c: ui.Context) -> None:
     ui.chart(fig, table, c.t("chart.trend.def"), "overview-trend")
 
 
+def board_pack_block(c: ui.Context) -> None:
+    """The one-page PDF for the board, made on request and kept until a filter or the data
+    changes."""
+    st.subheader(c.t("pack.heading"))
+    st.caption(c.t("pack.help"))
+    key = (c, data.stamp())
+    ready = st.session_state.get("board_pack")
+    if ready and ready["key"] != key:
+        ready = None
+    slot = st.empty()  # the "prepare" button, gone once the pack is ready
+    if ready is None and slot.button(c.t("pack.prepare"), key="pack_prepare"):
+        slot.empty()
+        with st.spinner(c.t("pack.preparing")):
+            try:
+                pack = board_pack.collect(c)
+                pdf, route = board_pack.build(pack)
+            except data.Unavailable:
+                raise
+            except Exception:  # neither a browser nor fpdf2 could make it: say so
+                logging.getLogger(__name__).exception("board pack")
+                st.warning(c.t("pack.failed"))
+                return
+        ready = {"key": key, "pdf": pdf, "route": route, "name": board_pack.file_name(pack)}
+        st.session_state["board_pack"] = ready
+    if ready:
+        if ready["route"] == "drawn":
+            st.info(c.t("pack.drawn"))
+        st.download_button(c.t("pack.download"), ready["pdf"], ready["name"], "application/pdf",
+                           key="pack_download", on_click="ignore", type="primary")
+
+
 c = ui.context()
 st.title(c.t("page.overview"))
 now = figures(c, c.since, c.until)
@@ -93,7 +112,6 @@ with left:
     funnel_block(c)
 with right:
     trend_block(c)
-# the one-page PDF board pack (a later change) is offered here, from `now`, `before`,
-# data.funnel(...) and the events of the period, with the same chart builders
+board_pack_block(c)
 if c.board:
     st.caption(c.t("small_numbers_note"))
