@@ -42,6 +42,16 @@ def test_forecast_beats_the_best_baseline(evaluation):
 
 
 @needs_sample
+def test_forecast_beats_the_baselines_replayed_in_time_order(evaluation):
+    """Stricter: each event forecast from the events before it only (the last 10)."""
+    ordered = evaluation[1]["time_ordered"]
+    assert ordered["events"] == 18 - forecast.MIN_EVENTS
+    assert ordered["mae"][forecast.MODEL] < ordered["mae"]["baseline: historical rate × registered"]
+    going = ordered["mae_events_with_facebook_going"]
+    assert going[forecast.MODEL] < min(v for k, v in going.items() if k.startswith("baseline"))
+
+
+@needs_sample
 def test_interval_covers_most_past_events_but_not_all(evaluation):
     _, summary = evaluation
     assert 0.70 <= summary["coverage_80"][forecast.MODEL] <= 0.90

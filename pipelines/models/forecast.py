@@ -197,7 +197,47 @@ def _evaluate(frames: Frames) -> tuple[pd.DataFrame, dict]:
             "rate_x_registered": rate * registered,
         })
     table = pd.DataFrame(rows)
-    return table, summarise(table)
+    return table, {**summarise(table), "time_ordered": _time_ordered(frames, table)}
+
+
+def _time_ordered(frames: Frames, table: pd.DataFrame) -> dict:
+    """The stricter replay: each past event forecast only from the events before it (from
+    the MIN_EVENTS + 1-th on), as the campaign would have seen it live."""
+    past = frames.past.sort_values(["starts_at", "event_id"])
+    actual = past.set_index("event_id")["attended"]
+    rows = []
+    for position in range(MIN_EVENTS, len(past)):
+        earlier, event = past.iloc[:position], past.iloc[[position]]
+        ids = list(earlier["event_id"])
+        expected, variance = _model_forecasts(frames, ids, event).iloc[0]
+        dispersion = _dispersion(_model_forecasts(frames, ids, earlier), actual)
+        low, high = _interval(expected, variance, dispersion, len(ids))
+        rows.append({"event_id": event["event_id"].iloc[0], "expected": expected,
+                     "low": low, "high": high})
+    if not rows:
+        return {"events": 0}
+    ordered = pd.DataFrame(rows).merge(
+        table[["event_id", "actual", "going", "halves"]], on="event_id")
+    ordered["rate_x_registered"] = [
+        past.iloc[:i]["attended"].sum() / past.iloc[:i]["registered"].sum()
+        * table.set_index("event_id").at[e, "registered"]
+        for i, e in zip(range(MIN_EVENTS, len(past)), ordered["event_id"], strict=True)]
+    inside = (ordered["actual"] >= np.floor(ordered["low"])) & \
+        (ordered["actual"] <= np.ceil(ordered["high"]))
+    with_going = ordered[ordered["going"].notna()]
+    return {
+        "events": len(ordered), "events_with_facebook_going": len(with_going),
+        "mae": {MODEL: _mae(ordered, "expected"),
+                "baseline: historical rate × registered": _mae(ordered, "rate_x_registered")},
+        "mae_events_with_facebook_going": {
+            MODEL: _mae(with_going, "expected"), "baseline: Facebook going":
+            _mae(with_going, "going"), "baseline: 0.5 × going": _mae(with_going, "halves")},
+        "coverage_80": {MODEL: round(float(inside.mean()), 3)},
+    }
+
+
+def _mae(rows: pd.DataFrame, column: str) -> float | None:
+    return None if rows.empty else round(float((rows[column] - rows["actual"]).abs().mean()), 2)
 
 
 def summarise(table: pd.DataFrame) -> dict:

@@ -91,6 +91,17 @@ def render_evaluation(result: dict, console: Console) -> None:
     for name, share in summary["coverage_80"].items():
         console.print(f"80% interval of the {name}: covers {_share(share)} of past events "
                       f"(mean width {summary['mean_interval_width'][name]}).")
+    ordered = summary.get("time_ordered", {})
+    if ordered.get("events"):
+        mae, going = ordered["mae"], ordered["mae_events_with_facebook_going"]
+        console.print(
+            f"Time-ordered replay (each of the last {ordered['events']} past events from the "
+            f"events before it only): MAE {_number(mae[forecast.MODEL])} against "
+            f"{_number(mae['baseline: historical rate × registered'])} for historical rate × "
+            f"registered; on the {ordered['events_with_facebook_going']} with Facebook counts "
+            f"{_number(going[forecast.MODEL])} against {_number(going['baseline: 0.5 × going'])}"
+            f" for 0.5 × going and {_number(going['baseline: Facebook going'])} for going; the "
+            f"80% range covers {_share(ordered['coverage_80'][forecast.MODEL])}.")
     if follow.get("method") == follow_up.MODEL:
         console.print(f"Follow-up list, time split (fitted to {follow['cutoffs'][0][:10]}, "
                       f"checked on {follow['cutoffs'][1][:10]}, next {follow['horizon_days']} "
