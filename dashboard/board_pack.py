@@ -171,7 +171,6 @@ class _Page(FPDF):
         self.add_page()
 
     def text_of(self, text: str) -> str:
-        text = text.replace("\u00a0", " ") if not self.unicode else text
         if self.unicode:
             return text
         return text.translate(LATIN_1).encode("latin-1", "replace").decode("latin-1")
@@ -269,9 +268,12 @@ def _key_figures(pdf: _Page, pack: Pack) -> None:
             pdf.rect(x, y - 0.5, sum(widths), 7.4, style="F")
         left = x
         for j, (value, width) in enumerate(zip(row, widths, strict=False)):
-            pdf.style(8 if j == 0 else 9, bold=(j == 1))
+            if j == 0:  # the label: smaller rather than cut, down to 7 points
+                pdf.fit(value, width - 1.5, 8, bold=False)
+            else:
+                pdf.style(9, bold=(j == 1))
             pdf.put(left + 1 if j == 0 else left, y, width - 1, 6.4,
-                    pdf.fitted(value or "", width - 1) if j == 0 else (value or "-"),
+                    pdf.fitted(value, width - 1.5) if j == 0 else (value or "-"),
                     align="L" if j == 0 else "R")
             left += width
         y += 7.4
@@ -351,11 +353,13 @@ def _charts(pdf: _Page, pack: Pack, render) -> str:
                 c.t("pack.recent_events", shown=MAX_EVENTS, total=len(pack.events)), align="R")
     route = "drawn"
     try:
-        pngs = render(figures(pack)) if render else None
+        # no events: no empty axes (their ticks could be read as counts), just the message
+        wanted = figures(pack)[: 1 if pack.events.empty else 2]
+        pngs = render(wanted) if render else None
     except Exception:  # no browser, or it failed: the drawn charts say the same
         pngs = None
     if pngs:
-        for png, (x, y, w, h) in zip(pngs, (funnel, gap), strict=True):
+        for png, (x, y, w, h) in zip(pngs, (funnel, gap), strict=False):
             pdf.image(png, x=x, y=y, w=w, h=h, keep_aspect_ratio=True)
         route = "kaleido"
     else:

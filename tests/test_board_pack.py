@@ -189,3 +189,20 @@ def test_the_overview_says_so_when_no_pack_can_be_made(sample_db, monkeypatch):
 def test_the_builder_never_calls_streamlit():
     source = (Path(board_pack.__file__)).read_text(encoding="utf-8")
     assert "import streamlit" not in source and not re.search(r"\bst\.", source)
+
+
+def test_a_period_without_events_has_no_empty_chart(sample_db):
+    from datetime import datetime
+
+    c = ui.Context("en", ui.LEAD, None, None, "custom", datetime(2001, 1, 1),
+                   datetime(2001, 1, 2), datetime(2000, 12, 31), datetime(2001, 1, 1))
+    asked = []
+
+    def render(figs):
+        asked.append(len(figs))
+        raise RuntimeError("recorded only")
+
+    pdf, route = board_pack.build(board_pack.collect(c, MADE_ON), render=render)
+    assert asked == [1] and route == "drawn"  # the funnel only: no axes without events
+    pages, text = read(pdf)
+    assert pages == 1 and i18n.t("en", "empty.no_events") in text

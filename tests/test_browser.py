@@ -38,6 +38,8 @@ try:
 except ImportError:  # pragma: no cover - playwright is a dev dependency
     pytest.skip("the playwright Python package is not installed", allow_module_level=True)
 
+expect.set_options(timeout=WAIT_MS)  # an import or the pack can take a while on a busy machine
+
 CALENDAR = (b"event_id,name,starts_at,kind,campaign\n"
             b"browser-test,Browser test,2026-03-30 18:00,meeting,browser\n")
 SIGN_IN = (b"event_id,name,email,phone,signed_in_at,heard_from\n"
@@ -117,6 +119,7 @@ def page(server):
 def settle(page: Page) -> None:
     """Wait for the app to be drawn and the script to have finished running."""
     page.wait_for_selector('[data-testid="stAppViewContainer"]')
+    page.wait_for_timeout(500)  # let a click's rerun begin before looking for "Running"
     deadline = time.monotonic() + WAIT_MS / 1000
     quiet = 0
     while quiet < 3:  # three looks in a row without "Running"
