@@ -77,6 +77,7 @@ def _model_forecasts(frames: Frames, train_ids: list[str], targets: pd.DataFrame
     """Expected attendance and variance of ``targets``; a target among the training events
     is forecast by a model fitted without it."""
     regs, events = frames.registrations, frames.events
+    outcomes = regs[["came", "lead_days"]]  # all a fit needs besides the design matrix
     matrix = showup.design(regs)
     event_of = regs["event_id"].to_numpy(str)
     in_training = np.isin(event_of, train_ids)
@@ -84,17 +85,26 @@ def _model_forecasts(frames: Frames, train_ids: list[str], targets: pd.DataFrame
     out = []
     for _, event in targets.iterrows():
         if event["event_id"] in train_ids:
-            keep = in_training & (event_of != event["event_id"])
-            model = showup.fit(regs[keep], _events_of(events, train_ids, event["event_id"]),
-                               matrix[keep])
+            rows = _sampled(in_training & (event_of != event["event_id"]))
+            model = showup.fit(outcomes.iloc[rows],
+                               _events_of(events, train_ids, event["event_id"]), matrix[rows])
         else:
-            shared = shared or showup.fit(regs[in_training], _events_of(events, train_ids),
-                                          matrix[in_training])
+            rows = _sampled(in_training)
+            shared = shared or showup.fit(outcomes.iloc[rows], _events_of(events, train_ids),
+                                          matrix[rows])
             model = shared
         expected, variance = showup.expected_attendance(model, event,
                                                         _known_at_forecast(frames, event))
         out.append((event["event_id"], expected, variance))
     return pd.DataFrame(out, columns=["event_id", "expected", "variance"]).set_index("event_id")
+
+
+def _sampled(keep: np.ndarray) -> np.ndarray:
+    """Positions of the rows to fit on: all of them, or a fixed random sample of a big campaign."""
+    rows = np.flatnonzero(keep)
+    if len(rows) <= showup.MAX_TRAINING_ROWS:
+        return rows
+    return np.sort(np.random.default_rng(0).choice(rows, showup.MAX_TRAINING_ROWS, replace=False))
 
 
 def _events_of(events: pd.DataFrame, ids: list[str], leave_out: str | None = None
