@@ -172,22 +172,31 @@ def refresh(con: duckdb.DuckDBPyConnection) -> int:
     con.execute(f"create or replace table mart_follow_up ({MART_COLUMNS})")
     if now.empty:
         return 0
+    table = _mart_rows(now, history, sources).assign(inputs_hash=inputs)
+    con.register("follow_up_rows", table)
+    try:
+        con.execute("insert into mart_follow_up select * from follow_up_rows order by rank")
+    finally:
+        con.unregister("follow_up_rows")
+    return len(table)
+
+
+def mart_rows(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """The rows of ``mart_follow_up``, computed without writing (for a database filled
+    before the list existed)."""
+    found = windows(con)
+    if found is None:
+        return pd.DataFrame(columns=[c.split()[0] for c in MART_COLUMNS.split(",")])
+    now, history = _frames(con, found)
+    return _mart_rows(now, history, con.execute(_sql("follow_up_sources")).df())
+
+
+def _mart_rows(now: pd.DataFrame, history: pd.DataFrame, sources: pd.DataFrame
+               ) -> pd.DataFrame:
     ranked = _rank(now, history)
     table = ranked[["person_id", "rank", "probability", "method", "days_since_last",
                     "registrations", "upcoming", "signatures"]].copy()
     table["probability"] = table["probability"].round(4)
     table["days_since_last"] = table["days_since_last"].round(1)
-    con.register("follow_up_rows", table)
-    con.register("follow_up_ids", sources)
-    try:
-        con.execute("""
-            insert into mart_follow_up
-            select f.*, s.action_network_uuid, s.mobilize_user_id,
-                   s.eventbrite_attendee_number, s.zoom_registrant_email_hash, ?
-            from follow_up_rows as f
-            left join follow_up_ids as s using (person_id)
-            order by f.rank""", [inputs])
-    finally:
-        con.unregister("follow_up_rows")
-        con.unregister("follow_up_ids")
-    return len(table)
+    return table.merge(sources, on="person_id", how="left")[
+        [c.split()[0] for c in MART_COLUMNS.split(",")][:-1]]

@@ -129,12 +129,15 @@ def write_follow_up(con: duckdb.DuckDBPyConnection, path: Path) -> int:
     if _has_table(con, "mart_follow_up"):
         rows = con.execute(f"select {', '.join(FOLLOW_UP_COLUMNS)} from mart_follow_up "
                            "order by rank").fetchall()
-    else:
-        rows = []
+    else:  # a database filled before the list existed: worked out on the spot
+        frame = follow_up.mart_rows(con)[FOLLOW_UP_COLUMNS]
+        rows = frame.astype(object).where(frame.notna(), None).itertuples(index=False)
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
         writer.writerow(FOLLOW_UP_COLUMNS)
+        count = 0
         for row in rows:
             writer.writerow([safe_cell(v) for v in row])
-    return len(rows)
+            count += 1
+    return count
