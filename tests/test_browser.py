@@ -45,6 +45,7 @@ CALENDAR = (b"event_id,name,starts_at,kind,campaign\n"
 SIGN_IN = (b"event_id,name,email,phone,signed_in_at,heard_from\n"
            + b"".join(b"browser-test,B%d,browser%d@example.org,,18:0%d,flyer\n" % (i, i, i)
                       for i in range(7)))
+pypdf = pytest.importorskip("pypdf")
 PAGES = ("overview", "funnel", "events", "people", "channels", "data", "about")
 
 
@@ -206,5 +207,9 @@ def test_the_dashboard_in_a_real_browser(page, tmp_path):
     download.save_as(str(pdf))
     assert pdf.read_bytes().startswith(b"%PDF")
     assert pdf.name.endswith(".pdf")
+    reader = pypdf.PdfReader(pdf)
+    assert len(reader.pages) == 1
+    text = " ".join(reader.pages[0].extract_text().split())
+    assert t("fr", "pack.title") in text  # the pack speaks the language it was made in
     shot(page, shots, "overview-pack")
     assert len(list(shots.glob("*.png"))) >= len(PAGES) + 3
