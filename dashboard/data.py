@@ -294,21 +294,14 @@ PYRAMID_SQL = """
 TIER_FLOW_SQL = "select * from mart_tier_flow order by month, from_rank, to_rank"
 RETENTION_SQL = "select * from mart_retention order by cohort_month, months_after"
 FOLLOW_UP_SQL = """
-    with records as (
-        select * from mart_person_records
-        where not is_anonymous and (?::varchar is null or campaign = ?)
-    ),
-    people as (
-        select person_id, max(stage_rank) as top_rank,
-               count(distinct coalesce(event_id, petition_id)) filter (where stage = 'commitment')
-                   as count_commitments,
-               max(occurred_at) filter (where stage = 'commitment') as last_commitment_at,
-               string_agg(distinct source, ', ') filter (where stage = 'commitment') as sources
-        from records group by person_id
+    select rank, probability, method, registrations, upcoming, signatures, days_since_last,
+           action_network_uuid, mobilize_user_id, eventbrite_attendee_number,
+           zoom_registrant_email_hash
+    from mart_follow_up
+    where ?::varchar is null or person_id in (
+        select person_id from mart_person_records where stage = 'commitment' and campaign = ?
     )
-    select person_id, count_commitments, last_commitment_at, sources from people
-    where top_rank = 3
-    order by last_commitment_at desc nulls last, person_id
+    order by rank
 """
 
 
@@ -325,7 +318,7 @@ def retention() -> pd.DataFrame:
 
 
 def follow_up(campaign: str | None) -> pd.DataFrame:
-    """Identified people who committed but never acted: ids and aggregates, no contact."""
+    """People who committed but never acted, most likely to act first; source ids only."""
     return frame(FOLLOW_UP_SQL, (campaign, campaign))
 
 

@@ -10,6 +10,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from dashboard import i18n
+from pipelines.spreadsheet import safe_cell
 
 PERIODS = ("all", "30", "90", "365", "custom")
 LEAD, BOARD = "lead", "board"
@@ -103,7 +104,12 @@ def window(period: str, last_day: date | None, custom: tuple | None = None) -> t
 
 
 def csv_bytes(df: pd.DataFrame) -> bytes:
-    return df.to_csv(index=False).encode("utf-8-sig")  # the BOM lets Excel read accents
+    """A download that Excel opens with its accents, and never as formulas."""
+    safe = df.copy()
+    for column in safe.columns:
+        if pd.api.types.is_string_dtype(safe[column]) or pd.api.types.is_object_dtype(safe[column]):
+            safe[column] = safe[column].map(safe_cell, na_action="ignore")
+    return safe.to_csv(index=False).encode("utf-8-sig")  # the BOM lets Excel read accents
 
 
 def chart(fig: go.Figure, data: pd.DataFrame, definition: str, key: str) -> None:

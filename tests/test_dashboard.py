@@ -490,3 +490,31 @@ def test_the_board_on_an_empty_database_gets_a_message_not_buttons(db):
     assert at.title[0].value == i18n.t("fr", "welcome.title")
     assert any(i.value == i18n.t("fr", "welcome.board") for i in at.info)
     assert "load_sample" not in [b.key for b in at.button]
+
+
+def test_follow_up_list_is_the_models_ranking_with_source_ids_only(sample_db):
+    at = app()
+    at.switch_page(PAGES["people"]).run()
+    no_exception(at)
+    table = at.dataframe[-1].value
+    with duckdb.connect(str(sample_db), read_only=True) as con:
+        ranks = [r for (r,) in con.execute("select rank from mart_follow_up order by rank")
+                 .fetchall()]
+    assert table[i18n.t("en", "col.rank")].tolist() == ranks
+    assert len(ranks) > 50
+    shown = " ".join(str(v) for v in table.to_numpy().ravel())
+    assert "@" not in shown
+
+
+def test_downloads_never_carry_a_spreadsheet_formula():
+    import csv
+    import io
+
+    import pandas as pd
+
+    from dashboard import ui
+
+    text = ui.csv_bytes(pd.DataFrame({"event": ['=HYPERLINK("x")', "Vigil"],
+                                      "people": [-3, 4]})).decode("utf-8-sig")
+    assert list(csv.reader(io.StringIO(text))) == \
+        [["event", "people"], ["'=HYPERLINK(\"x\")", "-3"], ["Vigil", "4"]]

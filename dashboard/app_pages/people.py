@@ -74,11 +74,17 @@ def follow_up_block(c: ui.Context) -> None:
     rows = data.follow_up(c.campaign)
     st.metric(c.t("people.follow_up.count"), i18n.number(c.lang, len(rows)))
     table = pd.DataFrame({
-        c.t("col.person_id"): rows["person_id"],
-        c.t("col.commitments"): rows["count_commitments"],
-        c.t("col.last_commitment"): [i18n.day(c.lang, d) for d in rows["last_commitment_at"]],
-        c.t("col.sources"): [", ".join(c.label("channel", s) for s in (v or "").split(", ") if s)
-                             for v in rows["sources"]],
+        c.t("col.rank"): rows["rank"],
+        c.t("col.probability"): [i18n.percent(c.lang, p) if pd.notna(p) else c.t("unknown")
+                                 for p in rows["probability"]],
+        c.t("col.registrations"): rows["registrations"],
+        c.t("col.signatures"): rows["signatures"],
+        c.t("col.days_since_last"): rows["days_since_last"].round(0),
+        c.t("col.action_network_uuid"): rows["action_network_uuid"],
+        c.t("col.mobilize_user_id"): rows["mobilize_user_id"],
+        c.t("col.eventbrite_attendee"): rows["eventbrite_attendee_number"],
+        c.t("col.zoom_hash"): rows["zoom_registrant_email_hash"],
+        c.t("col.forecast_method"): rows["method"],
     })
     st.dataframe(table, hide_index=True, width="stretch")
     st.download_button(c.t("download_csv"), ui.csv_bytes(table), "turnout-follow-up.csv",

@@ -10,6 +10,7 @@ from rich.console import Console
 from rich.table import Table
 
 from pipelines.models import follow_up, forecast
+from pipelines.spreadsheet import safe_cell
 
 FORECAST_KEYS = ["event_id", "starts_at", "kind", "is_upcoming", "expected", "low", "high",
                  "method", "registered_then", "facebook_going_then", "actual", "is_covered"]
@@ -19,7 +20,6 @@ FOLLOW_UP_COLUMNS = ["rank", "person_id", "probability", "method", "days_since_l
                      "zoom_registrant_email_hash"]
 SHORT = {forecast.MODEL: "model", forecast.RATE: "rate", forecast.FACEBOOK: "fb",
          forecast.SIMILAR: "similar", forecast.NONE: "none"}
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
@@ -117,12 +117,6 @@ def _number(value) -> str:
 
 def _share(value) -> str:
     return "?" if value is None else f"{value:.0%}"
-
-
-def safe_cell(value) -> str:
-    """A cell a spreadsheet shows as text, never runs as a formula."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 def write_follow_up(con: duckdb.DuckDBPyConnection, path: Path) -> int:
