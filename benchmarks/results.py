@@ -49,6 +49,13 @@ def _n(value: float | None, digits: int = 2) -> str:
     return f"{value:,.{digits}f}"
 
 
+def _times(ratio: float | None) -> str:
+    """A ratio as 3.2× or, below 0.1, as 1/250×."""
+    if ratio is None:
+        return "–"
+    return f"1/{1 / ratio:,.0f}×" if 0 < ratio < 0.1 else f"{ratio:,.2f}×"
+
+
 def _scale(n: int) -> str:
     return f"{n / 1e6:g}M" if n >= 1_000_000 else f"{n / 1e3:g}k"
 
@@ -74,9 +81,9 @@ def _main_table(found: dict) -> list[str]:
         "slowest_page_seconds": f"{_n(values['slowest_page_seconds'])} s (slowest page, cold)",
         "import_peak_rss_mb": f"{_n(values['import_peak_rss_mb'], 0)} MB",
         "dashboard_peak_rss_mb": f"{_n(values['dashboard_peak_rss_mb'], 0)} MB",
-        "pandas_ratio": f"{_n(values['pandas_ratio'], 2)}× end to end (pandas "
+        "pandas_ratio": f"{_times(values['pandas_ratio'])} end to end (pandas "
                         f"{_n(found['pandas']['seconds'], 1)} s vs import + report); "
-                        f"{_n(found['pandas']['answer_ratio'], 0)}× to answer again; "
+                        f"{_times(found['pandas']['answer_ratio'])} to answer again; "
                         + ("same numbers" if not found["pandas"]["differences"]
                            else f"**{len(found['pandas']['differences'])} numbers differ**"),
     }
@@ -125,11 +132,22 @@ def _details(found: dict) -> list[str]:
     return lines
 
 
+def own_work(r: dict) -> float:
+    """Import seconds without the database-wide passes (linking people, marts, models)."""
+    imp = r["import"]
+    if r.get("once"):
+        return imp["seconds"] - sum((r.get("once_seconds") or {}).values())
+    inner = imp.get("inner_seconds", {})
+    return imp["seconds"] - imp["steps_seconds"].get("linking people", 0) - sum(inner.values())
+
+
 SCALED = {  # label, how to read it from a result
     "interactions (rows read)": lambda r: r["interactions"],
     "import, whole campaign (s)": lambda r: r["import"]["seconds"],
     "bare read_csv, same files (s)": lambda r: r["import"]["read_csv_seconds"],
     "import / read_csv": lambda r: r["import"]["ratio"],
+    "files' own work, all files (s)": own_work,
+    "own work / read_csv": lambda r: own_work(r) / r["import"]["read_csv_seconds"],
     "linking people, all files (s)": lambda r: r["import"]["steps_seconds"].get("linking people"),
     "mart rebuilds, all files (s)": lambda r: r["import"]["steps_seconds"].get("rebuilding marts"),
     "one mart rebuild (s)": lambda r: r["mart_rebuild_seconds"],
@@ -159,6 +177,12 @@ def _scaling(every: list[dict]) -> list[str]:
                  for a, b in zip(values, values[1:], strict=False)]
         lines.append(f"| {label} | " + " | ".join(_n(v) for v in values) + " | "
                      + " | ".join(grown) + " |")
+    once = [_scale(r["scale"]) for r in every if r.get("once")]
+    if once:
+        lines += ["", f"Run with `--once` (one database-wide pass after the last file, not one "
+                  f"per file): {', '.join(once)}. Their whole-campaign import and per-file "
+                  "mart/linking rows are not comparable with the others; the files' own work "
+                  "is."]
     return lines
 
 
@@ -178,6 +202,14 @@ def render(every: list[dict]) -> str:
         f"Load average before/after: {', '.join(f'{x:.1f}' for x in m['load_average_before'])}"
         f" / {', '.join(f'{x:.1f}' for x in m['load_average'])} (a shared machine).", "",
     ]
+    if main.get("once"):
+        once = ", ".join(f"{k} {_n(v)} s" for k, v in (main.get("once_seconds") or {}).items())
+        lines += [
+            "**Run with `--once`:** each file was imported without the database-wide steps "
+            "(linking people, mart rebuild, model refits), which ran once after the last file "
+            f"({once}). The database is the same; the import figures below are the files' own "
+            "work plus that one pass, not what `turnout import` does file by file (which "
+            "repeats the pass after every file: see the scaling curve).", ""]
     lines += _main_table(main) + _details(main) + _scaling(every)
     analysis = HERE / "analysis.md"
     if analysis.exists():

@@ -54,7 +54,8 @@ def sample_folder(work: Path, people: int, seed: int) -> Path:
     return folder
 
 
-def measure_imports(folder: Path, work: Path, runs: int, mart_runs: int) -> tuple[list, Path]:
+def measure_imports(folder: Path, work: Path, runs: int, mart_runs: int,
+                    once: bool = False) -> tuple[list, Path]:
     """Import the whole campaign ``runs`` times into new databases; the last one is kept."""
     measured = []
     for run in range(runs):
@@ -64,7 +65,7 @@ def measure_imports(folder: Path, work: Path, runs: int, mart_runs: int) -> tupl
         last = run == runs - 1
         out = place / "import.json"
         _child("import", str(folder), str(place / "turnout.duckdb"), str(out),
-               "--mart-runs", str(mart_runs if last else 0))
+               "--mart-runs", str(mart_runs if last else 0), *(["--once"] if once else []))
         measured.append(json.loads(out.read_text()))
         if not last:
             shutil.rmtree(place)
@@ -139,14 +140,15 @@ def machine() -> dict:
             "streamlit": streamlit.__version__, "load_average": list(os.getloadavg())}
 
 
-def run(scale: int, runs: int, import_runs: int, work: Path, seed: int = 2026) -> dict:
+def run(scale: int, runs: int, import_runs: int, work: Path, seed: int = 2026,
+        once: bool = False) -> dict:
     people = max(150, round(scale / ROWS_PER_PERSON))
     began = time.perf_counter()
     load_before = list(os.getloadavg())
     generated = time.perf_counter()
     folder = sample_folder(work, people, seed)
     generate_seconds = time.perf_counter() - generated
-    imports, db = measure_imports(folder, work, import_runs, runs)
+    imports, db = measure_imports(folder, work, import_runs, runs, once)
     total_rows = sum(f["rows"] for f in imports[0]["files"])
     report_seconds, report = measure_report(db, runs)
     page_out = work / "dashboard.json"
@@ -169,7 +171,10 @@ def run(scale: int, runs: int, import_runs: int, work: Path, seed: int = 2026) -
         "scale": scale, "people": people, "seed": seed, "interactions": total_rows,
         "files": len(imports[0]["files"]), "runs": runs, "import_runs": import_runs,
         "command": f"python -m benchmarks.run --scale {scale} --runs {runs}"
-                   + (f" --import-runs {import_runs}" if import_runs != runs else ""),
+                   + (f" --import-runs {import_runs}" if import_runs != runs else "")
+                   + (" --once" if once else ""),
+        "once": once,
+        "once_seconds": imports[-1].get("once_seconds"),
         "machine": machine() | {"load_average_before": load_before},
         "generate_seconds": generate_seconds,
         "import": {
@@ -211,11 +216,15 @@ def main(argv: list[str] | None = None) -> None:
                         help="scratch folder for the campaign files and databases "
                              "(default: a temporary folder; the files are kept there)")
     parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--once", action="store_true",
+                        help="link people, rebuild marts and refit models once after the last "
+                             "file instead of after each (the import figure is then the files' "
+                             "own work; for scales where per-file rebuilds take hours)")
     args = parser.parse_args(argv)
     work = args.work or Path(tempfile.gettempdir()) / "turnout-bench"
     work.mkdir(parents=True, exist_ok=True)
     import_runs = args.import_runs or (1 if args.scale >= ONE_IMPORT_FROM else args.runs)
-    found = run(args.scale, args.runs, import_runs, work, args.seed)
+    found = run(args.scale, args.runs, import_runs, work, args.seed, args.once)
     written = results.save(found, args.out)
     print(f"Wrote {written[0]} and {written[1]}")
     print(results.headline(found))
