@@ -175,7 +175,8 @@ def _scaling(every: list[dict]) -> list[str]:
         values = [pick(r) for r in every]
         grown = [f"×{_n(b / a, 1)}" if a and b else "–"
                  for a, b in zip(values, values[1:], strict=False)]
-        lines.append(f"| {label} | " + " | ".join(_n(v) for v in values) + " | "
+        digits = 0 if label.startswith(("interactions", "peak")) else 2
+        lines.append(f"| {label} | " + " | ".join(_n(v, digits) for v in values) + " | "
                      + " | ".join(grown) + " |")
     once = [_scale(r["scale"]) for r in every if r.get("once")]
     if once:

@@ -28,7 +28,8 @@ DEFAULT_SCALE = 10_000_000
 ROWS_PER_PERSON = 6.7  # interactions per simulated person (pipelines/sample.py), measured
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
-ONE_IMPORT_FROM = 5_000_000  # from this scale the whole campaign is imported once by default
+# from this scale the campaign is imported once, with one linking/marts pass (--once)
+ONE_IMPORT_FROM = 5_000_000
 LARGE_SHARE = 0.05  # a per-person format with at least this share of the rows is "large"
 PERSON_TARGETS = {"registrations", "checkins", "signatures", "email_activity", "identities"}
 
@@ -219,12 +220,16 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--once", action="store_true",
                         help="link people, rebuild marts and refit models once after the last "
                              "file instead of after each (the import figure is then the files' "
-                             "own work; for scales where per-file rebuilds take hours)")
+                             "own work; the default from 5M interactions, where per-file "
+                             "rebuilds take hours)")
+    parser.add_argument("--per-file", action="store_true",
+                        help="always rebuild after each file, as `turnout import` does")
     args = parser.parse_args(argv)
     work = args.work or Path(tempfile.gettempdir()) / "turnout-bench"
     work.mkdir(parents=True, exist_ok=True)
     import_runs = args.import_runs or (1 if args.scale >= ONE_IMPORT_FROM else args.runs)
-    found = run(args.scale, args.runs, import_runs, work, args.seed, args.once)
+    once = args.once or (args.scale >= ONE_IMPORT_FROM and not args.per_file)
+    found = run(args.scale, args.runs, import_runs, work, args.seed, once)
     written = results.save(found, args.out)
     print(f"Wrote {written[0]} and {written[1]}")
     print(results.headline(found))
