@@ -208,9 +208,10 @@ def render(every: list[dict]) -> str:
         lines += [
             "**Run with `--once`:** each file was imported without the database-wide steps "
             "(linking people, mart rebuild, model refits), which ran once after the last file "
-            f"({once}). The database is the same; the import figures below are the files' own "
-            "work plus that one pass, not what `turnout import` does file by file (which "
-            "repeats the pass after every file: see the scaling curve).", ""]
+            f"({once}). The database is the same; the per-format import figures are the "
+            "files' own work, the whole-campaign figure adds that one pass: not what "
+            "`turnout import` does file by file (which repeats the pass after every file: "
+            "see the scaling curve).", ""]
     lines += _main_table(main) + _details(main) + _scaling(every)
     analysis = HERE / "analysis.md"
     if analysis.exists():
