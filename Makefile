@@ -2,8 +2,7 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-DEMO_DIR := .turnout
-export TURNOUT_DB ?= $(CURDIR)/$(DEMO_DIR)/demo.duckdb
+DEMO_DIR := $(CURDIR)/.turnout
 
 .PHONY: demo test check lint format bench sample clean
 
@@ -15,11 +14,14 @@ $(BIN)/turnout: pyproject.toml
 	$(BIN)/python -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (turnout)"
 	touch $(BIN)/turnout
 
-## demo: create the environment, import the sample campaign, start the dashboard
+## demo: create the environment, write and import the sample campaign, start the dashboard
+# (its own database in .turnout/, never the one TURNOUT_DB names for your real data)
+demo: export TURNOUT_DB = $(DEMO_DIR)/demo.duckdb
 demo: $(BIN)/turnout
-	rm -f $(TURNOUT_DB) $(TURNOUT_DB).wal
+	rm -rf $(DEMO_DIR)
+	$(BIN)/turnout sample --out $(DEMO_DIR)/sample
 	$(BIN)/turnout init
-	$(BIN)/turnout import sample_data/
+	$(BIN)/turnout import $(DEMO_DIR)/sample
 	$(BIN)/turnout dashboard
 
 ## test: the whole test suite
