@@ -122,7 +122,6 @@ def build_typed(con: duckdb.DuckDBPyConnection, source: Source, columns: list[Co
                 decimal_mark: str, day_first: bool, table: str = "raw") -> None:
     """Create temp table ``typed``: line, one column per field, reject_column, reject_reason."""
     selects, checks = [], []
-    first_raw = next((c.raw for c in columns if c.raw), None)
     if source.file_type == "csv":
         words = ", ".join(quote_literal(w) for w in TOTALS_WORDS)
         checks.append((f"lower(trim(c001)) in ({words}) or lower(trim(c002)) in ({words})",
@@ -145,7 +144,6 @@ def build_typed(con: duckdb.DuckDBPyConnection, source: Source, columns: list[Co
         reason_case = "case " + " ".join(f"when {b} then {r}" for b, _, r in checks) + " end"
     else:
         column_case = reason_case = "cast(null as varchar)"
-    del first_raw
     con.execute(f"""
         create or replace temp table typed as
         select line, {', '.join(selects)},
