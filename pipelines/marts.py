@@ -14,8 +14,13 @@ def mart_files() -> list[tuple[str, str]]:
     return sorted(
         (entry.name.removesuffix(".sql"), entry.read_text(encoding="utf-8"))
         for entry in folder.iterdir()
-        if entry.name.endswith(".sql")
+        if entry.name.endswith(".sql") and not entry.name.startswith("_")
     )
+
+
+def install_macros(con: duckdb.DuckDBPyConnection) -> None:
+    folder = resources.files("pipelines") / "sql" / "marts"
+    con.execute((folder / "_macros.sql").read_text(encoding="utf-8"))
 
 
 def table_name(file_stem: str) -> str:
@@ -25,6 +30,7 @@ def table_name(file_stem: str) -> str:
 
 
 def rebuild(con: duckdb.DuckDBPyConnection) -> list[str]:
+    install_macros(con)
     pyramid.install_rules(con)  # the tier marts join the campaign's pyramid rules
     built = []
     for stem, sql in mart_files():

@@ -58,26 +58,15 @@ rates as (
         case when has_attendance_data then 0 else registered end as attendance_unknown,
         case when registered > 0 then registered_attended / registered end as show_up_rate,
         case when facebook_going > 0 then attended / facebook_going end
-            as facebook_going_conversion,
-        1.96 * 1.96 as z2
+            as facebook_going_conversion
     from measures
 ),
 
-wilson as (
-    -- 95% Wilson interval: the range the true rate likely lies in, given how few people
-    select *,
-        (show_up_rate + z2 / (2 * registered)) / (1 + z2 / registered) as centre,
-        sqrt(z2) * sqrt(show_up_rate * (1 - show_up_rate) / registered
-            + z2 / (4 * registered * registered)) / (1 + z2 / registered)
-            as half
-    from rates
-),
-
 final as (
-    select * exclude (z2, centre, half),
-        greatest(0, centre - half) as show_up_rate_low,
-        least(1, centre + half) as show_up_rate_high
-    from wilson
+    select *,
+        turnout_wilson_low(show_up_rate, registered) as show_up_rate_low,
+        turnout_wilson_high(show_up_rate, registered) as show_up_rate_high
+    from rates
 )
 
 select * from final

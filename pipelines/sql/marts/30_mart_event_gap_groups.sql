@@ -41,26 +41,15 @@ rates as (
         case when registered_with_attendance > 0
              then registered_attended / registered_with_attendance end as show_up_rate,
         case when going_with_attendance > 0
-             then attended_with_going / going_with_attendance end as facebook_going_conversion,
-        1.96 * 1.96 as z2, registered_with_attendance as n
+             then attended_with_going / going_with_attendance end as facebook_going_conversion
     from grouped
 ),
 
-wilson as (
-    -- 95% Wilson interval: the range the true rate likely lies in, given how few people
-    select *,
-        (show_up_rate + z2 / (2 * n)) / (1 + z2 / n) as centre,
-        sqrt(z2) * sqrt(show_up_rate * (1 - show_up_rate) / n
-            + z2 / (4 * n * n)) / (1 + z2 / n)
-            as half
-    from rates
-),
-
 final as (
-    select * exclude (z2, centre, half, n),
-        greatest(0, centre - half) as show_up_rate_low,
-        least(1, centre + half) as show_up_rate_high
-    from wilson
+    select *,
+        turnout_wilson_low(show_up_rate, registered_with_attendance) as show_up_rate_low,
+        turnout_wilson_high(show_up_rate, registered_with_attendance) as show_up_rate_high
+    from rates
 )
 
 select * from final

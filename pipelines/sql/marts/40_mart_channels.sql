@@ -19,26 +19,15 @@ counted as (
 rates as (
     select *,
         case when count_committed > 0
-             then (count_committed - count_acted) / count_committed end as slacktivism_index,
-        1.96 * 1.96 as z2
+             then (count_committed - count_acted) / count_committed end as slacktivism_index
     from counted
 ),
 
-wilson as (
-    -- 95% Wilson interval: the range the true rate likely lies in, given how few people
-    select *,
-        (slacktivism_index + z2 / (2 * count_committed)) / (1 + z2 / count_committed) as centre,
-        sqrt(z2) * sqrt(slacktivism_index * (1 - slacktivism_index) / count_committed
-            + z2 / (4 * count_committed * count_committed)) / (1 + z2 / count_committed)
-            as half
-    from rates
-),
-
 final as (
-    select * exclude (z2, centre, half),
-        greatest(0, centre - half) as slacktivism_low,
-        least(1, centre + half) as slacktivism_high
-    from wilson
+    select *,
+        turnout_wilson_low(slacktivism_index, count_committed) as slacktivism_low,
+        turnout_wilson_high(slacktivism_index, count_committed) as slacktivism_high
+    from rates
 )
 
 select * from final

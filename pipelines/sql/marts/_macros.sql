@@ -1,0 +1,15 @@
+-- Macros the marts share, installed (as temporary macros) before every rebuild.
+
+-- The 95% Wilson interval of a share p seen over n people: the range the true share
+-- likely lies in, honest about how few people there were. z = 1.96, z^2 = 3.8416.
+create or replace temp macro turnout_wilson_low(p, n) as (
+    case when n > 0 and p is not null then greatest(0,
+        (p + 3.8416 / (2 * n) - 1.96 * sqrt(p * (1 - p) / n + 3.8416 / (4 * n * n)))
+        / (1 + 3.8416 / n))
+    end);
+
+create or replace temp macro turnout_wilson_high(p, n) as (
+    case when n > 0 and p is not null then least(1,
+        (p + 3.8416 / (2 * n) + 1.96 * sqrt(p * (1 - p) / n + 3.8416 / (4 * n * n)))
+        / (1 + 3.8416 / n))
+    end);
