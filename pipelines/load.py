@@ -328,7 +328,7 @@ def _stage(con, source: sources.Source, target: Target) -> None:
     try:
         sql = source.extra.get("staging_sql") or staging.sql_text("staging", source.staging_sql)
     except FileNotFoundError:
-        sql = "select keyed.*, ctx.source, ctx.exported_at from keyed, ctx"
+        sql = _default_staging(con, source, target)
     con.execute(f"create or replace temp table stg as {sql}")
     con.execute("drop table keyed")
     present = {r[0] for r in con.execute("describe stg").fetchall()}
@@ -337,6 +337,18 @@ def _stage(con, source: sources.Source, target: Target) -> None:
     for column in target.columns:
         if column not in present:
             con.execute(f"alter table stg add column {column} varchar")
+
+
+def _default_staging(con, source: sources.Source, target: Target) -> str:
+    """A format whose fields are the target's columns needs no stg_ file: its fields, its
+    constants and the import's context (columns it lacks are left empty)."""
+    present = {r[0] for r in con.execute("describe keyed").fetchall()}
+    extra = [f"{staging.quote_literal(str(value))} as {name}"
+             for name, value in source.constants.items()]
+    extra += [f"ctx.{name}" for name in ("source", "exported_at", "campaign")
+              if name not in present and name not in source.constants
+              and (name != "campaign" or name in target.columns)]
+    return f"select keyed.*, {', '.join(extra)} from keyed, ctx"
 
 
 def _reject_unmatched(con, target: Target, columns) -> None:

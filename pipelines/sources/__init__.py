@@ -73,6 +73,8 @@ class Source:
     json_sql: str | None = None
     notes: str = ""
     sample_file: str = ""
+    # the same value on every row (e.g. platform = "facebook"), for formats with no stg_ file
+    constants: dict = field(default_factory=dict)
     extra: dict = field(default_factory=dict)
 
     def __post_init__(self) -> None:

@@ -23,6 +23,7 @@ SOURCE = Source(
     name="facebook_insights_legacy",
     title="Facebook Insights post-level export (legacy)",
     target="post_snapshots",
+    constants={"platform": "facebook"},
     signatures=(
         ("Post ID", "Posted", "Lifetime Post Total Reach", "Lifetime Post Total Impressions"),
     ),

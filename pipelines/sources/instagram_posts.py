@@ -11,6 +11,7 @@ SOURCE = Source(
     name="instagram_posts",
     title="Meta Business Suite posts export (Instagram)",
     target="post_snapshots",
+    constants={"platform": "instagram"},
     signatures=(
         ("Post ID", "Publish time", "Reach", "Likes"),
         ("Identifiant de la publication", "Heure de publication", "Couverture", "J'aime"),

@@ -13,6 +13,7 @@ SOURCE = Source(
     name="meta_posts",
     title="Meta Business Suite posts export (Facebook)",
     target="post_snapshots",
+    constants={"platform": "facebook"},
     signatures=(
         ("Post ID", "Publish time", "Reach", "Reactions"),
         ("Identifiant de la publication", "Heure de publication", "Couverture", "Reactions"),

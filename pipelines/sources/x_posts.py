@@ -13,6 +13,7 @@ SOURCE = Source(
     name="x_posts",
     title="X post analytics export",
     target="post_snapshots",
+    constants={"platform": "x"},
     signatures=(
         ("Post id", "Date", "Post text", "Impressions", "Likes"),
         ("Identifiant du post", "Date", "Texte du post", "Impressions", "J'aime"),

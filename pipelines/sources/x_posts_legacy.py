@@ -13,6 +13,7 @@ SOURCE = Source(
     name="x_posts_legacy",
     title="Twitter tweet activity export (legacy)",
     target="post_snapshots",
+    constants={"platform": "x"},
     signatures=(
         ("Tweet id", "time", "impressions", "engagements"),
         ("Identifiant du Tweet", "heure", "impressions", "engagements"),
