@@ -44,13 +44,20 @@ def init(
     region: Annotated[str, typer.Option(help="Country assumed for phone numbers without +code "
                                         "(ISO code).")] = config.DEFAULT_REGION,
 ) -> None:
-    """Create the database, its secret hashing key (mode 0600) and its settings."""
+    """Create the database, its secret hashing key (mode 0600) and its settings.
+
+    On an existing database: upgrade its schema, and bring the figures up to date if
+    an import was cut short after its files had landed.
+    """
     db = config.database_path()
     try:
         version = warehouse.create(db)
         config.ensure_secret(db)
         if not config.settings_path(db).exists() or region != config.DEFAULT_REGION:
             config.write_settings(db, config.Settings(default_region=region.upper()))
+        with load.session(db) as batch:
+            if batch.refresh():
+                console.print("The figures are up to date with every imported file.")
     except TurnoutError as error:
         fail(error)
     console.print(f"Database ready: {db} (schema version {version})")
@@ -108,18 +115,25 @@ def import_files(
     with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.fields[step]}"),
                   TimeElapsedColumn(), console=console, transient=True) as progress:
         task = progress.add_task("Importing", total=len(files), step="")
-        for path in files:
-            progress.update(task, description=path.name)
-            try:
-                result = load.import_file(
-                    db, path, options,
-                    progress=lambda step: progress.update(task, step=step),
-                )
-            except TurnoutError as error:
-                failures += 1
-                result = load.ImportResult(path.name, "refused", message=str(error))
-            results.append(result)
-            progress.advance(task)
+
+        def show(step: str) -> None:
+            progress.update(task, step=step)
+
+        try:
+            with load.session(db, progress=show) as batch:
+                for path in files:
+                    progress.update(task, description=path.name)
+                    try:
+                        result = batch.import_file(path, options, progress=show)
+                    except TurnoutError as error:
+                        failures += 1
+                        result = load.ImportResult(path.name, "refused", message=str(error))
+                    results.append(result)
+                    progress.advance(task)
+                progress.update(task, description="All files")
+        except TurnoutError as error:  # the database is busy, or the figures failed to refresh
+            _print_results(results, skipped)
+            fail(error)
     _print_results(results, skipped)
     if failures:
         raise typer.Exit(1)

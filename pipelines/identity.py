@@ -127,11 +127,12 @@ def _keys_sql(only: str = "") -> str:
     return " union ".join(parts)
 
 
-def resolve_people(con: duckdb.DuckDBPyConnection, added_by: int | None = None) -> int:
+def resolve_people(con: duckdb.DuckDBPyConnection,
+                   added_by: list[int] | None = None) -> int:
     """Rebuild ``person_keys`` and ``people``: connected components of keys.
 
-    With ``added_by``, the id of an import that only added records (it replaced none, so
-    no key or link went away), only the people its records touch are relinked: the same
+    With ``added_by``, the ids of imports that only added records (they replaced none, so
+    no key or link went away), only the people their records touch are relinked: the same
     result as a full rebuild, without reading every record again.
     """
     if added_by is not None and \
@@ -189,15 +190,15 @@ def resolve_people(con: duckdb.DuckDBPyConnection, added_by: int | None = None) 
     return rounds
 
 
-def _link_added(con: duckdb.DuckDBPyConnection, import_id: int) -> int:
-    """Add one import's keys and links to ``person_keys`` and ``people``.
+def _link_added(con: duckdb.DuckDBPyConnection, import_ids: list[int]) -> int:
+    """Add some imports' keys and links to ``person_keys`` and ``people``.
 
     A person's id is 'p' + the first 15 characters of the smallest key hash of their
     component, so two people who become one take the smaller id (the prefix of the
     smallest key is the smallest prefix). The graph walked here has one node per person
     or new key that the import's records touch, not one per key of the database.
     """
-    only = f" and import_id = {int(import_id)}"
+    only = f" and import_id in ({', '.join(str(int(i)) for i in import_ids)})"
     con.execute(f"""
         create or replace temp table added_keys as
         select key_hash, any_value(key_kind) as key_kind from ({_keys_sql(only)})

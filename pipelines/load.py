@@ -10,7 +10,8 @@ import hashlib
 import os
 import re
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -95,66 +96,132 @@ def _sniff(path: Path, options: ImportOptions, con: duckdb.DuckDBPyConnection):
 _one_import_at_a_time = threading.Lock()
 
 
-def import_file(db: Path, path: Path, options: ImportOptions | None = None,
-                progress: Progress | None = None) -> ImportResult:
-    """Import one file in one transaction; raise ImportRefused (nothing written) if it can't."""
-    with _one_import_at_a_time:
+class Session:
+    """A batch of imports on one writer connection.
+
+    Each file is its own transaction: it lands whole (and is listed in
+    ``pending_refresh``) or not at all. The figures built from every file (people links,
+    marts, models) are refreshed once, in their own transaction, when the batch ends.
+    """
+
+    def __init__(self, db: Path, con: duckdb.DuckDBPyConnection):
+        self.db = db
+        self.con = con
+        self.secret = config.read_secret(db)
+        self.settings = config.load_settings(db)
+
+    def import_file(self, path: Path, options: ImportOptions | None = None,
+                    progress: Progress | None = None) -> ImportResult:
+        """Import one file in one transaction; raise ImportRefused (nothing written) if it
+        can't."""
         try:
-            return _import_file(db, path, options, progress)
+            return _import_file(self, path, options or ImportOptions(), progress)
         finally:
             while _temp_files:
                 _temp_files.pop().unlink(missing_ok=True)
 
+    def refresh(self, progress: Progress | None = None) -> bool:
+        """Bring the figures up to date with every pending import; False if none was."""
+        return refresh(self.con, progress)
 
-def _import_file(db: Path, path: Path, options: ImportOptions | None,
+
+@contextmanager
+def session(db: Path, progress: Progress | None = None) -> Iterator[Session]:
+    """Import files with ``session.import_file``; the figures are refreshed on the way out.
+
+    If the batch is cut short (an exception, a kill), the files already imported stay,
+    and the next session (or ``turnout init``) refreshes the figures.
+    """
+    with _one_import_at_a_time, warehouse.writer(db) as con:
+        con.execute("set TimeZone = 'UTC'")
+        batch = Session(db, con)
+        yield batch
+        batch.refresh(progress)
+
+
+def import_file(db: Path, path: Path, options: ImportOptions | None = None,
+                progress: Progress | None = None) -> ImportResult:
+    """Import one file, then refresh the figures: a batch of one."""
+    with session(db, progress) as batch:
+        return batch.import_file(path, options, progress)
+
+
+def refresh(con: duckdb.DuckDBPyConnection, progress: Progress | None = None) -> bool:
+    """Relink people, rebuild the marts and refit the models for the pending imports.
+
+    One transaction: if it fails, the imports stay pending and the error says so.
+    """
+    pending = con.execute(
+        "select import_id, replaced_records from pending_refresh order by import_id").fetchall()
+    if not pending:
+        return False
+    step = progress or (lambda _name: None)
+    con.execute("begin transaction")
+    try:
+        step("linking people")
+        # imports that replaced no record removed no key or link: relink only their people
+        replaced = any(replaced for _, replaced in pending)
+        identity.resolve_people(
+            con, added_by=None if replaced else [import_id for import_id, _ in pending])
+        step("rebuilding marts")
+        marts.rebuild(con)
+        models.refresh(con)  # forecast and follow-up list, refitted on the new data
+        con.execute("delete from pending_refresh")
+        con.execute("commit")
+    except Exception as error:
+        con.execute("rollback")
+        raise TurnoutError(
+            f"The imported files are saved, but the figures could not be brought up to date "
+            f"({type(error).__name__}). They will be on the next import, or with "
+            "`turnout init`."
+        ) from error
+    return True
+
+
+def _import_file(batch: Session, path: Path, options: ImportOptions,
                  progress: Progress | None) -> ImportResult:
-    options = options or ImportOptions()
     step = progress or (lambda _name: None)
     step("checking")
     if not path.is_file():
         raise TurnoutError(f"{path}: no such file.")
     digest = sha256_file(path)
-    secret = config.read_secret(db)
-    settings = config.load_settings(db)
-    with warehouse.writer(db) as con:
-        con.execute("set TimeZone = 'UTC'")
-        seen = con.execute(
-            "select import_id, source from imports where sha256 = ?", [digest]
-        ).fetchone()
-        if seen:
-            return ImportResult(path.name, "already imported", source=seen[1], import_id=seen[0],
-                                message=f"already imported (import #{seen[0]}); nothing changed")
-        # the file is read into temporary tables first: nothing of the database changes yet
-        try:
-            staging.install_macros(con)
-            step("reading")
-            read = _read(con, path, options)
-        except TurnoutError:
-            raise
-        except Exception as error:
-            raise ImportRefused(path.name, f"The file cannot be read ({type(error).__name__}).") \
-                from error
-        con.execute("begin transaction")
-        try:
-            result = _import(con, path, digest, options, secret, settings, step, read)
-            step("linking people")
-            # an import that replaced no record removed no key or link: relink only its people
-            identity.resolve_people(
-                con, added_by=None if result.rows_replaced else result.import_id)
-            step("rebuilding marts")
-            marts.rebuild(con)
-            models.refresh(con)  # forecast and follow-up list, refitted on the new data
-            con.execute("commit")
-        except TurnoutError:
-            con.execute("rollback")
-            raise
-        except Exception as error:  # never a traceback, never a partial write
-            con.execute("rollback")
-            raise ImportRefused(
-                path.name,
-                f"The file could not be imported ({type(error).__name__}); it may be damaged "
-                "or in a layout Turnout does not know.",
-            ) from error
+    con = batch.con
+    seen = con.execute(
+        "select import_id, source from imports where sha256 = ?", [digest]
+    ).fetchone()
+    if seen:
+        return ImportResult(path.name, "already imported", source=seen[1], import_id=seen[0],
+                            message=f"already imported (import #{seen[0]}); nothing changed")
+    # the file is read into temporary tables first: nothing of the database changes yet
+    try:
+        staging.install_macros(con)
+        step("reading")
+        read = _read(con, path, options)
+    except TurnoutError:
+        raise
+    except Exception as error:
+        raise ImportRefused(path.name, f"The file cannot be read ({type(error).__name__}).") \
+            from error
+    con.execute("begin transaction")
+    try:
+        result = _import(con, path, digest, options, batch.secret, batch.settings, step, read)
+        con.execute("insert into pending_refresh values (?, ?)",
+                    [result.import_id, result.rows_replaced > 0])
+        step("saving")
+        con.execute("commit")
+    except TurnoutError:
+        con.execute("rollback")
+        raise
+    except Exception as error:  # never a traceback, never a partial write
+        con.execute("rollback")
+        raise ImportRefused(
+            path.name,
+            f"The file could not be imported ({type(error).__name__}); it may be damaged "
+            "or in a layout Turnout does not know.",
+        ) from error
+    finally:
+        for table in ("raw", "typed", "keyed", "stg", "staged", "merge_plan"):
+            con.execute(f"drop table if exists temp.{table}")
     return result
 
 

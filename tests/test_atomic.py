@@ -80,6 +80,25 @@ def test_kill_9_in_the_middle_leaves_the_database_as_it_was(db, tmp_path):
 def test_an_error_mid_import_rolls_everything_back(db, tmp_path, monkeypatch):
     run_import(db, write(tmp_path, "calendar.csv", CALENDAR))
     before = snapshot(db)
+    merge = load._merge
+
+    def merge_then_fail(con, target, secret):
+        merge(con, target, secret)  # the rows are in the table, inside the transaction
+        raise RuntimeError("the disk is full")
+
+    monkeypatch.setattr(load, "_merge", merge_then_fail)
+    sheet = write(tmp_path, "s.csv", "event_id,name,email,signed_in_at\n"
+                                     "rally-1,Ana,ana@example.org,18:00\n")
+    with pytest.raises(load.ImportRefused) as caught:
+        run_import(db, sheet)
+    assert "s.csv" in str(caught.value) and "Nothing was written" in str(caught.value)
+    assert snapshot(db) == before
+
+
+def test_figures_that_fail_to_refresh_keep_the_files_and_are_refreshed_next_time(
+        db, tmp_path, monkeypatch):
+    run_import(db, write(tmp_path, "calendar.csv", CALENDAR))
+    rebuild = load.marts.rebuild
 
     def broken(con):
         raise RuntimeError("marts could not be rebuilt")
@@ -87,10 +106,21 @@ def test_an_error_mid_import_rolls_everything_back(db, tmp_path, monkeypatch):
     monkeypatch.setattr(load.marts, "rebuild", broken)
     sheet = write(tmp_path, "s.csv", "event_id,name,email,signed_in_at\n"
                                      "rally-1,Ana,ana@example.org,18:00\n")
-    with pytest.raises(load.ImportRefused) as caught:
+    with pytest.raises(load.TurnoutError) as caught:
         run_import(db, sheet)
-    assert "s.csv" in str(caught.value) and "Nothing was written" in str(caught.value)
-    assert snapshot(db) == before
+    assert "saved" in str(caught.value) and "turnout init" in str(caught.value)
+    # the file landed; the figures wait, and say so
+    assert query(db, "select count(*) from checkins") == [(1,)]
+    assert query(db, "select count(*) from pending_refresh") == [(1,)]
+    assert query(db, "select count(*) from people") == [(0,)]
+    assert query(db, "select attended from mart_event_gap where event_id = 'rally-1'") == [(None,)]
+
+    monkeypatch.setattr(load.marts, "rebuild", rebuild)
+    with load.session(db) as batch:
+        assert batch.refresh() is True
+    assert query(db, "select count(*) from pending_refresh") == [(0,)]
+    assert query(db, "select count(*) from people") == [(1,)]
+    assert query(db, "select attended from mart_event_gap where event_id = 'rally-1'") == [(1,)]
 
 
 def test_a_reader_waits_for_a_writer_in_the_same_process(db):
@@ -114,3 +144,35 @@ def test_a_reader_waits_for_a_writer_in_the_same_process(db):
         assert con.execute("select count(*) from imports").fetchone() == (0,)
     thread.join()
     assert time.monotonic() - started >= 0.3  # it waited rather than failing
+
+
+@pytest.mark.slow
+def test_kill_9_while_refreshing_keeps_the_file_and_init_brings_the_figures_up_to_date(
+        db, tmp_path):
+    run_import(db, write(tmp_path, "calendar.csv", CALENDAR))
+    big = tmp_path / "big.csv"
+    big_sheet(big, 50_000)
+    script = textwrap.dedent(f"""
+        from pathlib import Path
+        from pipelines import load
+        def step(name):
+            print(name, flush=True)
+        load.import_file(Path({str(db)!r}), Path({str(big)!r}), progress=step)
+        print("done", flush=True)
+    """)
+    child = subprocess.Popen([sys.executable, "-c", script], cwd=ROOT, stdout=subprocess.PIPE,
+                             text=True, env=os.environ.copy())
+    for line in child.stdout:
+        if line.strip() == "rebuilding marts":
+            os.kill(child.pid, signal.SIGKILL)
+            break
+    child.wait(timeout=60)
+    assert child.returncode == -signal.SIGKILL
+    assert query(db, "select count(*) from checkins") == [(50_000,)]
+    assert query(db, "select count(*) from pending_refresh") == [(1,)]
+    done = subprocess.run([sys.executable, "-m", "pipelines.cli", "init"], cwd=ROOT,
+                          capture_output=True, text=True, env=os.environ.copy())
+    assert done.returncode == 0, done.stderr
+    assert "up to date" in done.stdout
+    assert query(db, "select count(*) from pending_refresh") == [(0,)]
+    assert query(db, "select attended from mart_event_gap") == [(50_000,)]

@@ -80,3 +80,32 @@ def test_errors_are_messages_not_tracebacks(tmp_path):
     assert "Traceback" not in refused.stderr + refused.stdout
     nothing = turnout("import", str(tmp_path / "absent.csv"), env=env)
     assert nothing.returncode == 1 and "Traceback" not in nothing.stderr
+
+
+def test_a_folder_is_imported_file_by_file_and_its_figures_refreshed_once(tmp_path, monkeypatch):
+    from pipelines import load, marts
+
+    db = tmp_path / "t.duckdb"
+    monkeypatch.setenv("TURNOUT_DB", str(db))
+    assert runner.invoke(app, ["init"]).exit_code == 0
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    write(folder, "calendar.csv", CALENDAR)
+    write(folder, "sheet-a.csv", "event_id,name,email,signed_in_at\n"
+                                 "rally-1,Ana,ana@example.org,18:00\n")
+    write(folder, "sheet-b.csv", "event_id,name,email,signed_in_at\n"
+                                 "rally-1,Bo,bo@example.org,18:01\n"
+                                 "rally-1,Ana,ana@example.org,18:00\n")
+    write(folder, "broken.csv", "event_id,name,email,signed_in_at\n"
+                                "nope,Cy,cy@example.org,18:03\n")
+    rebuilds = []
+    real = marts.rebuild
+    monkeypatch.setattr(load.marts, "rebuild", lambda con: rebuilds.append(1) or real(con))
+    result = runner.invoke(app, ["import", str(folder)])
+    assert result.exit_code == 1  # the broken sheet is refused, the others land
+    assert "broken.csv" in result.output
+    assert len(rebuilds) == 1
+    assert query(db, "select count(*) from imports") == [(3,)]
+    assert query(db, "select count(*) from pending_refresh") == [(0,)]
+    assert query(db, "select attended from mart_event_gap where event_id = 'rally-1'") == [(2,)]
+    assert query(db, "select count(*) from people") == [(2,)]
