@@ -66,64 +66,38 @@ def _timed(module, name: str, spent: dict[str, float], label: str) -> None:
     setattr(module, name, wrapper)
 
 
-def _deferred(load) -> dict:
-    """Make linking, marts and models no-ops; return the real ones to run once at the end."""
-    real = {"linking people": load.identity.resolve_people, "marts": load.marts.rebuild}
-    load.identity.resolve_people = lambda con, added_by=None: 0
-    load.marts.rebuild = lambda con: []
-    if hasattr(load, "models"):
-        real["models"] = load.models.refresh
-        load.models.refresh = lambda con: None
-    return real
-
-
-def _run_deferred(db: Path, real: dict) -> dict[str, float]:
-    from pipelines import warehouse
-
-    seconds = {}
-    with warehouse.writer(db) as con:
-        con.execute("set TimeZone = 'UTC'")
-        con.execute("begin transaction")
-        for name, function in real.items():
-            begun = time.perf_counter()
-            function(con)
-            seconds[name] = time.perf_counter() - begun
-        begun = time.perf_counter()
-        con.execute("commit")
-        seconds["commit"] = time.perf_counter() - begun
-    return seconds
-
-
-def run_import(folder: Path, db: Path, out: Path, mart_runs: int, once: bool = False) -> None:
+def run_import(folder: Path, db: Path, out: Path, mart_runs: int) -> None:
+    """Import the folder as `turnout import FOLDER` does: one batch, each file its own
+    transaction, then one refresh of the figures (people links, marts, models)."""
     from pipelines import config, load, marts, warehouse
 
-    real = _deferred(load) if once else {}
-
-    # the steps after merging, apart: the rest of the last step is commit and checkpoint
     spent: dict[str, float] = {}
+    _timed(load.identity, "resolve_people", spent, "linking people")
     _timed(load.marts, "rebuild", spent, "marts (SQL)")
-    if hasattr(load, "models"):
-        _timed(load.models, "refresh", spent, "models")
+    _timed(load.models, "refresh", spent, "models")
     warehouse.create(db)
     config.ensure_secret(db)
     files, skipped = load.expand([folder], load.ImportOptions())
     result: dict = {"files": [], "skipped": [str(p) for p, _ in skipped]}
     started = time.perf_counter()
-    for path in files:
-        marks: list[tuple[str, float]] = []
-        spent.clear()
+    with load.session(db) as batch:
+        for path in files:
+            marks: list[tuple[str, float]] = []
+            begun = time.perf_counter()
+            imported = batch.import_file(path, load.ImportOptions(),
+                                         progress=lambda step, marks=marks: marks.append(
+                                             (step, time.perf_counter())))
+            ended = time.perf_counter()
+            result["files"].append({
+                "file": path.name, "source": imported.source, "status": imported.status,
+                "rows": imported.rows_read, "rejected": imported.rows_rejected,
+                "seconds": ended - begun, "steps": _steps(marks, ended)})
         begun = time.perf_counter()
-        imported = load.import_file(db, path, load.ImportOptions(),
-                                    progress=lambda step, marks=marks: marks.append(
-                                        (step, time.perf_counter())))
-        ended = time.perf_counter()
-        result["files"].append({
-            "file": path.name, "source": imported.source, "status": imported.status,
-            "rows": imported.rows_read, "rejected": imported.rows_rejected,
-            "seconds": ended - begun, "steps": _steps(marks, ended), "inner": dict(spent)})
-    if once:  # what every file's import did, done once for the whole campaign
-        result["once_seconds"] = _run_deferred(db, real)
-        load.marts.rebuild = marts.rebuild = real["marts"]
+        batch.refresh()
+        refreshed = time.perf_counter()
+        result["refresh_seconds"] = refreshed - begun
+        result["refresh_steps"] = dict(spent)  # the rest of refresh_seconds is the commit
+    result["close_seconds"] = time.perf_counter() - refreshed  # the final checkpoint
     result["import_seconds"] = time.perf_counter() - started
     result["import_peak_rss_mb"] = peak_rss_mb()
     scratch = db.with_name("bare.duckdb")
@@ -214,8 +188,6 @@ def main(argv: list[str] | None = None) -> None:
     imp.add_argument("db", type=Path)
     imp.add_argument("out", type=Path)
     imp.add_argument("--mart-runs", type=int, default=3)
-    imp.add_argument("--once", action="store_true",
-                     help="link people, rebuild marts, refit models once after the last file")
     dash = commands.add_parser("dashboard")
     dash.add_argument("db", type=Path)
     dash.add_argument("out", type=Path)
@@ -225,7 +197,7 @@ def main(argv: list[str] | None = None) -> None:
     pan.add_argument("out", type=Path)
     args = parser.parse_args(argv)
     if args.command == "import":
-        run_import(args.folder, args.db, args.out, args.mart_runs, args.once)
+        run_import(args.folder, args.db, args.out, args.mart_runs)
     elif args.command == "dashboard":
         run_dashboard(args.db, args.out, args.runs)
     else:

@@ -99,25 +99,29 @@ def _main_table(found: dict) -> list[str]:
 
 
 def _details(found: dict) -> list[str]:
+    imp = found["import"]
     lines = ["", "### Import, per per-person format (sum over its files)", "",
-             "| Format | Files | Rows | Large | Import s | read_csv s | Ratio | "
-             "Ratio without linking + marts |", "|---|---|---|---|---|---|---|---|"]
-    for name, f in found["import"]["formats"].items():
+             "Each file's own transaction, from reading it to its commit; the figures are "
+             "refreshed once for the whole campaign (below).", "",
+             "| Format | Files | Rows | Large | Import s | read_csv s | Ratio |",
+             "|---|---|---|---|---|---|---|"]
+    for name, f in imp["formats"].items():
         lines.append(f"| {name} | {f['files']} | {f['rows']:,} | {'yes' if f['large'] else ''} "
                      f"| {_n(f['import_seconds'])} | {_n(f['read_csv_seconds'])} | "
-                     f"{_n(f['ratio'], 1)}× | {_n(f['file_work_ratio'], 1)}× |")
-    lines += ["", "### Import, time per step (whole campaign, every file)", "",
-              "| Step | Seconds | Share |", "|---|---|---|"]
-    steps = found["import"]["steps_seconds"]
+                     f"{_n(f['ratio'], 1)}× |")
+    refresh = imp["refresh_steps"]
+    parts = [f"{name} {_n(seconds)} s" for name, seconds in sorted(refresh.items())]
+    commit = imp["refresh_seconds"] - sum(refresh.values())
+    lines += ["", "### Import, where the time goes (whole campaign)", "",
+              f"{_n(imp['seconds'], 1)} s in all: the files {_n(imp['files_seconds'], 1)} s, "
+              f"then one refresh of the figures {_n(imp['refresh_seconds'], 1)} s ("
+              + ", ".join(parts) + f", commit {_n(commit)} s), then closing the database "
+              f"{_n(imp['close_seconds'])} s.", "",
+              "| Step of a file's import (all files) | Seconds | Share |", "|---|---|---|"]
+    steps = imp["steps_seconds"]
     total = sum(steps.values()) or 1
     for name, seconds in sorted(steps.items(), key=lambda kv: -kv[1]):
         lines.append(f"| {name} | {_n(seconds)} | {seconds / total:.0%} |")
-    inner = found["import"].get("inner_seconds", {})
-    if inner:
-        rest = steps.get("rebuilding marts", 0) - sum(inner.values())
-        parts = [f"{name} {_n(seconds)} s" for name, seconds in sorted(inner.items())]
-        lines += ["", "The last step, 'rebuilding marts', runs until the file's import returns: "
-                  + ", ".join(parts) + f", and {_n(rest)} s of commit, checkpoint and close."]
     lines += ["", "### Dashboard pages, server-side (AppTest), median seconds", "",
               "| Page | Cold (caches cleared) | Warm (rerun) |", "|---|---|---|"]
     warm = found["pages"]["warm_seconds"]
@@ -132,24 +136,14 @@ def _details(found: dict) -> list[str]:
     return lines
 
 
-def own_work(r: dict) -> float:
-    """Import seconds without the database-wide passes (linking people, marts, models)."""
-    imp = r["import"]
-    if r.get("once"):
-        return imp["seconds"] - sum((r.get("once_seconds") or {}).values())
-    inner = imp.get("inner_seconds", {})
-    return imp["seconds"] - imp["steps_seconds"].get("linking people", 0) - sum(inner.values())
-
-
 SCALED = {  # label, how to read it from a result
     "interactions (rows read)": lambda r: r["interactions"],
     "import, whole campaign (s)": lambda r: r["import"]["seconds"],
     "bare read_csv, same files (s)": lambda r: r["import"]["read_csv_seconds"],
     "import / read_csv": lambda r: r["import"]["ratio"],
-    "files' own work, all files (s)": own_work,
-    "own work / read_csv": lambda r: own_work(r) / r["import"]["read_csv_seconds"],
-    "linking people, all files (s)": lambda r: r["import"]["steps_seconds"].get("linking people"),
-    "mart rebuilds, all files (s)": lambda r: r["import"]["steps_seconds"].get("rebuilding marts"),
+    "the files' own transactions (s)": lambda r: r["import"]["files_seconds"],
+    "files / read_csv": lambda r: r["import"]["files_seconds"] / r["import"]["read_csv_seconds"],
+    "refresh of the figures (s)": lambda r: r["import"]["refresh_seconds"],
     "one mart rebuild (s)": lambda r: r["mart_rebuild_seconds"],
     "report (s)": lambda r: r["report_seconds"],
     "slowest page, cold (s)": lambda r: figures(r)["slowest_page_seconds"],
@@ -178,12 +172,6 @@ def _scaling(every: list[dict]) -> list[str]:
         digits = 0 if label.startswith(("interactions", "peak")) else 2
         lines.append(f"| {label} | " + " | ".join(_n(v, digits) for v in values) + " | "
                      + " | ".join(grown) + " |")
-    once = [_scale(r["scale"]) for r in every if r.get("once")]
-    if once:
-        lines += ["", f"Run with `--once` (one database-wide pass after the last file, not one "
-                  f"per file): {', '.join(once)}. Their whole-campaign import and per-file "
-                  "mart/linking rows are not comparable with the others; the files' own work "
-                  "is."]
     return lines
 
 
@@ -203,15 +191,6 @@ def render(every: list[dict]) -> str:
         f"Load average before/after: {', '.join(f'{x:.1f}' for x in m['load_average_before'])}"
         f" / {', '.join(f'{x:.1f}' for x in m['load_average'])} (a shared machine).", "",
     ]
-    if main.get("once"):
-        once = ", ".join(f"{k} {_n(v)} s" for k, v in (main.get("once_seconds") or {}).items())
-        lines += [
-            "**Run with `--once`:** each file was imported without the database-wide steps "
-            "(linking people, mart rebuild, model refits), which ran once after the last file "
-            f"({once}). The database is the same; the per-format import figures are the "
-            "files' own work, the whole-campaign figure adds that one pass: not what "
-            "`turnout import` does file by file (which repeats the pass after every file: "
-            "see the scaling curve).", ""]
     lines += _main_table(main) + _details(main) + _scaling(every)
     analysis = HERE / "analysis.md"
     if analysis.exists():

@@ -28,7 +28,7 @@ DEFAULT_SCALE = 10_000_000
 ROWS_PER_PERSON = 6.7  # interactions per simulated person (pipelines/sample.py), measured
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
-# from this scale the campaign is imported once, with one linking/marts pass (--once)
+# from this scale, one whole-campaign import by default (each takes minutes)
 ONE_IMPORT_FROM = 5_000_000
 LARGE_SHARE = 0.05  # a per-person format with at least this share of the rows is "large"
 PERSON_TARGETS = {"registrations", "checkins", "signatures", "email_activity", "identities"}
@@ -55,8 +55,8 @@ def sample_folder(work: Path, people: int, seed: int) -> Path:
     return folder
 
 
-def measure_imports(folder: Path, work: Path, runs: int, mart_runs: int,
-                    once: bool = False) -> tuple[list, Path]:
+def measure_imports(folder: Path, work: Path, runs: int,
+                    mart_runs: int) -> tuple[list, Path]:
     """Import the whole campaign ``runs`` times into new databases; the last one is kept."""
     measured = []
     for run in range(runs):
@@ -66,7 +66,7 @@ def measure_imports(folder: Path, work: Path, runs: int, mart_runs: int,
         last = run == runs - 1
         out = place / "import.json"
         _child("import", str(folder), str(place / "turnout.duckdb"), str(out),
-               "--mart-runs", str(mart_runs if last else 0), *(["--once"] if once else []))
+               "--mart-runs", str(mart_runs if last else 0))
         measured.append(json.loads(out.read_text()))
         if not last:
             shutil.rmtree(place)
@@ -110,16 +110,13 @@ def by_format(imports: list[dict], total_rows: int) -> dict[str, dict]:
             return sum(pick(f) for f in run["files"] if f["source"] == name)
 
         rows = total(imports[0], lambda f: f["rows"])
-        whole = median([total(r, lambda f: f["seconds"]) for r in imports])
-        own = median([total(r, lambda f: f["seconds"] - f["steps"].get("linking people", 0)
-                            - f["steps"].get("rebuilding marts", 0)) for r in imports])
+        seconds = median([total(r, lambda f: f["seconds"]) for r in imports])
         bare = median([total(r, lambda f: f["read_csv_seconds"]) for r in imports])
         found[name] = {
             "files": sum(1 for f in imports[0]["files"] if f["source"] == name),
             "rows": int(rows), "large": rows >= LARGE_SHARE * total_rows,
-            "import_seconds": whole, "file_work_seconds": own, "read_csv_seconds": bare,
-            "ratio": whole / bare if bare else None,
-            "file_work_ratio": own / bare if bare else None,
+            "import_seconds": seconds, "read_csv_seconds": bare,
+            "ratio": seconds / bare if bare else None,
         }
     return found
 
@@ -141,15 +138,14 @@ def machine() -> dict:
             "streamlit": streamlit.__version__, "load_average": list(os.getloadavg())}
 
 
-def run(scale: int, runs: int, import_runs: int, work: Path, seed: int = 2026,
-        once: bool = False) -> dict:
+def run(scale: int, runs: int, import_runs: int, work: Path, seed: int = 2026) -> dict:
     people = max(150, round(scale / ROWS_PER_PERSON))
     began = time.perf_counter()
     load_before = list(os.getloadavg())
     generated = time.perf_counter()
     folder = sample_folder(work, people, seed)
     generate_seconds = time.perf_counter() - generated
-    imports, db = measure_imports(folder, work, import_runs, runs, once)
+    imports, db = measure_imports(folder, work, import_runs, runs)
     total_rows = sum(f["rows"] for f in imports[0]["files"])
     report_seconds, report = measure_report(db, runs)
     page_out = work / "dashboard.json"
@@ -164,24 +160,23 @@ def run(scale: int, runs: int, import_runs: int, work: Path, seed: int = 2026,
     steps: dict[str, float] = {}
     for name in {s for r in imports for f in r["files"] for s in f["steps"]}:
         steps[name] = median([sum(f["steps"].get(name, 0) for f in r["files"]) for r in imports])
-    inner: dict[str, float] = {}
-    for name in {s for r in imports for f in r["files"] for s in f.get("inner", {})}:
-        inner[name] = median([sum(f.get("inner", {}).get(name, 0) for f in r["files"])
-                              for r in imports])
+    refresh = {name: median([r["refresh_steps"].get(name, 0) for r in imports])
+               for name in {s for r in imports for s in r["refresh_steps"]}}
     return {
         "scale": scale, "people": people, "seed": seed, "interactions": total_rows,
         "files": len(imports[0]["files"]), "runs": runs, "import_runs": import_runs,
         "command": f"python -m benchmarks.run --scale {scale} --runs {runs}"
-                   + (f" --import-runs {import_runs}" if import_runs != runs else "")
-                   + (" --once" if once else ""),
-        "once": once,
-        "once_seconds": imports[-1].get("once_seconds"),
+                   + (f" --import-runs {import_runs}" if import_runs != runs else ""),
         "machine": machine() | {"load_average_before": load_before},
         "generate_seconds": generate_seconds,
         "import": {
             "seconds": import_seconds, "read_csv_seconds": read_csv_seconds,
             "ratio": import_seconds / read_csv_seconds if read_csv_seconds else None,
-            "steps_seconds": steps, "inner_seconds": inner,
+            "files_seconds": median([sum(f["seconds"] for f in r["files"]) for r in imports]),
+            "steps_seconds": steps,
+            "refresh_seconds": median([r["refresh_seconds"] for r in imports]),
+            "refresh_steps": refresh,
+            "close_seconds": median([r["close_seconds"] for r in imports]),
             "formats": by_format(imports, total_rows),
             "peak_rss_mb": max(r["peak_rss_mb"] for r in imports),
             "import_peak_rss_mb": max(r["import_peak_rss_mb"] for r in imports),
@@ -217,19 +212,11 @@ def main(argv: list[str] | None = None) -> None:
                         help="scratch folder for the campaign files and databases "
                              "(default: a temporary folder; the files are kept there)")
     parser.add_argument("--seed", type=int, default=2026)
-    parser.add_argument("--once", action="store_true",
-                        help="link people, rebuild marts and refit models once after the last "
-                             "file instead of after each (the import figure is then the files' "
-                             "own work; the default from 5M interactions, where per-file "
-                             "rebuilds take hours)")
-    parser.add_argument("--per-file", action="store_true",
-                        help="always rebuild after each file, as `turnout import` does")
     args = parser.parse_args(argv)
     work = args.work or Path(tempfile.gettempdir()) / "turnout-bench"
     work.mkdir(parents=True, exist_ok=True)
     import_runs = args.import_runs or (1 if args.scale >= ONE_IMPORT_FROM else args.runs)
-    once = args.once or (args.scale >= ONE_IMPORT_FROM and not args.per_file)
-    found = run(args.scale, args.runs, import_runs, work, args.seed, once)
+    found = run(args.scale, args.runs, import_runs, work, args.seed)
     written = results.save(found, args.out)
     print(f"Wrote {written[0]} and {written[1]}")
     print(results.headline(found))
