@@ -7,6 +7,7 @@ connections. Both retry for a while when the file is busy.
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -18,6 +19,9 @@ import duckdb
 from pipelines.errors import DatabaseBusy, TurnoutError
 
 LOCK_WAIT_SECONDS = 30.0
+# DuckDB's own memory for an import; beyond it, work spills to <database>.tmp/.
+# The whole process (Python, libraries) then stays under about 2 GB.
+WRITER_MEMORY_LIMIT = "1GB"
 
 
 def _migrations() -> list[tuple[int, str]]:
@@ -95,6 +99,12 @@ def writer(path: Path, wait: float = LOCK_WAIT_SECONDS) -> Iterator[duckdb.DuckD
         raise TurnoutError(f"There is no database at {path}. Run `turnout init` first.")
     con = _open(path, read_only=False, wait=wait)
     try:
+        limit = os.environ.get("TURNOUT_MEMORY_LIMIT") or WRITER_MEMORY_LIMIT
+        try:
+            con.execute("set memory_limit = ?", [limit])
+        except duckdb.Error:
+            raise TurnoutError(f"TURNOUT_MEMORY_LIMIT={limit!r} is not a memory size like "
+                               "'2GB' or '800MB'.") from None
         migrate(con)
         yield con
     finally:
