@@ -35,7 +35,8 @@ def historical_rate(past: pd.DataFrame, registered: float, is_online: bool | Non
     """Beta-binomial forecast for ``registered`` people from the ``past`` events pooled
     (those held the same way, online or in person, when there are any)."""
     known = past[past["registered"] > 0]
-    same_way = known[known["is_online"].fillna(False).astype(bool) == bool(is_online)]
+    online = False if pd.isna(is_online) else bool(is_online)  # unknown: held in person
+    same_way = known[known["is_online"].fillna(False).astype(bool) == online]
     known = same_way if len(same_way) else known
     came, total = known["registered_attended"].sum(), known["registered"].sum()
     alpha = PRIOR_RATE * PRIOR_STRENGTH + came
@@ -43,7 +44,7 @@ def historical_rate(past: pd.DataFrame, registered: float, is_online: bool | Non
     if alpha + beta > MAX_CONCENTRATION:
         alpha, beta = (alpha * MAX_CONCENTRATION / (alpha + beta),
                        beta * MAX_CONCENTRATION / (alpha + beta))
-    walk = walk_in_ratio(past, bool(is_online))
+    walk = walk_in_ratio(past, online)
     n = max(0, round(registered))
     low, high = betabinom.ppf([0.1, 0.9], n, alpha, beta) if n else (0.0, 0.0)
     return (registered * alpha / (alpha + beta) * (1 + walk),

@@ -63,7 +63,8 @@ class ShowUpModel:
         return self.classifier.predict_proba(design(rows, lead))[:, 1]
 
     def walk_ins(self, kind: str | None, is_online: bool | None) -> float:
-        default = self.default_walk_in.get(bool(is_online), 0.0)
+        online = False if pd.isna(is_online) else bool(is_online)  # unknown: held in person
+        default = self.default_walk_in.get(online, 0.0)
         return self.walk_in_ratio.get(kind or "", default)
 
     def share_registered(self, days_left: float) -> float:

@@ -1,0 +1,31 @@
+"""The refresh after a batch (people, marts, models) copes with what a calendar leaves out."""
+
+from __future__ import annotations
+
+from pipelines import load, warehouse
+from pipelines.models import forecast
+from tests.conftest import query, write
+from tests.given import event, given
+
+
+def test_an_event_whose_format_is_unknown_is_forecast_as_in_person(db, tmp_path):
+    people = [f"p{i}@" for i in range(10)]
+    registrations = [{"event_id": "past", "email_key": key, "registered_at": "2026-01-01",
+                      "attended": i % 2 == 0} for i, key in enumerate(people)]
+    registrations += [{"event_id": "next", "email_key": key, "registered_at": "2026-04-01"}
+                      for key in people[:4]]
+    given(db, events=[event("past", "2026-01-10 18:00", kind="rally", is_online=False),
+                      event("next", "2026-04-20 18:00", kind="rally", is_online=None)],
+          registrations=registrations)
+    with warehouse.writer(db) as con:
+        forecast.refresh(con)
+    rows = dict(query(db, "select event_id, method from mart_event_forecast"))
+    assert rows["next"] == forecast.RATE
+    # and through an import: a calendar row with an empty is_online column
+    calendar = write(tmp_path, "calendar.csv", "event_id,name,starts_at,is_online\n"
+                                               "later,Later,2026-06-01 18:00,\n")
+    result = load.import_file(db, calendar)
+    assert result.rows_loaded == 1
+    assert query(db, "select count(*) from pending_refresh") == [(0,)]
+    assert query(db, "select count(*) from mart_event_forecast where event_id = 'later'") \
+        == [(1,)]
