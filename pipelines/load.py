@@ -384,8 +384,8 @@ def _event_from_platform_ids(con, path: Path, source: sources.Source, found: dic
 def _load_json(con, path: Path, source: sources.Source) -> None:
     con.execute(
         "create or replace temp table raw_json as select * from read_json(?, format='auto', "
-        "maximum_object_size=1073741824, sample_size=-1)",
-        [str(path)],
+        "maximum_object_size=?, sample_size=-1)",
+        [str(path), reader.JSON_MAX_OBJECT_BYTES],
     )
     con.execute(f"create or replace temp table raw as {source.json_sql}")
     con.execute("drop table raw_json")

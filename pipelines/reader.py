@@ -25,6 +25,9 @@ HEAD_BYTES = 256 * 1024
 HEADER_SEARCH_ROWS = 80
 DELIMITERS = (",", ";", "\t", "|")
 EMPTY_MARKERS = ["", "--", "-", "N/A", "n/a"]
+# the largest single JSON object read (an array's elements are read one by one); DuckDB
+# keeps buffers of about twice this per thread, within the import's memory limit
+JSON_MAX_OBJECT_BYTES = 128 * 1024 * 1024
 
 
 @dataclass
@@ -318,8 +321,8 @@ def json_paths(con: duckdb.DuckDBPyConnection, path: Path) -> set[str]:
     try:
         row = con.execute(
             "select json_structure(json) from read_json_objects(?, format='auto', "
-            "maximum_object_size=1073741824) limit 1",
-            [str(path)],
+            "maximum_object_size=?) limit 1",
+            [str(path), JSON_MAX_OBJECT_BYTES],
         ).fetchone()
     except duckdb.Error:
         raise ImportRefused(path.name, "The file looks like JSON but cannot be parsed.") from None
