@@ -226,8 +226,13 @@ def report_command(
     try:
         with warehouse.reader(config.database_path()) as con:
             result = report.build(con, campaign, *bounds)
+            pending = con.execute("select count(*) from pending_refresh").fetchone()[0]
     except TurnoutError as error:
         fail(error)
+    if pending:
+        errors.print(f"[bold yellow]Note:[/] {pending} imported file(s) are not in these "
+                     "figures yet (an import was interrupted); `turnout init` brings them up "
+                     "to date.", highlight=False)
     if format == "json":
         text = report.to_json(result)
         if out:

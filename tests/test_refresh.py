@@ -29,3 +29,38 @@ def test_an_event_whose_format_is_unknown_is_forecast_as_in_person(db, tmp_path)
     assert query(db, "select count(*) from pending_refresh") == [(0,)]
     assert query(db, "select count(*) from mart_event_forecast where event_id = 'later'") \
         == [(1,)]
+
+
+def test_the_report_says_when_imported_files_are_not_in_the_figures_yet(db, tmp_path):
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    load.import_file(db, write(tmp_path, "calendar.csv", "event_id,name,starts_at\n"
+                                                         "rally-1,Rally,2026-03-05 18:30\n"))
+    sheet = write(tmp_path, "s.csv", "event_id,name,email,signed_in_at\n"
+                                     "rally-1,Ana,ana@example.org,18:00\n")
+    with warehouse.writer(db) as con:  # a batch whose refresh never ran
+        batch = load.Session(db, con)
+        batch.import_file(sheet)
+
+    def report() -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "pipelines.cli", "report", "--format",
+                               "json"], cwd=ROOT, capture_output=True, text=True)
+
+    before = report()
+    assert before.returncode == 0
+    assert "1 imported file(s) are not in these figures yet" in before.stderr
+    assert attended(before) is None  # the sign-in sheet is not in the marts yet
+    assert load.import_file(db, sheet).status == "already imported"  # and the batch refreshes
+    after = report()
+    assert "not in these figures" not in after.stderr
+    assert attended(after) == 1
+
+
+def attended(done) -> int | None:
+    import json
+
+    events = {e["event_id"]: e for e in json.loads(done.stdout)["events"]}
+    return events["rally-1"]["attended"]
