@@ -1,0 +1,92 @@
+"""Where one file's import spends its time: every step and every SQL statement.
+
+``python -m benchmarks.profile_import DB FILE [--refresh]``
+
+Imports FILE into DB (use a copy: the file lands) and prints the seconds of each
+import step and of the slowest SQL statements, next to DuckDB's bare ``read_csv`` of
+the same file in the same process. With ``--refresh``, the refresh of the figures
+(people, marts, models) that follows a batch is timed too; without it, it is left
+pending for the next import or ``turnout init``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from collections import defaultdict
+from pathlib import Path
+
+from benchmarks.child import bare_read_csv
+from pipelines import load, warehouse
+
+
+class _TimedConnection:
+    """A connection whose ``execute`` adds its seconds to ``spent[statement]``."""
+
+    def __init__(self, con, spent: dict[str, float]):
+        self._con = con
+        self._spent = spent
+
+    def __getattr__(self, name):
+        return getattr(self._con, name)
+
+    def execute(self, sql, *args):
+        begun = time.perf_counter()
+        try:
+            return self._con.execute(sql, *args)
+        finally:
+            self._spent[" ".join(sql.split())[:100]] += time.perf_counter() - begun
+
+
+def profile(db: Path, path: Path, refresh: bool, top: int = 15) -> str:
+    spent: dict[str, float] = defaultdict(float)
+    opened = warehouse._open
+    warehouse._open = lambda *a, **k: _TimedConnection(opened(*a, **k), spent)
+    marks: list[tuple[str, float]] = []
+
+    def mark(step: str) -> None:
+        marks.append((step, time.perf_counter()))
+
+    try:
+        begun = time.perf_counter()
+        with warehouse.writer(db) as con:
+            con.execute("set TimeZone = 'UTC'")
+            batch = load.Session(db, con)
+            result = batch.import_file(path, load.ImportOptions(), progress=mark)
+            imported = time.perf_counter()
+            if refresh:
+                batch.refresh(progress=mark)
+            pending = con.execute("select count(*) from pending_refresh").fetchone()[0]
+            ended = time.perf_counter()
+    finally:
+        warehouse._open = opened
+    bare = bare_read_csv(path, db.with_name("bare-profile.duckdb"))
+    db.with_name("bare-profile.duckdb").unlink(missing_ok=True)
+    lines = [f"{path.name}: {result.status}, {result.rows_read:,} rows read, "
+             f"{result.rows_loaded:,} loaded",
+             f"the file's transaction {imported - begun:.2f} s; bare read_csv {bare:.2f} s "
+             f"(ratio {(imported - begun) / bare:.1f}×)"
+             + (f"; refresh {ended - imported:.2f} s" if refresh else
+                f"; refresh left pending ({pending} import(s))"), "", "steps:"]
+    for (step, at), (_, following) in zip(marks, marks[1:] + [("end", ended)], strict=True):
+        lines.append(f"  {step:<20} {following - at:7.2f} s")
+    lines += ["", "slowest statements:"]
+    for sql, seconds in sorted(spent.items(), key=lambda kv: -kv[1])[:top]:
+        lines.append(f"  {seconds:7.2f} s  {sql}")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.profile_import",
+                                     description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("db", type=Path, help="a database (a copy: the file is imported)")
+    parser.add_argument("file", type=Path, help="the export file to import")
+    parser.add_argument("--refresh", action="store_true",
+                        help="also time the refresh of the figures")
+    args = parser.parse_args(argv)
+    print(profile(args.db, args.file, args.refresh))
+
+
+if __name__ == "__main__":
+    main()
