@@ -40,8 +40,10 @@ def text(lang: str, code: str, params: dict | None = None) -> str:
 
 def where(file_name: str, line: int | None = None, column: str | None = None) -> dict:
     """The place a message is about, as a message of its own: file, line, column."""
-    code = "where." + ("line_column" if line is not None and column else
-                       "line" if line is not None else "column" if column else "file")
+    if line is not None:
+        code = "where.line_column" if column else "where.line"
+    else:
+        code = "where.column" if column else "where.file"
     params = {"file": file_name, "line": line, "column": column}
     return {"code": code, "params": {k: v for k, v in params.items() if v is not None}}
 

@@ -12,6 +12,7 @@ is written as given, so a line number stays 12345. A count already written by
 
 from __future__ import annotations
 
+import numbers
 import string
 from functools import cache
 
@@ -33,6 +34,9 @@ class Count(str):
         written.value = value
         return written
 
+    def __getnewargs__(self) -> tuple[str, float | None]:  # copied and pickled by caches
+        return str(self), self.value
+
 
 def count_text(lang: str, value: float) -> Count:
     return Count(format_decimal(value, format="#,##0", locale=BABEL_LOCALE[lang]), value)
@@ -46,8 +50,9 @@ def _locale(lang: str) -> Locale:
 def plural_form(lang: str, value) -> str:
     """The CLDR plural category of a count; "other" for a count that is hidden or unknown."""
     number = value.value if isinstance(value, Count) else value
-    if isinstance(number, bool) or not isinstance(number, int | float):
-        return "other"
+    if isinstance(number, bool) or not isinstance(number, numbers.Real) or number != number:
+        return "other"  # not a count, or NaN
+    number = int(number) if float(number).is_integer() else float(number)
     return _locale(lang).plural_form(abs(number))
 
 
