@@ -26,7 +26,11 @@ class TurnoutError(Exception):
 
 
 class ImportRefused(TurnoutError):
-    """The whole file was refused and nothing was written."""
+    """The whole file was refused and nothing was written.
+
+    ``code`` and ``params`` say why, ``file_name``, ``line`` and ``column`` where;
+    ``reason`` is the why in English.
+    """
 
     def __init__(self, file_name: str, code: str, line: int | None = None,
                  column: str | None = None, **params):
