@@ -122,7 +122,7 @@ def main() -> None:
         ui.unavailable()
     except TurnoutError as error:  # e.g. an older schema: `turnout init` upgrades it
         st.error(i18n.t(lang, "database.problem"))
-        st.caption(str(error))
+        st.caption(i18n.error(lang, error))
         st.stop()
     if state == "ready":
         names = ["overview", "funnel", "events", "people", "channels", "data", "about"]

@@ -335,7 +335,8 @@ def channels() -> pd.DataFrame:
 
 IMPORTS_SQL = "select * from mart_import_quality order by import_id desc"
 REJECTS_SQL = """
-    select r.import_id, i.file_name, r.line, r.column_name, r.reason
+    select r.import_id, i.file_name, r.line, r.column_name, r.reason, r.reject_code,
+           r.reject_params
     from rejects as r join imports as i using (import_id)
     order by r.import_id desc, r.line
 """

@@ -1,8 +1,12 @@
 """Every visible string, from the catalogues in ``locales/``; numbers and dates through Babel.
 
 ``t(lang, "page.overview")`` looks a string up in the chosen language (English when a key is
-missing, which a test forbids). Counts go through :func:`count`, which shows "<5" for
-1–4 when small numbers must be hidden (the board role).
+missing, which a test forbids). An entry may have plural forms (``pipelines/wording.py``),
+chosen by the count it names with the language's rules: pass the count as :func:`number` or
+:func:`count` wrote it. Counts go through :func:`count`, which shows "<5" for 1–4 when small
+numbers must be hidden (the board role). What the importer says (a refused file, a rejected
+row) comes from its own catalogue, ``pipelines/locales``, through :func:`error` and
+:func:`reasons`.
 """
 
 from __future__ import annotations
@@ -16,15 +20,17 @@ from pathlib import Path
 from babel.dates import format_date
 from babel.numbers import format_decimal, format_percent, get_decimal_symbol, get_group_symbol
 
+from pipelines import messages, wording
+
 LANGUAGES = ("en", "fr")
 DEFAULT = "en"
 SMALL = 5  # counts below this are shown as "<5" to the board
 LOCALES = Path(__file__).parent / "locales"
-BABEL_LOCALE = {"en": "en_CA", "fr": "fr_CA"}
+BABEL_LOCALE = wording.BABEL_LOCALE
 
 
 @cache
-def catalogue(lang: str) -> dict[str, str]:
+def catalogue(lang: str) -> dict[str, wording.Entry]:
     return json.loads((LOCALES / f"{lang}.json").read_text(encoding="utf-8"))
 
 
@@ -35,8 +41,30 @@ def language_from_locale(locale: str | None) -> str:
 
 
 def t(lang: str, key: str, **values) -> str:
-    text = catalogue(lang).get(key) or catalogue(DEFAULT).get(key) or key
-    return text.format(**values) if values else text
+    entry = catalogue(lang).get(key) or catalogue(DEFAULT).get(key) or key
+    return wording.fill(lang, entry, values)
+
+
+def error(lang: str, problem: Exception) -> str:
+    """An error in this language when it was made from a message code; else as written."""
+    worded = getattr(problem, "text", None)
+    return worded(lang) if callable(worded) else str(problem)
+
+
+def reasons(lang: str, codes, params, stored) -> list[str]:
+    """Rejected rows' reasons in this language, each distinct message worded once.
+
+    Rows imported before codes were kept have none: their stored English is shown.
+    """
+    worded: dict[tuple, str] = {}
+    found = []
+    for code, values, english in zip(codes, params, stored, strict=True):
+        key = (code, values if isinstance(values, str) else json.dumps(values, sort_keys=True),
+               english)
+        if key not in worded:
+            worded[key] = messages.reason_text(lang, code or None, values or None, english)
+        found.append(worded[key])
+    return found
 
 
 def label(lang: str, prefix: str, value: str | None) -> str:
@@ -54,7 +82,7 @@ def number(lang: str, value, digits: int = 0) -> str:
     if _missing(value):
         return t(lang, "unknown")
     pattern = "#,##0" + ("." + "0" * digits if digits else "")
-    return format_decimal(value, format=pattern, locale=BABEL_LOCALE[lang])
+    return wording.Count(format_decimal(value, format=pattern, locale=BABEL_LOCALE[lang]), value)
 
 
 def count(lang: str, value, hide_small: bool = False) -> str:
@@ -62,7 +90,7 @@ def count(lang: str, value, hide_small: bool = False) -> str:
     if _missing(value):
         return t(lang, "unknown")
     if hide_small and 0 < value < SMALL:
-        return t(lang, "small_count")
+        return wording.Count(t(lang, "small_count"), None)
     return number(lang, int(value))
 
 

@@ -1,27 +1,51 @@
-"""Errors a person can read. None of them carries personal data."""
+"""Errors a person can read. None of them carries personal data.
+
+An error made from a message code (``pipelines/locales``) keeps its ``code`` and ``params``,
+so the dashboard can word it in the reader's language; ``str()`` is always the English.
+"""
 
 from __future__ import annotations
+
+from pipelines import messages
 
 
 class TurnoutError(Exception):
     """A problem explained in words; the command line prints it without a traceback."""
 
+    def __init__(self, message: str | None = None, *, code: str | None = None, **params):
+        self.code = code
+        self.params = params
+        super().__init__(message if code is None else messages.text(messages.ENGLISH, code,
+                                                                    params))
+
+    def text(self, lang: str) -> str:
+        """The message in ``lang``; as written when it was made without a code."""
+        if self.code is None:
+            return str(self)
+        return messages.text(lang, self.code, self.params)
+
 
 class ImportRefused(TurnoutError):
-    """The whole file was refused and nothing was written."""
+    """The whole file was refused and nothing was written.
 
-    def __init__(self, file_name: str, reason: str, line: int | None = None,
-                 column: str | None = None):
+    ``code`` and ``params`` say why, ``file_name``, ``line`` and ``column`` where;
+    ``reason`` is the why in English.
+    """
+
+    def __init__(self, file_name: str, code: str, line: int | None = None,
+                 column: str | None = None, **params):
         self.file_name = file_name
-        self.reason = reason
         self.line = line
         self.column = column
-        where = file_name
-        if line is not None:
-            where += f", line {line}"
-        if column:
-            where += f", column '{column}'"
-        super().__init__(f"{where}: {reason} Nothing was written.")
+        self.code = code
+        self.params = params
+        self.reason = messages.text(messages.ENGLISH, code, params)
+        Exception.__init__(self, self.text(messages.ENGLISH))
+
+    def text(self, lang: str) -> str:
+        return messages.text(lang, "refused", {
+            "where": messages.where(self.file_name, self.line, self.column),
+            "reason": {"code": self.code, "params": self.params}})
 
 
 class DatabaseBusy(TurnoutError):

@@ -7,6 +7,7 @@ rows rejected with a reason), or nothing is written at all.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import re
 import threading
@@ -20,6 +21,7 @@ import duckdb
 
 from pipelines import config, identity, marts, models, reader, sources, staging, warehouse
 from pipelines.errors import ImportRefused, TurnoutError
+from pipelines.messages import row_where
 from pipelines.targets import PERSON_KEYS, TARGETS, Target
 
 MOST_REJECTED = 0.5  # above this share of rejected rows, the file was probably misread
@@ -46,6 +48,7 @@ class ImportResult:
     rows_duplicate: int = 0
     rows_rejected: int = 0
     rows_replaced: int = 0  # loaded rows that replaced an older version of their record
+    # each rejected row: line, column, reason (English), code and params (pipelines/messages.py)
     rejects: list[dict] = field(default_factory=list)
     message: str = ""
 
@@ -67,7 +70,7 @@ def recognise(path: Path, options: ImportOptions) -> sources.Source:
 
 def _sniff(path: Path, options: ImportOptions, con: duckdb.DuckDBPyConnection):
     if not path.is_file():
-        raise TurnoutError(f"{path}: no such file.")
+        raise TurnoutError(code="file.missing", path=str(path))
     if options.mapping:
         from pipelines.sources import mapped
 
@@ -83,10 +86,9 @@ def _sniff(path: Path, options: ImportOptions, con: duckdb.DuckDBPyConnection):
         best = max(candidates, key=lambda s: (s.match_score(paths), s.signature_size(paths)))
         if best.match_score(paths) < 1.0:
             if forced:
-                raise ImportRefused(path.name, f"This JSON file is not a '{forced.name}' export.")
-            known = ", ".join(sorted(sources.REGISTRY))
-            raise ImportRefused(path.name, "This JSON file is not a known export. "
-                                f"Known formats: {known}.")
+                raise ImportRefused(path.name, "json.not_this_format", format=forced.name)
+            raise ImportRefused(path.name, "json.unknown_format",
+                                known=", ".join(sorted(sources.REGISTRY)))
         return best, None
     return reader.find_layout(path, text, encoding, forced)
 
@@ -170,11 +172,8 @@ def refresh(con: duckdb.DuckDBPyConnection, progress: Progress | None = None) ->
         con.execute("commit")
     except Exception as error:
         con.execute("rollback")
-        raise TurnoutError(
-            f"The imported files are saved, but the figures could not be brought up to date "
-            f"({type(error).__name__}). They will be on the next import, or with "
-            "`turnout init`."
-        ) from error
+        raise TurnoutError(code="figures.not_refreshed", error=type(error).__name__) \
+            from error
     return True
 
 
@@ -183,7 +182,7 @@ def _import_file(batch: Session, path: Path, options: ImportOptions,
     step = progress or (lambda _name: None)
     step("checking")
     if not path.is_file():
-        raise TurnoutError(f"{path}: no such file.")
+        raise TurnoutError(code="file.missing", path=str(path))
     digest = sha256_file(path)
     con = batch.con
     seen = con.execute(
@@ -200,7 +199,7 @@ def _import_file(batch: Session, path: Path, options: ImportOptions,
     except TurnoutError:
         raise
     except Exception as error:
-        raise ImportRefused(path.name, f"The file cannot be read ({type(error).__name__}).") \
+        raise ImportRefused(path.name, "file.unreadable", error=type(error).__name__) \
             from error
     con.execute("begin transaction")
     try:
@@ -214,11 +213,8 @@ def _import_file(batch: Session, path: Path, options: ImportOptions,
         raise
     except Exception as error:  # never a traceback, never a partial write
         con.execute("rollback")
-        raise ImportRefused(
-            path.name,
-            f"The file could not be imported ({type(error).__name__}); it may be damaged "
-            "or in a layout Turnout does not know.",
-        ) from error
+        raise ImportRefused(path.name, "file.not_imported",
+                            error=type(error).__name__) from error
     finally:
         for table in ("raw", "typed", "keyed", "stg", "staged", "merge_plan"):
             con.execute(f"drop table if exists temp.{table}")
@@ -267,11 +263,12 @@ def _import(con, path, digest, options, secret, settings, step, read: _Read) -> 
         [import_id, source.name, context["campaign"], context["event_id"],
          context["exported_at"], path.name],
     )
-    con.execute("create or replace temp table import_rejects "
-                "(line bigint, column_name varchar, reason varchar, n_rows bigint)")
+    con.execute("create or replace temp table import_rejects (line bigint, column_name varchar, "
+                "reject_code varchar, reject_params json, n_rows bigint)")
     if read.reader_rejects:
-        con.executemany("insert into import_rejects values (?, ?, ?, 1)",
-                        [[r["line"], r["column"], r["reason"]] for r in read.reader_rejects])
+        con.executemany("insert into import_rejects values (?, ?, ?, ?, 1)", [
+            [r["line"], r["column"], r["code"], json.dumps(r["params"]) if r["params"] else None]
+            for r in read.reader_rejects])
     decimal_mark, delimiter = read.decimal_mark, read.delimiter
     rows_read = con.execute("select count(*) from raw").fetchone()[0] + \
         con.execute("select count(*) from import_rejects").fetchone()[0]
@@ -281,11 +278,12 @@ def _import(con, path, digest, options, secret, settings, step, read: _Read) -> 
     con.execute("drop table raw")
     con.execute("""
         insert into import_rejects
-        select line, reject_column, reject_reason, 1 from typed where reject_reason is not null
+        select line, reject_column, reject.code, reject.params, 1 from typed
+        where reject is not null
     """)
-    con.execute("delete from typed where reject_reason is not null")
+    con.execute("delete from typed where reject is not null")
     con.execute("alter table typed drop column reject_column; "
-                "alter table typed drop column reject_reason")
+                "alter table typed drop column reject")
     step("hashing keys")
     identity.attach_keys(con, secret, settings.default_region)
     step("staging")
@@ -296,19 +294,19 @@ def _import(con, path, digest, options, secret, settings, step, read: _Read) -> 
     loaded, duplicates, replaced = _merge(con, target, secret)
     rejected = con.execute("select coalesce(sum(n_rows), 0) from import_rejects").fetchone()[0]
     rejects = [
-        {"line": line, "column": column, "reason": reason}
-        for line, column, reason in con.execute(
-            "select line, column_name, reason from import_rejects order by line nulls first"
+        {"line": line, "column": column, "reason": reason, "code": code,
+         "params": json.loads(params) if params else {}}
+        for line, column, reason, code, params in con.execute(
+            "select line, column_name, turnout_reason(reject_code, reject_params), reject_code, "
+            "reject_params from import_rejects order by line nulls first"
         ).fetchall()
     ]
     if rows_read and rejected / rows_read > MOST_REJECTED:
         first = rejects[0]
         raise ImportRefused(
-            path.name,
-            f"{rejected} of {rows_read} rows would be rejected, so the file was probably "
-            f"misread (is it really a {source.title}?). The first problem: "
-            f"line {first['line']}" + (f", column '{first['column']}'" if first["column"] else "")
-            + f": {first['reason']}",
+            path.name, "rows.mostly_rejected", rejected=int(rejected), read=int(rows_read),
+            format=source.title, first_where=row_where(first["line"], first["column"]),
+            first_reason={"code": first["code"], "params": first["params"]},
         )
     con.execute(
         "insert into imports values "
@@ -316,8 +314,9 @@ def _import(con, path, digest, options, secret, settings, step, read: _Read) -> 
         [import_id, path.name, digest, source.name, context["campaign"], context["event_id"],
          context["exported_at"], rows_read, loaded, duplicates, rejected],
     )
-    con.execute("insert into rejects select ?, line, column_name, reason from import_rejects",
-                [import_id])
+    con.execute("insert into rejects (import_id, line, column_name, reason, reject_code, "
+                "reject_params) select ?, line, column_name, turnout_reason(reject_code, "
+                "reject_params), reject_code, reject_params from import_rejects", [import_id])
     return ImportResult(path.name, "imported", source=source.name, import_id=import_id,
                         rows_read=rows_read, rows_loaded=loaded, rows_duplicate=duplicates,
                         rows_rejected=rejected, rows_replaced=replaced, rejects=rejects)
@@ -335,8 +334,7 @@ def _context(con, path: Path, source: sources.Source, layout, options: ImportOpt
         known = con.execute("select count(*) from events where event_id = ?",
                             [event_id]).fetchone()[0]
         if not known:
-            raise ImportRefused(path.name, f"The event '{event_id}' is not in the events "
-                                "calendar. Add it to your calendar file and import that first.")
+            raise ImportRefused(path.name, "event.unknown", event_id=event_id)
     return {"campaign": options.campaign, "event_id": event_id, "exported_at": exported_at}
 
 
@@ -373,12 +371,10 @@ def _event_from_platform_ids(con, path: Path, source: sources.Source, found: dic
         for event_id, platform in rows:
             if platform and platform in path.name:
                 return event_id
-    hint = f", or put the platform's event id in the calendar's '{column}' column" if column else ""
-    raise ImportRefused(
-        path.name,
-        f"A {source.title} does not say which event it belongs to. Choose the event with "
-        f"--event EVENT_ID{hint}.",
-    )
+    if column:
+        raise ImportRefused(path.name, "event.not_said_calendar", format=source.title,
+                            calendar_column=column)
+    raise ImportRefused(path.name, "event.not_said", format=source.title)
 
 
 def _load_json(con, path: Path, source: sources.Source) -> None:
@@ -421,23 +417,22 @@ def _default_staging(con, source: sources.Source, target: Target) -> str:
 def _reject_unmatched(con, target: Target, columns) -> None:
     """Rows that the canonical table cannot take: unknown events, nobody to match."""
     present = {r[0] for r in con.execute("describe stg").fetchall()}
-    if "reject_reason" in present:  # a staging query may reject rows itself, with a reason
+    if "reject_code" in present:  # a staging query may reject rows itself, with a message
         con.execute("""
-            insert into import_rejects select line, null, reject_reason, n_rows
-            from stg where reject_reason is not null
+            insert into import_rejects select line, null, reject_code, reject_params, n_rows
+            from stg where reject_code is not null
         """)
-        con.execute("delete from stg where reject_reason is not null; "
-                    "alter table stg drop column reject_reason")
+        con.execute("delete from stg where reject_code is not null; "
+                    "alter table stg drop column reject_code; "
+                    "alter table stg drop column reject_params")
     if target.needs_event:
         label = next((c.label for c in columns if c.field.name == "event_id" and c.raw), None)
         con.execute("""
             insert into import_rejects
-            select line, ?, case when event_id is null
-                       then 'This row does not say which event it belongs to. Choose the event '
-                            || 'with --event EVENT_ID.'
-                       else 'The event ''' || event_id || ''' is not in the events calendar. '
-                            || 'Add a row for it to your calendar file (event_id, name, starts_at) '
-                            || 'and import the calendar first.' end, n_rows
+            select line, ?, case when event_id is null then 'row.no_event'
+                                 else 'row.unknown_event' end,
+                   case when event_id is not null then json_object('event_id', event_id) end,
+                   n_rows
             from stg
             where event_id is null or event_id not in (select event_id from events)
         """, [label])
@@ -447,8 +442,7 @@ def _reject_unmatched(con, target: Target, columns) -> None:
         missing = " and ".join(f"{k} is null" for k in PERSON_KEYS if k in target.columns)
         con.execute(f"""
             insert into import_rejects
-            select line, null, 'No usable email, phone or platform id: this row cannot be '
-                   || 'matched to a person.', n_rows
+            select line, null, 'row.no_person_key', null, n_rows
             from stg where {missing}
         """)
         con.execute(f"delete from stg where {missing}")

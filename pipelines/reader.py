@@ -51,19 +51,15 @@ class Layout:
         return "," if self.delimiter == ";" else "."
 
 
-def _refuse(path: Path, reason: str, line: int | None = None) -> ImportRefused:
-    return ImportRefused(path.name, reason, line=line)
+def _refuse(path: Path, code: str, **params) -> ImportRefused:
+    return ImportRefused(path.name, code, **params)
 
 
 def sniff_encoding(path: Path, head: bytes) -> str:
     if not head.strip(b"\xef\xbb\xbf\xff\xfe \r\n\t"):
-        raise _refuse(path, "The file is empty.")
+        raise _refuse(path, "file.empty")
     if head.startswith(b"PK\x03\x04"):
-        raise _refuse(
-            path,
-            "This is an Excel workbook or another zipped file, not a CSV export. "
-            "Save it as 'CSV UTF-8' and import that file.",
-        )
+        raise _refuse(path, "file.workbook")
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return "utf-16"
     if head.startswith(codecs.BOM_UTF8):
@@ -74,7 +70,7 @@ def sniff_encoding(path: Path, head: bytes) -> str:
     if head[0::2].count(0) > len(head) // 4:
         return "utf-16-be"
     if b"\x00" in head or _control_ratio(head) > 0.05:
-        raise _refuse(path, "This is a binary file, not a CSV or JSON export.")
+        raise _refuse(path, "file.binary")
     try:
         head.decode("utf-8")
     except UnicodeDecodeError as error:
@@ -197,16 +193,14 @@ def find_layout(path: Path, text: str, encoding: str, forced: sources.Source | N
 def _unknown_format(path: Path, closest: tuple[float, sources.Source | None],
                     forced: sources.Source | None) -> ImportRefused:
     if forced:
-        wanted = ", ".join(forced.signatures[0])
-        return _refuse(path, f"This file does not look like a '{forced.name}' export: "
-                             f"its header should include {wanted}.")
+        return _refuse(path, "file.not_this_format", format=forced.name,
+                       columns=", ".join(forced.signatures[0]))
     known = ", ".join(sorted(sources.REGISTRY))
-    hint = ""
-    if closest[1] is not None and closest[0] > 0:
-        hint = (f" The closest is '{closest[1].name}' ({closest[1].title}), "
-                f"{closest[0]:.0%} of its expected columns found.")
-    return _refuse(path, f"The format of this file was not recognised.{hint} "
-                         f"Known formats: {known}. Use --source NAME to choose one.")
+    share, nearest = closest
+    if nearest is not None and share > 0:
+        return _refuse(path, "file.unknown_format_closest", closest=nearest.name,
+                       closest_title=nearest.title, share=share, known=known)
+    return _refuse(path, "file.unknown_format", known=known)
 
 
 def load_csv(con: duckdb.DuckDBPyConnection, layout: Layout, table: str = "raw") -> list[dict]:
@@ -255,17 +249,20 @@ def load_csv(con: duckdb.DuckDBPyConnection, layout: Layout, table: str = "raw")
     con.execute("drop table if exists reader_rejects; drop table if exists reader_scans")
     for line, kind, _ in problems:
         if kind == "UNQUOTED VALUE":
-            raise ImportRefused(layout.file_name,
-                          "A quoted value opens here and is never closed (an unterminated \").",
-                          line=int(line))
+            raise ImportRefused(layout.file_name, "file.unterminated_quote", line=int(line))
     rejected_lines = sorted(int(line) for line, _, _ in problems)
     first_line = skip + 1
     _number_rows(con, table, first_line, rejected_lines)
-    return [
-        {"line": int(line), "column": None,
-         "reason": f"This row has more fields than the header ({kind.lower()})."}
-        for line, kind, _ in problems
-    ]
+    return [_reader_reject(int(line), kind) for line, kind, _ in problems]
+
+
+def _reader_reject(line: int, kind: str) -> dict:
+    """A row DuckDB's reader could not take (its error type, e.g. TOO MANY COLUMNS)."""
+    if kind == "TOO MANY COLUMNS":
+        code, params = "row.too_many_fields", {}
+    else:
+        code, params = "row.unreadable", {"problem": kind.lower()}
+    return {"line": line, "column": None, "code": code, "params": params}
 
 
 def _number_rows(con: duckdb.DuckDBPyConnection, table: str, first_line: int,
@@ -304,14 +301,11 @@ def _read_error(layout: Layout, error: Exception) -> ImportRefused:
         except ValueError:
             line = None
     if "unicode" in text.lower() or "utf" in text.lower():
-        reason = ("Some bytes are not valid text in the detected encoding; "
-                  "save the file as CSV UTF-8.")
-    elif "quote" in text.lower():
-        reason = "A quoted value opens here and is never closed (an unterminated \")."
-    else:
-        reason = "The rows cannot be read as CSV with the detected layout " \
-                 f"(delimiter {layout.delimiter!r})."
-    return ImportRefused(layout.file_name, reason, line=line)
+        return ImportRefused(layout.file_name, "file.bad_encoding", line=line)
+    if "quote" in text.lower():
+        return ImportRefused(layout.file_name, "file.unterminated_quote", line=line)
+    return ImportRefused(layout.file_name, "file.bad_layout", line=line,
+                         delimiter=repr(layout.delimiter))
 
 
 # JSON ---------------------------------------------------------------------------
@@ -325,9 +319,9 @@ def json_paths(con: duckdb.DuckDBPyConnection, path: Path) -> set[str]:
             [str(path), JSON_MAX_OBJECT_BYTES],
         ).fetchone()
     except duckdb.Error:
-        raise ImportRefused(path.name, "The file looks like JSON but cannot be parsed.") from None
+        raise ImportRefused(path.name, "json.unparsable") from None
     if row is None:
-        raise ImportRefused(path.name, "The file is empty.")
+        raise ImportRefused(path.name, "file.empty")
     found: set[str] = set()
 
     def walk(node: object, prefix: str) -> None:

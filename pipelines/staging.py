@@ -1,8 +1,9 @@
 """From the raw text table to typed, validated rows.
 
 The SQL is generated from a source's field declarations: each field gets a
-typed expression and, where a value can be wrong, a reason that a person can
-read. Reasons never quote an email, a phone number or a name.
+typed expression and, where a value can be wrong, a message code with its parameters
+(``pipelines/messages.py``) that a person can read. Messages never quote an email, a
+phone number or a name.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from importlib import resources
 
 import duckdb
 
+from pipelines import messages
 from pipelines.errors import ImportRefused
 from pipelines.sources import Field, Source, normalise_header
 
@@ -24,6 +26,7 @@ def sql_text(*parts: str) -> str:
 
 def install_macros(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(sql_text("staging", "_macros.sql"))
+    con.execute(messages.reason_macro())
 
 
 def quote_literal(text: str) -> str:
@@ -47,10 +50,8 @@ def map_columns(source: Source, headers: list[str], file_name: str) -> list[Colu
         match = next((positions[normalise_header(a)] for a in fld.aliases
                       if normalise_header(a) in positions), None)
         if match is None and fld.required:
-            raise ImportRefused(
-                file_name,
-                f"The column '{fld.aliases[0]}' is missing; a {source.title} needs it.",
-            )
+            raise ImportRefused(file_name, "column.missing", name=fld.aliases[0],
+                                format=source.title)
         raw = f"c{match + 1:03d}" if match is not None else None
         label = headers[match] if match is not None else fld.aliases[0]
         columns.append(Column(fld, raw, label))
@@ -81,9 +82,16 @@ def decide_day_first(con: duckdb.DuckDBPyConnection, columns: list[Column], deli
     return delimiter == ";"  # ambiguous: a French-locale Excel file writes day first
 
 
+def _reject(code: str, **params: str) -> str:
+    """A row message as SQL: its code, and its parameters (SQL expressions) as JSON."""
+    pairs = ", ".join(f"{quote_literal(name)}, {value}" for name, value in params.items())
+    as_json = f"json_object({pairs})" if params else "cast(null as json)"
+    return f"{{'code': {quote_literal(code)}, 'params': {as_json}}}"
+
+
 def _typed(column: Column, decimal_mark: str,
            day_first: bool) -> tuple[str, str | None, str | None]:
-    """(typed expression, condition that makes the value bad, reason expression)."""
+    """(typed expression, condition that makes the value bad, the row message it gets)."""
     x = column.raw
     kind = column.field.type
     if x is None:
@@ -92,25 +100,22 @@ def _typed(column: Column, decimal_mark: str,
     prefix = f"{quote_literal(column.field.prefix)} || " if column.field.prefix else ""
     if kind == "id":
         return (f"{prefix}nullif(trim({x}), '')", f"turnout_is_scientific({x})",
-                f"'The id ' || {shown} || ' was turned into scientific notation by Excel and "
-                "its digits are lost. Export the file again and import it without opening it "
-                "in Excel (or format the column as text first).'")
+                _reject("row.scientific_id", value=shown))
     if kind in ("count", "number"):
         value = f"turnout_number({x}, '{decimal_mark}')"
         typed = f"cast(round({value}) as bigint)" if kind == "count" else value
         bad = f"({x} is not null and {value} is null)"
-        reason = f"'''' || {shown} || ''' is not a number.'"
+        reject = _reject("row.not_a_number", value=shown)
         if kind == "count":
             bad = f"({bad} or {value} < 0)"
-            reason = (f"case when {value} < 0 then 'A negative count (' || {shown} || "
-                      f"'); a count cannot be below zero.' else {reason} end")
-        return typed, bad, reason
+            reject = (f"case when {value} < 0 then {_reject('row.negative_count', value=shown)}"
+                      f" else {reject} end")
+        return typed, bad, reject
     if kind == "timestamp":
         value = f"turnout_timestamp({x}, {str(day_first).lower()})"
         example = "05/03/2026 18:30" if day_first else "2026-03-05 18:30"
         return (value, f"({x} is not null and {value} is null)",
-                f"'''' || {shown} || ''' is not a date and time (expected something like "
-                f"{example}).'")
+                _reject("row.not_a_date", value=shown, example=quote_literal(example)))
     if kind == "email":
         return f"turnout_email({x})", None, None
     if kind == "bool":
@@ -120,34 +125,36 @@ def _typed(column: Column, decimal_mark: str,
 
 def build_typed(con: duckdb.DuckDBPyConnection, source: Source, columns: list[Column],
                 decimal_mark: str, day_first: bool, table: str = "raw") -> None:
-    """Create temp table ``typed``: line, one column per field, reject_column, reject_reason."""
+    """Create temp table ``typed``: line, one column per field, reject_column and reject
+    (the code and JSON parameters of what is wrong with the row; null when nothing is)."""
     selects, checks = [], []
     if source.file_type == "csv":
         words = ", ".join(quote_literal(w) for w in TOTALS_WORDS)
         checks.append((f"lower(trim(c001)) in ({words}) or lower(trim(c002)) in ({words})",
-                       "null", "'A totals row (a sum of the rows above), not a record.'"))
+                       "null", _reject("row.totals")))
     for column in columns:
-        typed, bad, reason = _typed(column, decimal_mark, day_first)
+        typed, bad, reject = _typed(column, decimal_mark, day_first)
         selects.append(f"{typed} as {column.field.name}")
         label = quote_literal(column.label)
         if column.field.required:
             empty = f"nullif(trim({column.raw}), '') is null"
-            checks.append((empty, label, "'This column is empty; it is required.'"))
+            checks.append((empty, label, _reject("row.empty_required")))
         if bad:
-            checks.append((bad, label, reason))
+            checks.append((bad, label, reject))
     declared = {c.field.name for c in columns}
     for name in ("email", "phone", "platform_id"):
         if name not in declared:
             selects.append(f"cast(null as varchar) as {name}")
     if checks:
         column_case = "case " + " ".join(f"when {b} then {lbl}" for b, lbl, _ in checks) + " end"
-        reason_case = "case " + " ".join(f"when {b} then {r}" for b, _, r in checks) + " end"
+        reject_case = "case " + " ".join(f"when {b} then {r}" for b, _, r in checks) + " end"
     else:
-        column_case = reason_case = "cast(null as varchar)"
+        column_case = "cast(null as varchar)"
+        reject_case = "cast(null as struct(code varchar, params json))"
     con.execute(f"""
         create or replace temp table typed as
         select line, {', '.join(selects)},
                {column_case} as reject_column,
-               {reason_case} as reject_reason
+               {reject_case} as reject
         from {table}
     """)

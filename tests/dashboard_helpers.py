@@ -14,7 +14,7 @@ import numpy as np
 from streamlit.testing.v1 import AppTest
 
 from dashboard import i18n
-from pipelines import config, load, warehouse
+from pipelines import config, load, messages, warehouse, wording
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "dashboard" / "app.py")
@@ -129,12 +129,15 @@ def strings(at: AppTest) -> list[str]:
 
 
 def _template(text: str) -> re.Pattern:
-    parts = re.split(r"\{[a-z_]+\}", text)
+    parts = re.split(r"\{[a-z_]+(?::[a-z]+)?\}", text)
     return re.compile(".+?".join(re.escape(p) for p in parts), re.S)
 
 
 def catalogue_patterns() -> list[re.Pattern]:
-    return [_template(v) for lang in i18n.LANGUAGES for v in i18n.catalogue(lang).values()]
+    """Every form of every entry of the dashboard's and the importer's catalogues."""
+    entries = [entry for lang in i18n.LANGUAGES
+               for entry in [*i18n.catalogue(lang).values(), *messages.catalogue(lang).values()]]
+    return [_template(text) for entry in entries for text in wording.forms(entry)]
 
 
 VALUE = re.compile(r"^[\d\s\u00a0\u202f.,%+<>–\-()]*$")

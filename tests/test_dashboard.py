@@ -416,6 +416,54 @@ def test_per_event_upload_asks_which_event(small_db):
     assert any(path.name in s.value for s in at.success)
 
 
+BAD_CALENDAR = CALENDAR + b'quote-test,"Quote test,2026-03-31 18:00,meeting,upload\n'
+
+
+def _count_imports(db: Path) -> int:
+    with duckdb.connect(str(db), read_only=True) as con:
+        return con.execute("select count(*) from imports").fetchone()[0]
+
+
+def test_a_refused_upload_is_explained_in_french_and_nothing_is_written(small_db):
+    before = _count_imports(small_db)
+    at = app("fr").switch_page(PAGES["data"]).run()
+    at.file_uploader[0].set_value(("calendrier.csv", BAD_CALENDAR, "text/csv")).run()
+    at.button(key="run_import").click().run()
+    no_exception(at)
+    assert any(e.value == i18n.t("fr", "data.refused", file="calendrier.csv") for e in at.error)
+    said = [c.value for c in at.caption if c.value.startswith("calendrier.csv")]
+    assert said == ["calendrier.csv, ligne 3\u00a0: Une valeur entre guillemets commence ici et "
+                    "n'est jamais refermée (guillemet \" non fermé). Rien n'a été écrit."]
+    assert _count_imports(small_db) == before
+    st.cache_data.clear()
+    result = CliRunner().invoke(cli.app, ["import", str(_written(small_db, BAD_CALENDAR))])
+    assert result.exit_code == 1
+    assert ("calendrier.csv, line 3: A quoted value opens here and is never closed (an "
+            'unterminated "). Nothing was written.') in " ".join(result.output.split())
+
+
+def _written(db: Path, content: bytes) -> Path:
+    path = db.parent / "bad" / "calendrier.csv"
+    path.parent.mkdir(exist_ok=True)
+    path.write_bytes(content)
+    return path
+
+
+def test_rejected_rows_are_shown_in_the_chosen_language(small_db):
+    with duckdb.connect(str(small_db), read_only=True) as con:
+        stored = con.execute("select reason from rejects where reject_code is not null").fetchall()
+    assert stored, "the small campaign has rejected rows"
+    at = app("fr").switch_page(PAGES["data"]).run()
+    no_exception(at)
+    reason = i18n.t("fr", "col.reason")
+    table = next(f.value for f in at.dataframe
+                 if i18n.t("fr", "col.line") in f.value.columns and reason in f.value.columns)
+    shown = set(table[reason])
+    assert shown and not shown & {r for (r,) in stored}  # no English reason left
+    assert all(text.startswith(("Cette ligne", "L'événement", "Aucun", "Une ligne", "«"))
+               for text in shown), shown
+
+
 def test_templates_are_recognised_by_the_importer():
     from pipelines import load
 

@@ -3,19 +3,15 @@
 from __future__ import annotations
 
 import re
-import string
 from datetime import date
 from pathlib import Path
 
 import pytest
 
 from dashboard import i18n
+from pipelines import wording
 
 DASHBOARD = Path(__file__).resolve().parent.parent / "dashboard"
-
-
-def _fields(text: str) -> set[str]:
-    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
 
 
 def test_both_catalogues_have_the_same_keys():
@@ -25,9 +21,27 @@ def test_both_catalogues_have_the_same_keys():
 
 @pytest.mark.parametrize("lang", i18n.LANGUAGES)
 def test_no_string_is_empty_and_placeholders_agree(lang):
-    for key, text in i18n.catalogue(lang).items():
-        assert text.strip(), key
-        assert _fields(text) == _fields(i18n.catalogue("en")[key]), key
+    for key, entry in i18n.catalogue(lang).items():
+        assert all(text.strip() for text in wording.forms(entry)), key
+        assert wording.placeholders(entry) == wording.placeholders(i18n.catalogue("en")[key]), key
+        if isinstance(entry, dict):
+            assert "other" in entry and set(entry) <= {*wording.PLURAL_FORMS, "plural"}, key
+
+
+@pytest.mark.parametrize("lang, value, expected", [
+    ("en", 1, "1 row read"), ("en", 0, "0 rows read"), ("en", 1234, "1,234 rows read"),
+    ("fr", 1, "1 ligne lue"), ("fr", 0, "0 ligne lue"), ("fr", 2, "2 lignes lues"),
+])
+def test_a_count_chooses_its_plural_form_by_the_language_rules(lang, value, expected):
+    text = i18n.t(lang, "data.count.read", count=i18n.number(lang, value))
+    assert text == expected
+
+
+def test_a_hidden_count_takes_the_plural_form():
+    hidden = i18n.count("fr", 1, hide_small=True)
+    assert i18n.t("fr", "retention.cohort", month="mars", people=hidden) == "mars (<5 personnes)"
+    assert i18n.t("fr", "retention.cohort", month="mars", people=i18n.number("fr", 1)) \
+        == "mars (1 personne)"
 
 
 def test_every_literal_key_in_the_code_is_in_the_catalogue():

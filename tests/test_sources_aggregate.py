@@ -45,7 +45,8 @@ def test_meta_posts_detected_and_mapped(db):
     assert (result.rows_read, result.rows_loaded, result.rows_rejected) == (4, 3, 1)
     # the trailing totals row is refused as such (its line is the spreadsheet row: 5)
     assert result.rejects == [{"line": 5, "column": None,
-                               "reason": "A totals row (a sum of the rows above), not a record."}]
+                               "reason": "A totals row (a sum of the rows above), not a record.",
+                               "code": "row.totals", "params": {}}]
     assert posts(db) == {
         "122158000000000001": (FB, datetime(2026, 2, 5, 18, 30), 1200, 1520, 40, 12, 5, 88),
         "122158000000000002": (FB, datetime(2026, 2, 14, 9, 5), 3600, 4210, 150, 30, 22, 310),
@@ -280,7 +281,8 @@ post_id = "{file}:{line}"
     result = run_import(db, data, mapping=mapping, exported_at=MARCH_1)
     assert (result.rows_loaded, result.rows_rejected) == (2, 1)
     assert result.rejects == [
-        {"line": 4, "column": header, "reason": "'23+24' is not a number."}]
+        {"line": 4, "column": header, "reason": "'23+24' is not a number.",
+         "code": "row.not_a_number", "params": {"value": "23+24"}}]
     assert query(db, "select post_id, reach from post_snapshots order by reach") == [
         ("posts.csv:2", 1640), ("posts.csv:3", 6112)]
 

@@ -14,6 +14,11 @@ from dashboard import data, i18n, loading, ui
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 TEMPLATE_NAMES = ("events_calendar", "signin_sheet", "facebook_event_counts")
 AUTO = "__auto__"
+# Streamlit 1.67 writes the drop zone's size line in English only, and states the server's
+# limit, not this page's: hidden here, the page's own translated label and limit stand instead
+UPLOADER_STYLE = """<style>
+.st-key-upload_zone [data-testid="stFileUploaderDropzoneInstructions"] { display: none; }
+</style>"""
 
 
 def stage_uploads(c: ui.Context, files) -> list[dict]:
@@ -32,7 +37,7 @@ def stage_uploads(c: ui.Context, files) -> list[dict]:
             source = loading.recognise(path)
         except loading.TurnoutError as error:
             st.error(c.t("data.refused", file=upload.name))
-            st.caption(str(error))
+            st.caption(i18n.error(c.lang, error))
             continue
         staged.append({"path": path, "source": source})
     return staged
@@ -71,8 +76,8 @@ def run_imports(c: ui.Context, plan: list[tuple[Path, str | None]]) -> None:
                             "loaded": result.rows_loaded, "duplicate": result.rows_duplicate,
                             "rejected": result.rows_rejected, "rejects": result.rejects,
                             "message": result.message})
-        except loading.TurnoutError as error:
-            results.append({"file": path.name, "status": "refused", "message": str(error)})
+        except loading.TurnoutError as error:  # worded when shown, in the language of then
+            results.append({"file": path.name, "status": "refused", "error": error})
     bar.progress(1.0, text=c.t("data.progress_done"))
     shutil.rmtree(st.session_state.pop("upload_dir", ""), ignore_errors=True)
     st.session_state["import_results"] = results
@@ -84,24 +89,29 @@ def show_results(c: ui.Context) -> None:
     for r in st.session_state.get("import_results", []):
         if r["status"] == "refused":
             st.error(c.t("data.refused", file=r["file"]))
-            st.caption(r["message"])
+            st.caption(i18n.error(c.lang, r["error"]))
             continue
-        st.success(c.t(f"data.result.{r['status'].replace(' ', '_')}", file=r["file"],
-                       read=i18n.number(c.lang, r.get("read")),
-                       loaded=i18n.number(c.lang, r.get("loaded")),
-                       duplicate=i18n.number(c.lang, r.get("duplicate")),
-                       rejected=i18n.number(c.lang, r.get("rejected"))))
+        counts = {name: c.t(f"data.count.{name}", count=i18n.number(c.lang, r.get(name)))
+                  for name in ("read", "loaded", "duplicate", "rejected")}
+        st.success(c.t(f"data.result.{r['status'].replace(' ', '_')}", file=r["file"], **counts))
         if r.get("rejects"):
+            rejects = pd.DataFrame(r["rejects"])
+            rejects["reason"] = i18n.reasons(c.lang, rejects["code"], rejects["params"],
+                                             rejects["reason"])
             with st.expander(c.t("data.rejects", file=r["file"])):
-                ui.table(pd.DataFrame(r["rejects"]), {"line": "col.line", "column": "col.column",
-                                                      "reason": "col.reason"})
+                ui.table(rejects, {"line": "col.line", "column": "col.column",
+                                   "reason": "col.reason"})
 
 
 def upload_section(c: ui.Context) -> None:
     st.subheader(c.t("data.upload"))
     st.caption(c.t("data.upload.help", limit=i18n.number(c.lang, loading.MAX_UPLOAD_MB)))
-    files = st.file_uploader(c.t("data.drop"), accept_multiple_files=True,
-                             key=f"uploads_{st.session_state.get('uploader_round', 0)}")
+    st.html(UPLOADER_STYLE)
+    with st.container(key="upload_zone"):
+        files = st.file_uploader(
+            c.t("data.drop", limit=i18n.number(c.lang, loading.MAX_UPLOAD_MB)),
+            accept_multiple_files=True,
+            key=f"uploads_{st.session_state.get('uploader_round', 0)}")
     show_results(c)
     if not files:
         return
@@ -115,6 +125,9 @@ def history_section(c: ui.Context) -> None:
     st.subheader(c.t("data.history"))
     history = data.imports().astype(object).fillna("")
     history["imported_at"] = [i18n.day(c.lang, d) for d in history["imported_at"]]
+    history["most_common_reason"] = i18n.reasons(
+        c.lang, history["most_common_code"], history["most_common_params"],
+        history["most_common_reason"])
     ui.table(history, {"import_id": "col.import_id", "file_name": "col.file",
                        "source": "col.format", "imported_at": "col.imported_at",
                        "rows_read": "col.read", "rows_loaded": "col.loaded",
@@ -122,6 +135,8 @@ def history_section(c: ui.Context) -> None:
                        "most_common_reason": "col.reason"})
     with st.expander(c.t("data.all_rejects")):
         rejects = data.rejects().astype(object).fillna("")
+        rejects["reason"] = i18n.reasons(c.lang, rejects["reject_code"],
+                                         rejects["reject_params"], rejects["reason"])
         ui.table(rejects, {"import_id": "col.import_id", "file_name": "col.file",
                            "line": "col.line", "column_name": "col.column",
                            "reason": "col.reason"})

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import data, loading, ui
+from dashboard import data, i18n, loading, ui
 
 
 def load_sample(c: ui.Context) -> None:
@@ -20,7 +20,7 @@ def load_sample(c: ui.Context) -> None:
             with data.writing():  # one file at a time: other readers get turns in between
                 loading.import_one(path)
         except loading.TurnoutError as error:
-            refused.append(f"{path.name}: {error}")
+            refused.append(i18n.error(c.lang, error))
     bar.progress(1.0, text=c.t("data.progress_done"))
     for message in refused:
         st.error(message)

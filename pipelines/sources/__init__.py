@@ -119,8 +119,7 @@ def get(name: str) -> Source:
     from pipelines.errors import TurnoutError
 
     if name not in REGISTRY:
-        known = ", ".join(sorted(REGISTRY))
-        raise TurnoutError(f"There is no format called '{name}'. Known formats: {known}.")
+        raise TurnoutError(code="format.unknown", name=name, known=", ".join(sorted(REGISTRY)))
     return REGISTRY[name]
 
 

@@ -61,8 +61,9 @@ def column_type(name: str) -> str:
     return "text"
 
 
-def _fail(path: Path, key: str, problem: str) -> TurnoutError:
-    return TurnoutError(f"Mapping file {path.name}, key '{key}': {problem} Nothing was imported.")
+def _fail(path: Path, key: str, problem: str, **params) -> TurnoutError:
+    return TurnoutError(code="mapping.problem", file=path.name, key=key,
+                        problem={"code": problem, "params": params})
 
 
 def _literal(text: str) -> str:
@@ -71,12 +72,11 @@ def _literal(text: str) -> str:
 
 def _read(path: Path) -> dict:
     if not path.is_file():
-        raise TurnoutError(f"Mapping file {path}: no such file.")
+        raise TurnoutError(code="mapping.missing", path=str(path))
     try:
         return tomllib.loads(path.read_text(encoding="utf-8-sig"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
-        raise TurnoutError(f"Mapping file {path.name} is not valid TOML: {error}. "
-                           "Nothing was imported.") from None
+        raise TurnoutError(code="mapping.not_toml", file=path.name, error=str(error)) from None
 
 
 def _allowed(target: str) -> list[str]:
@@ -89,39 +89,38 @@ def _allowed(target: str) -> list[str]:
 def _validate(path: Path, spec: dict) -> tuple[str, dict[str, str], dict[str, object]]:
     for key in spec:
         if key not in KNOWN_KEYS:
-            raise _fail(path, key, f"unknown key; a mapping has {', '.join(sorted(KNOWN_KEYS))}.")
+            raise _fail(path, key, "mapping.unknown_key", known=", ".join(sorted(KNOWN_KEYS)))
     target = spec.get("target")
     if target not in TARGETS:
-        raise _fail(path, "target", f"{target!r} is not a table; choose one of "
-                    f"{', '.join(TARGETS)}.")
+        raise _fail(path, "target", "mapping.not_a_table", target=repr(target),
+                    tables=", ".join(TARGETS))
     allowed = _allowed(target)
     sections: dict[str, dict] = {}
     for section in ("columns", "constants"):
         value = spec.get(section, {})
         if not isinstance(value, dict):
-            raise _fail(path, section, "must be a table ([columns] name = \"Header\").")
+            raise _fail(path, section, "mapping.section_not_a_table")
         for column, given in value.items():
             if column not in allowed:
-                raise _fail(path, f"{section}.{column}", f"'{target}' has no such column; "
-                            f"it takes {', '.join(allowed)}.")
+                raise _fail(path, f"{section}.{column}", "mapping.no_such_column", target=target,
+                            allowed=", ".join(allowed))
             if section == "columns" and not (isinstance(given, str) and given.strip()):
-                raise _fail(path, f"columns.{column}", "give the header name, as text.")
+                raise _fail(path, f"columns.{column}", "mapping.header_as_text")
             if section == "constants" and not isinstance(given, str | int | float | bool):
-                raise _fail(path, f"constants.{column}", "give a text, number or true/false.")
+                raise _fail(path, f"constants.{column}", "mapping.constant_value")
         sections[section] = value
     columns, constants = sections["columns"], sections["constants"]
     for column in set(columns) & set(constants):
-        raise _fail(path, f"constants.{column}", "is also in [columns]; keep one.")
+        raise _fail(path, f"constants.{column}", "mapping.both_sections")
     if not columns:
-        raise _fail(path, "columns", "map at least one column to a header of the file.")
+        raise _fail(path, "columns", "mapping.no_columns")
     given = set(columns) | set(constants)
     for column in REQUIRED.get(target, ()):
         if column not in given:
-            raise _fail(path, f"columns.{column}", f"missing; '{target}' needs it "
-                        "(map it to a header, or set it in [constants]).")
+            raise _fail(path, f"columns.{column}", "mapping.required", target=target)
     if TARGETS[target].needs_person and not given & set(PERSON_INPUTS):
-        raise _fail(path, "columns.email", f"'{target}' rows are people: map at least one of "
-                    f"{', '.join(PERSON_INPUTS)}.")
+        raise _fail(path, "columns.email", "mapping.no_person_key", target=target,
+                    keys=", ".join(PERSON_INPUTS))
     return target, columns, constants
 
 

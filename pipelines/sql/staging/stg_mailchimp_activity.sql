@@ -39,13 +39,10 @@ select
     concat_ws('|', activity.email_campaign_id, activity.email_key, activity.action_word,
               coalesce(cast(activity.occurred_at as varchar), '-')) as record_ref,
     case
-        when activity.action_word = 'bounce'
-            then 'A bounce is not an open or a click; bounces are not imported.'
+        when activity.action_word = 'bounce' then 'row.bounce'
         when activity.action_word is null and activity.action is not null
-            then 'The Action column says neither open nor click.'
-        when activity.action_word is null
-            then 'Cannot tell whether this file lists opens or clicks: it has no Action column '
-                 || 'and its name says neither "open" nor "click". Rename it (for example '
-                 || '…_opened.csv or …_clicked.csv) and import it again.'
-    end as reject_reason
+            then 'row.neither_open_nor_click'
+        when activity.action_word is null then 'row.open_or_click_unknown'
+    end as reject_code,
+    cast(null as json) as reject_params
 from activity, ctx

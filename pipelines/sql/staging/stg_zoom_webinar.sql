@@ -35,8 +35,7 @@ other_sections as (
     select
         keyed.line,
         -- the cell is not quoted back: in a later section it may be a name
-        'This row belongs to a section of the report after Attendee Details (its first cell is '
-            || 'not Yes or No); only the Attendee Details section is imported.' as reject_reason
+        'row.later_section' as reject_code
     from keyed, section_end
     where keyed.line >= section_end.first_other_line
 )
@@ -60,7 +59,8 @@ select
     ctx.exported_at,
     ctx.event_id || '|' || people.person_ref as record_ref,
     people.n_rows,
-    cast(null as varchar) as reject_reason
+    cast(null as varchar) as reject_code,
+    cast(null as json) as reject_params
 from people, ctx
 
 union all by name
@@ -70,6 +70,7 @@ select
     ctx.event_id,
     ctx.source,
     ctx.exported_at,
-    other_sections.reject_reason,
+    other_sections.reject_code,
+    cast(null as json) as reject_params,
     1 as n_rows
 from other_sections, ctx
