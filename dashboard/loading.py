@@ -1,14 +1,17 @@
 """The dashboard's only door to the importer (``pipelines.load``).
 
 Used by two pages and nowhere else (a test keeps it so): the Data page's upload and the
-welcome page's "load the sample campaign". Both call the very function the command line
-calls, ``pipelines.load.import_file``, and add no logic of their own: no reading, no
-checking, no writing beyond what an import does. ``ensure_database`` is ``turnout init``.
+welcome page's "load the sample campaign". Both import as `turnout import` does, with the
+very functions it calls (``pipelines.load.session`` and its ``import_file``: each file in
+its own transaction, then one refresh of the figures for the batch), and add no logic of
+their own: no reading, no checking, no writing beyond what an import does.
+``ensure_database`` is ``turnout init``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from pipelines import config, load, warehouse
@@ -17,8 +20,10 @@ from pipelines.errors import TurnoutError
 SAMPLE_DATA = Path(__file__).resolve().parent.parent / "sample_data"
 MAX_UPLOAD_MB = 200  # larger files: `turnout import FILE` from the command line
 
-__all__ = ["MAX_UPLOAD_MB", "SAMPLE_DATA", "TurnoutError", "ensure_database", "recognise",
-           "import_one", "sample_files"]
+__all__ = ["MAX_UPLOAD_MB", "SAMPLE_DATA", "TurnoutError", "ensure_database", "importing",
+           "recognise", "import_one", "sample_files"]
+Progress = Callable[[str], None]
+ImportOne = Callable[..., load.ImportResult]
 
 
 def ensure_database() -> Path:
@@ -35,10 +40,25 @@ def recognise(path: Path):
 
 
 def import_one(path: Path, event_id: str | None = None,
-               progress: Callable[[str], None] | None = None) -> load.ImportResult:
+               progress: Progress | None = None) -> load.ImportResult:
     """Import one file exactly as `turnout import` does; raises TurnoutError when refused."""
+    with importing(progress) as import_file:
+        return import_file(path, event_id, progress)
+
+
+@contextmanager
+def importing(refresh_progress: Progress | None = None) -> Iterator[ImportOne]:
+    """A batch of files, as `turnout import` runs one: ``import_file(path, event_id,
+    progress)`` imports each (raising TurnoutError when one is refused); the figures are
+    refreshed once on the way out (steps 'linking people', 'rebuilding marts'), and a
+    refresh that fails raises TurnoutError there."""
     db = ensure_database()
-    return load.import_file(db, path, load.ImportOptions(event_id=event_id), progress=progress)
+    with load.session(db, refresh_progress) as batch:
+        def import_file(path: Path, event_id: str | None = None,
+                        progress: Progress | None = None) -> load.ImportResult:
+            return batch.import_file(path, load.ImportOptions(event_id=event_id), progress)
+
+        yield import_file
 
 
 def sample_files() -> tuple[list[Path], list[tuple[Path, str]]]:

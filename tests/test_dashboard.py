@@ -370,7 +370,11 @@ SIGN_IN = (b"event_id,name,email,phone,signed_in_at,heard_from\n"
                       for i in range(7)))
 
 
-def test_upload_shows_the_format_imports_and_refreshes(small_db):
+def test_upload_shows_the_format_imports_and_refreshes(small_db, monkeypatch):
+    from pipelines import load
+
+    rebuild, rebuilds = load.marts.rebuild, []
+    monkeypatch.setattr(load.marts, "rebuild", lambda con: rebuilds.append(1) or rebuild(con))
     at = app()
     acted = _shown(at)[i18n.t("en", "kpi.acted")]
     at.switch_page(PAGES["data"]).run()
@@ -385,6 +389,7 @@ def test_upload_shows_the_format_imports_and_refreshes(small_db):
     at.button(key="run_import").click().run()
     no_exception(at)
     assert any("sign_in_upload.csv" in s.value for s in at.success)
+    assert len(rebuilds) == 1  # the two files are one batch: the figures refreshed once
     column = i18n.t("en", "col.file")
     history = next(f.value for f in at.dataframe if column in f.value.columns)
     assert "sign_in_upload.csv" in set(history[column])

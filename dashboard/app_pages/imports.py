@@ -64,20 +64,29 @@ def confirm(c: ui.Context, staged: list[dict]) -> list[tuple[Path, str | None]]:
 def run_imports(c: ui.Context, plan: list[tuple[Path, str | None]]) -> None:
     bar = st.progress(0.0, text=c.t("data.progress_start"))
     results = []
-    for i, (path, event) in enumerate(plan):
-        def step(name, i=i, path=path):
-            bar.progress(i / len(plan), text=c.t("data.progress_step", file=path.name,
-                                                 step=c.label("step", name)))
-        try:
-            with data.writing():  # one file at a time: other readers get turns in between
-                result = loading.import_one(path, event, progress=step)
-            results.append({"file": path.name, "status": result.status,
-                            "format": result.source, "read": result.rows_read,
-                            "loaded": result.rows_loaded, "duplicate": result.rows_duplicate,
-                            "rejected": result.rows_rejected, "rejects": result.rejects,
-                            "message": result.message})
-        except loading.TurnoutError as error:  # worded when shown, in the language of then
-            results.append({"file": path.name, "status": "refused", "error": error})
+
+    def refreshing(step: str) -> None:
+        bar.progress(1.0, text=c.label("step", step))
+
+    try:
+        # every upload in one batch, as `turnout import` does: the figures are refreshed once
+        with data.writing(), loading.importing(refreshing) as import_file:
+            for i, (path, event) in enumerate(plan):
+                def step(name, i=i, path=path):
+                    bar.progress(i / len(plan), text=c.t("data.progress_step", file=path.name,
+                                                         step=c.label("step", name)))
+                try:
+                    result = import_file(path, event, progress=step)
+                    results.append({"file": path.name, "status": result.status,
+                                    "format": result.source, "read": result.rows_read,
+                                    "loaded": result.rows_loaded,
+                                    "duplicate": result.rows_duplicate,
+                                    "rejected": result.rows_rejected, "rejects": result.rejects,
+                                    "message": result.message})
+                except loading.TurnoutError as error:  # worded when shown, in the language then
+                    results.append({"file": path.name, "status": "refused", "error": error})
+    except loading.TurnoutError as error:  # the database stayed busy, or the refresh failed
+        results.append({"file": None, "status": "not refreshed", "error": error})
     bar.progress(1.0, text=c.t("data.progress_done"))
     shutil.rmtree(st.session_state.pop("upload_dir", ""), ignore_errors=True)
     st.session_state["import_results"] = results
@@ -87,6 +96,9 @@ def run_imports(c: ui.Context, plan: list[tuple[Path, str | None]]) -> None:
 
 def show_results(c: ui.Context) -> None:
     for r in st.session_state.get("import_results", []):
+        if r["status"] == "not refreshed":
+            st.error(i18n.error(c.lang, r["error"]))
+            continue
         if r["status"] == "refused":
             st.error(c.t("data.refused", file=r["file"]))
             st.caption(i18n.error(c.lang, r["error"]))

@@ -14,13 +14,20 @@ def load_sample(c: ui.Context) -> None:
         return
     bar = st.progress(0.0, text=c.t("data.progress_start"))
     refused = []
-    for i, path in enumerate(files):
-        bar.progress(i / len(files), text=c.t("data.progress_file", file=path.name))
-        try:
-            with data.writing():  # one file at a time: other readers get turns in between
-                loading.import_one(path)
-        except loading.TurnoutError as error:
-            refused.append(i18n.error(c.lang, error))
+
+    def refreshing(step: str) -> None:
+        bar.progress(1.0, text=c.label("step", step))
+
+    try:
+        with data.writing(), loading.importing(refreshing) as import_file:
+            for i, path in enumerate(files):
+                bar.progress(i / len(files), text=c.t("data.progress_file", file=path.name))
+                try:
+                    import_file(path)
+                except loading.TurnoutError as error:
+                    refused.append(i18n.error(c.lang, error))
+    except loading.TurnoutError as error:  # the figures could not be brought up to date
+        refused.append(i18n.error(c.lang, error))
     bar.progress(1.0, text=c.t("data.progress_done"))
     for message in refused:
         st.error(message)
