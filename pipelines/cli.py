@@ -155,7 +155,8 @@ def _print_results(results: list[load.ImportResult], skipped: list[tuple[Path, s
         elif r.status == "already imported":
             console.print(f"{r.file_name}: {r.message}")
         elif r.rejects:
-            console.print(f"{r.file_name}: {r.rows_rejected} rows rejected "
+            rows = "1 row" if r.rows_rejected == 1 else f"{r.rows_rejected} rows"
+            console.print(f"{r.file_name}: {rows} rejected "
                           f"(`turnout imports --rejects` lists them); first ones:")
             for reject in r.rejects[:5]:
                 column = f", column '{reject['column']}'" if reject["column"] else ""

@@ -43,6 +43,7 @@ def test_init_then_import_prints_counts(tmp_path, monkeypatch):
     assert query(db, "select file_name from imports order by import_id") == \
         [("calendar.csv",), ("sheet.csv",)]
     assert "line 3, column 'event_id'" in result.output
+    assert "sheet.csv: 1 row rejected" in " ".join(result.output.split())
     history = runner.invoke(app, ["imports", "--rejects"])
     assert "sheet.csv" in history.output and "nope" in history.output
     again = runner.invoke(app, ["import", str(sheet)])
