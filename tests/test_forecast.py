@@ -85,6 +85,18 @@ def test_features_only_look_back(sample_db):
 
 
 @needs_sample
+def test_a_sampled_fit_is_the_same_on_every_load(sample_db, monkeypatch):
+    # a large campaign is fitted on a sample of registration rows picked by position
+    monkeypatch.setattr(showup, "MAX_TRAINING_ROWS", 300)
+    with warehouse.reader(sample_db) as con:
+        first, second = forecast.load(con), forecast.load(con)
+    keys = first.registrations[["event_id", "person_id"]]
+    assert keys.equals(keys.sort_values(["event_id", "person_id"], ignore_index=True))
+    columns = ["event_id", "expected", "low", "high", "method"]
+    assert forecast.mart_rows(first)[columns].equals(forecast.mart_rows(second)[columns])
+
+
+@needs_sample
 def test_the_mart_is_refitted_by_the_import(sample_db):
     rows = query(sample_db, "select event_id, method, expected, low, high, actual, is_upcoming "
                  "from mart_event_forecast order by starts_at")

@@ -19,18 +19,34 @@ refs as (
     join keys as k on k.key_hash = coalesce(s.email_key, s.phone_key, s.platform_key)
 ),
 
+refs_by_system as (
+    -- one row per person, system and id (a person with no id still has a row), so that the
+    -- lists below are short and are sorted once
+    select distinct person_id,
+           case when source like 'actionnetwork%' or source like 'osdi%' then 'action_network'
+                when source = 'mobilize' then 'mobilize'
+                when source = 'eventbrite' then 'eventbrite'
+                when source like 'zoom%' then 'zoom'
+           end as system,
+           case when source like 'zoom%' then email_key else source_ref end as ref
+    from refs
+),
+
 final as (
     select person_id,
-           string_agg(distinct source_ref, '; ' order by source_ref)
-               filter (where source like 'actionnetwork%' or source like 'osdi%')
+           array_to_string(list_sort(
+               list(ref) filter (where system = 'action_network' and ref is not null)), '; ')
                as action_network_uuid,
-           string_agg(distinct source_ref, '; ' order by source_ref)
-               filter (where source = 'mobilize') as mobilize_user_id,
-           string_agg(distinct source_ref, '; ' order by source_ref)
-               filter (where source = 'eventbrite') as eventbrite_attendee_number,
-           string_agg(distinct email_key, '; ' order by email_key)
-               filter (where source like 'zoom%') as zoom_registrant_email_hash
-    from refs
+           array_to_string(list_sort(
+               list(ref) filter (where system = 'mobilize' and ref is not null)), '; ')
+               as mobilize_user_id,
+           array_to_string(list_sort(
+               list(ref) filter (where system = 'eventbrite' and ref is not null)), '; ')
+               as eventbrite_attendee_number,
+           array_to_string(list_sort(
+               list(ref) filter (where system = 'zoom' and ref is not null)), '; ')
+               as zoom_registrant_email_hash
+    from refs_by_system
     group by person_id
 )
 

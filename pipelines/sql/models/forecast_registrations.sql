@@ -1,6 +1,8 @@
 -- forecast_registrations: the people registered for each event, with what was known about
 -- them before the event (the rows the show-up model learns from and predicts).
--- grain: one row per (event_id, person_id) registered, not cancelled or declined.
+-- grain: one row per (event_id, person_id) registered, not cancelled or declined, in that
+--        order: a large campaign's model is fitted on a sample of these rows by position, so
+--        the same data must always give the same rows in the same places.
 -- Nothing here looks past the event's start: past attendance counts earlier events only,
 -- and a person's channel comes from this registration or from their earlier records.
 -- upstream: events, mart_person_records, mart_event_gap
@@ -67,4 +69,4 @@ final as (
     left join attended as a using (event_id, person_id)
 )
 
-select * from final
+select * from final order by event_id, person_id
