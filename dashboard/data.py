@@ -172,6 +172,37 @@ FACT_FILTER = """
     and (?::timestamp is null or occurred_at >= ?)
     and (?::timestamp is null or occurred_at < ?)
 """
+STAGES_SQL = """
+    select * from (values ('awareness', 1), ('engagement', 2), ('commitment', 3),
+                          ('action', 4)) as s (stage, stage_rank)
+"""
+# all time: the funnel mart already holds every campaign × channel cell, people counted
+CELL_SQL = f"""
+    with stages as ({STAGES_SQL}),
+    cell as (select stage, interactions, people from mart_funnel
+             where period = 'all' and campaign = ? and channel = ?)
+    select s.stage, s.stage_rank, coalesce(c.interactions, 0) as interactions,
+           coalesce(c.people, 0) as people
+    from stages as s left join cell as c using (stage)
+    order by s.stage_rank
+"""
+CELLS_BY_SQL = {  # the breakdown's cells: every value of one column, the other one fixed
+    "channel": """
+        select channel as group_value, stage, stage_rank, interactions, people
+        from mart_funnel
+        where period = 'all' and campaign = ? and channel <> '(all)'
+          and (?::varchar is null or channel = ?)
+        order by group_value, stage_rank
+    """,
+    "campaign": """
+        select campaign as group_value, stage, stage_rank, interactions, people
+        from mart_funnel
+        where period = 'all' and channel = ? and campaign <> '(all)'
+          and (?::varchar is null or campaign = ?)
+        order by group_value, stage_rank
+    """,
+}
+# a window: people are counted distinctly within it, so from the facts
 FUNNEL_SQL = f"""
     with facts as (select * from mart_funnel_facts where {FACT_FILTER}),
     interactions as (
@@ -181,10 +212,7 @@ FUNNEL_SQL = f"""
         select person_id, max(stage_rank) as top_rank from facts
         where person_id is not null group by person_id
     ),
-    stages as (
-        select * from (values ('awareness', 1), ('engagement', 2), ('commitment', 3),
-                              ('action', 4)) as s (stage, stage_rank)
-    )
+    stages as ({STAGES_SQL})
     select s.stage, s.stage_rank,
            cast(coalesce(i.n, 0) as bigint) as interactions,
            (select count(*) from tops where top_rank >= s.stage_rank) as people
@@ -197,23 +225,29 @@ FUNNEL_BY_SQL = f"""
     interactions as (
         select group_value, stage, sum(interactions) as interactions from facts group by all
     ),
-    tops as (
-        select group_value, person_id, max(stage_rank) as top_rank from facts
-        where person_id is not null group by all
+    top_counts as (
+        -- how many people reached each stage as their highest, per group
+        select group_value, top_rank, count(*) as n
+        from (select group_value, max(stage_rank) as top_rank from facts
+              where person_id is not null group by group_value, person_id)
+        group by all
     ),
-    stages as (
-        select * from (values ('awareness', 1), ('engagement', 2), ('commitment', 3),
-                              ('action', 4)) as s (stage, stage_rank)
-    ),
-    cells as (select distinct group_value from facts)
-    select c.group_value, s.stage, s.stage_rank,
+    cells as (select distinct group_value from facts),
+    stages as ({STAGES_SQL}),
+    people as (
+        select c.group_value, s.stage, s.stage_rank, coalesce(sum(t.n), 0) as people
+        from cells as c cross join stages as s
+        left join top_counts as t on t.group_value is not distinct from c.group_value
+            and t.top_rank >= s.stage_rank
+        group by all
+    )
+    select p.group_value, p.stage, p.stage_rank,
            cast(coalesce(i.interactions, 0) as bigint) as interactions,
-           (select count(*) from tops as t where t.group_value is not distinct from c.group_value
-              and t.top_rank >= s.stage_rank) as people
-    from cells as c cross join stages as s
-    left join interactions as i on i.group_value is not distinct from c.group_value
-        and i.stage = s.stage
-    order by c.group_value, s.stage_rank
+           cast(p.people as bigint) as people
+    from people as p
+    left join interactions as i on i.group_value is not distinct from p.group_value
+        and i.stage = p.stage
+    order by p.group_value, p.stage_rank
 """
 GROUPS = {"channel": "channel", "campaign": "coalesce(campaign, '(none)')"}
 TREND_SQL = """
@@ -230,10 +264,16 @@ def _filter_params(campaign, channel, since, until) -> tuple:
 def funnel(campaign: str | None, channel: str | None, since: datetime | None,
            until: datetime | None) -> pd.DataFrame:
     """One row per stage: interactions and (cumulative) people, as the report counts them."""
+    if since is None and until is None:
+        return frame(CELL_SQL, (campaign or "(all)", channel or "(all)"))
     return frame(FUNNEL_SQL, _filter_params(campaign, channel, since, until))
 
 
 def funnel_by(group: str, campaign, channel, since, until) -> pd.DataFrame:
+    """One row per value of ``group`` (channel or campaign) and stage, within the filters."""
+    if since is None and until is None:
+        fixed, chosen = (campaign, channel) if group == "channel" else (channel, campaign)
+        return frame(CELLS_BY_SQL[group], (fixed or "(all)", chosen, chosen))
     sql = FUNNEL_BY_SQL.replace("{group}", GROUPS[group])  # a fixed expression, not input
     return frame(sql, _filter_params(campaign, channel, since, until))
 

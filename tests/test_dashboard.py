@@ -506,6 +506,45 @@ def test_follow_up_list_is_the_models_ranking_with_source_ids_only(sample_db):
     assert "@" not in shown
 
 
+@pytest.mark.parametrize("campaign", (None, 0))
+@pytest.mark.parametrize("channel", (None, 0, -1))
+def test_all_time_funnel_from_the_funnel_mart_counts_as_the_facts_do(sample_db, campaign,
+                                                                     channel):
+    found = data.options()
+    campaign = None if campaign is None else found["campaign"][campaign]
+    channel = None if channel is None else found["channel"][channel]
+    params = data._filter_params(campaign, channel, None, None)
+    with duckdb.connect(str(sample_db), read_only=True) as con:
+        expected = con.execute(data.FUNNEL_SQL, list(params)).df()
+        by = {group: con.execute(data.FUNNEL_BY_SQL.replace("{group}", data.GROUPS[group]),
+                                 list(params)).df() for group in data.GROUPS}
+    columns = ["stage", "interactions", "people"]
+    if campaign is None and channel is None:
+        assert expected["people"].iloc[0] > 0
+    assert data.funnel(campaign, channel, None, None)[columns].astype(int, errors="ignore") \
+        .equals(expected[columns].astype(int, errors="ignore"))
+    for group, rows in by.items():
+        found = data.funnel_by(group, campaign, channel, None, None)
+        assert found[["group_value", *columns]].values.tolist() == \
+            rows[["group_value", *columns]].values.tolist(), group
+
+
+def test_the_funnel_page_reads_only_the_open_breakdown(sample_db, monkeypatch):
+    groups = []
+    real = data.funnel_by
+    monkeypatch.setattr(data, "funnel_by", lambda group, *a: groups.append(group) or
+                        real(group, *a))
+    at = app().switch_page(PAGES["funnel"]).run()
+    assert groups == ["channel"]
+    at.session_state["funnel_breakdown"] = i18n.t("en", "tab.by_campaign")
+    at.run()
+    no_exception(at)
+    assert groups == ["channel", "campaign"]
+    titles = [spec["layout"]["title"]["text"] for spec in figures(at)]
+    assert i18n.t("en", "chart.by_campaign") in titles
+    assert i18n.t("en", "chart.by_channel") not in titles
+
+
 def test_downloads_never_carry_a_spreadsheet_formula():
     import csv
     import io

@@ -79,8 +79,10 @@ with right:
     st.metric(c.t("kpi.slacktivism"), c.rate(figures["slacktivism"],
                                              *figures["parts"]["slacktivism"]),
               help=c.t("kpi.slacktivism.help"))
-tab_channel, tab_campaign = st.tabs([c.t("tab.by_channel"), c.t("tab.by_campaign")])
-with tab_channel:
-    breakdown(c, "channel", measure)
-with tab_campaign:
-    breakdown(c, "campaign", measure)
+# only the open tab is read and drawn ("rerun": switching tabs runs the page again)
+tabs = st.tabs([c.t("tab.by_channel"), c.t("tab.by_campaign")], key="funnel_breakdown",
+               on_change="rerun")
+for tab, group in zip(tabs, ("channel", "campaign"), strict=True):
+    if tab.open:
+        with tab:
+            breakdown(c, group, measure)
