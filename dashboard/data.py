@@ -14,14 +14,19 @@
 
 from __future__ import annotations
 
+import io
 import threading
 import time
+from collections.abc import Callable
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
+from typing import TypeVar
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pa_csv
 import streamlit as st
 
 from pipelines import config, warehouse
@@ -36,6 +41,7 @@ STAGES = ("awareness", "engagement", "commitment", "action")
 PROCESS_LOCK = threading.RLock()
 _LAST: dict[tuple, pd.DataFrame] = {}
 _BUSY = threading.local()
+T = TypeVar("T")
 
 
 class Unavailable(Exception):
@@ -55,6 +61,11 @@ def _token(path: Path) -> tuple:
 
 
 def _run(path: Path, sql: str, params: tuple) -> pd.DataFrame:
+    return _read(path, lambda con: con.execute(sql, list(params)).df())
+
+
+def _read(path: Path, work: Callable[[duckdb.DuckDBPyConnection], T]) -> T:
+    """``work`` on a short read-only connection, waiting while an import holds the file."""
     deadline = time.monotonic() + WAIT_SECONDS
     while True:
         remaining = max(deadline - time.monotonic(), 0.1)
@@ -62,7 +73,7 @@ def _run(path: Path, sql: str, params: tuple) -> pd.DataFrame:
             raise DatabaseBusy("busy")
         try:
             with warehouse.reader(path, wait=remaining) as con:
-                return con.execute(sql, list(params)).df()
+                return work(con)
         except duckdb.ConnectionException:
             # a writer in this same process (an upload) holds the file: wait for it
             if time.monotonic() >= deadline:
@@ -333,16 +344,38 @@ PYRAMID_SQL = """
 """
 TIER_FLOW_SQL = "select * from mart_tier_flow order by month, from_rank, to_rank"
 RETENTION_SQL = "select * from mart_retention order by cohort_month, months_after"
-FOLLOW_UP_SQL = """
-    select rank, probability, method, registrations, upcoming, signatures, days_since_last,
-           action_network_uuid, mobilize_user_id, eventbrite_attendee_number,
-           zoom_registrant_email_hash
-    from mart_follow_up
+FOLLOW_UP_LISTED = """
+    select * from mart_follow_up
     where ?::varchar is null or person_id in (
         select person_id from mart_person_records where stage = 'commitment' and campaign = ?
     )
+"""
+FOLLOW_UP_SQL = f"""
+    with listed as ({FOLLOW_UP_LISTED})
+    select rank, probability, method, registrations, upcoming, signatures, days_since_last,
+           action_network_uuid, mobilize_user_id, eventbrite_attendee_number,
+           zoom_registrant_email_hash
+    from listed
+    order by rank
+    limit ?
+"""
+FOLLOW_UP_COUNT_SQL = f"with listed as ({FOLLOW_UP_LISTED}) select count(*) as n from listed"
+# a cell a spreadsheet would run as a formula gets an apostrophe, as in ui.csv_bytes
+SAFE_CELL = r"""case when regexp_matches({c}, '^[=+\-@\t\r]') then '''' || {c} else {c} end"""
+FOLLOW_UP_CSV_SQL = f"""
+    with listed as ({FOLLOW_UP_LISTED})
+    select rank, probability, registrations, signatures,
+           cast(round(days_since_last) as integer) as days_since_last,
+           {SAFE_CELL.format(c="action_network_uuid")},
+           {SAFE_CELL.format(c="mobilize_user_id")},
+           {SAFE_CELL.format(c="eventbrite_attendee_number")},
+           {SAFE_CELL.format(c="zoom_registrant_email_hash")},
+           {SAFE_CELL.format(c="method")}
+    from listed
     order by rank
 """
+FOLLOW_UP_SHOWN = 500  # rows on the page; the CSV download holds the whole list
+CSV_BATCH_ROWS = 50_000
 
 
 def pyramid() -> pd.DataFrame:
@@ -357,9 +390,32 @@ def retention() -> pd.DataFrame:
     return frame(RETENTION_SQL)
 
 
-def follow_up(campaign: str | None) -> pd.DataFrame:
-    """People who committed but never acted, most likely to act first; source ids only."""
-    return frame(FOLLOW_UP_SQL, (campaign, campaign))
+def follow_up(campaign: str | None, limit: int | None = None) -> pd.DataFrame:
+    """The first ``limit`` (``FOLLOW_UP_SHOWN``) people who committed but never acted, most
+    likely to act first; source ids only. ``follow_up_count`` counts the whole list."""
+    return frame(FOLLOW_UP_SQL, (campaign, campaign, limit or FOLLOW_UP_SHOWN))
+
+
+def follow_up_count(campaign: str | None) -> int:
+    return int(frame(FOLLOW_UP_COUNT_SQL, (campaign, campaign))["n"].iloc[0])
+
+
+def follow_up_csv(campaign: str | None, headers: list[str]) -> bytes:
+    """The whole follow-up list as CSV under ``headers`` (the page's column names, in its
+    order), written batch by batch from DuckDB's Arrow stream."""
+    def write(con: duckdb.DuckDBPyConnection) -> bytes:
+        batches = con.cursor().sql(FOLLOW_UP_CSV_SQL, params=[campaign, campaign]).to_arrow_reader(
+            CSV_BATCH_ROWS)
+        schema = pa.schema([f.with_name(h) for f, h in zip(batches.schema, headers,
+                                                              strict=True)])
+        sink = io.BytesIO()
+        sink.write("\ufeff".encode())  # the BOM lets Excel read accents
+        with pa_csv.CSVWriter(sink, schema) as writer:
+            for batch in batches:
+                writer.write_batch(batch.rename_columns(headers))
+        return sink.getvalue()
+
+    return _read(db_path(), write)
 
 
 # channels ---------------------------------------------------------------------------

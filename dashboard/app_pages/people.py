@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 import pandas as pd
 import streamlit as st
 
@@ -72,7 +74,8 @@ def follow_up_block(c: ui.Context) -> None:
     st.subheader(c.t("people.follow_up"))
     st.caption(c.t("people.follow_up.def"))
     rows = data.follow_up(c.campaign)
-    st.metric(c.t("people.follow_up.count"), i18n.number(c.lang, len(rows)))
+    total = data.follow_up_count(c.campaign)
+    st.metric(c.t("people.follow_up.count"), i18n.number(c.lang, total))
     table = pd.DataFrame({
         c.t("col.rank"): rows["rank"],
         c.t("col.probability"): [i18n.percent(c.lang, p) if pd.notna(p) else c.t("unknown")
@@ -86,9 +89,15 @@ def follow_up_block(c: ui.Context) -> None:
         c.t("col.zoom_hash"): rows["zoom_registrant_email_hash"],
         c.t("col.forecast_method"): rows["method"],
     })
+    if total > len(rows):
+        st.caption(c.t("people.follow_up.first", shown=i18n.number(c.lang, len(rows)),
+                       total=i18n.number(c.lang, total)))
     st.dataframe(table, hide_index=True, width="stretch")
-    st.download_button(c.t("download_csv"), ui.csv_bytes(table), "turnout-follow-up.csv",
-                       "text/csv", key="csv_follow_up")
+    # the whole list, written only when asked for
+    st.download_button(c.t("download_csv"), partial(data.follow_up_csv, c.campaign,
+                                                    list(table.columns)),
+                       "turnout-follow-up.csv", "text/csv", key="csv_follow_up",
+                       on_click="ignore")
 
 
 c = ui.context()
