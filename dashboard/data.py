@@ -19,7 +19,7 @@ import threading
 import time
 from collections.abc import Callable
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TypeVar
 
@@ -342,6 +342,18 @@ PYRAMID_SQL = """
     select tier, tier_rank, count(*) as people from mart_person_tiers
     group by tier, tier_rank order by tier_rank
 """
+PYRAMID_AT_SQL = """
+    -- where the people known by then stood at the end of the month the period ends in: each
+    -- person-month is one move in the tier flow, counted under the tier it moved to
+    with chosen as (
+        select max(month) as month from mart_tier_flow
+        where month <= cast(date_trunc('month', ?::timestamp) as date)
+    )
+    select month, to_tier as tier, to_rank as tier_rank, sum(count_people) as people
+    from mart_tier_flow
+    where month = (select month from chosen)
+    group by all order by tier_rank
+"""
 TIER_FLOW_SQL = "select * from mart_tier_flow order by month, from_rank, to_rank"
 RETENTION_SQL = "select * from mart_retention order by cohort_month, months_after"
 FOLLOW_UP_LISTED = """
@@ -378,8 +390,12 @@ FOLLOW_UP_SHOWN = 500  # rows on the page; the CSV download holds the whole list
 CSV_BATCH_ROWS = 50_000
 
 
-def pyramid() -> pd.DataFrame:
-    return frame(PYRAMID_SQL)
+def pyramid(until: datetime | None = None) -> pd.DataFrame:
+    """People per tier: now, or (with ``month``) at the end of the last month with data of a
+    period that ends before ``until``."""
+    if until is None:
+        return frame(PYRAMID_SQL)
+    return frame(PYRAMID_AT_SQL, (until - timedelta(days=1),))
 
 
 def tier_flow() -> pd.DataFrame:
