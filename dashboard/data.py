@@ -230,35 +230,44 @@ FUNNEL_SQL = f"""
     from stages as s left join interactions as i using (stage)
     order by s.stage_rank
 """
+# a window and a breakdown: the totals come in the same pass over the facts
 FUNNEL_BY_SQL = f"""
     with facts as (select *, {{group}} as group_value from mart_funnel_facts
                    where {FACT_FILTER}),
     interactions as (
-        select group_value, stage, sum(interactions) as interactions from facts group by all
+        select grouping(group_value) = 1 as is_total, group_value, stage,
+               sum(interactions) as interactions
+        from facts
+        group by grouping sets ((group_value, stage), (stage))
     ),
     top_counts as (
-        -- how many people reached each stage as their highest, per group
-        select group_value, top_rank, count(*) as n
-        from (select group_value, max(stage_rank) as top_rank from facts
-              where person_id is not null group by group_value, person_id)
+        -- how many people reached each stage as their highest, per group and over all
+        select is_total, group_value, top_rank, count(*) as n
+        from (select grouping(group_value) = 1 as is_total, group_value,
+                     max(stage_rank) as top_rank
+              from facts where person_id is not null
+              group by grouping sets ((group_value, person_id), (person_id)))
         group by all
     ),
-    cells as (select distinct group_value from facts),
+    cells as (
+        select distinct false as is_total, group_value from facts
+        union all select true, null
+    ),
     stages as ({STAGES_SQL}),
     people as (
-        select c.group_value, s.stage, s.stage_rank, coalesce(sum(t.n), 0) as people
+        select c.is_total, c.group_value, s.stage, s.stage_rank, coalesce(sum(t.n), 0) as people
         from cells as c cross join stages as s
-        left join top_counts as t on t.group_value is not distinct from c.group_value
-            and t.top_rank >= s.stage_rank
+        left join top_counts as t on t.is_total = c.is_total
+            and t.group_value is not distinct from c.group_value and t.top_rank >= s.stage_rank
         group by all
     )
-    select p.group_value, p.stage, p.stage_rank,
+    select p.is_total, p.group_value, p.stage, p.stage_rank,
            cast(coalesce(i.interactions, 0) as bigint) as interactions,
            cast(p.people as bigint) as people
     from people as p
-    left join interactions as i on i.group_value is not distinct from p.group_value
-        and i.stage = p.stage
-    order by p.group_value, p.stage_rank
+    left join interactions as i on i.is_total = p.is_total
+        and i.group_value is not distinct from p.group_value and i.stage = p.stage
+    order by p.is_total, p.group_value, p.stage_rank
 """
 GROUPS = {"channel": "channel", "campaign": "coalesce(campaign, '(none)')"}
 TREND_SQL = """
@@ -273,11 +282,16 @@ def _filter_params(campaign, channel, since, until) -> tuple:
 
 
 def funnel(campaign: str | None, channel: str | None, since: datetime | None,
-           until: datetime | None) -> pd.DataFrame:
-    """One row per stage: interactions and (cumulative) people, as the report counts them."""
+           until: datetime | None, group: str | None = None) -> pd.DataFrame:
+    """One row per stage: interactions and (cumulative) people, as the report counts them.
+    Within a period, ``group`` reads them in one pass with that breakdown (``funnel_by``)."""
     if since is None and until is None:
         return frame(CELL_SQL, (campaign or "(all)", channel or "(all)"))
-    return frame(FUNNEL_SQL, _filter_params(campaign, channel, since, until))
+    if group is None:
+        return frame(FUNNEL_SQL, _filter_params(campaign, channel, since, until))
+    rows = _window_by(group, campaign, channel, since, until)
+    return rows[rows["is_total"]].drop(columns=["is_total", "group_value"]).reset_index(
+        drop=True)
 
 
 def funnel_by(group: str, campaign, channel, since, until) -> pd.DataFrame:
@@ -285,6 +299,11 @@ def funnel_by(group: str, campaign, channel, since, until) -> pd.DataFrame:
     if since is None and until is None:
         fixed, chosen = (campaign, channel) if group == "channel" else (channel, campaign)
         return frame(CELLS_BY_SQL[group], (fixed or "(all)", chosen, chosen))
+    rows = _window_by(group, campaign, channel, since, until)
+    return rows[~rows["is_total"]].drop(columns="is_total").reset_index(drop=True)
+
+
+def _window_by(group: str, campaign, channel, since, until) -> pd.DataFrame:
     sql = FUNNEL_BY_SQL.replace("{group}", GROUPS[group])  # a fixed expression, not input
     return frame(sql, _filter_params(campaign, channel, since, until))
 
@@ -468,16 +487,27 @@ def quality() -> pd.DataFrame:
 
 # key figures (pure: from frames already read) ---------------------------------------------
 
-def key_figures(funnel_rows: pd.DataFrame, event_rows: pd.DataFrame) -> dict:
-    """The Overview's figures, as METRICS.md and `turnout report` define them."""
-    interactions = dict(zip(funnel_rows["stage"], funnel_rows["interactions"], strict=True))
-    people = dict(zip(funnel_rows["stage"], funnel_rows["people"], strict=True))
-    committed, acted = int(people["commitment"]), int(people["action"])
+def event_figures(event_rows: pd.DataFrame) -> dict:
+    """The key figures made of events alone: show-up and "going" conversion, with their parts."""
     with_data = event_rows[event_rows["has_attendance_data"].fillna(False).astype(bool)]
     registered = int(with_data["registered"].sum())
     came = int(with_data["registered_attended"].fillna(0).sum())
     both = event_rows[event_rows["attended"].notna() & (event_rows["facebook_going"] > 0)]
     going = int(both["facebook_going"].sum())
+    return {
+        "show_up": came / registered if registered else None,
+        "going_conversion": int(both["attended"].sum()) / going if going else None,
+        "parts": {"show_up": (registered, came, registered - came),
+                  "going_conversion": (int(both["attended"].sum()), going)},
+    }
+
+
+def key_figures(funnel_rows: pd.DataFrame, event_rows: pd.DataFrame) -> dict:
+    """The Overview's figures, as METRICS.md and `turnout report` define them."""
+    interactions = dict(zip(funnel_rows["stage"], funnel_rows["interactions"], strict=True))
+    people = dict(zip(funnel_rows["stage"], funnel_rows["people"], strict=True))
+    committed, acted = int(people["commitment"]), int(people["action"])
+    events = event_figures(event_rows)
     return {
         "reached": int(interactions["awareness"]),
         "engaged": int(interactions["engagement"]),
@@ -485,13 +515,12 @@ def key_figures(funnel_rows: pd.DataFrame, event_rows: pd.DataFrame) -> dict:
         "committed": committed,
         "acted": acted,
         "slacktivism": (committed - acted) / committed if committed else None,
-        "show_up": came / registered if registered else None,
-        "going_conversion": int(both["attended"].sum()) / going if going else None,
+        "show_up": events["show_up"],
+        "going_conversion": events["going_conversion"],
         "per_1000": 1000 * int(interactions["action"]) / int(interactions["engagement"])
         if int(interactions["engagement"]) else None,
         # the counts each share is made of: the board sees a share only if none is 1–4
         "parts": {"slacktivism": (committed, acted, committed - acted),
-                  "show_up": (registered, came, registered - came),
-                  "going_conversion": (int(both["attended"].sum()), going),
+                  **events["parts"],
                   "per_1000": (int(interactions["action"]),)},
     }

@@ -17,7 +17,7 @@ import pytest
 import streamlit as st
 from typer.testing import CliRunner
 
-from dashboard import data, i18n
+from dashboard import data, i18n, ui
 from pipelines import cli
 from tests.dashboard_helpers import (
     BOARD_PAGES,
@@ -575,27 +575,52 @@ def test_a_rerun_reads_nothing_again(sample_db, monkeypatch):
         assert len(reads) == read, name  # the second run came from the cache
 
 
+def _reference_funnel(db: Path, campaign, channel, since, until, group=None) -> list:
+    """[group value, stage, interactions, people] rows worked out in pandas from the facts."""
+    import pandas as pd
+
+    with duckdb.connect(str(db), read_only=True) as con:
+        facts = con.execute("select * from mart_funnel_facts").df()
+    keep = pd.Series(True, index=facts.index)
+    if campaign is not None:
+        keep &= facts["campaign"] == campaign
+    if channel is not None:
+        keep &= facts["channel"] == channel
+    if since is not None:
+        keep &= (facts["occurred_at"] >= since) & (facts["occurred_at"] < until)
+    facts = facts[keep].copy()
+    facts["key"] = facts["campaign"].fillna("(none)") if group == "campaign" \
+        else facts["channel"] if group else ""
+    tops = facts.dropna(subset=["person_id"]).groupby(["key", "person_id"])["stage_rank"].max()
+    rows = []
+    for key in sorted(facts["key"].unique()) if group else [""]:
+        cell = facts[facts["key"] == key]
+        for rank, stage in enumerate(data.STAGES, start=1):
+            rows.append([key, stage, int(cell.loc[cell["stage"] == stage, "interactions"].sum()),
+                         int((tops.get(key, pd.Series(dtype=int)) >= rank).sum())])
+    return rows
+
+
+@pytest.mark.parametrize("period", ("all", "90"))
 @pytest.mark.parametrize("campaign", (None, 0))
 @pytest.mark.parametrize("channel", (None, 0, -1))
-def test_all_time_funnel_from_the_funnel_mart_counts_as_the_facts_do(sample_db, campaign,
-                                                                     channel):
+def test_funnel_and_breakdowns_count_as_the_facts_say(sample_db, period, campaign, channel):
     found = data.options()
     campaign = None if campaign is None else found["campaign"][campaign]
     channel = None if channel is None else found["channel"][channel]
-    params = data._filter_params(campaign, channel, None, None)
-    with duckdb.connect(str(sample_db), read_only=True) as con:
-        expected = con.execute(data.FUNNEL_SQL, list(params)).df()
-        by = {group: con.execute(data.FUNNEL_BY_SQL.replace("{group}", data.GROUPS[group]),
-                                 list(params)).df() for group in data.GROUPS}
+    since, until = ui.window(period, data.date_range()[1])[:2]
     columns = ["stage", "interactions", "people"]
+    expected = _reference_funnel(sample_db, campaign, channel, since, until)
     if campaign is None and channel is None:
-        assert expected["people"].iloc[0] > 0
-    assert data.funnel(campaign, channel, None, None)[columns].astype(int, errors="ignore") \
-        .equals(expected[columns].astype(int, errors="ignore"))
-    for group, rows in by.items():
-        found = data.funnel_by(group, campaign, channel, None, None)
-        assert found[["group_value", *columns]].values.tolist() == \
-            rows[["group_value", *columns]].values.tolist(), group
+        assert expected[0][3] > 0
+    assert [[""] + r for r in data.funnel(campaign, channel, since, until)[columns]
+            .values.tolist()] == expected
+    for group in data.GROUPS:
+        expected = _reference_funnel(sample_db, campaign, channel, since, until, group)
+        found = data.funnel_by(group, campaign, channel, since, until)
+        assert found[["group_value", *columns]].values.tolist() == expected, group
+        together = data.funnel(campaign, channel, since, until, group=group)
+        assert together.equals(data.funnel(campaign, channel, since, until)), group
 
 
 def test_the_funnel_page_reads_only_the_open_breakdown(sample_db, monkeypatch):
@@ -612,6 +637,23 @@ def test_the_funnel_page_reads_only_the_open_breakdown(sample_db, monkeypatch):
     titles = [spec["layout"]["title"]["text"] for spec in figures(at)]
     assert i18n.t("en", "chart.by_campaign") in titles
     assert i18n.t("en", "chart.by_channel") not in titles
+
+
+def test_events_page_shows_the_reports_rates_without_reading_the_funnel(sample_db,
+                                                                       monkeypatch):
+    at = app("en", "lead", f_period="365")
+    ctx = at.session_state["ctx"]
+    report = report_json("--since", ctx.since.date().isoformat(),
+                         "--until", (ctx.until - timedelta(days=1)).date().isoformat())
+    monkeypatch.setattr(data, "funnel", lambda *a, **k: pytest.fail("the funnel was read"))
+    at.switch_page(PAGES["events"]).run()
+    no_exception(at)
+    with_data = [e for e in report["events"] if e["attended"] is not None]
+    registered = sum(e["registered"] for e in with_data)
+    came = sum(e["registered"] - e["no_show"] for e in with_data)
+    assert registered > 0
+    pooled = next(m.value for m in at.metric if m.label == i18n.t("en", "kpi.show_up"))
+    assert pooled == i18n.percent("en", came / registered)
 
 
 def _pyramid_counts(at) -> dict[str, int]:
