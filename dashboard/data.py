@@ -145,10 +145,11 @@ def state() -> str:
 # filters ----------------------------------------------------------------------------
 
 OPTIONS_SQL = """
-    select 'campaign' as kind, campaign as value from mart_funnel_facts
-    where campaign is not null group by campaign
+    -- the funnel mart's all-time cells name every campaign and channel of the facts
+    select 'campaign' as kind, campaign as value from mart_funnel
+    where period = 'all' and campaign not in ('(all)', '(none)')
     union select 'campaign', campaign from mart_event_gap where campaign is not null
-    union select 'channel', channel from mart_funnel_facts where channel is not null
+    union select 'channel', channel from mart_funnel where period = 'all' and channel <> '(all)'
     order by kind, value
 """
 RANGE_SQL = """

@@ -623,6 +623,18 @@ def test_funnel_and_breakdowns_count_as_the_facts_say(sample_db, period, campaig
         assert together.equals(data.funnel(campaign, channel, since, until)), group
 
 
+def test_filter_options_are_every_campaign_and_channel_of_the_facts(sample_db):
+    with duckdb.connect(str(sample_db), read_only=True) as con:
+        campaigns = {r[0] for r in con.execute(
+            "select campaign from mart_funnel_facts where campaign is not null "
+            "union select campaign from mart_event_gap where campaign is not null").fetchall()}
+        channels = {r[0] for r in con.execute(
+            "select distinct channel from mart_funnel_facts").fetchall()}
+    found = data.options()
+    assert found["campaign"] == sorted(campaigns) and campaigns
+    assert found["channel"] == sorted(channels) and len(channels) > 3
+
+
 def test_the_funnel_page_reads_only_the_open_breakdown(sample_db, monkeypatch):
     groups = []
     real = data.funnel_by
