@@ -4,9 +4,11 @@
   its parameters; results are cached with ``st.cache_data`` for ``TTL`` seconds, keyed by
   the query, its parameters and the database file's modification time, so an import from
   the command line shows up at the next rerun.
-- Small marts (events, channels, tiers, retention, imports) are read whole and filtered in
-  pandas outside the cache; the funnel is counted in SQL for the chosen filters because
-  people must be counted distinctly within the window.
+- Small marts (events, channels, tier flow, retention, imports) are read whole and filtered
+  in pandas outside the cache. Person-level marts are only aggregated in SQL or cut to the
+  rows a page shows (the follow-up list; its CSV is streamed whole on request).
+- The funnel for all time comes from ``mart_funnel``'s cells; within a period it is counted
+  from the facts, because people must be counted distinctly within the window.
 - A database busy with an import is waited for; when it stays busy the last data read is
   shown with a notice (``busy()``), never a lock error.
 - Only marts are read, plus ``imports``/``rejects`` (Data page) and ``events`` (event picker).
