@@ -60,8 +60,7 @@ def retention_block(c: ui.Context) -> None:
     rows = data.retention()
     if c.since is not None:  # the cohorts whose first action falls in the period
         first_month = pd.Timestamp(c.since).to_period("M").to_timestamp()
-        rows = data.within(rows.assign(campaign=None), "cohort_month", None, first_month,
-                           c.until).drop(columns="campaign")
+        rows = data.within(rows, "cohort_month", None, first_month, c.until)
     if rows.empty:
         st.info(c.t("empty.no_cohorts"))
         return
