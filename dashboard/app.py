@@ -1,7 +1,7 @@
 """Turnout's dashboard: the router. Language, role and the shared filters live here.
 
 Run it with ``turnout dashboard`` (or ``streamlit run dashboard/app.py``). Pages are in
-``app_pages/``; every string is in ``locales/``; all SQL is in ``data.py``.
+``app_pages/``; every string is in ``locales/``; all SQL is in ``queries.py``, read by ``data.py``.
 """
 
 from __future__ import annotations

@@ -1,29 +1,36 @@
-"""Cached, read-only queries over the marts: all of the dashboard's SQL lives here.
+"""Cached, read-only queries over the marts; their SQL is in ``queries.py``.
 
 - Every query opens a short read-only connection (``pipelines.warehouse.reader``) and binds
   its parameters; results are cached with ``st.cache_data`` for ``TTL`` seconds, keyed by
   the query, its parameters and the database file's modification time, so an import from
   the command line shows up at the next rerun.
-- Small marts (events, channels, tiers, retention, imports) are read whole and filtered in
-  pandas outside the cache; the funnel is counted in SQL for the chosen filters because
-  people must be counted distinctly within the window.
+- Small marts (events, channels, tier flow, retention, imports) are read whole and filtered
+  in pandas outside the cache. Person-level marts are only aggregated in SQL or cut to the
+  rows a page shows (the follow-up list; its CSV is streamed whole on request).
+- The funnel for all time comes from ``mart_funnel``'s cells; within a period it is counted
+  from the facts, because people must be counted distinctly within the window.
 - A database busy with an import is waited for; when it stays busy the last data read is
   shown with a notice (``busy()``), never a lock error.
-- Only marts are read, plus ``imports``/``rejects`` (Data page) and ``events`` (event picker).
 """
 
 from __future__ import annotations
 
+import io
 import threading
 import time
+from collections.abc import Callable
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
+from typing import TypeVar
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pa_csv
 import streamlit as st
 
+from dashboard import queries
 from pipelines import config, warehouse
 from pipelines.errors import DatabaseBusy
 
@@ -36,6 +43,7 @@ STAGES = ("awareness", "engagement", "commitment", "action")
 PROCESS_LOCK = threading.RLock()
 _LAST: dict[tuple, pd.DataFrame] = {}
 _BUSY = threading.local()
+T = TypeVar("T")
 
 
 class Unavailable(Exception):
@@ -55,6 +63,11 @@ def _token(path: Path) -> tuple:
 
 
 def _run(path: Path, sql: str, params: tuple) -> pd.DataFrame:
+    return _read(path, lambda con: con.execute(sql, list(params)).df())
+
+
+def _read(path: Path, work: Callable[[duckdb.DuckDBPyConnection], T]) -> T:
+    """``work`` on a short read-only connection, waiting while an import holds the file."""
     deadline = time.monotonic() + WAIT_SECONDS
     while True:
         remaining = max(deadline - time.monotonic(), 0.1)
@@ -62,7 +75,7 @@ def _run(path: Path, sql: str, params: tuple) -> pd.DataFrame:
             raise DatabaseBusy("busy")
         try:
             with warehouse.reader(path, wait=remaining) as con:
-                return con.execute(sql, list(params)).df()
+                return work(con)
         except duckdb.ConnectionException:
             # a writer in this same process (an upload) holds the file: wait for it
             if time.monotonic() >= deadline:
@@ -117,110 +130,29 @@ def writing():
 
 # state ------------------------------------------------------------------------------
 
-STATE_SQL = """
-    select (select count(*) from information_schema.tables where table_name = 'mart_funnel'),
-           (select count(*) from imports)
-"""
-
 
 def state() -> str:
     """'missing' (no database file), 'empty' (nothing imported yet) or 'ready'."""
     if not db_path().exists():
         return "missing"
-    row = frame(STATE_SQL).iloc[0]
+    row = frame(queries.STATE_SQL).iloc[0]
     return "ready" if row.iloc[0] and row.iloc[1] else "empty"
 
 
 # filters ----------------------------------------------------------------------------
 
-OPTIONS_SQL = """
-    select 'campaign' as kind, campaign as value from mart_funnel_facts
-    where campaign is not null group by campaign
-    union select 'campaign', campaign from mart_event_gap where campaign is not null
-    union select 'channel', channel from mart_funnel_facts where channel is not null
-    order by kind, value
-"""
-RANGE_SQL = """
-    with activity as (
-        -- what happened up to now; the calendar's future events do not end a period
-        select cast(occurred_at as date) as day from mart_funnel_facts
-        where occurred_at <= current_timestamp::timestamp
-    ),
-    calendar as (select cast(starts_at as date) as day from mart_event_gap)
-    select coalesce((select min(day) from activity), (select min(day) from calendar))
-               as first_day,
-           coalesce((select max(day) from activity), (select max(day) from calendar))
-               as last_day
-"""
-
 
 def options() -> dict[str, list[str]]:
-    df = frame(OPTIONS_SQL)
+    df = frame(queries.OPTIONS_SQL)
     return {kind: df.loc[df["kind"] == kind, "value"].tolist() for kind in ("campaign", "channel")}
 
 
 def date_range() -> tuple:
-    row = frame(RANGE_SQL).iloc[0]
+    row = frame(queries.RANGE_SQL).iloc[0]
     return row["first_day"], row["last_day"]
 
 
 # funnel -----------------------------------------------------------------------------
-
-FACT_FILTER = """
-    (?::varchar is null or campaign = ?)
-    and (?::varchar is null or channel = ?)
-    and (?::timestamp is null or occurred_at >= ?)
-    and (?::timestamp is null or occurred_at < ?)
-"""
-FUNNEL_SQL = f"""
-    with facts as (select * from mart_funnel_facts where {FACT_FILTER}),
-    interactions as (
-        select stage, sum(interactions) as n from facts group by stage
-    ),
-    tops as (
-        select person_id, max(stage_rank) as top_rank from facts
-        where person_id is not null group by person_id
-    ),
-    stages as (
-        select * from (values ('awareness', 1), ('engagement', 2), ('commitment', 3),
-                              ('action', 4)) as s (stage, stage_rank)
-    )
-    select s.stage, s.stage_rank,
-           cast(coalesce(i.n, 0) as bigint) as interactions,
-           (select count(*) from tops where top_rank >= s.stage_rank) as people
-    from stages as s left join interactions as i using (stage)
-    order by s.stage_rank
-"""
-FUNNEL_BY_SQL = f"""
-    with facts as (select *, {{group}} as group_value from mart_funnel_facts
-                   where {FACT_FILTER}),
-    interactions as (
-        select group_value, stage, sum(interactions) as interactions from facts group by all
-    ),
-    tops as (
-        select group_value, person_id, max(stage_rank) as top_rank from facts
-        where person_id is not null group by all
-    ),
-    stages as (
-        select * from (values ('awareness', 1), ('engagement', 2), ('commitment', 3),
-                              ('action', 4)) as s (stage, stage_rank)
-    ),
-    cells as (select distinct group_value from facts)
-    select c.group_value, s.stage, s.stage_rank,
-           cast(coalesce(i.interactions, 0) as bigint) as interactions,
-           (select count(*) from tops as t where t.group_value is not distinct from c.group_value
-              and t.top_rank >= s.stage_rank) as people
-    from cells as c cross join stages as s
-    left join interactions as i on i.group_value is not distinct from c.group_value
-        and i.stage = s.stage
-    order by c.group_value, s.stage_rank
-"""
-GROUPS = {"channel": "channel", "campaign": "coalesce(campaign, '(none)')"}
-TREND_SQL = """
-    select period_start as month, stage, stage_rank, interactions, people from mart_funnel
-    where period = 'month' and campaign = ? and channel = ?
-    order by period_start, stage_rank
-"""
 
 
 def _filter_params(campaign, channel, since, until) -> tuple:
@@ -228,49 +160,54 @@ def _filter_params(campaign, channel, since, until) -> tuple:
 
 
 def funnel(campaign: str | None, channel: str | None, since: datetime | None,
-           until: datetime | None) -> pd.DataFrame:
-    """One row per stage: interactions and (cumulative) people, as the report counts them."""
-    return frame(FUNNEL_SQL, _filter_params(campaign, channel, since, until))
+           until: datetime | None, group: str | None = None) -> pd.DataFrame:
+    """One row per stage: interactions and (cumulative) people, as the report counts them.
+    Within a period, ``group`` reads them in one pass with that breakdown (``funnel_by``)."""
+    if since is None and until is None:
+        return frame(queries.CELL_SQL, (campaign or "(all)", channel or "(all)"))
+    if group is None:
+        return frame(queries.FUNNEL_SQL, _filter_params(campaign, channel, since, until))
+    rows = _window_by(group, campaign, channel, since, until)
+    return rows[rows["is_total"]].drop(columns=["is_total", "group_value"]).reset_index(
+        drop=True)
 
 
 def funnel_by(group: str, campaign, channel, since, until) -> pd.DataFrame:
-    sql = FUNNEL_BY_SQL.replace("{group}", GROUPS[group])  # a fixed expression, not input
+    """One row per value of ``group`` (channel or campaign) and stage, within the filters."""
+    if since is None and until is None:
+        fixed, chosen = (campaign, channel) if group == "channel" else (channel, campaign)
+        return frame(queries.CELLS_BY_SQL[group], (fixed or "(all)", chosen, chosen))
+    rows = _window_by(group, campaign, channel, since, until)
+    return rows[~rows["is_total"]].drop(columns="is_total").reset_index(drop=True)
+
+
+def _window_by(group: str, campaign, channel, since, until) -> pd.DataFrame:
+    # a fixed expression, not input
+    sql = queries.FUNNEL_BY_SQL.replace("{group}", queries.GROUPS[group])
     return frame(sql, _filter_params(campaign, channel, since, until))
 
 
 def trend(campaign: str | None, channel: str | None) -> pd.DataFrame:
     """Per month: interactions and people per stage (people counted within the month)."""
-    return frame(TREND_SQL, (campaign or "(all)", channel or "(all)"))
+    return frame(queries.TREND_SQL, (campaign or "(all)", channel or "(all)"))
 
 
 # events -----------------------------------------------------------------------------
 
-EVENTS_SQL = "select * from mart_event_gap order by starts_at nulls last, event_id"
-EVENT_CHOICES_SQL = "select event_id, name, starts_at from events order by starts_at, event_id"
-
 
 def events() -> pd.DataFrame:
-    return frame(EVENTS_SQL)
+    return frame(queries.EVENTS_SQL)
 
 
 def event_choices() -> pd.DataFrame:
-    return frame(EVENT_CHOICES_SQL)
-
-
-FORECAST_SQL = """
-    select f.*, g.name, g.campaign
-    from mart_event_forecast as f join mart_event_gap as g using (event_id)
-    order by f.starts_at, f.event_id
-"""
-HAS_FORECAST_SQL = ("select count(*) as n from duckdb_tables() "
-                    "where table_name = 'mart_event_forecast'")
+    return frame(queries.EVENT_CHOICES_SQL)
 
 
 def forecasts() -> pd.DataFrame:
     """Each event's forecast (refitted by every import); empty before the first such import."""
-    if frame(HAS_FORECAST_SQL)["n"].iloc[0] == 0:
+    if frame(queries.HAS_FORECAST_SQL)["n"].iloc[0] == 0:
         return pd.DataFrame()
-    return frame(FORECAST_SQL)
+    return frame(queries.FORECAST_SQL)
 
 
 def within(df: pd.DataFrame, column: str, campaign, since, until) -> pd.DataFrame:
@@ -287,86 +224,99 @@ def within(df: pd.DataFrame, column: str, campaign, since, until) -> pd.DataFram
 
 # people (campaign leads only) ----------------------------------------------------------
 
-PYRAMID_SQL = """
-    select tier, tier_rank, count(*) as people from mart_person_tiers
-    group by tier, tier_rank order by tier_rank
-"""
-TIER_FLOW_SQL = "select * from mart_tier_flow order by month, from_rank, to_rank"
-RETENTION_SQL = "select * from mart_retention order by cohort_month, months_after"
-FOLLOW_UP_SQL = """
-    select rank, probability, method, registrations, upcoming, signatures, days_since_last,
-           action_network_uuid, mobilize_user_id, eventbrite_attendee_number,
-           zoom_registrant_email_hash
-    from mart_follow_up
-    where ?::varchar is null or person_id in (
-        select person_id from mart_person_records where stage = 'commitment' and campaign = ?
-    )
-    order by rank
-"""
+FOLLOW_UP_SHOWN = 500  # rows on the page; the CSV download holds the whole list
+CSV_BATCH_ROWS = 50_000
 
 
-def pyramid() -> pd.DataFrame:
-    return frame(PYRAMID_SQL)
+def pyramid(until: datetime | None = None) -> pd.DataFrame:
+    """People per tier: now, or (with ``month``) at the end of the last month with data of a
+    period that ends before ``until``."""
+    if until is None:
+        return frame(queries.PYRAMID_SQL)
+    return frame(queries.PYRAMID_AT_SQL, (until - timedelta(days=1),))
 
 
 def tier_flow() -> pd.DataFrame:
-    return frame(TIER_FLOW_SQL)
+    return frame(queries.TIER_FLOW_SQL)
 
 
 def retention() -> pd.DataFrame:
-    return frame(RETENTION_SQL)
+    return frame(queries.RETENTION_SQL)
 
 
-def follow_up(campaign: str | None) -> pd.DataFrame:
-    """People who committed but never acted, most likely to act first; source ids only."""
-    return frame(FOLLOW_UP_SQL, (campaign, campaign))
+def follow_up(campaign: str | None, limit: int | None = None) -> pd.DataFrame:
+    """The first ``limit`` (``FOLLOW_UP_SHOWN``) people who committed but never acted, most
+    likely to act first; source ids only. ``follow_up_count`` counts the whole list."""
+    return frame(queries.FOLLOW_UP_SQL, (campaign, campaign, limit or FOLLOW_UP_SHOWN))
+
+
+def follow_up_count(campaign: str | None) -> int:
+    return int(frame(queries.FOLLOW_UP_COUNT_SQL, (campaign, campaign))["n"].iloc[0])
+
+
+def follow_up_csv(campaign: str | None, headers: list[str]) -> bytes:
+    """The whole follow-up list as CSV under ``headers`` (the page's column names, in its
+    order), written batch by batch from DuckDB's Arrow stream."""
+    def write(con: duckdb.DuckDBPyConnection) -> bytes:
+        result = con.cursor().sql(queries.FOLLOW_UP_CSV_SQL, params=[campaign, campaign])
+        batches = result.to_arrow_reader(CSV_BATCH_ROWS)
+        schema = pa.schema([f.with_name(h) for f, h in zip(batches.schema, headers,
+                                                              strict=True)])
+        sink = io.BytesIO()
+        sink.write("\ufeff".encode())  # the BOM lets Excel read accents
+        with pa_csv.CSVWriter(sink, schema) as writer:
+            for batch in batches:
+                writer.write_batch(batch.rename_columns(headers))
+        return sink.getvalue()
+
+    return _read(db_path(), write)
 
 
 # channels ---------------------------------------------------------------------------
 
-CHANNELS_SQL = "select * from mart_channels order by count_acted desc, first_channel"
-
 
 def channels() -> pd.DataFrame:
-    return frame(CHANNELS_SQL)
+    return frame(queries.CHANNELS_SQL)
 
 
 # data page --------------------------------------------------------------------------
 
-IMPORTS_SQL = "select * from mart_import_quality order by import_id desc"
-REJECTS_SQL = """
-    select r.import_id, i.file_name, r.line, r.column_name, r.reason, r.reject_code,
-           r.reject_params
-    from rejects as r join imports as i using (import_id)
-    order by r.import_id desc, r.line
-"""
-QUALITY_SQL = "select check_name, count_found from mart_data_quality order by check_name"
-
 
 def imports() -> pd.DataFrame:
-    return frame(IMPORTS_SQL)
+    return frame(queries.IMPORTS_SQL)
 
 
 def rejects() -> pd.DataFrame:
-    return frame(REJECTS_SQL)
+    return frame(queries.REJECTS_SQL)
 
 
 def quality() -> pd.DataFrame:
-    return frame(QUALITY_SQL)
+    return frame(queries.QUALITY_SQL)
 
 
 # key figures (pure: from frames already read) ---------------------------------------------
+
+def event_figures(event_rows: pd.DataFrame) -> dict:
+    """The key figures made of events alone: show-up and "going" conversion, with their parts."""
+    with_data = event_rows[event_rows["has_attendance_data"].fillna(False).astype(bool)]
+    registered = int(with_data["registered"].sum())
+    came = int(with_data["registered_attended"].fillna(0).sum())
+    both = event_rows[event_rows["attended"].notna() & (event_rows["facebook_going"] > 0)]
+    going = int(both["facebook_going"].sum())
+    return {
+        "show_up": came / registered if registered else None,
+        "going_conversion": int(both["attended"].sum()) / going if going else None,
+        "parts": {"show_up": (registered, came, registered - came),
+                  "going_conversion": (int(both["attended"].sum()), going)},
+    }
+
 
 def key_figures(funnel_rows: pd.DataFrame, event_rows: pd.DataFrame) -> dict:
     """The Overview's figures, as METRICS.md and `turnout report` define them."""
     interactions = dict(zip(funnel_rows["stage"], funnel_rows["interactions"], strict=True))
     people = dict(zip(funnel_rows["stage"], funnel_rows["people"], strict=True))
     committed, acted = int(people["commitment"]), int(people["action"])
-    with_data = event_rows[event_rows["has_attendance_data"].fillna(False).astype(bool)]
-    registered = int(with_data["registered"].sum())
-    came = int(with_data["registered_attended"].fillna(0).sum())
-    both = event_rows[event_rows["attended"].notna() & (event_rows["facebook_going"] > 0)]
-    going = int(both["facebook_going"].sum())
+    events = event_figures(event_rows)
     return {
         "reached": int(interactions["awareness"]),
         "engaged": int(interactions["engagement"]),
@@ -374,13 +324,12 @@ def key_figures(funnel_rows: pd.DataFrame, event_rows: pd.DataFrame) -> dict:
         "committed": committed,
         "acted": acted,
         "slacktivism": (committed - acted) / committed if committed else None,
-        "show_up": came / registered if registered else None,
-        "going_conversion": int(both["attended"].sum()) / going if going else None,
+        "show_up": events["show_up"],
+        "going_conversion": events["going_conversion"],
         "per_1000": 1000 * int(interactions["action"]) / int(interactions["engagement"])
         if int(interactions["engagement"]) else None,
         # the counts each share is made of: the board sees a share only if none is 1–4
         "parts": {"slacktivism": (committed, acted, committed - acted),
-                  "show_up": (registered, came, registered - came),
-                  "going_conversion": (int(both["attended"].sum()), going),
+                  **events["parts"],
                   "per_1000": (int(interactions["action"]),)},
     }

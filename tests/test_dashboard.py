@@ -17,7 +17,7 @@ import pytest
 import streamlit as st
 from typer.testing import CliRunner
 
-from dashboard import data, i18n
+from dashboard import data, i18n, ui
 from pipelines import cli
 from tests.dashboard_helpers import (
     BOARD_PAGES,
@@ -553,10 +553,225 @@ def test_follow_up_list_is_the_models_ranking_with_source_ids_only(sample_db):
     with duckdb.connect(str(sample_db), read_only=True) as con:
         ranks = [r for (r,) in con.execute("select rank from mart_follow_up order by rank")
                  .fetchall()]
-    assert table[i18n.t("en", "col.rank")].tolist() == ranks
-    assert len(ranks) > 50
+    assert len(ranks) > data.FOLLOW_UP_SHOWN > 50  # the sample's list is longer than the page
+    assert table[i18n.t("en", "col.rank")].tolist() == ranks[:data.FOLLOW_UP_SHOWN]
+    assert _shown(at)[i18n.t("en", "people.follow_up.count")] == i18n.number("en", len(ranks))
+    assert i18n.t("en", "people.follow_up.first", shown=i18n.number("en", data.FOLLOW_UP_SHOWN),
+                  total=i18n.number("en", len(ranks))) in [c.value for c in at.caption]
     shown = " ".join(str(v) for v in table.to_numpy().ravel())
     assert "@" not in shown
+
+
+def _csv(content: bytes) -> list[list[str]]:
+    import csv
+    import io
+
+    assert content.startswith("\ufeff".encode())  # Excel reads the accents
+    return list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
+
+
+def test_follow_up_csv_holds_the_whole_list_in_the_pages_columns(sample_db):
+    at = app("fr")
+    at.switch_page(PAGES["people"]).run()
+    headers = [str(c) for c in at.dataframe[-1].value.columns]
+    rows = _csv(data.follow_up_csv(None, headers))
+    with duckdb.connect(str(sample_db), read_only=True) as con:
+        expected = con.execute("""
+            select rank, action_network_uuid, zoom_registrant_email_hash, probability
+            from mart_follow_up order by rank""").fetchall()
+    assert rows[0] == headers
+    assert len(rows) - 1 == len(expected) > data.FOLLOW_UP_SHOWN
+    column = {name: i for i, name in enumerate(headers)}
+    ranks = [int(r[column[i18n.t("fr", "col.rank")]]) for r in rows[1:]]
+    assert ranks == [e[0] for e in expected]
+    uuids = [r[column[i18n.t("fr", "col.action_network_uuid")]] or None for r in rows[1:]]
+    assert uuids == [e[1] for e in expected]
+    chances = [r[column[i18n.t("fr", "col.probability")]] for r in rows[1:]]
+    assert chances == ["" if e[3] is None else str(e[3]) for e in expected]
+    assert "@" not in " ".join(",".join(r) for r in rows[1:])
+
+
+def test_follow_up_csv_never_carries_a_formula(sample_db):
+    with duckdb.connect(str(sample_db)) as con:
+        con.execute("update mart_follow_up set action_network_uuid = '=HYPERLINK(\"x\")', "
+                    "mobilize_user_id = '-12' where rank = 1")
+    headers = [f"c{i}" for i in range(10)]
+    first = _csv(data.follow_up_csv(None, headers))[1]
+    assert first[5:7] == ["'=HYPERLINK(\"x\")", "'-12"]
+
+
+def test_follow_up_for_one_campaign_reads_only_the_rows_shown(sample_db):
+    campaign = data.options()["campaign"][0]
+    with duckdb.connect(str(sample_db), read_only=True) as con:
+        expected = [r for (r,) in con.execute("""
+            select rank from mart_follow_up where person_id in (
+                select person_id from mart_person_records
+                where stage = 'commitment' and campaign = ?)
+            order by rank""", [campaign]).fetchall()]
+    assert len(expected) > 10
+    assert data.follow_up(campaign, limit=10)["rank"].tolist() == expected[:10]
+    assert data.follow_up_count(campaign) == len(expected)
+    headers = [f"c{i}" for i in range(10)]
+    assert [int(r[0]) for r in _csv(data.follow_up_csv(campaign, headers))[1:]] == expected
+
+
+def test_a_rerun_reads_nothing_again(sample_db, monkeypatch):
+    at = app()
+    reads = []
+    real = data._run
+    monkeypatch.setattr(data, "_run", lambda *args: reads.append(args[1]) or real(*args))
+    for name in ("overview", "funnel", "events", "people", "channels"):
+        at.switch_page(PAGES[name]).run()
+        read = len(reads)
+        at.run()
+        no_exception(at)
+        assert len(reads) == read, name  # the second run came from the cache
+
+
+def _reference_funnel(db: Path, campaign, channel, since, until, group=None) -> list:
+    """[group value, stage, interactions, people] rows worked out in pandas from the facts."""
+    import pandas as pd
+
+    with duckdb.connect(str(db), read_only=True) as con:
+        facts = con.execute("select * from mart_funnel_facts").df()
+    keep = pd.Series(True, index=facts.index)
+    if campaign is not None:
+        keep &= facts["campaign"] == campaign
+    if channel is not None:
+        keep &= facts["channel"] == channel
+    if since is not None:
+        keep &= (facts["occurred_at"] >= since) & (facts["occurred_at"] < until)
+    facts = facts[keep].copy()
+    facts["key"] = facts["campaign"].fillna("(none)") if group == "campaign" \
+        else facts["channel"] if group else ""
+    tops = facts.dropna(subset=["person_id"]).groupby(["key", "person_id"])["stage_rank"].max()
+    rows = []
+    for key in sorted(facts["key"].unique()) if group else [""]:
+        cell = facts[facts["key"] == key]
+        for rank, stage in enumerate(data.STAGES, start=1):
+            rows.append([key, stage, int(cell.loc[cell["stage"] == stage, "interactions"].sum()),
+                         int((tops.get(key, pd.Series(dtype=int)) >= rank).sum())])
+    return rows
+
+
+@pytest.mark.parametrize("period", ("all", "90"))
+@pytest.mark.parametrize("campaign", (None, 0))
+@pytest.mark.parametrize("channel", (None, 0, -1))
+def test_funnel_and_breakdowns_count_as_the_facts_say(sample_db, period, campaign, channel):
+    found = data.options()
+    campaign = None if campaign is None else found["campaign"][campaign]
+    channel = None if channel is None else found["channel"][channel]
+    since, until = ui.window(period, data.date_range()[1])[:2]
+    columns = ["stage", "interactions", "people"]
+    expected = _reference_funnel(sample_db, campaign, channel, since, until)
+    if campaign is None and channel is None:
+        assert expected[0][3] > 0
+    assert [[""] + r for r in data.funnel(campaign, channel, since, until)[columns]
+            .values.tolist()] == expected
+    for group in ("channel", "campaign"):
+        expected = _reference_funnel(sample_db, campaign, channel, since, until, group)
+        found = data.funnel_by(group, campaign, channel, since, until)
+        assert found[["group_value", *columns]].values.tolist() == expected, group
+        together = data.funnel(campaign, channel, since, until, group=group)
+        assert together.equals(data.funnel(campaign, channel, since, until)), group
+
+
+def test_filter_options_are_every_campaign_and_channel_of_the_facts(sample_db):
+    with duckdb.connect(str(sample_db), read_only=True) as con:
+        campaigns = {r[0] for r in con.execute(
+            "select campaign from mart_funnel_facts where campaign is not null "
+            "union select campaign from mart_event_gap where campaign is not null").fetchall()}
+        channels = {r[0] for r in con.execute(
+            "select distinct channel from mart_funnel_facts").fetchall()}
+    found = data.options()
+    assert found["campaign"] == sorted(campaigns) and campaigns
+    assert found["channel"] == sorted(channels) and len(channels) > 3
+
+
+def test_the_funnel_page_reads_only_the_open_breakdown(sample_db, monkeypatch):
+    groups = []
+    real = data.funnel_by
+    monkeypatch.setattr(data, "funnel_by", lambda group, *a: groups.append(group) or
+                        real(group, *a))
+    at = app().switch_page(PAGES["funnel"]).run()
+    assert groups == ["channel"]
+    at.session_state["funnel_breakdown"] = i18n.t("en", "tab.by_campaign")
+    at.run()
+    no_exception(at)
+    assert groups == ["channel", "campaign"]
+    titles = [spec["layout"]["title"]["text"] for spec in figures(at)]
+    assert i18n.t("en", "chart.by_campaign") in titles
+    assert i18n.t("en", "chart.by_channel") not in titles
+
+
+def test_events_page_shows_the_reports_rates_without_reading_the_funnel(sample_db,
+                                                                       monkeypatch):
+    at = app("en", "lead", f_period="365")
+    ctx = at.session_state["ctx"]
+    report = report_json("--since", ctx.since.date().isoformat(),
+                         "--until", (ctx.until - timedelta(days=1)).date().isoformat())
+    monkeypatch.setattr(data, "funnel", lambda *a, **k: pytest.fail("the funnel was read"))
+    at.switch_page(PAGES["events"]).run()
+    no_exception(at)
+    with_data = [e for e in report["events"] if e["attended"] is not None]
+    registered = sum(e["registered"] for e in with_data)
+    came = sum(e["registered"] - e["no_show"] for e in with_data)
+    assert registered > 0
+    pooled = next(m.value for m in at.metric if m.label == i18n.t("en", "kpi.show_up"))
+    assert pooled == i18n.percent("en", came / registered)
+
+
+def _pyramid_counts(at) -> dict[str, int]:
+    spec = next(s for s in figures(at) if s["data"][0]["type"] == "funnel")
+    return dict(zip(spec["data"][0]["y"], decode(spec["data"][0]["x"]), strict=True))
+
+
+def test_people_pyramid_follows_the_period_and_says_which_month(sample_db):
+    at = app("en", "lead", f_period="90").switch_page(PAGES["people"]).run()
+    no_exception(at)
+    ctx = at.session_state["ctx"]
+    last_day = ctx.until - timedelta(days=1)
+    with duckdb.connect(str(sample_db), read_only=True) as con:
+        month, = con.execute("select max(month) from mart_person_months where month <= ?",
+                             [last_day.date().replace(day=1)]).fetchone()
+        counts = con.execute("select tier, count(*) from mart_person_months where month = ? "
+                             "group by tier", [month]).fetchall()
+        now = dict(con.execute("select tier, count(*) from mart_person_tiers group by tier")
+                   .fetchall())
+    expected = {i18n.label("en", "tier", tier): n for tier, n in counts}
+    assert _pyramid_counts(at) == expected
+    title = i18n.t("en", "chart.pyramid_at", month=i18n.month("en", month))
+    assert title in [s["layout"]["title"]["text"] for s in figures(at)]
+    every = app("en", "lead").switch_page(PAGES["people"]).run()
+    assert _pyramid_counts(every) == {i18n.label("en", "tier", t): n for t, n in now.items()}
+
+
+def test_people_cohorts_start_within_the_period(sample_db):
+    at = app("en", "lead", f_period="365").switch_page(PAGES["people"]).run()
+    since = at.session_state["ctx"].since
+    heatmap = next(s for s in figures(at) if s["data"][0]["type"] == "heatmap")
+    with duckdb.connect(str(sample_db), read_only=True) as con:
+        months = [m for (m,) in con.execute(
+            "select distinct cohort_month from mart_retention where cohort_month >= ? "
+            "order by 1", [since.date().replace(day=1)]).fetchall()][-12:]
+    assert len(heatmap["data"][0]["y"]) == len(months) > 0
+    assert all(name.startswith(i18n.month("en", m)) for name, m
+               in zip(heatmap["data"][0]["y"], months, strict=True))
+
+
+@pytest.mark.parametrize("lang", i18n.LANGUAGES)
+def test_charts_without_campaigns_say_so_when_one_is_chosen(sample_db, lang):
+    campaign = data.options()["campaign"][0]
+    at = app(lang, "lead", f_campaign=campaign, f_period="365")
+    at.switch_page(PAGES["people"]).run()
+    no_exception(at)
+    assert i18n.t(lang, "people.every_campaign", campaign=campaign) in [i.value for i in at.info]
+    at.switch_page(PAGES["channels"]).run()
+    notes = [i.value for i in at.info]
+    assert i18n.t(lang, "channels.every_campaign", campaign=campaign) in notes
+    assert i18n.t(lang, "channels.all_time") in notes
+    plain = app(lang, "lead").switch_page(PAGES["channels"]).run()
+    assert not {i18n.t(lang, "channels.all_time")} & {i.value for i in plain.info}
 
 
 def test_downloads_never_carry_a_spreadsheet_formula():

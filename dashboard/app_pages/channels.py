@@ -19,6 +19,11 @@ rows = data.channels()
 if rows.empty:
     st.info(c.t("empty.no_people"))
     st.stop()
+# the channels mart has neither campaign nor period: say so when one is chosen
+if c.campaign is not None:
+    st.info(c.t("channels.every_campaign", campaign=c.campaign))
+if c.since is not None:
+    st.info(c.t("channels.all_time"))
 names = [c.label("channel", ch) for ch in rows["first_channel"]]
 counted = {k: ([c.shown(v) for v in rows[col]], [c.count(v) for v in rows[col]])
            for k, col in (("people", "count_people"), ("committed", "count_committed"),

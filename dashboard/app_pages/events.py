@@ -51,7 +51,7 @@ def comparison_chart(c: ui.Context, events: pd.DataFrame, table: pd.DataFrame) -
 
 
 def pooled(c: ui.Context, events: pd.DataFrame) -> None:
-    figures = data.key_figures(data.funnel(c.campaign, None, c.since, c.until), events)
+    figures = data.event_figures(events)  # the funnel is not needed here
     left, middle, right = st.columns(3)
     left.metric(c.t("kpi.events"), c.count(len(events)))
     middle.metric(c.t("kpi.show_up"), c.rate(figures["show_up"], *figures["parts"]["show_up"]),

@@ -8,6 +8,7 @@ import streamlit as st
 from dashboard import charts, data, i18n, ui
 
 MEASURES = ("interactions", "people")
+BREAKDOWNS = {"channel": "tab.by_channel", "campaign": "tab.by_campaign"}
 
 
 def drop_off(c: ui.Context, rows: pd.DataFrame, measure: str) -> pd.DataFrame:
@@ -66,7 +67,9 @@ st.caption(c.window_text())
 measure = st.radio(c.t("funnel.measure"), MEASURES, horizontal=True, key="funnel_measure",
                    format_func=lambda m: c.t(f"measure.{m}"))
 st.caption(c.t(f"measure.{measure}.help"))
-rows = data.funnel(c.campaign, c.channel, c.since, c.until)
+labels = {c.t(key): group for group, key in BREAKDOWNS.items()}
+shown = labels.get(st.session_state.get("funnel_breakdown"), "channel")  # the open tab
+rows = data.funnel(c.campaign, c.channel, c.since, c.until, group=shown)
 figures = data.key_figures(rows, data.events().head(0))
 left, right = st.columns([3, 2])
 with left:
@@ -79,8 +82,9 @@ with right:
     st.metric(c.t("kpi.slacktivism"), c.rate(figures["slacktivism"],
                                              *figures["parts"]["slacktivism"]),
               help=c.t("kpi.slacktivism.help"))
-tab_channel, tab_campaign = st.tabs([c.t("tab.by_channel"), c.t("tab.by_campaign")])
-with tab_channel:
-    breakdown(c, "channel", measure)
-with tab_campaign:
-    breakdown(c, "campaign", measure)
+# only the open tab is read and drawn ("rerun": switching tabs runs the page again)
+tabs = st.tabs(list(labels), key="funnel_breakdown", on_change="rerun")
+for tab, group in zip(tabs, labels.values(), strict=True):
+    if tab.open:
+        with tab:
+            breakdown(c, group, measure)

@@ -1,6 +1,13 @@
-"""People (campaign leads only): pyramid, tier flow, retention and the follow-up list."""
+"""People (campaign leads only): pyramid, tier flow, retention and the follow-up list.
+
+People are not split by campaign in the tier marts: the page says so when a campaign is
+chosen. The period applies to all three (the pyramid at its end, the moves and the cohorts
+within it); the campaign applies to the follow-up list.
+"""
 
 from __future__ import annotations
+
+from functools import partial
 
 import pandas as pd
 import streamlit as st
@@ -9,15 +16,19 @@ from dashboard import charts, data, i18n, ui
 
 
 def pyramid_block(c: ui.Context) -> None:
-    rows = data.pyramid().sort_values("tier_rank", ascending=False)
+    rows = data.pyramid(c.until).sort_values("tier_rank", ascending=False)
     if rows.empty:
         st.info(c.t("empty.no_people"))
         return
+    title, definition = c.t("chart.pyramid"), c.t("chart.pyramid.def")
+    if "month" in rows:  # where people stood when the period ended
+        title = c.t("chart.pyramid_at", month=i18n.month(c.lang, rows["month"].iloc[0]))
+        definition = c.t("chart.pyramid_at.def")
     labels = [c.label("tier", t) for t in rows["tier"]]
     fig = charts.pyramid(labels, rows["people"].tolist(), [c.count(v) for v in rows["people"]],
-                         c.t("chart.pyramid"))
+                         title)
     table = pd.DataFrame({c.t("col.tier"): labels, c.t("col.people"): rows["people"].tolist()})
-    ui.chart(fig, table, c.t("chart.pyramid.def"), "people-pyramid")
+    ui.chart(fig, table, definition, "people-pyramid")
 
 
 def flow_block(c: ui.Context) -> None:
@@ -47,6 +58,9 @@ def flow_block(c: ui.Context) -> None:
 
 def retention_block(c: ui.Context) -> None:
     rows = data.retention()
+    if c.since is not None:  # the cohorts whose first action falls in the period
+        first_month = pd.Timestamp(c.since).to_period("M").to_timestamp()
+        rows = data.within(rows, "cohort_month", None, first_month, c.until)
     if rows.empty:
         st.info(c.t("empty.no_cohorts"))
         return
@@ -72,7 +86,8 @@ def follow_up_block(c: ui.Context) -> None:
     st.subheader(c.t("people.follow_up"))
     st.caption(c.t("people.follow_up.def"))
     rows = data.follow_up(c.campaign)
-    st.metric(c.t("people.follow_up.count"), i18n.number(c.lang, len(rows)))
+    total = data.follow_up_count(c.campaign)
+    st.metric(c.t("people.follow_up.count"), i18n.number(c.lang, total))
     table = pd.DataFrame({
         c.t("col.rank"): rows["rank"],
         c.t("col.probability"): [i18n.percent(c.lang, p) if pd.notna(p) else c.t("unknown")
@@ -86,16 +101,24 @@ def follow_up_block(c: ui.Context) -> None:
         c.t("col.zoom_hash"): rows["zoom_registrant_email_hash"],
         c.t("col.forecast_method"): rows["method"],
     })
+    if total > len(rows):
+        st.caption(c.t("people.follow_up.first", shown=i18n.number(c.lang, len(rows)),
+                       total=i18n.number(c.lang, total)))
     st.dataframe(table, hide_index=True, width="stretch")
-    st.download_button(c.t("download_csv"), ui.csv_bytes(table), "turnout-follow-up.csv",
-                       "text/csv", key="csv_follow_up")
+    # the whole list, written only when asked for
+    st.download_button(c.t("download_csv"), partial(data.follow_up_csv, c.campaign,
+                                                    list(table.columns)),
+                       "turnout-follow-up.csv", "text/csv", key="csv_follow_up",
+                       on_click="ignore")
 
 
 c = ui.context()
 if c.board:  # the router never offers this page to the board; a direct link stops here
     st.stop()
 st.title(c.t("page.people"))
-st.caption(c.t("people.scope"))
+st.caption(c.t("people.filters"))
+if c.campaign is not None:  # the tier marts have no campaign
+    st.info(c.t("people.every_campaign", campaign=c.campaign))
 left, right = st.columns(2)
 with left:
     pyramid_block(c)

@@ -1,0 +1,222 @@
+"""The dashboard's SQL, one constant per query, read by ``data.py`` with bound parameters.
+
+Only marts are read, plus ``imports``/``rejects`` (Data page) and ``events`` (event picker).
+A ``{group}`` in a query is replaced by a fixed expression from ``GROUPS``, never by input.
+"""
+
+from __future__ import annotations
+
+# state ---------------------------------------------------------------------------------
+
+STATE_SQL = """
+    select (select count(*) from information_schema.tables where table_name = 'mart_funnel'),
+           (select count(*) from imports)
+"""
+
+
+# filters -------------------------------------------------------------------------------
+
+OPTIONS_SQL = """
+    -- the funnel mart's all-time cells name every campaign and channel of the facts
+    select 'campaign' as kind, campaign as value from mart_funnel
+    where period = 'all' and campaign not in ('(all)', '(none)')
+    union select 'campaign', campaign from mart_event_gap where campaign is not null
+    union select 'channel', channel from mart_funnel where period = 'all' and channel <> '(all)'
+    order by kind, value
+"""
+RANGE_SQL = """
+    with activity as (
+        -- what happened up to now; the calendar's future events do not end a period
+        select cast(occurred_at as date) as day from mart_funnel_facts
+        where occurred_at <= current_timestamp::timestamp
+    ),
+    calendar as (select cast(starts_at as date) as day from mart_event_gap)
+    select coalesce((select min(day) from activity), (select min(day) from calendar))
+               as first_day,
+           coalesce((select max(day) from activity), (select max(day) from calendar))
+               as last_day
+"""
+
+
+# funnel --------------------------------------------------------------------------------
+
+FACT_FILTER = """
+    (?::varchar is null or campaign = ?)
+    and (?::varchar is null or channel = ?)
+    and (?::timestamp is null or occurred_at >= ?)
+    and (?::timestamp is null or occurred_at < ?)
+"""
+STAGES_SQL = """
+    select * from (values ('awareness', 1), ('engagement', 2), ('commitment', 3),
+                          ('action', 4)) as s (stage, stage_rank)
+"""
+# all time: the funnel mart already holds every campaign × channel cell, people counted
+CELL_SQL = f"""
+    with stages as ({STAGES_SQL}),
+    cell as (select stage, interactions, people from mart_funnel
+             where period = 'all' and campaign = ? and channel = ?)
+    select s.stage, s.stage_rank, coalesce(c.interactions, 0) as interactions,
+           coalesce(c.people, 0) as people
+    from stages as s left join cell as c using (stage)
+    order by s.stage_rank
+"""
+CELLS_BY_SQL = {  # the breakdown's cells: every value of one column, the other one fixed
+    "channel": """
+        select channel as group_value, stage, stage_rank, interactions, people
+        from mart_funnel
+        where period = 'all' and campaign = ? and channel <> '(all)'
+          and (?::varchar is null or channel = ?)
+        order by group_value, stage_rank
+    """,
+    "campaign": """
+        select campaign as group_value, stage, stage_rank, interactions, people
+        from mart_funnel
+        where period = 'all' and channel = ? and campaign <> '(all)'
+          and (?::varchar is null or campaign = ?)
+        order by group_value, stage_rank
+    """,
+}
+# a window: people are counted distinctly within it, so from the facts
+FUNNEL_SQL = f"""
+    with facts as (select * from mart_funnel_facts where {FACT_FILTER}),
+    interactions as (
+        select stage, sum(interactions) as n from facts group by stage
+    ),
+    tops as (
+        select person_id, max(stage_rank) as top_rank from facts
+        where person_id is not null group by person_id
+    ),
+    stages as ({STAGES_SQL})
+    select s.stage, s.stage_rank,
+           cast(coalesce(i.n, 0) as bigint) as interactions,
+           (select count(*) from tops where top_rank >= s.stage_rank) as people
+    from stages as s left join interactions as i using (stage)
+    order by s.stage_rank
+"""
+# a window and a breakdown: the totals come in the same pass over the facts
+FUNNEL_BY_SQL = f"""
+    with facts as (select *, {{group}} as group_value from mart_funnel_facts
+                   where {FACT_FILTER}),
+    interactions as (
+        select grouping(group_value) = 1 as is_total, group_value, stage,
+               sum(interactions) as interactions
+        from facts
+        group by grouping sets ((group_value, stage), (stage))
+    ),
+    top_counts as (
+        -- how many people reached each stage as their highest, per group and over all
+        select is_total, group_value, top_rank, count(*) as n
+        from (select grouping(group_value) = 1 as is_total, group_value,
+                     max(stage_rank) as top_rank
+              from facts where person_id is not null
+              group by grouping sets ((group_value, person_id), (person_id)))
+        group by all
+    ),
+    cells as (
+        select distinct false as is_total, group_value from facts
+        union all select true, null
+    ),
+    stages as ({STAGES_SQL}),
+    people as (
+        select c.is_total, c.group_value, s.stage, s.stage_rank, coalesce(sum(t.n), 0) as people
+        from cells as c cross join stages as s
+        left join top_counts as t on t.is_total = c.is_total
+            and t.group_value is not distinct from c.group_value and t.top_rank >= s.stage_rank
+        group by all
+    )
+    select p.is_total, p.group_value, p.stage, p.stage_rank,
+           cast(coalesce(i.interactions, 0) as bigint) as interactions,
+           cast(p.people as bigint) as people
+    from people as p
+    left join interactions as i on i.is_total = p.is_total
+        and i.group_value is not distinct from p.group_value and i.stage = p.stage
+    order by p.is_total, p.group_value, p.stage_rank
+"""
+GROUPS = {"channel": "channel", "campaign": "coalesce(campaign, '(none)')"}
+TREND_SQL = """
+    select period_start as month, stage, stage_rank, interactions, people from mart_funnel
+    where period = 'month' and campaign = ? and channel = ?
+    order by period_start, stage_rank
+"""
+
+
+# events --------------------------------------------------------------------------------
+
+EVENTS_SQL = "select * from mart_event_gap order by starts_at nulls last, event_id"
+EVENT_CHOICES_SQL = "select event_id, name, starts_at from events order by starts_at, event_id"
+FORECAST_SQL = """
+    select f.*, g.name, g.campaign
+    from mart_event_forecast as f join mart_event_gap as g using (event_id)
+    order by f.starts_at, f.event_id
+"""
+HAS_FORECAST_SQL = ("select count(*) as n from duckdb_tables() "
+                    "where table_name = 'mart_event_forecast'")
+
+
+# people (campaign leads only) ----------------------------------------------------------
+
+PYRAMID_SQL = """
+    select tier, tier_rank, count(*) as people from mart_person_tiers
+    group by tier, tier_rank order by tier_rank
+"""
+PYRAMID_AT_SQL = """
+    -- where the people known by then stood at the end of the month the period ends in: each
+    -- person-month is one move in the tier flow, counted under the tier it moved to
+    with chosen as (
+        select max(month) as month from mart_tier_flow
+        where month <= cast(date_trunc('month', ?::timestamp) as date)
+    )
+    select month, to_tier as tier, to_rank as tier_rank, sum(count_people) as people
+    from mart_tier_flow
+    where month = (select month from chosen)
+    group by all order by tier_rank
+"""
+TIER_FLOW_SQL = "select * from mart_tier_flow order by month, from_rank, to_rank"
+RETENTION_SQL = "select * from mart_retention order by cohort_month, months_after"
+FOLLOW_UP_LISTED = """
+    select * from mart_follow_up
+    where ?::varchar is null or person_id in (
+        select person_id from mart_person_records where stage = 'commitment' and campaign = ?
+    )
+"""
+FOLLOW_UP_SQL = f"""
+    with listed as ({FOLLOW_UP_LISTED})
+    select rank, probability, method, registrations, upcoming, signatures, days_since_last,
+           action_network_uuid, mobilize_user_id, eventbrite_attendee_number,
+           zoom_registrant_email_hash
+    from listed
+    order by rank
+    limit ?
+"""
+FOLLOW_UP_COUNT_SQL = f"with listed as ({FOLLOW_UP_LISTED}) select count(*) as n from listed"
+# a cell a spreadsheet would run as a formula gets an apostrophe, as in ui.csv_bytes
+SAFE_CELL = r"""case when regexp_matches({c}, '^[=+\-@\t\r]') then '''' || {c} else {c} end"""
+FOLLOW_UP_CSV_SQL = f"""
+    with listed as ({FOLLOW_UP_LISTED})
+    select rank, probability, registrations, signatures,
+           cast(round(days_since_last) as integer) as days_since_last,
+           {SAFE_CELL.format(c="action_network_uuid")},
+           {SAFE_CELL.format(c="mobilize_user_id")},
+           {SAFE_CELL.format(c="eventbrite_attendee_number")},
+           {SAFE_CELL.format(c="zoom_registrant_email_hash")},
+           {SAFE_CELL.format(c="method")}
+    from listed
+    order by rank
+"""
+
+
+# channels ------------------------------------------------------------------------------
+
+CHANNELS_SQL = "select * from mart_channels order by count_acted desc, first_channel"
+
+
+# data page -----------------------------------------------------------------------------
+
+IMPORTS_SQL = "select * from mart_import_quality order by import_id desc"
+REJECTS_SQL = """
+    select r.import_id, i.file_name, r.line, r.column_name, r.reason, r.reject_code,
+           r.reject_params
+    from rejects as r join imports as i using (import_id)
+    order by r.import_id desc, r.line
+"""
+QUALITY_SQL = "select check_name, count_found from mart_data_quality order by check_name"
