@@ -29,12 +29,24 @@ def table_name(file_stem: str) -> str:
     return rest if head.isdigit() else file_stem
 
 
+def is_view(sql: str) -> bool:
+    """A mart whose header says ``-- materialized: view`` is a view over other marts."""
+    return "\n-- materialized: view" in "\n" + sql
+
+
 def rebuild(con: duckdb.DuckDBPyConnection) -> list[str]:
     install_macros(con)
     pyramid.install_rules(con)  # the tier marts join the campaign's pyramid rules
     built = []
     for stem, sql in mart_files():
         name = table_name(stem)
-        con.execute(f"create or replace table {name} as {sql}")
+        kind = "view" if is_view(sql) else "table"
+        other = "table" if kind == "view" else "view"
+        if con.execute("select count(*) from duckdb_tables() where table_name = ?"
+                       if other == "table" else
+                       "select count(*) from duckdb_views() where view_name = ?",
+                       [name]).fetchone()[0]:
+            con.execute(f"drop {other} {name}")  # a mart that changed kind
+        con.execute(f"create or replace {kind} {name} as {sql}")
         built.append(name)
     return built

@@ -3,7 +3,7 @@
 The rules ship in ``pipelines/pyramid.toml``; a ``<database>.pyramid.toml`` next to the
 database replaces them. ``install_rules`` turns them into three temporary tables
 (``pyramid_tiers``, ``pyramid_rules``, ``pyramid_settings``) before the marts are rebuilt,
-so the tier SQL (``mart_person_months``) is driven by the file, not by constants.
+so the tier SQL (``mart_person_tier_spans``) is driven by the file, not by constants.
 """
 
 from __future__ import annotations

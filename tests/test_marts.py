@@ -53,6 +53,11 @@ CONTRACTS = {
         "not_null": ("file_name", "rows_read", "rows_rejected", "count_reject_lines"),
         "accepted": {},
     },
+    "mart_person_tier_spans": {
+        "key": ("person_id", "from_month"),
+        "not_null": ("to_month", "tier", "tier_rank"),
+        "accepted": {"tier": TIERS},
+    },
     "mart_person_months": {
         "key": ("person_id", "month"),
         "not_null": ("tier", "tier_rank"),

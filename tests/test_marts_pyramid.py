@@ -6,6 +6,9 @@ Stand-in key hashes as in test_marts.py: a person's id is 'p' + their smallest k
 
 from __future__ import annotations
 
+from importlib import resources
+
+from pipelines import marts, warehouse
 from tests.conftest import query
 from tests.given import event, given
 
@@ -101,3 +104,64 @@ def test_channels_and_their_slacktivism(db):
     # Facebook brought Ann (came) and Bob (signed only): index 1/2. The sheet without
     # "heard from" is offline; the flyer brought Gus.
     assert rows == [("facebook", 2, 1, 0.5), ("flyer", 1, 1, 0.0), ("offline", 1, 1, 0.0)]
+
+
+def _tiers_month_by_month(activity: list[tuple[str, str, str, str]], window: int) -> dict:
+    """Each person's tier rank in each month, counted out month by month with the default
+    tiers: (person, 'YYYY-MM', metric, item) → {(person, 'YYYY-MM'): rank}."""
+    rules = {"on_list": [(1, 1)], "email_opens": [(1, 1)], "email_clicks": [(1, 2)],
+             "signatures": [(1, 2)], "registrations": [(1, 2)],
+             "events_attended": [(1, 3), (3, 4)]}
+
+    def index(month: str) -> int:
+        return int(month[:4]) * 12 + int(month[5:]) - 1
+
+    last = max(index(m) for _, m, _, _ in activity)
+    ranks = {}
+    for person in {p for p, _, _, _ in activity}:
+        mine = [(index(m), metric, item) for p, m, metric, item in activity if p == person]
+        for month in range(min(i for i, _, _ in mine), last + 1):
+            rank = 0
+            for metric, thresholds in rules.items():
+                items = {item for i, m, item in mine if m == metric and i <= month
+                         and (window == 0 or i > month - window)}
+                rank = max([rank] + [r for at_least, r in thresholds if len(items) >= at_least])
+            ranks[(person, f"{month // 12}-{month % 12 + 1:02d}")] = rank
+    return ranks
+
+
+def test_tier_spans_equal_a_month_by_month_count_for_any_window(db):
+    rows = pyramid_rows()
+    # Dan stays on the list and opens an email in April; Ann comes back in June
+    rows["email_activity"] += [
+        {"email_key": "dan@", "action": "subscribed", "occurred_at": "2026-03-02"},
+        {"email_campaign_id": "m2", "email_key": "dan@", "action": "open",
+         "occurred_at": "2026-04-09"}]
+    rows["events"].append(event("e4", "2026-06-15 18:30"))
+    rows["checkins"].append({"event_id": "e4", "email_key": "ann@"})
+    activity = [("pann@", "2026-01", "registrations", "e1"),
+                ("pann@", "2026-01", "events_attended", "e1"),
+                ("pann@", "2026-02", "events_attended", "e2"),
+                ("pann@", "2026-03", "events_attended", "e3"),
+                ("pann@", "2026-06", "events_attended", "e4"),
+                ("pbob@", "2026-03", "events_attended", "e3"),
+                ("pdan@", "2026-01", "on_list", "list"), ("pdan@", "2026-03", "on_list", "list"),
+                ("pdan@", "2026-04", "email_opens", "m2"),
+                ("peve@", "2026-02", "email_clicks", "m1")]
+    given(db, **rows)
+    for window in (0, 1, 2, 3, 12):
+        db.with_name(db.stem + ".pyramid.toml").write_text(
+            (resources.files("pipelines") / "pyramid.toml").read_text(encoding="utf-8")
+            .replace("window_months = 12", f"window_months = {window}"), encoding="utf-8")
+        with warehouse.writer(db) as con:
+            marts.rebuild(con)
+        found = {(p, str(m)[:7]): r for p, m, r in
+                 query(db, "select person_id, month, tier_rank from mart_person_months")}
+        assert found == _tiers_month_by_month(activity, window), f"window_months = {window}"
+        spans = query(db, "select person_id, from_month, to_month, tier_rank "
+                          "from mart_person_tier_spans order by person_id, from_month")
+        pairs = zip(spans, spans[1:], strict=False)
+        for (person, _, end, rank), (following, start, _, next_rank) in pairs:
+            if person == following:  # spans meet, and differ in tier
+                assert end.year * 12 + end.month + 1 == start.year * 12 + start.month
+                assert rank != next_rank

@@ -1,21 +1,22 @@
 -- mart_person_tiers: where each identified person stands on the engagement pyramid now.
 -- grain: one row per person_id. "Now" is the last month with data; rules: pyramid.toml.
--- upstream: mart_person_months, pyramid_tiers
+-- upstream: mart_person_tier_spans, pyramid_tiers
 with
 
-person_months as (select * from mart_person_months),
+spans as (select * from mart_person_tier_spans),
 tiers as (select * from pyramid_tiers),
 
 latest as (
+    -- every person's last span runs to the last month with data
     select person_id, tier, tier_rank
-    from person_months
-    where month = (select max(month) from person_months)
+    from spans
+    where to_month = (select max(to_month) from spans)
 ),
 
 history as (
-    select person_id, max(tier_rank) as highest_tier_rank, min(month) as first_month,
-           count(*) as months_tracked
-    from person_months
+    select person_id, max(tier_rank) as highest_tier_rank, min(from_month) as first_month,
+           cast(sum(date_diff('month', from_month, to_month) + 1) as bigint) as months_tracked
+    from spans
     group by person_id
 ),
 

@@ -1,21 +1,54 @@
 -- mart_tier_flow: how many people moved up, stayed or fell back from one month to the next.
 -- grain: one row per (month, from_tier, to_tier); Sankey-ready. A person's month before
 --        their first is 'observing' (rank 0).
--- upstream: mart_person_months, pyramid_tiers
+-- upstream: mart_person_tier_spans, pyramid_tiers
 with
 
-person_months as (select * from mart_person_months),
+spans as (select * from mart_person_tier_spans),
 tiers as (select * from pyramid_tiers),
 
-moves as (
-    select person_id, month, tier_rank as to_rank,
-           coalesce(lag(tier_rank) over (partition by person_id order by month), 0) as from_rank
-    from person_months
+months as (
+    select cast(unnest(generate_series(min(from_month), max(to_month), interval 1 month))
+                as date) as month
+    from spans
+),
+
+entries as (
+    -- the first month of a span: a move from the tier before it (observing before the first)
+    select from_month as month,
+           coalesce(lag(tier_rank) over (partition by person_id order by from_month), 0)
+               as from_rank,
+           tier_rank as to_rank
+    from spans
+),
+
+stay_changes as (
+    -- every later month of a span: the person stays on its tier
+    select tier_rank, cast(from_month + interval 1 month as date) as month, 1 as change
+    from spans where to_month > from_month
+    union all
+    select tier_rank, cast(to_month + interval 1 month as date), -1
+    from spans where to_month > from_month
+),
+
+stays as (
+    select months.month, tiers.tier_rank as from_rank, tiers.tier_rank as to_rank,
+           sum(coalesce(sum(stay_changes.change), 0))
+               over (partition by tiers.tier_rank order by months.month) as count_people
+    from months
+    cross join tiers
+    left join stay_changes
+        on stay_changes.tier_rank = tiers.tier_rank and stay_changes.month = months.month
+    group by months.month, tiers.tier_rank
 ),
 
 counted as (
-    select month, from_rank, to_rank, count(*) as count_people
-    from moves
+    select month, from_rank, to_rank, cast(sum(count_people) as bigint) as count_people
+    from (
+        select month, from_rank, to_rank, count(*) as count_people from entries group by all
+        union all
+        select month, from_rank, to_rank, count_people from stays where count_people > 0
+    )
     group by all
 ),
 
