@@ -97,3 +97,23 @@ def test_unknown_is_never_zero():
     assert i18n.count("en", None) == "unknown"
     assert i18n.count("fr", float("nan")) == "inconnu"
     assert i18n.percent("en", None) == "unknown"
+
+
+def _strings(value):
+    if isinstance(value, dict):
+        for inner in value.values():
+            yield from _strings(inner)
+    elif isinstance(value, str):
+        yield value
+
+
+@pytest.mark.parametrize("catalogue", ["dashboard/locales/fr.json", "pipelines/locales/fr.json"])
+def test_french_punctuation_keeps_its_no_break_space(catalogue):
+    import json
+
+    root = Path(__file__).resolve().parent.parent
+    texts = list(_strings(json.loads((root / catalogue).read_text(encoding="utf-8"))))
+    # a plain space before : ; ? ! » % or after « would let the line break there
+    wrong = [t for t in texts if re.search(r" [:;?!»%]|« ", re.sub(r"https?://\S+", "", t))]
+    assert wrong == []
+    assert any("\u00a0:" in t for t in texts)
