@@ -81,6 +81,18 @@ def funnel(con, campaign: str | None = None, since: datetime | None = None,
         where {FACT_FILTER} group by stage
     """, params).fetchall():
         result["interactions"][stage] = int(total)
+    if campaign is None and since is None and until is None and _has(con, "mart_funnel"):
+        # the whole campaign's people are a cell of mart_funnel
+        for stage, people in con.execute("""
+            select stage, people from mart_funnel
+            where campaign = '(all)' and channel = '(all)' and period = 'all'
+        """).fetchall():
+            result["people"][stage] = int(people)
+        result["anonymous_attendees"] = int(con.execute(
+            "select count(distinct person_id) from mart_funnel_facts "
+            "where starts_with(person_id, 'anon:')"
+        ).fetchone()[0])
+        return result
     tops = con.execute(f"""
         with facts as (select * from mart_funnel_facts where {FACT_FILTER}),
         tops as (

@@ -64,3 +64,26 @@ def attended(done) -> int | None:
 
     events = {e["event_id"]: e for e in json.loads(done.stdout)["events"]}
     return events["rally-1"]["attended"]
+
+
+def test_a_batch_links_people_as_a_full_relink_would(db):
+    from pipelines import identity
+    from tests.conftest import SAMPLE_DATA
+
+    files, _ = load.expand([SAMPLE_DATA], load.ImportOptions())
+    half = len(files) // 2
+    for batch_files in (files[:half], files[half:]):  # the second batch relinks only its people
+        with load.session(db) as batch:
+            for path in batch_files:
+                assert batch.import_file(path).status == "imported"
+    linked = sorted(query(db, "select key_hash, person_id from person_keys"))
+    people = sorted(query(db, "select person_id, count_keys from people"))
+    with warehouse.writer(db) as con:
+        con.execute("begin transaction")
+        identity.resolve_people(con)  # from every record, as if nothing had been linked
+        assert sorted(con.execute("select key_hash, person_id from person_keys").fetchall()) \
+            == linked
+        assert sorted(con.execute("select person_id, count_keys from people").fetchall()) \
+            == people
+        con.execute("rollback")
+    assert len(people) > 1000

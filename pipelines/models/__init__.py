@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import hashlib
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
-import pandas as pd
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 CODE = sorted(Path(__file__).parent.glob("*.py")) + sorted(
     (Path(__file__).parent.parent / "sql" / "models").glob("*.sql"))
@@ -25,6 +28,8 @@ def refresh(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def fingerprint(*frames: pd.DataFrame) -> str:
+    import pandas as pd  # only when a model is refitted: `turnout report` never needs it
+
     digest = hashlib.sha256()
     for path in CODE:
         digest.update(path.read_bytes())
