@@ -446,3 +446,14 @@ def test_an_event_and_a_petition_with_the_same_id_stay_apart(db):
           registrations=[{"event_id": "x1", "email_key": "ann@"}],
           signatures=[{"petition_id": "x1", "email_key": "ann@"}])
     assert funnel(db)["commitment"] == (2, 1)  # one registration + one signature; Ann
+
+
+def test_a_mart_that_became_a_view_replaces_the_old_table(db):
+    from pipelines import marts, warehouse
+
+    with warehouse.writer(db) as con:
+        con.execute("create table mart_person_months as select 1 as person_id")
+        marts.rebuild(con)
+        kind = con.execute("select table_type from information_schema.tables "
+                           "where table_name = 'mart_person_months'").fetchall()
+    assert kind == [("VIEW",)]
