@@ -146,6 +146,8 @@ def main() -> None:
         ui.unavailable()
     if data.busy():
         top.info(i18n.t(lang, "busy.showing_last"))
+    elif state == "ready" and (pending := data.pending_files()):
+        top.warning(i18n.t(lang, "notice.pending", count=i18n.number(lang, pending)))
 
 
 main()

@@ -139,6 +139,11 @@ def state() -> str:
     return "ready" if row.iloc[0] and row.iloc[1] else "empty"
 
 
+def pending_files() -> int:
+    """Imported files whose rows are not in the marts yet (an interrupted refresh)."""
+    return int(frame(queries.PENDING_SQL)["files"].iloc[0])
+
+
 # filters ----------------------------------------------------------------------------
 
 

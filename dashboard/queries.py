@@ -12,6 +12,7 @@ STATE_SQL = """
     select (select count(*) from information_schema.tables where table_name = 'mart_funnel'),
            (select count(*) from imports)
 """
+PENDING_SQL = "select count(*) as files from pending_refresh"
 
 
 # filters -------------------------------------------------------------------------------

@@ -361,6 +361,27 @@ def test_a_long_import_shows_the_last_data(sample_db, monkeypatch):
     assert any(i.value == i18n.t("en", "busy.showing_last") for i in at.info)
 
 
+def test_files_not_yet_in_the_figures_are_announced(small_db, tmp_path):
+    from pipelines import load, warehouse
+
+    calendar, sheet = tmp_path / "late_calendar.csv", tmp_path / "late_sheet.csv"
+    calendar.write_bytes(CALENDAR)
+    sheet.write_bytes(SIGN_IN)
+    with warehouse.writer(small_db) as con:  # a batch cut short before its refresh
+        batch = load.Session(small_db, con)
+        batch.import_file(calendar)
+        batch.import_file(sheet)
+    for lang in ("en", "fr"):
+        at = app(lang)
+        no_exception(at)
+        assert [w.value for w in at.warning] == [
+            i18n.t(lang, "notice.pending", count=i18n.number(lang, 2))]
+    with load.session(small_db):  # the next import (here: an empty batch) finishes it
+        pass
+    st.cache_data.clear()
+    assert not app().warning
+
+
 # the data page ------------------------------------------------------------------------------
 
 CALENDAR = (b"event_id,name,starts_at,kind,campaign\n"
