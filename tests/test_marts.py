@@ -457,3 +457,27 @@ def test_a_mart_that_became_a_view_replaces_the_old_table(db):
         kind = con.execute("select table_type from information_schema.tables "
                            "where table_name = 'mart_person_months'").fetchall()
     assert kind == [("VIEW",)]
+
+
+def test_records_at_the_same_moment_give_the_same_channel_on_every_rebuild(db):
+    # Ann signed two sheets at the same minute, and registered twice at the same second
+    given(db, events=[event("rally", "2026-03-05 18:30", campaign="b"),
+                      event("vigil", "2026-03-12 18:30", campaign="a")],
+          checkins=[{"event_id": "rally", "email_key": "ann@", "signed_in_at": "2026-03-05 18:31",
+                     "source": source, "channel": channel}
+                    for source, channel in (("signin_sheet", "radio"), ("mobilize", "flyer"),
+                                            ("zoom_webinar", "friend"))],
+          registrations=[{"event_id": "rally", "email_key": "ann@", "source": source,
+                          "registered_at": "2026-03-01 10:00:00"}
+                         for source in ("mobilize", "eventbrite", "actionnetwork_rsvps")])
+    seen = set()
+    for _ in range(3):
+        with warehouse.writer(db) as con:
+            marts.rebuild(con)
+        seen.add((tuple(query(db, "select stage, channel from mart_funnel_facts "
+                                  "where person_id = 'pann@' order by stage")),
+                  tuple(query(db, "select first_channel from mart_person_channels "
+                                  "where person_id = 'pann@'"))))
+    # the earliest record wins; among records of the same moment, the first by name
+    assert seen == {((("action", "mobilize"), ("commitment", "actionnetwork_rsvps")),
+                     (("flyer",),))}

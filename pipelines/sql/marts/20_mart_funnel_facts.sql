@@ -13,9 +13,9 @@ person_facts as (
     -- one fact per person and thing: two tickets or two opens of one email count once
     select stage || ':' || person_id || ':' || coalesce('event:' || event_id,
                'petition:' || petition_id, 'email:' || email_campaign_id, '') as fact_id,
-           stage, arg_min(campaign, occurred_at) as campaign,
+           stage, arg_min(campaign, turnout_earliest(occurred_at, campaign)) as campaign,
            case when petition_id is not null then 'petition'
-                else arg_min(source, occurred_at) end as channel,
+                else arg_min(source, turnout_earliest(occurred_at, source)) end as channel,
            min(occurred_at) as occurred_at, 1 as interactions, person_id
     from records
     where is_interaction

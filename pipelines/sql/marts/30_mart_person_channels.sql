@@ -18,7 +18,8 @@ channelled as (
 per_person as (
     select person_id,
            max(stage_rank) as stage_rank,
-           arg_min(known_channel, occurred_at) filter (where known_channel is not null)
+           arg_min(known_channel, turnout_earliest(occurred_at, known_channel))
+               filter (where known_channel is not null)
                as first_channel,
            min(occurred_at) filter (where known_channel is not null) as first_channel_at
     from channelled

@@ -13,3 +13,9 @@ create or replace temp macro turnout_wilson_high(p, n) as (
         (p + 3.8416 / (2 * n) + 1.96 * sqrt(p * (1 - p) / n + 3.8416 / (4 * n * n)))
         / (1 + 3.8416 / n))
     end);
+
+-- The ordering key of "the earliest record's value": by time, then by the value itself,
+-- so that two records at the same time always give the same answer. Null when the time
+-- is unknown, which arg_min skips. Use: arg_min(x, turnout_earliest(occurred_at, x)).
+create or replace temp macro turnout_earliest(moment, tie) as (
+    case when moment is not null then {'moment': moment, 'tie': tie} end);

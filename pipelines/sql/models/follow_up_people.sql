@@ -33,8 +33,9 @@ activity as (
            count(*) filter (where k.record_kind = 'email_open') as opens,
            count(*) filter (where k.record_kind = 'email_click') as clicks,
            bool_or(k.record_kind = 'email_subscribed') as on_list,
-           arg_max(k.channel, k.occurred_at) filter (
-               where k.channel is not null and k.record_kind not like 'email%') as channel
+           arg_max(k.channel, {'at': k.occurred_at, 'tie': k.channel}) filter (
+               where k.channel is not null and k.record_kind not like 'email%'
+                 and k.occurred_at is not null) as channel
     from known as k
     join committed using (person_id)
     left join calendar as c using (event_id)

@@ -14,7 +14,8 @@ records as (select * from mart_person_records where not is_anonymous),
 
 registered as (
     select event_id, person_id, min(occurred_at) as registered_at,
-           arg_min(channel, occurred_at) filter (where channel is not null) as own_channel
+           arg_min(channel, {'at': occurred_at, 'tie': channel})
+               filter (where channel is not null and occurred_at is not null) as own_channel
     from records
     where record_kind = 'registration'
     group by event_id, person_id
@@ -37,7 +38,8 @@ history as (
 known_channel as (
     -- the latest "how did you hear" said before the event (email-list rows say nothing)
     select r.event_id, r.person_id,
-           arg_max(p.channel, p.occurred_at) as earlier_channel
+           arg_max(p.channel, {'at': p.occurred_at, 'tie': p.channel})
+               filter (where p.occurred_at is not null) as earlier_channel
     from registered as r
     join calendar as c using (event_id)
     join records as p
