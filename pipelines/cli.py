@@ -102,7 +102,8 @@ def import_files(
     mapping: Annotated[Path | None, typer.Option(help="Column-mapping TOML for any other CSV "
                                                  "(see examples/).")] = None,
 ) -> None:
-    """Import export files into the database; each file is one transaction."""
+    """Import export files into the database: each file in one transaction, then the
+    figures (people, marts, forecast) brought up to date once for them all."""
     db = config.database_path()
     options = load.ImportOptions(source=source, event_id=event, campaign=campaign,
                                  exported_at=_parse_when(exported_at), mapping=mapping)
@@ -130,7 +131,7 @@ def import_files(
                         result = load.ImportResult(path.name, "refused", message=str(error))
                     results.append(result)
                     progress.advance(task)
-                progress.update(task, description="All files")
+                progress.update(task, description="Updating the figures")
         except TurnoutError as error:  # the database is busy, or the figures failed to refresh
             _print_results(results, skipped)
             fail(error)
