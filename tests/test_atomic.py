@@ -41,6 +41,30 @@ def big_sheet(path, rows: int) -> None:
     con.close()
 
 
+def import_killed_at(db, path, step: str) -> list[str]:
+    """Import ``path`` in another process, kill -9 it when it reaches ``step``; the steps
+    it printed."""
+    script = textwrap.dedent(f"""
+        from pathlib import Path
+        from pipelines import load
+        def step(name):
+            print(name, flush=True)
+        load.import_file(Path({str(db)!r}), Path({str(path)!r}), progress=step)
+        print("done", flush=True)
+    """)
+    child = subprocess.Popen([sys.executable, "-c", script], cwd=ROOT, stdout=subprocess.PIPE,
+                             text=True, env=os.environ.copy())
+    seen = []
+    for line in child.stdout:
+        seen.append(line.strip())
+        if line.strip() == step:
+            os.kill(child.pid, signal.SIGKILL)
+            break
+    child.wait(timeout=60)
+    assert child.returncode == -signal.SIGKILL
+    return seen
+
+
 @pytest.mark.slow
 def test_kill_9_in_the_middle_leaves_the_database_as_it_was(db, tmp_path):
     run_import(db, write(tmp_path, "calendar.csv", CALENDAR))
@@ -49,26 +73,8 @@ def test_kill_9_in_the_middle_leaves_the_database_as_it_was(db, tmp_path):
     before = snapshot(db)
     big = tmp_path / "big.csv"
     big_sheet(big, 600_000)
-    script = textwrap.dedent(f"""
-        import sys
-        from pathlib import Path
-        from pipelines import load, warehouse
-        def step(name):
-            print(name, flush=True)
-        load.import_file(Path({str(db)!r}), Path({str(big)!r}), progress=step)
-        print("done", flush=True)
-    """)
-    child = subprocess.Popen([sys.executable, "-c", script], cwd=ROOT, stdout=subprocess.PIPE,
-                             text=True, env=os.environ.copy())
-    seen = []
-    for line in child.stdout:
-        seen.append(line.strip())
-        if line.strip() == "merging":  # rows are being written; the commit comes later
-            os.kill(child.pid, signal.SIGKILL)
-            break
-    child.wait(timeout=60)
+    seen = import_killed_at(db, big, "merging")  # rows are being written; the commit is later
     assert "merging" in seen and "done" not in seen
-    assert child.returncode == -signal.SIGKILL
     assert snapshot(db) == before
     # and the database is healthy: the next import lands whole
     result = run_import(db, write(tmp_path, "after.csv", "event_id,name,email,signed_in_at\n"
@@ -152,22 +158,7 @@ def test_kill_9_while_refreshing_keeps_the_file_and_init_brings_the_figures_up_t
     run_import(db, write(tmp_path, "calendar.csv", CALENDAR))
     big = tmp_path / "big.csv"
     big_sheet(big, 50_000)
-    script = textwrap.dedent(f"""
-        from pathlib import Path
-        from pipelines import load
-        def step(name):
-            print(name, flush=True)
-        load.import_file(Path({str(db)!r}), Path({str(big)!r}), progress=step)
-        print("done", flush=True)
-    """)
-    child = subprocess.Popen([sys.executable, "-c", script], cwd=ROOT, stdout=subprocess.PIPE,
-                             text=True, env=os.environ.copy())
-    for line in child.stdout:
-        if line.strip() == "rebuilding marts":
-            os.kill(child.pid, signal.SIGKILL)
-            break
-    child.wait(timeout=60)
-    assert child.returncode == -signal.SIGKILL
+    import_killed_at(db, big, "rebuilding marts")
     assert query(db, "select count(*) from checkins") == [(50_000,)]
     assert query(db, "select count(*) from pending_refresh") == [(1,)]
     done = subprocess.run([sys.executable, "-m", "pipelines.cli", "init"], cwd=ROOT,
