@@ -31,20 +31,26 @@ def _steps(marks: list[tuple[str, float]], end: float) -> dict[str, float]:
     return steps
 
 
-def bare_read_csv(path: Path, scratch: Path) -> float:
-    """Seconds for DuckDB's own read_csv of the file into a table of an on-disk database."""
-    import duckdb
-
+def read_csv_arguments(path: Path) -> list:
+    """The path, lines to skip before the header and encoding, for DuckDB's read_csv."""
     from pipelines import reader
 
     encoding, text = reader.read_head_text(path)
     _, layout = reader.find_layout(path, text, encoding, None)
-    options = {"utf-8": "utf-8", "utf-8-sig": "utf-8"}.get(encoding, "latin-1")
+    return [str(path), layout.header_line - 1,
+            {"utf-8": "utf-8", "utf-8-sig": "utf-8"}.get(encoding, "latin-1")]
+
+
+def bare_read_csv(path: Path, scratch: Path) -> float:
+    """Seconds for DuckDB's own read_csv of the file into a table of an on-disk database."""
+    import duckdb
+
+    arguments = read_csv_arguments(path)
     con = duckdb.connect(str(scratch))
     try:
         started = time.perf_counter()
         con.execute("create or replace table bare as select * from read_csv(?, header=true, "
-                    "skip=?, encoding=?)", [str(path), layout.header_line - 1, options])
+                    "skip=?, encoding=?)", arguments)
         seconds = time.perf_counter() - started
         con.execute("drop table bare")
     finally:

@@ -16,8 +16,8 @@ import time
 from collections import defaultdict
 from pathlib import Path
 
-from benchmarks.child import bare_read_csv
-from pipelines import load, reader, warehouse
+from benchmarks.child import bare_read_csv, read_csv_arguments
+from pipelines import load, warehouse
 
 
 class _TimedConnection:
@@ -43,9 +43,7 @@ def hashed_read_csv(path: Path, scratch: Path) -> float:
     a keyed sha256 of the first column and an md5 of each row as its id, into a table."""
     import duckdb
 
-    encoding, text = reader.read_head_text(path)
-    _, layout = reader.find_layout(path, text, encoding, None)
-    options = {"utf-8": "utf-8", "utf-8-sig": "utf-8"}.get(encoding, "latin-1")
+    arguments = read_csv_arguments(path)
     con = duckdb.connect(str(scratch))
     try:
         begun = time.perf_counter()
@@ -54,7 +52,7 @@ def hashed_read_csv(path: Path, scratch: Path) -> float:
             select md5(concat_ws('|', *columns(*))) as record_id,
                    sha256('secret:' || coalesce(#1, '')) as key_hash, *
             from read_csv(?, header=true, skip=?, encoding=?)
-        """, [str(path), layout.header_line - 1, options])
+        """, arguments)
         return time.perf_counter() - begun
     finally:
         con.close()
