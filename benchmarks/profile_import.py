@@ -84,8 +84,8 @@ def profile(db: Path, path: Path, refresh: bool, top: int = 15) -> str:
     bare = bare_read_csv(path, db.with_name("bare-profile.duckdb"))
     db.with_name("bare-profile.duckdb").unlink(missing_ok=True)
     hashed = hashed_read_csv(path, db.with_name("hashed-profile.duckdb"))
-    lines = [f"{path.name}: {result.status}, {result.rows_read:,} rows read, "
-             f"{result.rows_loaded:,} loaded",
+    lines = [f"{path.name}: {result.status}; rows read {result.rows_read:,}, "
+             f"loaded {result.rows_loaded:,}",
              f"the file's transaction {imported - begun:.2f} s; bare read_csv {bare:.2f} s "
              f"(ratio {(imported - begun) / bare:.1f}×)"
              + (f"; refresh {ended - imported:.2f} s" if refresh else

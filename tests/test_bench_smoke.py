@@ -31,3 +31,41 @@ def test_the_harness_measures_every_figure(tmp_path):
     for target, _ in results.TARGETS.values():
         assert target in text
     assert "python -m benchmarks.run --scale 10000" in text
+
+
+def test_profile_marts_times_every_mart_and_leaves_the_database_as_it_was(db, tmp_path):
+    from pipelines import marts
+    from tests.conftest import query, run_import, write
+
+    run_import(db, write(tmp_path, "calendar.csv", "event_id,name,starts_at\n"
+                                                   "rally-1,Rally,2026-03-05 18:30\n"))
+    run_import(db, write(tmp_path, "sheet.csv", "event_id,name,email,signed_in_at\n"
+                                                "rally-1,Ana,ana@example.org,18:00\n"
+                                                "rally-1,Bo,bo@example.org,18:01\n"))
+    from benchmarks import profile_marts
+
+    before = query(db, "select count(*) from mart_person_tiers")
+    text = profile_marts.profile(db)
+    rows = {line.split("|")[1].strip(): line.split("|")[3].strip()
+            for line in text.splitlines()[2:]}
+    assert set(rows) == {marts.table_name(stem) for stem, _ in marts.mart_files()} | {"all"}
+    assert rows["mart_person_tiers"] == f"{before[0][0]:,}" and rows["mart_person_months"] \
+        == "(view)"
+    assert query(db, "select count(*) from mart_person_tiers") == before  # rolled back
+
+
+def test_profile_import_times_the_steps_and_leaves_the_refresh_pending(db, tmp_path):
+    from benchmarks import profile_import
+    from tests.conftest import query, run_import, write
+
+    run_import(db, write(tmp_path, "calendar.csv", "event_id,name,starts_at\n"
+                                                   "rally-1,Rally,2026-03-05 18:30\n"))
+    sheet = write(tmp_path, "sheet.csv", "event_id,name,email,signed_in_at\n"
+                                         "rally-1,Ana,ana@example.org,18:00\n")
+    text = profile_import.profile(db, sheet, refresh=False)
+    assert text.startswith("sheet.csv: imported; rows read 1, loaded 1")
+    for step in ("reading", "checking rows", "hashing keys", "merging", "saving"):
+        assert f"  {step} " in text
+    assert "bare read_csv" in text and "refresh left pending (1 import(s))" in text
+    assert query(db, "select count(*) from checkins") == [(1,)]
+    assert query(db, "select count(*) from pending_refresh") == [(1,)]
