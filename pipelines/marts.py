@@ -41,12 +41,11 @@ def rebuild(con: duckdb.DuckDBPyConnection) -> list[str]:
     for stem, sql in mart_files():
         name = table_name(stem)
         kind = "view" if is_view(sql) else "table"
-        other = "table" if kind == "view" else "view"
-        if con.execute("select count(*) from duckdb_tables() where table_name = ?"
-                       if other == "table" else
-                       "select count(*) from duckdb_views() where view_name = ?",
-                       [name]).fetchone()[0]:
-            con.execute(f"drop {other} {name}")  # a mart that changed kind
+        was = con.execute("select case table_type when 'VIEW' then 'view' else 'table' end "
+                          "from information_schema.tables "
+                          "where table_schema = 'main' and table_name = ?", [name]).fetchone()
+        if was and was[0] != kind:  # a mart that changed kind
+            con.execute(f"drop {was[0]} {name}")
         con.execute(f"create or replace {kind} {name} as {sql}")
         built.append(name)
     return built
