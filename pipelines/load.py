@@ -1,7 +1,8 @@
-"""One import is one transaction: read, type, key, stage, check, merge, record.
+"""One file is one transaction: read, type, key, stage, check, merge, record.
 
 Either the whole file lands (its good rows loaded, duplicates recognised, bad
-rows rejected with a reason), or nothing is written at all.
+rows rejected with a reason), or nothing is written at all. A batch of files
+(``session``) then refreshes the figures once: people, marts, models.
 """
 
 from __future__ import annotations
