@@ -17,23 +17,21 @@ from pathlib import Path
 import phonenumbers
 import pytest
 
-from pipelines import config, load, report, warehouse
+from pipelines import load, report, warehouse
 from tests.conftest import SAMPLE_DATA
+from tests.sample_db import sample_database
 
 pytestmark = pytest.mark.skipif(not (SAMPLE_DATA / "events_calendar.csv").exists(),
                                 reason="no sample campaign")
 
 
 @pytest.fixture(scope="module")
-def sample_db(tmp_path_factory) -> Path:
-    db = tmp_path_factory.mktemp("sample") / "turnout.duckdb"
-    warehouse.create(db)
-    config.ensure_secret(db)
-    files, skipped = load.expand([SAMPLE_DATA], load.ImportOptions())
-    assert not skipped
-    for path in files:
-        result = load.import_file(db, path)
-        assert result.status == "imported" and result.rows_rejected == 0, path.name
+def sample_db() -> Path:
+    db = sample_database()  # every file imported, as `turnout import` orders them
+    with warehouse.reader(db) as con:
+        files, rejected = con.execute(
+            "select count(*), sum(rows_rejected) from imports").fetchone()
+    assert (files, rejected) == (len(load.expand([SAMPLE_DATA], load.ImportOptions())[0]), 0)
     return db
 
 
