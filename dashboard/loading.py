@@ -21,7 +21,7 @@ SAMPLE_DATA = Path(__file__).resolve().parent.parent / "sample_data"
 MAX_UPLOAD_MB = 200  # larger files: `turnout import FILE` from the command line
 
 __all__ = ["MAX_UPLOAD_MB", "SAMPLE_DATA", "TurnoutError", "ensure_database", "importing",
-           "recognise", "import_one", "sample_files"]
+           "recognise", "sample_files"]
 Progress = Callable[[str], None]
 ImportOne = Callable[..., load.ImportResult]
 
@@ -37,13 +37,6 @@ def ensure_database() -> Path:
 def recognise(path: Path):
     """The detected format (``.name``, ``.title``, ``.per_event``); TurnoutError if none."""
     return load.recognise(path, load.ImportOptions())
-
-
-def import_one(path: Path, event_id: str | None = None,
-               progress: Progress | None = None) -> load.ImportResult:
-    """Import one file exactly as `turnout import` does; raises TurnoutError when refused."""
-    with importing(progress) as import_file:
-        return import_file(path, event_id, progress)
 
 
 @contextmanager
