@@ -23,12 +23,22 @@ from pathlib import Path
 from pipelines.errors import ImportRefused
 
 CHUNK_BYTES = 4 * 1024 * 1024
-# a multi-byte UTF-8 character; Windows-1252 text almost never forms one by chance (a
-# capital then a no-break space, "CAFÉ :" in French typography, is left out: it would)
-UTF8_SEQUENCE = re.compile(rb"[\xc2-\xdf][\x80-\x9f\xa1-\xbf]|[\xe0-\xef][\x80-\xbf]{2}"
-                           rb"|[\xf0-\xf4][\x80-\xbf]{3}")
 OLE2_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Excel 97-2003 .xls
 UTF32_BOMS = {codecs.BOM_UTF32_LE: "utf-32", codecs.BOM_UTF32_BE: "utf-32"}
+
+
+# a capital then a no-break space ("CAFÉ :" in French typography) in Windows-1252 is also a
+# UTF-8 character (U+xx20 below U+0800): those are not taken as a sign of UTF-8
+_CHANCE = "".join(chr(((lead & 0x1F) << 6) | 0x20) for lead in range(0xC2, 0xE0))
+_UTF8_ONLY = re.compile("[^\x00-\x7f" + re.escape(_CHANCE) + "]")
+
+
+def holds_utf8(data: bytes) -> bool:
+    """Whether ``data`` holds a multi-byte UTF-8 character, which Windows-1252 text almost
+    never forms by chance (decoded and searched in C: no per-byte loop)."""
+    if data.isascii():
+        return False
+    return _UTF8_ONLY.search(data.decode("utf-8", errors="ignore")) is not None
 
 
 def _refuse(path: Path, code: str, **params) -> ImportRefused:
@@ -81,7 +91,7 @@ def single_byte_or_mixed(path: Path, file_name: str, line: int | None) -> str:
     with open(path, "rb") as handle:
         carry = b""
         while chunk := handle.read(CHUNK_BYTES):
-            if UTF8_SEQUENCE.search(carry + chunk):
+            if holds_utf8(carry + chunk):
                 raise ImportRefused(file_name, "file.mixed_encoding", line=line)
             carry = chunk[-3:]
     return "cp1252"
@@ -103,7 +113,7 @@ def utf8_copy(path: Path, encoding: str, folder: Path, file_name: str) -> Path:
         carry = ""  # a "\r" at the end of a chunk may be half of a "\r\n"
         tail = b""  # the end of the previous chunk, for a UTF-8 character cut in two
         while chunk := src.read(CHUNK_BYTES):
-            if encoding == "cp1252" and UTF8_SEQUENCE.search(tail + chunk):
+            if encoding == "cp1252" and holds_utf8(tail + chunk):
                 raise ImportRefused(file_name, "file.mixed_encoding")
             tail = chunk[-3:]
             text = carry + decoder.decode(chunk)
