@@ -17,10 +17,11 @@ import tempfile
 import textwrap
 import time
 
+import duckdb
 import pytest
 from typer.testing import CliRunner
 
-from pipelines import reader, textfile
+from pipelines import reader, staging, textfile
 from pipelines.cli import app
 from pipelines.errors import ImportRefused
 from tests.conftest import ROOT, query, run_import, write
@@ -371,3 +372,18 @@ def test_sigterm_to_an_import_process_leaves_no_copy(cal, tmp_path):
     assert copies_seen
     assert child.returncode == 128 + signal.SIGTERM
     assert not textfile.work_root(cal).exists()
+
+
+@pytest.mark.parametrize(("written", "montreal"), [
+    ("2026-07-05 18:30 EDT", "2026-07-05 18:30:00"),  # summer: Montréal is on EDT itself
+    ("2026-07-05 18:30 NDT", "2026-07-05 17:00:00"),  # Newfoundland, UTC-2:30
+    ("2026-07-05 18:30 PST", "2026-07-05 22:30:00"),  # UTC-8: 02:30 UTC, 22:30 EDT
+    ("2026-07-05T22:30:00Z", "2026-07-05 18:30:00"),
+    ("2026-07-05 18:30", "2026-07-05 18:30:00"),  # no zone: kept as written
+])
+def test_named_zones_and_summer_time(written, montreal):
+    con = duckdb.connect()
+    con.execute("set TimeZone = 'UTC'")
+    staging.install_macros(con)
+    assert str(con.execute("select turnout_timestamp(?, false)", [written]).fetchone()[0]) \
+        == montreal
