@@ -111,6 +111,9 @@ def import_files(
         files, skipped = load.expand(paths, options)
     except TurnoutError as error:
         fail(error)
+    if not files:  # folders holding only files that are not exports: say so, and fail
+        _print_results([], skipped)
+        fail(TurnoutError(code="file.none_to_import"))
     results: list[load.ImportResult] = []
     failures = 0
     with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.fields[step]}"),

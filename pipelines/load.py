@@ -20,7 +20,17 @@ from pathlib import Path
 
 import duckdb
 
-from pipelines import config, identity, marts, models, reader, sources, staging, warehouse
+from pipelines import (
+    config,
+    identity,
+    marts,
+    models,
+    reader,
+    sources,
+    staging,
+    textfile,
+    warehouse,
+)
 from pipelines.errors import ImportRefused, TurnoutError
 from pipelines.messages import row_where
 from pipelines.targets import PERSON_KEYS, TARGETS, Target
@@ -81,7 +91,18 @@ def _sniff(path: Path, options: ImportOptions, con: duckdb.DuckDBPyConnection):
         forced = sources.get(options.source) if options.source else None
     encoding, text = reader.read_head_text(path)
     if reader.is_json(text) and (forced is None or forced.file_type == "json"):
-        paths = reader.json_paths(con, path)
+        try:
+            paths = reader.json_paths(con, path, text)
+        except ImportRefused as error:
+            if error.code != "json.unparsable" or forced is not None:
+                raise
+            try:  # a CSV whose first cell starts with "[" or "{"
+                return reader.find_layout(path, text, encoding, forced)
+            except TurnoutError:
+                first_line = text.lstrip().split("\n", 1)[0]
+                if '":' in first_line:  # a JSON key: damaged JSON rather than a CSV
+                    raise error from None
+                raise
         candidates = [forced] if forced else [
             s for s in sources.REGISTRY.values() if s.file_type == "json" and s.auto_detect]
         best = max(candidates, key=lambda s: (s.match_score(paths), s.signature_size(paths)))
@@ -117,11 +138,8 @@ class Session:
                     progress: Progress | None = None) -> ImportResult:
         """Import one file in one transaction; raise ImportRefused (nothing written) if it
         can't."""
-        try:
-            return _import_file(self, path, options or ImportOptions(), progress)
-        finally:
-            while _temp_files:
-                _temp_files.pop().unlink(missing_ok=True)
+        with textfile.private_workspace(self.db) as work:
+            return _import_file(self, path, options or ImportOptions(), progress, work)
 
     def refresh(self, progress: Progress | None = None) -> bool:
         """Bring the figures up to date with every pending import; False if none was."""
@@ -179,12 +197,16 @@ def refresh(con: duckdb.DuckDBPyConnection, progress: Progress | None = None) ->
 
 
 def _import_file(batch: Session, path: Path, options: ImportOptions,
-                 progress: Progress | None) -> ImportResult:
+                 progress: Progress | None, work: Path) -> ImportResult:
     step = progress or (lambda _name: None)
     step("checking")
     if not path.is_file():
         raise TurnoutError(code="file.missing", path=str(path))
-    digest = sha256_file(path)
+    try:
+        before = os.stat(path)
+        digest = sha256_file(path)
+    except FileNotFoundError:
+        raise ImportRefused(path.name, "file.vanished") from None
     con = batch.con
     seen = con.execute(
         "select import_id, source from imports where sha256 = ?", [digest]
@@ -196,10 +218,11 @@ def _import_file(batch: Session, path: Path, options: ImportOptions,
     try:
         staging.install_macros(con)
         step("reading")
-        read = _read(con, path, options)
+        read = _read(con, path, options, work)
     except TurnoutError:
         raise
     except Exception as error:
+        _check_unchanged(path, before, digest)
         raise ImportRefused(path.name, "file.unreadable", error=type(error).__name__) \
             from error
     con.execute("begin transaction")
@@ -208,12 +231,14 @@ def _import_file(batch: Session, path: Path, options: ImportOptions,
         con.execute("insert into pending_refresh values (?, ?)",
                     [result.import_id, result.rows_replaced > 0])
         step("saving")
+        _check_unchanged(path, before, digest)  # the rows stored are the bytes hashed
         con.execute("commit")
     except TurnoutError:
         con.execute("rollback")
         raise
     except Exception as error:  # never a traceback, never a partial write
         con.execute("rollback")
+        _check_unchanged(path, before, digest)
         raise ImportRefused(path.name, "file.not_imported",
                             error=type(error).__name__) from error
     finally:
@@ -222,7 +247,16 @@ def _import_file(batch: Session, path: Path, options: ImportOptions,
     return result
 
 
-_temp_files: list[Path] = []  # UTF-8 copies made by the reader, removed after each import
+def _check_unchanged(path: Path, before: os.stat_result, digest: str) -> None:
+    """Refuse a file removed or rewritten while it was read: its hash would name other bytes."""
+    try:
+        now = os.stat(path)
+        same = (now.st_ino, now.st_size, now.st_mtime_ns) == \
+            (before.st_ino, before.st_size, before.st_mtime_ns) and sha256_file(path) == digest
+    except FileNotFoundError:
+        raise ImportRefused(path.name, "file.vanished") from None
+    if not same:
+        raise ImportRefused(path.name, "file.changed")
 
 
 @dataclass
@@ -235,7 +269,7 @@ class _Read:
     delimiter: str
 
 
-def _read(con, path: Path, options: ImportOptions) -> _Read:
+def _read(con, path: Path, options: ImportOptions, work: Path) -> _Read:
     """Recognise the file and load its rows, as text, into temp table ``raw``."""
     source, layout = _sniff(path, options, con)
     if layout is None:
@@ -246,9 +280,7 @@ def _read(con, path: Path, options: ImportOptions) -> _Read:
             if column.raw:  # JSON columns are named after the fields, not c001, c002...
                 column.raw = '"' + column.label.replace('"', '""') + '"'
         return _Read(source, None, columns, [], ".", ",")
-    reader_rejects = reader.load_csv(con, layout)
-    if layout.temp_copy:
-        _temp_files.append(layout.path)
+    reader_rejects = reader.load_csv(con, layout, work)
     columns = staging.map_columns(source, layout.headers, path.name)
     return _Read(source, layout, columns, reader_rejects, layout.decimal_mark, layout.delimiter)
 
@@ -379,11 +411,14 @@ def _event_from_platform_ids(con, path: Path, source: sources.Source, found: dic
 
 
 def _load_json(con, path: Path, source: sources.Source) -> None:
-    con.execute(
-        "create or replace temp table raw_json as select * from read_json(?, format='auto', "
-        "maximum_object_size=?, sample_size=-1)",
-        [str(path), reader.JSON_MAX_OBJECT_BYTES],
-    )
+    try:
+        con.execute(
+            "create or replace temp table raw_json as select * from read_json(?, "
+            "format='auto', maximum_object_size=?, sample_size=-1)",
+            [str(path), reader.JSON_MAX_OBJECT_BYTES],
+        )
+    except duckdb.Error as error:
+        raise reader.json_error(path.name, error) from None
     con.execute(f"create or replace temp table raw as {source.json_sql}")
     con.execute("drop table raw_json")
 

@@ -11,30 +11,30 @@ import codecs
 import csv
 import io
 import json
-import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
 
-from pipelines import sources
+from pipelines import sources, textfile
 from pipelines.errors import ImportRefused
 
 HEAD_BYTES = 256 * 1024
 HEADER_SEARCH_ROWS = 80
+MAX_COLUMNS = 2000  # the widest export seen has about a hundred; beyond, DuckDB runs out of memory
 DELIMITERS = (",", ";", "\t", "|")
 EMPTY_MARKERS = ["", "--", "-", "N/A", "n/a"]
 # the largest single JSON object read (an array's elements are read one by one); DuckDB
 # keeps buffers of about twice this per thread, within the import's memory limit
 JSON_MAX_OBJECT_BYTES = 128 * 1024 * 1024
+JSON_MAX_DEPTH = 64  # exports nest a few levels; DuckDB's JSON reader stops at 128
 
 
 @dataclass
 class Layout:
     """What the head of a file told us."""
 
-    path: Path  # the file DuckDB reads: the original, or a UTF-8 copy
+    path: Path  # the file as the person gave it (DuckDB may read a UTF-8 copy of it)
     file_name: str  # the name of the file as the person gave it
     encoding: str
     delimiter: str
@@ -44,7 +44,6 @@ class Layout:
     preamble: list[list[str]] = field(default_factory=list)
     skip_rows: int = 0  # description rows under the header
     head_rows: int = 0  # data rows seen in the head of the file
-    temp_copy: bool = False
 
     @property
     def decimal_mark(self) -> str:
@@ -55,59 +54,10 @@ def _refuse(path: Path, code: str, **params) -> ImportRefused:
     return ImportRefused(path.name, code, **params)
 
 
-def sniff_encoding(path: Path, head: bytes) -> str:
-    if not head.strip(b"\xef\xbb\xbf\xff\xfe \r\n\t"):
-        raise _refuse(path, "file.empty")
-    if head.startswith(b"PK\x03\x04"):
-        raise _refuse(path, "file.workbook")
-    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return "utf-16"
-    if head.startswith(codecs.BOM_UTF8):
-        return "utf-8-sig"
-    # UTF-16 without a BOM: every other byte of ASCII text is NUL
-    if head[1::2].count(0) > len(head) // 4:
-        return "utf-16-le"
-    if head[0::2].count(0) > len(head) // 4:
-        return "utf-16-be"
-    if b"\x00" in head or _control_ratio(head) > 0.05:
-        raise _refuse(path, "file.binary")
-    try:
-        head.decode("utf-8")
-    except UnicodeDecodeError as error:
-        if error.start < len(head) - 4:  # not just a character cut in half at the end
-            return "cp1252"
-    return "utf-8"
-
-
-def _control_ratio(data: bytes) -> float:
-    controls = sum(1 for b in data[:4096] if b < 32 and b not in (9, 10, 13))
-    return controls / max(1, min(len(data), 4096))
-
-
-def transcode_to_utf8(path: Path, encoding: str) -> Path:
-    """Stream a file into a UTF-8 copy, in large chunks (no per-row work)."""
-    decoder = codecs.getincrementaldecoder(encoding)(errors="replace")
-    fd, name = tempfile.mkstemp(prefix="turnout-", suffix=".csv")
-    # newline=None on the way in would split quoted fields; line endings are made uniform
-    # on the way out by writing "\n" for every "\r\n"
-    with open(path, "rb") as src, os.fdopen(fd, "w", encoding="utf-8", newline="") as dst:
-        first = True
-        carry = ""  # a "\r" at the end of a chunk may be half of a "\r\n"
-        while chunk := src.read(4 * 1024 * 1024):
-            text = carry + decoder.decode(chunk)
-            if first:
-                text = text.lstrip("\ufeff")
-                first = False
-            carry = "\r" if text.endswith("\r") else ""
-            dst.write(text[: len(text) - len(carry)].replace("\r\n", "\n"))
-        dst.write((carry + decoder.decode(b"", final=True)).replace("\r\n", "\n"))
-    return Path(name)
-
-
 def read_head_text(path: Path) -> tuple[str, str]:
     with open(path, "rb") as handle:
         head = handle.read(HEAD_BYTES)
-    encoding = sniff_encoding(path, head)
+    encoding = textfile.sniff_encoding(path, head)
     text = head.decode("utf-16" if encoding.startswith("utf-16") and head[:2] in
                        (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE) else encoding,
                        errors="replace")
@@ -175,6 +125,8 @@ def find_layout(path: Path, text: str, encoding: str, forced: sources.Source | N
     following = [r for _, r in rows[index + 1:]]
     skip_rows = 1 if source.description_row and following else 0
     width = max([len(headers)] + [len(r) for r in following[:40]])
+    if width > MAX_COLUMNS:
+        raise _refuse(path, "file.too_many_columns", columns=width, limit=MAX_COLUMNS)
     layout = Layout(
         path=path,
         file_name=path.name,
@@ -203,15 +155,57 @@ def _unknown_format(path: Path, closest: tuple[float, sources.Source | None],
     return _refuse(path, "file.unknown_format", known=known)
 
 
-def load_csv(con: duckdb.DuckDBPyConnection, layout: Layout, table: str = "raw") -> list[dict]:
+def load_csv(con: duckdb.DuckDBPyConnection, layout: Layout, work: Path,
+             table: str = "raw") -> list[dict]:
     """Read the rows into temp table ``raw`` (c001…cNNN as text, plus ``line``).
 
-    Returns the reader's own rejects (rows with too many fields) as dicts.
-    Refuses the whole file on an unterminated quote.
+    Returns the reader's own rejects (rows with too many fields), one per row. Refuses
+    the whole file on an unterminated quote. A file DuckDB cannot read as it is (another
+    encoding, invalid bytes far down, mixed line endings) is read from a UTF-8 copy made
+    in ``work``, the import's private folder.
     """
-    if layout.encoding not in ("utf-8", "utf-8-sig"):
-        layout.path = transcode_to_utf8(layout.path, layout.encoding)
-        layout.temp_copy = True
+    encoding = layout.encoding
+    copy = None
+    if encoding not in ("utf-8", "utf-8-sig"):
+        copy = textfile.utf8_copy(layout.path, encoding, work, layout.file_name)
+    while True:
+        try:
+            problems = _read_rows(con, layout, copy or layout.path, table)
+        except duckdb.Error as error:
+            if copy is not None:
+                raise _read_error(layout, error) from None
+            if _is_encoding_error(error):  # invalid bytes that stop the reader outright
+                encoding = textfile.single_byte_or_mixed(layout.path, layout.file_name,
+                                                         _error_line(error))
+            elif "invalid state" not in str(error):
+                raise _read_error(layout, error) from None
+            # mixed line endings ("\r\n" then "\n") stop DuckDB's reader: read from a copy
+            copy = textfile.utf8_copy(layout.path, encoding, work, layout.file_name)
+            continue
+        invalid = [line for line, kind in problems if kind == "INVALID ENCODING"]
+        if copy is None and invalid:
+            # the head was UTF-8 but a row further down is not: decide over the whole file
+            encoding = textfile.single_byte_or_mixed(layout.path, layout.file_name, invalid[0])
+            copy = textfile.utf8_copy(layout.path, encoding, work, layout.file_name)
+            continue
+        if copy is None and layout.head_rows and \
+                not con.execute(f"select count(*) from {table}_read").fetchone()[0]:
+            # mixed line endings (a CRLF `sep=` line over LF rows) can make DuckDB find no
+            # rows: read again from a copy with one kind of line ending
+            copy = textfile.utf8_copy(layout.path, encoding, work, layout.file_name)
+            continue
+        break
+    for line, kind in problems:
+        if kind == "UNQUOTED VALUE":
+            raise ImportRefused(layout.file_name, "file.unterminated_quote", line=int(line))
+    skip = layout.header_line + layout.skip_rows
+    _number_rows(con, table, skip + 1, [int(line) for line, _ in problems])
+    return [_reader_reject(int(line), kind) for line, kind in problems]
+
+
+def _read_rows(con: duckdb.DuckDBPyConnection, layout: Layout, path: Path,
+               table: str) -> list[tuple[int, str]]:
+    """Read ``path`` into ``{table}_read``; the rows the reader set aside, one per line."""
     names = [f"c{i:03d}" for i in range(1, layout.width + 1)]
     columns = "{" + ", ".join(f"'{n}': 'VARCHAR'" for n in names) + "}"
     skip = layout.header_line + layout.skip_rows
@@ -222,38 +216,39 @@ def load_csv(con: duckdb.DuckDBPyConnection, layout: Layout, table: str = "raw")
         f"columns={columns}, store_rejects=true, rejects_table='reader_rejects', "
         "rejects_scan='reader_scans', nullstr=? EXTRA)"
     )
-    params = [str(layout.path), layout.delimiter, skip, EMPTY_MARKERS]
-    try:
-        con.execute(sql_template.replace("EXTRA", ""), params)
-        short_rows = con.execute(
-            "select count(*) from reader_rejects where error_type = 'MISSING COLUMNS'"
-        ).fetchone()[0]
-        if short_rows:
-            # rows that stop early (trailing empty fields left out) are padded with empties;
-            # DuckDB pads only in a single-threaded read, slower, so only when needed
-            con.execute("drop table if exists reader_rejects; drop table if exists reader_scans")
-            con.execute(sql_template.replace("EXTRA", ", null_padding=true, parallel=false"),
-                        params)
-    except duckdb.Error as error:
-        raise _read_error(layout, error) from None
-    if layout.head_rows and not con.execute(f"select count(*) from {table}_read").fetchone()[0] \
-            and not layout.temp_copy:
-        # mixed line endings (a CRLF `sep=` line over LF rows) can make DuckDB find no rows:
-        # read again from a copy with one kind of line ending
-        layout.path = transcode_to_utf8(layout.path, "utf-8-sig")
-        layout.temp_copy = True
-        return load_csv(con, layout, table)
+    params = [str(path), layout.delimiter, skip, EMPTY_MARKERS]
+    con.execute(sql_template.replace("EXTRA", ""), params)
+    short_rows = con.execute(
+        "select count(*) from reader_rejects where error_type = 'MISSING COLUMNS'"
+    ).fetchone()[0]
+    if short_rows:
+        # rows that stop early (trailing empty fields left out) are padded with empties;
+        # DuckDB pads only in a single-threaded read, slower, so only when needed
+        con.execute("drop table if exists reader_rejects; drop table if exists reader_scans")
+        con.execute(sql_template.replace("EXTRA", ", null_padding=true, parallel=false"),
+                    params)
+    # a row with two problems (two bad cells) is one rejected row, with its first problem
     problems = con.execute(
-        "select line, error_type, column_idx from reader_rejects order by line"
+        "select line, arg_min(error_type, coalesce(column_idx, 0)) from reader_rejects "
+        "group by line order by line"
     ).fetchall()
     con.execute("drop table if exists reader_rejects; drop table if exists reader_scans")
-    for line, kind, _ in problems:
-        if kind == "UNQUOTED VALUE":
-            raise ImportRefused(layout.file_name, "file.unterminated_quote", line=int(line))
-    rejected_lines = sorted(int(line) for line, _, _ in problems)
-    first_line = skip + 1
-    _number_rows(con, table, first_line, rejected_lines)
-    return [_reader_reject(int(line), kind) for line, kind, _ in problems]
+    return problems
+
+
+def _is_encoding_error(error: Exception) -> bool:
+    text = str(error).lower()  # not "utf" alone: the file's name may hold it
+    return "invalid unicode" in text or "invalid encoding" in text
+
+
+def _error_line(error: Exception) -> int | None:
+    text = str(error)
+    if "Line:" in text:
+        try:
+            return int(text.split("Line:", 1)[1].split()[0])
+        except ValueError:
+            return None
+    return None
 
 
 def _reader_reject(line: int, kind: str) -> dict:
@@ -293,45 +288,83 @@ def _number_rows(con: duckdb.DuckDBPyConnection, table: str, first_line: int,
 
 
 def _read_error(layout: Layout, error: Exception) -> ImportRefused:
-    text = str(error)
-    line = None
-    if "Line:" in text:
-        try:
-            line = int(text.split("Line:", 1)[1].split()[0])
-        except ValueError:
-            line = None
-    if "unicode" in text.lower() or "utf" in text.lower():
+    text = str(error).lower()
+    line = _error_line(error)
+    if _is_encoding_error(error):
         return ImportRefused(layout.file_name, "file.bad_encoding", line=line)
-    if "quote" in text.lower():
+    if "unterminated quote" in text:
         return ImportRefused(layout.file_name, "file.unterminated_quote", line=line)
+    if "maximum line size" in text:
+        return ImportRefused(layout.file_name, "file.line_too_long", line=line)
     return ImportRefused(layout.file_name, "file.bad_layout", line=line,
                          delimiter=repr(layout.delimiter))
 
 
 # JSON ---------------------------------------------------------------------------
 
-def json_paths(con: duckdb.DuckDBPyConnection, path: Path) -> set[str]:
+def json_paths(con: duckdb.DuckDBPyConnection, path: Path, head: str) -> set[str]:
     """Dotted key paths of the first JSON object (or of the first element of an array)."""
+    _check_json_object_size(path, head)
     try:
         row = con.execute(
             "select json_structure(json) from read_json_objects(?, format='auto', "
             "maximum_object_size=?) limit 1",
             [str(path), JSON_MAX_OBJECT_BYTES],
         ).fetchone()
-    except duckdb.Error:
-        raise ImportRefused(path.name, "json.unparsable") from None
+    except duckdb.Error as error:
+        raise json_error(path.name, error) from None
     if row is None:
         raise ImportRefused(path.name, "file.empty")
     found: set[str] = set()
 
-    def walk(node: object, prefix: str) -> None:
+    def walk(node: object, prefix: str, depth: int) -> None:
+        if depth > JSON_MAX_DEPTH:
+            raise ImportRefused(path.name, "json.too_deep", depth=JSON_MAX_DEPTH)
         if isinstance(node, dict):
             for key, value in node.items():
                 dotted = f"{prefix}.{key}" if prefix else key
                 found.add(dotted)
-                walk(value, dotted)
+                walk(value, dotted, depth + 1)
         elif isinstance(node, list) and node:
-            walk(node[0], prefix)
+            walk(node[0], prefix, depth + 1)
 
-    walk(json.loads(row[0]), "")
+    try:
+        structure = json.loads(row[0])
+    except RecursionError:
+        raise ImportRefused(path.name, "json.too_deep", depth=JSON_MAX_DEPTH) from None
+    walk(structure, "", 0)
     return found
+
+
+def _check_json_object_size(path: Path, head: str) -> None:
+    """Refuse a file that is one JSON object larger than DuckDB reads at once.
+
+    An array's elements and a JSON-lines file's objects are read one by one; a single
+    object is read whole. Its first object not ending within the head, in a file above the
+    limit, is such an object.
+    """
+    if path.stat().st_size <= JSON_MAX_OBJECT_BYTES:
+        return
+    text = head.lstrip()
+    if not text.startswith("{"):
+        return
+    try:
+        json.JSONDecoder().raw_decode(text)
+    except RecursionError:
+        raise ImportRefused(path.name, "json.too_deep", depth=JSON_MAX_DEPTH) from None
+    except ValueError:
+        raise ImportRefused(path.name, "json.too_large",
+                            limit=JSON_MAX_OBJECT_BYTES // (1024 * 1024)) from None
+
+
+def json_error(file_name: str, error: Exception) -> ImportRefused:
+    """What DuckDB's JSON reader found wrong, named (its own text may quote the data)."""
+    text = str(error)
+    if "duplicate key" in text:
+        return ImportRefused(file_name, "json.duplicate_key")
+    if "maximum recursion depth" in text:
+        return ImportRefused(file_name, "json.too_deep", depth=JSON_MAX_DEPTH)
+    if "maximum_object_size" in text:
+        return ImportRefused(file_name, "json.too_large",
+                             limit=JSON_MAX_OBJECT_BYTES // (1024 * 1024))
+    return ImportRefused(file_name, "json.unparsable")

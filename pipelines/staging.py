@@ -17,6 +17,9 @@ from pipelines import messages
 from pipelines.errors import ImportRefused
 from pipelines.sources import Field, Source, normalise_header
 
+NUMBER_LIMIT = 10**12  # no count or number of an export comes near a thousand billion
+EARLIEST_DATE = "2000-01-01"  # no export of these platforms holds an older record
+SCHEDULED = ("starts_at", "ends_at")  # times that may lie ahead of the import
 TOTALS_WORDS = ("total", "totals", "totaux", "total general", "grand total", "sum", "somme")
 
 
@@ -104,18 +107,36 @@ def _typed(column: Column, decimal_mark: str,
     if kind in ("count", "number"):
         value = f"turnout_number({x}, '{decimal_mark}')"
         typed = f"cast(round({value}) as bigint)" if kind == "count" else value
-        bad = f"({x} is not null and {value} is null)"
-        reject = _reject("row.not_a_number", value=shown)
+        # a value beyond any real count (1e308, inf, nan) is the row's fault, not the file's:
+        # typed as null so that casting it cannot stop the whole file
+        in_range = f"(isfinite({value}) and abs({value}) < {NUMBER_LIMIT})"
+        typed = f"case when {in_range} then {typed} end"
+        bad = f"({x} is not null and ({value} is null or not {in_range}))"
+        reject = (f"case when {value} is not null then "
+                  f"{_reject('row.number_out_of_range', value=shown)} "
+                  f"else {_reject('row.not_a_number', value=shown)} end")
         if kind == "count":
             bad = f"({bad} or {value} < 0)"
-            reject = (f"case when {value} < 0 then {_reject('row.negative_count', value=shown)}"
-                      f" else {reject} end")
+            reject = (f"case when {value} < 0 and {in_range} then "
+                      f"{_reject('row.negative_count', value=shown)} else {reject} end")
         return typed, bad, reject
     if kind == "timestamp":
         value = f"turnout_timestamp({x}, {str(day_first).lower()})"
         example = "05/03/2026 18:30" if day_first else "2026-03-05 18:30"
-        return (value, f"({x} is not null and {value} is null)",
-                _reject("row.not_a_date", value=shown, example=quote_literal(example)))
+        # a time an export can hold: from 2000, and not after the import (plus a day for time
+        # zones) unless it is an event's schedule, which may be up to a year ahead
+        latest = "interval 1 year" if column.field.name in SCHEDULED else "interval 1 day"
+        bad_date = (f"({value} < timestamp '{EARLIEST_DATE}' or {value} > "
+                    f"current_timestamp::timestamp + {latest})")
+        too_late = f"{value} > current_timestamp::timestamp + interval 1 day"
+        out_of_range = ("row.date_in_future" if column.field.name not in SCHEDULED
+                        else "row.date_out_of_range")
+        reject = (f"case when {value} is null then "
+                  f"{_reject('row.not_a_date', value=shown, example=quote_literal(example))} "
+                  f"when {too_late} then {_reject(out_of_range, value=shown)} "
+                  f"else {_reject('row.date_out_of_range', value=shown)} end")
+        return (f"case when not {bad_date} then {value} end",
+                f"({x} is not null and ({value} is null or {bad_date}))", reject)
     if kind == "email":
         return f"turnout_email({x})", None, None
     if kind == "bool":

@@ -7,6 +7,7 @@ load or a clear refusal: never a traceback, never a partial write.
 from __future__ import annotations
 
 import itertools
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -30,28 +31,73 @@ counter = itertools.count()
 
 
 @pytest.fixture
-def calendar_db(db, tmp_path):
+def calendar_db(db, tmp_path, tmp_path_factory, monkeypatch):
     run_import(db, write(tmp_path, "calendar.csv", CALENDAR))
+    # a temp folder of the test's own, so that anything left in it is this test's
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path_factory.mktemp("temp")))
     return db
 
 
 def import_survives(db, folder: Path, content: bytes, suffix: str = ".csv", **options) -> None:
-    """The one property: a result that adds up, or a clear refusal and no change."""
+    """The one property: a result that adds up, or a clear refusal and no change; and no
+    copy of the file left behind, in the temp folder or next to the database."""
     path = folder / f"fuzz-{next(counter)}{suffix}"
     path.write_bytes(content)
     before = snapshot(db)
+    beside_db = sorted(p for p in db.parent.iterdir() if p != path)
+    temp = Path(tempfile.gettempdir())
+    in_temp = sorted(temp.iterdir())
     try:
         result = run_import(db, path, **options)
     except TurnoutError as error:
+        assert error.code, str(error)  # a known refusal, worded from the catalogue
         assert path.name in str(error) or "no such file" in str(error)
         assert snapshot(db) == before
-        return
-    if result.status == "imported":
-        assert result.rows_read == result.rows_loaded + result.rows_duplicate + result.rows_rejected
+    else:
+        assert result.status in ("imported", "already imported"), result.status
+        if result.status == "imported":
+            assert result.rows_read == \
+                result.rows_loaded + result.rows_duplicate + result.rows_rejected
         stored = query(db, "select rows_read, rows_loaded, rows_duplicate, rows_rejected "
                            "from imports where import_id = ?", [result.import_id])
         assert stored == [(result.rows_read, result.rows_loaded, result.rows_duplicate,
-                           result.rows_rejected)]
+                           result.rows_rejected)] or result.status == "already imported"
+    assert sorted(temp.iterdir()) == in_temp
+    assert sorted(p for p in db.parent.iterdir() if p != path) == beside_db
+
+
+SHEET = "event_id,name,email,signed_in_at,heard_from\n"
+ROW = "rally-1,Hélène Côté,helene@example.org,2026-03-05 18:30,flyer\n"
+HOSTILE = {  # inputs that once ended in a traceback, a half-read file or a wrong cause
+    "nul_bytes": (SHEET + ROW).encode().replace(b"flyer", b"fl\x00yer"),
+    "classic_mac": (SHEET + ROW).replace("\n", "\r").encode(),
+    "crlf_header_lf_rows": SHEET.replace("\n", "\r\n").encode() + ROW.encode(),
+    "mixed_encodings": (SHEET + ROW).encode() + ROW.replace("helene@", "h2@").encode("cp1252"),
+    "cp1252_with_open_quote": (SHEET + 'rally-1,"Hélène,h@example.org,,\n').encode("cp1252"),
+    "utf32": (SHEET + ROW).encode("utf-32"),
+    "xls": b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600),
+    "huge_numbers": b"event_id,snapshot_at,going\nrally-1,2026-03-01 10:00,1e308\n"
+                    b"rally-1,2026-03-01 11:00,nan\nrally-1,2026-03-01 12:00,5\n"
+                    b"rally-1,2026-03-01 13:00,99999999999999999999\n",
+    "dates_far_away": b"event_id,snapshot_at,going\nrally-1,9999-12-31,1\n"
+                      b"rally-1,0000-01-01,2\nrally-1,2026-03-01 12:00+05:00,5\n",
+    "bracket_first_cell": ("[event_id],name\n" + ROW).encode(),
+    "one_megabyte_cell": (SHEET + "rally-1," + "x" * 1_000_000 + ",a@example.org,,\n").encode(),
+    "wide": (SHEET.strip() + "," + ",".join(f"c{i}" for i in range(100_000)) + "\n").encode(),
+}
+HOSTILE_JSON = {
+    "deep": ('{"a":' * 10_000 + "1" + "}" * 10_000).encode(),
+    "duplicate_key": b'{"_embedded": {"osdi:people": [{"identifiers": ["action_network:1"], '
+                     b'"identifiers": ["x:2"], '
+                     b'"email_addresses": [{"address": "a@example.org"}]}]}}',
+}
+
+
+@pytest.mark.parametrize("name", sorted(HOSTILE) + sorted(HOSTILE_JSON))
+def test_hostile_inputs(calendar_db, tmp_path, name):
+    suffix = ".json" if name in HOSTILE_JSON else ".csv"
+    content = HOSTILE.get(name) or HOSTILE_JSON[name]
+    import_survives(calendar_db, tmp_path, content, suffix)
 
 
 @FUZZ

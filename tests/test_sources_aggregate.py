@@ -166,9 +166,10 @@ def test_x_posts_french_headers(db):
 def test_x_posts_legacy(db):
     result = run_import(db, FIXTURES / X_LEGACY, exported_at=MARCH_1)
     assert result.source == "x_posts_legacy" and result.rows_rejected == 0
-    assert posts(db) == {  # favorites, replies, retweets; "-" is empty
-        "649001234567890123": ("x", datetime(2015, 9, 30, 18, 42), None, 424, 12, 2, 5, 4),
-        "649001234567890124": ("x", datetime(2015, 10, 1, 7, 5), None, 1203, 30, 7, None, 9),
+    # favorites, replies, retweets; "-" is empty; "18:42 +0000" is 14:42 in Montréal (EDT)
+    assert posts(db) == {
+        "649001234567890123": ("x", datetime(2015, 9, 30, 14, 42), None, 424, 12, 2, 5, 4),
+        "649001234567890124": ("x", datetime(2015, 10, 1, 3, 5), None, 1203, 30, 7, None, 9),
     }
 
 
@@ -177,8 +178,8 @@ def test_x_posts_legacy_french_excel_copy(db):
     result = run_import(db, FIXTURES / X_LEGACY_FR, exported_at=MARCH_1)
     assert result.source == "x_posts_legacy" and result.rows_rejected == 0
     assert posts(db) == {
-        "649001234567890125": ("x", datetime(2015, 9, 30, 18, 42), None, 424, 12, 2, 5, 4),
-        "649001234567890126": ("x", datetime(2015, 10, 1, 7, 5), None, 1203, 30, 7, None, None),
+        "649001234567890125": ("x", datetime(2015, 9, 30, 14, 42), None, 424, 12, 2, 5, 4),
+        "649001234567890126": ("x", datetime(2015, 10, 1, 3, 5), None, 1203, 30, 7, None, None),
     }
 
 
@@ -231,7 +232,7 @@ def test_uk_petition_real_file(db):
     assert query(db, "select petition_id, petition_name, snapshot_at, signature_count "
                      "from petition_snapshots") == [(
         "ukparl:266925", "Rule out any prospect of granting an amnesty on illegal immigration",
-        datetime(2019, 11, 5, 4, 55, 2), 35444)]
+        datetime(2019, 11, 4, 23, 55, 2), 35444)]  # 04:55:02Z, 23:55:02 EST the day before
 
 
 def test_uk_petition_without_updated_at_is_a_snapshot_at_the_export_time(db):

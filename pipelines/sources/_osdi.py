@@ -19,17 +19,13 @@ def items_sql(collection: str, columns: dict[str, str]) -> str:
     return f"""
 with pages as (
     select row_number() over () as page,
-           json_extract(to_json(raw_json), '$._embedded."{collection}"') as list_json
+           json_extract(to_json(raw_json), '$._embedded."{collection}"[*]') as elements
     from raw_json
 ),
-positions as (
-    select page, list_json,
-           unnest(range(cast(coalesce(json_array_length(list_json), 0) as bigint))) as position
-    from pages
-),
 items as (
-    select page, position, json_extract(list_json, '$[' || position || ']') as item
-    from positions
+    -- each element once (not the whole list per element: that grows with its square)
+    select page, unnest(elements) as item, unnest(range(len(elements))) as position
+    from pages
 )
 select
     row_number() over (order by page, position) as line,

@@ -148,6 +148,7 @@ def _staging_sql(target: str, columns: dict[str, str], constants: dict[str, obje
     """The stg query: the target's columns from the mapped fields, constants and context."""
     spec = TARGETS[target]
     select = ["keyed.line"]
+    values: dict[str, str] = {}  # each column's expression, for the record's grain below
     for column in spec.columns:
         if column in columns:
             value = f"keyed.{column}"
@@ -167,9 +168,11 @@ def _staging_sql(target: str, columns: dict[str, str], constants: dict[str, obje
             value = f"coalesce({value}, false)"
         elif column == "channel":
             value = f"turnout_channel({value})"
+        values[column] = value
         select.append(f"{value} as {column}")
     if spec.person_level:
-        grain = [f"cast({c} as varchar)" for c in RECORD_GRAIN if c in spec.columns]
+        # the grain repeats the expressions: a bare name may be both keyed's and ctx's column
+        grain = [f"cast({values[c]} as varchar)" for c in RECORD_GRAIN if c in spec.columns]
         keys = ", ".join(f"keyed.{k}" for k in PERSON_KEYS if k in spec.columns)
         select.append(f"concat_ws('|', {', '.join(grain + [f'coalesce({keys})'])}) as record_ref")
     body = ",\n    ".join(select)

@@ -17,13 +17,31 @@ create or replace temp macro turnout_is_scientific(x) as
 create or replace temp macro turnout_slashed(x) as
     regexp_replace(trim(x), '^(\d{1,2})[.-](\d{1,2})[.-](\d{2,4})', '\1/\2/\3');
 
+-- Times are stored as the wall-clock time where the campaign happens, as exports write them
+-- (Eastern time: Montréal, Québec, Ottawa, Toronto). A time that says its offset or zone
+-- (+05:00, Z, EST) is converted to that wall-clock time.
+create or replace temp macro turnout_local(t) as timezone('America/Toronto', t);
+
+create or replace temp macro turnout_has_zone(x) as regexp_full_match(trim(x),
+    '\d{4}-\d{2}-\d{2}[T ]\d{1,2}:\d{2}(:\d{2}([.,]\d+)?)?\s*(Z|z|[+-]\d{2}(:?\d{2})?|[A-Za-z]{3,5}|[A-Za-z_]+/[A-Za-z_]+)');
+
+-- North American zone names DuckDB does not know all of (EDT, ADT, NST…), as offsets.
+create or replace temp macro turnout_named_offset(x) as
+    map {'NDT': '-02:30', 'NST': '-03:30', 'ADT': '-03:00', 'AST': '-04:00', 'EDT': '-04:00',
+         'EST': '-05:00', 'CDT': '-05:00', 'CST': '-06:00', 'MDT': '-06:00', 'MST': '-07:00',
+         'PDT': '-07:00', 'PST': '-08:00'}[upper(regexp_extract(trim(x), '\s([A-Za-z]{3})$', 1))];
+
 create or replace temp macro turnout_timestamp(x, day_first) as (
     case
         when x is null then null
+        when turnout_has_zone(x) then turnout_local(coalesce(
+            try_cast(regexp_replace(trim(x), '\s[A-Za-z]{3}$', '') || turnout_named_offset(x)
+                     as timestamptz),
+            try_cast(trim(x) as timestamptz),
+            try_strptime(trim(x), ['%Y-%m-%d %H:%M %z', '%Y-%m-%d %H:%M:%S %z'])))
         when regexp_matches(trim(x), '^\d{4}-\d{2}-\d{2}') then coalesce(
-            try_cast(trim(x) as timestamp),
-            cast(try_cast(trim(x) as timestamptz) as timestamp),
-            cast(try_strptime(trim(x), ['%Y-%m-%d %H:%M %z', '%Y-%m-%d %H:%M:%S %z']) as timestamp))
+            try_cast(trim(x) as timestamp), turnout_local(try_cast(trim(x) as timestamptz)))
+        -- a Unix time is kept on the UTC clock, as exports that write one have always been read
         when regexp_full_match(trim(x), '\d{9,10}') then cast(to_timestamp(cast(trim(x) as bigint)) as timestamp)
         when regexp_matches(turnout_slashed(x), '^\d{1,2}/\d{1,2}/\d{2}(\D|$)') then
             case when day_first
