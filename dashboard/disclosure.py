@@ -16,6 +16,7 @@ platform counts) are never hidden; an unknown count (``None``) takes part in no 
 from __future__ import annotations
 
 import math
+import threading
 from collections.abc import Hashable, Iterable
 from dataclasses import dataclass, field
 
@@ -23,6 +24,9 @@ import numpy as np
 from scipy.optimize import Bounds, LinearConstraint, milp
 
 SMALL = 5  # counts of people from 1 to SMALL - 1 are never shown to the board
+KEPT = 64  # tables whose decision is kept
+_DECIDED: dict[tuple, Hidden] = {}
+_LOCK = threading.Lock()
 LOOKAHEAD = 12  # covering candidates tried one by one before falling back to the smallest
 
 
@@ -46,6 +50,11 @@ class Table:
     def total(self, whole: Hashable, *parts: Hashable) -> None:
         """``whole`` = the sum of ``parts`` (one part: the same figure shown twice)."""
         self.sums.append((whole, tuple(parts)))
+
+    def signature(self) -> tuple:
+        """Everything the decision depends on, hashable."""
+        return (tuple(self.values.items()), frozenset(self.people), tuple(self.sums),
+                tuple(self.ordered), frozenset(self.unseen), tuple(self.shares.items()))
 
     def at_least(self, larger: Hashable, smaller: Hashable) -> None:
         self.ordered.append((larger, smaller))
@@ -203,7 +212,21 @@ def _covers(table: Table, hidden: Hidden, key, candidate) -> bool:
 
 
 def protect(table: Table) -> Hidden:
-    """Primary suppression of every small count of people, then complementary suppression."""
+    """Primary suppression of every small count of people, then complementary suppression;
+    the same table (a page's rerun) is worked out once."""
+    signature = table.signature()
+    with _LOCK:  # pages run in threads
+        found = _DECIDED.get(signature)
+    if found is None:
+        found = _protect(table)
+        with _LOCK:
+            while len(_DECIDED) >= KEPT:
+                _DECIDED.pop(next(iter(_DECIDED)))
+            _DECIDED[signature] = found
+    return found
+
+
+def _protect(table: Table) -> Hidden:
     small_keys = frozenset(k for k in table.people if small(table.values.get(k)))
     hidden = Hidden(small_keys, frozenset())
     for key in sorted(small_keys, key=str):
