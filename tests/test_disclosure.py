@@ -413,3 +413,10 @@ def test_the_pack_and_the_events_page_hide_the_same_counts(sample_db, period):
     rows = board_pack.key_figure_rows(pack)
     show_up = next(r for r in rows if r[0] == i18n.t("en", "kpi.show_up"))[1]
     assert _metric(board, "kpi.show_up").value == show_up
+
+
+def test_the_number_of_events_is_not_a_count_of_people(sample_db):
+    board = app("en", "board", **window("7")).switch_page(PAGES["events"]).run()
+    events = len(board.dataframe[0].value)
+    assert 0 < events < 5, "the sample's last week should hold a few events"
+    assert _metric(board, "kpi.events").value == str(events)
