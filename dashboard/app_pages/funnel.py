@@ -82,6 +82,7 @@ with right:
     for name in ("per_1000", "slacktivism"):
         st.metric(c.t(f"kpi.{name}"), ui.figure(c, shown, name, figures),
                   help=c.t(f"kpi.{name}.help"))
+    ui.disclosure_note(c, shown)
 # only the open tab is read and drawn ("rerun": switching tabs runs the page again)
 tabs = st.tabs(list(labels), key="funnel_breakdown", on_change="rerun")
 for tab, group in zip(tabs, labels.values(), strict=True):
