@@ -420,3 +420,30 @@ def test_the_number_of_events_is_not_a_count_of_people(sample_db):
     events = len(board.dataframe[0].value)
     assert 0 < events < 5, "the sample's last week should hold a few events"
     assert _metric(board, "kpi.events").value == str(events)
+
+
+def funnel_attack(at, lead) -> Attacker:
+    """The Funnel page in people: stages, what each keeps of the one before, slacktivism."""
+    a = Attacker()
+    table, truth = at.dataframe[0].value, lead.dataframe[0].value
+    stages = [a.cell(t) for t in table[_col("people")]]
+    for i, (larger, smaller) in enumerate(zip(stages, stages[1:], strict=False)):
+        a.at_least(larger, smaller)
+        a.share({smaller: 1}, {larger: 1}, table[_col("kept")].iloc[i + 1])
+    committed, acted = stages[2], stages[3]
+    never = a.var()
+    a.secret(never, _number(truth[_col("people")].iloc[2])
+             - _number(truth[_col("people")].iloc[3]))
+    a.equal({committed: 1, acted: -1, never: -1})
+    a.share({never: 1}, {committed: 1}, _metric(at, "kpi.slacktivism").value)
+    return a
+
+
+@pytest.mark.parametrize("period", PERIODS)
+def test_the_funnel_page_gives_no_small_count_away(sample_db, period):
+    pages = [app("en", role, funnel_measure="people", **window(period))
+             .switch_page(PAGES["funnel"]).run() for role in ("board", "lead")]
+    if not pages[0].dataframe:
+        pytest.skip("nobody in this window")
+    assert funnel_attack(*pages).pinned() == []
+    charts_carry_no_hidden_value(pages[0])
