@@ -3,8 +3,8 @@
 - :func:`collect` reads what the pack shows through ``data.py`` (the Overview's own loaders);
   :func:`build` turns that into PDF bytes. Neither calls Streamlit: the Overview page offers
   the result as a download.
-- The pack is a board document: it always follows the board rule (counts from 1 to 4 shown
-  as "<5", shares and changes that would reveal one left out), whatever the reader's role.
+- The pack is a board document: it always follows the board rule (``board_tables``: the
+  counts the pages hide, hidden the same way), whatever the reader's role.
 - Charts are the dashboard's own plotly figures (``charts.py``) drawn to PNG by kaleido with
   the machine's Chromium, offline (no MathJax). Without a browser they are drawn by fpdf2
   itself as plain bars, so the pack still works; ``build`` says which route it took.
@@ -80,10 +80,6 @@ def collect(c: ui.Context, today: date | None = None) -> Pack:
 
 
 # the charts, as plotly figures (the dashboard's builders) ------------------------------
-
-def _none(value):
-    return None if value is None or pd.isna(value) else value
-
 
 def gap_events(pack: Pack) -> pd.DataFrame:
     """The events the RSVP-gap chart shows: the most recent ``MAX_EVENTS`` of the period."""
