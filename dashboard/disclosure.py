@@ -3,9 +3,10 @@ so that those cannot be worked out again.
 
 A :class:`Table` holds named counts and the linear relations a reader knows between them
 (a total and its parts, one count at least another). :func:`protect` hides every count of
-people from 1 to ``SMALL - 1`` (primary suppression), then hides other counts, smallest
-first, until no hidden small count can be pinned to one value from what stays visible and
-the relations (complementary suppression). The check is exact: integer bounds by mixed
+people from 1 to ``SMALL - 1`` (primary suppression), then hides other counts, nearest
+and smallest first, until no hidden small count can be pinned to one value from what stays
+visible and the relations (complementary suppression). A share shown as a whole percentage
+tells its part within half a point. The check is exact: integer bounds by mixed
 integer linear programming, with the reader knowing that a count shown as "<5" is 1–4 and
 that any other hidden count is 0 or at least 5.
 
