@@ -10,11 +10,12 @@ from datetime import timedelta
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 import streamlit as st
 from scipy.optimize import Bounds, LinearConstraint, milp
 
-from dashboard import board_pack, data, disclosure, i18n, ui
+from dashboard import board_pack, board_tables, data, disclosure, i18n, ui
 from tests.dashboard_helpers import PAGES, SAMPLE, app, built_database, copy_database, decode
 
 PERIODS = ("all", "7", "30", "90")
@@ -447,3 +448,28 @@ def test_the_funnel_page_gives_no_small_count_away(sample_db, period):
         pytest.skip("nobody in this window")
     assert funnel_attack(*pages).pinned() == []
     charts_carry_no_hidden_value(pages[0])
+
+
+def test_key_figures_cover_a_slacktivism_of_2_of_46_and_hide_its_change():
+    stages = ("awareness", "engagement", "commitment", "action")
+    now = pd.DataFrame({"stage": stages, "interactions": [900, 90, 60, 44],
+                        "people": [300, 80, 46, 44]})
+    before = pd.DataFrame({"stage": stages, "interactions": [800, 80, 50, 40],
+                           "people": [280, 70, 40, 30]})
+    none = pd.DataFrame(columns=["event_id", "registered", "attended", "walk_ins", "no_show",
+                                 "attendance_unknown", "registered_attended",
+                                 "has_attendance_data", "facebook_going",
+                                 "facebook_interested"])
+    shown = board_tables.figures("en", True, now, none, before, none)
+    assert ("never_acted", "") in shown.hidden.small
+    assert {("people", "", "commitment"), ("people", "", "action")} & shown.hidden.cover
+    assert disclosure.exposed(shown.table, shown.hidden) == []
+    c = ui.Context("en", ui.BOARD)
+    figures_now, figures_before = data.key_figures(now, none), data.key_figures(before, none)
+    assert ui.figure(c, shown, "slacktivism", figures_now) == i18n.t("en", "rate.hidden")
+    assert ui.figure_delta(c, shown, "slacktivism", figures_now, figures_before) is None
+    hidden = [n for n in ("committed", "acted") if ui.figure(c, shown, n, figures_now) == WITHHELD]
+    assert len(hidden) == 1 and ui.figure_delta(c, shown, hidden[0], figures_now,
+                                                figures_before) is None
+    lead = board_tables.figures("en", False, now, none, before, none)
+    assert ui.figure(c, lead, "slacktivism", figures_now) == i18n.percent("en", 2 / 46)
