@@ -3,8 +3,8 @@
 - :func:`collect` reads what the pack shows through ``data.py`` (the Overview's own loaders);
   :func:`build` turns that into PDF bytes. Neither calls Streamlit: the Overview page offers
   the result as a download.
-- The pack is a board document: it always follows the board rule (counts from 1 to 4 shown
-  as "<5", shares and changes that would reveal one left out), whatever the reader's role.
+- The pack is a board document: it always follows the board rule (``board_tables``: the
+  counts the pages hide, hidden the same way), whatever the reader's role.
 - Charts are the dashboard's own plotly figures (``charts.py``) drawn to PNG by kaleido with
   the machine's Chromium, offline (no MathJax). Without a browser they are drawn by fpdf2
   itself as plain bars, so the pack still works; ``build`` says which route it took.
@@ -26,15 +26,15 @@ import pandas as pd
 import plotly.graph_objects as go
 from fpdf import FPDF
 
-from dashboard import charts, data, i18n, ui
+from dashboard import board_tables, charts, data, i18n, ui
 from pipelines import __version__
 
 FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
 FONT_FILES = {"": "DejaVuSans.ttf", "B": "DejaVuSans-Bold.ttf"}
 LATIN_1 = str.maketrans({"—": "-", "–": "-", "’": "'", "‘": "'", "“": '"', "”": '"',
                          "…": "...", "\u202f": " ", "·": "-", "≥": ">="})
-KEY_FIGURES = ("reached", "committed", "acted", "slacktivism", "show_up", "going_conversion")
-COUNTS = ("reached", "committed", "acted")
+KEY_FIGURES = ("reached", "reached_people", "committed", "acted", "slacktivism", "show_up",
+               "going_conversion")
 COMPARED = ("facebook_going", "registered", "attended")
 DEFINITIONS = ("stages", "people", "slacktivism", "show_up", "going_conversion", "unknown")
 MAX_EVENTS = 15  # the most recent events of the period: more would not fit on the page
@@ -57,6 +57,7 @@ class Pack:
     funnel: pd.DataFrame
     events: pd.DataFrame
     made_on: date
+    shown: board_tables.Shown  # what the board may see, as the pages hide it
 
 
 def collect(c: ui.Context, today: date | None = None) -> Pack:
@@ -64,21 +65,21 @@ def collect(c: ui.Context, today: date | None = None) -> Pack:
     c = dataclasses.replace(c, role=ui.BOARD)
     every_event = data.events()
 
-    def figures(since, until) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
+    def period(since, until) -> tuple[pd.DataFrame, pd.DataFrame]:
         rows = data.funnel(c.campaign, c.channel, since, until)
-        events = data.within(every_event, "starts_at", c.campaign, since, until)
-        return rows, events, data.key_figures(rows, events)
+        return rows, data.within(every_event, "starts_at", c.campaign, since, until)
 
-    rows, events, now = figures(c.since, c.until)
-    before = figures(c.prev_since, c.prev_until)[2] if c.since is not None else None
-    return Pack(c, now, before, rows, events, today or date.today())
+    rows, events = period(c.since, c.until)
+    before, rows_before, events_before = None, None, None
+    if c.since is not None:
+        rows_before, events_before = period(c.prev_since, c.prev_until)
+        before = data.key_figures(rows_before, events_before)
+    shown = board_tables.figures(c.lang, True, rows, events, rows_before, events_before)
+    return Pack(c, data.key_figures(rows, events), before, rows, events, today or date.today(),
+                shown)
 
 
 # the charts, as plotly figures (the dashboard's builders) ------------------------------
-
-def _none(value):
-    return None if value is None or pd.isna(value) else value
-
 
 def gap_events(pack: Pack) -> pd.DataFrame:
     """The events the RSVP-gap chart shows: the most recent ``MAX_EVENTS`` of the period."""
@@ -87,18 +88,19 @@ def gap_events(pack: Pack) -> pd.DataFrame:
 
 
 def funnel_series(pack: Pack) -> tuple[list[str], list, list[str], list[str]]:
-    c, rows = pack.c, pack.funnel
-    return ([c.t(f"stage.{s}") for s in rows["stage"]], [c.shown(v) for v in rows["people"]],
-            [c.count(v) for v in rows["people"]],
-            [charts.STAGE_COLOURS[s] for s in rows["stage"]])
+    c, rows, shown = pack.c, pack.funnel, pack.shown
+    keys = [("people", "", s) for s in rows["stage"]]
+    return ([c.t(f"stage.{s}") for s in rows["stage"]], [shown.value(k) for k in keys],
+            [shown.text(k) for k in keys], [charts.STAGE_COLOURS[s] for s in rows["stage"]])
 
 
 def gap_series(pack: Pack) -> tuple[list[str], dict[str, tuple[list, list[str]]]]:
     c, events = pack.c, gap_events(pack)
     names = [f"{n} · {i18n.day(c.lang, d, 'short')}" for n, d in
              zip(events["name"].fillna(events["event_id"]), events["starts_at"], strict=True)]
-    series = {c.t(f"col.{k}"): ([c.shown(_none(v)) for v in events[k]],
-                                [c.count(_none(v)) for v in events[k]]) for k in COMPARED}
+    ids, shown = events["event_id"].tolist(), pack.shown
+    series = {c.t(f"col.{k}"): ([shown.value((k, "", e)) for e in ids],
+                                [shown.text((k, "", e)) for e in ids]) for k in COMPARED}
     return names, series
 
 
@@ -116,7 +118,7 @@ def figures(pack: Pack) -> list[go.Figure]:
                          connector=dict(fillcolor="#eeeeee"))
     names, series = gap_series(pack)
     series = {name: (_zero(v), texts) for name, (v, texts) in series.items()}
-    gap = charts.bars(names, series, "", c.t("unit.people"), horizontal=True)
+    gap = charts.bars(names, series, "", c.t("unit.people_or_clicks"), horizontal=True)
     small = dict(family="DejaVu Sans, sans-serif", size=11)
     for fig, (_, _, w, h) in ((funnel, FUNNEL_BOX), (gap, GAP_BOX)):
         fig.update_layout(title=None, width=round(w * PX_PER_MM), height=round(h * PX_PER_MM),
@@ -229,17 +231,12 @@ def _header(pdf: _Page, pack: Pack) -> None:
 
 def key_figure_rows(pack: Pack) -> list[tuple[str, str, str | None, str | None]]:
     """(label, this period, period before, change) per key figure, by the board rule."""
-    c, now, before = pack.c, pack.now, pack.before
+    c, now, before, shown = pack.c, pack.now, pack.before, pack.shown
     rows = []
     for name in KEY_FIGURES:
-        if name in COUNTS:
-            shown = [c.count(now[name]), c.count(before[name]) if before else None,
-                     ui.count_delta(c, now[name], before[name] if before else None)]
-        else:
-            shown = [c.rate(now[name], *now["parts"][name]),
-                     c.rate(before[name], *before["parts"][name]) if before else None,
-                     ui.rate_delta(c, name, now, before)]
-        rows.append((c.t(f"kpi.{name}"), *shown))
+        rows.append((c.t(f"kpi.{name}"), ui.figure(c, shown, name, now),
+                     ui.figure(c, shown, name, before, "before") if before else None,
+                     ui.figure_delta(c, shown, name, now, before)))
     return rows
 
 

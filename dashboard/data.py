@@ -30,7 +30,7 @@ import pyarrow as pa
 import pyarrow.csv as pa_csv
 import streamlit as st
 
-from dashboard import queries
+from dashboard import queries, units
 from pipelines import config, warehouse
 from pipelines.errors import DatabaseBusy
 
@@ -302,7 +302,7 @@ def quality() -> pd.DataFrame:
 # key figures (pure: from frames already read) ---------------------------------------------
 
 def event_figures(event_rows: pd.DataFrame) -> dict:
-    """The key figures made of events alone: show-up and "going" conversion, with their parts."""
+    """The key figures made of events alone: show-up and "going" conversion."""
     with_data = event_rows[event_rows["has_attendance_data"].fillna(False).astype(bool)]
     registered = int(with_data["registered"].sum())
     came = int(with_data["registered_attended"].fillna(0).sum())
@@ -311,30 +311,22 @@ def event_figures(event_rows: pd.DataFrame) -> dict:
     return {
         "show_up": came / registered if registered else None,
         "going_conversion": int(both["attended"].sum()) / going if going else None,
-        "parts": {"show_up": (registered, came, registered - came),
-                  "going_conversion": (int(both["attended"].sum()), going)},
     }
 
 
 def key_figures(funnel_rows: pd.DataFrame, event_rows: pd.DataFrame) -> dict:
-    """The Overview's figures, as METRICS.md and `turnout report` define them."""
-    interactions = dict(zip(funnel_rows["stage"], funnel_rows["interactions"], strict=True))
-    people = dict(zip(funnel_rows["stage"], funnel_rows["people"], strict=True))
-    committed, acted = int(people["commitment"]), int(people["action"])
+    """The Overview's figures, as METRICS.md and `turnout report` define them; each count is
+    read from the funnel column its unit names (``units.FIGURES``)."""
+    by_stage = funnel_rows.set_index("stage")
+    counted = {name: int(by_stage.at[stage, unit])
+               for name, (unit, stage) in units.FIGURES.items() if stage is not None}
+    committed, acted = counted["committed"], counted["acted"]
     events = event_figures(event_rows)
     return {
-        "reached": int(interactions["awareness"]),
-        "engaged": int(interactions["engagement"]),
-        "actions": int(interactions["action"]),
-        "committed": committed,
-        "acted": acted,
+        **counted,
         "slacktivism": (committed - acted) / committed if committed else None,
         "show_up": events["show_up"],
         "going_conversion": events["going_conversion"],
-        "per_1000": 1000 * int(interactions["action"]) / int(interactions["engagement"])
-        if int(interactions["engagement"]) else None,
-        # the counts each share is made of: the board sees a share only if none is 1–4
-        "parts": {"slacktivism": (committed, acted, committed - acted),
-                  **events["parts"],
-                  "per_1000": (int(interactions["action"]),)},
+        "per_1000": 1000 * counted["actions"] / counted["engaged"]
+        if counted["engaged"] else None,
     }

@@ -9,7 +9,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from dashboard import i18n
+from dashboard import board_tables, i18n, units
 from pipelines.spreadsheet import safe_cell
 
 PERIODS = ("all", "30", "90", "365", "custom")
@@ -38,23 +38,8 @@ class Context:
     def count(self, value) -> str:
         return i18n.count(self.lang, value, hide_small=self.board)
 
-    def shown(self, value):
-        """A count as a chart may draw it: None when it must stay hidden."""
-        if value is None or pd.isna(value):
-            return None
-        return None if self.board and 0 < value < i18n.SMALL else value
-
     def pct(self, value) -> str:
         return i18n.percent(self.lang, value)
-
-    def hides(self, *counts) -> bool:
-        """Whether the board must not see a share made of these counts (one is 1–4)."""
-        return self.board and any(n is not None and not pd.isna(n) and 0 < n < i18n.SMALL
-                                  for n in counts)
-
-    def rate(self, value, *counts) -> str:
-        """A share, unless it would let the board work out a count under 5."""
-        return self.t("rate.hidden") if self.hides(*counts) else self.pct(value)
 
     def label(self, prefix: str, value) -> str:
         return i18n.label(self.lang, prefix, value)
@@ -66,18 +51,34 @@ class Context:
                       end=i18n.day(self.lang, self.until - timedelta(days=1)))
 
 
-def count_delta(c: Context, now, before) -> str | None:
-    """The change of a count, unless the board would see a count under 5 through it."""
-    if before is None or (c.board and (0 < now < i18n.SMALL or 0 < before < i18n.SMALL)):
-        return None
-    return ("+" if now >= before else "") + i18n.number(c.lang, now - before)
+def figure(c: Context, shown: board_tables.Shown, name: str, values: dict,
+           tag: str = "") -> str:
+    """A key figure as the reader may see it: a hidden count as "<5" or "hidden", a share
+    made of a hidden count as not shown."""
+    keys = board_tables.figure_keys(name, tag)
+    if not shown.visible(*keys):
+        if units.unit(name) != units.SHARE:
+            return shown.text(keys[0])
+        small = any(k in shown.hidden.small for k in keys)
+        return c.t("rate.hidden" if small else "count.withheld")
+    if name == "per_1000":
+        return i18n.number(c.lang, values[name], 1)
+    if units.unit(name) == units.SHARE:
+        return c.pct(values[name])
+    return i18n.count(c.lang, values[name])
 
 
-def rate_delta(c: Context, name: str, now: dict, before: dict | None) -> str | None:
-    """The change of a key-figure share in points, unless one of its counts must stay hidden."""
-    if before is None or now[name] is None or before[name] is None or \
-            c.hides(*now["parts"][name], *before["parts"][name]):
+def figure_delta(c: Context, shown: board_tables.Shown, name: str, now: dict,
+                 before: dict | None) -> str | None:
+    """The change of a key figure (a count, or a share in points), shown only when the
+    figure is shown in both periods: a change and one side give the other."""
+    if before is None or now[name] is None or before[name] is None or not \
+            shown.visible(*board_tables.figure_keys(name), *board_tables.figure_keys(
+                name, "before")):
         return None
+    if units.unit(name) != units.SHARE:
+        return ("+" if now[name] >= before[name] else "") + i18n.number(
+            c.lang, now[name] - before[name])
     points = 100 * (now[name] - before[name])
     return c.t("delta.points", value=("+" if points >= 0 else "") + i18n.number(c.lang, points))
 
@@ -132,3 +133,9 @@ def table(df: pd.DataFrame, columns: dict[str, str], key: str | None = None) -> 
 def unavailable() -> None:
     st.warning(context().t("busy.unavailable"))
     st.stop()
+
+
+def disclosure_note(c: Context, *shown: board_tables.Shown) -> None:
+    """Said next to a view where counts other than small ones were hidden."""
+    if c.board and any(s.covered for s in shown):
+        st.caption(c.t("disclosure.note"))

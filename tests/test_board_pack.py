@@ -99,7 +99,7 @@ def test_one_page_in_the_language_with_the_key_figures(sample_db, lang):
         assert plain(c.count(pack.now[name])) in flat, name
         assert plain(c.count(pack.before[name])) in flat, name
     for name in ("slacktivism", "show_up", "going_conversion"):
-        assert plain(c.rate(pack.now[name], *pack.now["parts"][name])) in flat, name
+        assert plain(ui.figure(c, pack.shown, name, pack.now)) in flat, name
     other = "fr" if lang == "en" else "en"
     assert plain(i18n.t(other, "pack.title")) not in flat
 

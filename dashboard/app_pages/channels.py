@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard import charts, data, i18n, ui
+from dashboard import board_tables, charts, data, i18n, ui
 
 
 def _none(value):
@@ -25,13 +25,13 @@ if c.campaign is not None:
 if c.since is not None:
     st.info(c.t("channels.all_time"))
 names = [c.label("channel", ch) for ch in rows["first_channel"]]
-counted = {k: ([c.shown(v) for v in rows[col]], [c.count(v) for v in rows[col]])
-           for k, col in (("people", "count_people"), ("committed", "count_committed"),
-                          ("acted", "count_acted"))}
-series = {c.t(f"col.{k}"): v for k, v in counted.items()}
-# a share of fewer than 5 committed people is not shown to the board
-visible = [not c.hides(n, a, n - a) for n, a in zip(rows["count_committed"], rows["count_acted"],
-                                                    strict=True)]
+shown = board_tables.channels(c.lang, c.board, rows)
+ids = rows["first_channel"].tolist()
+series = {c.t(f"col.{k}"): ([shown.value((k, ch)) for ch in ids],
+                            [shown.text((k, ch)) for ch in ids])
+          for k in ("people", "committed", "acted")}
+# the index shows committed, acted and those who never acted: shown only if all three are
+visible = [shown.visible(("committed", ch), ("acted", ch), ("never_acted", ch)) for ch in ids]
 index = [_none(v) if ok else None for v, ok in zip(rows["slacktivism_index"], visible,
                                                    strict=True)]
 lows = [_none(v) if ok else None for v, ok in zip(rows["slacktivism_low"], visible, strict=True)]
@@ -49,10 +49,13 @@ with left:
     fig = charts.bars(names, series, c.t("chart.channels"), c.t("unit.people"), horizontal=True)
     ui.chart(fig, table, c.t("chart.channels.def"), "channels-people")
 with right:
-    fig = charts.rates(names, index, lows, highs, [c.pct(v) for v in index],
-                       c.t("chart.slacktivism"),
-                       c.t("unit.share"), charts.STAGE_COLOURS["commitment"])
+    fig = charts.rates(names, index, lows, highs,
+                       [c.pct(v) if ok else c.t("rate.hidden")
+                        for v, ok in zip(index, visible, strict=True)],
+                       c.t("chart.slacktivism"), c.t("unit.share"),
+                       charts.STAGE_COLOURS["commitment"])
     ui.chart(fig, table, c.t("chart.slacktivism.def"), "channels-slacktivism")
 st.dataframe(table, hide_index=True, width="stretch")
+ui.disclosure_note(c, shown)
 if c.board:
     st.caption(c.t("small_numbers_note"))

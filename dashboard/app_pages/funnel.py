@@ -5,36 +5,40 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard import charts, data, i18n, ui
+from dashboard import board_tables, charts, data, ui
 
 MEASURES = ("interactions", "people")
 BREAKDOWNS = {"channel": "tab.by_channel", "campaign": "tab.by_campaign"}
 
 
-def drop_off(c: ui.Context, rows: pd.DataFrame, measure: str) -> pd.DataFrame:
-    """Each stage's count, its share of the stage before, and the drop-off."""
+def drop_off(c: ui.Context, rows: pd.DataFrame, measure: str, shown) -> pd.DataFrame:
+    """Each stage's count, its share of the stage before, and the drop-off (a share shows
+    both its counts: shown only if both are)."""
+    keys = [(measure, "", s) for s in rows["stage"]]
     values = [int(v) for v in rows[measure]]
     shares = [None] + [b / a if a else None for a, b in zip(values, values[1:], strict=False)]
-    pairs = [()] + [(a, b, a - b) for a, b in zip(values, values[1:], strict=False)]
+    pairs = [()] + list(zip(keys, keys[1:], strict=False))
     return pd.DataFrame({
         c.t("col.stage"): [c.t(f"stage.{s}") for s in rows["stage"]],
-        c.t(f"col.{measure}"): [c.count(v) for v in values],
-        c.t("col.kept"): ["" if s is None else c.rate(s, *pair)
-                          for s, pair in zip(shares, pairs, strict=True)],
-        c.t("col.drop_off"): ["" if s is None else c.rate(1 - s, *pair)
+        c.t(f"col.{measure}"): [shown.text(k) for k in keys],
+        c.t("col.kept"): ["" if s is None else c.pct(s) if shown.visible(*pair)
+                          else c.t("rate.hidden") for s, pair in zip(shares, pairs, strict=True)],
+        c.t("col.drop_off"): ["" if s is None else c.pct(1 - s) if shown.visible(*pair)
+                              else c.t("rate.hidden")
                               for s, pair in zip(shares, pairs, strict=True)],
     })
 
 
-def funnel_block(c: ui.Context, rows: pd.DataFrame, measure: str) -> None:
+def funnel_block(c: ui.Context, rows: pd.DataFrame, measure: str, shown) -> None:
     if not rows[measure].any():
         st.info(c.t("empty.no_data"))
         return
     labels = [c.t(f"stage.{s}") for s in rows["stage"]]
-    fig = charts.funnel(labels, [c.shown(v) for v in rows[measure]],
-                        [c.count(v) for v in rows[measure]], c.t(f"chart.funnel_{measure}"),
+    keys = [(measure, "", s) for s in rows["stage"]]
+    fig = charts.funnel(labels, [shown.value(k) for k in keys], [shown.text(k) for k in keys],
+                        c.t(f"chart.funnel_{measure}"),
                         [charts.STAGE_COLOURS[s] for s in rows["stage"]])
-    table = drop_off(c, rows, measure)
+    table = drop_off(c, rows, measure, shown)
     ui.chart(fig, table, c.t(f"chart.funnel_{measure}.def"), f"funnel-{measure}")
     st.dataframe(table, hide_index=True, width="stretch")
 
@@ -47,11 +51,10 @@ def breakdown(c: ui.Context, group: str, measure: str) -> None:
     prefix = "channel" if group == "channel" else "campaign"
     groups = list(dict.fromkeys(rows["group_value"]))
     names = [c.label(prefix, g) for g in groups]
-    series = {}
-    for stage in data.STAGES:
-        values = rows[rows["stage"] == stage].set_index("group_value")[measure]
-        series[c.t(f"stage.{stage}")] = ([c.shown(values.get(g)) for g in groups],
-                                         [c.count(values.get(g)) for g in groups])
+    shown = board_tables.breakdown(c.lang, c.board, rows, measure)
+    series = {c.t(f"stage.{stage}"): ([shown.value((g, stage)) for g in groups],
+                                      [shown.text((g, stage)) for g in groups])
+              for stage in data.STAGES}
     fig = charts.bars(names, series, c.t(f"chart.by_{group}"), c.t(f"unit.{measure}"),
                       horizontal=True, colours=list(charts.STAGE_COLOURS.values()))
     fig.update_xaxes(type="log" if measure == "interactions" else "linear")
@@ -71,17 +74,15 @@ labels = {c.t(key): group for group, key in BREAKDOWNS.items()}
 shown = labels.get(st.session_state.get("funnel_breakdown"), "channel")  # the open tab
 rows = data.funnel(c.campaign, c.channel, c.since, c.until, group=shown)
 figures = data.key_figures(rows, data.events().head(0))
+shown = board_tables.figures(c.lang, c.board, rows, data.events().head(0))
 left, right = st.columns([3, 2])
 with left:
-    funnel_block(c, rows, measure)
+    funnel_block(c, rows, measure, shown)
 with right:
-    per_1000 = c.t("rate.hidden") if c.hides(*figures["parts"]["per_1000"]) else \
-        i18n.number(c.lang, figures["per_1000"], 1)
-    st.metric(c.t("kpi.per_1000"), per_1000,
-              help=c.t("kpi.per_1000.help"))
-    st.metric(c.t("kpi.slacktivism"), c.rate(figures["slacktivism"],
-                                             *figures["parts"]["slacktivism"]),
-              help=c.t("kpi.slacktivism.help"))
+    for name in ("per_1000", "slacktivism"):
+        st.metric(c.t(f"kpi.{name}"), ui.figure(c, shown, name, figures),
+                  help=c.t(f"kpi.{name}.help"))
+    ui.disclosure_note(c, shown)
 # only the open tab is read and drawn ("rerun": switching tabs runs the page again)
 tabs = st.tabs(list(labels), key="funnel_breakdown", on_change="rerun")
 for tab, group in zip(tabs, labels.values(), strict=True):

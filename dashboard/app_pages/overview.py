@@ -8,44 +8,40 @@ import logging
 import pandas as pd
 import streamlit as st
 
-from dashboard import board_pack, charts, data, i18n, ui
+from dashboard import board_pack, board_tables, charts, data, i18n, ui
 
-COUNTS = ("reached", "committed", "acted")
+COUNTS = ("reached", "reached_people", "committed", "acted")
 RATES = ("slacktivism", "show_up", "going_conversion")
 INVERSE = {"slacktivism"}  # a lower slacktivism index is better
 
 
-def figures(c: ui.Context, since, until) -> dict:
-    rows = data.funnel(c.campaign, c.channel, since, until)
-    events = data.within(data.events(), "starts_at", c.campaign, since, until)
-    return data.key_figures(rows, events)
+def period_rows(c: ui.Context, since, until) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The funnel and the events of a period, within the filters."""
+    return (data.funnel(c.campaign, c.channel, since, until),
+            data.within(data.events(), "starts_at", c.campaign, since, until))
 
 
-def show_figures(c: ui.Context, now: dict, before: dict | None) -> None:
-    columns = st.columns(3)
-    for i, name in enumerate(COUNTS):
-        delta = ui.count_delta(c, now[name], before[name] if before else None)
-        columns[i].metric(c.t(f"kpi.{name}"), c.count(now[name]), delta,
-                          help=c.t(f"kpi.{name}.help"))
-    columns = st.columns(3)
-    for i, name in enumerate(RATES):
-        delta = ui.rate_delta(c, name, now, before)
-        columns[i].metric(c.t(f"kpi.{name}"), c.rate(now[name], *now["parts"][name]), delta,
+def show_figures(c: ui.Context, shown, now: dict, before: dict | None) -> None:
+    for names in (COUNTS, RATES):
+        columns = st.columns(len(names))
+        for column, name in zip(columns, names, strict=True):
+            column.metric(c.t(f"kpi.{name}"), ui.figure(c, shown, name, now),
+                          ui.figure_delta(c, shown, name, now, before),
                           delta_color="inverse" if name in INVERSE else "normal",
                           help=c.t(f"kpi.{name}.help"))
 
 
-def funnel_block(c: ui.Context) -> None:
-    rows = data.funnel(c.campaign, c.channel, c.since, c.until)
+def funnel_block(c: ui.Context, rows: pd.DataFrame, shown) -> None:
     if not rows["people"].any():
         st.info(c.t("empty.no_data"))
         return
     labels = [c.t(f"stage.{s}") for s in rows["stage"]]
-    fig = charts.funnel(labels, [c.shown(v) for v in rows["people"]],
-                        [c.count(v) for v in rows["people"]], c.t("chart.funnel_people"),
+    keys = [("people", "", s) for s in rows["stage"]]
+    fig = charts.funnel(labels, [shown.value(k) for k in keys], [shown.text(k) for k in keys],
+                        c.t("chart.funnel_people"),
                         [charts.STAGE_COLOURS[s] for s in rows["stage"]])
     table = pd.DataFrame({c.t("col.stage"): labels,
-                          c.t("col.people"): [c.count(v) for v in rows["people"]]})
+                          c.t("col.people"): [shown.text(k) for k in keys]})
     ui.chart(fig, table, c.t("chart.funnel_people.def"), "overview-funnel")
 
 
@@ -59,12 +55,14 @@ def trend_block(c: ui.Context) -> None:
     rows = rows[rows["month"].isin(months)]
     wide = rows.pivot_table(index="month", columns="stage", values="people", aggfunc="sum")
     stages = [s for s in ("commitment", "action") if s in wide]
-    series = {c.t(f"stage.{s}"): [c.shown(v) for v in wide[s]] for s in stages}
+    shown = board_tables.trend(c.lang, c.board, wide)
+    series = {c.t(f"stage.{s}"): [shown.value((s, m)) for m in wide.index] for s in stages}
     colours = {c.t(f"stage.{s}"): charts.STAGE_COLOURS[s] for s in stages}
     fig = charts.lines([i18n.month(c.lang, m) for m in wide.index], series,
                        c.t("chart.trend"), c.t("unit.people"), colours)
     table = pd.DataFrame({c.t("col.month"): [m.strftime("%Y-%m") for m in wide.index],
-                          **{c.t(f"stage.{s}"): [c.count(v) for v in wide[s]] for s in stages}})
+                          **{c.t(f"stage.{s}"): [shown.text((s, m)) for m in wide.index]
+                             for s in stages}})
     ui.chart(fig, table, c.t("chart.trend.def"), "overview-trend")
 
 
@@ -101,17 +99,24 @@ def board_pack_block(c: ui.Context) -> None:
 
 c = ui.context()
 st.title(c.t("page.overview"))
-now = figures(c, c.since, c.until)
-before = figures(c, c.prev_since, c.prev_until) if c.since is not None else None
+funnel_now, events_now = period_rows(c, c.since, c.until)
+now = data.key_figures(funnel_now, events_now)
+before, funnel_before, events_before = None, None, None
+if c.since is not None:
+    funnel_before, events_before = period_rows(c, c.prev_since, c.prev_until)
+    before = data.key_figures(funnel_before, events_before)
+shown = board_tables.figures(c.lang, c.board, funnel_now, events_now, funnel_before,
+                             events_before)
 st.caption(c.window_text() + (" · " + c.t("period.compared") if before else ""))
-show_figures(c, now, before)
+show_figures(c, shown, now, before)
 if c.channel is not None:
     st.caption(c.t("filter.channel_events_note"))
 left, right = st.columns(2)
 with left:
-    funnel_block(c)
+    funnel_block(c, funnel_now, shown)
 with right:
     trend_block(c)
+ui.disclosure_note(c, shown)
 board_pack_block(c)
 if c.board:
     st.caption(c.t("small_numbers_note"))
