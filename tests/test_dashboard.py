@@ -35,6 +35,7 @@ from tests.dashboard_helpers import (
     not_in_catalogue,
     strings,
 )
+from tests.sample_db import CACHE
 
 
 @pytest.fixture(autouse=True)
@@ -49,12 +50,12 @@ def _fresh_caches():
 def sample_source(tmp_path_factory) -> Path:
     if not any(SAMPLE.glob("*.csv")):
         pytest.skip("sample_data/ has no campaign yet")
-    return built_database(tmp_path_factory.getbasetemp().parent, "sample", [SAMPLE])
+    return built_database(CACHE, "sample", [SAMPLE])
 
 
 @pytest.fixture(scope="session")
 def small_source(tmp_path_factory) -> Path:
-    return built_database(tmp_path_factory.getbasetemp().parent, "small", SMALL_FILES)
+    return built_database(CACHE, "small", SMALL_FILES)
 
 
 @pytest.fixture
