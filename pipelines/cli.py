@@ -27,6 +27,20 @@ console = Console()
 errors = Console(stderr=True)
 
 
+CsvDialect = Annotated[str, typer.Option(
+    "--csv", help="How CSV files are written: fr (';' between cells, decimal comma, for "
+    "French-language spreadsheets) or en (',' and a decimal point). Both carry a UTF-8 BOM.")]
+
+
+def csv_dialect(name: str):
+    from pipelines import spreadsheet
+
+    try:
+        return spreadsheet.dialect(name)
+    except ValueError:
+        raise typer.BadParameter("--csv is fr or en") from None
+
+
 def fail(error: Exception) -> None:
     errors.print(f"[bold red]Error:[/] {error}", highlight=False)
     raise typer.Exit(1)
@@ -215,12 +229,14 @@ def report_command(
     format: Annotated[str, typer.Option("--format", help="table | json | csv")] = "table",
     out: Annotated[Path | None, typer.Option(help="Folder for the csv files (or report.json).")]
     = None,
+    csv: CsvDialect = "fr",
 ) -> None:
     """The funnel, the RSVP gap of every event and the import counts (docs/metrics.md)."""
     from pipelines import report
 
     if format not in ("table", "json", "csv"):
         raise typer.BadParameter("--format is table, json or csv")
+    form = csv_dialect(csv)
     try:
         bounds = report.parse_bound(since), report.parse_bound(until, end=True)
     except ValueError:
@@ -242,7 +258,7 @@ def report_command(
             (out / "report.json").write_text(text + "\n", encoding="utf-8")
         print(text)
     elif format == "csv":
-        written = report.write_csv(result, out or Path("turnout-report"))
+        written = report.write_csv(result, out or Path("turnout-report"), form)
         console.print(f"Wrote {len(written)} files to {written[0].parent}")
     else:
         report.render(result, console)
@@ -282,14 +298,16 @@ def forecast_command(
 @app.command("follow-up")
 def follow_up_command(
     out: Annotated[Path, typer.Option(help="CSV file to write the list to.")],
+    csv: CsvDialect = "fr",
 ) -> None:
     """People who committed but never acted, most likely to act first, with the ids the
     source systems know them by (never an email or phone in clear). For campaign leads."""
     from pipelines.models import present
 
+    form = csv_dialect(csv)
     try:
         with warehouse.reader(config.database_path()) as con:
-            count = present.write_follow_up(con, out)
+            count = present.write_follow_up(con, out, form)
     except TurnoutError as error:
         fail(error)
     console.print(f"Wrote {count} people to {out}.")
