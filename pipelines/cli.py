@@ -115,6 +115,9 @@ def import_files(
                                                     "modification time).")] = None,
     mapping: Annotated[Path | None, typer.Option(help="Column-mapping TOML for any other CSV "
                                                  "(see examples/).")] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Only say what each file would "
+                                          "give (format, rows loaded, duplicate, rejected and "
+                                          "why); write nothing.")] = False,
 ) -> None:
     """Import export files into the database: each file in one transaction, then the
     figures (people, marts, forecast) brought up to date once for them all."""
@@ -135,11 +138,12 @@ def import_files(
             progress.update(task, step=step)
 
         try:
-            with load.session(db, progress=show) as batch:
+            with load.session(db, progress=show, refresh_figures=not dry_run) as batch:
+                run = batch.preview if dry_run else batch.import_file
                 for path in files:
                     progress.update(task, description=path.name)
                     try:
-                        result = batch.import_file(path, options, progress=show)
+                        result = run(path, options, progress=show)
                     except TurnoutError as error:
                         failures += 1
                         result = load.ImportResult(path.name, "refused", message=str(error))
@@ -150,6 +154,8 @@ def import_files(
             _print_results(results, skipped)
             fail(error)
     _print_results(results, skipped)
+    if dry_run:
+        console.print("Nothing was written (--dry-run).")
     if failures:
         raise typer.Exit(1)
 
@@ -161,7 +167,7 @@ def _print_results(results: list[load.ImportResult], skipped: list[tuple[Path, s
                          ("read", "loaded", "duplicate", "rejected") else "left")
     for r in results:
         counts = [str(r.rows_read), str(r.rows_loaded), str(r.rows_duplicate),
-                  str(r.rows_rejected)] if r.status == "imported" else ["", "", "", ""]
+                  str(r.rows_rejected)] if r.status in ("imported", "preview") else [""] * 4
         table.add_row(r.file_name, r.source or "", r.status, *counts)
     console.print(table)
     for r in results:
@@ -186,9 +192,21 @@ def list_imports(
     rejects: Annotated[bool, typer.Option("--rejects", help="Show each rejected row: line, "
                                           "column and reason.")] = False,
     import_id: Annotated[int | None, typer.Option("--id", help="Only this import.")] = None,
+    undo: Annotated[int | None, typer.Option(
+        "--undo", metavar="ID", help="Undo import ID: remove exactly its rows, put back what "
+        "it replaced (an older snapshot, an earlier status), and bring the figures up to "
+        "date, as if the file had never been imported.")] = None,
 ) -> None:
-    """Show the import history, and the rejected rows with --rejects."""
+    """Show the import history, and the rejected rows with --rejects; undo one with --undo."""
     db = config.database_path()
+    if undo is not None:
+        try:
+            undone = load.undo_import(db, undo)
+        except TurnoutError as error:
+            fail(error)
+        console.print(f"Undid import #{undone.import_id} ({undone.file_name}): "
+                      f"{undone.rows_removed:,} rows removed, {undone.rows_restored:,} "
+                      "restored; the figures are up to date.", highlight=False, markup=False)
     try:
         with warehouse.reader(db) as con:
             history = con.execute(

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import duckdb
 
-from pipelines import config, identity, marts, models, reader, sources, staging, warehouse
+from pipelines import config, identity, marts, models, reader, sources, staging, undo, warehouse
 from pipelines.errors import ImportRefused, TurnoutError
 from pipelines.messages import row_where
 from pipelines.targets import PERSON_KEYS, TARGETS, Target
@@ -41,7 +41,7 @@ class ImportOptions:
 @dataclass
 class ImportResult:
     file_name: str
-    status: str  # imported | already imported | refused | skipped
+    status: str  # imported | already imported | refused | skipped | preview (nothing written)
     source: str | None = None
     import_id: int | None = None
     rows_read: int = 0
@@ -123,14 +123,26 @@ class Session:
             while _temp_files:
                 _temp_files.pop().unlink(missing_ok=True)
 
+    def preview(self, path: Path, options: ImportOptions | None = None,
+                progress: Progress | None = None) -> ImportResult:
+        """What importing the file would do (rows loaded, duplicate, rejected and why),
+        worked out in a transaction that is rolled back: nothing is written."""
+        try:
+            return _import_file(self, path, options or ImportOptions(), progress, dry_run=True)
+        finally:
+            while _temp_files:
+                _temp_files.pop().unlink(missing_ok=True)
+
     def refresh(self, progress: Progress | None = None) -> bool:
         """Bring the figures up to date with every pending import; False if none was."""
         return refresh(self.con, progress)
 
 
 @contextmanager
-def session(db: Path, progress: Progress | None = None) -> Iterator[Session]:
-    """Import files with ``session.import_file``; the figures are refreshed on the way out.
+def session(db: Path, progress: Progress | None = None,
+            refresh_figures: bool = True) -> Iterator[Session]:
+    """Import files with ``session.import_file``; the figures are refreshed on the way out
+    (unless ``refresh_figures`` is False: a batch of previews writes nothing).
 
     If the batch is cut short (an exception, a kill), the files already imported stay,
     and the next session (or ``turnout init``) refreshes the figures.
@@ -139,7 +151,14 @@ def session(db: Path, progress: Progress | None = None) -> Iterator[Session]:
         con.execute("set TimeZone = 'UTC'")
         batch = Session(db, con)
         yield batch
-        batch.refresh(progress)
+        if refresh_figures:
+            batch.refresh(progress)
+
+
+def undo_import(db: Path, import_id: int, progress: Progress | None = None) -> undo.Undone:
+    """Remove one import's rows, restore what it replaced, and refresh the figures."""
+    with session(db, progress) as batch:
+        return undo.undo(batch.con, import_id)
 
 
 def import_file(db: Path, path: Path, options: ImportOptions | None = None,
@@ -179,7 +198,7 @@ def refresh(con: duckdb.DuckDBPyConnection, progress: Progress | None = None) ->
 
 
 def _import_file(batch: Session, path: Path, options: ImportOptions,
-                 progress: Progress | None) -> ImportResult:
+                 progress: Progress | None, dry_run: bool = False) -> ImportResult:
     step = progress or (lambda _name: None)
     step("checking")
     if not path.is_file():
@@ -205,6 +224,10 @@ def _import_file(batch: Session, path: Path, options: ImportOptions,
     con.execute("begin transaction")
     try:
         result = _import(con, path, digest, options, batch.secret, batch.settings, step, read)
+        if dry_run:
+            con.execute("rollback")
+            result.status = "preview"
+            return result
         con.execute("insert into pending_refresh values (?, ?)",
                     [result.import_id, result.rows_replaced > 0])
         step("saving")
@@ -492,6 +515,12 @@ def _merge(con, target: Target, secret: bytes) -> tuple[int, int, int]:
         from ranked as s
         left join {target.table} as existing on {key_match} and s.occurrence = 1
     """)
+    con.execute(f"""
+        insert into {target.table}_replaced by name
+        select existing.*, ctx.import_id as replaced_by
+        from {target.table} as existing, merge_plan as s, ctx
+        where {key_match} and s.verdict = 'changed'
+    """)  # kept so that this import can be undone (pipelines/undo.py)
     con.execute(f"""
         delete from {target.table} as existing using merge_plan as s
         where {key_match} and s.verdict = 'changed'
