@@ -205,6 +205,11 @@ def event_choices() -> pd.DataFrame:
     return frame(queries.EVENT_CHOICES_SQL)
 
 
+def event_attendance(event_id: str) -> pd.DataFrame:
+    """Who came to one event: each listed person's attendance and source ids."""
+    return frame(queries.EVENT_ATTENDANCE_SQL, (event_id,))
+
+
 def forecasts() -> pd.DataFrame:
     """Each event's forecast (refitted by every import); empty before the first such import."""
     if frame(queries.HAS_FORECAST_SQL)["n"].iloc[0] == 0:

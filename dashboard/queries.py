@@ -220,3 +220,13 @@ REJECTS_SQL = """
     order by r.import_id desc, r.line
 """
 QUALITY_SQL = "select check_name, count_found from mart_data_quality order by check_name"
+
+
+# who came (campaign leads only) --------------------------------------------------------
+
+EVENT_ATTENDANCE_SQL = """
+    select person_id, attendance, source_ids
+    from mart_event_attendance
+    where event_id = ?
+    order by attendance, source_ids nulls last, person_id
+"""

@@ -331,6 +331,34 @@ def follow_up_command(
     console.print(f"Wrote {count} people to {out}.")
 
 
+@app.command("attendance")
+def attendance_command(
+    event_id: Annotated[str, typer.Argument(help="The event's id, as in the calendar.")],
+    out: Annotated[Path, typer.Option(help="CSV file to write the list to.")],
+    csv: CsvDialect = "fr",
+) -> None:
+    """Who came to one event: every registrant (and every identified walk-in) with came,
+    no_show or unknown, and the ids the source systems know them by (never an email or
+    phone in clear). For campaign leads."""
+    from pipelines import spreadsheet
+
+    form = csv_dialect(csv)
+    try:
+        with warehouse.reader(config.database_path()) as con:
+            if not con.execute("select count(*) from events where event_id = ?",
+                               [event_id]).fetchone()[0]:
+                raise TurnoutError(code="event.unknown", event_id=event_id)
+            cursor = con.execute(
+                "select event_id, person_id, attendance, source_ids from mart_event_attendance "
+                "where event_id = ? order by attendance, source_ids nulls last, person_id",
+                [event_id])
+            columns = [d[0] for d in cursor.description]
+            count = spreadsheet.write_file(out, columns, cursor.fetchall(), form)
+    except TurnoutError as error:
+        fail(error)
+    console.print(f"Wrote {count} people to {out}.", highlight=False, markup=False)
+
+
 @app.command()
 def sample(
     out: Annotated[Path, typer.Option(help="Folder to write the sample campaign into.")],

@@ -33,7 +33,8 @@ def fixture(pattern: str) -> Path:
 
 
 PAGES = {"overview": "app_pages/overview.py", "funnel": "app_pages/funnel.py",
-         "events": "app_pages/events.py", "people": "app_pages/people.py",
+         "events": "app_pages/events.py", "attendance": "app_pages/attendance.py",
+         "people": "app_pages/people.py",
          "channels": "app_pages/channels.py", "data": "app_pages/imports.py",
          "about": "app_pages/about.py"}
 BOARD_PAGES = ("overview", "funnel", "events", "channels", "about")
