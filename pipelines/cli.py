@@ -139,11 +139,17 @@ def import_files(
 
         try:
             with load.session(db, progress=show, refresh_figures=not dry_run) as batch:
-                run = batch.preview if dry_run else batch.import_file
-                for path in files:
+                previews = batch.preview([(p, options) for p in files], show) if dry_run \
+                    else None
+                for index, path in enumerate(files):
                     progress.update(task, description=path.name)
                     try:
-                        result = run(path, options, progress=show)
+                        if previews is None:
+                            result = batch.import_file(path, options, progress=show)
+                        elif isinstance(previews[index], TurnoutError):
+                            raise previews[index]
+                        else:
+                            result = previews[index]
                     except TurnoutError as error:
                         failures += 1
                         result = load.ImportResult(path.name, "refused", message=str(error))

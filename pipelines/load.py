@@ -123,15 +123,29 @@ class Session:
             while _temp_files:
                 _temp_files.pop().unlink(missing_ok=True)
 
-    def preview(self, path: Path, options: ImportOptions | None = None,
-                progress: Progress | None = None) -> ImportResult:
-        """What importing the file would do (rows loaded, duplicate, rejected and why),
-        worked out in a transaction that is rolled back: nothing is written."""
-        try:
-            return _import_file(self, path, options or ImportOptions(), progress, dry_run=True)
-        finally:
-            while _temp_files:
-                _temp_files.pop().unlink(missing_ok=True)
+    def preview(self, files: list[tuple[Path, ImportOptions]],
+                progress: Progress | None = None) -> list[ImportResult | TurnoutError]:
+        """What importing the files in this order would do, file by file (rows loaded,
+        duplicate, rejected and why), or why a file would be refused. Each file is tried
+        after the files before it (a calendar, then the sign-in sheet that needs it), in
+        one transaction that is rolled back: nothing is written."""
+        found: list[ImportResult | TurnoutError] = []
+        # a Python function registered inside a transaction goes with its rollback
+        identity.register_functions(self.con)
+        for index, (path, options) in enumerate(files):
+            self.con.execute("begin transaction")
+            try:
+                for (before, its_options), outcome in zip(files[:index], found, strict=True):
+                    if isinstance(outcome, ImportResult):
+                        _import_file(self, before, its_options, None, preview=True)
+                found.append(_import_file(self, path, options, progress, preview=True))
+            except TurnoutError as error:
+                found.append(error)
+            finally:
+                self.con.execute("rollback")
+                while _temp_files:
+                    _temp_files.pop().unlink(missing_ok=True)
+        return found
 
     def refresh(self, progress: Progress | None = None) -> bool:
         """Bring the figures up to date with every pending import; False if none was."""
@@ -198,7 +212,9 @@ def refresh(con: duckdb.DuckDBPyConnection, progress: Progress | None = None) ->
 
 
 def _import_file(batch: Session, path: Path, options: ImportOptions,
-                 progress: Progress | None, dry_run: bool = False) -> ImportResult:
+                 progress: Progress | None, preview: bool = False) -> ImportResult:
+    """Import one file in its own transaction; with ``preview``, inside the caller's
+    transaction instead, which the caller rolls back (``Session.preview``)."""
     step = progress or (lambda _name: None)
     step("checking")
     if not path.is_file():
@@ -221,13 +237,20 @@ def _import_file(batch: Session, path: Path, options: ImportOptions,
     except Exception as error:
         raise ImportRefused(path.name, "file.unreadable", error=type(error).__name__) \
             from error
+    if preview:
+        try:
+            result = _import(con, path, digest, options, batch.secret, batch.settings, step,
+                             read)
+        except TurnoutError:
+            raise
+        except Exception as error:
+            raise ImportRefused(path.name, "file.not_imported",
+                                error=type(error).__name__) from error
+        result.status = "preview"
+        return result
     con.execute("begin transaction")
     try:
         result = _import(con, path, digest, options, batch.secret, batch.settings, step, read)
-        if dry_run:
-            con.execute("rollback")
-            result.status = "preview"
-            return result
         con.execute("insert into pending_refresh values (?, ?)",
                     [result.import_id, result.rows_replaced > 0])
         step("saving")

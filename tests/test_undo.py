@@ -153,8 +153,8 @@ def test_a_preview_counts_as_the_import_would_and_writes_nothing(db):
     before = state(db)
     size = Path(db).stat().st_size
     with load.session(db, refresh_figures=False) as batch:
-        preview = batch.preview(EVENTBRITE_LATER,
-                                load.ImportOptions(exported_at=exported(EVENTBRITE_LATER)))
+        [preview] = batch.preview(
+            [(EVENTBRITE_LATER, load.ImportOptions(exported_at=exported(EVENTBRITE_LATER)))])
     assert preview.status == "preview"
     assert_same_state(before, state(db))
     assert Path(db).stat().st_size == size
@@ -162,6 +162,25 @@ def test_a_preview_counts_as_the_import_would_and_writes_nothing(db):
     assert (preview.rows_read, preview.rows_loaded, preview.rows_duplicate,
             preview.rows_rejected) == (real.rows_read, real.rows_loaded, real.rows_duplicate,
                                        real.rows_rejected) == (6, 1, 5, 0)
+
+
+def test_a_preview_sees_the_files_before_it_in_the_batch(db, tmp_path):
+    """A sign-in sheet previewed after the calendar that adds its event loads; alone, its
+    rows would be rejected (the event is unknown)."""
+    calendar = tmp_path / "calendar.csv"
+    calendar.write_text("event_id,name,starts_at\nnew-1,New,2026-03-30 18:00\n")
+    sheet = tmp_path / "sheet.csv"
+    sheet.write_text("event_id,name,email,signed_in_at\n"
+                     "new-1,A,a@example.org,2026-03-30 18:05\n"
+                     "new-1,B,b@example.org,2026-03-30 18:06\n")
+    before = state(db)
+    with load.session(db, refresh_figures=False) as batch:
+        first, second = batch.preview([(calendar, load.ImportOptions()),
+                                       (sheet, load.ImportOptions())])
+        [alone] = batch.preview([(sheet, load.ImportOptions())])
+    assert (first.rows_loaded, second.rows_loaded, second.rows_rejected) == (1, 2, 0)
+    assert isinstance(alone, TurnoutError) and alone.code == "rows.mostly_rejected"
+    assert_same_state(before, state(db))
 
 
 def test_the_command_line_previews_and_undoes(db):
