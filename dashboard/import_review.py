@@ -39,9 +39,10 @@ def preview(c: ui.Context, plan: list[tuple[Path, str | None, Path | None]]) -> 
             continue
         any_rows = any_rows or result.rows_loaded > 0
         st.markdown(c.t("preview.counts", file=path.name, **{
-            name: i18n.number(c.lang, value) for name, value in (
-                ("loaded", result.rows_loaded), ("duplicate", result.rows_duplicate),
-                ("rejected", result.rows_rejected))}))
+            name: c.t(f"data.count.{name}", count=i18n.number(c.lang, value))
+            for name, value in (("read", result.rows_read), ("loaded", result.rows_loaded),
+                                ("duplicate", result.rows_duplicate),
+                                ("rejected", result.rows_rejected))}))
         if result.rejects:
             rejects = pd.DataFrame(result.rejects)
             rejects["reason"] = i18n.reasons(c.lang, rejects["code"], rejects["params"],

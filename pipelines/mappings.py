@@ -36,6 +36,8 @@ def fields(target: str) -> Fields:
     """What a mapping onto ``target`` must and may name."""
     allowed = mapped.allowed(target)
     required = tuple(mapped.REQUIRED.get(target, ()))
+    if TARGETS[target].needs_event and "event_id" not in required:
+        required += ("event_id",)  # the browser has no --event: the rows must name it
     one_of = tuple(k for k in mapped.PERSON_INPUTS if k in allowed) \
         if TARGETS[target].needs_person else ()
     optional = tuple(c for c in allowed if c not in required and c not in one_of)

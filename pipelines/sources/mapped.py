@@ -153,6 +153,7 @@ def _staging_sql(target: str, columns: dict[str, str], constants: dict[str, obje
     """The stg query: the target's columns from the mapped fields, constants and context."""
     spec = TARGETS[target]
     select = ["keyed.line"]
+    chosen: dict[str, str] = {}
     for column in spec.columns:
         if column in columns:
             value = f"keyed.{column}"
@@ -173,8 +174,9 @@ def _staging_sql(target: str, columns: dict[str, str], constants: dict[str, obje
         elif column == "channel":
             value = f"turnout_channel({value})"
         select.append(f"{value} as {column}")
-    if spec.person_level:
-        grain = [f"cast({c} as varchar)" for c in RECORD_GRAIN if c in spec.columns]
+        chosen[column] = value
+    if spec.person_level:  # the grain as written above: ctx has columns of the same names
+        grain = [f"cast({chosen[c]} as varchar)" for c in RECORD_GRAIN if c in spec.columns]
         keys = ", ".join(f"keyed.{k}" for k in PERSON_KEYS if k in spec.columns)
         select.append(f"concat_ws('|', {', '.join(grain + [f'coalesce({keys})'])}) as record_ref")
     body = ",\n    ".join(select)
