@@ -6,6 +6,7 @@ Each works through ``dashboard.loading``, the dashboard's only door to the impor
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -55,6 +56,11 @@ def preview(c: ui.Context, plan: list[tuple[Path, str | None, Path | None]]) -> 
 
 # mapping screen ------------------------------------------------------------------------
 
+def _key(path: Path) -> str:
+    """A widget key from a file name (letters, digits and _ only: it names a CSS class)."""
+    return re.sub(r"\W", "_", path.name)
+
+
 def _field_label(c: ui.Context, name: str) -> str:
     return c.label("field", name)
 
@@ -76,10 +82,11 @@ def mapping_screen(c: ui.Context, path: Path, error: loading.TurnoutError) -> Pa
         return None
     db = config.database_path()
     for saved in mappings.saved_for(db, header):
-        if st.button(c.t("mapping.use_saved", name=saved.stem), key=f"saved_{path.name}_{saved}"):
+        if st.button(c.t("mapping.use_saved", name=saved.stem),
+                     key=f"saved_{_key(path)}_{saved.stem}"):
             return _remember(path, saved)
     with st.expander(c.t("mapping.title", file=path.name), expanded=True):
-        target = st.selectbox(c.t("mapping.target"), list(TARGETS), key=f"target_{path.name}",
+        target = st.selectbox(c.t("mapping.target"), list(TARGETS), key=f"target_{_key(path)}",
                               format_func=lambda t: c.label("target", t))
         wanted = mappings.fields(target)
         chosen: dict[str, str] = {}
@@ -90,7 +97,7 @@ def mapping_screen(c: ui.Context, path: Path, error: loading.TurnoutError) -> Pa
                 st.markdown(c.t(f"mapping.{group}"))
             for name in names:
                 column = st.selectbox(_field_label(c, name), options,
-                                      key=f"map_{path.name}_{target}_{name}",
+                                      key=f"map_{_key(path)}_{target}_{name}",
                                       format_func=lambda h: h or c.t("mapping.not_in_file"))
                 if column:
                     chosen[name] = column
@@ -107,8 +114,8 @@ def mapping_screen(c: ui.Context, path: Path, error: loading.TurnoutError) -> Pa
                 _field_label(c, n) if "/" not in n else n for n in lacking)))
             return None
         name = st.text_input(c.t("mapping.name"), value=Path(path.name).stem,
-                             key=f"mapname_{path.name}")
-        if st.button(c.t("mapping.save"), key=f"mapsave_{path.name}", type="primary"):
+                             key=f"mapname_{_key(path)}")
+        if st.button(c.t("mapping.save"), key=f"mapsave_{_key(path)}", type="primary"):
             text = mappings.to_toml(target, chosen, name)
             return _remember(path, mappings.save(db, name, text))
     return None
@@ -135,7 +142,8 @@ def undo_control(c: ui.Context) -> None:
     with st.expander(c.t("undo.title")):
         st.caption(c.t("undo.help"))
         labels = dict(zip(history["import_id"], history["file_name"], strict=True))
-        chosen = st.selectbox(c.t("undo.which"), list(labels), key="undo_which",
+        # a new import starts the choice afresh on the newest one
+        chosen = st.selectbox(c.t("undo.which"), list(labels), key=f"undo_which_{max(labels)}",
                               format_func=lambda i: f"#{i} · {labels[i]}")
         sure = st.checkbox(c.t("undo.sure"), key="undo_sure")
         if st.button(c.t("undo.button"), key="undo_button", disabled=not sure):

@@ -78,19 +78,19 @@ def test_an_unknown_file_is_mapped_in_the_browser_and_the_mapping_saved(small_db
     at = run(mapping_page, lang="fr", file=str(path))
     no_exception(at)
     assert any("presences.csv" in w.value for w in at.warning)
-    at.selectbox(key="target_presences.csv").set_value("checkins").run()
+    at.selectbox(key="target_presences_csv").set_value("checkins").run()
     assert at.session_state["chosen"] is None  # nothing chosen yet: nothing saved
     lacking = [i.value for i in at.info]
     assert any(i18n.t("fr", "field.event_id") in v for v in lacking), lacking
     for field, column in (("event_id", "Activité"), ("signed_in_at", "Quand"),
                           ("email", "Adresse courriel")):
-        at.selectbox(key=f"map_presences.csv_checkins_{field}").set_value(column).run()
+        at.selectbox(key=f"map_presences_csv_checkins_{field}").set_value(column).run()
     no_exception(at)
     preview = at.dataframe[0].value  # the first rows, field by field
     assert len(preview) == 3
     shown = " ".join(map(str, preview.to_numpy().ravel()))
     assert "@" not in shown and "✓" in shown and "rally-2026-03" in shown
-    at.button(key="mapsave_presences.csv").click().run()
+    at.button(key="mapsave_presences_csv").click().run()
     saved = Path(at.session_state["chosen"])
     assert saved.parent == small_db.parent / "mappings"
     spec = tomllib.loads(saved.read_text(encoding="utf-8"))
@@ -104,7 +104,7 @@ def test_an_unknown_file_is_mapped_in_the_browser_and_the_mapping_saved(small_db
     again = tmp_path / "presences-2.csv"
     again.write_text(UNKNOWN.replace("14:0", "15:0"), encoding="utf-8")
     at = run(mapping_page, lang="en", file=str(again))
-    offered = [b for b in at.button if b.key.startswith("saved_presences-2.csv")]
+    offered = [b for b in at.button if b.key.startswith("saved_presences_2_csv")]
     assert len(offered) == 1
     offered[0].click().run()
     assert Path(at.session_state["chosen"]) == saved
@@ -138,7 +138,7 @@ def test_the_lead_undoes_an_import_from_the_data_page(small_db):
         count = con.execute("select count(*) from imports").fetchone()[0]
     at = app("fr").switch_page(PAGES["data"]).run()
     no_exception(at)
-    at.selectbox(key="undo_which").set_value(last).run()
+    assert at.selectbox(key=f"undo_which_{last}").value == last  # the newest first
     assert at.button(key="undo_button").disabled  # not before saying one understands
     at.checkbox(key="undo_sure").check().run()
     at.button(key="undo_button").click().run()
