@@ -25,6 +25,7 @@ PAGES = {  # url path → (file, icon, roles allowed)
     "funnel": ("app_pages/funnel.py", "🔻", (ui.LEAD, ui.BOARD)),
     "events": ("app_pages/events.py", "📅", (ui.LEAD, ui.BOARD)),
     "people": ("app_pages/people.py", "🧗", (ui.LEAD,)),
+    "attendance": ("app_pages/attendance.py", "✅", (ui.LEAD,)),
     "channels": ("app_pages/channels.py", "📣", (ui.LEAD, ui.BOARD)),
     "data": ("app_pages/imports.py", "📥", (ui.LEAD,)),
     "about": ("app_pages/about.py", "ℹ️", (ui.LEAD, ui.BOARD)),
@@ -125,7 +126,8 @@ def main() -> None:
         st.caption(i18n.error(lang, error))
         st.stop()
     if state == "ready":
-        names = ["overview", "funnel", "events", "people", "channels", "data", "about"]
+        names = ["overview", "funnel", "events", "attendance", "people", "channels", "data",
+                 "about"]
     else:
         names = ["welcome", "data", "about"]
     allowed = [n for n in names if role in PAGES[n][2]]

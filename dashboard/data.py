@@ -15,7 +15,6 @@
 
 from __future__ import annotations
 
-import io
 import threading
 import time
 from collections.abc import Callable
@@ -26,12 +25,10 @@ from typing import TypeVar
 
 import duckdb
 import pandas as pd
-import pyarrow as pa
-import pyarrow.csv as pa_csv
 import streamlit as st
 
 from dashboard import queries, units
-from pipelines import config, warehouse
+from pipelines import config, spreadsheet, warehouse
 from pipelines.errors import DatabaseBusy
 
 TTL = 300  # seconds; the file's modification time invalidates sooner
@@ -208,6 +205,11 @@ def event_choices() -> pd.DataFrame:
     return frame(queries.EVENT_CHOICES_SQL)
 
 
+def event_attendance(event_id: str) -> pd.DataFrame:
+    """Who came to one event: each listed person's attendance and source ids."""
+    return frame(queries.EVENT_ATTENDANCE_SQL, (event_id,))
+
+
 def forecasts() -> pd.DataFrame:
     """Each event's forecast (refitted by every import); empty before the first such import."""
     if frame(queries.HAS_FORECAST_SQL)["n"].iloc[0] == 0:
@@ -259,20 +261,13 @@ def follow_up_count(campaign: str | None) -> int:
     return int(frame(queries.FOLLOW_UP_COUNT_SQL, (campaign, campaign))["n"].iloc[0])
 
 
-def follow_up_csv(campaign: str | None, headers: list[str]) -> bytes:
+def follow_up_csv(campaign: str | None, headers: list[str], dialect: str = "fr") -> bytes:
     """The whole follow-up list as CSV under ``headers`` (the page's column names, in its
-    order), written batch by batch from DuckDB's Arrow stream."""
+    order) in the spreadsheet ``dialect``, written batch by batch from DuckDB's Arrow stream."""
     def write(con: duckdb.DuckDBPyConnection) -> bytes:
         result = con.cursor().sql(queries.FOLLOW_UP_CSV_SQL, params=[campaign, campaign])
-        batches = result.to_arrow_reader(CSV_BATCH_ROWS)
-        schema = pa.schema([f.with_name(h) for f, h in zip(batches.schema, headers,
-                                                              strict=True)])
-        sink = io.BytesIO()
-        sink.write("\ufeff".encode())  # the BOM lets Excel read accents
-        with pa_csv.CSVWriter(sink, schema) as writer:
-            for batch in batches:
-                writer.write_batch(batch.rename_columns(headers))
-        return sink.getvalue()
+        return spreadsheet.arrow_bytes(result.to_arrow_reader(CSV_BATCH_ROWS), headers,
+                                       spreadsheet.dialect(dialect))
 
     return _read(db_path(), write)
 

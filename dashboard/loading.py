@@ -21,7 +21,7 @@ SAMPLE_DATA = Path(__file__).resolve().parent.parent / "sample_data"
 MAX_UPLOAD_MB = 200  # larger files: `turnout import FILE` from the command line
 
 __all__ = ["MAX_UPLOAD_MB", "SAMPLE_DATA", "TurnoutError", "ensure_database", "importing",
-           "recognise", "sample_files"]
+           "preview", "recognise", "sample_files", "undo"]
 Progress = Callable[[str], None]
 ImportOne = Callable[..., load.ImportResult]
 
@@ -34,9 +34,10 @@ def ensure_database() -> Path:
     return db
 
 
-def recognise(path: Path):
-    """The detected format (``.name``, ``.title``, ``.per_event``); TurnoutError if none."""
-    return load.recognise(path, load.ImportOptions())
+def recognise(path: Path, mapping: Path | None = None):
+    """The detected format (``.name``, ``.title``, ``.per_event``), or the one a column
+    mapping makes; TurnoutError if none."""
+    return load.recognise(path, load.ImportOptions(mapping=mapping))
 
 
 @contextmanager
@@ -48,8 +49,10 @@ def importing(refresh_progress: Progress | None = None) -> Iterator[ImportOne]:
     db = ensure_database()
     with load.session(db, refresh_progress) as batch:
         def import_file(path: Path, event_id: str | None = None,
-                        progress: Progress | None = None) -> load.ImportResult:
-            return batch.import_file(path, load.ImportOptions(event_id=event_id), progress)
+                        progress: Progress | None = None,
+                        mapping: Path | None = None) -> load.ImportResult:
+            return batch.import_file(path, load.ImportOptions(event_id=event_id,
+                                                              mapping=mapping), progress)
 
         yield import_file
 
@@ -59,3 +62,19 @@ def sample_files() -> tuple[list[Path], list[tuple[Path, str]]]:
     if not SAMPLE_DATA.is_dir():
         return [], []
     return load.expand([SAMPLE_DATA], load.ImportOptions())
+
+
+def preview(plan: list[tuple[Path, str | None, Path | None]],
+            progress: Progress | None = None) -> list[load.ImportResult | TurnoutError]:
+    """What importing each (file, event, mapping) in this order would do, worked out and
+    rolled back: nothing is written. A refused file gives its TurnoutError in the list."""
+    db = ensure_database()
+    with load.session(db, refresh_figures=False) as batch:
+        return batch.preview([(path, load.ImportOptions(event_id=event_id, mapping=mapping))
+                              for path, event_id, mapping in plan], progress)
+
+
+def undo(import_id: int, progress: Progress | None = None):
+    """Undo one import (``turnout imports --undo``): its rows go, what it replaced comes
+    back, and the figures are refreshed."""
+    return load.undo_import(config.database_path(), import_id, progress)

@@ -190,17 +190,16 @@ FOLLOW_UP_SQL = f"""
     limit ?
 """
 FOLLOW_UP_COUNT_SQL = f"with listed as ({FOLLOW_UP_LISTED}) select count(*) as n from listed"
-# a cell a spreadsheet would run as a formula gets an apostrophe, as in ui.csv_bytes
-SAFE_CELL = r"""case when regexp_matches({c}, '^[=+\-@\t\r]') then '''' || {c} else {c} end"""
+# text cells are made safe for spreadsheets where the CSV is written (pipelines.spreadsheet)
 FOLLOW_UP_CSV_SQL = f"""
     with listed as ({FOLLOW_UP_LISTED})
     select rank, probability, registrations, signatures,
            cast(round(days_since_last) as integer) as days_since_last,
-           {SAFE_CELL.format(c="action_network_uuid")},
-           {SAFE_CELL.format(c="mobilize_user_id")},
-           {SAFE_CELL.format(c="eventbrite_attendee_number")},
-           {SAFE_CELL.format(c="zoom_registrant_email_hash")},
-           {SAFE_CELL.format(c="method")}
+           action_network_uuid,
+           mobilize_user_id,
+           eventbrite_attendee_number,
+           zoom_registrant_email_hash,
+           method
     from listed
     order by rank
 """
@@ -221,3 +220,13 @@ REJECTS_SQL = """
     order by r.import_id desc, r.line
 """
 QUALITY_SQL = "select check_name, count_found from mart_data_quality order by check_name"
+
+
+# who came (campaign leads only) --------------------------------------------------------
+
+EVENT_ATTENDANCE_SQL = """
+    select person_id, attendance, source_ids
+    from mart_event_attendance
+    where event_id = ?
+    order by attendance, source_ids nulls last, person_id
+"""

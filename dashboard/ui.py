@@ -10,7 +10,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from dashboard import board_tables, i18n, units
-from pipelines.spreadsheet import safe_cell
+from pipelines import spreadsheet
 
 PERIODS = ("all", "30", "90", "365", "custom")
 LEAD, BOARD = "lead", "board"
@@ -104,13 +104,10 @@ def window(period: str, last_day: date | None, custom: tuple | None = None) -> t
     return since, until, since - length, since
 
 
-def csv_bytes(df: pd.DataFrame) -> bytes:
-    """A download that Excel opens with its accents, and never as formulas."""
-    safe = df.copy()
-    for column in safe.columns:
-        if pd.api.types.is_string_dtype(safe[column]) or pd.api.types.is_object_dtype(safe[column]):
-            safe[column] = safe[column].map(safe_cell, na_action="ignore")
-    return safe.to_csv(index=False).encode("utf-8-sig")  # the BOM lets Excel read accents
+def csv_bytes(df: pd.DataFrame, lang: str = "en") -> bytes:
+    """A download that spreadsheets open in the reader's language (French: ';' and decimal
+    commas), with its accents, and never as formulas."""
+    return spreadsheet.frame_bytes(df, spreadsheet.dialect(lang))
 
 
 def chart(fig: go.Figure, data: pd.DataFrame, definition: str, key: str) -> None:
@@ -119,7 +116,7 @@ def chart(fig: go.Figure, data: pd.DataFrame, definition: str, key: str) -> None
     fig.update_layout(separators=i18n.separators(c.lang))  # axis numbers written the locale's way
     st.plotly_chart(fig, width="stretch", config={"displaylogo": False}, key=f"chart_{key}")
     st.caption(definition)
-    st.download_button(c.t("download_csv"), csv_bytes(data), file_name=f"turnout-{key}.csv",
+    st.download_button(c.t("download_csv"), csv_bytes(data, c.lang), file_name=f"turnout-{key}.csv",
                        mime="text/csv", key=f"csv_{key}")
 
 

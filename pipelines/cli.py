@@ -27,6 +27,20 @@ console = Console()
 errors = Console(stderr=True)
 
 
+CsvDialect = Annotated[str, typer.Option(
+    "--csv", help="How CSV files are written: fr (';' between cells, decimal comma, for "
+    "French-language spreadsheets) or en (',' and a decimal point). Both carry a UTF-8 BOM.")]
+
+
+def csv_dialect(name: str):
+    from pipelines import spreadsheet
+
+    try:
+        return spreadsheet.dialect(name)
+    except ValueError:
+        raise typer.BadParameter("--csv is fr or en") from None
+
+
 def fail(error: Exception) -> None:
     errors.print(f"[bold red]Error:[/] {error}", highlight=False)
     raise typer.Exit(1)
@@ -101,6 +115,9 @@ def import_files(
                                                     "modification time).")] = None,
     mapping: Annotated[Path | None, typer.Option(help="Column-mapping TOML for any other CSV "
                                                  "(see examples/).")] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Only say what each file would "
+                                          "give (format, rows loaded, duplicate, rejected and "
+                                          "why); write nothing.")] = False,
 ) -> None:
     """Import export files into the database: each file in one transaction, then the
     figures (people, marts, forecast) brought up to date once for them all."""
@@ -124,11 +141,18 @@ def import_files(
             progress.update(task, step=step)
 
         try:
-            with load.session(db, progress=show) as batch:
-                for path in files:
+            with load.session(db, progress=show, refresh_figures=not dry_run) as batch:
+                previews = batch.preview([(p, options) for p in files], show) if dry_run \
+                    else None
+                for index, path in enumerate(files):
                     progress.update(task, description=path.name)
                     try:
-                        result = batch.import_file(path, options, progress=show)
+                        if previews is None:
+                            result = batch.import_file(path, options, progress=show)
+                        elif isinstance(previews[index], TurnoutError):
+                            raise previews[index]
+                        else:
+                            result = previews[index]
                     except TurnoutError as error:
                         failures += 1
                         result = load.ImportResult(path.name, "refused", message=str(error))
@@ -139,6 +163,8 @@ def import_files(
             _print_results(results, skipped)
             fail(error)
     _print_results(results, skipped)
+    if dry_run:
+        console.print("Nothing was written (--dry-run).")
     if failures:
         raise typer.Exit(1)
 
@@ -150,7 +176,7 @@ def _print_results(results: list[load.ImportResult], skipped: list[tuple[Path, s
                          ("read", "loaded", "duplicate", "rejected") else "left")
     for r in results:
         counts = [str(r.rows_read), str(r.rows_loaded), str(r.rows_duplicate),
-                  str(r.rows_rejected)] if r.status == "imported" else ["", "", "", ""]
+                  str(r.rows_rejected)] if r.status in ("imported", "preview") else [""] * 4
         table.add_row(r.file_name, r.source or "", r.status, *counts)
     console.print(table)
     for r in results:
@@ -175,9 +201,21 @@ def list_imports(
     rejects: Annotated[bool, typer.Option("--rejects", help="Show each rejected row: line, "
                                           "column and reason.")] = False,
     import_id: Annotated[int | None, typer.Option("--id", help="Only this import.")] = None,
+    undo: Annotated[int | None, typer.Option(
+        "--undo", metavar="ID", help="Undo import ID: remove exactly its rows, put back what "
+        "it replaced (an older snapshot, an earlier status), and bring the figures up to "
+        "date, as if the file had never been imported.")] = None,
 ) -> None:
-    """Show the import history, and the rejected rows with --rejects."""
+    """Show the import history, and the rejected rows with --rejects; undo one with --undo."""
     db = config.database_path()
+    if undo is not None:
+        try:
+            undone = load.undo_import(db, undo)
+        except TurnoutError as error:
+            fail(error)
+        console.print(f"Undid import #{undone.import_id} ({undone.file_name}): "
+                      f"{undone.rows_removed:,} rows removed, {undone.rows_restored:,} "
+                      "restored; the figures are up to date.", highlight=False, markup=False)
     try:
         with warehouse.reader(db) as con:
             history = con.execute(
@@ -218,12 +256,14 @@ def report_command(
     format: Annotated[str, typer.Option("--format", help="table | json | csv")] = "table",
     out: Annotated[Path | None, typer.Option(help="Folder for the csv files (or report.json).")]
     = None,
+    csv: CsvDialect = "fr",
 ) -> None:
     """The funnel, the RSVP gap of every event and the import counts (docs/metrics.md)."""
     from pipelines import report
 
     if format not in ("table", "json", "csv"):
         raise typer.BadParameter("--format is table, json or csv")
+    form = csv_dialect(csv)
     try:
         bounds = report.parse_bound(since), report.parse_bound(until, end=True)
     except ValueError:
@@ -245,7 +285,7 @@ def report_command(
             (out / "report.json").write_text(text + "\n", encoding="utf-8")
         print(text)
     elif format == "csv":
-        written = report.write_csv(result, out or Path("turnout-report"))
+        written = report.write_csv(result, out or Path("turnout-report"), form)
         console.print(f"Wrote {len(written)} files to {written[0].parent}")
     else:
         report.render(result, console)
@@ -285,17 +325,47 @@ def forecast_command(
 @app.command("follow-up")
 def follow_up_command(
     out: Annotated[Path, typer.Option(help="CSV file to write the list to.")],
+    csv: CsvDialect = "fr",
 ) -> None:
     """People who committed but never acted, most likely to act first, with the ids the
     source systems know them by (never an email or phone in clear). For campaign leads."""
     from pipelines.models import present
 
+    form = csv_dialect(csv)
     try:
         with warehouse.reader(config.database_path()) as con:
-            count = present.write_follow_up(con, out)
+            count = present.write_follow_up(con, out, form)
     except TurnoutError as error:
         fail(error)
     console.print(f"Wrote {count} people to {out}.")
+
+
+@app.command("attendance")
+def attendance_command(
+    event_id: Annotated[str, typer.Argument(help="The event's id, as in the calendar.")],
+    out: Annotated[Path, typer.Option(help="CSV file to write the list to.")],
+    csv: CsvDialect = "fr",
+) -> None:
+    """Who came to one event: every registrant (and every identified walk-in) with came,
+    no_show or unknown, and the ids the source systems know them by (never an email or
+    phone in clear). For campaign leads."""
+    from pipelines import spreadsheet
+
+    form = csv_dialect(csv)
+    try:
+        with warehouse.reader(config.database_path()) as con:
+            if not con.execute("select count(*) from events where event_id = ?",
+                               [event_id]).fetchone()[0]:
+                raise TurnoutError(code="event.unknown", event_id=event_id)
+            cursor = con.execute(
+                "select event_id, person_id, attendance, source_ids from mart_event_attendance "
+                "where event_id = ? order by attendance, source_ids nulls last, person_id",
+                [event_id])
+            columns = [d[0] for d in cursor.description]
+            count = spreadsheet.write_file(out, columns, cursor.fetchall(), form)
+    except TurnoutError as error:
+        fail(error)
+    console.print(f"Wrote {count} people to {out}.", highlight=False, markup=False)
 
 
 @app.command()

@@ -29,6 +29,7 @@ from pipelines import (
     sources,
     staging,
     textfile,
+    undo,
     warehouse,
 )
 from pipelines.errors import ImportRefused, TurnoutError
@@ -51,7 +52,7 @@ class ImportOptions:
 @dataclass
 class ImportResult:
     file_name: str
-    status: str  # imported | already imported | refused | skipped
+    status: str  # imported | already imported | refused | skipped | preview (nothing written)
     source: str | None = None
     import_id: int | None = None
     rows_read: int = 0
@@ -141,14 +142,41 @@ class Session:
         with textfile.private_workspace(self.db) as work:
             return _import_file(self, path, options or ImportOptions(), progress, work)
 
+    def preview(self, files: list[tuple[Path, ImportOptions]],
+                progress: Progress | None = None) -> list[ImportResult | TurnoutError]:
+        """What importing the files in this order would do, file by file (rows loaded,
+        duplicate, rejected and why), or why a file would be refused. Each file is tried
+        after the files before it (a calendar, then the sign-in sheet that needs it), in
+        one transaction that is rolled back: nothing is written."""
+        found: list[ImportResult | TurnoutError] = []
+        # a Python function registered inside a transaction goes with its rollback
+        identity.register_functions(self.con)
+        for index, (path, options) in enumerate(files):
+            self.con.execute("begin transaction")
+            try:
+                with textfile.private_workspace(self.db) as work:
+                    for (before, its_options), outcome in zip(files[:index], found,
+                                                              strict=True):
+                        if isinstance(outcome, ImportResult):
+                            _import_file(self, before, its_options, None, work, preview=True)
+                    found.append(_import_file(self, path, options, progress, work,
+                                              preview=True))
+            except TurnoutError as error:
+                found.append(error)
+            finally:
+                self.con.execute("rollback")
+        return found
+
     def refresh(self, progress: Progress | None = None) -> bool:
         """Bring the figures up to date with every pending import; False if none was."""
         return refresh(self.con, progress)
 
 
 @contextmanager
-def session(db: Path, progress: Progress | None = None) -> Iterator[Session]:
-    """Import files with ``session.import_file``; the figures are refreshed on the way out.
+def session(db: Path, progress: Progress | None = None,
+            refresh_figures: bool = True) -> Iterator[Session]:
+    """Import files with ``session.import_file``; the figures are refreshed on the way out
+    (unless ``refresh_figures`` is False: a batch of previews writes nothing).
 
     If the batch is cut short (an exception, a kill), the files already imported stay,
     and the next session (or ``turnout init``) refreshes the figures.
@@ -157,7 +185,14 @@ def session(db: Path, progress: Progress | None = None) -> Iterator[Session]:
         con.execute("set TimeZone = 'UTC'")
         batch = Session(db, con)
         yield batch
-        batch.refresh(progress)
+        if refresh_figures:
+            batch.refresh(progress)
+
+
+def undo_import(db: Path, import_id: int, progress: Progress | None = None) -> undo.Undone:
+    """Remove one import's rows, restore what it replaced, and refresh the figures."""
+    with session(db, progress) as batch:
+        return undo.undo(batch.con, import_id)
 
 
 def import_file(db: Path, path: Path, options: ImportOptions | None = None,
@@ -197,7 +232,10 @@ def refresh(con: duckdb.DuckDBPyConnection, progress: Progress | None = None) ->
 
 
 def _import_file(batch: Session, path: Path, options: ImportOptions,
-                 progress: Progress | None, work: Path) -> ImportResult:
+                 progress: Progress | None, work: Path, preview: bool = False
+                 ) -> ImportResult:
+    """Import one file in its own transaction; with ``preview``, inside the caller's
+    transaction instead, which the caller rolls back (``Session.preview``)."""
     step = progress or (lambda _name: None)
     step("checking")
     if not path.is_file():
@@ -225,6 +263,17 @@ def _import_file(batch: Session, path: Path, options: ImportOptions,
         _check_unchanged(path, before, digest)
         raise ImportRefused(path.name, "file.unreadable", error=type(error).__name__) \
             from error
+    if preview:
+        try:
+            result = _import(con, path, digest, options, batch.secret, batch.settings, step,
+                             read)
+        except TurnoutError:
+            raise
+        except Exception as error:
+            raise ImportRefused(path.name, "file.not_imported",
+                                error=type(error).__name__) from error
+        result.status = "preview"
+        return result
     con.execute("begin transaction")
     try:
         result = _import(con, path, digest, options, batch.secret, batch.settings, step, read)
@@ -527,6 +576,12 @@ def _merge(con, target: Target, secret: bytes) -> tuple[int, int, int]:
         from ranked as s
         left join {target.table} as existing on {key_match} and s.occurrence = 1
     """)
+    con.execute(f"""
+        insert into {target.table}_replaced by name
+        select existing.*, ctx.import_id as replaced_by
+        from {target.table} as existing, merge_plan as s, ctx
+        where {key_match} and s.verdict = 'changed'
+    """)  # kept so that this import can be undone (pipelines/undo.py)
     con.execute(f"""
         delete from {target.table} as existing using merge_plan as s
         where {key_match} and s.verdict = 'changed'

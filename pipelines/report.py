@@ -7,12 +7,13 @@ database whose marts were never built (nothing imported yet) gives zeros and nul
 
 from __future__ import annotations
 
-import csv
 import json
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import duckdb
+
+from pipelines import spreadsheet
 
 STAGES = ("awareness", "engagement", "commitment", "action")
 EVENT_KEYS = ("event_id", "name", "starts_at", "facebook_going", "facebook_interested",
@@ -216,9 +217,8 @@ def to_json(report: dict) -> str:
     return json.dumps(report, indent=2, ensure_ascii=False, default=_iso)
 
 
-def write_csv(report: dict, folder: Path) -> list[Path]:
-    """One CSV per section; returns the files written."""
-    folder.mkdir(parents=True, exist_ok=True)
+def write_csv(report: dict, folder: Path, form: spreadsheet.Dialect | None = None) -> list[Path]:
+    """One CSV per section, in the spreadsheet dialect ``form``; returns the files written."""
     funnel_rows = [{"stage": s, "interactions": report["funnel"]["interactions"][s],
                     "people": report["funnel"]["people"][s]} for s in STAGES]
     summary = [{key: report[key] for key in (
@@ -235,10 +235,8 @@ def write_csv(report: dict, folder: Path) -> list[Path]:
     for name, rows in sections.items():
         path = folder / f"{name}.csv"
         columns = list(rows[0]) if rows else _EMPTY_COLUMNS.get(name, [])
-        with open(path, "w", newline="", encoding="utf-8") as handle:
-            writer = csv.DictWriter(handle, fieldnames=columns)
-            writer.writeheader()
-            writer.writerows(rows)
+        spreadsheet.write_file(path, columns, ([row.get(c) for c in columns] for row in rows),
+                               form or spreadsheet.dialect(None))
         written.append(path)
     return written
 

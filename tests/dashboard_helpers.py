@@ -33,39 +33,49 @@ def fixture(pattern: str) -> Path:
 
 
 PAGES = {"overview": "app_pages/overview.py", "funnel": "app_pages/funnel.py",
-         "events": "app_pages/events.py", "people": "app_pages/people.py",
+         "events": "app_pages/events.py", "attendance": "app_pages/attendance.py",
+         "people": "app_pages/people.py",
          "channels": "app_pages/channels.py", "data": "app_pages/imports.py",
          "about": "app_pages/about.py"}
 BOARD_PAGES = ("overview", "funnel", "events", "channels", "about")
 
 
+CODE_SUFFIXES = {".py", ".sql", ".toml", ".json"}
+
+
 def _fingerprint(files: list[Path]) -> str:
+    """The imported files and all the code that reads them: a change to either is a new
+    database."""
     digest = hashlib.sha256()
     listed = [f for p in files for f in ([p] if p.is_file() else sorted(p.rglob("*")))]
-    for path in sorted(listed) + sorted((ROOT / "pipelines").rglob("*.sql")):
+    code = [p for p in sorted((ROOT / "pipelines").rglob("*")) if p.suffix in CODE_SUFFIXES]
+    for path in sorted(listed) + code + [Path(__file__)]:
         if not path.is_file():
             continue
-        digest.update(path.name.encode() + path.read_bytes())
+        digest.update(str(path.relative_to(ROOT)).encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()[:16]
 
 
 def built_database(cache_root: Path, name: str, files: list[Path]) -> Path:
-    """A database with ``files`` imported, built once and shared by every test worker."""
+    """A database with ``files`` imported as one batch (as `turnout import` of a folder),
+    built once and shared by every test worker; readers copy it, never write it."""
     folder = cache_root / f"turnout-{name}-{_fingerprint(files)}"
     folder.mkdir(parents=True, exist_ok=True)
     db = folder / "turnout.duckdb"
     with open(folder / ".lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         if not (folder / "done").exists():
-            db.unlink(missing_ok=True)
+            for left in folder.iterdir():  # a build cut short leaves a database and its WAL
+                if left.name != ".lock":
+                    left.unlink()
             warehouse.create(db)
             config.ensure_secret(db)
-            ordered, _ = load.expand(files, load.ImportOptions())
-            for path in ordered:
-                try:
-                    load.import_file(db, path, load.ImportOptions())
-                except Exception:  # a refused fixture is part of what the data page shows
-                    pass
+            ordered, skipped = load.expand(files, load.ImportOptions())
+            assert not skipped, skipped
+            with load.session(db) as batch:
+                for path in ordered:
+                    result = batch.import_file(path, load.ImportOptions())
+                    assert result.status == "imported", (path.name, result.message)
             (folder / "done").write_text("ok")
     return db
 

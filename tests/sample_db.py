@@ -1,26 +1,19 @@
-"""The committed sample campaign imported once per test process (it takes ~40 s).
+"""The committed sample campaign, imported once as one batch and shared by every test
+process (cached under the temp folder, keyed by the files and the code that read them).
 
 Tests that only read it share one copy; each reads it through read-only connections.
 """
 
 from __future__ import annotations
 
-import functools
 import tempfile
 from pathlib import Path
 
-from pipelines import config, load, warehouse
 from tests.conftest import SAMPLE_DATA
+from tests.dashboard_helpers import built_database
+
+CACHE = Path(tempfile.gettempdir()) / "turnout-test-databases"
 
 
-@functools.cache
 def sample_database() -> Path:
-    db = Path(tempfile.mkdtemp(prefix="turnout-sample-")) / "turnout.duckdb"
-    warehouse.create(db)
-    config.ensure_secret(db)
-    files, skipped = load.expand([SAMPLE_DATA], load.ImportOptions())
-    assert not skipped
-    for path in files:
-        result = load.import_file(db, path)
-        assert result.status == "imported", path.name
-    return db
+    return built_database(CACHE, "sample", [SAMPLE_DATA])

@@ -23,6 +23,7 @@ from tests.dashboard_helpers import (
     decode,
     no_exception,
 )
+from tests.sample_db import CACHE
 
 pypdf = pytest.importorskip("pypdf")
 CHROMIUM = shutil.which("chromium") or (Path("/usr/bin/chromium").exists() or None)
@@ -41,7 +42,7 @@ def _fresh_caches():
 def sample_db(tmp_path_factory, tmp_path, monkeypatch) -> Path:
     if not any(SAMPLE.glob("*.csv")):
         pytest.skip("sample_data/ has no campaign yet")
-    source = built_database(tmp_path_factory.getbasetemp().parent, "sample", [SAMPLE])
+    source = built_database(CACHE, "sample", [SAMPLE])
     db = copy_database(source, tmp_path)
     monkeypatch.setenv("TURNOUT_DB", str(db))
     return db
@@ -49,7 +50,7 @@ def sample_db(tmp_path_factory, tmp_path, monkeypatch) -> Path:
 
 @pytest.fixture
 def small_db(tmp_path_factory, tmp_path, monkeypatch) -> Path:
-    source = built_database(tmp_path_factory.getbasetemp().parent, "small", SMALL_FILES)
+    source = built_database(CACHE, "small", SMALL_FILES)
     db = copy_database(source, tmp_path)
     monkeypatch.setenv("TURNOUT_DB", str(db))
     return db

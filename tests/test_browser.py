@@ -22,6 +22,7 @@ import pytest
 
 from dashboard import i18n
 from tests.dashboard_helpers import ROOT, SAMPLE, built_database, copy_database
+from tests.sample_db import CACHE
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -64,7 +65,7 @@ def server(tmp_path_factory, tmp_path):
     """The dashboard on a free port over a copy of the sample database; always stopped."""
     if not any(SAMPLE.glob("*.csv")):
         pytest.skip("sample_data/ has no campaign yet")
-    source = built_database(tmp_path_factory.getbasetemp().parent, "sample", [SAMPLE])
+    source = built_database(CACHE, "sample", [SAMPLE])
     db = copy_database(source, tmp_path)
     port = free_port()
     env = {k: v for k, v in os.environ.items()

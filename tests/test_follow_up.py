@@ -9,7 +9,7 @@ import re
 import pytest
 from typer.testing import CliRunner
 
-from pipelines import warehouse
+from pipelines import spreadsheet, warehouse
 from pipelines.cli import app
 from pipelines.models import follow_up, present
 from tests.conftest import SAMPLE_DATA, query
@@ -56,8 +56,9 @@ def test_csv_has_source_ids_and_no_contact_details(sample_db, tmp_path, monkeypa
     out = tmp_path / "follow-up.csv"
     result = CliRunner().invoke(app, ["follow-up", "--out", str(out)])
     assert result.exit_code == 0, result.output
-    rows = list(csv.DictReader(out.open(encoding="utf-8")))
+    rows = list(csv.DictReader(out.open(encoding="utf-8-sig"), delimiter=";"))  # French
     assert rows and rows[0]["rank"] == "1"
+    assert "," in rows[0]["probability"]  # a decimal comma, as French spreadsheets read it
     assert any(r["eventbrite_attendee_number"] for r in rows)
     assert any(r["action_network_uuid"] for r in rows)
     assert any(r["mobilize_user_id"] for r in rows)
@@ -69,8 +70,8 @@ def test_csv_has_source_ids_and_no_contact_details(sample_db, tmp_path, monkeypa
 
 @pytest.mark.parametrize("cell", ["=1+1", "+1", "-1", "@SUM(A1)", "\tx", "\rx"])
 def test_formulas_are_neutralised(cell):
-    assert present.safe_cell(cell) == "'" + cell
-    assert present.safe_cell("plain") == "plain" and present.safe_cell(None) == ""
+    assert spreadsheet.safe_cell(cell) == "'" + cell
+    assert spreadsheet.safe_cell("plain") == "plain" and spreadsheet.safe_cell(None) == ""
 
 
 def test_a_formula_in_a_source_id_is_written_as_text(db, tmp_path):
@@ -83,7 +84,7 @@ def test_a_formula_in_a_source_id_is_written_as_text(db, tmp_path):
     with warehouse.writer(db) as con:
         assert follow_up.refresh(con) == 1
     with warehouse.reader(db) as con:
-        present.write_follow_up(con, tmp_path / "list.csv")
-    row = next(csv.DictReader((tmp_path / "list.csv").open(encoding="utf-8")))
+        present.write_follow_up(con, tmp_path / "list.csv", spreadsheet.dialect("en"))
+    row = next(csv.DictReader((tmp_path / "list.csv").open(encoding="utf-8-sig")))
     assert row["mobilize_user_id"] == "'-42; =HYPERLINK(\"http://x\",\"y\")"
     assert row["method"] == follow_up.RECENCY  # nobody ever acted: nothing to learn from

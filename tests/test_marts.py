@@ -43,6 +43,11 @@ CONTRACTS = {
         "not_null": ("registered", "attendance_unknown", "has_attendance_data"),
         "accepted": {},
     },
+    "mart_event_attendance": {
+        "key": ("event_id", "person_id"),
+        "not_null": ("attendance", "is_registered"),
+        "accepted": {"attendance": ("came", "no_show", "unknown", "walk_in")},
+    },
     "mart_event_gap_groups": {
         "key": ("breakdown", "group_value"),
         "not_null": ("count_events", "registered"),

@@ -109,10 +109,11 @@ def test_command_line_formats(db, tmp_path):
     table = runner.invoke(app, ["report"])
     assert table.exit_code == 0 and "Slacktivism index" in table.output
     folder = tmp_path / "csv"
-    written = runner.invoke(app, ["report", "--format", "csv", "--out", str(folder)])
+    written = runner.invoke(app, ["report", "--format", "csv", "--out", str(folder),
+                                  "--csv", "en"])
     assert written.exit_code == 0, written.output
     assert {p.name for p in folder.iterdir()} >= {"funnel.csv", "events.csv", "imports.csv"}
-    assert (folder / "funnel.csv").read_text().splitlines()[1] == "awareness,900,5"
+    assert (folder / "funnel.csv").read_text("utf-8-sig").splitlines()[1] == "awareness,900,5"
     wrong = runner.invoke(app, ["report", "--since", "yesterday"])
     assert wrong.exit_code != 0
 

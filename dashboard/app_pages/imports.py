@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from dashboard import data, i18n, loading, ui
+from dashboard import data, i18n, import_review, loading, ui
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 TEMPLATE_NAMES = ("events_calendar", "signin_sheet", "facebook_event_counts")
@@ -33,17 +33,23 @@ def stage_uploads(c: ui.Context, files) -> list[dict]:
             continue
         path = folder / Path(upload.name).name
         path.write_bytes(upload.getvalue())
+        mapping = None
         try:
             source = loading.recognise(path)
         except loading.TurnoutError as error:
-            st.error(c.t("data.refused", file=upload.name))
-            st.caption(i18n.error(c.lang, error))
-            continue
-        staged.append({"path": path, "source": source})
+            if error.code not in ("file.unknown_format", "file.unknown_format_closest"):
+                st.error(c.t("data.refused", file=upload.name))
+                st.caption(i18n.error(c.lang, error))
+                continue
+            mapping = import_review.mapping_screen(c, path, error)
+            if mapping is None:
+                continue
+            source = loading.recognise(path, mapping)
+        staged.append({"path": path, "source": source, "mapping": mapping})
     return staged
 
 
-def confirm(c: ui.Context, staged: list[dict]) -> list[tuple[Path, str | None]]:
+def confirm(c: ui.Context, staged: list[dict]) -> list[tuple[Path, str | None, Path | None]]:
     """Show each detected format; per-event files ask which event they belong to."""
     events = data.event_choices() if data.state() == "ready" else pd.DataFrame()
     choices = [AUTO, *events.get("event_id", pd.Series(dtype=str)).tolist()]
@@ -51,17 +57,19 @@ def confirm(c: ui.Context, staged: list[dict]) -> list[tuple[Path, str | None]]:
     plan = []
     for item in staged:
         path, source = item["path"], item["source"]
-        st.markdown(c.t("data.detected", file=path.name, format=source.title))
+        label = c.label("format", source.name) if item["mapping"] is None else \
+            c.t("data.mapped_by", name=item["mapping"].stem)
+        st.markdown(c.t("data.detected", file=path.name, format=label))
         event = None
         if source.per_event:
             event = st.selectbox(c.t("data.which_event", file=path.name), choices,
                                  key=f"event_{path.name}", format_func=lambda e:
                                  c.t("data.event_auto") if e == AUTO else f"{names[e] or e} ({e})")
-        plan.append((path, None if event in (None, AUTO) else event))
+        plan.append((path, None if event in (None, AUTO) else event, item["mapping"]))
     return plan
 
 
-def run_imports(c: ui.Context, plan: list[tuple[Path, str | None]]) -> None:
+def run_imports(c: ui.Context, plan: list[tuple[Path, str | None, Path | None]]) -> None:
     bar = st.progress(0.0, text=c.t("data.progress_start"))
     results = []
 
@@ -71,12 +79,12 @@ def run_imports(c: ui.Context, plan: list[tuple[Path, str | None]]) -> None:
     try:
         # every upload in one batch, as `turnout import` does: the figures are refreshed once
         with data.writing(), loading.importing(refreshing) as import_file:
-            for i, (path, event) in enumerate(plan):
+            for i, (path, event, mapping) in enumerate(plan):
                 def step(name, i=i, path=path):
                     bar.progress(i / len(plan), text=c.t("data.progress_step", file=path.name,
                                                          step=c.label("step", name)))
                 try:
-                    result = import_file(path, event, progress=step)
+                    result = import_file(path, event, progress=step, mapping=mapping)
                     results.append({"file": path.name, "status": result.status,
                                     "format": result.source, "read": result.rows_read,
                                     "loaded": result.rows_loaded,
@@ -89,6 +97,7 @@ def run_imports(c: ui.Context, plan: list[tuple[Path, str | None]]) -> None:
         results.append({"file": None, "status": "not refreshed", "error": error})
     bar.progress(1.0, text=c.t("data.progress_done"))
     shutil.rmtree(st.session_state.pop("upload_dir", ""), ignore_errors=True)
+    import_review.forget_mappings()
     st.session_state["import_results"] = results
     st.session_state["uploader_round"] = st.session_state.get("uploader_round", 0) + 1
     st.rerun()
@@ -128,7 +137,12 @@ def upload_section(c: ui.Context) -> None:
     if not files:
         return
     plan = confirm(c, stage_uploads(c, files))
-    if plan and st.button(c.t("data.import", n=len(plan)), type="primary", key="run_import"):
+    if not plan:
+        return
+    st.markdown(c.t("preview.title"))
+    # nothing is imported until the lead has seen what each file would give, and confirms
+    if import_review.preview(c, plan) and \
+            st.button(c.t("data.import", n=len(plan)), type="primary", key="run_import"):
         st.session_state.pop("import_results", None)
         run_imports(c, plan)
 
@@ -152,6 +166,7 @@ def history_section(c: ui.Context) -> None:
         ui.table(rejects, {"import_id": "col.import_id", "file_name": "col.file",
                            "line": "col.line", "column_name": "col.column",
                            "reason": "col.reason"})
+    import_review.undo_control(c)
     st.subheader(c.t("data.quality"))
     checks = data.quality()
     checks["meaning"] = [c.t(f"quality.{name}") for name in checks["check_name"]]

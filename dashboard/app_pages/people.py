@@ -107,7 +107,7 @@ def follow_up_block(c: ui.Context) -> None:
     st.dataframe(table, hide_index=True, width="stretch")
     # the whole list, written only when asked for
     st.download_button(c.t("download_csv"), partial(data.follow_up_csv, c.campaign,
-                                                    list(table.columns)),
+                                                    list(table.columns), c.lang),
                        "turnout-follow-up.csv", "text/csv", key="csv_follow_up",
                        on_click="ignore")
 

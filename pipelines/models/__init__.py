@@ -28,6 +28,7 @@ def refresh(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def fingerprint(*frames: pd.DataFrame) -> str:
+    import numpy as np
     import pandas as pd  # only when a model is refitted: `turnout report` never needs it
 
     digest = hashlib.sha256()
@@ -35,7 +36,8 @@ def fingerprint(*frames: pd.DataFrame) -> str:
         digest.update(path.read_bytes())
     for frame in frames:
         digest.update(",".join(map(str, frame.columns)).encode())
-        digest.update(pd.util.hash_pandas_object(frame, index=False).to_numpy().tobytes())
+        rows = pd.util.hash_pandas_object(frame, index=False).to_numpy()
+        digest.update(np.sort(rows).tobytes())  # the same rows in any order: the same data
     return digest.hexdigest()
 
 

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
 import duckdb
 from rich.console import Console
 from rich.table import Table
 
+from pipelines import spreadsheet
 from pipelines.models import follow_up, forecast
-from pipelines.spreadsheet import safe_cell
 
 FORECAST_KEYS = ["event_id", "starts_at", "kind", "is_upcoming", "expected", "low", "high",
                  "method", "registered_then", "facebook_going_then", "actual", "is_covered"]
@@ -119,19 +118,13 @@ def _share(value) -> str:
     return "?" if value is None else f"{value:.0%}"
 
 
-def write_follow_up(con: duckdb.DuckDBPyConnection, path: Path) -> int:
+def write_follow_up(con: duckdb.DuckDBPyConnection, path: Path,
+                    form: spreadsheet.Dialect | None = None) -> int:
     if _has_table(con, "mart_follow_up"):
         rows = con.execute(f"select {', '.join(FOLLOW_UP_COLUMNS)} from mart_follow_up "
                            "order by rank").fetchall()
     else:  # a database filled before the list existed: worked out on the spot
         frame = follow_up.mart_rows(con)[FOLLOW_UP_COLUMNS]
         rows = frame.astype(object).where(frame.notna(), None).itertuples(index=False)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(FOLLOW_UP_COLUMNS)
-        count = 0
-        for row in rows:
-            writer.writerow([safe_cell(v) for v in row])
-            count += 1
-    return count
+    return spreadsheet.write_file(path, FOLLOW_UP_COLUMNS, rows,
+                                  form or spreadsheet.dialect(None))

@@ -86,6 +86,11 @@ def _allowed(target: str) -> list[str]:
     return columns
 
 
+def allowed(target: str) -> list[str]:
+    """The fields a mapping onto ``target`` may name (emails and phones, not their keys)."""
+    return _allowed(target)
+
+
 def _validate(path: Path, spec: dict) -> tuple[str, dict[str, str], dict[str, object]]:
     for key in spec:
         if key not in KNOWN_KEYS:

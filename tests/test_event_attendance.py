@@ -1,0 +1,86 @@
+"""Who came, per event: every registrant with came / did not come / unknown, by the ids
+the source systems know them by; the lead's CSV of it; never the board's."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+from typer.testing import CliRunner
+
+from pipelines.cli import app
+from tests.conftest import query
+from tests.given import event, given
+
+ROWS = {
+    "events": [event("e1"), event("e2", "2026-04-09 19:00")],
+    "registrations": [
+        {"event_id": "e1", "email_key": "ann@", "attended": True, "source_ref": "7001"},
+        {"event_id": "e1", "email_key": "bob@", "source": "mobilize", "source_ref": "u-22"},
+        {"event_id": "e1", "email_key": "cy@", "is_cancelled": True, "source_ref": "7003"},
+        {"event_id": "e2", "email_key": "ann@", "source": "zoom_webinar"},
+    ],
+    "checkins": [{"event_id": "e1", "email_key": "dee@"}, {"event_id": "e1"}],
+}
+
+
+def listed(db) -> set[tuple]:
+    """(event, a key of the person, attendance, their source ids)."""
+    return set(query(db, """
+        select a.event_id, min(k.key_hash), a.attendance, a.source_ids
+        from mart_event_attendance as a join person_keys as k using (person_id)
+        group by all
+    """))
+
+
+def test_each_registrant_came_did_not_or_is_unknown(db):
+    given(db, **ROWS)
+    assert listed(db) == {
+        ("e1", "ann@", "came", "eventbrite 7001"),
+        ("e1", "bob@", "no_show", "mobilize u-22"),  # e1 has attendance records: a no-show
+        ("e1", "dee@", "walk_in", None),             # came without registering
+        ("e2", "ann@", "unknown", "zoom_webinar ann@"),  # nobody recorded e2's attendance
+    }  # cy@ cancelled: not listed; the anonymous sign-in is counted, never listed
+
+
+def test_the_command_line_writes_one_events_list_for_a_french_spreadsheet(db, tmp_path):
+    given(db, **ROWS)
+    out = tmp_path / "e1.csv"
+    done = CliRunner().invoke(app, ["attendance", "e1", "--out", str(out)])
+    assert done.exit_code == 0, done.output
+    text = out.read_bytes().decode("utf-8")
+    assert text.startswith("\ufeff")
+    rows = list(csv.DictReader(io.StringIO(text[1:]), delimiter=";"))
+    assert sorted((r["attendance"], r["source_ids"]) for r in rows) == \
+        [("came", "eventbrite 7001"), ("no_show", "mobilize u-22"), ("walk_in", "")]
+    assert list(rows[0]) == ["event_id", "person_id", "attendance", "source_ids"]
+    unknown = CliRunner().invoke(app, ["attendance", "nope", "--out", str(out)])
+    assert unknown.exit_code == 1 and "nope" in unknown.output
+
+
+def test_the_lead_sees_each_events_list_and_the_board_never_does(tmp_path, monkeypatch):
+    from tests.dashboard_helpers import (
+        PAGES,
+        SMALL_FILES,
+        app,
+        built_database,
+        copy_database,
+        no_exception,
+    )
+    from tests.sample_db import CACHE
+
+    db = copy_database(built_database(CACHE, "small", SMALL_FILES), tmp_path)
+    monkeypatch.setenv("TURNOUT_DB", str(db))
+    at = app("fr").switch_page(PAGES["attendance"]).run()
+    no_exception(at)
+    event_id = at.selectbox(key="w_attendance").value
+    expected = query(db, "select attendance, count(*) from mart_event_attendance "
+                     "where event_id = ? group by all", [event_id])
+    shown = at.dataframe[0].value
+    assert len(shown) == sum(n for _, n in expected) > 0
+    assert set(shown["Venu\u00a0?"]) <= {"venu", "pas venu", "inconnu (présence non relevée)",
+                                       "venu sans inscription"}
+    assert "@" not in " ".join(map(str, shown.to_numpy().ravel()))
+    with pytest.raises(ValueError):  # the board is never offered the page
+        app("fr", "board").switch_page(PAGES["attendance"])
