@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import streamlit as st
 
@@ -16,28 +17,77 @@ def _none(value):
     return None if pd.isna(value) else value
 
 
-def event_table(c: ui.Context, events: pd.DataFrame) -> pd.DataFrame:
-    """One formatted row per event: unknown stays "unknown", never 0."""
-    table = pd.DataFrame({
-        c.t("col.date"): [i18n.day(c.lang, d) for d in events["starts_at"]],
-        c.t("col.event"): events["name"].fillna(events["event_id"]).tolist(),
-    })
-    for name in COUNTS:
-        table[c.t(f"col.{name}")] = [c.count(_none(v)) for v in events[name]]
+# the table's columns, most telling first: the show-up rate stays in view at 1280 px
+TABLE_COUNTS = ("registered", "attended")
+LATER_COUNTS = ("no_show", "walk_ins", "facebook_going", "facebook_interested",
+                "attendance_unknown")
+DOUBTFUL_BELOW = 0.5  # attendance coverage under which the show-up rate is doubtful
+HIDDEN_RANK = i18n.SMALL / 2  # where a hidden count sorts: between 0 and 5, never its value
+
+
+def doubtful(row) -> bool:
+    """Too few registrants accounted for by the attendance data to trust the show-up rate."""
+    coverage = _none(row["attendance_coverage"])
+    return coverage is not None and coverage < DOUBTFUL_BELOW
+
+
+def _count_column(c: ui.Context, values) -> tuple[list, list[str]]:
+    """Sort values (numbers; a hidden count a constant, unknown empty) and what is shown."""
+    values = [_none(v) for v in values]
+    ranks = [None if v is None else (v if c.shown(v) is not None else HIDDEN_RANK)
+             for v in values]
+    return ranks, [c.count(v) for v in values]
+
+
+def event_table(c: ui.Context, events: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The events as numbers (so that columns sort as numbers) and as shown: unknown stays
+    "unknown", never 0; a doubtful show-up rate says so."""
+    ranks = pd.DataFrame({c.t("col.date"): pd.to_datetime(events["starts_at"]).tolist(),
+                          c.t("col.event"): events["name"].fillna(events["event_id"]).tolist()})
+    shown = pd.DataFrame({c.t("col.date"): [i18n.day(c.lang, d) for d in events["starts_at"]],
+                          c.t("col.event"): ranks[c.t("col.event")].tolist()})
+
+    def add(name: str, rank: list, text: list[str]) -> None:
+        ranks[name] = pd.array(rank, dtype="Float64")
+        shown[name] = text
+
+    for name in TABLE_COUNTS:
+        add(c.t(f"col.{name}"), *_count_column(c, events[name]))
     hidden = [c.hides(r, a, n) for r, a, n in zip(events["registered"],
                                                   events["registered_attended"],
                                                   events["no_show"], strict=True)]
-    table[c.t("col.show_up_rate")] = [c.t("rate.hidden") if h else c.pct(_none(v))
-                                      for v, h in zip(events["show_up_rate"], hidden, strict=True)]
-    table[c.t("col.interval")] = [c.t("rate.hidden") if h else
-                                  i18n.interval(c.lang, _none(lo), _none(hi)) for lo, hi, h in
-                                  zip(events["show_up_rate_low"], events["show_up_rate_high"],
-                                      hidden, strict=True)]
-    table[c.t("col.going_conversion")] = [
-        c.rate(_none(v), _none(a), _none(g)) for v, a, g in
-        zip(events["facebook_going_conversion"], events["attended"], events["facebook_going"],
-            strict=True)]
-    return table
+    rows = [row for _, row in events.iterrows()]  # one per event, a few hundred at most
+    add(c.t("col.show_up_rate"),
+        [None if h else _none(r["show_up_rate"]) for r, h in zip(rows, hidden, strict=True)],
+        [c.t("rate.hidden") if h else c.t("events.doubtful_rate", rate=c.pct(
+            _none(r["show_up_rate"]))) if doubtful(r) else c.pct(_none(r["show_up_rate"]))
+         for r, h in zip(rows, hidden, strict=True)])
+    ranks[c.t("col.interval")] = shown[c.t("col.interval")] = [
+        c.t("rate.hidden") if h else i18n.interval(c.lang, _none(r["show_up_rate_low"]),
+                                                   _none(r["show_up_rate_high"]))
+        for r, h in zip(rows, hidden, strict=True)]
+    for name in LATER_COUNTS:
+        add(c.t(f"col.{name}"), *_count_column(c, events[name]))
+    add(c.t("col.going_conversion"),
+        [None if c.hides(_none(r["attended"])) else _none(r["facebook_going_conversion"])
+         for r in rows],
+        [c.rate(_none(r["facebook_going_conversion"]), _none(r["attended"]),
+                _none(r["facebook_going"])) for r in rows])
+    return ranks, shown
+
+
+def show_table(c: ui.Context, events: pd.DataFrame, ranks: pd.DataFrame,
+               shown: pd.DataFrame) -> None:
+    """Sorted by the numbers, shown as formatted text; doubtful show-up rates explained."""
+    styler = ranks.style
+    texts = shown.to_numpy()
+    # Styler keeps one display function per cell: the numbers sort, the texts show
+    for (i, j), text in np.ndenumerate(texts):
+        styler._display_funcs[(i, j)] = lambda _, text=text: text
+    st.dataframe(styler, hide_index=True, width="stretch")
+    flagged = [row for _, row in events.iterrows() if doubtful(row)]
+    if flagged:
+        st.caption(c.t("events.doubtful.note", count=len(flagged)))
 
 
 def comparison_chart(c: ui.Context, events: pd.DataFrame, table: pd.DataFrame) -> None:
@@ -73,12 +123,17 @@ def detail(c: ui.Context, events: pd.DataFrame) -> None:
     for i, name in enumerate(COUNTS):
         columns[i % 4].metric(c.t(f"col.{name}"), c.count(_none(row[name])))
     parts = (row["registered"], _none(row["registered_attended"]), _none(row["no_show"]))
-    st.metric(c.t("col.show_up_rate"), c.rate(_none(row["show_up_rate"]), *parts),
+    rate = c.rate(_none(row["show_up_rate"]), *parts)
+    if doubtful(row) and not c.hides(*parts):
+        rate = c.t("events.doubtful_rate", rate=rate)
+    st.metric(c.t("col.show_up_rate"), rate,
               None if c.hides(*parts) else i18n.interval(
                   c.lang, _none(row["show_up_rate_low"]), _none(row["show_up_rate_high"])),
               delta_color="off", help=c.t("kpi.show_up.help"))
     if not row["has_attendance_data"]:
         st.info(c.t("events.no_attendance"))
+    elif doubtful(row):
+        st.warning(c.t("events.doubtful.note", count=1))
     labels = [c.t(f"col.{k}") for k in COUNTS]
     values = [_none(row[k]) for k in COUNTS]
     fig = charts.bars(labels, {c.t("col.people"): ([c.shown(v) for v in values],
@@ -130,9 +185,9 @@ if events.empty:
     st.info(c.t("empty.no_events"))
     st.stop()
 pooled(c, events)
-table = event_table(c, events)
+ranks, table = event_table(c, events)
 comparison_chart(c, events, table)
-st.dataframe(table, hide_index=True, width="stretch")
+show_table(c, events, ranks, table)
 detail(c, events)
 forecast_block(c, events)
 if c.board:
