@@ -38,13 +38,21 @@ def funnel(labels: Sequence[str], values: Sequence, texts: Sequence[str], title:
 
 
 def lines(x: Sequence, series: dict[str, Sequence], title: str, y_title: str,
-          colours: dict[str, str] | None = None, log: bool = False) -> go.Figure:
-    """One line per series over ``x`` (months)."""
+          colours: dict[str, str] | None = None, log: bool = False,
+          missing: Sequence = (), missing_text: str = "") -> go.Figure:
+    """One line per series over ``x`` (months); a ``None`` value is a gap in the line, and
+    each x in ``missing`` is shaded and marked ``missing_text`` (data not recorded yet)."""
     fig = go.Figure()
+    for where in missing:
+        fig.add_shape(type="line", x0=where, x1=where, xref="x", y0=0, y1=1, yref="paper",
+                      line=dict(color="#999999", width=1, dash="dot"))
+        fig.add_annotation(x=where, xref="x", y=0.5, yref="paper", text=missing_text,
+                           textangle=-90, showarrow=False, xshift=-9,
+                           font=dict(size=11, color="#555555"))
     for i, (name, values) in enumerate(series.items()):
         colour = (colours or {}).get(name, OKABE_ITO[i % len(OKABE_ITO)])
         fig.add_trace(go.Scatter(x=list(x), y=list(values), name=name, mode="lines+markers",
-                                 line=dict(color=colour), meta="count"))
+                                 line=dict(color=colour), meta="count", connectgaps=False))
     fig.update_yaxes(title=y_title, type="log" if log else "linear", rangemode="tozero")
     fig.update_xaxes(tickangle=-60, tickfont=dict(size=11), automargin=True)
     _layout(fig, title, height=420)

@@ -49,6 +49,17 @@ def funnel_block(c: ui.Context) -> None:
     ui.chart(fig, table, c.t("chart.funnel_people.def"), "overview-funnel")
 
 
+def unrecorded_months(c: ui.Context, months) -> set:
+    """Months with events but no attendance recorded for any of them: their actions are
+    missing, not 0 (a rally whose sign-in sheet is not imported yet)."""
+    events = data.within(data.events(), "starts_at", c.campaign, None, None)
+    if events.empty:
+        return set()
+    month_of = pd.to_datetime(events["starts_at"]).dt.to_period("M").dt.start_time
+    recorded = events["has_attendance_data"].astype(bool).groupby(month_of).any()
+    return {m for m in months if m in recorded.index and not recorded[m]}
+
+
 def trend_block(c: ui.Context) -> None:
     rows = data.trend(c.campaign, c.channel)
     if rows.empty:
@@ -59,13 +70,27 @@ def trend_block(c: ui.Context) -> None:
     rows = rows[rows["month"].isin(months)]
     wide = rows.pivot_table(index="month", columns="stage", values="people", aggfunc="sum")
     stages = [s for s in ("commitment", "action") if s in wide]
-    series = {c.t(f"stage.{s}"): [c.shown(v) for v in wide[s]] for s in stages}
+    missing = unrecorded_months(c, wide.index)
+
+    def value(stage: str, month, v):
+        return None if stage == "action" and month in missing else v
+
+    series = {c.t(f"stage.{s}"): [c.shown(value(s, m, v)) for m, v in wide[s].items()]
+              for s in stages}
     colours = {c.t(f"stage.{s}"): charts.STAGE_COLOURS[s] for s in stages}
-    fig = charts.lines([i18n.month(c.lang, m) for m in wide.index], series,
-                       c.t("chart.trend"), c.t("unit.people"), colours)
+    labels = [i18n.month(c.lang, m) for m in wide.index]
+    fig = charts.lines(labels, series, c.t("chart.trend"), c.t("unit.people"), colours,
+                       missing=[i18n.month(c.lang, m) for m in wide.index if m in missing],
+                       missing_text=c.t("chart.not_recorded"))
     table = pd.DataFrame({c.t("col.month"): [m.strftime("%Y-%m") for m in wide.index],
-                          **{c.t(f"stage.{s}"): [c.count(v) for v in wide[s]] for s in stages}})
+                          **{c.t(f"stage.{s}"): [c.t("chart.not_recorded")
+                                                 if value(s, m, v) is None else c.count(v)
+                                                 for m, v in wide[s].items()]
+                             for s in stages}})
     ui.chart(fig, table, c.t("chart.trend.def"), "overview-trend")
+    if missing:
+        st.caption(c.t("chart.not_recorded.note", months=", ".join(
+            i18n.month(c.lang, m) for m in sorted(missing))))
 
 
 def board_pack_block(c: ui.Context) -> None:
