@@ -117,7 +117,7 @@ def strings(at: AppTest) -> list[str]:
     for widget in list(at.selectbox) + list(at.radio):
         found += list(widget.options)
     found += [tab.label for tab in at.tabs] + [e.label for e in at.expander]
-    for frame in at.dataframe:
+    for frame in [*at.dataframe, *at.table]:
         found += [str(c) for c in frame.value.columns]
     for spec in figures(at):
         layout = spec.get("layout", {})

@@ -16,6 +16,7 @@ TEMPLATE_NAMES = ("events_calendar", "signin_sheet", "facebook_event_counts")
 AUTO = "__auto__"
 # Streamlit 1.67 writes the drop zone's size line in English only, and states the server's
 # limit, not this page's: hidden here, the page's own translated label and limit stand instead
+ROWS_SHOWN = 200  # rows of a table on the page; its CSV download holds them all
 UPLOADER_STYLE = """<style>
 .st-key-upload_zone [data-testid="stFileUploaderDropzoneInstructions"] { display: none; }
 </style>"""
@@ -51,7 +52,7 @@ def confirm(c: ui.Context, staged: list[dict]) -> list[tuple[Path, str | None]]:
     plan = []
     for item in staged:
         path, source = item["path"], item["source"]
-        st.markdown(c.t("data.detected", file=path.name, format=source.title))
+        st.markdown(c.t("data.detected", file=path.name, format=format_name(c, source)))
         event = None
         if source.per_event:
             event = st.selectbox(c.t("data.which_event", file=path.name), choices,
@@ -111,8 +112,28 @@ def show_results(c: ui.Context) -> None:
             rejects["reason"] = i18n.reasons(c.lang, rejects["code"], rejects["params"],
                                              rejects["reason"])
             with st.expander(c.t("data.rejects", file=r["file"])):
-                ui.table(rejects, {"line": "col.line", "column": "col.column",
-                                   "reason": "col.reason"})
+                whole_table(c, rejects, {"line": "col.line", "column": "col.column",
+                                         "reason": "col.reason"}, f"rejects_{r['file']}")
+
+
+def format_name(c: ui.Context, source) -> str:
+    """A format's name in the page's language (a source, or a source name from the history)."""
+    name = getattr(source, "name", source)
+    title = getattr(source, "title", name)
+    return i18n.catalogue(c.lang).get(f"format.{name}", title)
+
+
+def whole_table(c: ui.Context, df: pd.DataFrame, columns: dict[str, str], key: str) -> None:
+    """A table whose long texts (rejected rows' reasons) wrap instead of being cut off; past
+    ``ROWS_SHOWN`` rows, the rest is left to the CSV download."""
+    shown = df[list(columns)].rename(columns={k: c.t(v) for k, v in columns.items()})
+    st.table(shown.head(ROWS_SHOWN).astype(str), hide_index=True)
+    if len(shown) > ROWS_SHOWN:
+        st.caption(c.t("data.rows_shown", shown=i18n.number(c.lang, ROWS_SHOWN),
+                       total=i18n.number(c.lang, len(shown))))
+        st.download_button(c.t("download_csv"), ui.csv_bytes(shown),
+                           file_name="turnout-rejects.csv", mime="text/csv",
+                           key=f"csv_{key}")
 
 
 def upload_section(c: ui.Context) -> None:
@@ -140,18 +161,19 @@ def history_section(c: ui.Context) -> None:
     history["most_common_reason"] = i18n.reasons(
         c.lang, history["most_common_code"], history["most_common_params"],
         history["most_common_reason"])
-    ui.table(history, {"import_id": "col.import_id", "file_name": "col.file",
+    history["source"] = [format_name(c, name) for name in history["source"]]
+    whole_table(c, history, {"import_id": "col.import_id", "file_name": "col.file",
                        "source": "col.format", "imported_at": "col.imported_at",
                        "rows_read": "col.read", "rows_loaded": "col.loaded",
                        "rows_duplicate": "col.duplicate", "rows_rejected": "col.rejected",
-                       "most_common_reason": "col.reason"})
+                       "most_common_reason": "col.reason"}, "history")
     with st.expander(c.t("data.all_rejects")):
         rejects = data.rejects().astype(object).fillna("")
         rejects["reason"] = i18n.reasons(c.lang, rejects["reject_code"],
                                          rejects["reject_params"], rejects["reason"])
-        ui.table(rejects, {"import_id": "col.import_id", "file_name": "col.file",
-                           "line": "col.line", "column_name": "col.column",
-                           "reason": "col.reason"})
+        whole_table(c, rejects, {"import_id": "col.import_id", "file_name": "col.file",
+                                 "line": "col.line", "column_name": "col.column",
+                                 "reason": "col.reason"}, "all_rejects")
     st.subheader(c.t("data.quality"))
     checks = data.quality()
     checks["meaning"] = [c.t(f"quality.{name}") for name in checks["check_name"]]

@@ -99,7 +99,7 @@ def follow_up_block(c: ui.Context) -> None:
         c.t("col.mobilize_user_id"): rows["mobilize_user_id"],
         c.t("col.eventbrite_attendee"): rows["eventbrite_attendee_number"],
         c.t("col.zoom_hash"): rows["zoom_registrant_email_hash"],
-        c.t("col.forecast_method"): rows["method"],
+        c.t("col.forecast_method"): [c.t(f"people.follow_up.method.{m}") for m in rows["method"]],
     })
     if total > len(rows):
         st.caption(c.t("people.follow_up.first", shown=i18n.number(c.lang, len(rows)),
