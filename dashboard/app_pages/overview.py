@@ -1,5 +1,5 @@
 """Overview, the board view: key figures against the previous period, funnel, 12-month trend,
-and the one-page PDF board pack."""
+and the PDF board pack."""
 
 from __future__ import annotations
 
@@ -94,7 +94,7 @@ def trend_block(c: ui.Context) -> None:
 
 
 def board_pack_block(c: ui.Context) -> None:
-    """The one-page PDF for the board, made on request and kept until a filter or the data
+    """The PDF for the board, made on request and kept until a filter or the data
     changes."""
     st.subheader(c.t("pack.heading"))
     st.caption(c.t("pack.help"))
