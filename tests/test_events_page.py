@@ -68,3 +68,13 @@ def test_a_walk_in_only_sheet_gives_a_doubtful_show_up_rate(events_db, lang):
     rate = [m.value for m in at.metric if m.label == i18n.t(lang, "col.show_up_rate")][-1]
     assert rate == i18n.t(lang, "events.doubtful_rate", rate=i18n.percent(lang, 0.0))
     assert note in [w.value for w in at.warning]
+
+
+def test_the_95_percent_interval_is_never_drawn_as_a_change(events_db):
+    # e2 and e3: everyone registered came, a confident rate with a range
+    at = app("en", "lead", f_period="all", event_detail="e2")
+    at.switch_page(PAGES["events"]).run()
+    no_exception(at)
+    assert not [m.delta for m in at.metric if m.delta]
+    assert any(c.value.startswith(i18n.t("en", "events.interval", interval="")) for c in
+               at.caption)

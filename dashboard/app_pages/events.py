@@ -21,6 +21,8 @@ def _none(value):
 TABLE_COUNTS = ("registered", "attended")
 LATER_COUNTS = ("no_show", "walk_ins", "facebook_going", "facebook_interested",
                 "attendance_unknown")
+# pixels of date, event, registered, came and show-up rate: in view on a 1280 px screen
+LEADING_WIDTHS = (100, 240, 85, 75, 130)
 DOUBTFUL_BELOW = 0.5  # attendance coverage under which the show-up rate is doubtful
 HIDDEN_RANK = i18n.SMALL / 2  # where a hidden count sorts: between 0 and 5, never its value
 
@@ -84,7 +86,10 @@ def show_table(c: ui.Context, events: pd.DataFrame, ranks: pd.DataFrame,
     # Styler keeps one display function per cell: the numbers sort, the texts show
     for (i, j), text in np.ndenumerate(texts):
         styler._display_funcs[(i, j)] = lambda _, text=text: text
-    st.dataframe(styler, hide_index=True, width="stretch")
+    widths = dict(zip(ranks.columns, LEADING_WIDTHS, strict=False))
+    st.dataframe(styler, hide_index=True, width="stretch",
+                 column_config={name: st.column_config.Column(width=w)
+                                for name, w in widths.items()})
     flagged = [row for _, row in events.iterrows() if doubtful(row)]
     if flagged:
         st.caption(c.t("events.doubtful.note", count=len(flagged)))
@@ -126,10 +131,11 @@ def detail(c: ui.Context, events: pd.DataFrame) -> None:
     rate = c.rate(_none(row["show_up_rate"]), *parts)
     if doubtful(row) and not c.hides(*parts):
         rate = c.t("events.doubtful_rate", rate=rate)
-    st.metric(c.t("col.show_up_rate"), rate,
-              None if c.hides(*parts) else i18n.interval(
-                  c.lang, _none(row["show_up_rate_low"]), _none(row["show_up_rate_high"])),
-              delta_color="off", help=c.t("kpi.show_up.help"))
+    # the 95 % range is said beside the rate, never drawn as a change with an arrow
+    st.metric(c.t("col.show_up_rate"), rate, help=c.t("kpi.show_up.help"))
+    low, high = _none(row["show_up_rate_low"]), _none(row["show_up_rate_high"])
+    if not c.hides(*parts) and low is not None:
+        st.caption(c.t("events.interval", interval=i18n.interval(c.lang, low, high)))
     if not row["has_attendance_data"]:
         st.info(c.t("events.no_attendance"))
     elif doubtful(row):
