@@ -42,6 +42,7 @@ PX_PER_MM = 96 / 25.4 * 1.2  # figures drawn a little larger than the page, then
 # chart text in pixels: 12.5 px drawn at PX_PER_MM print at 12.5 / PX_PER_MM / PT ≈ 7.8 pt
 CHART_FONT_PX = 12.5
 FUNNEL_SIZE = (layout.WIDTH, 58.0)  # millimetres
+DRAWN_GAP_MM = 12.8  # height of one event's three bars when fpdf2 draws the chart
 
 
 def gap_size(events: int) -> tuple[float, float]:
@@ -326,12 +327,14 @@ def _charts(pdf: layout.Page, pack: Pack, render) -> str:
         pngs = render(wanted) if render else None
     except Exception:  # no browser, or it failed: the drawn charts say the same
         pngs = None
+    pdf.room(12 + FUNNEL_SIZE[1])  # a chart's heading stays on the chart's page
     pdf.heading(c.t("chart.funnel_people"))
     if pngs:
         pdf.picture(pngs[0], *FUNNEL_SIZE)
     else:
         _draw_funnel(pdf, pack)
     pdf.block(c.t("chart.funnel_people.def"), 7.5, colour="#555555")
+    pdf.room(18 + (gap_size(len(happened))[1] if pngs else 7 + DRAWN_GAP_MM * len(happened)))
     pdf.heading(c.t("chart.rsvp_gap"))
     total = len(pack.events[pack.events["starts_at"] < pack.happened_before])
     if total > MAX_EVENTS:

@@ -23,7 +23,7 @@ LATER_COUNTS = ("no_show", "walk_ins", "facebook_going", "facebook_interested",
                 "attendance_unknown")
 # pixels of date, event, registered, came and show-up rate: in view on a 1280 px screen
 LEADING_WIDTHS = (100, 240, 85, 75, 130)
-DOUBTFUL_BELOW = 0.5  # attendance coverage under which the show-up rate is doubtful
+DOUBTFUL_BELOW = 0.25  # attendance coverage under which the show-up rate is doubtful
 HIDDEN_RANK = i18n.SMALL / 2  # where a hidden count sorts: between 0 and 5, never its value
 
 
