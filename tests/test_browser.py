@@ -321,7 +321,8 @@ def test_every_page_for_both_roles_and_the_pack_in_screenshots(browser, server, 
     print(f"\nscreenshots in {SHOTS}")
 
 
-def test_the_show_up_rate_is_in_view_at_1280_px_and_reject_reasons_are_whole(browser, server):
+def test_the_show_up_rate_is_in_view_at_1280_px_and_reject_reasons_are_whole(browser, server,
+                                                                             tmp_path):
     # the page's constant, read without running the page (importing it would run it)
     events_page = (ROOT / "dashboard" / "app_pages" / "events.py").read_text(encoding="utf-8")
     widths = re.search(r"^LEADING_WIDTHS = (\(.*?\))", events_page, re.MULTILINE).group(1)
@@ -334,11 +335,24 @@ def test_the_show_up_rate_is_in_view_at_1280_px_and_reject_reasons_are_whole(bro
     box = grid.bounding_box()
     assert box["x"] + leading <= 1280 and leading <= box["width"], (box, leading)
     shot_as(page, "fr-lead-events-1280")
+    # a sheet whose second row names an event the calendar lacks: a rejected row
     go_to(page, "fr", "data")
+    sheet = tmp_path / "feuille_rejet.csv"
+    sheet.write_bytes(b"event_id,name,email,phone,signed_in_at,heard_from\n"
+                      b"browser-test,R1,r1@example.org,,18:01,flyer\n"
+                      b"no-such-event-in-the-calendar,R2,r2@example.org,,18:02,flyer\n")
+    (tmp_path / "calendar_rejet.csv").write_bytes(CALENDAR)
+    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(
+        [str(tmp_path / "calendar_rejet.csv"), str(sheet)])
+    settle(page)
+    page.locator(".st-key-run_import button").click()
+    settle(page)
     page.locator('[data-testid="stExpander"] summary').filter(
         has_text=t("fr", "data.all_rejects")).first.click()
     settle(page)
-    assert page.locator('[data-testid="stTable"] td').count() > 0
+    reasons = page.locator('[data-testid="stTable"] td').filter(
+        has_text="no-such-event-in-the-calendar")
+    expect(reasons.first).to_be_visible()
     cut = page.evaluate("""() => [...document.querySelectorAll('[data-testid="stTable"] td')]
         .filter(td => td.scrollWidth > td.clientWidth + 1
                       || getComputedStyle(td).textOverflow === 'ellipsis')

@@ -412,7 +412,7 @@ def test_upload_shows_the_format_imports_and_refreshes(small_db, monkeypatch):
     assert any("sign_in_upload.csv" in s.value for s in at.success)
     assert len(rebuilds) == 1  # the two files are one batch: the figures refreshed once
     column = i18n.t("en", "col.file")
-    history = next(f.value for f in at.table if column in f.value.columns)
+    history = next(f.value for f in at.dataframe if column in f.value.columns)
     assert "sign_in_upload.csv" in set(history[column])
     at.switch_page(PAGES["overview"]).run()  # caches were cleared: the new people count
     after = _shown(at)[i18n.t("en", "kpi.acted")]

@@ -162,11 +162,12 @@ def history_section(c: ui.Context) -> None:
         c.lang, history["most_common_code"], history["most_common_params"],
         history["most_common_reason"])
     history["source"] = [format_name(c, name) for name in history["source"]]
-    whole_table(c, history, {"import_id": "col.import_id", "file_name": "col.file",
+    # one compact row per file; each reason is shown whole in the rejected rows below
+    ui.table(history, {"import_id": "col.import_id", "file_name": "col.file",
                        "source": "col.format", "imported_at": "col.imported_at",
                        "rows_read": "col.read", "rows_loaded": "col.loaded",
                        "rows_duplicate": "col.duplicate", "rows_rejected": "col.rejected",
-                       "most_common_reason": "col.reason"}, "history")
+                       "most_common_reason": "col.reason"})
     with st.expander(c.t("data.all_rejects")):
         rejects = data.rejects().astype(object).fillna("")
         rejects["reason"] = i18n.reasons(c.lang, rejects["reject_code"],
