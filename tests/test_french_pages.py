@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 import re
 
+import pandas as pd
 import pyarrow as pa
 import pytest
 import streamlit as st
@@ -85,11 +86,14 @@ def cells(at) -> list[str]:
     for frame in [*at.dataframe, *at.table]:
         styled = frame.proto.arrow_data.styler.display_values if hasattr(
             frame.proto, "arrow_data") else b""
-        if styled:
+        if styled:  # what the reader sees is the styler's text, whatever lies beneath
             shown = pa.ipc.open_stream(io.BytesIO(styled)).read_pandas()
             found += [str(v) for v in shown.to_numpy().ravel()]
-        found += [str(v) for v in frame.value.astype(object).to_numpy().ravel()
-                  if isinstance(v, str) or v is None]
+            continue
+        # a missing value in a plain table is drawn as "None" by the browser
+        found += ["None" if pd.isna(v) else v for v in
+                  frame.value.astype(object).to_numpy().ravel()
+                  if isinstance(v, str) or pd.isna(v)]
     return found
 
 
