@@ -5,12 +5,15 @@ from __future__ import annotations
 import base64
 import fcntl
 import hashlib
+import io
 import json
 import re
 import shutil
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
+import pyarrow as pa
 from streamlit.testing.v1 import AppTest
 
 from dashboard import i18n
@@ -97,6 +100,16 @@ def decode(values):
     if isinstance(values, dict) and "bdata" in values:
         return np.frombuffer(base64.b64decode(values["bdata"]), dtype=values["dtype"]).tolist()
     return list(values or [])
+
+
+def shown(frame) -> pd.DataFrame:
+    """A table as the reader sees it: a styled table's display texts, else its values."""
+    styled = frame.proto.arrow_data.styler.display_values
+    if not styled:
+        return frame.value
+    texts = pa.ipc.open_stream(io.BytesIO(styled)).read_pandas()
+    texts.columns = frame.value.columns
+    return texts
 
 
 def figures(at: AppTest) -> list[dict]:
