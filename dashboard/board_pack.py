@@ -1,4 +1,6 @@
-"""The one-page PDF board pack: key figures, funnel, RSVP gap, definitions, small-numbers caution.
+"""The PDF board pack: the window, the data's freshness and the suppression rule; key
+figures, funnel, RSVP gap of the events that happened, upcoming events' forecasts, definitions
+and the small-numbers caution. Its pages are set by ``board_pack_layout``.
 
 - :func:`collect` reads what the pack shows through ``data.py`` (the Overview's own loaders);
   :func:`build` turns that into PDF bytes. Neither calls Streamlit: the Overview page offers
@@ -9,7 +11,8 @@
   the machine's Chromium, offline (no MathJax). Without a browser they are drawn by fpdf2
   itself as plain bars, so the pack still works; ``build`` says which route it took.
 - Text uses DejaVu Sans (Debian's fonts-dejavu-core) for French accents and typographic
-  marks; without it, fpdf2's core Helvetica with the text brought down to Latin-1.
+  marks; without it, fpdf2's core Helvetica with the text brought down to Latin-1. No text is
+  under 7.5 points, the charts' included.
 """
 
 from __future__ import annotations
@@ -20,31 +23,30 @@ import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 
 import pandas as pd
 import plotly.graph_objects as go
-from fpdf import FPDF
 
+from dashboard import board_pack_layout as layout
 from dashboard import board_tables, charts, data, i18n, ui
 from pipelines import __version__
 
-FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
-FONT_FILES = {"": "DejaVuSans.ttf", "B": "DejaVuSans-Bold.ttf"}
-LATIN_1 = str.maketrans({"—": "-", "–": "-", "’": "'", "‘": "'", "“": '"', "”": '"',
-                         "…": "...", "\u202f": " ", "·": "-", "≥": ">="})
+FONT_DIR = layout.FONT_DIR
 KEY_FIGURES = ("reached", "reached_people", "committed", "acted", "slacktivism", "show_up",
                "going_conversion")
 COMPARED = ("facebook_going", "registered", "attended")
 DEFINITIONS = ("stages", "people", "slacktivism", "show_up", "going_conversion", "unknown")
-MAX_EVENTS = 15  # the most recent events of the period: more would not fit on the page
+MAX_EVENTS = 15  # the most recent events of the period: more would not be read
 KALEIDO_SECONDS = 60  # a browser that takes longer than this is treated as missing
 PX_PER_MM = 96 / 25.4 * 1.2  # figures drawn a little larger than the page, then shrunk
+# chart text in pixels: 12.5 px drawn at PX_PER_MM print at 12.5 / PX_PER_MM / PT ≈ 7.8 pt
+CHART_FONT_PX = 12.5
+FUNNEL_SIZE = (layout.WIDTH, 58.0)  # millimetres
+DRAWN_GAP_MM = 12.8  # height of one event's three bars when fpdf2 draws the chart
 
-# the page (A4 portrait, millimetres)
-MARGIN, WIDTH = 10, 190
-FUNNEL_BOX = (112, 30, 88, 62)  # x, y, w, h
-GAP_BOX = (10, 104, 190, 118)
+
+def gap_size(events: int) -> tuple[float, float]:
+    return layout.WIDTH, 24.0 + 10.5 * events
 
 
 @dataclass(frozen=True)
@@ -58,6 +60,9 @@ class Pack:
     events: pd.DataFrame
     made_on: date
     shown: board_tables.Shown  # what the board may see, as the pages hide it
+    forecasts: pd.DataFrame = dataclasses.field(default_factory=pd.DataFrame)
+    freshness: tuple = ()  # (source, last import) per source, the latest first
+    happened_before: pd.Timestamp = pd.Timestamp.max  # events from then on are upcoming
 
 
 def collect(c: ui.Context, today: date | None = None) -> Pack:
@@ -75,16 +80,29 @@ def collect(c: ui.Context, today: date | None = None) -> Pack:
         rows_before, events_before = period(c.prev_since, c.prev_until)
         before = data.key_figures(rows_before, events_before)
     shown = board_tables.figures(c.lang, True, rows, events, rows_before, events_before)
-    return Pack(c, data.key_figures(rows, events), before, rows, events, today or date.today(),
-                shown)
+    today = today or date.today()
+    found = data.forecasts()
+    upcoming = pd.DataFrame()
+    happened_before = pd.Timestamp(today)
+    if not found.empty:
+        upcoming = data.within(found[found["is_upcoming"] & found["expected"].notna()],
+                               "starts_at", c.campaign, None, None)
+        # the forecasts' "as of": an event after it has not happened in the data yet
+        happened_before = min(happened_before, pd.Timestamp(found["forecast_at"].max()))
+    imports = data.imports()
+    latest = imports.groupby("source")["imported_at"].max().sort_values(ascending=False) \
+        if not imports.empty else pd.Series(dtype=object)
+    return Pack(c, data.key_figures(rows, events), before, rows, events, today, shown,
+                upcoming, tuple(latest.items()), happened_before)
 
 
 # the charts, as plotly figures (the dashboard's builders) ------------------------------
 
 def gap_events(pack: Pack) -> pd.DataFrame:
-    """The events the RSVP-gap chart shows: the most recent ``MAX_EVENTS`` of the period."""
-    events = pack.events.sort_values("starts_at", na_position="first")
-    return events.tail(MAX_EVENTS)
+    """The events the RSVP-gap chart shows: the most recent ``MAX_EVENTS`` of the period that
+    have happened (an upcoming event has no attendance yet, and is forecast instead)."""
+    events = pack.events[pack.events["starts_at"] < pack.happened_before]
+    return events.sort_values("starts_at", na_position="first").tail(MAX_EVENTS)
 
 
 def funnel_series(pack: Pack) -> tuple[list[str], list, list[str], list[str]]:
@@ -104,6 +122,10 @@ def gap_series(pack: Pack) -> tuple[list[str], dict[str, tuple[list, list[str]]]
     return names, series
 
 
+def _none(value):
+    return None if value is None or pd.isna(value) else value
+
+
 def _zero(values: list) -> list:
     return [0 if v is None else v for v in values]
 
@@ -119,18 +141,22 @@ def figures(pack: Pack) -> list[go.Figure]:
     names, series = gap_series(pack)
     series = {name: (_zero(v), texts) for name, (v, texts) in series.items()}
     gap = charts.bars(names, series, "", c.t("unit.people_or_clicks"), horizontal=True)
-    small = dict(family="DejaVu Sans, sans-serif", size=11)
-    for fig, (_, _, w, h) in ((funnel, FUNNEL_BOX), (gap, GAP_BOX)):
+    text = dict(family="DejaVu Sans, sans-serif", size=CHART_FONT_PX)
+    sizes = (FUNNEL_SIZE, gap_size(len(names)))
+    for fig, (w, h) in zip((funnel, gap), sizes, strict=True):
         fig.update_layout(title=None, width=round(w * PX_PER_MM), height=round(h * PX_PER_MM),
-                          margin=dict(l=4, r=4, t=4, b=4), font=small,
+                          margin=dict(l=4, r=4, t=4, b=4), font=text,
                           separators=i18n.separators(c.lang), paper_bgcolor="white",
                           plot_bgcolor="white")
-    gap.update_layout(legend=dict(orientation="h", y=1.0, yanchor="bottom", x=0),
-                      bargap=0.25, bargroupgap=0.05)
-    gap.update_traces(textfont_size=9, cliponaxis=False)
-    gap.update_xaxes(gridcolor="#e5e5e5")
+    gap.update_layout(legend=dict(orientation="h", y=1.0, yanchor="bottom", x=0,
+                                  font_size=CHART_FONT_PX),
+                      bargap=0.2, bargroupgap=0.05)
+    gap.update_traces(textfont_size=CHART_FONT_PX, cliponaxis=False)
+    gap.update_xaxes(gridcolor="#e5e5e5", tickfont_size=CHART_FONT_PX,
+                     title_font_size=CHART_FONT_PX)
+    funnel.update_traces(textfont_size=CHART_FONT_PX)
     for fig in (funnel, gap):  # room for the stage and event names beside the bars
-        fig.update_yaxes(automargin=True, tickfont_size=11)
+        fig.update_yaxes(automargin=True, tickfont_size=CHART_FONT_PX)
     return [funnel, gap]
 
 
@@ -158,77 +184,6 @@ def kaleido_pngs(figs: Sequence[go.Figure]) -> list[bytes]:
     return result["pngs"]
 
 
-# the page ---------------------------------------------------------------------------
-
-class _Page(FPDF):
-    def __init__(self) -> None:
-        super().__init__(orientation="P", unit="mm", format="A4")
-        self.set_auto_page_break(False)  # one page, always: nothing spills onto a second
-        self.set_margins(MARGIN, MARGIN, MARGIN)
-        self.unicode = all((FONT_DIR / name).exists() for name in FONT_FILES.values())
-        if self.unicode:
-            for style, name in FONT_FILES.items():
-                self.add_font("DejaVu", style, str(FONT_DIR / name))
-        self.family = "DejaVu" if self.unicode else "helvetica"
-        self.add_page()
-
-    def text_of(self, text: str) -> str:
-        if self.unicode:
-            return text
-        return text.translate(LATIN_1).encode("latin-1", "replace").decode("latin-1")
-
-    def style(self, size: float, bold: bool = False, colour: str = "#000000") -> None:
-        self.set_font(self.family, "B" if bold else "", size)
-        self.set_text_color(*_rgb(colour))
-
-    def fit(self, text: str, width: float, size: float, bold: bool = True) -> None:
-        """The largest size up to ``size`` at which ``text`` fits on one line of ``width``."""
-        self.style(size, bold)
-        while size > 7 and self.get_string_width(self.text_of(text)) > width:
-            size -= 0.5
-            self.style(size, bold)
-
-    def put(self, x: float, y: float, w: float, h: float, text: str, align: str = "L",
-            markdown: bool = False) -> None:
-        self.set_xy(x, y)
-        self.cell(w, h, self.text_of(text), align=align, markdown=markdown)
-
-    def para(self, x: float, y: float, w: float, line: float, text: str) -> float:
-        """A wrapped paragraph (``**bold**`` allowed); returns the y below it."""
-        self.set_xy(x, y)
-        self.multi_cell(w, line, self.text_of(text), markdown=True, align="L")
-        return self.get_y()
-
-    def fitted(self, text: str, width: float) -> str:
-        text = self.text_of(text)
-        if self.get_string_width(text) <= width:
-            return text
-        while text and self.get_string_width(text + "...") > width:
-            text = text[:-1]
-        return text.rstrip() + "..."
-
-
-def _rgb(colour: str) -> tuple[int, int, int]:
-    colour = colour.lstrip("#")
-    return tuple(int(colour[i:i + 2], 16) for i in (0, 2, 4))
-
-
-def _header(pdf: _Page, pack: Pack) -> None:
-    c = pack.c
-    pdf.fit(c.t("pack.title"), WIDTH, 17)
-    pdf.put(MARGIN, MARGIN, WIDTH, 9, c.t("pack.title"))
-    campaign = c.campaign or c.t("filter.all_campaigns")
-    channel = c.label("channel", c.channel) if c.channel else c.t("filter.all_channels")
-    pdf.style(9.5, colour="#333333")
-    pdf.put(MARGIN, 19, WIDTH, 5, f"{campaign} · {channel} · {c.window_text()}")
-    pdf.style(7.5, colour="#666666")
-    pdf.put(MARGIN, 24, WIDTH, 4, c.t("pack.made_on", date=i18n.day(c.lang, pack.made_on),
-                                      version=__version__))
-    pdf.set_draw_color(*_rgb("#0072B2"))
-    pdf.set_line_width(0.5)
-    pdf.line(MARGIN, 28.5, MARGIN + WIDTH, 28.5)
-
-
 def key_figure_rows(pack: Pack) -> list[tuple[str, str, str | None, str | None]]:
     """(label, this period, period before, change) per key figure, by the board rule."""
     c, now, before, shown = pack.c, pack.now, pack.before, pack.shown
@@ -240,176 +195,194 @@ def key_figure_rows(pack: Pack) -> list[tuple[str, str, str | None, str | None]]
     return rows
 
 
-def _key_figures(pdf: _Page, pack: Pack) -> None:
+def forecast_rows(pack: Pack) -> list[list[str]]:
+    """Upcoming events' forecasts: event, expected, its 80 % range, registered, going."""
+    c, found = pack.c, pack.forecasts
+    rows = []
+    for _, row in found.iterrows():
+        rows.append([f"{row['name'] or row['event_id']} · {i18n.day(c.lang, row['starts_at'])}",
+                     c.count(round(row["expected"])),
+                     f"{c.count(_none(row['low']))}–{c.count(_none(row['high']))}",
+                     c.count(_none(row["registered_then"])),
+                     c.count(_none(row["facebook_going_then"]))])
+    return rows
+
+
+def freshness_text(pack: Pack) -> str:
+    """The last import of each source, in one sentence: sources imported the same day together."""
     c = pack.c
-    x, y, w = MARGIN, 31, 98
-    pdf.style(11, bold=True)
-    pdf.put(x, y, w, 6, c.t("pack.key_figures"))
-    compare = pack.before is not None
-    widths = (44, 18, 18, 18) if compare else (62, 36)
-    heads = [c.t("pack.col.figure"), c.t("pack.col.now")]
-    if compare:
-        heads += [c.t("pack.col.before"), c.t("pack.col.change")]
-    y += 7
-    pdf.set_fill_color(*_rgb("#eef4fa"))
-    pdf.style(7, bold=True, colour="#333333")
-    left = x
-    for head, width in zip(heads, widths, strict=False):
-        pdf.set_xy(left, y)
-        pdf.multi_cell(width, 3.2, pdf.text_of(head), align="L" if left == x else "R",
-                       fill=False)
-        left += width
-    y += 7.5
-    for i, row in enumerate(key_figure_rows(pack)):
-        if i % 2 == 0:
-            pdf.rect(x, y - 0.5, sum(widths), 7.4, style="F")
-        left = x
-        for j, (value, width) in enumerate(zip(row, widths, strict=False)):
-            if j == 0:  # the label: smaller rather than cut, down to 7 points
-                pdf.fit(value, width - 1.5, 8, bold=False)
-            else:
-                pdf.style(9, bold=(j == 1))
-            pdf.put(left + 1 if j == 0 else left, y, width - 1, 6.4,
-                    pdf.fitted(value, width - 1.5) if j == 0 else (value or "-"),
-                    align="L" if j == 0 else "R")
-            left += width
-        y += 7.4
-    if compare:
-        pdf.style(6.5, colour="#555555")
+    if not pack.freshness:
+        return c.t("pack.freshness", sources=c.t("unknown"))
+    days: dict[str, list[str]] = {}
+    for source, when in pack.freshness:
+        name = i18n.catalogue(c.lang).get(f"format.{source}", source)
+        days.setdefault(i18n.day(c.lang, when), []).append(name)
+    if len(days) == 1:
+        day, names = next(iter(days.items()))
+        return c.t("pack.freshness_same_day", count=len(names), date=day)
+    return c.t("pack.freshness", sources="; ".join(
+        f"{day}: {', '.join(names)}" for day, names in days.items()))
+
+
+# the document -------------------------------------------------------------------------
+
+def _header(pdf: layout.Page, pack: Pack) -> None:
+    c = pack.c
+    pdf.block(c.t("pack.title"), 16, bold=True, gap=1)
+    campaign = c.campaign or c.t("filter.all_campaigns")
+    channel = c.label("channel", c.channel) if c.channel else c.t("filter.all_channels")
+    pdf.block(f"{campaign} · {channel}", 9.5, colour="#333333", gap=0.5)
+    pdf.block(c.t("pack.window", window=c.window_text()), 8.5, colour="#333333", gap=0.5)
+    pdf.block(freshness_text(pack), 8, colour="#333333", gap=0.5)
+    pdf.block(c.t("pack.suppression"), 8, colour="#333333", gap=0.5)
+    pdf.block(c.t("pack.made_on", date=i18n.day(c.lang, pack.made_on), version=__version__),
+              7.5, colour="#666666", gap=1)
+    pdf.rule()
+
+
+def _key_figures(pdf: layout.Page, pack: Pack) -> None:
+    c = pack.c
+    pdf.heading(c.t("pack.key_figures"))
+    head = [c.t("pack.col.figure"), c.t("pack.col.now")]
+    widths = [76.0, 36.0]
+    rows = key_figure_rows(pack)
+    if pack.before is not None:
+        head += [c.t("pack.col.before"), c.t("pack.col.change")]
+        widths += [36.0, layout.WIDTH - 148.0]
+        cells = [[label, now, before or "-", change or "-"]
+                 for label, now, before, change in rows]
+    else:
+        cells = [[label, now] for label, now, _, _ in rows]
+    pdf.table(head, cells, widths, size=9, first_bold=True)
+    if pack.before is not None:
         note = c.t("period.compared")
-        pdf.para(x, y + 0.5, sum(widths), 3, note[:1].upper() + note[1:] + ".")
+        pdf.block(note[:1].upper() + note[1:] + ".", 7.5, colour="#555555")
 
 
-def _chart_heading(pdf: _Page, box: tuple, title: str) -> tuple[float, float, float, float]:
-    x, y, w, h = box
-    pdf.fit(title, w, 11)
-    pdf.put(x, y, w, 6, title)
-    return x, y + 7, w, h
-
-
-def _draw_funnel(pdf: _Page, box: tuple, pack: Pack) -> None:
+def _draw_funnel(pdf: layout.Page, pack: Pack) -> None:
     """The funnel as plain bars, when no browser can draw the plotly figure."""
-    x, y, w, h = box
     labels, values, texts, colours = funnel_series(pack)
     largest = max([v for v in values if v] or [1])
-    label_w, row = 28, h / len(labels)
+    label_w, row = 34, 8
+    pdf.room(row * len(labels))
+    top = pdf.get_y()
     for i, (label, value, text, colour) in enumerate(zip(labels, values, texts, colours,
                                                          strict=True)):
-        top = y + i * row
-        pdf.style(8)
-        pdf.put(x, top, label_w, row * 0.7, pdf.fitted(label, label_w - 1))
-        bar = (w - label_w - 16) * (value or 0) / largest
+        y = top + i * row
+        pdf.style(8.5)
+        pdf.set_xy(layout.MARGIN, y)
+        pdf.cell(label_w, row - 1, pdf.text_of(label))
+        bar = (layout.WIDTH - label_w - 24) * (value or 0) / largest
         if value:
-            pdf.set_fill_color(*_rgb(colour))
-            pdf.rect(x + label_w, top + 0.5, max(bar, 0.6), row * 0.7 - 1, style="F")
-        pdf.style(8, bold=True)
-        pdf.put(x + label_w + bar + 1, top, 15, row * 0.7, text)
+            pdf.set_fill_color(*layout.rgb(colour))
+            pdf.rect(layout.MARGIN + label_w, y + 0.5, max(bar, 0.6), row - 2, style="F")
+        pdf.style(8.5, bold=True)
+        pdf.set_xy(layout.MARGIN + label_w + bar + 1, y)
+        pdf.cell(22, row - 1, pdf.text_of(text))
+    pdf.set_y(top + row * len(labels) + 1)
 
 
-def _draw_gap(pdf: _Page, box: tuple, pack: Pack) -> None:
+def _draw_gap(pdf: layout.Page, pack: Pack) -> None:
     """The RSVP gap as plain grouped bars, when no browser can draw the plotly figure."""
-    x, y, w, h = box
     names, series = gap_series(pack)
-    if not names:
-        return
-    legend_x = x
+    pdf.room(6)
+    x, y = layout.MARGIN, pdf.get_y()
     for i, name in enumerate(series):
-        pdf.set_fill_color(*_rgb(charts.OKABE_ITO[i]))
-        pdf.rect(legend_x, y + 1, 3, 3, style="F")
-        pdf.style(7.5)
-        pdf.put(legend_x + 4, y, 50, 5, name)
-        legend_x += 6 + pdf.get_string_width(pdf.text_of(name)) + 4
-    y, h = y + 6, h - 6
+        pdf.set_fill_color(*layout.rgb(charts.OKABE_ITO[i]))
+        pdf.rect(x, y + 1, 3, 3, style="F")
+        pdf.style(8)
+        pdf.set_xy(x + 4, y)
+        pdf.cell(pdf.get_string_width(pdf.text_of(name)) + 1, 5, pdf.text_of(name))
+        x += 8 + pdf.get_string_width(pdf.text_of(name))
+    pdf.set_y(y + 7)
     largest = max([v for values, _ in series.values() for v in values if v] or [1])
-    label_w, group = 62, min(h / len(names), 9)
-    bar_h = group * 0.8 / len(series)
+    label_w, bar_h = 70, 3.6
     for i, name in enumerate(names):
-        top = y + i * group
-        pdf.style(6.5)
-        pdf.put(x, top, label_w, group * 0.8, pdf.fitted(name, label_w - 1))
+        group = bar_h * len(series) + 2
+        label_lines = pdf.lines(name, label_w - 2)
+        pdf.room(max(group, len(label_lines) * 3.6))
+        top = pdf.get_y()
+        pdf.style(7.5)
+        pdf.set_xy(layout.MARGIN, top)
+        pdf.multi_cell(label_w - 2, 3.4, pdf.text_of(name), align="L")
         for j, (values, texts) in enumerate(series.values()):
-            value, text = values[i], texts[i]
-            bar = (w - label_w - 12) * (value or 0) / largest
-            if value:
-                pdf.set_fill_color(*_rgb(charts.OKABE_ITO[j]))
-                pdf.rect(x + label_w, top + j * bar_h, max(bar, 0.4), bar_h * 0.9, style="F")
-            pdf.style(5.5)
-            pdf.put(x + label_w + bar + 0.8, top + j * bar_h - 0.3, 11, bar_h, text)
+            bar = (layout.WIDTH - label_w - 16) * (values[i] or 0) / largest
+            if values[i]:
+                pdf.set_fill_color(*layout.rgb(charts.OKABE_ITO[j]))
+                pdf.rect(layout.MARGIN + label_w, top + j * bar_h, max(bar, 0.4),
+                         bar_h * 0.85, style="F")
+            pdf.style(7.5)
+            pdf.set_xy(layout.MARGIN + label_w + bar + 0.8, top + j * bar_h - 0.2)
+            pdf.cell(15, bar_h, pdf.text_of(texts[i]))
+        pdf.set_y(top + max(group, len(label_lines) * 3.4 + 1))
 
 
-def _charts(pdf: _Page, pack: Pack, render) -> str:
+def _charts(pdf: layout.Page, pack: Pack, render) -> str:
     """Both charts, as kaleido PNGs when a browser can draw them, else drawn; the route."""
-    c = pack.c
-    funnel = _chart_heading(pdf, FUNNEL_BOX, c.t("chart.funnel_people"))
-    gap = _chart_heading(pdf, GAP_BOX, c.t("chart.rsvp_gap"))
-    funnel = (*funnel[:3], funnel[3] - 12)
-    gap = (*gap[:3], gap[3] - 14)
-    if len(pack.events) > MAX_EVENTS:
-        pdf.style(7, colour="#555555")
-        pdf.put(gap[0] + 80, GAP_BOX[1], gap[2] - 80, 6,
-                c.t("pack.recent_events", shown=MAX_EVENTS, total=len(pack.events)), align="R")
-    route = "drawn"
+    c, happened = pack.c, gap_events(pack)
     try:
         # no events: no empty axes (their ticks could be read as counts), just the message
-        wanted = figures(pack)[: 1 if pack.events.empty else 2]
+        wanted = figures(pack)[: 1 if happened.empty else 2]
         pngs = render(wanted) if render else None
     except Exception:  # no browser, or it failed: the drawn charts say the same
         pngs = None
+    pdf.room(12 + FUNNEL_SIZE[1])  # a chart's heading stays on the chart's page
+    pdf.heading(c.t("chart.funnel_people"))
     if pngs:
-        for png, (x, y, w, h) in zip(pngs, (funnel, gap), strict=False):
-            pdf.image(png, x=x, y=y, w=w, h=h, keep_aspect_ratio=True)
-        route = "kaleido"
+        pdf.picture(pngs[0], *FUNNEL_SIZE)
     else:
-        _draw_funnel(pdf, funnel, pack)
-        _draw_gap(pdf, gap, pack)
-    if pack.events.empty:
-        pdf.style(8, colour="#555555")
-        pdf.put(gap[0], gap[1], gap[2], 6, c.t("empty.no_events"))
-    pdf.style(6.5, colour="#555555")
-    pdf.para(funnel[0], FUNNEL_BOX[1] + FUNNEL_BOX[3] - 4.5, funnel[2], 3,
-             c.t("chart.funnel_people.def"))
-    pdf.para(gap[0], GAP_BOX[1] + GAP_BOX[3] - 6, gap[2], 3, c.t("chart.rsvp_gap.def"))
-    return route
+        _draw_funnel(pdf, pack)
+    pdf.block(c.t("chart.funnel_people.def"), 7.5, colour="#555555")
+    pdf.room(18 + (gap_size(len(happened))[1] if pngs else 7 + DRAWN_GAP_MM * len(happened)))
+    pdf.heading(c.t("chart.rsvp_gap"))
+    total = len(pack.events[pack.events["starts_at"] < pack.happened_before])
+    if total > MAX_EVENTS:
+        pdf.block(c.t("pack.recent_events", shown=MAX_EVENTS, total=total), 7.5,
+                  colour="#555555")
+    if happened.empty:
+        pdf.block(c.t("empty.no_events"), 8.5, colour="#555555")
+    elif pngs:
+        pdf.picture(pngs[1], *gap_size(len(happened)))
+    else:
+        _draw_gap(pdf, pack)
+    pdf.block(c.t("chart.rsvp_gap.def"), 7.5, colour="#555555")
+    return "kaleido" if pngs else "drawn"
 
 
-def _definitions(pdf: _Page, pack: Pack) -> None:
+def _forecasts(pdf: layout.Page, pack: Pack) -> None:
     c = pack.c
-    y = GAP_BOX[1] + GAP_BOX[3] + 2
-    pdf.set_draw_color(*_rgb("#cccccc"))
-    pdf.set_line_width(0.2)
-    pdf.line(MARGIN, y, MARGIN + WIDTH, y)
-    pdf.style(11, bold=True)
-    pdf.put(MARGIN, y + 1.5, WIDTH, 6, c.t("about.definitions"))
-    column_w, gap = 92.5, 5
-    tops = [y + 9, y + 9]
-    for i, name in enumerate(DEFINITIONS):
-        side = 0 if i < (len(DEFINITIONS) + 1) // 2 else 1
-        pdf.style(7.2)
-        tops[side] = pdf.para(MARGIN + side * (column_w + gap), tops[side], column_w, 3.4,
-                              c.t(f"about.def.{name}")) + 1.2
-    y = max(tops) + 1
-    pdf.set_fill_color(*_rgb("#fff4e0"))
-    pdf.set_draw_color(*_rgb("#E69F00"))
-    height = 297 - MARGIN - y
-    pdf.rect(MARGIN, y, WIDTH, min(height, 16), style="DF")
-    pdf.style(8.5, bold=True)
-    pdf.put(MARGIN + 2, y + 1, WIDTH - 4, 5, c.t("pack.caution"))
-    pdf.style(7.2)
-    pdf.para(MARGIN + 2, y + 6, WIDTH - 4, 3.4, c.t("small_numbers_note"))
+    pdf.heading(c.t("pack.forecasts"))
+    rows = forecast_rows(pack)
+    if not rows:
+        pdf.block(c.t("pack.no_forecasts"), 8.5, colour="#555555")
+        return
+    head = [c.t("col.event"), c.t("col.forecast"), c.t("col.forecast_range"),
+            c.t("col.registered"), c.t("col.facebook_going")]
+    pdf.table(head, rows, [74.0, 24.0, 30.0, 28.0, layout.WIDTH - 156.0], size=8.5)
+    pdf.block(c.t("events.forecast.def"), 7.5, colour="#555555")
+
+
+def _definitions(pdf: layout.Page, pack: Pack) -> None:
+    c = pack.c
+    pdf.heading(c.t("about.definitions"))
+    for name in DEFINITIONS:
+        pdf.block(c.t(f"about.def.{name}"), 7.5, markdown=True, gap=1.2)
+    pdf.boxed(c.t("pack.caution"), c.t("small_numbers_note"))
 
 
 def build(pack: Pack, render=kaleido_pngs) -> tuple[bytes, str]:
-    """The one-page PDF and the chart route taken: "kaleido" or "drawn" (no browser).
+    """The PDF and the chart route taken: "kaleido" or "drawn" (no browser).
 
     ``render`` turns the plotly figures into PNGs (None: always draw the charts with fpdf2).
     """
-    pdf = _Page()
+    pdf = layout.Page(FONT_DIR)
     pdf.set_title(pack.c.t("pack.title"))
     pdf.set_creator(f"Turnout {__version__}")
     pdf.set_lang("fr-CA" if pack.c.lang == "fr" else "en-CA")
     _header(pdf, pack)
     _key_figures(pdf, pack)
     route = _charts(pdf, pack, render)
+    _forecasts(pdf, pack)
     _definitions(pdf, pack)
     return bytes(pdf.output()), route
 

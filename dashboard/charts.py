@@ -16,6 +16,7 @@ OKABE_ITO = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#56B4E9", "#CC79A7", "
              "#000000")
 STAGE_COLOURS = {"awareness": "#56B4E9", "engagement": "#009E73", "commitment": "#E69F00",
                  "action": "#D55E00"}
+LABEL_AT = 1.04  # where a rate chart writes its values: past every bar and error bar
 FONT = dict(family="system-ui, -apple-system, Segoe UI, Roboto, sans-serif", size=13)
 
 
@@ -38,13 +39,21 @@ def funnel(labels: Sequence[str], values: Sequence, texts: Sequence[str], title:
 
 
 def lines(x: Sequence, series: dict[str, Sequence], title: str, y_title: str,
-          colours: dict[str, str] | None = None, log: bool = False) -> go.Figure:
-    """One line per series over ``x`` (months)."""
+          colours: dict[str, str] | None = None, log: bool = False,
+          missing: Sequence = (), missing_text: str = "") -> go.Figure:
+    """One line per series over ``x`` (months); a ``None`` value is a gap in the line, and
+    each x in ``missing`` is shaded and marked ``missing_text`` (data not recorded yet)."""
     fig = go.Figure()
+    for where in missing:
+        fig.add_shape(type="line", x0=where, x1=where, xref="x", y0=0, y1=1, yref="paper",
+                      line=dict(color="#999999", width=1, dash="dot"))
+        fig.add_annotation(x=where, xref="x", y=0.5, yref="paper", text=missing_text,
+                           textangle=-90, showarrow=False, xshift=-9,
+                           font=dict(size=11, color="#555555"))
     for i, (name, values) in enumerate(series.items()):
         colour = (colours or {}).get(name, OKABE_ITO[i % len(OKABE_ITO)])
         fig.add_trace(go.Scatter(x=list(x), y=list(values), name=name, mode="lines+markers",
-                                 line=dict(color=colour), meta="count"))
+                                 line=dict(color=colour), meta="count", connectgaps=False))
     fig.update_yaxes(title=y_title, type="log" if log else "linear", rangemode="tozero")
     fig.update_xaxes(tickangle=-60, tickfont=dict(size=11), automargin=True)
     _layout(fig, title, height=420)
@@ -75,6 +84,26 @@ def bars(categories: Sequence[str], series: dict[str, tuple[Sequence, Sequence[s
                    if horizontal else 400)
 
 
+def stage_panels(categories: Sequence[str], series: dict[str, tuple[Sequence, Sequence[str]]],
+                 title: str, colours: Sequence[str]) -> go.Figure:
+    """One panel per stage side by side, each on its own linear scale: channels whose counts
+    differ a thousandfold stay readable without a log scale."""
+    from plotly.subplots import make_subplots
+
+    fig = make_subplots(rows=1, cols=len(series), shared_yaxes=True, horizontal_spacing=0.03,
+                        subplot_titles=list(series))
+    for i, (name, (values, texts)) in enumerate(series.items(), start=1):
+        fig.add_trace(go.Bar(y=list(categories), x=list(values), orientation="h", name=name,
+                             text=list(texts), textposition="outside", cliponaxis=False,
+                             marker_color=colours[(i - 1) % len(colours)], meta="count",
+                             showlegend=False, hovertemplate="%{y}: %{text}<extra></extra>"),
+                      row=1, col=i)
+        top = max([v for v in values if v is not None] or [1])
+        fig.update_xaxes(range=[0, top * 1.45], showticklabels=False, row=1, col=i)
+    fig.update_yaxes(autorange="reversed", tickfont_size=13)
+    return _layout(fig, title, height=max(300, 40 * len(categories) + 120))
+
+
 def rates(categories: Sequence[str], values: Sequence, lows: Sequence, highs: Sequence,
           texts: Sequence[str], title: str, value_title: str, colour: str = OKABE_ITO[0]
           ) -> go.Figure:
@@ -83,12 +112,16 @@ def rates(categories: Sequence[str], values: Sequence, lows: Sequence, highs: Se
     minus = [None if v is None or lo is None else v - lo
              for v, lo in zip(values, lows, strict=True)]
     fig = go.Figure(go.Bar(
-        y=list(categories), x=list(values), orientation="h", text=list(texts),
-        textposition="inside", insidetextanchor="start", marker_color=colour,
+        y=list(categories), x=list(values), orientation="h", marker_color=colour,
         error_x=dict(type="data", symmetric=False, array=plus, arrayminus=minus, color="#555"),
-        hovertemplate="%{y}: %{text}<extra></extra>",
+        hovertext=list(texts), hovertemplate="%{y}: %{hovertext}<extra></extra>",
     ))
-    fig.update_xaxes(title=value_title, tickformat=".0%", range=[0, 1.05])
+    # the values in a column of their own, right of 100 %: never under an error bar
+    fig.add_trace(go.Scatter(y=list(categories), x=[LABEL_AT] * len(categories),
+                             mode="text", text=list(texts), textposition="middle right",
+                             showlegend=False, hoverinfo="skip"))
+    fig.update_xaxes(title=value_title, tickformat=".0%", range=[0, LABEL_AT + 0.2],
+                     tickvals=[0, 0.25, 0.5, 0.75, 1])
     fig.update_yaxes(autorange="reversed")
     return _layout(fig, title, height=max(300, 34 * len(categories) + 120))
 

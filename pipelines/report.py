@@ -18,7 +18,7 @@ from pipelines import spreadsheet
 STAGES = ("awareness", "engagement", "commitment", "action")
 EVENT_KEYS = ("event_id", "name", "starts_at", "facebook_going", "facebook_interested",
               "registered", "attended", "no_show", "attendance_unknown", "walk_ins",
-              "show_up_rate", "facebook_going_conversion")
+              "show_up_rate", "facebook_going_conversion", "attendance_coverage")
 EVENT_EXTRA = ("campaign", "kind", "is_online", "weekday", "has_attendance_data",
                "show_up_rate_low", "show_up_rate_high")
 Z2 = 1.96 * 1.96

@@ -5,12 +5,15 @@ from __future__ import annotations
 import base64
 import fcntl
 import hashlib
+import io
 import json
 import re
 import shutil
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
+import pyarrow as pa
 from streamlit.testing.v1 import AppTest
 
 from dashboard import i18n
@@ -109,6 +112,16 @@ def decode(values):
     return list(values or [])
 
 
+def shown(frame) -> pd.DataFrame:
+    """A table as the reader sees it: a styled table's display texts, else its values."""
+    styled = frame.proto.arrow_data.styler.display_values
+    if not styled:
+        return frame.value
+    texts = pa.ipc.open_stream(io.BytesIO(styled)).read_pandas()
+    texts.columns = frame.value.columns
+    return texts
+
+
 def figures(at: AppTest) -> list[dict]:
     return [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
 
@@ -127,7 +140,7 @@ def strings(at: AppTest) -> list[str]:
     for widget in list(at.selectbox) + list(at.radio):
         found += list(widget.options)
     found += [tab.label for tab in at.tabs] + [e.label for e in at.expander]
-    for frame in at.dataframe:
+    for frame in [*at.dataframe, *at.table]:
         found += [str(c) for c in frame.value.columns]
     for spec in figures(at):
         layout = spec.get("layout", {})

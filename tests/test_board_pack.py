@@ -1,5 +1,5 @@
-"""The one-page PDF board pack: one page, the key figures, the language, the board rule, and
-charts drawn without a browser when there is none."""
+"""The PDF board pack: a short document, the key figures, the language, the board rule, and
+charts drawn without a browser when there is none (its layout: test_board_pack_layout)."""
 
 from __future__ import annotations
 
@@ -28,6 +28,7 @@ from tests.sample_db import CACHE
 pypdf = pytest.importorskip("pypdf")
 CHROMIUM = shutil.which("chromium") or (Path("/usr/bin/chromium").exists() or None)
 MADE_ON = date(2026, 11, 25)
+MAX_PAGES = 3  # a short document a board reads in one sitting
 
 
 @pytest.fixture(autouse=True)
@@ -85,12 +86,12 @@ def plain(text: str) -> str:
 
 
 @pytest.mark.parametrize("lang", i18n.LANGUAGES)
-def test_one_page_in_the_language_with_the_key_figures(sample_db, lang):
+def test_a_short_document_in_the_language_with_the_key_figures(sample_db, lang):
     pack = board_pack.collect(context(lang, "365"), MADE_ON)
     pdf, route = board_pack.build(pack, render=None)
     assert pdf.startswith(b"%PDF") and route == "drawn"
     pages, text = read(pdf)
-    assert pages == 1
+    assert pages <= MAX_PAGES
     flat = " ".join(text.split())
     assert plain(i18n.t(lang, "pack.title")) in flat
     assert plain(i18n.t(lang, "about.definitions")) in flat
@@ -110,8 +111,8 @@ def test_charts_are_drawn_by_kaleido_when_there_is_a_browser(sample_db):
     pdf, route = board_pack.build(board_pack.collect(context("fr"), MADE_ON))
     assert route == "kaleido"
     reader = pypdf.PdfReader(io.BytesIO(pdf))
-    assert len(reader.pages) == 1
-    assert len(reader.pages[0].images) == 2  # the funnel and the RSVP gap
+    assert len(reader.pages) <= MAX_PAGES
+    assert sum(len(p.images) for p in reader.pages) == 2  # the funnel and the RSVP gap
 
 
 def test_without_a_browser_the_charts_are_drawn_by_fpdf2(sample_db, no_browser):
@@ -119,8 +120,8 @@ def test_without_a_browser_the_charts_are_drawn_by_fpdf2(sample_db, no_browser):
     pdf, route = board_pack.build(pack)  # the default route: kaleido, which fails here
     assert route == "drawn"
     pages, text = read(pdf)
-    assert pages == 1
-    assert not pypdf.PdfReader(io.BytesIO(pdf)).pages[0].images
+    assert pages <= MAX_PAGES
+    assert not any(p.images for p in pypdf.PdfReader(io.BytesIO(pdf)).pages)
     for stage in ("awareness", "engagement", "commitment", "action"):
         assert i18n.t("en", f"stage.{stage}") in text  # the drawn funnel's labels
 
@@ -129,7 +130,7 @@ def test_without_dejavu_the_core_font_keeps_french_accents(sample_db, monkeypatc
     monkeypatch.setattr(board_pack, "FONT_DIR", tmp_path / "no-fonts")
     pdf, _ = board_pack.build(board_pack.collect(context("fr"), MADE_ON), render=None)
     pages, text = read(pdf)
-    assert pages == 1
+    assert pages <= MAX_PAGES
     assert "Chiffres clés" in text and "Présents" in text
 
 
@@ -206,4 +207,4 @@ def test_a_period_without_events_has_no_empty_chart(sample_db):
     pdf, route = board_pack.build(board_pack.collect(c, MADE_ON), render=render)
     assert asked == [1] and route == "drawn"  # the funnel only: no axes without events
     pages, text = read(pdf)
-    assert pages == 1 and i18n.t("en", "empty.no_events") in text
+    assert pages <= MAX_PAGES and i18n.t("en", "empty.no_events") in text

@@ -10,7 +10,9 @@ missing (``.ci/run`` installs Chromium on a new machine).
 
 from __future__ import annotations
 
+import ast
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -101,6 +103,16 @@ def server(tmp_path_factory, tmp_path):
             process.kill()
             process.wait()
         log.close()
+
+
+@pytest.fixture
+def browser(server):
+    with sync_playwright() as p:
+        launched = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        try:
+            yield launched
+        finally:
+            launched.close()
 
 
 @pytest.fixture
@@ -209,9 +221,149 @@ def test_the_dashboard_in_a_real_browser(page, tmp_path):
     assert pdf.read_bytes().startswith(b"%PDF")
     assert pdf.name.endswith(".pdf")
     reader = pypdf.PdfReader(pdf)
-    assert len(reader.pages) == 1
+    assert len(reader.pages) <= 3
     text = " ".join(reader.pages[0].extract_text().split())
     # the pack speaks the language it was made in (spaces compared as spaces, no-break or not)
     assert " ".join(t("fr", "pack.title").split()) in text
     shot(page, shots, "overview-pack")
     assert len(list(shots.glob("*.png"))) >= len(PAGES) + 3
+
+
+# every page, both languages, both roles; the pack's pages -----------------------------
+
+SHOTS = ROOT / "tests" / "screenshots"  # kept after the run for a person to look at
+BOARD_PAGES = ("overview", "funnel", "events", "channels", "about")
+
+
+def tab(browser, server: str, lang: str, width: int = 1400):
+    context = browser.new_context(locale=f"{lang}-CA", accept_downloads=True,
+                                  viewport={"width": width, "height": 1000})
+    opened = context.new_page()
+    opened.set_default_timeout(WAIT_MS)
+    opened.goto(server)
+    settle(opened)
+    return opened
+
+
+def drawn(page: Page) -> int:
+    """The page's height once charts and tables stop growing (they draw after the script)."""
+    script = """() => {
+        const charts = document.querySelectorAll('[data-testid="stPlotlyChart"]').length;
+        const drawn = document.querySelectorAll('[data-testid="stPlotlyChart"] .main-svg')
+            .length;
+        const height = document.querySelector('[data-testid="stMain"]')?.scrollHeight || 0;
+        return drawn >= charts ? height : -2;
+    }"""
+    heights = [-1]
+    for _ in range(60):
+        heights.append(page.evaluate(script))
+        if len(heights) > 5 and len(set(heights[-5:])) == 1 and heights[-1] > 0:
+            break
+        page.wait_for_timeout(400)
+    return int(heights[-1])
+
+
+def shot_as(page: Page, name: str) -> Path:
+    SHOTS.mkdir(exist_ok=True)
+    path = SHOTS / f"{name}.png"
+    path.unlink(missing_ok=True)
+    height = drawn(page)
+    width = page.viewport_size["width"]
+    page.set_viewport_size({"width": width, "height": max(1000, min(int(height), 8000))})
+    page.wait_for_timeout(300)
+    page.screenshot(path=str(path))
+    page.set_viewport_size({"width": width, "height": 1000})
+    return path
+
+
+def pack_pages(page: Page, lang: str, role: str) -> list[Path]:
+    """Prepare and download the pack on the Overview, then each of its pages as a PNG."""
+    import pypdfium2
+
+    page.locator(".st-key-pack_prepare button").click()
+    settle(page)
+    with page.expect_download() as waiting:
+        page.locator(".st-key-pack_download button").click()
+    pdf = SHOTS / f"pack-{lang}-{role}.pdf"
+    waiting.value.save_as(str(pdf))
+    document = pypdfium2.PdfDocument(str(pdf))
+    found = []
+    for number in range(len(document)):
+        path = SHOTS / f"pack-{lang}-{role}-page{number + 1}.png"
+        document[number].render(scale=1.5).to_pil().save(path)
+        found.append(path)
+    document.close()
+    return found
+
+
+@pytest.mark.parametrize("lang", i18n.LANGUAGES)
+def test_every_page_for_both_roles_and_the_pack_in_screenshots(browser, server, lang):
+    page = tab(browser, server, lang)
+    taken = []
+    for name in PAGES:
+        if name != "overview":
+            go_to(page, lang, name)
+        expect(page.locator("h1").first).to_contain_text(t(lang, f"page.{name}"))
+        taken.append(shot_as(page, f"{lang}-lead-{name}"))
+    go_to(page, lang, "overview")
+    page.locator('[data-testid="stSidebar"] label').filter(
+        has_text=t(lang, "auth.preview_board")).first.click()
+    settle(page)
+    for name in BOARD_PAGES:
+        if name != "overview":
+            go_to(page, lang, name)
+        taken.append(shot_as(page, f"{lang}-board-{name}"))
+    nav = page.locator('[data-testid="stSidebarNav"]')
+    for name in set(PAGES) - set(BOARD_PAGES):  # never offered to the board
+        expect(nav.locator("a").filter(has_text=t(lang, f"page.{name}"))).to_have_count(0)
+    go_to(page, lang, "overview")
+    taken += pack_pages(page, lang, "board")
+    assert all(p.stat().st_size > 10_000 for p in taken)
+    print(f"\nscreenshots in {SHOTS}")
+
+
+def test_the_show_up_rate_is_in_view_at_1280_px_and_reject_reasons_are_whole(browser, server,
+                                                                             tmp_path):
+    # the page's constant, read without running the page (importing it would run it)
+    events_page = (ROOT / "dashboard" / "app_pages" / "events.py").read_text(encoding="utf-8")
+    widths = re.search(r"^LEADING_WIDTHS = (\(.*?\))", events_page, re.MULTILINE).group(1)
+    leading = sum(ast.literal_eval(widths))
+    page = tab(browser, server, "fr", width=1280)
+    go_to(page, "fr", "events")
+    grid = page.locator('[data-testid="stDataFrame"]').first
+    grid.scroll_into_view_if_needed()
+    # the grid is drawn on a canvas: its columns up to the show-up rate have set widths
+    box = grid.bounding_box()
+    assert box["x"] + leading <= 1280 and leading <= box["width"], (box, leading)
+    shot_as(page, "fr-lead-events-1280")
+    # a sheet whose second row names an event the calendar lacks: a rejected row
+    go_to(page, "fr", "data")
+    sheet = tmp_path / "feuille_rejet.csv"
+    sheet.write_bytes(b"event_id,name,email,phone,signed_in_at,heard_from\n"
+                      b"browser-test,R1,r1@example.org,,18:01,flyer\n"
+                      b"no-such-event-in-the-calendar,R2,r2@example.org,,18:02,flyer\n")
+    (tmp_path / "calendar_rejet.csv").write_bytes(CALENDAR)
+    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(
+        [str(tmp_path / "calendar_rejet.csv"), str(sheet)])
+    settle(page)
+    page.locator(".st-key-run_import button").click()
+    settle(page)
+    done = page.locator('[data-testid="stAlertContentSuccess"]')
+    expect(done.filter(has_text="feuille_rejet.csv")).to_have_count(1)  # marts refreshed
+    settle(page)
+    summary = page.locator('[data-testid="stExpander"] summary').filter(
+        has_text=t("fr", "data.all_rejects")).first
+    summary.click()
+    settle(page)
+    reasons = page.locator('[data-testid="stTable"] td:visible').filter(
+        has_text="no-such-event-in-the-calendar")
+    if reasons.count() == 0:  # the click landed while the page was drawn again
+        summary.click()
+        settle(page)
+    shot_as(page, "fr-lead-data-rejects")
+    expect(reasons.first).to_be_visible()
+    cut = page.evaluate("""() => [...document.querySelectorAll('[data-testid="stTable"] td')]
+        .filter(td => td.scrollWidth > td.clientWidth + 1
+                      || getComputedStyle(td).textOverflow === 'ellipsis')
+        .map(td => td.innerText)""")
+    assert cut == []

@@ -15,7 +15,7 @@ from tests.test_marts import campaign_rows
 STAGES = ["awareness", "engagement", "commitment", "action"]
 EVENT_KEYS = {"event_id", "name", "starts_at", "facebook_going", "facebook_interested",
               "registered", "attended", "no_show", "attendance_unknown", "walk_ins",
-              "show_up_rate", "facebook_going_conversion"}
+              "show_up_rate", "facebook_going_conversion", "attendance_coverage"}
 
 
 def build(db, **filters) -> dict:

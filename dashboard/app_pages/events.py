@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import streamlit as st
 
@@ -16,34 +17,92 @@ def _none(value):
     return None if pd.isna(value) else value
 
 
-def event_table(c: ui.Context, events: pd.DataFrame, shown: board_tables.Shown
-                ) -> pd.DataFrame:
-    """One formatted row per event: unknown stays "unknown", never 0."""
-    table = pd.DataFrame({
-        c.t("col.date"): [i18n.day(c.lang, d) for d in events["starts_at"]],
-        c.t("col.event"): events["name"].fillna(events["event_id"]).tolist(),
-    })
-    ids = events["event_id"].tolist()
-    for name in COUNTS:
-        table[c.t(f"col.{name}")] = [shown.text((name, "", e)) for e in ids]
-    visible = [show_up_visible(shown, e) for e in ids]
-    table[c.t("col.show_up_rate")] = [c.pct(_none(v)) if ok else c.t("rate.hidden")
-                                      for v, ok in zip(events["show_up_rate"], visible,
-                                                       strict=True)]
-    table[c.t("col.interval")] = [i18n.interval(c.lang, _none(lo), _none(hi)) if ok else
-                                  c.t("rate.hidden") for lo, hi, ok in
-                                  zip(events["show_up_rate_low"], events["show_up_rate_high"],
-                                      visible, strict=True)]
-    table[c.t("col.going_conversion")] = [
-        c.pct(_none(v)) if shown.visible(("attended", "", e)) else c.t("rate.hidden")
-        for v, e in zip(events["facebook_going_conversion"], ids, strict=True)]
-    return table
+# the table's columns, most telling first: the show-up rate stays in view at 1280 px
+TABLE_COUNTS = ("registered", "attended")
+LATER_COUNTS = ("no_show", "walk_ins", "facebook_going", "facebook_interested",
+                "attendance_unknown")
+# pixels of date, event, registered, came and show-up rate: in view on a 1280 px screen
+LEADING_WIDTHS = (100, 240, 85, 75, 130)
+DOUBTFUL_BELOW = 0.25  # attendance coverage under which the show-up rate is doubtful
+HIDDEN_RANK = i18n.SMALL / 2  # where a hidden count sorts: between 0 and 5, never its value
+
+
+def doubtful(row) -> bool:
+    """Too few registrants accounted for by the attendance data to trust the show-up rate."""
+    coverage = _none(row["attendance_coverage"])
+    return coverage is not None and coverage < DOUBTFUL_BELOW
+
+
+def _count_column(shown: board_tables.Shown, name: str, ids: list) -> tuple[list, list[str]]:
+    """Sort values (numbers; a hidden count a constant, unknown empty) and what is shown."""
+    ranks = []
+    for event_id in ids:
+        key = (name, "", event_id)
+        value = _none(shown.table.values.get(key))
+        ranks.append(None if value is None else
+                     value if shown.visible(key) else HIDDEN_RANK)
+    return ranks, [shown.text((name, "", e)) for e in ids]
 
 
 def show_up_visible(shown: board_tables.Shown, event_id) -> bool:
     """The show-up rate and its interval show registered, came and no-shows."""
     return shown.visible(*(("registered", "", event_id), ("came", "", event_id),
                            ("no_show", "", event_id)))
+
+
+def event_table(c: ui.Context, events: pd.DataFrame, shown: board_tables.Shown
+                ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The events as numbers (so that columns sort as numbers) and as shown: unknown stays
+    "unknown", never 0; a doubtful show-up rate says so."""
+    ranks = pd.DataFrame({c.t("col.date"): pd.to_datetime(events["starts_at"]).tolist(),
+                          c.t("col.event"): events["name"].fillna(events["event_id"]).tolist()})
+    texts = pd.DataFrame({c.t("col.date"): [i18n.day(c.lang, d) for d in events["starts_at"]],
+                          c.t("col.event"): ranks[c.t("col.event")].tolist()})
+
+    def add(name: str, rank: list, text: list[str]) -> None:
+        ranks[name] = pd.array(rank, dtype="Float64")
+        texts[name] = text
+
+    ids = events["event_id"].tolist()
+    for name in TABLE_COUNTS:
+        add(c.t(f"col.{name}"), *_count_column(shown, name, ids))
+    hidden = [not show_up_visible(shown, e) for e in ids]
+    rows = [row for _, row in events.iterrows()]  # one per event, a few hundred at most
+    add(c.t("col.show_up_rate"),
+        [None if h else _none(r["show_up_rate"]) for r, h in zip(rows, hidden, strict=True)],
+        [c.t("rate.hidden") if h else c.t("events.doubtful_rate", rate=c.pct(
+            _none(r["show_up_rate"]))) if doubtful(r) else c.pct(_none(r["show_up_rate"]))
+         for r, h in zip(rows, hidden, strict=True)])
+    ranks[c.t("col.interval")] = texts[c.t("col.interval")] = [
+        c.t("rate.hidden") if h else i18n.interval(c.lang, _none(r["show_up_rate_low"]),
+                                                   _none(r["show_up_rate_high"]))
+        for r, h in zip(rows, hidden, strict=True)]
+    for name in LATER_COUNTS:
+        add(c.t(f"col.{name}"), *_count_column(shown, name, ids))
+    going_hidden = [not shown.visible(("attended", "", e)) for e in ids]
+    add(c.t("col.going_conversion"),
+        [None if h else _none(r["facebook_going_conversion"])
+         for r, h in zip(rows, going_hidden, strict=True)],
+        [c.t("rate.hidden") if h else c.pct(_none(r["facebook_going_conversion"]))
+         for r, h in zip(rows, going_hidden, strict=True)])
+    return ranks, texts
+
+
+def show_table(c: ui.Context, events: pd.DataFrame, ranks: pd.DataFrame,
+               shown: pd.DataFrame) -> None:
+    """Sorted by the numbers, shown as formatted text; doubtful show-up rates explained."""
+    styler = ranks.style
+    texts = shown.to_numpy()
+    # Styler keeps one display function per cell: the numbers sort, the texts show
+    for (i, j), text in np.ndenumerate(texts):
+        styler._display_funcs[(i, j)] = lambda _, text=text: text
+    widths = dict(zip(ranks.columns, LEADING_WIDTHS, strict=False))
+    st.dataframe(styler, hide_index=True, width="stretch",
+                 column_config={name: st.column_config.Column(width=w)
+                                for name, w in widths.items()})
+    flagged = [row for _, row in events.iterrows() if doubtful(row)]
+    if flagged:
+        st.caption(c.t("events.doubtful.note", count=len(flagged)))
 
 
 def comparison_chart(c: ui.Context, events: pd.DataFrame, table: pd.DataFrame,
@@ -80,13 +139,18 @@ def detail(c: ui.Context, events: pd.DataFrame, shown: board_tables.Shown) -> No
     for i, name in enumerate(COUNTS):
         columns[i % 4].metric(c.t(f"col.{name}"), shown.text((name, "", chosen)))
     visible = show_up_visible(shown, chosen)
-    st.metric(c.t("col.show_up_rate"),
-              c.pct(_none(row["show_up_rate"])) if visible else c.t("rate.hidden"),
-              i18n.interval(c.lang, _none(row["show_up_rate_low"]),
-                            _none(row["show_up_rate_high"])) if visible else None,
-              delta_color="off", help=c.t("kpi.show_up.help"))
+    rate = c.pct(_none(row["show_up_rate"])) if visible else c.t("rate.hidden")
+    if visible and doubtful(row):
+        rate = c.t("events.doubtful_rate", rate=rate)
+    # the 95 % range is said beside the rate, never drawn as a change with an arrow
+    st.metric(c.t("col.show_up_rate"), rate, help=c.t("kpi.show_up.help"))
+    low, high = _none(row["show_up_rate_low"]), _none(row["show_up_rate_high"])
+    if visible and low is not None:
+        st.caption(c.t("events.interval", interval=i18n.interval(c.lang, low, high)))
     if not row["has_attendance_data"]:
         st.info(c.t("events.no_attendance"))
+    elif doubtful(row):
+        st.warning(c.t("events.doubtful.note", count=1))
     labels = [c.t(f"col.{k}") for k in COUNTS]
     fig = charts.bars(labels, {c.t("col.count"): ([shown.value((k, "", chosen)) for k in COUNTS],
                                                   [shown.text((k, "", chosen)) for k in COUNTS])},
@@ -140,9 +204,9 @@ if events.empty:
     st.stop()
 shown = board_tables.events(c.lang, c.board, events)
 pooled(c, events, shown)
-table = event_table(c, events, shown)
+ranks, table = event_table(c, events, shown)
 comparison_chart(c, events, table, shown)
-st.dataframe(table, hide_index=True, width="stretch")
+show_table(c, events, ranks, table)
 ui.disclosure_note(c, shown)
 detail(c, events, shown)
 forecast_block(c, events, shown)

@@ -49,15 +49,19 @@ def breakdown(c: ui.Context, group: str, measure: str) -> None:
         st.info(c.t("empty.no_data"))
         return
     prefix = "channel" if group == "channel" else "campaign"
-    groups = list(dict.fromkeys(rows["group_value"]))
+    # a channel or campaign with nothing at any stage is no row at all
+    counted = rows[rows[measure].fillna(0) > 0]
+    groups = list(dict.fromkeys(counted["group_value"]))
+    if not groups:
+        st.info(c.t("empty.no_data"))
+        return
     names = [c.label(prefix, g) for g in groups]
     shown = board_tables.breakdown(c.lang, c.board, rows, measure)
     series = {c.t(f"stage.{stage}"): ([shown.value((g, stage)) for g in groups],
                                       [shown.text((g, stage)) for g in groups])
               for stage in data.STAGES}
-    fig = charts.bars(names, series, c.t(f"chart.by_{group}"), c.t(f"unit.{measure}"),
-                      horizontal=True, colours=list(charts.STAGE_COLOURS.values()))
-    fig.update_xaxes(type="log" if measure == "interactions" else "linear")
+    fig = charts.stage_panels(names, series, c.t(f"chart.by_{group}"),
+                              list(charts.STAGE_COLOURS.values()))
     table = pd.DataFrame({c.t(f"col.{group}"): names,
                           **{name: texts for name, (_, texts) in series.items()}})
     ui.chart(fig, table, c.t(f"chart.by_{group}.def", measure=c.t(f"unit.{measure}")),

@@ -16,6 +16,7 @@ TEMPLATE_NAMES = ("events_calendar", "signin_sheet", "facebook_event_counts")
 AUTO = "__auto__"
 # Streamlit 1.67 writes the drop zone's size line in English only, and states the server's
 # limit, not this page's: hidden here, the page's own translated label and limit stand instead
+ROWS_SHOWN = 200  # rows of a table on the page; its CSV download holds them all
 UPLOADER_STYLE = """<style>
 .st-key-upload_zone [data-testid="stFileUploaderDropzoneInstructions"] { display: none; }
 </style>"""
@@ -57,7 +58,7 @@ def confirm(c: ui.Context, staged: list[dict]) -> list[tuple[Path, str | None, P
     plan = []
     for item in staged:
         path, source = item["path"], item["source"]
-        label = c.label("format", source.name) if item["mapping"] is None else \
+        label = format_name(c, source) if item["mapping"] is None else \
             c.t("data.mapped_by", name=item["mapping"].stem)
         st.markdown(c.t("data.detected", file=path.name, format=label))
         event = None
@@ -120,8 +121,28 @@ def show_results(c: ui.Context) -> None:
             rejects["reason"] = i18n.reasons(c.lang, rejects["code"], rejects["params"],
                                              rejects["reason"])
             with st.expander(c.t("data.rejects", file=r["file"])):
-                ui.table(rejects, {"line": "col.line", "column": "col.column",
-                                   "reason": "col.reason"})
+                whole_table(c, rejects, {"line": "col.line", "column": "col.column",
+                                         "reason": "col.reason"}, f"rejects_{r['file']}")
+
+
+def format_name(c: ui.Context, source) -> str:
+    """A format's name in the page's language (a source, or a source name from the history)."""
+    name = getattr(source, "name", source)
+    title = getattr(source, "title", name)
+    return i18n.catalogue(c.lang).get(f"format.{name}", title)
+
+
+def whole_table(c: ui.Context, df: pd.DataFrame, columns: dict[str, str], key: str) -> None:
+    """A table whose long texts (rejected rows' reasons) wrap instead of being cut off; past
+    ``ROWS_SHOWN`` rows, the rest is left to the CSV download."""
+    shown = df[list(columns)].rename(columns={k: c.t(v) for k, v in columns.items()})
+    st.table(shown.head(ROWS_SHOWN).astype(str), hide_index=True)
+    if len(shown) > ROWS_SHOWN:
+        st.caption(c.t("data.rows_shown", shown=i18n.number(c.lang, ROWS_SHOWN),
+                       total=i18n.number(c.lang, len(shown))))
+        st.download_button(c.t("download_csv"), ui.csv_bytes(shown),
+                           file_name="turnout-rejects.csv", mime="text/csv",
+                           key=f"csv_{key}")
 
 
 def upload_section(c: ui.Context) -> None:
@@ -154,6 +175,8 @@ def history_section(c: ui.Context) -> None:
     history["most_common_reason"] = i18n.reasons(
         c.lang, history["most_common_code"], history["most_common_params"],
         history["most_common_reason"])
+    history["source"] = [format_name(c, name) for name in history["source"]]
+    # one compact row per file; each reason is shown whole in the rejected rows below
     ui.table(history, {"import_id": "col.import_id", "file_name": "col.file",
                        "source": "col.format", "imported_at": "col.imported_at",
                        "rows_read": "col.read", "rows_loaded": "col.loaded",
@@ -163,9 +186,9 @@ def history_section(c: ui.Context) -> None:
         rejects = data.rejects().astype(object).fillna("")
         rejects["reason"] = i18n.reasons(c.lang, rejects["reject_code"],
                                          rejects["reject_params"], rejects["reason"])
-        ui.table(rejects, {"import_id": "col.import_id", "file_name": "col.file",
-                           "line": "col.line", "column_name": "col.column",
-                           "reason": "col.reason"})
+        whole_table(c, rejects, {"import_id": "col.import_id", "file_name": "col.file",
+                                 "line": "col.line", "column_name": "col.column",
+                                 "reason": "col.reason"}, "all_rejects")
     import_review.undo_control(c)
     st.subheader(c.t("data.quality"))
     checks = data.quality()

@@ -1,5 +1,5 @@
 """Overview, the board view: key figures against the previous period, funnel, 12-month trend,
-and the one-page PDF board pack."""
+and the PDF board pack."""
 
 from __future__ import annotations
 
@@ -45,6 +45,17 @@ def funnel_block(c: ui.Context, rows: pd.DataFrame, shown) -> None:
     ui.chart(fig, table, c.t("chart.funnel_people.def"), "overview-funnel")
 
 
+def unrecorded_months(c: ui.Context, months) -> set:
+    """Months with events but no attendance recorded for any of them: their actions are
+    missing, not 0 (a rally whose sign-in sheet is not imported yet)."""
+    events = data.within(data.events(), "starts_at", c.campaign, None, None)
+    if events.empty:
+        return set()
+    month_of = pd.to_datetime(events["starts_at"]).dt.to_period("M").dt.start_time
+    recorded = events["has_attendance_data"].astype(bool).groupby(month_of).any()
+    return {m for m in months if m in recorded.index and not recorded[m]}
+
+
 def trend_block(c: ui.Context) -> None:
     rows = data.trend(c.campaign, c.channel)
     if rows.empty:
@@ -56,18 +67,30 @@ def trend_block(c: ui.Context) -> None:
     wide = rows.pivot_table(index="month", columns="stage", values="people", aggfunc="sum")
     stages = [s for s in ("commitment", "action") if s in wide]
     shown = board_tables.trend(c.lang, c.board, wide)
-    series = {c.t(f"stage.{s}"): [shown.value((s, m)) for m in wide.index] for s in stages}
+    missing = unrecorded_months(c, wide.index)
+
+    def value(stage: str, month):
+        return None if stage == "action" and month in missing else shown.value((stage, month))
+
+    series = {c.t(f"stage.{s}"): [value(s, m) for m in wide.index] for s in stages}
     colours = {c.t(f"stage.{s}"): charts.STAGE_COLOURS[s] for s in stages}
-    fig = charts.lines([i18n.month(c.lang, m) for m in wide.index], series,
-                       c.t("chart.trend"), c.t("unit.people"), colours)
+    labels = [i18n.month(c.lang, m) for m in wide.index]
+    fig = charts.lines(labels, series, c.t("chart.trend"), c.t("unit.people"), colours,
+                       missing=[i18n.month(c.lang, m) for m in wide.index if m in missing],
+                       missing_text=c.t("chart.not_recorded"))
     table = pd.DataFrame({c.t("col.month"): [m.strftime("%Y-%m") for m in wide.index],
-                          **{c.t(f"stage.{s}"): [shown.text((s, m)) for m in wide.index]
+                          **{c.t(f"stage.{s}"): [c.t("chart.not_recorded")
+                                                 if s == "action" and m in missing
+                                                 else shown.text((s, m)) for m in wide.index]
                              for s in stages}})
     ui.chart(fig, table, c.t("chart.trend.def"), "overview-trend")
+    if missing:
+        st.caption(c.t("chart.not_recorded.note", months=", ".join(
+            i18n.month(c.lang, m) for m in sorted(missing))))
 
 
 def board_pack_block(c: ui.Context) -> None:
-    """The one-page PDF for the board, made on request and kept until a filter or the data
+    """The PDF for the board, made on request and kept until a filter or the data
     changes."""
     st.subheader(c.t("pack.heading"))
     st.caption(c.t("pack.help"))

@@ -95,11 +95,12 @@ def follow_up_block(c: ui.Context) -> None:
         c.t("col.registrations"): rows["registrations"],
         c.t("col.signatures"): rows["signatures"],
         c.t("col.days_since_last"): rows["days_since_last"].round(0),
-        c.t("col.action_network_uuid"): rows["action_network_uuid"],
-        c.t("col.mobilize_user_id"): rows["mobilize_user_id"],
-        c.t("col.eventbrite_attendee"): rows["eventbrite_attendee_number"],
-        c.t("col.zoom_hash"): rows["zoom_registrant_email_hash"],
-        c.t("col.forecast_method"): rows["method"],
+        # a tool the person never came through: an empty cell, not "None"
+        c.t("col.action_network_uuid"): rows["action_network_uuid"].fillna(""),
+        c.t("col.mobilize_user_id"): rows["mobilize_user_id"].fillna(""),
+        c.t("col.eventbrite_attendee"): rows["eventbrite_attendee_number"].fillna(""),
+        c.t("col.zoom_hash"): rows["zoom_registrant_email_hash"].fillna(""),
+        c.t("col.forecast_method"): [c.t(f"people.follow_up.method.{m}") for m in rows["method"]],
     })
     if total > len(rows):
         st.caption(c.t("people.follow_up.first", shown=i18n.number(c.lang, len(rows)),

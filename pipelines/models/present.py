@@ -19,6 +19,10 @@ FOLLOW_UP_COLUMNS = ["rank", "person_id", "probability", "method", "days_since_l
                      "zoom_registrant_email_hash"]
 SHORT = {forecast.MODEL: "model", forecast.RATE: "rate", forecast.FACEBOOK: "fb",
          forecast.SIMILAR: "similar", forecast.NONE: "none"}
+# the forecast reads the last Facebook copy made before it; the report, the last one imported
+GOING_NOTE = ("going = Facebook \"going\" in the last copy imported before the forecast was "
+              "made (a past event: before it started); `turnout report` gives the last copy "
+              "imported, which can be later.")
 
 
 def _has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
@@ -51,7 +55,7 @@ def forecast_rows(con: duckdb.DuckDBPyConnection, event_id: str | None = None) -
 
 def render_forecast(rows: list[dict], console: Console) -> None:
     table = Table(title="Turnout forecast (80% range)", caption=", ".join(
-        f"{short} = {method}" for method, short in SHORT.items()))
+        f"{short} = {method}" for method, short in SHORT.items()) + "\n" + GOING_NOTE)
     for name, justify in [("event", "left"), ("reg.", "right"), ("going", "right"),
                           ("expect", "right"), ("80% range", "right"), ("came", "right"),
                           ("method", "left")]:

@@ -33,6 +33,22 @@ attendee_counts as (
 registered_counts as (
     select event_id, count(*) as registered from registered_people group by event_id
 ),
+vouching_sources as (
+    -- a system that marks anyone's attendance at an event marks every registrant it lists
+    select distinct event_id, source from registrations where attended is not null
+),
+vouched_people as (
+    select event_id, person_id
+    from records join vouching_sources using (event_id, source)
+    where record_kind = 'registration'
+    union
+    select event_id, person_id from records where record_kind = 'checkin'
+),
+coverage_counts as (
+    select event_id, count(*) as registered_vouched
+    from registered_people join vouched_people using (event_id, person_id)
+    group by event_id
+),
 
 measures as (
     select
@@ -44,12 +60,15 @@ measures as (
         case when d.event_id is not null then coalesce(a.attended, 0) end as attended,
         case when d.event_id is not null then coalesce(a.walk_ins, 0) end as walk_ins,
         case when d.event_id is not null then coalesce(a.registered_attended, 0) end
-            as registered_attended
+            as registered_attended,
+        case when d.event_id is not null then coalesce(v.registered_vouched, 0) end
+            as registered_vouched
     from calendar as c
     left join latest_facebook as f using (event_id)
     left join registered_counts as r using (event_id)
     left join attendee_counts as a using (event_id)
     left join attendance_data as d using (event_id)
+    left join coverage_counts as v using (event_id)
 ),
 
 rates as (
@@ -58,7 +77,9 @@ rates as (
         case when has_attendance_data then 0 else registered end as attendance_unknown,
         case when registered > 0 then registered_attended / registered end as show_up_rate,
         case when facebook_going > 0 then attended / facebook_going end
-            as facebook_going_conversion
+            as facebook_going_conversion,
+        case when registered > 0 then registered_vouched / registered end
+            as attendance_coverage
     from measures
 ),
 
