@@ -16,7 +16,15 @@ import streamlit as st
 from scipy.optimize import Bounds, LinearConstraint, milp
 
 from dashboard import board_pack, board_tables, data, disclosure, i18n, ui
-from tests.dashboard_helpers import PAGES, SAMPLE, app, built_database, copy_database, decode
+from tests.dashboard_helpers import (
+    PAGES,
+    SAMPLE,
+    app,
+    built_database,
+    copy_database,
+    decode,
+    shown,
+)
 
 PERIODS = ("all", "7", "30", "90")
 BIG = 100_000
@@ -162,8 +170,8 @@ def events_attack(at, lead) -> Attacker:
     """The Events page: every event's counts, its rates, and the pooled rates; ``lead`` is
     the same page as the campaign lead sees it (the true counts)."""
     a = Attacker()
-    table = at.dataframe[0].value
-    truth = lead.dataframe[0].value
+    table = shown(at.dataframe[0])
+    truth = shown(lead.dataframe[0])
     pooled_came, pooled_registered, pooled_attended, pooled_going = {}, {}, {}, {}
     for (_, row), (_, true) in zip(table.iterrows(), truth.iterrows(), strict=True):
         registered, attended = a.cell(row[_col("registered")]), a.cell(row[_col("attended")])
@@ -194,8 +202,8 @@ def events_attack(at, lead) -> Attacker:
 
 def channels_attack(at, lead) -> Attacker:
     a = Attacker()
-    for (_, row), (_, true) in zip(at.dataframe[0].value.iterrows(),
-                                   lead.dataframe[0].value.iterrows(), strict=True):
+    for (_, row), (_, true) in zip(shown(at.dataframe[0]).iterrows(),
+                                   shown(lead.dataframe[0]).iterrows(), strict=True):
         people, committed = a.cell(row[_col("people")]), a.cell(row[_col("committed")])
         acted, never = a.cell(row[_col("acted")]), a.var()
         a.secret(never, _number(true[_col("committed")]) - _number(true[_col("acted")]))
@@ -361,15 +369,15 @@ def test_the_events_page_gives_no_small_count_away(sample_db, period):
     lead = app("en", "lead", **window(period)).switch_page(PAGES["events"]).run()
     assert events_attack(board, lead).pinned() == []
     charts_carry_no_hidden_value(board)
-    lead_cells = lead.dataframe[0].value.to_numpy()
-    board_cells = board.dataframe[0].value.to_numpy()
+    lead_cells = shown(lead.dataframe[0]).to_numpy()
+    board_cells = shown(board.dataframe[0]).to_numpy()
     for lead_cell, board_cell in zip(lead_cells.ravel(), board_cells.ravel(), strict=True):
         assert board_cell in (lead_cell, SMALL_TEXT, WITHHELD, *RATE_HIDDEN)
 
 
 def test_the_thirty_days_events_hide_the_no_shows_and_say_why(sample_db):
     board = app("en", "board", f_period="30").switch_page(PAGES["events"]).run()
-    cells = set(board.dataframe[0].value.to_numpy().ravel())
+    cells = set(shown(board.dataframe[0]).to_numpy().ravel())
     assert SMALL_TEXT in cells and WITHHELD in cells
     assert i18n.t("en", "disclosure.note") in [c.value for c in board.caption]
 
@@ -377,7 +385,7 @@ def test_the_thirty_days_events_hide_the_no_shows_and_say_why(sample_db):
 def test_the_channels_page_gives_no_small_count_away(sample_db):
     board = app("en", "board").switch_page(PAGES["channels"]).run()
     lead = app("en", "lead").switch_page(PAGES["channels"]).run()
-    assert SMALL_TEXT in set(board.dataframe[0].value.to_numpy().ravel())
+    assert SMALL_TEXT in set(shown(board.dataframe[0]).to_numpy().ravel())
     assert channels_attack(board, lead).pinned() == []
     charts_carry_no_hidden_value(board)
 
@@ -406,7 +414,7 @@ def test_the_pack_and_the_events_page_hide_the_same_counts(sample_db, period):
     board = app("en", "board", **window(period)).switch_page(PAGES["events"]).run()
     if not board.dataframe:
         pytest.skip("no event in this window")
-    page = board.dataframe[0].value.set_index(_col("event"))
+    page = shown(board.dataframe[0]).set_index(_col("event"))
     names, series = board_pack.gap_series(pack)
     for key in ("registered", "attended"):
         for name, text in zip(names, series[_col(key)][1], strict=True):
@@ -418,7 +426,7 @@ def test_the_pack_and_the_events_page_hide_the_same_counts(sample_db, period):
 
 def test_the_number_of_events_is_not_a_count_of_people(sample_db):
     board = app("en", "board", **window("7")).switch_page(PAGES["events"]).run()
-    events = len(board.dataframe[0].value)
+    events = len(shown(board.dataframe[0]))
     assert 0 < events < 5, "the sample's last week should hold a few events"
     assert _metric(board, "kpi.events").value == str(events)
 
@@ -426,7 +434,7 @@ def test_the_number_of_events_is_not_a_count_of_people(sample_db):
 def funnel_attack(at, lead) -> Attacker:
     """The Funnel page in people: stages, what each keeps of the one before, slacktivism."""
     a = Attacker()
-    table, truth = at.dataframe[0].value, lead.dataframe[0].value
+    table, truth = shown(at.dataframe[0]), shown(lead.dataframe[0])
     stages = [a.cell(t) for t in table[_col("people")]]
     for i, (larger, smaller) in enumerate(zip(stages, stages[1:], strict=False)):
         a.at_least(larger, smaller)
