@@ -20,7 +20,7 @@ from pathlib import Path
 
 import duckdb
 
-from pipelines import config, identity, marts, models, reader, sources, staging, warehouse
+from pipelines import config, identity, keys, marts, models, reader, sources, staging, warehouse
 from pipelines.errors import ImportRefused, TurnoutError
 from pipelines.messages import row_where
 from pipelines.targets import PERSON_KEYS, TARGETS, Target
@@ -110,7 +110,8 @@ class Session:
     def __init__(self, db: Path, con: duckdb.DuckDBPyConnection):
         self.db = db
         self.con = con
-        self.secret = config.read_secret(db)
+        # the key the database was built with, or nothing is imported nor refreshed
+        self.secret = keys.check(con, db)
         self.settings = config.load_settings(db)
 
     def import_file(self, path: Path, options: ImportOptions | None = None,
