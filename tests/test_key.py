@@ -261,6 +261,13 @@ def test_a_region_is_written_as_toml_and_read_back(tmp_path, monkeypatch):
         config.write_settings(db, config.Settings(default_region='C"A'))
 
 
+def test_the_settings_file_is_written_as_toml_whatever_the_value(tmp_path, monkeypatch):
+    monkeypatch.setattr(config, "check_region", lambda region: region)  # the writer alone
+    db = tmp_path / "turnout.duckdb"
+    config.write_settings(db, config.Settings(default_region='C"A\\\n'))
+    assert tomllib.loads(config.settings_path(db).read_text()) == {"default_region": 'C"A\\\n'}
+
+
 @pytest.mark.parametrize("text, why", [
     ('default_region = "C"A"\n', "cannot be read"),
     ("default_region = \"ZZ\"\n", "not valid"),
