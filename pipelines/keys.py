@@ -108,11 +108,14 @@ def rekey(db: Path, confirmed: bool) -> str:
     return "created" if created else "adopted"
 
 
+# each replacement of the key after an import: where `turnout rekey` split the people
+REPLACEMENTS_SQL = """
+    select strftime(recorded_at, '%Y-%m-%d %H:%M') as date, after_import from key_fingerprints
+    where reason = 'rekey' and after_import is not null order by recorded_at
+"""
+
+
 def replacements(con: duckdb.DuckDBPyConnection) -> list[dict]:
     """Each replacement of the key after an import, as a message for the import history."""
-    rows = con.execute("""
-        select strftime(recorded_at, '%Y-%m-%d %H:%M'), after_import from key_fingerprints
-        where reason = 'rekey' and after_import is not null order by recorded_at
-    """).fetchall()
     return [{"code": "key.replaced", "params": {"date": date, "after_import": after}}
-            for date, after in rows]
+            for date, after in con.execute(REPLACEMENTS_SQL).fetchall()]

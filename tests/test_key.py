@@ -323,3 +323,15 @@ def test_the_welcome_page_asks_for_turnout_init_instead_of_making_a_key(tmp_path
     no_exception(at)
     assert any("turnout init" in e.value for e in at.error)
     assert not config.key_path(db).exists()
+
+
+def test_the_data_page_shows_where_people_split(campaign):
+    from tests.dashboard_helpers import app, no_exception
+
+    config.key_path(campaign).unlink()
+    assert turnout("rekey", "--i-understand-people-will-split").exit_code == 0
+    at = app("fr")
+    at.switch_page("app_pages/imports.py").run()
+    no_exception(at)
+    warnings = [w.value for w in at.warning if "clé de hachage a été remplacée" in w.value]
+    assert len(warnings) == 1 and "après l'importation nº 2" in warnings[0]
