@@ -76,10 +76,11 @@ def rekey(
         "matched, and may be counted twice.")] = False,
 ) -> None:
     """Make the key file (a new one if it is lost) the database's hashing key, re-hashing
-    nothing: only when the old key is truly lost, and never instead of restoring a backup.
+    nothing: only when the old key is truly lost, never instead of restoring a backup.
 
-    The people imported before are never matched with the people imported after; the
-    import history keeps a warning of where the split happened.
+    Run as `turnout rekey --i-understand-people-will-split`. The people imported before
+    are never matched with the people imported after; the import history keeps a warning
+    of where the split happened (docs/security.md).
     """
     db = config.database_path()
     try:
