@@ -64,9 +64,15 @@ def campaign(built, tmp_path, monkeypatch) -> Path:
     return db
 
 
-def said(result) -> str:
-    """What a command printed, its lines unwrapped."""
-    return " ".join(result.output.split())
+class said:
+    """What a command printed, read without the spaces and line breaks the terminal adds
+    (a long path or flag is folded anywhere)."""
+
+    def __init__(self, result):
+        self.text = "".join(result.output.split())
+
+    def __contains__(self, needle: str) -> bool:
+        return "".join(needle.split()) in self.text
 
 
 def _counts(db: Path) -> tuple[int, int]:
