@@ -286,6 +286,10 @@ def imports() -> pd.DataFrame:
     return frame(queries.IMPORTS_SQL)
 
 
+def key_replacements() -> pd.DataFrame:
+    return frame(queries.KEY_REPLACED_SQL)
+
+
 def rejects() -> pd.DataFrame:
     return frame(queries.REJECTS_SQL)
 

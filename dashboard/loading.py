@@ -5,7 +5,8 @@ welcome page's "load the sample campaign". Both import as `turnout import` does,
 very functions it calls (``pipelines.load.session`` and its ``import_file``: each file in
 its own transaction, then one refresh of the figures for the batch), and add no logic of
 their own: no reading, no checking, no writing beyond what an import does.
-``ensure_database`` is ``turnout init``.
+The dashboard never creates the hashing key: ``turnout init`` does, and an import without
+the database's own key is refused with a message saying what to do.
 """
 
 from __future__ import annotations
@@ -27,10 +28,9 @@ ImportOne = Callable[..., load.ImportResult]
 
 
 def ensure_database() -> Path:
-    """Create the database and its key if they are not there yet (as `turnout init`)."""
+    """Create or upgrade the database file; never its key (an import asks for `turnout init`)."""
     db = config.database_path()
     warehouse.create(db)
-    config.ensure_secret(db)
     return db
 
 

@@ -1,10 +1,13 @@
 """The dashboard's SQL, one constant per query, read by ``data.py`` with bound parameters.
 
-Only marts are read, plus ``imports``/``rejects`` (Data page) and ``events`` (event picker).
+Only marts are read, plus ``imports``/``rejects``/``key_fingerprints`` (Data page) and
+``events`` (event picker).
 A ``{group}`` in a query is replaced by a fixed expression from ``GROUPS``, never by input.
 """
 
 from __future__ import annotations
+
+from pipelines import keys
 
 # state ---------------------------------------------------------------------------------
 
@@ -213,6 +216,7 @@ CHANNELS_SQL = "select * from mart_channels order by count_acted desc, first_cha
 # data page -----------------------------------------------------------------------------
 
 IMPORTS_SQL = "select * from mart_import_quality order by import_id desc"
+KEY_REPLACED_SQL = keys.REPLACEMENTS_SQL  # where `turnout rekey` split the people
 REJECTS_SQL = """
     select r.import_id, i.file_name, r.line, r.column_name, r.reason, r.reject_code,
            r.reject_params

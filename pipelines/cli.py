@@ -11,7 +11,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from pipelines import __version__, config, load, sources, warehouse
+from pipelines import __version__, config, keys, load, messages, sources, warehouse
 from pipelines.errors import TurnoutError
 
 app = typer.Typer(
@@ -55,20 +55,24 @@ def main(version: Annotated[bool, typer.Option("--version", help="Print the vers
 
 @app.command()
 def init(
-    region: Annotated[str, typer.Option(help="Country assumed for phone numbers without +code "
-                                        "(ISO code).")] = config.DEFAULT_REGION,
+    region: Annotated[str | None, typer.Option(help="Country assumed for phone numbers without "
+                                               "+code (ISO code; CA when the database has no "
+                                               "settings yet).")] = None,
 ) -> None:
     """Create the database, its secret hashing key (mode 0600) and its settings.
 
     On an existing database: upgrade its schema, and bring the figures up to date if
-    an import was cut short after its files had landed.
+    an import was cut short after its files had landed. A database that holds data
+    never gets a new key: restore its key from a backup (see `turnout rekey`).
     """
     db = config.database_path()
     try:
+        chosen = config.check_region(region) if region is not None else None
         version = warehouse.create(db)
-        config.ensure_secret(db)
-        if not config.settings_path(db).exists() or region != config.DEFAULT_REGION:
-            config.write_settings(db, config.Settings(default_region=region.upper()))
+        keys.ready_for_init(db)  # before anything is written: a lost key stops here
+        if chosen or not config.settings_path(db).exists():
+            config.write_settings(db, config.Settings(default_region=chosen or
+                                                      config.DEFAULT_REGION))
         with load.session(db) as batch:
             if batch.refresh():
                 console.print("The figures are up to date with every imported file.")
@@ -76,7 +80,34 @@ def init(
         fail(error)
     console.print(f"Database ready: {db} (schema version {version})")
     console.print(f"Secret key: {config.key_path(db)} — back it up; without it new records "
-                  "cannot be matched to old ones.")
+                  "cannot be matched to old ones (docs/security.md).")
+
+
+@app.command()
+def rekey(
+    understood: Annotated[bool, typer.Option(
+        keys.REKEY_FLAG, help="Confirm that people imported before and after will never be "
+        "matched, and may be counted twice.")] = False,
+) -> None:
+    """Make the key file (a new one if it is lost) the database's hashing key, re-hashing
+    nothing: only when the old key is truly lost, never instead of restoring a backup.
+
+    Run as `turnout rekey --i-understand-people-will-split`. The people imported before
+    are never matched with the people imported after; the import history keeps a warning
+    of where the split happened (docs/security.md).
+    """
+    db = config.database_path()
+    try:
+        outcome = keys.rekey(db, understood)
+    except TurnoutError as error:
+        fail(error)
+    if outcome == "same":
+        console.print(f"{config.key_path(db)} is already the key of {db}; nothing changed.")
+        return
+    made = "A new key was written to" if outcome == "created" else "The database now uses"
+    console.print(f"{made} {config.key_path(db)}. Back it up. People imported from now on "
+                  "are not matched with people imported before; `turnout imports` shows "
+                  "where the split is.")
 
 
 @app.command("sources")
@@ -229,6 +260,7 @@ def list_imports(
                 "where ? is null or r.import_id = ? order by r.import_id, r.line",
                 [import_id, import_id],
             ).fetchall() if rejects else []
+            replaced = keys.replacements(con)
     except TurnoutError as error:
         fail(error)
     table = Table(title="Imports")
@@ -238,6 +270,9 @@ def list_imports(
     for row in history:
         table.add_row(*[("" if v is None else str(v)) for v in row])
     console.print(table)
+    for warning in replaced:  # where `turnout rekey` split the people in two
+        console.print("[bold yellow]Warning:[/] " + messages.text(
+            messages.ENGLISH, warning["code"], warning["params"]), highlight=False)
     if rejects:
         detail = Table(title="Rejected rows")
         for column in ("#", "file", "line", "column", "reason"):

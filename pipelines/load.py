@@ -23,6 +23,7 @@ import duckdb
 from pipelines import (
     config,
     identity,
+    keys,
     marts,
     models,
     reader,
@@ -132,7 +133,8 @@ class Session:
     def __init__(self, db: Path, con: duckdb.DuckDBPyConnection):
         self.db = db
         self.con = con
-        self.secret = config.read_secret(db)
+        # the key the database was built with, or nothing is imported nor refreshed
+        self.secret = keys.check(con, db)
         self.settings = config.load_settings(db)
 
     def import_file(self, path: Path, options: ImportOptions | None = None,

@@ -10,6 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import data, i18n, import_review, loading, ui
+from pipelines import messages
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 TEMPLATE_NAMES = ("events_calendar", "signin_sheet", "facebook_event_counts")
@@ -170,6 +171,9 @@ def upload_section(c: ui.Context) -> None:
 
 def history_section(c: ui.Context) -> None:
     st.subheader(c.t("data.history"))
+    for split in data.key_replacements().itertuples():  # people split by `turnout rekey`
+        st.warning(messages.text(c.lang, "key.replaced", {"date": split.date,
+                                                          "after_import": split.after_import}))
     history = data.imports().astype(object).fillna("")
     history["imported_at"] = [i18n.day(c.lang, d) for d in history["imported_at"]]
     history["most_common_reason"] = i18n.reasons(
