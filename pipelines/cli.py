@@ -11,7 +11,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from pipelines import __version__, config, load, sources, warehouse
+from pipelines import __version__, config, load, privacy, sources, warehouse
 from pipelines.errors import TurnoutError
 
 app = typer.Typer(
@@ -123,12 +123,13 @@ def import_files(
         try:
             with load.session(db, progress=show) as batch:
                 for path in files:
-                    progress.update(task, description=path.name)
+                    progress.update(task, description=privacy.masked_file_name(path.name))
                     try:
                         result = batch.import_file(path, options, progress=show)
                     except TurnoutError as error:
                         failures += 1
-                        result = load.ImportResult(path.name, "refused", message=str(error))
+                        result = load.ImportResult(privacy.masked_file_name(path.name), "refused",
+                                                   message=str(error))
                     results.append(result)
                     progress.advance(task)
                 progress.update(task, description="Updating the figures")
@@ -164,7 +165,7 @@ def _print_results(results: list[load.ImportResult], skipped: list[tuple[Path, s
                 console.print(f"  line {reject['line']}{column}: {reject['reason']}",
                               highlight=False)
     for path, why in skipped:
-        console.print(f"[yellow]Skipped[/] {path}: {why}", highlight=False)
+        console.print(f"[yellow]Skipped[/] {privacy.masked(str(path))}: {why}", highlight=False)
 
 
 @app.command("imports")
