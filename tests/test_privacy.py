@@ -1,0 +1,399 @@
+"""No personal data outside the keyed hashes, on any path (docs/security-personal-data.md).
+
+A canary email, phone and name are written into every field of every format, shifted rows
+and file names included; then every table, every file next to the database, the temp
+folder, the command line's output and every dashboard page are searched for them.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import re
+import stat
+import tempfile
+from pathlib import Path
+
+import duckdb
+import pytest
+from typer.testing import CliRunner
+
+from pipelines import privacy, reader, sources, staging, warehouse
+from pipelines.cli import app
+from pipelines.errors import ImportRefused
+from tests.conftest import query, run_import, write
+
+
+@pytest.fixture
+def cal(db):
+    run_import(db, PEOPLE / "calendar.csv")
+    return db
+
+ROOT = Path(__file__).resolve().parent.parent
+PEOPLE = ROOT / "tests" / "fixtures" / "people"
+AGGREGATE = ROOT / "tests" / "fixtures" / "aggregate"
+SAMPLE = ROOT / "sample_data"
+
+CANARY_EMAIL = "zephirine.quarkwell@canary-example.org"
+CANARY_PHONE = "(438) 555-0147"
+CANARY_NAME = "Zéphirine Quarkwell"
+CANARIES = (CANARY_EMAIL, CANARY_PHONE, "+1 438 555 0147", CANARY_NAME,
+            f"par {CANARY_EMAIL}")
+
+
+def leaks(text: str) -> list[str]:
+    """The canaries found in ``text``, in any case and any way of writing the phone."""
+    lowered = text.lower()
+    found = [needle for needle in ("quarkwell", "canary-example") if needle in lowered]
+    if "4385550147" in re.sub(r"[\s().+\-\u00a0]", "", lowered):
+        found.append("the phone")
+    return found
+
+
+def file_leaks(folder: Path) -> dict[str, list[str]]:
+    found = {}
+    for path in folder.rglob("*"):
+        if path.is_file():
+            hits = leaks(path.read_bytes().decode("utf-8", errors="replace"))
+            if hits:
+                found[str(path.relative_to(folder))] = hits
+    return found
+
+
+def table_leaks(db: Path) -> dict[str, list[str]]:
+    found = {}
+    with warehouse.reader(db) as con:
+        tables = [r[0] for r in con.execute(
+            "select table_name from information_schema.tables "
+            "where table_schema = 'main'").fetchall()]
+        assert {"imports", "rejects", "registrations", "mart_import_quality"} <= set(tables)
+        for table in tables:
+            rows = con.execute(f'select * from "{table}"').fetchall()
+            hits = leaks(repr(rows))
+            if hits:
+                found[table] = hits
+    return found
+
+
+# the macros, one value at a time ---------------------------------------------------------
+
+PERSONAL = ["helene@example.org", "par marie@exemple.ca", "@marie_t", "514 555 0199",
+            "(514) 555-0199", "+1 514 555 0199", "5145550199", "15145550199",
+            "+33 6 12 34 56 78", "06 12 34 56 78", "Hélène Côté", "MARIE", "J. de la Cruz",
+            "Zéphirine Quarkwell"]
+NOT_PERSONAL = ["2026-03-05 18:30", "31/02/2026", "yesterday", "n/a", "12abc", "1741200000",
+                "1234567890123", "81234567890", "1 234 567", "rally 2026-03-14", "-2", "lots",
+                "csv_report_332566"]
+
+
+@pytest.fixture(scope="module")
+def macros():
+    con = duckdb.connect()
+    con.execute(staging.sql_text("staging", "_privacy.sql"))
+    yield con
+    con.close()
+
+
+@pytest.mark.parametrize("value", PERSONAL)
+def test_personal_values_are_recognised(macros, value):
+    assert macros.execute("select turnout_looks_personal(?)", [value]).fetchone()[0]
+
+
+@pytest.mark.parametrize("value", NOT_PERSONAL)
+def test_dates_numbers_and_ids_are_not_taken_for_personal_data(macros, value):
+    assert not macros.execute("select turnout_looks_personal(?)", [value]).fetchone()[0]
+
+
+def test_masking_keeps_the_rest_of_a_name():
+    assert privacy.masked_file_name("inscrits marie@exemple.ca (514) 555-0199.csv") == \
+        "inscrits […].csv"
+    assert privacy.masked("printemps 514-555-0199") == "printemps […]"
+    assert privacy.masked_file_name("eventbrite_1234567890123.csv") == \
+        "eventbrite_1234567890123.csv"
+
+
+# each path on its own -------------------------------------------------------------------
+
+SHEET_HEADER = "event_id,name,email,phone,signed_in_at,heard_from\n"
+
+
+def test_a_shifted_row_is_rejected_without_quoting_its_email(cal, tmp_path):
+    # the second row lost its name: the email moved into `name`, the phone into `email`...
+    # and the date column of an Eventbrite-like file gets a name
+    sheet = write(tmp_path, "sheet.csv", SHEET_HEADER +
+                  "rally-2026-03,Ana,ana@example.org,,2026-03-14 10:00,flyer\n"
+                  "rally-2026-03,Bob,bob@example.org,,2026-03-14 10:01,radio\n"
+                  "rally-2026-03,Cy,cy@example.org,,2026-03-14 10:02,radio\n"
+                  f"rally-2026-03,{CANARY_EMAIL},,{CANARY_NAME},flyer\n")
+    result = run_import(cal, sheet)
+    assert result.rows_loaded == 4  # the sign-in time is free text on a sheet
+    signed = write(tmp_path, "petition.csv", "petition_id,signed_at,name,email,phone\n"
+                   "p1,2026-03-14 10:00,Ana,ana@example.org,\n"
+                   "p1,2026-03-14 10:01,Bob,bob@example.org,\n"
+                   "p1,2026-03-14 10:02,Cy,cy@example.org,\n"
+                   f"p1,{CANARY_EMAIL},,,\n"
+                   f"p1,{CANARY_NAME},,,\n"
+                   "p1,2026-13-45,,dee@example.org,\n")
+    result = run_import(cal, signed)
+    reasons = {r["line"]: (r["code"], r["params"], r["reason"]) for r in result.rejects}
+    assert reasons[5][0] == reasons[6][0] == "row.not_a_date_personal"
+    assert reasons[7][:2] == ("row.not_a_date", {"value": "2026-13-45",
+                                                   "example": "2026-03-05 18:30"})
+    assert "looks like personal data" in reasons[5][2]
+    assert not leaks(repr(result.rejects))
+    assert not table_leaks(cal)
+
+
+def test_free_text_with_an_email_phone_or_name_counts_as_other(cal, tmp_path):
+    rows = [("par " + CANARY_EMAIL, "other"), ("514 555 0199", "other"),
+            (CANARY_NAME, "other"), ("Le bouche à oreille", "friend"),
+            ("Facebook", "facebook"), ("site web", "site web")]
+    sheet = write(tmp_path, "sheet.csv", SHEET_HEADER + "".join(
+        f"rally-2026-03,,p{i}@example.org,,2026-03-14 10:0{i},{text}\n"
+        for i, (text, _) in enumerate(rows)))
+    run_import(cal, sheet)
+    stored = query(cal, "select channel from checkins order by signed_in_at")
+    assert [c for (c,) in stored] == [channel for _, channel in rows]
+
+
+def test_file_and_campaign_names_are_stored_masked(cal, tmp_path):
+    name = f"signatures {CANARY_EMAIL} {CANARY_PHONE}.csv"
+    signed = write(tmp_path, name, "petition_id,signed_at,name,email,phone\n"
+                   "p1,2026-03-14 10:00,Ana,ana@example.org,\n")
+    result = run_import(cal, signed, campaign=f"printemps {CANARY_PHONE}")
+    assert result.file_name == "signatures […].csv"
+    assert query(cal, "select file_name, campaign from imports where import_id = ?",
+                 [result.import_id]) == [("signatures […].csv", "printemps […]")]
+    with pytest.raises(ImportRefused) as refused:
+        run_import(cal, write(tmp_path, f"vide {CANARY_EMAIL}.csv", ""))
+    assert not leaks(str(refused.value)) and not leaks(refused.value.text("fr"))
+
+
+def test_a_mapping_cannot_store_an_email_or_phone_outside_the_keys(cal, tmp_path):
+    mapping = write(tmp_path, "map.toml", 'target = "registrations"\n[columns]\n'
+                    'email = "Courriel"\nstatus = "Statut"\nchannel = "Canal"\n'
+                    '[constants]\nevent_id = "rally-2026-03"\n')
+    data = write(tmp_path, "inscrits.csv", "Courriel,Statut,Canal\n"
+                 "a@example.org,confirmed,radio\n"
+                 "b@example.org,confirmed,radio\n"
+                 "c@example.org,confirmed,radio\n"
+                 f"d@example.org,{CANARY_EMAIL},{CANARY_PHONE}\n"
+                 f"e@example.org,confirmed,{CANARY_PHONE}\n")
+    result = run_import(cal, data, mapping=mapping)
+    assert [(r["line"], r["code"], r["params"]) for r in result.rejects] == \
+        [(5, "row.personal_data", {"column": "Statut"})]
+    assert query(cal, "select status, channel from registrations order by channel") == \
+        [("confirmed", "other"), ("confirmed", "radio"), ("confirmed", "radio"),
+         ("confirmed", "radio")]
+    assert not table_leaks(cal)
+
+
+# the spill folder -------------------------------------------------------------------------
+
+def test_the_spill_folder_is_private_and_a_dead_imports_spill_is_removed(db):
+    folder = db.with_name(db.name + ".tmp")
+    folder.mkdir()
+    left = folder / "duckdb_temp_99999_0_storage_DEFAULT-0.tmp"  # a killed import's spill
+    left.write_text(f"{CANARY_EMAIL}\n" * 100)
+    os.chmod(folder, 0o755)
+    with warehouse.writer(db) as con:
+        assert not left.exists()
+        assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+        assert con.execute("select current_setting('temp_directory')").fetchone()[0] == \
+            str(folder)
+    left.parent.mkdir(exist_ok=True)
+    left.write_text(CANARY_EMAIL)
+    warehouse.create(db)  # `turnout init` cleans it too
+    assert not left.exists()
+
+
+def test_typed_rows_hold_no_clear_key(cal, tmp_path, monkeypatch):
+    """From the moment rows are typed, emails and platform ids are keyed hashes."""
+    from pipelines import identity, load
+
+    seen = {}
+    original = identity.attach_keys
+
+    def spy(con, *args, **kwargs):
+        seen["typed"] = repr(con.execute("select * from typed").fetchall())
+        return original(con, *args, **kwargs)
+
+    monkeypatch.setattr(identity, "attach_keys", spy)
+    sheet = write(tmp_path, "sheet.csv", SHEET_HEADER +
+                  f"rally-2026-03,Zed,{CANARY_EMAIL},,2026-03-14 10:00,flyer\n")
+    load.import_file(cal, sheet)
+    assert "canary-example" not in seen["typed"]
+
+
+# every field of every format ------------------------------------------------------------
+
+# (file, options): every format with person-level rows, its calendar first
+CAMPAIGN = [
+    (PEOPLE / "calendar.csv", {}),
+    (SAMPLE / "events_calendar.csv", {}),
+    (PEOPLE / "eventbrite_1234567890123.csv", {}),
+    (PEOPLE / "eventbrite_older_cp1252.csv", {"event": "rally-2026-03"}),
+    (PEOPLE / "zoom_webinar_attendee_report.csv", {}),
+    (PEOPLE / "mobilize_participations_fr.csv", {}),
+    (PEOPLE / "actionnetwork_signatures_export-2026-03-22-csv_report_332566_1774185600.csv",
+     {}),
+    (PEOPLE / "actionnetwork_rsvps_vigil.csv",
+     {"source": "actionnetwork_rsvps", "event": "vigil-2026-04"}),
+    (PEOPLE / "mailchimp_audience_subscribed.csv", {}),
+    (PEOPLE / "mailchimp_activity_with_action.csv", {}),
+    (PEOPLE / "mailchimp_spring-appeal_opened.csv", {}),
+    (SAMPLE / "signin_sheets.csv", {}),
+    (SAMPLE / "feuille_presence_2026-06-20-vigil-gat.csv", {}),
+    (SAMPLE / "petition_signatures.csv", {}),
+    (SAMPLE / "facebook_event_counts.csv", {}),
+    (AGGREGATE / "facebook_posts_2026-03-08.csv", {}),
+    (AGGREGATE / "instagram_posts.csv", {}),
+    (PEOPLE / "osdi_people.json", {}),
+    (PEOPLE / "osdi_attendances.json", {}),
+    (PEOPLE / "osdi_signatures.json", {}),
+]
+# event names, kinds and campaigns in the calendar are the campaign's own words, stored
+# as written (emails and phones masked): a person's name is not sought there
+CALENDAR_TEXT = {"name", "kind", "campaign", "facebook_event_url"}
+
+
+def _seeded_rows(row: list[str], kinds: list[str | None], width: int) -> list[list[str]]:
+    """Copies of ``row`` with a canary in each cell, and shifted copies (a cell missing)."""
+    row = (row + [""] * width)[:width]
+    seeded = []
+    for i in range(width):
+        for canary in CANARIES:
+            if canary == CANARY_NAME and kinds[i] == "calendar text":
+                continue
+            seeded.append(row[:i] + [canary] + row[i + 1:])
+    # a row with its people's cells filled with canaries, then one cell missing
+    person = [{"email": CANARY_EMAIL, "phone": CANARY_PHONE, "name": CANARY_NAME}.get(
+        kinds[i] or "", cell) for i, cell in enumerate(row)]
+    for i in range(width - 1):
+        seeded.append(person[:i] + person[i + 1:] + [""])
+    return seeded
+
+
+def _seed_csv(path: Path, options: dict, folder: Path) -> Path:
+    encoding, text = reader.read_head_text(path)
+    forced = sources.get(options["source"]) if "source" in options else None
+    source, layout = reader.find_layout(path, text, encoding, forced)
+    body = path.read_bytes().decode(encoding if encoding != "utf-8" else "utf-8-sig")
+    lines = body.splitlines(keepends=True)
+    head = lines[:layout.header_line + layout.skip_rows]
+    rows = list(csv.reader(io.StringIO("".join(lines[len(head):])),
+                           delimiter=layout.delimiter))
+    columns = staging.map_columns(source, layout.headers, path.name)
+    kinds: list[str | None] = [None] * layout.width
+    for column in columns:
+        if column.raw:
+            index = int(column.raw[1:]) - 1
+            kind = column.field.type if column.field.type in ("email", "phone") else None
+            kind = "name" if column.field.name == "name" and source.target != "events" else kind
+            if source.target == "events" and column.field.name in CALENDAR_TEXT:
+                kind = "calendar text"
+            kinds[index] = kind
+    seeded = _seeded_rows(rows[0], kinds, layout.width)
+    # enough copies of the file's own rows that the canaries stay under half of it
+    copies = len(seeded) // max(len(rows), 1) + 1
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=layout.delimiter, lineterminator="\n")
+    writer.writerows(seeded + rows * copies)
+    name = f"{path.stem} {CANARY_EMAIL} {CANARY_PHONE}{path.suffix}"
+    target = folder / name
+    target.write_text("".join(head) + out.getvalue(), encoding="utf-8")
+    return target
+
+
+def _seed_json(path: Path, folder: Path) -> Path:
+    """Every string of the first record replaced by each canary in turn (more records)."""
+    document = json.loads(path.read_text(encoding="utf-8"))
+    records = document["_embedded"][next(iter(document["_embedded"]))]
+    first = records[0]
+
+    def strings(node, trail=()):
+        if isinstance(node, dict):
+            for key, value in node.items():
+                yield from strings(value, (*trail, key))
+        elif isinstance(node, list):
+            for index, value in enumerate(node):
+                yield from strings(value, (*trail, index))
+        elif isinstance(node, str):
+            yield trail
+
+    def replaced(node, trail, value):
+        if not trail:
+            return value
+        copy = json.loads(json.dumps(node))
+        copy[trail[0]] = replaced(node[trail[0]], trail[1:], value)
+        return copy
+
+    seeded = [replaced(first, trail, canary) for trail in strings(first)
+              for canary in (CANARY_EMAIL, CANARY_PHONE, CANARY_NAME)]
+    records.extend(seeded)
+    records.extend(json.loads(json.dumps(records[:-len(seeded)])) * (len(seeded) // len(
+        records[:-len(seeded)]) + 1))
+    target = folder / f"{path.stem} {CANARY_EMAIL}{path.suffix}"
+    target.write_text(json.dumps(document), encoding="utf-8")
+    return target
+
+
+def _pages_text(db: Path) -> str:
+    from tests.dashboard_helpers import PAGES, app, figures, strings
+
+    shown = []
+    for page in PAGES.values():
+        at = app("en", "lead")
+        at.switch_page(page).run()
+        assert not at.exception, [e.message for e in at.exception]
+        shown += strings(at)
+        shown += [repr(frame.value.to_dict()) for frame in at.dataframe]
+        shown += [json.dumps(spec) for spec in figures(at)]
+        shown += [e.value for e in at.get("code")] + [e.value for e in at.get("text")]
+    return "\n".join(str(s) for s in shown)
+
+
+def test_canaries_in_every_field_of_every_format_leave_no_trace(tmp_path, monkeypatch):
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(temp))
+    monkeypatch.setenv("TMPDIR", str(temp))
+    home = tmp_path / "data"
+    home.mkdir()
+    db = home / "turnout.duckdb"
+    monkeypatch.setenv("TURNOUT_DB", str(db))
+    files = tmp_path / "exports"
+    files.mkdir()
+    runner = CliRunner()
+    output = [runner.invoke(app, ["init"]).output]
+    campaign = f"printemps {CANARY_EMAIL} {CANARY_PHONE}"
+    for path, options in CAMPAIGN:
+        seeded = _seed_json(path, files) if path.suffix == ".json" else \
+            _seed_csv(path, options, files)
+        arguments = ["import", str(seeded), "--campaign", campaign]
+        for name, value in options.items():
+            arguments += [f"--{name}", value]
+        result = runner.invoke(app, arguments, terminal_width=250)
+        output.append(result.output)
+        assert result.exception is None or isinstance(result.exception, SystemExit), \
+            result.output
+    out = tmp_path / "out"
+    for arguments in (["imports"], ["imports", "--rejects"], ["report"],
+                      ["report", "--format", "csv", "--out", str(out)],
+                      ["follow-up", "--out", str(out / "follow-up.csv")]):
+        output.append(runner.invoke(app, arguments, terminal_width=250).output)
+    everything = "\n".join(output)
+    assert "rejected" in everything and "imported" in everything  # the imports ran
+    counts = query(db, "select count(*) from rejects where reject_code like '%personal%'")
+    assert counts[0][0] > 0  # canaries were rejected somewhere, and quoted nowhere
+    assert query(db, "select count(*) from checkins where channel = 'other'")[0][0] > 0
+    assert not leaks(everything), [line for line in everything.splitlines() if leaks(line)]
+    assert not table_leaks(db)
+    assert not file_leaks(home)
+    assert not file_leaks(out)
+    assert not file_leaks(temp)
+    shown = _pages_text(db)
+    assert "Data" in shown or "Imports" in shown or shown
+    assert not leaks(shown), [line for line in shown.splitlines() if leaks(line)][:5]
