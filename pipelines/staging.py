@@ -130,7 +130,8 @@ def _typed(column: Column, decimal_mark: str,
     if kind in ("count", "number"):
         value = f"turnout_number({x}, '{decimal_mark}')"
         typed = f"cast(round({value}) as bigint)" if kind == "count" else value
-        bad = f"({x} is not null and {value} is null)"
+        # a phone number written in a count parses as a number: it is not one
+        bad = f"({x} is not null and ({value} is null or turnout_has_written_phone({x})))"
         reject = _reject_quoting("row.not_a_number", x)
         if kind == "count":
             bad = f"({bad} or {value} < 0)"

@@ -29,10 +29,14 @@ create or replace temp macro turnout_looks_personal(x) as
     coalesce(turnout_has_contact(x) or turnout_looks_like_name(x), false);
 
 -- Emails and phones inside a text replaced by [...]: file names, campaigns, free text.
+-- The same patterns as above, each occurrence replaced; the rest of the text is kept.
 create or replace temp macro turnout_masked(x) as
     case when turnout_has_contact(x) then regexp_replace(regexp_replace(regexp_replace(
-        regexp_replace(x, '[^\s@<>()\[\],;:"'']*@[^\s<>()\[\],;:"'']*', '[…]', 'g'),
-        '\+?\(?\d[\d ().\-]{5,}\d', '[…]', 'g'),
+        regexp_replace(regexp_replace(regexp_replace(x,
+        '[^\s@<>()\[\],;:"'']*@[^\s<>()\[\],;:"'']*', '[…]', 'g'),
+        '(^|[^\d])(\+\d{1,3}[ .\-]?)?\(?\d{3}\)?[ .\-]?\d{3}[ .\-]\d{4}($|[^\d])', '\1[…]\3', 'g'),
+        '(^|[^\d])\+\d{1,3}([ .\-]?\d{1,4}){3,6}($|[^\d])', '\1[…]\3', 'g'),
+        '(^|[^\d])0\d([ .\-]\d{2}){4}($|[^\d])', '\1[…]\3', 'g'),
         '(^|[^\d])1?[2-9]\d{2}[2-9]\d{6}($|[^\d])', '\1[…]\2', 'g'),
         '\[…\]([ .\-]*\[…\])+', '[…]', 'g')
     else x end;
