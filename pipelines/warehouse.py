@@ -50,6 +50,9 @@ def migrate(con: duckdb.DuckDBPyConnection) -> int:
         "applied_at timestamp not null default current_timestamp)"
     )
     current = schema_version(con)
+    # a migration may check values for personal data, with the importer's own macros
+    con.execute((resources.files("pipelines") / "sql" / "staging" / "_privacy.sql")
+                .read_text(encoding="utf-8"))
     for version, sql in _migrations():
         if version <= current:
             continue

@@ -20,7 +20,7 @@ import duckdb
 import pytest
 from typer.testing import CliRunner
 
-from pipelines import privacy, reader, sources, staging, warehouse
+from pipelines import load, privacy, reader, sources, staging, warehouse
 from pipelines.cli import app
 from pipelines.errors import ImportRefused
 from tests.conftest import query, run_import, write
@@ -211,7 +211,7 @@ def test_the_spill_folder_is_private_and_a_dead_imports_spill_is_removed(db):
 
 def test_typed_rows_hold_no_clear_key(cal, tmp_path, monkeypatch):
     """From the moment rows are typed, emails and platform ids are keyed hashes."""
-    from pipelines import identity, load
+    from pipelines import identity
 
     seen = {}
     original = identity.attach_keys
@@ -397,3 +397,38 @@ def test_canaries_in_every_field_of_every_format_leave_no_trace(tmp_path, monkey
     shown = _pages_text(db)
     assert "Data" in shown or "Imports" in shown or shown
     assert not leaks(shown), [line for line in shown.splitlines() if leaks(line)][:5]
+
+
+# databases written before the checks ----------------------------------------------------
+
+def test_an_older_database_loses_the_personal_data_it_holds_on_upgrade(cal, tmp_path):
+    sheet = write(tmp_path, "sheet.csv", SHEET_HEADER +
+                  "rally-2026-03,,ana@example.org,,2026-03-14 10:00,flyer\n")
+    run_import(cal, sheet)
+    with duckdb.connect(str(cal)) as con:  # what an older version stored
+        con.execute("delete from schema_version where version = 7")
+        con.execute("update imports set file_name = ?, campaign = ?",
+                    [f"inscrits {CANARY_EMAIL}.csv", f"printemps {CANARY_PHONE}"])
+        con.execute("update checkins set channel = ?", [f"par {CANARY_EMAIL}"])
+        con.execute("insert into rejects values (2, 5, 'signed_at', ?, 'row.not_a_date', ?), "
+                    "(2, 6, 'signed_at', 'x', 'row.not_a_date', ?), "
+                    "(1, 7, null, ?, null, null)",
+                    [f"'{CANARY_NAME}' is not a date and time (expected something like "
+                     "2026-03-05 18:30).",
+                     json.dumps({"value": CANARY_NAME, "example": "2026-03-05 18:30"}),
+                     json.dumps({"value": "2026-13-45", "example": "2026-03-05 18:30"}),
+                     f"'{CANARY_EMAIL}' is not a date."])
+    with warehouse.writer(cal):
+        pass
+    assert query(cal, "select count(*) from pending_refresh") == [(1,)]  # marts to rebuild
+    with load.session(cal):  # what `turnout init` does next
+        pass
+    assert not table_leaks(cal)
+    assert [(code, json.loads(params) if params else None) for code, params in query(
+        cal, "select reject_code, reject_params from rejects order by line")] == [
+        ("row.not_a_date_personal", {"example": "2026-03-05 18:30"}),
+        ("row.not_a_date", {"value": "2026-13-45", "example": "2026-03-05 18:30"}),
+        (None, None)]
+    assert query(cal, "select channel from checkins") == [("other",)]
+    assert query(cal, "select file_name, campaign from imports where import_id = 2") == [
+        ("inscrits […]", "printemps […]")]
