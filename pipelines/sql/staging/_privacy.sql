@@ -16,8 +16,12 @@ create or replace temp macro turnout_has_phone(x) as
     turnout_has_written_phone(x)
     or regexp_matches(x, '(^|[^\d])1?[2-9]\d{2}[2-9]\d{6}($|[^\d])');
 
+-- one cheap look first (an @, or three digits close together): most text has neither
 create or replace temp macro turnout_has_contact(x) as
-    coalesce(turnout_has_email(x) or turnout_has_phone(x), false);
+    case when regexp_matches(x, '@|\d\D?\d\D?\d')
+        then coalesce(turnout_has_email(x) or turnout_has_phone(x), false)
+        else false
+    end;
 
 -- one to four capitalised words of letters, particles allowed: "Hélène Côté", "MARIE", "J. de la Cruz"
 create or replace temp macro turnout_looks_like_name(x) as
