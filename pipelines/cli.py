@@ -11,7 +11,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from pipelines import __version__, config, keys, load, messages, sources, warehouse
+from pipelines import __version__, config, keys, load, messages, privacy, sources, warehouse
 from pipelines.errors import TurnoutError
 
 app = typer.Typer(
@@ -176,7 +176,7 @@ def import_files(
                 previews = batch.preview([(p, options) for p in files], show) if dry_run \
                     else None
                 for index, path in enumerate(files):
-                    progress.update(task, description=path.name)
+                    progress.update(task, description=privacy.masked_file_name(path.name))
                     try:
                         if previews is None:
                             result = batch.import_file(path, options, progress=show)
@@ -186,7 +186,8 @@ def import_files(
                             result = previews[index]
                     except TurnoutError as error:
                         failures += 1
-                        result = load.ImportResult(path.name, "refused", message=str(error))
+                        result = load.ImportResult(privacy.masked_file_name(path.name), "refused",
+                                                   message=str(error))
                     results.append(result)
                     progress.advance(task)
                 progress.update(task, description="Updating the figures")
@@ -224,7 +225,7 @@ def _print_results(results: list[load.ImportResult], skipped: list[tuple[Path, s
                 console.print(f"  line {reject['line']}{column}: {reject['reason']}",
                               highlight=False)
     for path, why in skipped:
-        console.print(f"[yellow]Skipped[/] {path}: {why}", highlight=False)
+        console.print(f"[yellow]Skipped[/] {privacy.masked(str(path))}: {why}", highlight=False)
 
 
 @app.command("imports")

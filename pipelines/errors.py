@@ -6,7 +6,15 @@ so the dashboard can word it in the reader's language; ``str()`` is always the E
 
 from __future__ import annotations
 
-from pipelines import messages
+from pipelines import messages, privacy
+
+# parameters naming a file: an email or a phone in a file's name is masked
+FILE_PARAMS = ("path", "file", "file_name")
+
+
+def _masked(params: dict) -> dict:
+    return {name: privacy.masked(value) if name in FILE_PARAMS and isinstance(value, str)
+            else value for name, value in params.items()}
 
 
 class TurnoutError(Exception):
@@ -14,7 +22,7 @@ class TurnoutError(Exception):
 
     def __init__(self, message: str | None = None, *, code: str | None = None, **params):
         self.code = code
-        self.params = params
+        self.params = params = _masked(params)
         super().__init__(message if code is None else messages.text(messages.ENGLISH, code,
                                                                     params))
 
@@ -34,11 +42,11 @@ class ImportRefused(TurnoutError):
 
     def __init__(self, file_name: str, code: str, line: int | None = None,
                  column: str | None = None, **params):
-        self.file_name = file_name
+        self.file_name = privacy.masked_file_name(file_name)
         self.line = line
         self.column = column
         self.code = code
-        self.params = params
+        self.params = params = _masked(params)
         self.reason = messages.text(messages.ENGLISH, code, params)
         Exception.__init__(self, self.text(messages.ENGLISH))
 

@@ -38,13 +38,27 @@ def register_functions(con: duckdb.DuckDBPyConnection) -> None:
         pass  # already registered on this connection
 
 
-def attach_keys(con: duckdb.DuckDBPyConnection, secret: bytes, region: str) -> None:
-    """Turn ``typed`` into ``keyed``: emails, phones and platform ids become keyed hashes.
+def use_secret(con: duckdb.DuckDBPyConnection, secret: bytes | None) -> None:
+    """Give the import's SQL the secret (``turnout_key``), or take it away (None)."""
+    if secret is None:
+        con.execute("reset variable turnout_secret")
+    else:
+        con.execute("set variable turnout_secret = ?", [secret.decode()])
 
+
+def attach_keys(con: duckdb.DuckDBPyConnection, secret: bytes, region: str,
+                hashed_text: tuple[str, ...] = ()) -> None:
+    """Turn ``typed`` into ``keyed``: its phones become keyed hashes like its emails and
+    platform ids, which ``typed`` holds hashed already (``turnout_key``, set by
+    :func:`use_secret`).
+
+    ``hashed_text``: other columns that hold personal data (a person's name on a sign-in
+    sheet, which only tells anonymous rows apart) and become keyed hashes too.
     Phones are parsed once per distinct value; North American numbers written
     with ten digits take a fast path in SQL that gives the same E.164 form.
     """
     register_functions(con)
+    use_secret(con, secret)
     north_american = phonenumbers.country_code_for_region(region) == 1
     con.execute("""
         create or replace temp table phone_forms as
@@ -53,47 +67,36 @@ def attach_keys(con: duckdb.DuckDBPyConnection, secret: bytes, region: str) -> N
                    regexp_replace(phone, '[\\s().\\-]', '', 'g') as compact
             from typed
             where phone is not null
+        ),
+        parsed as (
+            select raw,
+                   case
+                       when ? and regexp_full_match(compact, '\\d{10}')
+                            and compact[1] not in ('0', '1')
+                           then '+1' || compact
+                       when ? and regexp_full_match(compact, '\\+?1\\d{10}')
+                            and right(compact, 10)[1] not in ('0', '1')
+                           then '+1' || right(compact, 10)
+                       else turnout_phone(raw, ?)
+                   end as e164
+            from distinct_phones
         )
-        select raw,
-               case
-                   when ? and regexp_full_match(compact, '\\d{10}') and compact[1] not in ('0', '1')
-                       then '+1' || compact
-                   when ? and regexp_full_match(compact, '\\+?1\\d{10}')
-                        and right(compact, 10)[1] not in ('0', '1')
-                       then '+1' || right(compact, 10)
-                   else turnout_phone(raw, ?)
-               end as e164
-        from distinct_phones
+        select raw, turnout_key('phone', e164) as key_hash from parsed
     """, [north_american, north_american, region])
-    con.execute("""
-        create or replace temp table key_hashes as
-        with key_values as (
-            select distinct 'email' as kind, email as value from typed where email is not null
-            union
-            select distinct 'phone', e164 from phone_forms where e164 is not null
-            union
-            select distinct 'platform', platform_id from typed where platform_id is not null
-        )
-        select kind, value, sha256(? || kind || ':' || value) as key_hash
-        from key_values
-    """, [secret.decode()])
-    con.execute("""
+    hashed = "".join(f", turnout_key('text', lower(trim(typed.{name}))) as {name}"
+                     for name in hashed_text)
+    replaced = "".join(f", {name}" for name in hashed_text)
+    con.execute(f"""
         create or replace temp table keyed as
-        select typed.* exclude (email, phone, platform_id),
-               email_hash.key_hash as email_key,
-               phone_hash.key_hash as phone_key,
-               platform_hash.key_hash as platform_key
+        select typed.* exclude (email, phone, platform_id{replaced}){hashed},
+               typed.email as email_key,
+               phone_forms.key_hash as phone_key,
+               typed.platform_id as platform_key
         from typed
-        left join key_hashes as email_hash
-            on email_hash.kind = 'email' and email_hash.value = typed.email
         left join phone_forms on phone_forms.raw = typed.phone
-        left join key_hashes as phone_hash
-            on phone_hash.kind = 'phone' and phone_hash.value = phone_forms.e164
-        left join key_hashes as platform_hash
-            on platform_hash.kind = 'platform' and platform_hash.value = typed.platform_id
     """)
     # the clear values are not needed past this point
-    con.execute("drop table typed; drop table phone_forms; drop table key_hashes")
+    con.execute("drop table typed; drop table phone_forms")
 
 
 def _edges_sql(only: str = "") -> str:

@@ -26,6 +26,7 @@ from pipelines import (
     keys,
     marts,
     models,
+    privacy,
     reader,
     sources,
     staging,
@@ -252,7 +253,8 @@ def _import_file(batch: Session, path: Path, options: ImportOptions,
         "select import_id, source from imports where sha256 = ?", [digest]
     ).fetchone()
     if seen:
-        return ImportResult(path.name, "already imported", source=seen[1], import_id=seen[0],
+        return ImportResult(privacy.masked_file_name(path.name), "already imported",
+                            source=seen[1], import_id=seen[0],
                             message=f"already imported (import #{seen[0]}); nothing changed")
     # the file is read into temporary tables first: nothing of the database changes yet
     try:
@@ -295,6 +297,7 @@ def _import_file(batch: Session, path: Path, options: ImportOptions,
     finally:
         for table in ("raw", "typed", "keyed", "stg", "staged", "merge_plan"):
             con.execute(f"drop table if exists temp.{table}")
+        identity.use_secret(con, None)
     return result
 
 
@@ -340,12 +343,13 @@ def _import(con, path, digest, options, secret, settings, step, read: _Read) -> 
     source, layout, columns = read.source, read.layout, read.columns
     import_id = con.execute("select coalesce(max(import_id), 0) + 1 from imports").fetchone()[0]
     context = _context(con, path, source, layout, options)
+    file_name = privacy.masked_file_name(path.name)  # stored, shown and read by staging SQL
     con.execute(
         "create or replace temp table ctx as select ?::integer as import_id, ? as source, "
         "?::varchar as campaign, ?::varchar as event_id, ?::timestamp as exported_at, "
         "? as file_name",
         [import_id, source.name, context["campaign"], context["event_id"],
-         context["exported_at"], path.name],
+         context["exported_at"], file_name],
     )
     con.execute("create or replace temp table import_rejects (line bigint, column_name varchar, "
                 "reject_code varchar, reject_params json, n_rows bigint)")
@@ -358,6 +362,7 @@ def _import(con, path, digest, options, secret, settings, step, read: _Read) -> 
         con.execute("select count(*) from import_rejects").fetchone()[0]
     step("checking rows")
     day_first = staging.decide_day_first(con, columns, delimiter)
+    identity.use_secret(con, secret)  # keys are hashed as the rows are typed
     staging.build_typed(con, source, columns, decimal_mark, day_first)
     con.execute("drop table raw")
     con.execute("""
@@ -369,7 +374,10 @@ def _import(con, path, digest, options, secret, settings, step, read: _Read) -> 
     con.execute("alter table typed drop column reject_column; "
                 "alter table typed drop column reject")
     step("hashing keys")
-    identity.attach_keys(con, secret, settings.default_region)
+    # a person's name (sign-in sheets, petitions) only tells anonymous rows apart: hashed
+    names = tuple(c.field.name for c in columns
+                  if c.field.name == "name" and TARGETS[source.target].person_level)
+    identity.attach_keys(con, secret, settings.default_region, hashed_text=names)
     step("staging")
     target = TARGETS[source.target]
     _stage(con, source, target)
@@ -395,13 +403,13 @@ def _import(con, path, digest, options, secret, settings, step, read: _Read) -> 
     con.execute(
         "insert into imports values "
         "(?, ?, ?, ?, ?, ?, ?, current_timestamp::timestamp, ?, ?, ?, ?)",
-        [import_id, path.name, digest, source.name, context["campaign"], context["event_id"],
+        [import_id, file_name, digest, source.name, context["campaign"], context["event_id"],
          context["exported_at"], rows_read, loaded, duplicates, rejected],
     )
     con.execute("insert into rejects (import_id, line, column_name, reason, reject_code, "
                 "reject_params) select ?, line, column_name, turnout_reason(reject_code, "
                 "reject_params), reject_code, reject_params from import_rejects", [import_id])
-    return ImportResult(path.name, "imported", source=source.name, import_id=import_id,
+    return ImportResult(file_name, "imported", source=source.name, import_id=import_id,
                         rows_read=rows_read, rows_loaded=loaded, rows_duplicate=duplicates,
                         rows_rejected=rejected, rows_replaced=replaced, rejects=rejects)
 
@@ -419,7 +427,8 @@ def _context(con, path: Path, source: sources.Source, layout, options: ImportOpt
                             [event_id]).fetchone()[0]
         if not known:
             raise ImportRefused(path.name, "event.unknown", event_id=event_id)
-    return {"campaign": options.campaign, "event_id": event_id, "exported_at": exported_at}
+    return {"campaign": privacy.masked(options.campaign), "event_id": event_id,
+            "exported_at": exported_at}
 
 
 _NAME_DATE = re.compile(r"(?<!\d)(20\d\d)-?(0[1-9]|1[0-2])-?(0[1-9]|[12]\d|3[01])(?!\d)")
@@ -516,11 +525,13 @@ def _reject_unmatched(con, target: Target, columns) -> None:
         label = next((c.label for c in columns if c.field.name == "event_id" and c.raw), None)
         con.execute("""
             insert into import_rejects
-            select line, ?, case when event_id is null then 'row.no_event'
-                                 else 'row.unknown_event' end,
-                   case when event_id is not null then json_object('event_id', event_id) end,
-                   n_rows
-            from stg
+            select line, ?, r.code, r.params, n_rows
+            from (select *, case when event_id is null then {'code': 'row.no_event',
+                                                            'params': cast(null as json)}
+                                 else turnout_reject_quoting(
+                                     'row.unknown_event', 'row.unknown_event_personal',
+                                     'event_id', event_id, null) end as r
+                  from stg)
             where event_id is null or event_id not in (select event_id from events)
         """, [label])
         con.execute("delete from stg where event_id is null "

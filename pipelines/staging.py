@@ -29,6 +29,7 @@ def sql_text(*parts: str) -> str:
 
 def install_macros(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(sql_text("staging", "_macros.sql"))
+    con.execute(sql_text("staging", "_privacy.sql"))
     con.execute(messages.reason_macro())
 
 
@@ -92,6 +93,26 @@ def _reject(code: str, **params: str) -> str:
     return f"{{'code': {quote_literal(code)}, 'params': {as_json}}}"
 
 
+# each message that quotes a value, and its wording for a value that looks like personal data
+QUOTING = {
+    "row.date_in_future": "row.date_in_future_personal",
+    "row.date_out_of_range": "row.date_out_of_range_personal",
+    "row.negative_count": "row.negative_count_personal",
+    "row.not_a_date": "row.not_a_date_personal",
+    "row.not_a_number": "row.not_a_number_personal",
+    "row.number_out_of_range": "row.number_out_of_range_personal",
+    "row.scientific_id": "row.scientific_id_personal",
+}
+
+
+def _reject_quoting(code: str, x: str, **params: str) -> str:
+    """A row message quoting the value of ``x``, unless it looks like personal data."""
+    pairs = ", ".join(f"{quote_literal(name)}, {value}" for name, value in params.items())
+    extra = f"json_object({pairs})" if params else "cast(null as json)"
+    return (f"turnout_reject_quoting({quote_literal(code)}, {quote_literal(QUOTING[code])}, "
+            f"'value', {x}, {extra})")
+
+
 def _typed(column: Column, decimal_mark: str,
            day_first: bool) -> tuple[str, str | None, str | None]:
     """(typed expression, condition that makes the value bad, the row message it gets)."""
@@ -99,11 +120,19 @@ def _typed(column: Column, decimal_mark: str,
     kind = column.field.type
     if x is None:
         return "null", None, None
-    shown = f"left(trim({x}), 40)"
     prefix = f"{quote_literal(column.field.prefix)} || " if column.field.prefix else ""
+    if kind == "id" and column.field.name == "platform_id":  # a key: hashed as it is typed
+        return (f"turnout_key('platform', {prefix}nullif(trim({x}), ''))",
+                f"turnout_is_scientific({x})", _reject_quoting("row.scientific_id", x))
     if kind == "id":
-        return (f"{prefix}nullif(trim({x}), '')", f"turnout_is_scientific({x})",
-                _reject("row.scientific_id", value=shown))
+        # an id is stored as written: an email, a phone or a full name in its place (a shifted
+        # row) is not; ten bare digits are left alone, as many platforms' ids look like that
+        personal = (f"(turnout_has_email({x}) or turnout_has_written_phone({x}) "
+                    f"or (turnout_looks_like_name({x}) and contains(trim({x}), ' ')))")
+        return (f"{prefix}nullif(trim({x}), '')",
+                f"(turnout_is_scientific({x}) or {personal})",
+                f"case when {personal} then {_reject('row.id_looks_personal')} "
+                f"else {_reject_quoting('row.scientific_id', x)} end")
     if kind in ("count", "number"):
         value = f"turnout_number({x}, '{decimal_mark}')"
         typed = f"cast(round({value}) as bigint)" if kind == "count" else value
@@ -111,14 +140,16 @@ def _typed(column: Column, decimal_mark: str,
         # typed as null so that casting it cannot stop the whole file
         in_range = f"(isfinite({value}) and abs({value}) < {NUMBER_LIMIT})"
         typed = f"case when {in_range} then {typed} end"
-        bad = f"({x} is not null and ({value} is null or not {in_range}))"
-        reject = (f"case when {value} is not null then "
-                  f"{_reject('row.number_out_of_range', value=shown)} "
-                  f"else {_reject('row.not_a_number', value=shown)} end")
+        # a phone number written in a count parses as a number: it is not one
+        bad = (f"({x} is not null and ({value} is null or not {in_range} "
+               f"or turnout_has_written_phone({x})))")
+        reject = (f"case when {value} is not null and not {in_range} then "
+                  f"{_reject_quoting('row.number_out_of_range', x)} "
+                  f"else {_reject_quoting('row.not_a_number', x)} end")
         if kind == "count":
             bad = f"({bad} or {value} < 0)"
             reject = (f"case when {value} < 0 and {in_range} then "
-                      f"{_reject('row.negative_count', value=shown)} else {reject} end")
+                      f"{_reject_quoting('row.negative_count', x)} else {reject} end")
         return typed, bad, reject
     if kind == "timestamp":
         value = f"turnout_timestamp({x}, {str(day_first).lower()})"
@@ -132,16 +163,19 @@ def _typed(column: Column, decimal_mark: str,
         out_of_range = ("row.date_in_future" if column.field.name not in SCHEDULED
                         else "row.date_out_of_range")
         reject = (f"case when {value} is null then "
-                  f"{_reject('row.not_a_date', value=shown, example=quote_literal(example))} "
-                  f"when {too_late} then {_reject(out_of_range, value=shown)} "
-                  f"else {_reject('row.date_out_of_range', value=shown)} end")
+                  f"{_reject_quoting('row.not_a_date', x, example=quote_literal(example))} "
+                  f"when {too_late} then {_reject_quoting(out_of_range, x)} "
+                  f"else {_reject_quoting('row.date_out_of_range', x)} end")
         return (f"case when not {bad_date} then {value} end",
                 f"({x} is not null and ({value} is null or {bad_date}))", reject)
-    if kind == "email":
-        return f"turnout_email({x})", None, None
+    if kind == "email":  # a key: hashed as it is typed
+        return f"turnout_key('email', turnout_email({x}))", None, None
     if kind == "bool":
         return f"turnout_bool({x})", None, None
-    return f"{prefix}nullif(trim({x}), '')", None, None
+    if kind == "phone":
+        return f"nullif(trim({x}), '')", None, None
+    # free text keeps no email or phone: they are masked before anything stores the value
+    return f"{prefix}turnout_masked(nullif(trim({x}), ''))", None, None
 
 
 def build_typed(con: duckdb.DuckDBPyConnection, source: Source, columns: list[Column],

@@ -8,6 +8,7 @@ connections. Both retry for a while when the file is busy.
 from __future__ import annotations
 
 import os
+import shutil
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -49,6 +50,9 @@ def migrate(con: duckdb.DuckDBPyConnection) -> int:
         "applied_at timestamp not null default current_timestamp)"
     )
     current = schema_version(con)
+    # a migration may check values for personal data, with the importer's own macros
+    con.execute((resources.files("pipelines") / "sql" / "staging" / "_privacy.sql")
+                .read_text(encoding="utf-8"))
     for version, sql in _migrations():
         if version <= current:
             continue
@@ -66,6 +70,32 @@ def migrate(con: duckdb.DuckDBPyConnection) -> int:
 
 def latest_version() -> int:
     return max(version for version, _ in _migrations())
+
+
+def spill_folder(path: Path) -> Path:
+    """Where DuckDB spills what does not fit in memory: ``<database>.tmp/``."""
+    return path.with_name(path.name + ".tmp")
+
+
+def _private_spill(con: duckdb.DuckDBPyConnection, path: Path) -> None:
+    """A spill folder only this user can read, emptied of what a killed import left.
+
+    Called once the file is open read-write: no other process can have it open then, so
+    anything in the folder belongs to a process that died before DuckDB could remove it.
+    """
+    folder = spill_folder(path)
+    if folder.exists():
+        shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(mode=0o700, exist_ok=True)
+    folder.chmod(0o700)  # mkdir's mode is cut by the umask; this one is not
+    con.execute("set temp_directory = ?", [str(folder)])
+
+
+def _remove_if_empty(folder: Path) -> None:
+    try:
+        folder.rmdir()
+    except OSError:
+        pass  # not there, or DuckDB's files still in it
 
 
 def _is_busy(error: Exception) -> bool:
@@ -99,6 +129,7 @@ def writer(path: Path, wait: float = LOCK_WAIT_SECONDS) -> Iterator[duckdb.DuckD
         raise TurnoutError(f"There is no database at {path}. Run `turnout init` first.")
     con = _open(path, read_only=False, wait=wait)
     try:
+        _private_spill(con, path)
         limit = os.environ.get("TURNOUT_MEMORY_LIMIT") or WRITER_MEMORY_LIMIT
         try:
             con.execute("set memory_limit = ?", [limit])
@@ -109,6 +140,7 @@ def writer(path: Path, wait: float = LOCK_WAIT_SECONDS) -> Iterator[duckdb.DuckD
         yield con
     finally:
         con.close()
+        _remove_if_empty(spill_folder(path))
 
 
 @contextmanager
@@ -132,6 +164,8 @@ def create(path: Path) -> int:
     path.parent.mkdir(parents=True, exist_ok=True)
     con = _open(path, read_only=False, wait=LOCK_WAIT_SECONDS)
     try:
+        _private_spill(con, path)
         return migrate(con)
     finally:
         con.close()
+        _remove_if_empty(spill_folder(path))

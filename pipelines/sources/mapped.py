@@ -173,8 +173,11 @@ def _staging_sql(target: str, columns: dict[str, str], constants: dict[str, obje
             value = f"coalesce({value}, false)"
         elif column == "channel":
             value = f"turnout_channel({value})"
+        elif column == "status":
+            value = f"turnout_status({value})"
         values[column] = value
         select.append(f"{value} as {column}")
+    select += _personal_data_rejects(columns)
     if spec.person_level:
         # the grain repeats the expressions: a bare name may be both keyed's and ctx's column
         grain = [f"cast({values[c]} as varchar)" for c in RECORD_GRAIN if c in spec.columns]
@@ -183,6 +186,25 @@ def _staging_sql(target: str, columns: dict[str, str], constants: dict[str, obje
     body = ",\n    ".join(select)
     return f"-- stg for a column mapping: the target's columns, one per mapped header\n" \
            f"select\n    {body}\nfrom keyed, ctx"
+
+
+def _personal_data_rejects(columns: dict[str, str]) -> list[str]:
+    """A row whose text column (not a key) holds an email or a phone is rejected, naming it.
+
+    Typing masked them already ([…]); the row is refused rather than stored masked, so the
+    person who mapped an email to ``status`` hears of it. Channels keep their placeholder.
+    """
+    checked = [(column, header) for column, header in columns.items()
+               if column_type(column) == "text" and column != "channel"]
+    if not checked:
+        return []
+    holds = {column: f"(turnout_has_contact(keyed.{column}) or contains(keyed.{column}, '[…]'))"
+             for column, _ in checked}
+    first = " ".join(f"when {holds[column]} then json_object('column', {_literal(header)})"
+                     for column, header in checked)
+    return [f"case when {' or '.join(holds.values())} then 'row.personal_data' end "
+            "as reject_code",
+            f"case {first} end as reject_params"]
 
 
 def source_from_mapping(path: Path) -> Source:

@@ -67,10 +67,12 @@ create or replace temp macro turnout_bool(x) as (
 create or replace temp macro turnout_email(x) as (
     case when regexp_full_match(lower(trim(x)), '[^@\s]+@[^@\s]+\.[^@\s]+') then lower(trim(x)) end);
 
--- "How did you hear about us?" and UTM sources, folded into a few channels.
+-- "How did you hear about us?" and UTM sources, folded into a few channels. Free text that
+-- holds an email, a phone (masked as [...] when typed) or a name is only 'other'.
 create or replace temp macro turnout_channel(x) as (
     case
         when x is null or trim(x) = '' then null
+        when turnout_has_contact(x) or contains(x, '[…]') then 'other'
         when regexp_matches(lower(x), 'flyer|tract|d[ée]pliant|poster|affiche|leaflet') then 'flyer'
         when regexp_matches(lower(x), 'friend|ami|bouche|word of mouth|famil|coll[eè]gue|neighbo|voisin') then 'friend'
         when regexp_matches(lower(x), 'radio') then 'radio'
@@ -80,5 +82,6 @@ create or replace temp macro turnout_channel(x) as (
         when regexp_matches(lower(x), 'twitter|\bx\b|tweet') then 'x'
         when regexp_matches(lower(x), 'e-?mail|courriel|newsletter|infolettre|mailchimp') then 'email'
         when regexp_matches(lower(x), 'journal|newspaper|presse|press|tv|t[ée]l[ée]') then 'press'
+        when turnout_looks_like_name(x) then 'other'
         else lower(trim(x))
     end);

@@ -3,7 +3,7 @@
 with tickets as (
     select
         keyed.*,
-        replace(lower(trim(keyed.attendee_status)), '_', ' ') as status_word
+        turnout_status(replace(keyed.attendee_status, '_', ' ')) as status_word
     from keyed
 )
 

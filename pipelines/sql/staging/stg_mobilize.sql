@@ -19,7 +19,7 @@ select
     participations.platform_key,
     participations.user_id as source_ref,
     participations.created_date as registered_at,
-    lower(participations.status) as status,
+    turnout_status(participations.status) as status,
     coalesce(upper(trim(participations.status)) in ('CANCELLED', 'CANCELED'), false)
         as is_cancelled,
     participations.attended,  -- null: never marked, unknown

@@ -17,7 +17,7 @@ select
     attendances.platform_key,
     attendances.person_uuid as source_ref,
     attendances.created_date as registered_at,
-    lower(trim(attendances.status)) as status,
+    turnout_status(attendances.status) as status,
     coalesce(lower(trim(attendances.status)) in ('declined', 'cancelled', 'canceled'), false)
         as is_cancelled,
     attendances.attended,  -- absent: unknown

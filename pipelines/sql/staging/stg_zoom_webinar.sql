@@ -23,7 +23,7 @@ people as (
         any_value(email_key) as email_key,
         max(phone_key) as phone_key,
         min(registered_at) as registered_at,
-        lower(max(approval_status)) as approval_status,
+        turnout_status(max(approval_status)) as approval_status,
         bool_or(attended) as attended,
         sum(minutes) as minutes_attended,
         count(*) as n_rows

@@ -1,0 +1,39 @@
+"""Personal data outside the keys: one definition, in SQL, for rows and for names.
+
+The checks live in ``sql/staging/_privacy.sql``; rows use them inside the import's SQL.
+File names and campaign names, which are not rows, go through the same macros here.
+"""
+
+from __future__ import annotations
+
+import threading
+from functools import cache
+from importlib import resources
+
+import duckdb
+
+_lock = threading.Lock()  # the dashboard serves each browser session in a thread
+
+
+@cache
+def _connection() -> duckdb.DuckDBPyConnection:
+    con = duckdb.connect()
+    con.execute((resources.files("pipelines") / "sql" / "staging" / "_privacy.sql")
+                .read_text(encoding="utf-8"))
+    return con
+
+
+def masked(text: str | None) -> str | None:
+    """``text`` with every email and phone number in it replaced by [...]."""
+    if not text:
+        return text
+    with _lock:
+        return _connection().execute("select turnout_masked(?)", [text]).fetchone()[0]
+
+
+def masked_file_name(name: str) -> str:
+    """A file name with its emails and phones masked, its extension kept."""
+    stem, dot, extension = name.rpartition(".")
+    if not dot or not stem or len(extension) > 5:
+        return masked(name)
+    return f"{masked(stem)}.{extension}"
