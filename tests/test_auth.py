@@ -5,11 +5,13 @@ and the board shown no server paths."""
 from __future__ import annotations
 
 import hmac
+import os
 
 import pytest
 import streamlit as st
 
-from dashboard import access, data, i18n
+from dashboard import access, data, i18n, loading
+from pipelines import messages
 from tests.dashboard_helpers import PAGES, app, no_exception
 
 LEAD, BOARD = "lead-secret-1", "board-secret-2"
@@ -194,3 +196,64 @@ def test_the_boards_about_page_shows_no_server_path(passwords, db):
     assert str(db.parent) not in text and ".duckdb" not in text
     lead = sign_in(app(), LEAD).switch_page(PAGES["about"]).run()
     assert str(db) in " ".join(m.value for m in lead.markdown)  # the lead still sees where
+
+
+# the command that starts it --------------------------------------------------------------
+
+def start(monkeypatch, tmp_path, *args: str, lead: str | None = None, board: str | None = None):
+    from typer.testing import CliRunner
+
+    from pipelines import cli
+
+    for role, value in (("LEAD", lead), ("BOARD", board)):
+        if value is None:
+            monkeypatch.delenv(f"TURNOUT_{role}_PASSWORD", raising=False)
+        else:
+            monkeypatch.setenv(f"TURNOUT_{role}_PASSWORD", value)
+    monkeypatch.chdir(tmp_path)  # no project secrets file
+    seen = {}
+    monkeypatch.setattr(os, "execv", lambda exe, argv: seen.update(argv=argv))
+    result = CliRunner().invoke(cli.app, ["dashboard", *args])
+    return result, seen.get("argv")
+
+
+def option(argv: list[str], name: str) -> str:
+    return argv[argv.index(name) + 1]
+
+
+def test_the_dashboard_listens_on_this_machine_only_by_default(monkeypatch, tmp_path):
+    result, argv = start(monkeypatch, tmp_path)
+    assert result.exit_code == 0, result.output
+    assert option(argv, "--server.address") == "127.0.0.1"
+    assert option(argv, "--server.maxUploadSize") == str(loading.MAX_UPLOAD_MB)
+
+
+@pytest.mark.parametrize("host", ["0.0.0.0", "192.168.1.20", "::", "turnout.example.org"])
+def test_another_address_needs_both_passwords(monkeypatch, tmp_path, host):
+    for lead, board in ((None, None), (LEAD, None), (None, BOARD)):
+        result, argv = start(monkeypatch, tmp_path, "--host", host, lead=lead, board=board)
+        assert result.exit_code == 1 and argv is None
+        assert "TURNOUT_BOARD_PASSWORD" in result.output and "Erreur" in result.output
+    result, argv = start(monkeypatch, tmp_path, "--host", host, lead=LEAD, board=BOARD)
+    assert result.exit_code == 0 and option(argv, "--server.address") == host
+
+
+def test_passwords_in_the_projects_secrets_file_count(monkeypatch, tmp_path):
+    (tmp_path / ".streamlit").mkdir()
+    (tmp_path / ".streamlit" / "secrets.toml").write_text(
+        f'[passwords]\nlead = "{LEAD}"\nboard = "{BOARD}"\n', encoding="utf-8")
+    result, argv = start(monkeypatch, tmp_path, "--host", "0.0.0.0")
+    assert result.exit_code == 0 and argv
+
+
+def test_the_command_refuses_a_shared_password_in_both_languages(monkeypatch, tmp_path):
+    result, argv = start(monkeypatch, tmp_path, lead="same", board="same")
+    assert result.exit_code == 1 and argv is None
+    text = " ".join(result.output.split())
+    for lang in ("en", "fr"):
+        assert " ".join(messages.text(lang, "dashboard.shared_password").split()) in text
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1", "127.0.0.2", "::1", "localhost"])
+def test_loopback_addresses(host):
+    assert access.is_loopback(host)
