@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import shutil
-import tempfile
+from collections import Counter
 from pathlib import Path
 
 import pandas as pd
@@ -21,9 +20,10 @@ UPLOADER_STYLE = """<style>
 </style>"""
 
 
-def stage_uploads(c: ui.Context, files) -> list[dict]:
-    """Save each upload under its own name and recognise it; too-big files are refused."""
-    folder = Path(st.session_state.setdefault("upload_dir", tempfile.mkdtemp("-turnout")))
+def recognised(c: ui.Context, files) -> list[dict]:
+    """Each upload's format, found once per upload; too-big and unknown files are refused.
+    The file is on disk only while it is recognised (``loading.on_disk``)."""
+    known = st.session_state.setdefault("recognised", {})
     staged = []
     for upload in files:
         size_mb = upload.size / 1024 / 1024
@@ -31,37 +31,61 @@ def stage_uploads(c: ui.Context, files) -> list[dict]:
             st.warning(c.t("data.too_big", file=upload.name, size=i18n.number(c.lang, size_mb),
                            limit=i18n.number(c.lang, loading.MAX_UPLOAD_MB)))
             continue
-        path = folder / Path(upload.name).name
-        path.write_bytes(upload.getvalue())
-        try:
-            source = loading.recognise(path)
-        except loading.TurnoutError as error:
+        if upload.file_id not in known:
+            try:
+                with loading.on_disk(upload.name, upload.getvalue()) as path:
+                    known[upload.file_id] = loading.recognise(path)
+            except loading.TurnoutError as error:
+                known[upload.file_id] = error
+            except (OSError, ValueError):  # a name the server's disk cannot take
+                known[upload.file_id] = None
+        found = known[upload.file_id]
+        if found is None:
+            st.error(c.t("data.not_saved", file=upload.name))
+        elif isinstance(found, loading.TurnoutError):
             st.error(c.t("data.refused", file=upload.name))
-            st.caption(i18n.error(c.lang, error))
-            continue
-        staged.append({"path": path, "source": source})
+            st.caption(i18n.error(c.lang, found))
+        else:
+            staged.append({"upload": upload, "source": found})
     return staged
 
 
-def confirm(c: ui.Context, staged: list[dict]) -> list[tuple[Path, str | None]]:
+def confirm(c: ui.Context, staged: list[dict]) -> list[tuple]:
     """Show each detected format; per-event files ask which event they belong to."""
     events = data.event_choices() if data.state() == "ready" else pd.DataFrame()
     choices = [AUTO, *events.get("event_id", pd.Series(dtype=str)).tolist()]
     names = dict(zip(events.get("event_id", []), events.get("name", []), strict=True))
-    plan = []
+    plan, seen = [], Counter()
     for item in staged:
-        path, source = item["path"], item["source"]
-        st.markdown(c.t("data.detected", file=path.name, format=source.title))
-        event = None
-        if source.per_event:
-            event = st.selectbox(c.t("data.which_event", file=path.name), choices,
-                                 key=f"event_{path.name}", format_func=lambda e:
+        upload, source = item["upload"], item["source"]
+        st.markdown(c.t("data.detected", file=upload.name, format=source.title))
+        event, seen[upload.name] = None, seen[upload.name] + 1
+        if source.per_event:  # two uploads may share a name: the second gets its own key
+            key = f"event_{upload.name}" + (f"_{seen[upload.name]}" if seen[upload.name] > 1
+                                           else "")
+            event = st.selectbox(c.t("data.which_event", file=upload.name), choices,
+                                 key=key, format_func=lambda e:
                                  c.t("data.event_auto") if e == AUTO else f"{names[e] or e} ({e})")
-        plan.append((path, None if event in (None, AUTO) else event))
+        plan.append((upload, None if event in (None, AUTO) else event))
     return plan
 
 
-def run_imports(c: ui.Context, plan: list[tuple[Path, str | None]]) -> None:
+def _import_one(import_file, upload, event, step) -> dict:
+    """One upload, on disk only while it is imported (removed whatever happens)."""
+    try:
+        with loading.on_disk(upload.name, upload.getvalue()) as path:
+            result = import_file(path, event, progress=step)
+    except loading.TurnoutError as error:  # worded when shown, in the language then
+        return {"file": upload.name, "status": "refused", "error": error}
+    except (OSError, ValueError):
+        return {"file": upload.name, "status": "not saved"}
+    return {"file": upload.name, "status": result.status, "format": result.source,
+            "read": result.rows_read, "loaded": result.rows_loaded,
+            "duplicate": result.rows_duplicate, "rejected": result.rows_rejected,
+            "rejects": result.rejects, "message": result.message}
+
+
+def run_imports(c: ui.Context, plan: list[tuple]) -> None:
     bar = st.progress(0.0, text=c.t("data.progress_start"))
     results = []
 
@@ -71,25 +95,16 @@ def run_imports(c: ui.Context, plan: list[tuple[Path, str | None]]) -> None:
     try:
         # every upload in one batch, as `turnout import` does: the figures are refreshed once
         with data.writing(), loading.importing(refreshing) as import_file:
-            for i, (path, event) in enumerate(plan):
-                def step(name, i=i, path=path):
-                    bar.progress(i / len(plan), text=c.t("data.progress_step", file=path.name,
+            for i, (upload, event) in enumerate(plan):
+                def step(name, i=i, upload=upload):
+                    bar.progress(i / len(plan), text=c.t("data.progress_step", file=upload.name,
                                                          step=c.label("step", name)))
-                try:
-                    result = import_file(path, event, progress=step)
-                    results.append({"file": path.name, "status": result.status,
-                                    "format": result.source, "read": result.rows_read,
-                                    "loaded": result.rows_loaded,
-                                    "duplicate": result.rows_duplicate,
-                                    "rejected": result.rows_rejected, "rejects": result.rejects,
-                                    "message": result.message})
-                except loading.TurnoutError as error:  # worded when shown, in the language then
-                    results.append({"file": path.name, "status": "refused", "error": error})
+                results.append(_import_one(import_file, upload, event, step))
     except loading.TurnoutError as error:  # the database stayed busy, or the refresh failed
         results.append({"file": None, "status": "not refreshed", "error": error})
     bar.progress(1.0, text=c.t("data.progress_done"))
-    shutil.rmtree(st.session_state.pop("upload_dir", ""), ignore_errors=True)
     st.session_state["import_results"] = results
+    st.session_state.pop("recognised", None)
     st.session_state["uploader_round"] = st.session_state.get("uploader_round", 0) + 1
     st.rerun()
 
@@ -98,6 +113,9 @@ def show_results(c: ui.Context) -> None:
     for r in st.session_state.get("import_results", []):
         if r["status"] == "not refreshed":
             st.error(i18n.error(c.lang, r["error"]))
+            continue
+        if r["status"] == "not saved":
+            st.error(c.t("data.not_saved", file=r["file"]))
             continue
         if r["status"] == "refused":
             st.error(c.t("data.refused", file=r["file"]))
@@ -127,7 +145,7 @@ def upload_section(c: ui.Context) -> None:
     show_results(c)
     if not files:
         return
-    plan = confirm(c, stage_uploads(c, files))
+    plan = confirm(c, recognised(c, files))
     if plan and st.button(c.t("data.import", n=len(plan)), type="primary", key="run_import"):
         st.session_state.pop("import_results", None)
         run_imports(c, plan)
