@@ -13,7 +13,27 @@ import pytest
 import streamlit as st
 
 from dashboard import data, i18n, loading
-from tests.dashboard_helpers import PAGES, app, fixture, no_exception
+from tests.dashboard_helpers import (
+    PAGES,
+    SAMPLE,
+    app,
+    built_database,
+    copy_database,
+    fixture,
+    no_exception,
+)
+
+
+@pytest.fixture(scope="session")
+def small_source(tmp_path_factory) -> Path:
+    return built_database(tmp_path_factory.getbasetemp().parent, "sample", [SAMPLE])
+
+
+@pytest.fixture
+def small_db(small_source, tmp_path, monkeypatch) -> Path:
+    db = copy_database(small_source, tmp_path)
+    monkeypatch.setenv("TURNOUT_DB", str(db))
+    return db
 
 
 @pytest.fixture(autouse=True)
@@ -146,3 +166,29 @@ def test_leftovers_of_a_killed_server_are_swept_at_the_next_upload(db, monkeypat
     (root / "tmp-recent").mkdir()  # another session's upload, in flight: kept
     with loading.on_disk("next.csv", b"a\n"):
         assert (root / "tmp-recent").exists()
+
+
+# a download while an import runs ------------------------------------------------------------
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_a_download_during_an_import_says_the_database_is_busy(small_db, monkeypatch, lang):
+    from pipelines.errors import DatabaseBusy
+
+    at = app(lang).switch_page(PAGES["people"]).run()
+    no_exception(at)
+
+    real, importing = data.follow_up_csv, [True]
+
+    def while_importing(*args, **kwargs):
+        if importing[0]:
+            raise DatabaseBusy("busy")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(data, "follow_up_csv", while_importing)
+    at.button(key="csv_follow_up_prepare").click().run()
+    no_exception(at)
+    assert i18n.t(lang, "busy.download") in [w.value for w in at.warning]
+    importing[0] = False  # the import has finished
+    at.button(key="csv_follow_up_prepare").click().run()
+    button = [b for b in at.get("download_button") if b.proto.label == i18n.t(lang, "download_csv")]
+    assert button and not [w for w in at.warning if w.value == i18n.t(lang, "busy.download")]
