@@ -6,6 +6,7 @@ Run it with ``turnout dashboard`` (or ``streamlit run dashboard/app.py``). Pages
 
 from __future__ import annotations
 
+import math
 import sys
 from pathlib import Path
 
@@ -15,7 +16,7 @@ if str(ROOT) not in sys.path:  # `streamlit run dashboard/app.py` from a plain c
 
 import streamlit as st  # noqa: E402
 
-from dashboard import auth, data, i18n, ui  # noqa: E402
+from dashboard import access, auth, data, i18n, ui  # noqa: E402
 from pipelines.errors import TurnoutError  # noqa: E402
 
 ALL = "*"  # "every campaign/channel" (a None option would show as an empty selectbox)
@@ -49,22 +50,34 @@ def choose_role(lang: str) -> str:
         st.sidebar.info(i18n.t(lang, "auth.no_password"))
         board = st.sidebar.toggle(i18n.t(lang, "auth.preview_board"), key="preview_board")
         return ui.BOARD if board else ui.LEAD
-    role = st.session_state.get("role")
-    if role not in passwords:
-        st.title(i18n.t(lang, "app.title"))
-        with st.form("login"):
-            password = st.text_input(i18n.t(lang, "auth.password"), type="password")
-            if st.form_submit_button(i18n.t(lang, "auth.sign_in")):
-                found = auth.role_for(password, passwords)
-                if found:
-                    st.session_state["role"] = found
-                    st.rerun()
-                st.error(i18n.t(lang, "auth.wrong_password"))
+    try:
+        access.check_distinct(passwords)
+    except access.SharedPassword:
+        st.error(i18n.t(lang, "auth.shared_password"))
+        st.stop()
+    role = auth.remembered_role(passwords)
+    if role is None:
+        sign_in_form(lang, passwords)
         st.stop()
     if st.sidebar.button(i18n.t(lang, "auth.sign_out")):
-        del st.session_state["role"]
+        auth.sign_out()
         st.rerun()
     return role
+
+
+def sign_in_form(lang: str, passwords: dict[str, str]) -> None:
+    st.title(i18n.t(lang, "app.title"))
+    with st.form("login"):
+        password = st.text_input(i18n.t(lang, "auth.password"), type="password")
+        if not st.form_submit_button(i18n.t(lang, "auth.sign_in")):
+            return
+    wait = auth.wait_seconds()
+    if wait > 0:  # the password is not even compared
+        st.error(i18n.t(lang, "auth.too_many", seconds=i18n.number(lang, math.ceil(wait))))
+    elif auth.sign_in(password, passwords):
+        st.rerun()
+    else:
+        st.error(i18n.t(lang, "auth.wrong_password"))
 
 
 def _remembered(name: str, options: list) -> None:

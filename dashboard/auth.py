@@ -1,4 +1,4 @@
-"""Roles and their passwords: from Streamlit secrets or environment variables.
+"""Roles and their passwords inside the app (the rules themselves are in ``access.py``).
 
 Secrets (``.streamlit/secrets.toml``)::
 
@@ -7,42 +7,81 @@ Secrets (``.streamlit/secrets.toml``)::
     board = "…"
 
 or the environment variables ``TURNOUT_LEAD_PASSWORD`` and ``TURNOUT_BOARD_PASSWORD``.
-Passwords are compared in constant time. With none configured (a local demo) the app
-opens in the campaign-lead role and says so.
+With none configured (a local demo) the app opens in the campaign-lead role and says so.
+A signed-in person keeps a signed token in the page's address (``?session=…``), so a
+reload or a shared page link stays signed in for ``access.TOKEN_HOURS`` at most.
 """
 
 from __future__ import annotations
 
-import hmac
-import os
+import secrets
 
 import streamlit as st
 
-ROLES = ("lead", "board")
+from dashboard import access
+
+ROLES = access.ROLES
+TOKEN_PARAM = "session"
+role_for = access.role_for
 
 
 def configured() -> dict[str, str]:
     """role → password, for the roles that have one."""
-    found: dict[str, str] = {}
-    secrets: dict = {}
+    found: dict = {}
     try:
         if st.secrets.load_if_toml_exists():
-            secrets = dict(st.secrets.get("passwords", {}) or {})
+            found = dict(st.secrets.get("passwords", {}) or {})
     except Exception:  # an unreadable secrets file is the same as none
-        secrets = {}
-    for role in ROLES:
-        value = secrets.get(role) or os.environ.get(f"TURNOUT_{role.upper()}_PASSWORD")
-        if value:
-            found[role] = str(value)
-    return found
+        found = {}
+    return access.passwords_from(found)
 
 
-def role_for(password: str, passwords: dict[str, str]) -> str | None:
-    """The role whose password this is; every role is compared, in constant time."""
-    given = password.encode("utf-8")
-    match = None
-    for role in ROLES:
-        expected = passwords.get(role)
-        if expected is not None and hmac.compare_digest(given, expected.encode("utf-8")):
-            match = match or role
-    return match
+def _attempt_keys() -> list[str]:
+    """This session, and the address it comes from when the server knows it."""
+    session = st.session_state.setdefault("auth_session", secrets.token_hex(8))
+    keys = [f"session:{session}"]
+    address = getattr(st.context, "ip_address", None)
+    if isinstance(address, str) and address:
+        keys.append(f"address:{address}")
+    return keys
+
+
+def wait_seconds() -> float:
+    """How long this person must wait before another password is checked."""
+    return access.ATTEMPTS.wait(_attempt_keys())
+
+
+def sign_in(password: str, passwords: dict[str, str]) -> str | None:
+    """The role, remembered for this session and in the page's address; None if wrong."""
+    keys = _attempt_keys()
+    role = access.role_for(password, passwords)
+    if role is None:
+        access.ATTEMPTS.failed(keys)
+        return None
+    access.ATTEMPTS.succeeded(keys)
+    st.session_state["role"] = role
+    st.session_state["auth_token"] = access.sign(role, passwords)
+    return role
+
+
+def remembered_role(passwords: dict[str, str]) -> str | None:
+    """The role of this session, or of a valid token in the address (after a reload)."""
+    token = st.session_state.get("auth_token") or st.query_params.get(TOKEN_PARAM)
+    role = access.role_of_token(token, passwords)
+    if role is None:
+        st.session_state.pop("role", None)
+        st.session_state.pop("auth_token", None)
+        if TOKEN_PARAM in st.query_params:
+            del st.query_params[TOKEN_PARAM]
+        return None
+    st.session_state["role"], st.session_state["auth_token"] = role, token
+    if st.query_params.get(TOKEN_PARAM) != token:  # page links drop it: put it back
+        st.query_params[TOKEN_PARAM] = token
+    return role
+
+
+def sign_out() -> None:
+    access.sign_out(st.session_state.pop("auth_token", None))
+    st.session_state.pop("role", None)
+    if TOKEN_PARAM in st.query_params:
+        del st.query_params[TOKEN_PARAM]

@@ -13,6 +13,7 @@ from rich.table import Table
 
 from pipelines import __version__, config, keys, load, messages, privacy, sources, warehouse
 from pipelines.errors import TurnoutError
+from pipelines.terminal import safe as _safe
 
 app = typer.Typer(
     help="Turnout: how many people really act, not how many click.\n\n"
@@ -42,7 +43,7 @@ def csv_dialect(name: str):
 
 
 def fail(error: Exception) -> None:
-    errors.print(f"[bold red]Error:[/] {error}", highlight=False)
+    errors.print(f"[bold red]Error:[/] {_safe(error)}", highlight=False)
     raise typer.Exit(1)
 
 
@@ -78,8 +79,8 @@ def init(
                 console.print("The figures are up to date with every imported file.")
     except TurnoutError as error:
         fail(error)
-    console.print(f"Database ready: {db} (schema version {version})")
-    console.print(f"Secret key: {config.key_path(db)} — back it up; without it new records "
+    console.print(f"Database ready: {_safe(db)} (schema version {version})")
+    console.print(f"Secret key: {_safe(config.key_path(db))} — back it up; without it new records "
                   "cannot be matched to old ones (docs/security.md).")
 
 
@@ -102,10 +103,11 @@ def rekey(
     except TurnoutError as error:
         fail(error)
     if outcome == "same":
-        console.print(f"{config.key_path(db)} is already the key of {db}; nothing changed.")
+        console.print(f"{_safe(config.key_path(db))} is already the key of {_safe(db)}; "
+                      "nothing changed.")
         return
     made = "A new key was written to" if outcome == "created" else "The database now uses"
-    console.print(f"{made} {config.key_path(db)}. Back it up. People imported from now on "
+    console.print(f"{made} {_safe(config.key_path(db))}. Back it up. People imported from now on "
                   "are not matched with people imported before; `turnout imports` shows "
                   "where the split is.")
 
@@ -176,7 +178,7 @@ def import_files(
                 previews = batch.preview([(p, options) for p in files], show) if dry_run \
                     else None
                 for index, path in enumerate(files):
-                    progress.update(task, description=privacy.masked_file_name(path.name))
+                    progress.update(task, description=_safe(privacy.masked_file_name(path.name)))
                     try:
                         if previews is None:
                             result = batch.import_file(path, options, progress=show)
@@ -209,23 +211,24 @@ def _print_results(results: list[load.ImportResult], skipped: list[tuple[Path, s
     for r in results:
         counts = [str(r.rows_read), str(r.rows_loaded), str(r.rows_duplicate),
                   str(r.rows_rejected)] if r.status in ("imported", "preview") else [""] * 4
-        table.add_row(r.file_name, r.source or "", r.status, *counts)
+        table.add_row(_safe(r.file_name), r.source or "", r.status, *counts)
     console.print(table)
     for r in results:
         if r.status == "refused":
-            errors.print(f"[bold red]Refused:[/] {r.message}", highlight=False)
+            errors.print(f"[bold red]Refused:[/] {_safe(r.message)}", highlight=False)
         elif r.status == "already imported":
-            console.print(f"{r.file_name}: {r.message}")
+            console.print(f"{_safe(r.file_name)}: {_safe(r.message)}", highlight=False)
         elif r.rejects:
             rows = "1 row" if r.rows_rejected == 1 else f"{r.rows_rejected} rows"
-            console.print(f"{r.file_name}: {rows} rejected "
+            console.print(f"{_safe(r.file_name)}: {rows} rejected "
                           f"(`turnout imports --rejects` lists them); first ones:")
             for reject in r.rejects[:5]:
-                column = f", column '{reject['column']}'" if reject["column"] else ""
-                console.print(f"  line {reject['line']}{column}: {reject['reason']}",
+                column = f", column '{_safe(reject['column'])}'" if reject["column"] else ""
+                console.print(f"  line {reject['line']}{column}: {_safe(reject['reason'])}",
                               highlight=False)
     for path, why in skipped:
-        console.print(f"[yellow]Skipped[/] {privacy.masked(str(path))}: {why}", highlight=False)
+        console.print(f"[yellow]Skipped[/] {_safe(privacy.masked(str(path)))}: {_safe(why)}",
+                      highlight=False)
 
 
 @app.command("imports")
@@ -269,7 +272,7 @@ def list_imports(
                    "duplicate", "rejected"):
         table.add_column(column)
     for row in history:
-        table.add_row(*[("" if v is None else str(v)) for v in row])
+        table.add_row(*[_safe(v) for v in row])
     console.print(table)
     for warning in replaced:  # where `turnout rekey` split the people in two
         console.print("[bold yellow]Warning:[/] " + messages.text(
@@ -279,7 +282,7 @@ def list_imports(
         for column in ("#", "file", "line", "column", "reason"):
             detail.add_column(column)
         for row in rows:
-            detail.add_row(*[("" if v is None else str(v)) for v in row])
+            detail.add_row(*[_safe(v) for v in row])
         console.print(detail)
 
 
@@ -322,7 +325,7 @@ def report_command(
         print(text)
     elif format == "csv":
         written = report.write_csv(result, out or Path("turnout-report"), form)
-        console.print(f"Wrote {len(written)} files to {written[0].parent}")
+        console.print(f"Wrote {len(written)} files to {_safe(written[0].parent)}")
     else:
         report.render(result, console)
 
@@ -373,7 +376,7 @@ def follow_up_command(
             count = present.write_follow_up(con, out, form)
     except TurnoutError as error:
         fail(error)
-    console.print(f"Wrote {count} people to {out}.")
+    console.print(f"Wrote {count} people to {_safe(out)}.")
 
 
 @app.command("attendance")
@@ -417,26 +420,52 @@ def sample(
 
     files = sample_campaign.generate(out, people=people, seed=seed)
     size = sum(f.stat().st_size for f in files)
-    console.print(f"Wrote {len(files)} files ({size / 1e6:.1f} MB) to {out}. "
-                  f"Import them with: turnout import {out}")
+    console.print(f"Wrote {len(files)} files ({size / 1e6:.1f} MB) to {_safe(out)}. "
+                  f"Import them with: turnout import {_safe(out)}")
+
+
+def _refuse_in_both_languages(code: str, **params) -> None:
+    from pipelines import messages
+
+    for lang in messages.LANGUAGES:
+        errors.print(f"[bold red]{'Error' if lang == 'en' else 'Erreur'}:[/] "
+                     f"{_safe(messages.text(lang, code, params))}", highlight=False)
+    raise typer.Exit(1)
 
 
 @app.command()
 def dashboard(
     port: Annotated[int, typer.Option(help="Port to serve on.")] = 8501,
+    host: Annotated[str, typer.Option(help="Address to listen on. Only this machine can "
+                                      "reach 127.0.0.1; any other address (0.0.0.0: every "
+                                      "network) needs both passwords set.")] = "127.0.0.1",
 ) -> None:
-    """Start the dashboard on http://localhost:8501 (Streamlit, no usage statistics sent)."""
+    """Start the dashboard on http://127.0.0.1:8501 (Streamlit, no usage statistics sent).
+
+    The passwords come from TURNOUT_LEAD_PASSWORD and TURNOUT_BOARD_PASSWORD, or
+    [passwords] in .streamlit/secrets.toml; the two must differ.
+    """
     import os
     import sys
 
+    from dashboard import access, loading
+
+    passwords = access.passwords_outside_streamlit()
+    try:
+        access.check_distinct(passwords)
+    except access.SharedPassword:
+        _refuse_in_both_languages("dashboard.shared_password")
+    if not access.is_loopback(host) and set(passwords) != set(access.ROLES):
+        _refuse_in_both_languages("dashboard.open_without_passwords", host=host)
     script = Path(__file__).resolve().parent.parent / "dashboard" / "app.py"
-    console.print(f"Dashboard on http://localhost:{port} — the database is "
-                  f"{config.database_path()}. Stop it with Ctrl+C.")
-    # the upload page refuses files over its own documented limit (200 MB) politely;
-    # Streamlit's own limit is set above it so that its bare message never shows
+    console.print(f"Dashboard on http://{_safe(host)}:{port} — the database is "
+                  f"{_safe(config.database_path())}. Stop it with Ctrl+C.", highlight=False)
+    # Streamlit refuses a bigger upload before it reaches the app (and its memory)
     command = [sys.executable, "-m", "streamlit", "run", str(script), "--server.headless",
-               "true", "--server.port", str(port), "--browser.gatherUsageStats", "false",
-               "--server.maxUploadSize", "1024", "--client.toolbarMode", "minimal"]
+               "true", "--server.address", host, "--server.port", str(port),
+               "--browser.gatherUsageStats", "false",
+               "--server.maxUploadSize", str(loading.MAX_UPLOAD_MB),
+               "--client.toolbarMode", "minimal"]
     os.execv(sys.executable, command)  # Streamlit takes over this process (and Ctrl+C)
 
 

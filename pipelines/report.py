@@ -14,6 +14,7 @@ from pathlib import Path
 import duckdb
 
 from pipelines import spreadsheet
+from pipelines.terminal import safe
 
 STAGES = ("awareness", "engagement", "commitment", "action")
 EVENT_KEYS = ("event_id", "name", "starts_at", "facebook_going", "facebook_interested",
@@ -269,7 +270,7 @@ def render(report: dict, console) -> None:
     from rich import box
     from rich.table import Table
 
-    scope = report["campaign"] or "all campaigns"
+    scope = safe(report["campaign"] or "all campaigns")
     window = " ".join(p for p in (f"from {report['since']}" if report["since"] else "",
                                   f"before {report['until']}" if report["until"] else "") if p)
     console.print(f"[bold]Turnout report[/] — {scope} {window}".rstrip())
@@ -300,15 +301,15 @@ def render(report: dict, console) -> None:
         cells = [e["facebook_going"], e["registered"], e["attended"], e["no_show"],
                  e["attendance_unknown"], e["walk_ins"]]
         events_table.add_row(
-            (e["starts_at"] or "")[2:10], e["name"] or e["event_id"],
+            (e["starts_at"] or "")[2:10], safe(e["name"] or e["event_id"]),
             *["?" if v is None else f"{v:,}" for v in cells],
             "?" if e["show_up_rate"] is None else _fmt(e["show_up_rate"], True))
     console.print(events_table)
     tiers = ", ".join(f"{t['tier']} {t['people']:,}" for t in report["pyramid"]) or "nobody yet"
     console.print(f"Engagement pyramid (now): {tiers}")
     for c in report["channels"]:
-        console.print(f"  came first through {c['channel']}: {c['acted']:,} acted, slacktivism "
-                      f"{_fmt(c['slacktivism_index'], True)}")
+        console.print(f"  came first through {safe(c['channel'])}: {c['acted']:,} acted, "
+                      f"slacktivism {_fmt(c['slacktivism_index'], True)}")
     i = report["imports"]
     console.print(f"Imports: {i['files']:,} files, {i['rows_read']:,} rows read, "
                   f"{i['rows_loaded']:,} loaded, {i['rows_rejected']:,} rejected.")

@@ -19,7 +19,7 @@ import duckdb
 
 from pipelines.errors import DatabaseBusy, TurnoutError
 
-LOCK_WAIT_SECONDS = 30.0
+LOCK_WAIT_SECONDS = 30.0  # TURNOUT_LOCK_WAIT_SECONDS changes it (tests wait a few seconds)
 # DuckDB's own memory for an import; beyond it, work spills to <database>.tmp/.
 # The whole process (Python, libraries) then stays under about 2 GB.
 WRITER_MEMORY_LIMIT = "1GB"
@@ -104,7 +104,16 @@ def _is_busy(error: Exception) -> bool:
     return "lock" in text or "different configuration" in text
 
 
-def _open(path: Path, read_only: bool, wait: float) -> duckdb.DuckDBPyConnection:
+def lock_wait() -> float:
+    """How long to wait for a database another process holds, in seconds."""
+    try:
+        return float(os.environ.get("TURNOUT_LOCK_WAIT_SECONDS") or LOCK_WAIT_SECONDS)
+    except ValueError:
+        return LOCK_WAIT_SECONDS
+
+
+def _open(path: Path, read_only: bool, wait: float | None) -> duckdb.DuckDBPyConnection:
+    wait = lock_wait() if wait is None else wait
     deadline = time.monotonic() + wait
     delay = 0.02
     while True:
@@ -123,7 +132,7 @@ def _open(path: Path, read_only: bool, wait: float) -> duckdb.DuckDBPyConnection
 
 
 @contextmanager
-def writer(path: Path, wait: float = LOCK_WAIT_SECONDS) -> Iterator[duckdb.DuckDBPyConnection]:
+def writer(path: Path, wait: float | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
     """A read-write connection with the schema up to date; closed on exit."""
     if not path.exists():
         raise TurnoutError(f"There is no database at {path}. Run `turnout init` first.")
@@ -144,7 +153,7 @@ def writer(path: Path, wait: float = LOCK_WAIT_SECONDS) -> Iterator[duckdb.DuckD
 
 
 @contextmanager
-def reader(path: Path, wait: float = LOCK_WAIT_SECONDS) -> Iterator[duckdb.DuckDBPyConnection]:
+def reader(path: Path, wait: float | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
     """A short read-only connection; waits while an import holds the file."""
     if not path.exists():
         raise TurnoutError(f"There is no database at {path}. Run `turnout init` first.")
@@ -162,7 +171,7 @@ def reader(path: Path, wait: float = LOCK_WAIT_SECONDS) -> Iterator[duckdb.DuckD
 def create(path: Path) -> int:
     """Create (or upgrade) the database file; returns the schema version."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    con = _open(path, read_only=False, wait=LOCK_WAIT_SECONDS)
+    con = _open(path, read_only=False, wait=None)
     try:
         _private_spill(con, path)
         return migrate(con)

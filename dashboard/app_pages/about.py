@@ -17,9 +17,12 @@ st.subheader(c.t("about.definitions"))
 for name in DEFINITIONS:
     st.markdown(c.t(f"about.def.{name}"))
 st.subheader(c.t("about.where"))
-db = config.database_path()
-st.markdown(c.t("about.database", path=db))
-st.markdown(c.t("about.key", path=config.key_path(db)))
+if c.board:  # the server's folders are no business of the board's
+    st.markdown(c.t("about.where.board"))
+else:
+    db = config.database_path()
+    st.markdown(c.t("about.database", path=db))
+    st.markdown(c.t("about.key", path=config.key_path(db)))
 st.markdown(c.t("about.version", version=__version__))
 st.subheader(c.t("about.roles"))
 st.markdown(c.t("about.roles.text"))

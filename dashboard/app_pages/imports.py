@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import shutil
-import tempfile
+from collections import Counter
+from contextlib import ExitStack
 from pathlib import Path
 
 import pandas as pd
@@ -15,6 +15,7 @@ from pipelines import messages
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 TEMPLATE_NAMES = ("events_calendar", "signin_sheet", "facebook_event_counts")
 AUTO = "__auto__"
+UNKNOWN_FORMAT = ("file.unknown_format", "file.unknown_format_closest")
 # Streamlit 1.67 writes the drop zone's size line in English only, and states the server's
 # limit, not this page's: hidden here, the page's own translated label and limit stand instead
 ROWS_SHOWN = 200  # rows of a table on the page; its CSV download holds them all
@@ -23,9 +24,10 @@ UPLOADER_STYLE = """<style>
 </style>"""
 
 
-def stage_uploads(c: ui.Context, files) -> list[dict]:
-    """Save each upload under its own name and recognise it; too-big files are refused."""
-    folder = Path(st.session_state.setdefault("upload_dir", tempfile.mkdtemp("-turnout")))
+def recognised(c: ui.Context, files) -> list[dict]:
+    """Each upload's format, found once per upload; too-big and unknown files are refused.
+    The file is on disk only while it is recognised (``loading.on_disk``)."""
+    known = st.session_state.setdefault("recognised", {})
     staged = []
     for upload in files:
         size_mb = upload.size / 1024 / 1024
@@ -33,45 +35,81 @@ def stage_uploads(c: ui.Context, files) -> list[dict]:
             st.warning(c.t("data.too_big", file=upload.name, size=i18n.number(c.lang, size_mb),
                            limit=i18n.number(c.lang, loading.MAX_UPLOAD_MB)))
             continue
-        path = folder / Path(upload.name).name
-        path.write_bytes(upload.getvalue())
-        mapping = None
-        try:
-            source = loading.recognise(path)
-        except loading.TurnoutError as error:
-            if error.code not in ("file.unknown_format", "file.unknown_format_closest"):
-                st.error(c.t("data.refused", file=upload.name))
-                st.caption(i18n.error(c.lang, error))
-                continue
-            mapping = import_review.mapping_screen(c, path, error)
-            if mapping is None:
-                continue
-            source = loading.recognise(path, mapping)
-        staged.append({"path": path, "source": source, "mapping": mapping})
+        if upload.file_id not in known:
+            try:
+                with loading.on_disk(upload.name, upload.getvalue()) as path:
+                    known[upload.file_id] = loading.recognise(path)
+            except loading.TurnoutError as error:
+                known[upload.file_id] = error
+            except (OSError, ValueError):  # a name the server's disk cannot take
+                known[upload.file_id] = None
+        found, mapping = known[upload.file_id], None
+        if isinstance(found, loading.TurnoutError) and found.code in UNKNOWN_FORMAT:
+            # no format knows it: the lead maps its columns (the file on disk meanwhile)
+            with loading.on_disk(upload.name, upload.getvalue()) as path:
+                mapping = import_review.mapping_screen(c, path, found)
+                if mapping is None:
+                    continue
+                found = loading.recognise(path, mapping)
+        if found is None:
+            st.error(c.t("data.not_saved", file=upload.name))
+        elif isinstance(found, loading.TurnoutError):
+            st.error(c.t("data.refused", file=upload.name))
+            st.caption(i18n.error(c.lang, found))
+        else:
+            staged.append({"upload": upload, "source": found, "mapping": mapping})
     return staged
 
 
-def confirm(c: ui.Context, staged: list[dict]) -> list[tuple[Path, str | None, Path | None]]:
+def confirm(c: ui.Context, staged: list[dict]) -> list[tuple]:
     """Show each detected format; per-event files ask which event they belong to."""
     events = data.event_choices() if data.state() == "ready" else pd.DataFrame()
     choices = [AUTO, *events.get("event_id", pd.Series(dtype=str)).tolist()]
     names = dict(zip(events.get("event_id", []), events.get("name", []), strict=True))
-    plan = []
+    plan, seen = [], Counter()
     for item in staged:
-        path, source = item["path"], item["source"]
+        upload, source = item["upload"], item["source"]
         label = format_name(c, source) if item["mapping"] is None else \
             c.t("data.mapped_by", name=item["mapping"].stem)
-        st.markdown(c.t("data.detected", file=path.name, format=label))
-        event = None
-        if source.per_event:
-            event = st.selectbox(c.t("data.which_event", file=path.name), choices,
-                                 key=f"event_{path.name}", format_func=lambda e:
+        st.markdown(c.t("data.detected", file=upload.name, format=label))
+        event, seen[upload.name] = None, seen[upload.name] + 1
+        if source.per_event:  # two uploads may share a name: the second gets its own key
+            key = f"event_{upload.name}" + (f"_{seen[upload.name]}" if seen[upload.name] > 1
+                                           else "")
+            event = st.selectbox(c.t("data.which_event", file=upload.name), choices,
+                                 key=key, format_func=lambda e:
                                  c.t("data.event_auto") if e == AUTO else f"{names[e] or e} ({e})")
-        plan.append((path, None if event in (None, AUTO) else event, item["mapping"]))
+        plan.append((upload, None if event in (None, AUTO) else event, item["mapping"]))
     return plan
 
 
-def run_imports(c: ui.Context, plan: list[tuple[Path, str | None, Path | None]]) -> None:
+def preview(c: ui.Context, plan: list[tuple]) -> bool:
+    """What each upload would give, the uploads on disk only while they are worked out."""
+    try:
+        with ExitStack() as on_disk:
+            files = [(on_disk.enter_context(loading.on_disk(upload.name, upload.getvalue())),
+                      event, mapping) for upload, event, mapping in plan]
+            return import_review.preview(c, files)
+    except (OSError, ValueError):
+        return False
+
+
+def _import_one(import_file, upload, event, mapping, step) -> dict:
+    """One upload, on disk only while it is imported (removed whatever happens)."""
+    try:
+        with loading.on_disk(upload.name, upload.getvalue()) as path:
+            result = import_file(path, event, progress=step, mapping=mapping)
+    except loading.TurnoutError as error:  # worded when shown, in the language then
+        return {"file": upload.name, "status": "refused", "error": error}
+    except (OSError, ValueError):
+        return {"file": upload.name, "status": "not saved"}
+    return {"file": upload.name, "status": result.status, "format": result.source,
+            "read": result.rows_read, "loaded": result.rows_loaded,
+            "duplicate": result.rows_duplicate, "rejected": result.rows_rejected,
+            "rejects": result.rejects, "message": result.message}
+
+
+def run_imports(c: ui.Context, plan: list[tuple]) -> None:
     bar = st.progress(0.0, text=c.t("data.progress_start"))
     results = []
 
@@ -81,26 +119,17 @@ def run_imports(c: ui.Context, plan: list[tuple[Path, str | None, Path | None]])
     try:
         # every upload in one batch, as `turnout import` does: the figures are refreshed once
         with data.writing(), loading.importing(refreshing) as import_file:
-            for i, (path, event, mapping) in enumerate(plan):
-                def step(name, i=i, path=path):
-                    bar.progress(i / len(plan), text=c.t("data.progress_step", file=path.name,
+            for i, (upload, event, mapping) in enumerate(plan):
+                def step(name, i=i, upload=upload):
+                    bar.progress(i / len(plan), text=c.t("data.progress_step", file=upload.name,
                                                          step=c.label("step", name)))
-                try:
-                    result = import_file(path, event, progress=step, mapping=mapping)
-                    results.append({"file": path.name, "status": result.status,
-                                    "format": result.source, "read": result.rows_read,
-                                    "loaded": result.rows_loaded,
-                                    "duplicate": result.rows_duplicate,
-                                    "rejected": result.rows_rejected, "rejects": result.rejects,
-                                    "message": result.message})
-                except loading.TurnoutError as error:  # worded when shown, in the language then
-                    results.append({"file": path.name, "status": "refused", "error": error})
+                results.append(_import_one(import_file, upload, event, mapping, step))
     except loading.TurnoutError as error:  # the database stayed busy, or the refresh failed
         results.append({"file": None, "status": "not refreshed", "error": error})
     bar.progress(1.0, text=c.t("data.progress_done"))
-    shutil.rmtree(st.session_state.pop("upload_dir", ""), ignore_errors=True)
     import_review.forget_mappings()
     st.session_state["import_results"] = results
+    st.session_state.pop("recognised", None)
     st.session_state["uploader_round"] = st.session_state.get("uploader_round", 0) + 1
     st.rerun()
 
@@ -109,6 +138,9 @@ def show_results(c: ui.Context) -> None:
     for r in st.session_state.get("import_results", []):
         if r["status"] == "not refreshed":
             st.error(i18n.error(c.lang, r["error"]))
+            continue
+        if r["status"] == "not saved":
+            st.error(c.t("data.not_saved", file=r["file"]))
             continue
         if r["status"] == "refused":
             st.error(c.t("data.refused", file=r["file"]))
@@ -158,12 +190,12 @@ def upload_section(c: ui.Context) -> None:
     show_results(c)
     if not files:
         return
-    plan = confirm(c, stage_uploads(c, files))
+    plan = confirm(c, recognised(c, files))
     if not plan:
         return
     st.markdown(c.t("preview.title"))
     # nothing is imported until the lead has seen what each file would give, and confirms
-    if import_review.preview(c, plan) and \
+    if preview(c, plan) and \
             st.button(c.t("data.import", n=len(plan)), type="primary", key="run_import"):
         st.session_state.pop("import_results", None)
         run_imports(c, plan)

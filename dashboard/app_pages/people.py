@@ -12,7 +12,7 @@ from functools import partial
 import pandas as pd
 import streamlit as st
 
-from dashboard import charts, data, i18n, ui
+from dashboard import charts, data, downloads, i18n, ui
 
 
 def pyramid_block(c: ui.Context) -> None:
@@ -107,10 +107,9 @@ def follow_up_block(c: ui.Context) -> None:
                        total=i18n.number(c.lang, total)))
     st.dataframe(table, hide_index=True, width="stretch")
     # the whole list, written only when asked for
-    st.download_button(c.t("download_csv"), partial(data.follow_up_csv, c.campaign,
-                                                    list(table.columns), c.lang),
-                       "turnout-follow-up.csv", "text/csv", key="csv_follow_up",
-                       on_click="ignore")
+    downloads.on_request(c, c.t("people.follow_up.prepare"), c.t("download_csv"),
+                         partial(data.follow_up_csv, c.campaign, list(table.columns), c.lang),
+                         "turnout-follow-up.csv", "text/csv", key="csv_follow_up")
 
 
 c = ui.context()

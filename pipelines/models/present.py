@@ -10,6 +10,7 @@ from rich.table import Table
 
 from pipelines import spreadsheet
 from pipelines.models import follow_up, forecast
+from pipelines.terminal import safe
 
 FORECAST_KEYS = ["event_id", "starts_at", "kind", "is_upcoming", "expected", "low", "high",
                  "method", "registered_then", "facebook_going_then", "actual", "is_covered"]
@@ -63,7 +64,7 @@ def render_forecast(rows: list[dict], console: Console) -> None:
     for row in rows:
         expected = "?" if row["expected"] is None else f"{row['expected']:.0f}"
         span = "?" if row["low"] is None else f"{row['low']}–{row['high']}"
-        table.add_row(row["event_id"], str(row["registered_then"]),
+        table.add_row(safe(row["event_id"]), str(row["registered_then"]),
                       _text(row["facebook_going_then"]), expected, span,
                       _text(row["actual"]), SHORT.get(row["method"], row["method"]))
     console.print(table)

@@ -1,0 +1,70 @@
+"""The dashboard reloaded again and again while `turnout import` holds the database: no lock
+error, no traceback ever reaches the reader. Chromium through Playwright, as test_browser.py."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from tests.test_browser import CALENDAR, SIGN_IN, page, server, settle  # noqa: F401
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+RELOADS = 20
+HOLD_SECONDS = 6  # per file, inside its transaction, after its rows are written
+PAGES = ("overview", "funnel", "events", "people", "channels", "data")
+NEVER_SHOWN = ("Could not set lock", "IOException", "Traceback", "DatabaseBusy",
+               "ConnectionException")
+
+
+def slow_import(db: Path, files: list[Path]) -> subprocess.Popen:
+    """`turnout import files` in another process; each file's transaction stays open
+    ``HOLD_SECONDS`` after its rows are written (it prints 'holding' then)."""
+    script = textwrap.dedent(f"""
+        import time
+        from pipelines import cli, load
+        real = load._merge
+        def slow(*args, **kwargs):
+            result = real(*args, **kwargs)
+            print("holding", flush=True)
+            time.sleep({HOLD_SECONDS})
+            return result
+        load._merge = slow
+        cli.app(["import", *{[str(f) for f in files]!r}])
+    """)
+    root = Path(__file__).resolve().parent.parent
+    return subprocess.Popen([sys.executable, "-c", script], cwd=root, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, text=True,
+                            env={**os.environ, "TURNOUT_DB": str(db), "COLUMNS": "200"})
+
+
+def test_reloads_during_an_import_never_show_a_lock_error(page, server, tmp_path):  # noqa: F811
+    settle(page)
+    calendar, sheet = tmp_path / "calendar.csv", tmp_path / "sheet.csv"
+    calendar.write_bytes(CALENDAR)
+    sheet.write_bytes(SIGN_IN)
+    importer = slow_import(tmp_path / "turnout.duckdb", [calendar, sheet])
+    try:
+        assert importer.stdout.readline().strip() == "holding"
+        during = 0
+        for i in range(RELOADS):
+            during += importer.poll() is None
+            page.goto(f"{server}/{PAGES[i % len(PAGES)]}")
+            settle(page)
+            text = page.locator("body").inner_text()
+            assert not [s for s in NEVER_SHOWN if s in text], text[:2000]
+            assert page.locator('[data-testid="stException"]').count() == 0
+        output, _ = importer.communicate(timeout=120)
+    finally:
+        if importer.poll() is None:
+            importer.kill()
+            importer.wait()
+    assert importer.returncode == 0, output
+    assert during >= 3  # the reloads did happen while the import held the database
+    page.goto(f"{server}/overview")  # and the page still opens once it has finished
+    settle(page)
+    assert page.locator('[data-testid="stException"]').count() == 0
