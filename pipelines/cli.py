@@ -11,7 +11,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from pipelines import __version__, config, load, sources, warehouse
+from pipelines import __version__, config, load, messages, sources, warehouse
 from pipelines.errors import TurnoutError
 
 app = typer.Typer(
@@ -97,8 +97,10 @@ def import_files(
                                               "(Eventbrite, Zoom).")] = None,
     campaign: Annotated[str | None, typer.Option(help="Campaign the rows belong to.")] = None,
     exported_at: Annotated[str | None, typer.Option(help="When the file was exported "
-                                                    "(default: what the file says, else its "
-                                                    "modification time).")] = None,
+                                                    "(default: what the file says, else the "
+                                                    "date its name ends its period with, "
+                                                    "else its modification time, and the "
+                                                    "summary says so).")] = None,
     mapping: Annotated[Path | None, typer.Option(help="Column-mapping TOML for any other CSV "
                                                  "(see examples/).")] = None,
 ) -> None:
@@ -151,6 +153,9 @@ def _print_results(results: list[load.ImportResult], skipped: list[tuple[Path, s
         table.add_row(r.file_name, r.source or "", r.status, *counts)
     console.print(table)
     for r in results:
+        if r.exported_at_unknown:
+            console.print(messages.text(messages.ENGLISH, "export_time.unknown", {
+                "file": r.file_name, "exported_at": str(r.exported_at)}), highlight=False)
         if r.status == "refused":
             errors.print(f"[bold red]Refused:[/] {r.message}", highlight=False)
         elif r.status == "already imported":

@@ -82,6 +82,7 @@ def run_imports(c: ui.Context, plan: list[tuple[Path, str | None]]) -> None:
                                     "loaded": result.rows_loaded,
                                     "duplicate": result.rows_duplicate,
                                     "rejected": result.rows_rejected, "rejects": result.rejects,
+                                    "export_time_unknown": result.exported_at_unknown,
                                     "message": result.message})
                 except loading.TurnoutError as error:  # worded when shown, in the language then
                     results.append({"file": path.name, "status": "refused", "error": error})
@@ -106,6 +107,8 @@ def show_results(c: ui.Context) -> None:
         counts = {name: c.t(f"data.count.{name}", count=i18n.number(c.lang, r.get(name)))
                   for name in ("read", "loaded", "duplicate", "rejected")}
         st.success(c.t(f"data.result.{r['status'].replace(' ', '_')}", file=r["file"], **counts))
+        if r.get("export_time_unknown"):
+            st.warning(c.t("data.export_time_unknown", file=r["file"]))
         if r.get("rejects"):
             rejects = pd.DataFrame(r["rejects"])
             rejects["reason"] = i18n.reasons(c.lang, rejects["code"], rejects["params"],
