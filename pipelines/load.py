@@ -20,7 +20,17 @@ from pathlib import Path
 
 import duckdb
 
-from pipelines import config, identity, marts, models, reader, sources, staging, warehouse
+from pipelines import (
+    config,
+    excel_ids,
+    identity,
+    marts,
+    models,
+    reader,
+    sources,
+    staging,
+    warehouse,
+)
 from pipelines.errors import ImportRefused, TurnoutError
 from pipelines.messages import row_where
 from pipelines.targets import PERSON_KEYS, TARGETS, Target
@@ -278,6 +288,7 @@ def _import(con, path, digest, options, secret, settings, step, read: _Read) -> 
         con.execute("select count(*) from import_rejects").fetchone()[0]
     step("checking rows")
     day_first = staging.decide_day_first(con, columns, delimiter)
+    excel_ids.recover_from_permalinks(con, columns)
     staging.build_typed(con, source, columns, decimal_mark, day_first)
     _not_before_newest_post(con, context, options)
     con.execute("drop table raw")
@@ -307,6 +318,10 @@ def _import(con, path, digest, options, secret, settings, step, read: _Read) -> 
         ).fetchall()
     ]
     if rows_read and rejected / rows_read > MOST_REJECTED:
+        lost = [r for r in rejects if r["code"] == "row.scientific_id"]
+        if len(lost) / rows_read > MOST_REJECTED:  # Excel, not a misread format: say so
+            raise ImportRefused(path.name, "rows.ids_lost_to_excel", rejected=len(lost),
+                                read=int(rows_read), value=lost[0]["params"].get("value"))
         first = rejects[0]
         raise ImportRefused(
             path.name, "rows.mostly_rejected", rejected=int(rejected), read=int(rows_read),
