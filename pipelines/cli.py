@@ -74,7 +74,9 @@ def list_sources() -> None:
     table.add_column("goes to")
     table.add_column("example header")
     for source in sorted(sources.REGISTRY.values(), key=lambda s: s.name):
-        table.add_row(source.name, source.title, source.target, source.example_header)
+        title = source.title if source.header_confirmed else \
+            f"{source.title} (header not confirmed against a real export)"
+        table.add_row(source.name, title, source.target, source.example_header)
     console.print(table)
 
 

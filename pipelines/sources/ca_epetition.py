@@ -28,6 +28,7 @@ SOURCE = Source(
                                   "Numéro de la pétition")),
     ),
     example_header="Province / Territory,Signatures",
+    header_confirmed=False,
     sample_file="e-4701_signatures_2026-03-01.csv",
     notes="Copy the 'Signatures by province / territory' table of the petition's page into a "
     "CSV named after the petition number (e-4701_….csv). Each file is one snapshot of the "

@@ -26,6 +26,7 @@ SOURCE = Source(
         Field("signed_at", ("Signed On", "signed_at", "Signé le", "Date"), "timestamp"),
     ),
     example_header="Name,City,State,Postal Code,Country,Signed On",
+    header_confirmed=False,
     sample_file="changeorg_accueillons-les_signatures.csv",
     notes="Petition dashboard > Download signatures (CSV). Signers have no email or phone: "
     "the file counts as the petition's total at commitment, not as people (names are not "

@@ -35,6 +35,7 @@ SOURCE = Source(
     "Average engagement time per session,Events per session,Event count,Key events",
     preamble=_web.read_ga4_preamble,
     extra={"staging_sql": _web.staging_sql("stg_web_sources.sql")},
+    header_confirmed=False,
     sample_file="ga4_traffic_acquisition.csv",
     notes="Reports > Acquisition > Traffic acquisition > Download File > CSV. Users count at "
     "awareness on the channel of their source (referral source, UTM campaign). Not with the "

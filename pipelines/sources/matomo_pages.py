@@ -28,6 +28,7 @@ SOURCE = Source(
     example_header="label,nb_visits,nb_hits,sum_time_spent,entry_nb_visits,exit_nb_visits,"
     "avg_time_on_page,bounce_rate,exit_rate",
     extra={"staging_sql": _web.staging_sql("stg_web_pages.sql")},
+    header_confirmed=False,
     sample_file="matomo_pages_2026-01-01_2026-01-31.csv",
     notes="Visitors > Pages (Behaviour > Pages) > Export > CSV, flat. Pageviews count as "
     "impressions, unique pageviews at awareness on the channel 'web'. Not with the "

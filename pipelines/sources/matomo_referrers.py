@@ -27,6 +27,7 @@ SOURCE = Source(
     example_header="label,nb_uniq_visitors,nb_visits,nb_actions,nb_users,max_actions,"
     "sum_visit_length,bounce_count,nb_visits_converted",
     extra={"staging_sql": _web.staging_sql("stg_web_sources.sql")},
+    header_confirmed=False,
     sample_file="matomo_referrers_2026-01-01_2026-01-31.csv",
     notes="Acquisition > All channels (or Websites, Campaigns) > Export > CSV. Visitors count "
     "at awareness on the channel of their referrer. Not with the pages report of the same "

@@ -23,6 +23,7 @@ SOURCE = Source(
     ),
     example_header="name,visitors,pageviews,bounce_rate,time_on_page",
     extra={"staging_sql": _web.staging_sql("stg_web_pages.sql")},
+    header_confirmed=False,
     sample_file="plausible_pages_2026-01-01_2026-01-31.csv",
     notes="Site dashboard > Export (a zip of CSV files): unzip it and import pages.csv (or "
     "sources.csv, not both: they count the same visitors). Visitors count at awareness on the "

@@ -20,6 +20,7 @@ SOURCE = Source(
     ),
     example_header="name,visitors,bounce_rate,visit_duration",
     extra={"staging_sql": _web.staging_sql("stg_web_sources.sql")},
+    header_confirmed=False,
     sample_file="plausible_sources_2026-01-01_2026-01-31.csv",
     notes="Site dashboard > Export: unzip it and import sources.csv or one utm_*.csv (not "
     "with pages.csv, nor two of them: they count the same visitors). Header from Plausible's "
