@@ -29,13 +29,13 @@ SOURCE = Source(
         Field("visitors", ("Active users", "Users", "Total users", "Utilisateurs actifs",
                            "Utilisateurs"), "count"),
     ),
-    example_header="# Start date: 20260101 / # End date: 20260131, then "
-    "Page path and screen class,Views,Active users,Views per active user,"
+    example_header="Page path and screen class,Views,Active users,Views per active user,"
     "Average engagement time per active user,Event count,Key events,Total revenue",
     preamble=_web.read_ga4_preamble,
     extra={"staging_sql": _web.staging_sql("stg_web_pages.sql")},
     sample_file="ga4_pages_and_screens.csv",
-    notes="Reports > Engagement > Pages and screens > Share this report > Download File > CSV. "
+    notes="Reports > Engagement > Pages and screens > Share this report > Download File > CSV "
+    "(its '# End date' comment line dates it). "
     "Views and active users count at awareness on the channel 'web'. Import one report per "
     "site and period: this one or the traffic acquisition report, not both (they count the "
     "same visits). French headers inferred, not confirmed.",

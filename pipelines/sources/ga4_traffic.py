@@ -30,14 +30,15 @@ SOURCE = Source(
         Field("visitors", ("Users", "Active users", "Total users", "Utilisateurs",
                            "Utilisateurs actifs"), "count"),
     ),
-    example_header="# Start date: 20260101 / # End date: 20260131, then "
-    "Session primary channel group (Default Channel Group),Users,Sessions,Engaged sessions,"
-    "Average engagement time per session,Events per session,Event count,Key events",
+    example_header="Session primary channel group (Default Channel Group),Users,Sessions,"
+    "Engaged sessions,Average engagement time per session,Events per session,Event count,"
+    "Key events",
     preamble=_web.read_ga4_preamble,
     extra={"staging_sql": _web.staging_sql("stg_web_sources.sql")},
     header_confirmed=False,
     sample_file="ga4_traffic_acquisition.csv",
-    notes="Reports > Acquisition > Traffic acquisition > Download File > CSV. Users count at "
+    notes="Reports > Acquisition > Traffic acquisition > Download File > CSV "
+    "(its '# End date' comment line dates it). Users count at "
     "awareness on the channel of their source (referral source, UTM campaign). Not with the "
     "pages report of the same period: they count the same visits. Header not confirmed "
     "against a real download.",
