@@ -363,9 +363,13 @@ def _context(con, path: Path, source: sources.Source, layout, options: ImportOpt
 
 
 def _not_before_newest_post(con, context: dict, options: ImportOptions) -> None:
-    """An export cannot predate the newest post it contains (a period's end is a midnight)."""
-    if options.exported_at or "published_at" not in \
-            {r[0] for r in con.execute("describe typed").fetchall()}:
+    """An export cannot predate the newest post it contains (a period's end is a midnight);
+    a snapshot time on every row (a petition's ``updated_at``) dates the file itself."""
+    typed_columns = {r[0] for r in con.execute("describe typed").fetchall()}
+    if "updated_at" in typed_columns and context["exported_at_unknown"]:
+        context["exported_at_unknown"] = con.execute(
+            "select count(*) = 0 or bool_or(updated_at is null) from typed").fetchone()[0]
+    if options.exported_at or "published_at" not in typed_columns:
         return
     newest = con.execute("select max(published_at) from typed").fetchone()[0]
     if newest is not None and newest > context["exported_at"]:

@@ -55,6 +55,8 @@ def test_real_export_imports_with_its_hand_counted_figures(db, name, source, row
     result = run_import(db, real_file(f"{EXPORTS}/{name}"))
     assert (result.status, result.source) == ("imported", source)
     assert (result.rows_read, result.rows_loaded, result.rows_rejected) == (rows, rows, 0)
+    # dated by their name, their content (a petition's updated_at), all but the renamed one
+    assert result.exported_at_unknown == name.endswith("seamlessbayarea_may_2022_tweets.csv")
     figures = funnel_interactions(db)
     assert (figures["awareness"], figures["engagement"], figures["commitment"]) == \
         (awareness, engagement, commitment)
