@@ -145,6 +145,11 @@ def test_changeorg_signers_count_as_the_petition_total_not_people(db):
     assert query(db, "select snapshot_at, signature_count from petition_snapshots") == \
         [(datetime(2026, 2, 10), 4)]
     assert query(db, "select count(*) from signatures") == [(0,)]
+    for table, column in query(db, "select table_name, column_name from "
+                                   "information_schema.columns where data_type = 'VARCHAR'"):
+        stored = query(db, f'select count(*) from "{table}" where "{column}" similar to '
+                           "'.*(Tremblay|Gagné|H2X|G1R|Montréal).*'")
+        assert stored == [(0,)], (table, column)  # no name, postal code or city kept
     assert query(db, "select count(*) from mart_funnel_facts where person_id is not null") == \
         [(0,)]
 
