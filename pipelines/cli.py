@@ -121,7 +121,9 @@ def list_sources() -> None:
     table.add_column("goes to")
     table.add_column("example header")
     for source in sorted(sources.REGISTRY.values(), key=lambda s: s.name):
-        table.add_row(source.name, source.title, source.target, source.example_header)
+        title = source.title if source.header_confirmed else \
+            f"{source.title} (header not confirmed against a real export)"
+        table.add_row(source.name, title, source.target, source.example_header)
     console.print(table)
 
 
@@ -144,8 +146,10 @@ def import_files(
                                               "(Eventbrite, Zoom).")] = None,
     campaign: Annotated[str | None, typer.Option(help="Campaign the rows belong to.")] = None,
     exported_at: Annotated[str | None, typer.Option(help="When the file was exported "
-                                                    "(default: what the file says, else its "
-                                                    "modification time).")] = None,
+                                                    "(default: what the file says, else the "
+                                                    "date its name ends its period with, "
+                                                    "else its modification time, and the "
+                                                    "summary says so).")] = None,
     mapping: Annotated[Path | None, typer.Option(help="Column-mapping TOML for any other CSV "
                                                  "(see examples/).")] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Only say what each file would "
@@ -214,6 +218,9 @@ def _print_results(results: list[load.ImportResult], skipped: list[tuple[Path, s
         table.add_row(_safe(r.file_name), r.source or "", r.status, *counts)
     console.print(table)
     for r in results:
+        if r.exported_at_unknown:
+            console.print(messages.text(messages.ENGLISH, "export_time.unknown", {
+                "file": r.file_name, "exported_at": str(r.exported_at)}), highlight=False)
         if r.status == "refused":
             errors.print(f"[bold red]Refused:[/] {_safe(r.message)}", highlight=False)
         elif r.status == "already imported":

@@ -22,6 +22,7 @@ import duckdb
 
 from pipelines import (
     config,
+    excel_ids,
     identity,
     keys,
     marts,
@@ -62,6 +63,9 @@ class ImportResult:
     rows_duplicate: int = 0
     rows_rejected: int = 0
     rows_replaced: int = 0  # loaded rows that replaced an older version of their record
+    exported_at: datetime | None = None
+    # nothing in the file or its name dated the export: the file's modification time stands
+    exported_at_unknown: bool = False
     # each rejected row: line, column, reason (English), code and params (pipelines/messages.py)
     rejects: list[dict] = field(default_factory=list)
     message: str = ""
@@ -168,6 +172,7 @@ class Session:
                 found.append(error)
             finally:
                 self.con.execute("rollback")
+                identity.use_secret(self.con, None)
         return found
 
     def refresh(self, progress: Progress | None = None) -> bool:
@@ -362,8 +367,10 @@ def _import(con, path, digest, options, secret, settings, step, read: _Read) -> 
         con.execute("select count(*) from import_rejects").fetchone()[0]
     step("checking rows")
     day_first = staging.decide_day_first(con, columns, delimiter)
+    excel_ids.recover_from_permalinks(con, columns)
     identity.use_secret(con, secret)  # keys are hashed as the rows are typed
     staging.build_typed(con, source, columns, decimal_mark, day_first)
+    _not_before_newest_post(con, context, options)
     con.execute("drop table raw")
     con.execute("""
         insert into import_rejects
@@ -394,6 +401,10 @@ def _import(con, path, digest, options, secret, settings, step, read: _Read) -> 
         ).fetchall()
     ]
     if rows_read and rejected / rows_read > MOST_REJECTED:
+        lost = [r for r in rejects if r["code"] == "row.scientific_id"]
+        if len(lost) / rows_read > MOST_REJECTED:  # Excel, not a misread format: say so
+            raise ImportRefused(path.name, "rows.ids_lost_to_excel", rejected=len(lost),
+                                read=int(rows_read), value=lost[0]["params"].get("value"))
         first = rejects[0]
         raise ImportRefused(
             path.name, "rows.mostly_rejected", rejected=int(rejected), read=int(rows_read),
@@ -411,14 +422,17 @@ def _import(con, path, digest, options, secret, settings, step, read: _Read) -> 
                 "reject_params), reject_code, reject_params from import_rejects", [import_id])
     return ImportResult(file_name, "imported", source=source.name, import_id=import_id,
                         rows_read=rows_read, rows_loaded=loaded, rows_duplicate=duplicates,
-                        rows_rejected=rejected, rows_replaced=replaced, rejects=rejects)
+                        rows_rejected=rejected, rows_replaced=replaced, rejects=rejects,
+                        exported_at=context["exported_at"],
+                        exported_at_unknown=context["exported_at_unknown"])
 
 
 def _context(con, path: Path, source: sources.Source, layout, options: ImportOptions) -> dict:
     found = source.preamble(layout.preamble) if (layout and source.preamble) else {}
-    exported_at = options.exported_at or found.get("exported_at") or \
-        date_in_name(path.name) or \
-        datetime.fromtimestamp(os.path.getmtime(path)).replace(microsecond=0)
+    exported_at = options.exported_at or found.get("exported_at") or date_in_name(path.name)
+    unknown = exported_at is None
+    if unknown:  # a copied file keeps no trace of its export: the import says so
+        exported_at = datetime.fromtimestamp(os.path.getmtime(path)).replace(microsecond=0)
     event_id = options.event_id
     if source.per_event and not event_id:
         event_id = _event_from_platform_ids(con, path, source, found)
@@ -428,10 +442,30 @@ def _context(con, path: Path, source: sources.Source, layout, options: ImportOpt
         if not known:
             raise ImportRefused(path.name, "event.unknown", event_id=event_id)
     return {"campaign": privacy.masked(options.campaign), "event_id": event_id,
-            "exported_at": exported_at}
+            "exported_at": exported_at, "exported_at_unknown": unknown}
+
+
+def _not_before_newest_post(con, context: dict, options: ImportOptions) -> None:
+    """An export cannot predate the newest post it contains (a period's end is a midnight);
+    a snapshot time on every row (a petition's ``updated_at``) dates the file itself."""
+    typed_columns = {r[0] for r in con.execute("describe typed").fetchall()}
+    if "updated_at" in typed_columns and context["exported_at_unknown"]:
+        context["exported_at_unknown"] = con.execute(
+            "select count(*) = 0 or bool_or(updated_at is null) from typed").fetchone()[0]
+    if options.exported_at or "published_at" not in typed_columns:
+        return
+    newest = con.execute("select max(published_at) from typed").fetchone()[0]
+    if newest is not None and newest > context["exported_at"]:
+        context["exported_at"] = newest
+        con.execute("update ctx set exported_at = ?", [newest])
 
 
 _NAME_DATE = re.compile(r"(?<!\d)(20\d\d)-?(0[1-9]|1[0-2])-?(0[1-9]|[12]\d|3[01])(?!\d)")
+# Meta names its exports after their period in words: Oct-01-2025_Oct-31-2025_<page id>.csv
+_NAME_WORD_DATE = re.compile(
+    r"(?<![a-z])(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*[-_ .]?"
+    r"(0?[1-9]|[12]\d|3[01])[-_ ,.]+(20\d\d)(?!\d)", re.IGNORECASE)
+_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 
 
 def date_in_name(name: str) -> datetime | None:
@@ -440,10 +474,13 @@ def date_in_name(name: str) -> datetime | None:
     A copied file keeps its name but not its modification time, so a date in the
     name is the better witness of when an export was taken.
     """
+    written = [(int(y), int(m), int(d)) for y, m, d in _NAME_DATE.findall(name)]
+    written += [(int(y), _MONTHS.index(m.lower()) + 1, int(d))
+                for m, d, y in _NAME_WORD_DATE.findall(name)]
     found = []
-    for year, month, day in _NAME_DATE.findall(name):
+    for year, month, day in written:
         try:
-            found.append(datetime(int(year), int(month), int(day)))
+            found.append(datetime(year, month, day))
         except ValueError:
             continue
     return max(found, default=None)

@@ -106,7 +106,8 @@ def _import_one(import_file, upload, event, mapping, step) -> dict:
     return {"file": upload.name, "status": result.status, "format": result.source,
             "read": result.rows_read, "loaded": result.rows_loaded,
             "duplicate": result.rows_duplicate, "rejected": result.rows_rejected,
-            "rejects": result.rejects, "message": result.message}
+            "rejects": result.rejects, "export_time_unknown": result.exported_at_unknown,
+            "message": result.message}
 
 
 def run_imports(c: ui.Context, plan: list[tuple]) -> None:
@@ -149,6 +150,8 @@ def show_results(c: ui.Context) -> None:
         counts = {name: c.t(f"data.count.{name}", count=i18n.number(c.lang, r.get(name)))
                   for name in ("read", "loaded", "duplicate", "rejected")}
         st.success(c.t(f"data.result.{r['status'].replace(' ', '_')}", file=r["file"], **counts))
+        if r.get("export_time_unknown"):
+            st.warning(c.t("data.export_time_unknown", file=r["file"]))
         if r.get("rejects"):
             rejects = pd.DataFrame(r["rejects"])
             rejects["reason"] = i18n.reasons(c.lang, rejects["code"], rejects["params"],

@@ -72,6 +72,7 @@ class Source:
     # for JSON formats: SQL turning the loaded `raw_json` table into one row per record
     json_sql: str | None = None
     notes: str = ""
+    header_confirmed: bool = True  # False: taken from documentation, never seen in a real file
     sample_file: str = ""
     # the same value on every row (e.g. platform = "facebook"), for formats with no stg_ file
     constants: dict = field(default_factory=dict)

@@ -30,6 +30,7 @@ SOURCE = Source(
     fields=(
         Field("post_id", ("Post ID",), "id", required=True),
         Field("published_at", ("Posted",), "timestamp"),
+        Field("permalink", ("Permalink",)),
         Field("reach", ("Lifetime Post Total Reach",), "count"),
         Field("impressions", ("Lifetime Post Total Impressions",), "count"),
         Field("reactions", (STORIES + "like", TALKING + "like", "like", "likes"), "count"),

@@ -21,6 +21,7 @@ SOURCE = Source(
     fields=(
         Field("post_id", ("Post ID", "Identifiant de la publication"), "id", required=True),
         Field("published_at", ("Publish time", "Heure de publication"), "timestamp"),
+        Field("permalink", ("Permalink", "Permalien")),
         Field("reach", ("Reach", "Couverture"), "count"),
         Field("impressions", ("Views", "Impressions", "Vues"), "count"),
         Field("reactions", ("Reactions", "Réactions"), "count"),

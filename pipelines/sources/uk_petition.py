@@ -3,7 +3,8 @@
 One snapshot of the petition's total: petition_id ``ukparl:<id>``, its name
 (``attributes.action``), the signature count, taken at ``attributes.updated_at``
 (else at the import's export time). The per-country and per-constituency
-counts are not kept.
+counts are not kept. A petition saved without the API's ``{"data": …, "links": …}``
+envelope (the petition object at the top level) is read the same way.
 """
 
 from pipelines.sources import Field, Source
@@ -11,15 +12,19 @@ from pipelines.sources import Field, Source
 JSON_SQL = """
 with documents as (
     select rowid as document, to_json(raw_json) as doc from raw_json
+),
+
+petitions as (
+    select document, coalesce(doc -> '$.data', doc) as petition from documents
 )
 
 select
     row_number() over (order by document) as line,
-    'ukparl:' || (doc ->> '$.data.id') as petition_id,
-    doc ->> '$.data.attributes.action' as petition_name,
-    doc ->> '$.data.attributes.updated_at' as updated_at,
-    doc ->> '$.data.attributes.signature_count' as signature_count
-from documents
+    'ukparl:' || (petition ->> '$.id') as petition_id,
+    petition ->> '$.attributes.action' as petition_name,
+    petition ->> '$.attributes.updated_at' as updated_at,
+    petition ->> '$.attributes.signature_count' as signature_count
+from petitions
 """
 
 SOURCE = Source(
@@ -27,8 +32,10 @@ SOURCE = Source(
     title="UK Parliament e-petition (JSON)",
     target="petition_snapshots",
     file_type="json",
-    signatures=(("data.type", "data.id", "data.attributes.signature_count",
-                 "data.attributes.action"),),
+    signatures=(
+        ("data.type", "data.id", "data.attributes.signature_count", "data.attributes.action"),
+        ("type", "id", "attributes.signature_count", "attributes.action"),
+    ),
     fields=(
         Field("petition_id", ("petition_id",), "id", required=True),
         Field("petition_name", ("petition_name",)),

@@ -21,6 +21,7 @@ SOURCE = Source(
     fields=(
         Field("post_id", ("Post id", "Identifiant du post", "ID du post"), "id", required=True),
         Field("published_at", ("Date",), "timestamp"),
+        Field("permalink", ("Post Link", "Link", "Lien du post", "Lien")),
         Field("impressions", ("Impressions",), "count"),
         Field("reactions", ("Likes", "J'aime"), "count"),
         Field("comments", ("Replies", "Réponses"), "count"),

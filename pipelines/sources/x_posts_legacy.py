@@ -21,6 +21,7 @@ SOURCE = Source(
     fields=(
         Field("post_id", ("Tweet id", "Identifiant du Tweet"), "id", required=True),
         Field("published_at", ("time", "heure"), "timestamp"),
+        Field("permalink", ("Tweet permalink", "Permalien du Tweet", "lien permanent du Tweet")),
         Field("impressions", ("impressions",), "count"),
         Field("reactions", ("favorites", "likes", "J'aime", "favoris"), "count"),
         Field("comments", ("replies", "réponses"), "count"),

@@ -31,6 +31,24 @@ create or replace temp macro turnout_named_offset(x) as
          'EST': '-05:00', 'CDT': '-05:00', 'CST': '-06:00', 'MDT': '-06:00', 'MST': '-07:00',
          'PDT': '-07:00', 'PST': '-08:00'}[upper(regexp_extract(trim(x), '\s([A-Za-z]{3})$', 1))];
 
+-- Dates written in words, as X has spelt them (`Mon Feb 10 2025`, `lun. 10 févr. 2025`):
+-- lower case without commas or dots, the weekday dropped, months as English three letters.
+create or replace temp macro turnout_words_only(x) as
+    trim(regexp_replace(regexp_replace(lower(trim(x)), '[.,]', ' ', 'g'), '\s+', ' ', 'g'));
+
+create or replace temp macro turnout_without_weekday(s) as (
+    case when regexp_matches(s, '^(mon|tue|wed|thu|fri|sat|sun|lun|mar|mer|jeu|ven|sam|dim)[a-z]* .*[a-zéû]{3}')
+        then regexp_replace(s, '^[a-z]+ ', '') else s end);
+
+create or replace temp macro turnout_month_words(x) as
+    regexp_replace(regexp_replace(regexp_replace(regexp_replace(regexp_replace(
+    regexp_replace(regexp_replace(regexp_replace(regexp_replace(
+        turnout_without_weekday(turnout_words_only(x)),
+        '\bjanv(ier)?\b', 'jan'), 'f[ée]v(r(ier)?)?\b', 'feb'), '\bavr(il)?\b', 'apr'),
+        '\bmai\b', 'may'), '\bjuin\b', 'jun'), '\bjuil(let)?\b', 'jul'), '\bao[uû]t\b', 'aug'),
+        'd[ée]c(embre)?\b', 'dec'),
+        '\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b', '\1');
+
 create or replace temp macro turnout_timestamp(x, day_first) as (
     case
         when x is null then null
@@ -53,9 +71,11 @@ create or replace temp macro turnout_timestamp(x, day_first) as (
                 then try_strptime(turnout_slashed(x), ['%d/%m/%Y %H:%M:%S', '%d/%m/%Y %H:%M', '%d/%m/%Y %I:%M:%S %p', '%d/%m/%Y %I:%M %p', '%d/%m/%Y'])
                 else try_strptime(turnout_slashed(x), ['%m/%d/%Y %H:%M:%S', '%m/%d/%Y %H:%M', '%m/%d/%Y %I:%M:%S %p', '%m/%d/%Y %I:%M %p', '%m/%d/%Y'])
             end
-        else try_strptime(trim(x), [
+        else coalesce(try_strptime(trim(x), [
             '%b %d, %Y %H:%M:%S', '%b %d, %Y %I:%M:%S %p', '%b %d, %Y %I:%M %p', '%b %d, %Y %H:%M',
-            '%b %d, %Y', '%a, %b %d, %Y', '%B %d, %Y', '%d %b %Y', '%d %B %Y', '%d %b %Y %H:%M'])
+            '%b %d, %Y', '%a, %b %d, %Y', '%B %d, %Y', '%d %b %Y', '%d %B %Y', '%d %b %Y %H:%M']),
+            try_strptime(turnout_month_words(x), [
+            '%b %d %Y', '%d %b %Y', '%b %d %Y %H:%M', '%d %b %Y %H:%M', '%Y %b %d']))
     end);
 
 create or replace temp macro turnout_bool(x) as (

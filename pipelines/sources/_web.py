@@ -1,0 +1,34 @@
+"""What the web analytics formats share: the period a report covers, and its staging SQL.
+
+A web report counts visits over a period (GA4's ``# Start date`` / ``# End date``
+comment lines, or the dates in the file name), not lifetime totals: each row is kept
+as one snapshot dated by the period's end, so a later export of the same period
+replaces it and another period adds to it. Views and visitors are not people:
+they count at awareness as interactions (``docs/metrics.md``).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from importlib import resources
+
+from pipelines.sources import normalise_header
+
+_PERIOD_END = ("end date", "date de fin")
+
+
+def staging_sql(name: str) -> str:
+    return (resources.files("pipelines") / "sql" / "staging" / name).read_text(encoding="utf-8")
+
+
+def read_ga4_preamble(rows: list[list[str]]) -> dict:
+    """The ``# End date: 20250211`` comment line above a GA4 table: the export time."""
+    for row in rows:
+        text = normalise_header(",".join(row)).lstrip("#").strip()
+        label, _, value = text.partition(":")
+        if label.strip() in _PERIOD_END:
+            try:
+                return {"exported_at": datetime.strptime(value.strip()[:8], "%Y%m%d")}
+            except ValueError:
+                return {}
+    return {}
