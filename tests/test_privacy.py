@@ -1,4 +1,4 @@
-"""No personal data outside the keyed hashes, on any path (docs/security-personal-data.md).
+"""No personal data outside the keyed hashes, on any path (docs/security.md).
 
 The checks one value at a time, then each path on its own: reject reasons, free text,
 file and campaign names, the column mapping, the spill folder, an older database.

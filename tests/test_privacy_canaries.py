@@ -1,4 +1,4 @@
-"""Canaries in every field of every format leave no trace (docs/security-personal-data.md).
+"""Canaries in every field of every format leave no trace (docs/security.md).
 
 A canary email, phone and name are written into every field of every format, shifted rows
 and file names included; then every table, every file next to the database, the temp
