@@ -1,0 +1,116 @@
+"""Parquet as the hand-over between DuckDB files and Spark.
+
+``export`` writes the canonical tables of one or many DuckDB files into one folder, one
+Parquet file per table and database, with a manifest (``turnout-export.json``) naming the
+key fingerprint and the pyramid rules. Files made with different hashing keys are refused:
+the same email would be two people. Import ids are renumbered so that pooled files never
+share one. People are not exported: Spark links them again from the pooled records.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import duckdb
+
+from pipelines import config, pyramid, warehouse
+from pipelines.errors import TurnoutError
+
+CANONICAL_TABLES = ("imports", "rejects", "events", "registrations", "checkins", "signatures",
+                    "email_activity", "identities", "post_snapshots",
+                    "facebook_event_snapshots", "petition_snapshots")
+PYRAMID_TABLES = ("pyramid_tiers", "pyramid_rules", "pyramid_settings")
+MANIFEST = "turnout-export.json"
+_FINGERPRINT_SALT = b"turnout-key-fingerprint"
+
+
+def key_fingerprint(secret: bytes) -> str:
+    """A keyed hash of a constant: equal for equal keys, and says nothing of the key."""
+    return hashlib.sha256(secret + _FINGERPRINT_SALT).hexdigest()
+
+
+def read_manifest(folder: Path) -> dict:
+    path = folder / MANIFEST
+    if not path.is_file():
+        raise TurnoutError(code="export.not_an_export", path=str(folder))
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def _check_same_key(databases: list[Path]) -> str:
+    fingerprints = {db: key_fingerprint(config.read_secret(db)) for db in databases}
+    first = databases[0]
+    for db, fingerprint in fingerprints.items():
+        if fingerprint != fingerprints[first]:
+            raise TurnoutError(code="export.different_keys", database=str(db),
+                               first=str(first))
+    return fingerprints[first]
+
+
+def _check_same_rules(databases: list[Path]) -> dict:
+    rules = [pyramid.load_rules(pyramid.rules_path(db)) for db in databases]
+    for db, own in zip(databases, rules, strict=True):
+        if own != rules[0]:
+            raise TurnoutError(code="export.different_pyramids", database=str(db),
+                               first=str(databases[0]))
+    return rules[0]
+
+
+def _prepare(folder: Path) -> None:
+    """The folder must be new, empty or an earlier export (which is replaced)."""
+    if folder.exists() and any(folder.iterdir()) and not (folder / MANIFEST).is_file():
+        raise TurnoutError(code="export.folder_not_empty", path=str(folder))
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / MANIFEST).unlink(missing_ok=True)  # an export cut short is not an export
+    for table in CANONICAL_TABLES + PYRAMID_TABLES:
+        for old in (folder / table).glob("*.parquet"):
+            old.unlink()
+
+
+def _copy(con: duckdb.DuckDBPyConnection, query: str, target: Path, params: list) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    con.sql(query, params=params).write_parquet(str(target))
+
+
+def export(databases: list[Path], folder: Path) -> dict:
+    """Write the canonical tables of ``databases`` to ``folder``; returns the manifest."""
+    if not databases:
+        raise TurnoutError(code="export.no_database")
+    for db in databases:
+        if not db.is_file():
+            raise TurnoutError(code="file.missing", path=str(db))
+    fingerprint = _check_same_key(databases)
+    rules = _check_same_rules(databases)
+    _prepare(folder)
+    offset, rows = 0, dict.fromkeys(CANONICAL_TABLES, 0)
+    for number, db in enumerate(databases):
+        with warehouse.reader(db) as con:
+            for table in CANONICAL_TABLES:
+                columns = [c for (c,) in con.execute(
+                    "select column_name from information_schema.columns "
+                    "where table_schema = 'main' and table_name = ? order by ordinal_position",
+                    [table]).fetchall()]
+                # pooled files count their imports from 1: shift each file past the last
+                select = ", ".join(f"{c} + ? as {c}" if c == "import_id" else c
+                                   for c in columns)
+                params = [offset] if "import_id" in columns else []
+                _copy(con, f"select {select} from {table}",
+                      folder / table / f"part-{number:04d}.parquet", params)
+                rows[table] += con.execute(f"select count(*) from {table}").fetchone()[0]
+            offset += con.execute("select coalesce(max(import_id), 0) from imports").fetchone()[0]
+    _write_pyramid(folder, rules)
+    manifest = {"key_fingerprint": fingerprint, "databases": len(databases), "rows": rows,
+                "pyramid": rules}
+    (folder / MANIFEST).write_text(json.dumps(manifest, indent=1), encoding="utf-8")
+    return manifest
+
+
+def _write_pyramid(folder: Path, rules: dict) -> None:
+    con = duckdb.connect()
+    try:
+        pyramid.install_rules(con, rules)
+        for table in PYRAMID_TABLES:
+            _copy(con, f"select * from {table}", folder / table / "part-0000.parquet", [])
+    finally:
+        con.close()
