@@ -101,18 +101,41 @@ def _section(folder: Path, files: list[tuple[str, dict]], key_from: Path | None)
     return build(db, files)
 
 
+OTHER_SECTION = [("mailchimp_activity.csv", {"campaign": "Infolettre"}),
+                 ("petition_signatures_campagne_b.csv", {"campaign": "Campagne B"})]
+
+
 def test_sections_sharing_the_key_pool_with_import_ids_that_never_collide(tmp_path):
     first = _section(tmp_path / "est", ADVERSARIAL_FILES[:3], None)
-    second = _section(tmp_path / "ouest", ADVERSARIAL_FILES[:2], key_from=first)
+    second = _section(tmp_path / "ouest", OTHER_SECTION, key_from=first)
     manifest = handover.export([first, second], tmp_path / "pooled")
     with duckdb.connect() as con:
         imports = rows(con, "select import_id, file_name from read_parquet(?)",
                        [str(tmp_path / "pooled" / "imports" / "*.parquet")])
-        signins = con.execute("select count(*), count(distinct import_id) from read_parquet(?)",
-                              [str(tmp_path / "pooled" / "checkins" / "*.parquet")]).fetchone()
-    assert [i for i, _ in imports] == [1, 2, 3, 4, 5]  # 3 imports of the first, then 2
-    assert signins == (16, 2)  # the same sheet in each section, under each one's import
-    assert manifest["rows"]["checkins"] == 16
+        emails = con.execute("select count(*), min(import_id), max(import_id) "
+                             "from read_parquet(?)",
+                             [str(tmp_path / "pooled" / "email_activity" / "*.parquet")]
+                             ).fetchone()
+    # 3 imports in the first section, then the second's two, numbered after them
+    assert imports == [(1, "events_calendar.csv"), (2, "signin_sheets.csv"),
+                       (3, "petition_signatures.csv"), (4, "mailchimp_activity.csv"),
+                       (5, "petition_signatures_campagne_b.csv")]
+    assert emails == (6, 4, 4)
+    assert manifest["rows"]["signatures"] == 5 + 2 and manifest["databases"] == 2
+
+
+def test_the_same_file_in_two_sections_is_refused_and_an_earlier_export_kept(tmp_path):
+    first = _section(tmp_path / "est", ADVERSARIAL_FILES[:2], None)
+    second = _section(tmp_path / "ouest", ADVERSARIAL_FILES[:2], key_from=first)
+    handover.export([first], tmp_path / "pooled")
+    before = {p: p.read_bytes() for p in (tmp_path / "pooled").rglob("*") if p.is_file()}
+    with pytest.raises(TurnoutError) as refused:
+        handover.export([first, second], tmp_path / "pooled")
+    assert refused.value.code == "export.same_rows"
+    assert refused.value.params == {"count": 3, "table": "events"}
+    assert {p: p.read_bytes() for p in (tmp_path / "pooled").rglob("*") if p.is_file()} \
+        == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["est", "ouest", "pooled"]
 
 
 def test_sections_with_different_keys_are_refused_and_the_folder_is_left_alone(tmp_path):

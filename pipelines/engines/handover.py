@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import shutil
+import tempfile
 from pathlib import Path
 
 import duckdb
@@ -22,6 +24,12 @@ CANONICAL_TABLES = ("imports", "rejects", "events", "registrations", "checkins",
                     "email_activity", "identities", "post_snapshots",
                     "facebook_event_snapshots", "petition_snapshots")
 PYRAMID_TABLES = ("pyramid_tiers", "pyramid_rules", "pyramid_settings")
+# what identifies a row of each table: unique in one database, and must stay so pooled
+ROW_KEYS = {"events": "event_id", "registrations": "record_id", "checkins": "record_id",
+            "signatures": "record_id", "email_activity": "record_id",
+            "identities": "record_id", "post_snapshots": "post_id, exported_at",
+            "facebook_event_snapshots": "event_id, snapshot_at",
+            "petition_snapshots": "petition_id, snapshot_at"}
 MANIFEST = "turnout-export.json"
 _FINGERPRINT_SALT = b"turnout-key-fingerprint"
 
@@ -58,14 +66,9 @@ def _check_same_rules(databases: list[Path]) -> dict:
 
 
 def _prepare(folder: Path) -> None:
-    """The folder must be new, empty or an earlier export (which is replaced)."""
-    if folder.exists() and any(folder.iterdir()) and not (folder / MANIFEST).is_file():
-        raise TurnoutError(code="export.folder_not_empty", path=str(folder))
+    """An earlier export in ``folder`` is replaced: its manifest goes first."""
     folder.mkdir(parents=True, exist_ok=True)
     (folder / MANIFEST).unlink(missing_ok=True)  # an export cut short is not an export
-    for table in CANONICAL_TABLES + PYRAMID_TABLES:
-        for old in (folder / table).glob("*.parquet"):
-            old.unlink()
 
 
 def _copy(con: duckdb.DuckDBPyConnection, query: str, target: Path, params: list) -> None:
@@ -82,7 +85,29 @@ def export(databases: list[Path], folder: Path) -> dict:
             raise TurnoutError(code="file.missing", path=str(db))
     fingerprint = _check_same_key(databases)
     rules = _check_same_rules(databases)
-    _prepare(folder)
+    if folder.exists() and any(folder.iterdir()) and not (folder / MANIFEST).is_file():
+        raise TurnoutError(code="export.folder_not_empty", path=str(folder))
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    # written beside the folder first: a refused export leaves an earlier one as it was
+    incoming = Path(tempfile.mkdtemp(prefix=f".{folder.name}-", dir=folder.parent))
+    try:
+        rows = _write_tables(databases, incoming)
+        if len(databases) > 1:
+            _check_pooled_rows_unique(incoming)
+        _write_pyramid(incoming, rules)
+        _prepare(folder)
+        for table in CANONICAL_TABLES + PYRAMID_TABLES:
+            shutil.rmtree(folder / table, ignore_errors=True)
+            (incoming / table).rename(folder / table)
+    finally:
+        shutil.rmtree(incoming, ignore_errors=True)
+    manifest = {"key_fingerprint": fingerprint, "databases": len(databases), "rows": rows,
+                "pyramid": rules}
+    (folder / MANIFEST).write_text(json.dumps(manifest, indent=1), encoding="utf-8")
+    return manifest
+
+
+def _write_tables(databases: list[Path], folder: Path) -> dict[str, int]:
     offset, rows = 0, dict.fromkeys(CANONICAL_TABLES, 0)
     for number, db in enumerate(databases):
         with warehouse.reader(db) as con:
@@ -99,11 +124,18 @@ def export(databases: list[Path], folder: Path) -> dict:
                       folder / table / f"part-{number:04d}.parquet", params)
                 rows[table] += con.execute(f"select count(*) from {table}").fetchone()[0]
             offset += con.execute("select coalesce(max(import_id), 0) from imports").fetchone()[0]
-    _write_pyramid(folder, rules)
-    manifest = {"key_fingerprint": fingerprint, "databases": len(databases), "rows": rows,
-                "pyramid": rules}
-    (folder / MANIFEST).write_text(json.dumps(manifest, indent=1), encoding="utf-8")
-    return manifest
+    return rows
+
+
+def _check_pooled_rows_unique(folder: Path) -> None:
+    """The same row in two databases (a file imported by two sections) would count twice."""
+    with duckdb.connect() as con:
+        for table, key in ROW_KEYS.items():
+            files = str(folder / table / "*.parquet")
+            repeated = con.execute(f"select count(*) from (select {key} from read_parquet(?) "
+                                   "group by all having count(*) > 1)", [files]).fetchone()[0]
+            if repeated:
+                raise TurnoutError(code="export.same_rows", count=repeated, table=table)
 
 
 def _write_pyramid(folder: Path, rules: dict) -> None:
