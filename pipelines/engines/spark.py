@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import warnings
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -28,6 +29,9 @@ PERSON_KEYS = "person_keys"
 
 def start(master: str = LOCAL_MASTER, app_name: str = "turnout") -> SparkSession:
     """A Spark session that counts time in UTC, as the DuckDB side does."""
+    # PySpark warns about pandas versions on import; Turnout hands it no pandas frames
+    warnings.filterwarnings("ignore", message="PySpark does not yet fully support pandas",
+                            category=FutureWarning)
     try:
         from pyspark.sql import SparkSession
     except ImportError:
@@ -47,12 +51,15 @@ def start(master: str = LOCAL_MASTER, app_name: str = "turnout") -> SparkSession
     return spark
 
 
-def register_input(spark: SparkSession, folder: Path) -> dict:
-    """Each exported table as a temporary view; returns the export's manifest."""
-    manifest = handover.read_manifest(folder)
+def register_input(spark: SparkSession, folder: Path) -> dict[str, list[str]]:
+    """Each exported table as a temporary view; returns every table's column names."""
+    handover.read_manifest(folder)  # a folder that is not an export is refused here
+    columns = {}
     for table in handover.CANONICAL_TABLES + handover.PYRAMID_TABLES:
-        spark.read.parquet(str(folder / table)).createOrReplaceTempView(table)
-    return manifest
+        frame = spark.read.parquet(str(folder / table))
+        frame.createOrReplaceTempView(table)
+        columns[table] = frame.columns
+    return columns
 
 
 def _keys_sql() -> str:
@@ -99,14 +106,12 @@ def link_people(spark: SparkSession) -> DataFrame:
     return labels.selectExpr("key_hash", "key_kind", "'p' || left(label, 15) as person_id")
 
 
-def _schema(spark: SparkSession) -> dict[str, list[str]]:
-    return {view.name: spark.table(view.name).columns
-            for view in spark.catalog.listTables() if view.isTemporary}
-
-
-def _materialise(spark: SparkSession, frame: DataFrame, name: str, out: Path) -> None:
+def _materialise(spark: SparkSession, frame: DataFrame, name: str, out: Path) -> list[str]:
+    """Write ``frame`` as ``out/name`` and read it back as the view ``name``; its columns."""
     frame.write.mode("overwrite").parquet(str(out / name))
-    spark.read.parquet(str(out / name)).createOrReplaceTempView(name)
+    written = spark.read.parquet(str(out / name))
+    written.createOrReplaceTempView(name)
+    return written.columns
 
 
 def refresh(spark: SparkSession, input_folder: Path, out: Path,
@@ -118,20 +123,22 @@ def refresh(spark: SparkSession, input_folder: Path, out: Path,
     the input, so that ``load-marts`` finds the canonical tables.
     """
     step = step or (lambda _name: None)
-    exported = register_input(spark, input_folder)
+    schema = register_input(spark, input_folder)  # grows with each mart built
     out.mkdir(parents=True, exist_ok=True)
     step("linking people")
-    _materialise(spark, link_people(spark), PERSON_KEYS, out)
+    schema[PERSON_KEYS] = _materialise(spark, link_people(spark), PERSON_KEYS, out)
     built, views = [], []
     for stem, sql in marts.mart_files():
         name = marts.table_name(stem)
         step(name)
-        frame = spark.sql(transpile.to_spark(stem, sql, _schema(spark)))
+        frame = spark.sql(transpile.to_spark(stem, sql, schema))
         if marts.is_view(sql):
             frame.createOrReplaceTempView(name)
             views.append(name)
+            schema[name] = frame.columns
         else:
-            _materialise(spark, frame, name, out)
+            schema[name] = _materialise(spark, frame, name, out)
         built.append(name)
-    pooled.write_manifest(out, input_folder, built, views, exported["key_fingerprint"])
+    fingerprint = handover.read_manifest(input_folder)["key_fingerprint"]
+    pooled.write_manifest(out, input_folder, built, views, fingerprint)
     return built
