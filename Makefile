@@ -9,7 +9,8 @@ DEMO_DIR := $(CURDIR)/.turnout
 $(BIN)/turnout: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+	# spark: the Spark parity tests run in `make test` (they skip, saying why, without Java)
+	$(BIN)/pip install --quiet -e '.[dev,spark]'
 	# the notebooks' kernel is this environment's python, whatever else is installed
 	$(BIN)/python -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (turnout)"
 	touch $(BIN)/turnout

@@ -12,6 +12,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from pipelines import __version__, config, keys, load, messages, privacy, sources, warehouse
+from pipelines.engines import commands as engine_commands
 from pipelines.errors import TurnoutError
 from pipelines.terminal import safe as _safe
 
@@ -412,6 +413,12 @@ def attendance_command(
     except TurnoutError as error:
         fail(error)
     console.print(f"Wrote {count} people to {out}.", highlight=False, markup=False)
+
+
+# the scale-out commands (Parquet export, Spark refresh, pooled database) sit with their engine
+app.command("export")(engine_commands.export_command)
+app.command("refresh")(engine_commands.refresh_command)
+app.command("load-marts")(engine_commands.load_marts_command)
 
 
 @app.command()

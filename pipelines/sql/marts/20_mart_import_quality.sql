@@ -6,12 +6,20 @@ with
 import_rows as (select * from imports),
 reject_rows as (select * from rejects),
 
-reasons as (
-    -- the message with its code and parameters, so the dashboard can word it in either language
-    select import_id, count(*) as count_reject_lines,
-           mode({'reason': reason, 'code': reject_code, 'params': reject_params}) as most_common
+reason_counts as (
+    select import_id, reason, reject_code, reject_params, count(*) as count_lines
     from reject_rows
-    group by import_id
+    group by all
+),
+reasons as (
+    -- the most frequent message with its code and parameters, so the dashboard can word it
+    -- in either language; equally frequent ones: the first by code, wording and parameters
+    select import_id,
+           cast(sum(count_lines) over (partition by import_id) as bigint) as count_reject_lines,
+           reason, reject_code, reject_params
+    from reason_counts
+    qualify row_number() over (partition by import_id order by count_lines desc,
+                               reject_code, reason, reject_params) = 1
 ),
 
 final as (
@@ -19,8 +27,8 @@ final as (
            i.imported_at, i.rows_read, i.rows_loaded, i.rows_duplicate, i.rows_rejected,
            case when i.rows_read > 0 then i.rows_rejected / i.rows_read end as share_rejected,
            coalesce(r.count_reject_lines, 0) as count_reject_lines,
-           r.most_common.reason as most_common_reason, r.most_common.code as most_common_code,
-           r.most_common.params as most_common_params
+           r.reason as most_common_reason, r.reject_code as most_common_code,
+           r.reject_params as most_common_params
     from import_rows as i
     left join reasons as r using (import_id)
 )

@@ -1,0 +1,151 @@
+"""The marts' DuckDB SQL translated for Spark, checked without a JVM.
+
+The translation's rewrites are checked for meaning by translating the Spark SQL back to
+DuckDB and running both on the same values; the parity tests (test_spark_parity.py) run
+the real thing on Spark.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+
+import duckdb
+import pytest
+import sqlglot
+
+from pipelines import marts, warehouse
+from pipelines.engines import transpile
+from tests.conftest import ROOT
+
+MARTS = marts.mart_files()
+
+
+@pytest.fixture(scope="module")
+def schema(tmp_path_factory) -> dict[str, list[str]]:
+    """Every table's and mart's columns, from an empty warehouse with its marts built."""
+    db = tmp_path_factory.mktemp("schema") / "turnout.duckdb"
+    warehouse.create(db)
+    with warehouse.writer(db) as con:
+        marts.rebuild(con)
+        rows = con.execute("select table_name, column_name from information_schema.columns "
+                           "order by table_name, ordinal_position").fetchall()
+    columns: dict[str, list[str]] = {}
+    for table, column in rows:
+        columns.setdefault(table, []).append(column)
+    return columns
+
+
+def back_in_duckdb(spark_sql: str, values: str) -> list[tuple]:
+    """Run Spark SQL (read back into DuckDB's dialect) over a one-table ``values`` query."""
+    sql = sqlglot.transpile(spark_sql, read="spark", write="duckdb")[0]
+    with duckdb.connect() as con:
+        con.execute(f"create table t as {values}")
+        return con.execute(sql).fetchall()
+
+
+@pytest.mark.parametrize("stem, sql", MARTS, ids=[stem for stem, _ in MARTS])
+def test_every_mart_translates_without_duckdb_only_syntax(stem, sql, schema):
+    spark_sql = re.sub(r"/\*.*?\*/", "", transpile.to_spark(stem, sql, schema),
+                       flags=re.DOTALL).upper()  # the comments may name DuckDB's functions
+    for duckdb_only in ("DAYNAME(", " EXCLUDE", "TO_MONTHS(", "CAST(EXPLODE(", "ARG_MIN(",
+                        "TURNOUT_", "MODE(", "ROW_NUMBER() OVER ()"):
+        assert duckdb_only not in spark_sql, (stem, duckdb_only)
+    sqlglot.parse_one(spark_sql, read="spark")  # and Spark's dialect reads it back
+
+
+def test_every_mart_calls_only_allowed_functions():
+    used = set()
+    for stem, sql in MARTS:
+        tree = transpile.parse(sql)
+        transpile.check_allowed(stem, tree)
+        used |= transpile.functions_used(tree)
+    # nothing on the list that no mart uses: each entry is covered by the parity tests
+    assert used == transpile.ALLOWED_FUNCTIONS, sorted(transpile.ALLOWED_FUNCTIONS ^ used)
+
+
+def test_a_function_off_the_list_stops_the_translation_and_names_it():
+    sql = "select event_id, jaro_similarity(name, 'vigil') as alike from events"
+    with pytest.raises(transpile.NotTranslatable, match="99_mart_alike: jaro_similarity"):
+        transpile.to_spark("99_mart_alike", sql)
+
+
+def test_a_function_off_the_list_inside_a_macro_argument_is_caught_too():
+    sql = "select turnout_wilson_low(list_avg(shares), 10) as low from t"
+    with pytest.raises(transpile.NotTranslatable, match="list_avg"):
+        transpile.to_spark("99_mart_shares", sql)
+
+
+def test_the_translation_needs_the_pinned_sqlglot():
+    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    pins = [d for deps in pyproject["project"]["optional-dependencies"].values()
+            for d in deps if d.startswith("sqlglot")]
+    assert pins == [f"sqlglot=={transpile.SQLGLOT_VERSION}"] * len(pins) and pins
+
+
+def test_day_and_month_differences_count_boundaries_as_duckdb_does():
+    sql = ("select date_diff('day', a, b) as days, date_diff('month', a, b) as months "
+           "from t order by a")
+    spark_sql = transpile.to_spark("99_mart_gaps", sql)
+    values = ("select * from (values "
+              "(timestamp '2026-03-14 23:00', timestamp '2026-03-15 00:10'), "
+              "(timestamp '2026-01-31 12:00', timestamp '2026-03-01 08:00'), "
+              "(timestamp '2025-12-15 00:00', timestamp '2026-02-14 00:00')) as v (a, b)")
+    # by hand: 1 day boundary and 0 whole days; Jan 31 → Mar 1 is 29 days and 2 months
+    assert back_in_duckdb(spark_sql, values) == [(61, 2), (29, 2), (1, 0)]
+
+
+def test_the_earliest_value_skips_null_values_and_unknown_times():
+    sql = ("select arg_min(campaign, turnout_earliest(occurred_at, campaign)) as campaign "
+           "from t")
+    spark_sql = transpile.to_spark("99_mart_first", sql)
+    flat = re.sub(r"\s+", " ", spark_sql).replace("( ", "(").replace(" )", ")")
+    # Spark's min_by keeps rows whose value or key is null: both are filtered out
+    assert re.search(r"MIN_BY\(.*\) FILTER\(WHERE NOT campaign IS NULL AND NOT \(\(CASE "
+                     r"WHEN NOT occurred_at IS NULL", flat), flat
+    values = ("select * from (values (timestamp '2026-03-10 09:00', null), "
+              "(null, 'Early'), (timestamp '2026-03-10 10:00', 'B'), "
+              "(timestamp '2026-03-10 10:00', 'A')) as v (occurred_at, campaign)")
+    assert back_in_duckdb(spark_sql, values) == [("A",)]
+
+
+def test_the_weekday_is_the_full_english_name():
+    spark_sql = transpile.to_spark("99_mart_day", "select dayname(starts_at) as d from t")
+    assert "DATE_FORMAT(starts_at, 'EEEE')" in spark_sql
+
+
+def test_a_numbering_that_only_names_groups_uses_the_value_itself():
+    sql = ("select person_id, row_number() over () as person_no "
+           "from (select distinct person_id from t)")
+    spark_sql = transpile.to_spark("99_mart_numbers", sql)
+    assert "person_id AS person_no" in spark_sql
+    with pytest.raises(transpile.NotTranslatable, match="order by"):
+        transpile.to_spark("99_mart_rank", "select a, b, row_number() over () as n from t")
+
+
+def test_star_exclude_is_spelt_out_from_the_schema():
+    sql = "select r.* exclude (person_id), 1 as person_id from mart_x as r"
+    spark_sql = transpile.to_spark("99_mart_y", sql, {"mart_x": ["a", "person_id", "b"]})
+    assert re.sub(r"\s+", " ", spark_sql) == "SELECT r.a, r.b, 1 AS person_id FROM mart_x AS r"
+    with pytest.raises(transpile.NotTranslatable, match="not known"):
+        transpile.to_spark("99_mart_y", sql, {})
+
+
+def test_a_cast_generator_becomes_a_generator_over_a_cast_array():
+    sql = ("select cast(unnest(generate_series(a, b, interval 1 month)) as date) as month "
+           "from t")
+    spark_sql = transpile.to_spark("99_mart_months", sql)
+    assert "EXPLODE(CAST(SEQUENCE(a, b, INTERVAL '1' MONTH) AS ARRAY<DATE>))" in spark_sql
+
+
+def test_the_month_window_is_a_year_month_interval():
+    spark_sql = transpile.to_spark("99_mart_w", "select month + to_months(3) as m from t")
+    assert "MAKE_YM_INTERVAL(0, 3)" in spark_sql
+
+
+def test_the_macros_file_is_read_whole():
+    assert set(transpile.macros()) == {"turnout_wilson_low", "turnout_wilson_high",
+                                       "turnout_earliest"}
+    assert Path(ROOT / "pipelines" / "sql" / "marts" / "_macros.sql").read_text(
+        encoding="utf-8").count("create or replace temp macro") == 3
