@@ -128,13 +128,29 @@ def rates(categories: Sequence[str], values: Sequence, lows: Sequence, highs: Se
 
 def pyramid(labels: Sequence[str], values: Sequence, texts: Sequence[str], title: str
             ) -> go.Figure:
-    """The engagement pyramid: ``labels`` from the top tier down, centred bars."""
-    fig = go.Figure(go.Funnel(
-        y=list(labels), x=list(values), text=list(texts), textinfo="text", meta="count",
-        marker=dict(color=[OKABE_ITO[i % len(OKABE_ITO)] for i in range(len(labels))]),
-        hovertemplate="%{y}: %{text}<extra></extra>", connector=dict(line=dict(width=0)),
-    ))
-    return _layout(fig, title, height=420)
+    """The engagement pyramid: one layer per tier, ``labels`` from the top tier down, each
+    layer as high as the others and wider than the one above (the pyramid's shape is the
+    model's, not the counts'), its count of people written beside it."""
+    tiers = len(labels)
+    fig = go.Figure()
+
+    def half_width(height: float) -> float:  # the apex at the top, 1 at the base
+        return (tiers - height) / tiers
+
+    for i, (label, value, text) in enumerate(zip(labels, values, texts, strict=True)):
+        low, high = tiers - i - 1, tiers - i
+        xs = [-half_width(low), half_width(low), half_width(high), -half_width(high),
+              -half_width(low)]
+        fig.add_trace(go.Scatter(
+            x=xs, y=[low, low, high, high, low], fill="toself", mode="lines", name=label,
+            line=dict(width=1, color="white"), fillcolor=OKABE_ITO[i % len(OKABE_ITO)],
+            meta="pyramid", customdata=[value] * 5, text=[text] * 5, showlegend=False,
+            hovertemplate=f"{label}: %{{text}}<extra></extra>"))
+        fig.add_annotation(x=half_width(low + 0.5) + 0.04, y=low + 0.5, xanchor="left",
+                           showarrow=False, text=f"<b>{label}</b> · {text}")
+    fig.update_xaxes(visible=False, range=[-1.05, 2.0])
+    fig.update_yaxes(visible=False, range=[-0.05, tiers + 0.05])
+    return _layout(fig, title, height=420, plot_bgcolor="white")
 
 
 def sankey(nodes: Sequence[str], sources: Sequence[int], targets: Sequence[int],

@@ -747,9 +747,36 @@ def test_events_page_shows_the_reports_rates_without_reading_the_funnel(sample_d
     assert pooled == i18n.percent("en", came / registered)
 
 
+def pyramid_tiers() -> list[str]:
+    """The tiers of the default rules (pipelines/pyramid.toml), from the bottom up."""
+    import tomllib
+
+    rules = tomllib.loads((ROOT / "pipelines" / "pyramid.toml").read_text(encoding="utf-8"))
+    return [tier["name"] for tier in rules["tier"]]
+
+
 def _pyramid_counts(at) -> dict[str, int]:
-    spec = next(s for s in figures(at) if s["data"][0]["type"] == "funnel")
-    return dict(zip(spec["data"][0]["y"], decode(spec["data"][0]["x"]), strict=True))
+    spec = next(s for s in figures(at) if s["data"][0].get("meta") == "pyramid")
+    return {layer["name"]: decode(layer["customdata"])[0] for layer in spec["data"]}
+
+
+def test_the_pyramid_is_drawn_as_a_pyramid_with_the_tiers_of_the_about_page(sample_db):
+    at = app("en", "lead").switch_page(PAGES["people"]).run()
+    spec = next(s for s in figures(at) if s["data"][0].get("meta") == "pyramid")
+    layers = spec["data"]
+    widths = [max(decode(layer["x"])) - min(decode(layer["x"])) for layer in layers]
+    bottoms = [min(decode(layer["y"])) for layer in layers]
+    # from the top tier down: each layer lower and wider than the one above it
+    assert bottoms == sorted(bottoms, reverse=True) and widths == sorted(widths)
+    assert len(set(widths)) == len(widths)
+    for lang in ("en", "fr"):
+        names = [i18n.label(lang, "tier", t) for t in ("observing", *pyramid_tiers())]
+        about = i18n.t(lang, "about.def.pyramid")
+        assert [n for n in names if n in about] == names  # every tier, bottom up
+        assert sorted(names, key=about.index) == names
+    drawn = [layer["name"] for layer in layers][::-1]  # bottom up, the tiers with people
+    tiers = [i18n.label("en", "tier", t) for t in ("observing", *pyramid_tiers())]
+    assert len(drawn) >= 3 and drawn == [t for t in tiers if t in drawn]
 
 
 def test_people_pyramid_follows_the_period_and_says_which_month(sample_db):
