@@ -6,14 +6,20 @@ DEMO_DIR := $(CURDIR)/.turnout
 
 .PHONY: demo test check lint format bench sample clean
 
+# what the demo needs: the package and its dependencies only
 $(BIN)/turnout: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	# spark: the Spark parity tests run in `make test` (they skip, saying why, without Java)
+	$(BIN)/pip install --quiet -e .
+	touch $(BIN)/turnout
+
+# what the tests need besides: the dev tools, and Spark for the parity tests of the marts
+# (they skip, saying why, on a machine without Java)
+$(VENV)/.dev: $(BIN)/turnout
 	$(BIN)/pip install --quiet -e '.[dev,spark]'
 	# the notebooks' kernel is this environment's python, whatever else is installed
 	$(BIN)/python -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (turnout)"
-	touch $(BIN)/turnout
+	touch $(VENV)/.dev
 
 ## demo: create the environment, write and import the sample campaign, start the dashboard
 # (its own database in .turnout/, never the one TURNOUT_DB names for your real data)
@@ -26,22 +32,22 @@ demo: $(BIN)/turnout
 	$(BIN)/turnout dashboard
 
 ## test: the whole test suite
-test: $(BIN)/turnout
+test: $(VENV)/.dev
 	$(BIN)/python -m pytest -n auto -q
 
 check: lint test
 
-lint: $(BIN)/turnout
+lint: $(VENV)/.dev
 	$(BIN)/ruff check pipelines dashboard tests benchmarks
 
-format: $(BIN)/turnout
+format: $(VENV)/.dev
 	$(BIN)/ruff format pipelines dashboard tests benchmarks
 
 ## sample: rewrite the committed sample campaign
 sample: $(BIN)/turnout
 	$(BIN)/turnout sample --out sample_data
 
-bench: $(BIN)/turnout
+bench: $(VENV)/.dev
 	$(BIN)/python -m benchmarks.run
 
 clean:
