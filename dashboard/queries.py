@@ -229,8 +229,10 @@ QUALITY_SQL = "select check_name, count_found from mart_data_quality order by ch
 # who came (campaign leads only) --------------------------------------------------------
 
 EVENT_ATTENDANCE_SQL = """
-    select person_id, attendance, source_ids
+    select person_id, attendance, action_network_uuid, mobilize_user_id,
+           eventbrite_attendee_number, zoom_registrant_email_hash
     from mart_event_attendance
     where event_id = ?
-    order by attendance, source_ids nulls last, person_id
+    order by attendance, eventbrite_attendee_number, mobilize_user_id, action_network_uuid,
+             zoom_registrant_email_hash, person_id
 """

@@ -405,9 +405,11 @@ def attendance_command(
                                [event_id]).fetchone()[0]:
                 raise TurnoutError(code="event.unknown", event_id=event_id)
             cursor = con.execute(
-                "select event_id, person_id, attendance, source_ids from mart_event_attendance "
-                "where event_id = ? order by attendance, source_ids nulls last, person_id",
-                [event_id])
+                "select event_id, person_id, attendance, eventbrite_attendee_number, "
+                "mobilize_user_id, action_network_uuid, zoom_registrant_email_hash "
+                "from mart_event_attendance where event_id = ? order by attendance, "
+                "eventbrite_attendee_number, mobilize_user_id, action_network_uuid, "
+                "zoom_registrant_email_hash, person_id", [event_id])
             columns = [d[0] for d in cursor.description]
             count = spreadsheet.write_file(out, columns, cursor.fetchall(), form)
     except TurnoutError as error:

@@ -26,9 +26,10 @@ ROWS = {
 
 
 def listed(db) -> set[tuple]:
-    """(event, a key of the person, attendance, their source ids)."""
+    """(event, a key of the person, attendance, Eventbrite, Mobilize and Zoom ids)."""
     return set(query(db, """
-        select a.event_id, min(k.key_hash), a.attendance, a.source_ids
+        select a.event_id, min(k.key_hash), a.attendance, a.eventbrite_attendee_number,
+               a.mobilize_user_id, a.zoom_registrant_email_hash
         from mart_event_attendance as a join person_keys as k using (person_id)
         group by all
     """))
@@ -37,10 +38,10 @@ def listed(db) -> set[tuple]:
 def test_each_registrant_came_did_not_or_is_unknown(db):
     given(db, **ROWS)
     assert listed(db) == {
-        ("e1", "ann@", "came", "eventbrite 7001"),
-        ("e1", "bob@", "no_show", "mobilize u-22"),  # e1 has attendance records: a no-show
-        ("e1", "dee@", "walk_in", None),             # came without registering
-        ("e2", "ann@", "unknown", "zoom_webinar ann@"),  # nobody recorded e2's attendance
+        ("e1", "ann@", "came", "7001", None, None),
+        ("e1", "bob@", "no_show", None, "u-22", None),  # e1 has attendance records: no-show
+        ("e1", "dee@", "walk_in", None, None, None),    # came without registering
+        ("e2", "ann@", "unknown", None, None, "ann@"),  # nobody recorded e2's attendance
     }  # cy@ cancelled: not listed; the anonymous sign-in is counted, never listed
 
 
@@ -52,9 +53,10 @@ def test_the_command_line_writes_one_events_list_for_a_french_spreadsheet(db, tm
     text = out.read_bytes().decode("utf-8")
     assert text.startswith("\ufeff")
     rows = list(csv.DictReader(io.StringIO(text[1:]), delimiter=";"))
-    assert sorted((r["attendance"], r["source_ids"]) for r in rows) == \
-        [("came", "eventbrite 7001"), ("no_show", "mobilize u-22"), ("walk_in", "")]
-    assert list(rows[0]) == ["event_id", "person_id", "attendance", "source_ids"]
+    assert sorted((r["attendance"], r["eventbrite_attendee_number"], r["mobilize_user_id"])
+                  for r in rows) == \
+        [("came", "7001", ""), ("no_show", "", "u-22"), ("walk_in", "", "")]
+    assert list(rows[0])[:3] == ["event_id", "person_id", "attendance"]
     unknown = CliRunner().invoke(app, ["attendance", "nope", "--out", str(out)])
     assert unknown.exit_code == 1 and "nope" in unknown.output
 

@@ -9,6 +9,11 @@ import streamlit as st
 from dashboard import data, i18n, ui
 
 STATUSES = ("came", "no_show", "unknown", "walk_in")
+# the ids the source systems know a person by, as in the follow-up list
+SOURCE_IDS = {"eventbrite_attendee_number": "col.eventbrite_attendee",
+              "mobilize_user_id": "col.mobilize_user_id",
+              "action_network_uuid": "col.action_network_uuid",
+              "zoom_registrant_email_hash": "col.zoom_hash"}
 
 
 def choose_event(c: ui.Context) -> str | None:
@@ -32,7 +37,7 @@ def attendance_block(c: ui.Context, event_id: str) -> None:
                                             for s in STATUSES}))
     table = pd.DataFrame({
         c.t("col.attendance"): [c.label("attendance", s) for s in rows["attendance"]],
-        c.t("col.source_ids"): rows["source_ids"].fillna("").tolist(),
+        **{c.t(label): rows[name].fillna("").tolist() for name, label in SOURCE_IDS.items()},
         c.t("col.person"): rows["person_id"].tolist(),
     })
     st.dataframe(table, hide_index=True, width="stretch")

@@ -24,16 +24,19 @@ listed as (
 ),
 
 source_ids as (
+    -- the ids each system knows the person by for this event, one column per system as in
+    -- the follow-up list (a registration per system and event)
     select r.event_id, k.person_id,
-           string_agg(distinct r.source || ' ' ||
-                      case when r.source like 'zoom%' then r.email_key else r.source_ref end,
-                      '; ' order by r.source || ' ' ||
-                      case when r.source like 'zoom%' then r.email_key else r.source_ref end)
-               as source_ids
+           max(case when r.source like 'actionnetwork%' or r.source like 'osdi%'
+                    then r.source_ref end) as action_network_uuid,
+           max(case when r.source = 'mobilize' then r.source_ref end) as mobilize_user_id,
+           max(case when r.source = 'eventbrite' then r.source_ref end)
+               as eventbrite_attendee_number,
+           max(case when r.source like 'zoom%' then r.email_key end)
+               as zoom_registrant_email_hash
     from registration_rows as r
     join keys as k on k.key_hash = coalesce(r.email_key, r.phone_key, r.platform_key)
-    where coalesce(r.source_ref, r.email_key) is not null
-    group by all
+    group by r.event_id, k.person_id
 ),
 
 final as (
@@ -44,7 +47,8 @@ final as (
                 else 'no_show'
            end as attendance,
            g.person_id is not null as is_registered,
-           s.source_ids
+           s.action_network_uuid, s.mobilize_user_id, s.eventbrite_attendee_number,
+           s.zoom_registrant_email_hash
     from listed as l
     left join registered as g using (event_id, person_id)
     left join came as c using (event_id, person_id)
