@@ -220,8 +220,8 @@ def _print_results(results: list[load.ImportResult], skipped: list[tuple[Path, s
     console.print(table)
     for r in results:
         if r.exported_at_unknown:
-            console.print(messages.text(messages.ENGLISH, "export_time.unknown", {
-                "file": r.file_name, "exported_at": str(r.exported_at)}), highlight=False)
+            console.print(_safe(messages.text(messages.ENGLISH, "export_time.unknown", {
+                "file": r.file_name, "exported_at": str(r.exported_at)})), highlight=False)
         if r.status == "refused":
             errors.print(f"[bold red]Refused:[/] {_safe(r.message)}", highlight=False)
         elif r.status == "already imported":

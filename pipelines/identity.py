@@ -29,13 +29,24 @@ def normalise_phone(raw: str | None, region: str) -> str | None:
 
 
 def register_functions(con: duckdb.DuckDBPyConnection) -> None:
-    try:
+    def create() -> None:
         con.create_function(
             "turnout_phone", normalise_phone, ["VARCHAR", "VARCHAR"], "VARCHAR",
             null_handling="special", side_effects=False,
         )
-    except duckdb.Error:
-        pass  # already registered on this connection
+
+    # a result left half-fetched by an earlier statement would make the registration fail
+    con.execute("select 1").fetchall()
+    try:
+        create()
+    except duckdb.Error:  # registered on this connection before: is it still in the catalog?
+        # a function registered inside a transaction that was rolled back is gone from the
+        # catalog while the connection still holds its name
+        found = con.execute("select count(*) from duckdb_functions() "
+                            "where function_name = 'turnout_phone'").fetchone()[0]
+        if not found:
+            con.remove_function("turnout_phone")
+            create()
 
 
 def use_secret(con: duckdb.DuckDBPyConnection, secret: bytes | None) -> None:

@@ -127,8 +127,11 @@ def _typed(column: Column, decimal_mark: str,
     if kind == "id":
         # an id is stored as written: an email, a phone or a full name in its place (a shifted
         # row) is not; ten bare digits are left alone, as many platforms' ids look like that
-        personal = (f"(turnout_has_email({x}) or turnout_has_written_phone({x}) "
-                    f"or (turnout_looks_like_name({x}) and contains(trim({x}), ' ')))")
+        # a uuid's digit runs can look like a written phone (…799878-5366…): a uuid is an id
+        uuid = (f"regexp_full_match(trim({x}), "
+                f"'[0-9a-fA-F]{{8}}(-[0-9a-fA-F]{{4}}){{3}}-[0-9a-fA-F]{{12}}')")
+        personal = (f"(not {uuid} and (turnout_has_email({x}) or turnout_has_written_phone({x}) "
+                    f"or (turnout_looks_like_name({x}) and contains(trim({x}), ' '))))")
         return (f"{prefix}nullif(trim({x}), '')",
                 f"(turnout_is_scientific({x}) or {personal})",
                 f"case when {personal} then {_reject('row.id_looks_personal')} "

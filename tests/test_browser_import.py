@@ -66,7 +66,7 @@ def test_a_lead_maps_previews_imports_and_undoes_a_file(page, tmp_path):
     expect(success.filter(has_text="presences.csv")).to_have_count(1)
     # undo it: the history's newest import is offered first, even after an earlier choice
     page.get_by_text(t("en", "undo.title")).click()
-    page.locator(".st-key-undo_sure label").click()
+    page.locator(".st-key-undo_sure label").first.click()
     settle(page)
     page.locator(".st-key-undo_button button").click()
     settle(page)

@@ -409,8 +409,13 @@ def test_upload_shows_the_format_imports_and_refreshes(small_db, monkeypatch):
     at.file_uploader[0].set_value(files).run()
     no_exception(at)
     assert any("sign_in_upload.csv" in m.value for m in at.markdown)
-    assert any(i18n.t("en", "data.refused", file="not_an_export.csv") == e.value
-               for e in at.error)
+    # a file in no known format opens the mapping screen instead of being imported
+    assert any(i18n.t("en", "mapping.unknown", file="not_an_export.csv") == w.value
+               for w in at.warning)
+    counts = {name: i18n.t("en", f"data.count.{name}", count=count) for name, count in
+              (("read", 7), ("loaded", 7), ("duplicate", 0), ("rejected", 0))}
+    assert i18n.t("en", "preview.counts", file="sign_in_upload.csv", **counts) in \
+        [m.value for m in at.markdown]  # the preview, before anything is written
     at.button(key="run_import").click().run()
     no_exception(at)
     assert any("sign_in_upload.csv" in s.value for s in at.success)
@@ -458,8 +463,8 @@ def test_a_refused_upload_is_explained_in_french_and_nothing_is_written(small_db
     before = _count_imports(small_db)
     at = app("fr").switch_page(PAGES["data"]).run()
     at.file_uploader[0].set_value(("calendrier.csv", BAD_CALENDAR, "text/csv")).run()
-    at.button(key="run_import").click().run()
-    no_exception(at)
+    no_exception(at)  # the preview already says why; nothing is offered for import
+    assert "run_import" not in [b.key for b in at.button]
     assert any(e.value == i18n.t("fr", "data.refused", file="calendrier.csv") for e in at.error)
     said = [c.value for c in at.caption if c.value.startswith("calendrier.csv")]
     assert said == ["calendrier.csv, ligne 3\u00a0: Une valeur entre guillemets commence ici et "
@@ -588,19 +593,19 @@ def test_follow_up_list_is_the_models_ranking_with_source_ids_only(sample_db):
     assert "@" not in shown
 
 
-def _csv(content: bytes) -> list[list[str]]:
+def _csv(content: bytes, delimiter: str = ",") -> list[list[str]]:
     import csv
     import io
 
     assert content.startswith("\ufeff".encode())  # Excel reads the accents
-    return list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
+    return list(csv.reader(io.StringIO(content.decode("utf-8-sig")), delimiter=delimiter))
 
 
 def test_follow_up_csv_holds_the_whole_list_in_the_pages_columns(sample_db):
     at = app("fr")
     at.switch_page(PAGES["people"]).run()
     headers = [str(c) for c in at.dataframe[-1].value.columns]
-    rows = _csv(data.follow_up_csv(None, headers))
+    rows = _csv(data.follow_up_csv(None, headers, "fr"), ";")  # a French page's dialect
     with duckdb.connect(str(sample_db), read_only=True) as con:
         expected = con.execute("""
             select rank, action_network_uuid, zoom_registrant_email_hash, probability
@@ -613,7 +618,7 @@ def test_follow_up_csv_holds_the_whole_list_in_the_pages_columns(sample_db):
     uuids = [r[column[i18n.t("fr", "col.action_network_uuid")]] or None for r in rows[1:]]
     assert uuids == [e[1] for e in expected]
     chances = [r[column[i18n.t("fr", "col.probability")]] for r in rows[1:]]
-    assert chances == ["" if e[3] is None else str(e[3]) for e in expected]
+    assert chances == ["" if e[3] is None else str(e[3]).replace(".", ",") for e in expected]
     assert "@" not in " ".join(",".join(r) for r in rows[1:])
 
 
@@ -622,7 +627,7 @@ def test_follow_up_csv_never_carries_a_formula(sample_db):
         con.execute("update mart_follow_up set action_network_uuid = '=HYPERLINK(\"x\")', "
                     "mobilize_user_id = '-12' where rank = 1")
     headers = [f"c{i}" for i in range(10)]
-    first = _csv(data.follow_up_csv(None, headers))[1]
+    first = _csv(data.follow_up_csv(None, headers, "en"))[1]
     assert first[5:7] == ["'=HYPERLINK(\"x\")", "'-12"]
 
 
@@ -638,7 +643,7 @@ def test_follow_up_for_one_campaign_reads_only_the_rows_shown(sample_db):
     assert data.follow_up(campaign, limit=10)["rank"].tolist() == expected[:10]
     assert data.follow_up_count(campaign) == len(expected)
     headers = [f"c{i}" for i in range(10)]
-    assert [int(r[0]) for r in _csv(data.follow_up_csv(campaign, headers))[1:]] == expected
+    assert [int(r[0]) for r in _csv(data.follow_up_csv(campaign, headers, "en"))[1:]] == expected
 
 
 def test_a_rerun_reads_nothing_again(sample_db, monkeypatch):

@@ -31,17 +31,18 @@ def test_rows_are_accounted_for_and_stored(calendar, tmp_path):
         "rally-1,Ben,,514-555-0101,18:41,friend\n"
         "rally-1,Ben,,514-555-0101,18:41,friend\n"     # same person, same minute, twice
         "nowhere,Cy,cy@example.org,,18:42,radio\n"       # unknown event
-        "rally-1,Dee,,,not a time,\n"                    # anonymous, time unreadable: still loads
+        "rally-1,Dee,,,not a time,\n"                    # time unreadable: a reason, not a blank
     ))
     result = run_import(calendar, sheet)
     assert (result.rows_read, result.rows_loaded, result.rows_duplicate, result.rows_rejected) \
-        == (5, 3, 1, 1)
+        == (5, 2, 1, 2)
     stored = query(calendar, "select rows_read, rows_loaded, rows_duplicate, rows_rejected "
                              "from imports where file_name = 'sheet.csv'")
-    assert stored == [(5, 3, 1, 1)]
-    [(line, column, reason)] = query(calendar, "select line, column_name, reason from rejects")
-    assert (line, column) == (5, "event_id")
-    assert "nowhere" in reason and "calendar" in reason
+    assert stored == [(5, 2, 1, 2)]
+    rejected = query(calendar, "select line, column_name, reason from rejects order by line")
+    assert [(line, column) for line, column, _ in rejected] == [(5, "event_id"), (6, None)]
+    assert "nowhere" in rejected[0][2] and "calendar" in rejected[0][2]
+    assert "'not a time' is not a time of arrival" in rejected[1][2]
 
 
 def test_same_file_twice_changes_nothing(calendar, tmp_path):

@@ -47,7 +47,7 @@ def test_file_names_print_as_they_are(db, tmp_path, monkeypatch):
 def calendar_with_hostile_names(db, tmp_path):
     calendar = write(tmp_path, "calendar.csv",
                      "event_id,name,starts_at,campaign\n"
-                     f"e1,{QUOTED},2026-03-05 18:30,@campaign\n"
+                     f"e1,{QUOTED},2026-03-05 18:30,+campaign\n"
                      f"e2,{MARKUP} {ANSI},2026-03-06 18:30,welcome\n")
     assert run_import(db, calendar).status == "imported"
 
@@ -57,11 +57,11 @@ def test_the_reports_csv_never_carries_a_formula(db, tmp_path):
     folder = tmp_path / "report"
     result = runner.invoke(app, ["report", "--format", "csv", "--out", str(folder)])
     assert result.exit_code == 0, result.output
-    with open(folder / "events.csv", encoding="utf-8", newline="") as handle:
-        rows = list(csv.DictReader(handle))
+    with open(folder / "events.csv", encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.DictReader(handle, delimiter=";"))  # the French dialect by default
     names = {row["event_id"]: row["name"] for row in rows}
     assert names["e1"] == "'" + FORMULA
-    assert {row["campaign"] for row in rows} == {"'@campaign", "welcome"}
+    assert {row["campaign"] for row in rows} == {"'+campaign", "welcome"}
     for row in rows:  # numbers stay numbers
         assert not any(v.startswith("'") for k, v in row.items()
                        if k not in ("name", "campaign"))

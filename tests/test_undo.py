@@ -34,7 +34,7 @@ POOL = [
     AGGREGATE / "facebook_posts_2026-03-08.csv",
 ]
 # bookkeeping of the undo itself, not figures
-NOT_FIGURES = {"schema_version", "pending_refresh", "undone_imports"}
+NOT_FIGURES = {"schema_version", "pending_refresh", "undone_imports", "key_fingerprints"}
 
 
 def exported(path: Path) -> datetime:

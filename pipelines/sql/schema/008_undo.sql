@@ -3,25 +3,25 @@
 -- line renamed) moves to <table>_replaced with the id of the import that replaced it.
 -- A migration that adds a column to a canonical table adds it to its _replaced twin too.
 
-create table events_replaced as select *, null::integer as replaced_by from events limit 0;
-create table registrations_replaced as
+create table if not exists events_replaced as select *, null::integer as replaced_by from events limit 0;
+create table if not exists registrations_replaced as
     select *, null::integer as replaced_by from registrations limit 0;
-create table checkins_replaced as select *, null::integer as replaced_by from checkins limit 0;
-create table signatures_replaced as
+create table if not exists checkins_replaced as select *, null::integer as replaced_by from checkins limit 0;
+create table if not exists signatures_replaced as
     select *, null::integer as replaced_by from signatures limit 0;
-create table email_activity_replaced as
+create table if not exists email_activity_replaced as
     select *, null::integer as replaced_by from email_activity limit 0;
-create table identities_replaced as
+create table if not exists identities_replaced as
     select *, null::integer as replaced_by from identities limit 0;
-create table post_snapshots_replaced as
+create table if not exists post_snapshots_replaced as
     select *, null::integer as replaced_by from post_snapshots limit 0;
-create table facebook_event_snapshots_replaced as
+create table if not exists facebook_event_snapshots_replaced as
     select *, null::integer as replaced_by from facebook_event_snapshots limit 0;
-create table petition_snapshots_replaced as
+create table if not exists petition_snapshots_replaced as
     select *, null::integer as replaced_by from petition_snapshots limit 0;
 
 -- imports that were undone: the history keeps a line for each
-create table undone_imports (
+create table if not exists undone_imports (
     import_id      integer not null,
     file_name      varchar not null,
     source         varchar not null,

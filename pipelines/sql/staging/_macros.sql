@@ -102,6 +102,10 @@ create or replace temp macro turnout_channel(x) as (
         when regexp_matches(lower(x), 'twitter|\bx\b|tweet') then 'x'
         when regexp_matches(lower(x), 'e-?mail|courriel|newsletter|infolettre|mailchimp') then 'email'
         when regexp_matches(lower(x), 'journal|newspaper|presse|press|tv|t[ée]l[ée]') then 'press'
-        when turnout_looks_like_name(x) then 'other'
+        -- a person's name written as where they heard of it ("Marie Tremblay"): two words or
+        -- more shaped like a name, none of them a word of the platforms' channel names
+        when turnout_looks_like_name(x) and regexp_matches(trim(x), '\s')
+             and not regexp_matches(lower(x), '\b(organic|social|search|paid|direct|referral|display|video|affiliates?|unassigned|cross|network|shopping|sms|audio|mobile|push|other|web|site|campaign)\b')
+            then 'other'
         else lower(trim(x))
     end);
