@@ -14,7 +14,7 @@ import pytest
 import streamlit as st
 
 from dashboard import board_pack, data, i18n, ui
-from tests.dashboard_helpers import SAMPLE, built_database, copy_database
+from tests.dashboard_helpers import sample_copy
 
 pdfplumber = pytest.importorskip("pdfplumber")
 MADE_ON = date(2026, 11, 25)
@@ -31,13 +31,8 @@ def _fresh_caches():
 
 
 @pytest.fixture
-def sample_db(tmp_path_factory, tmp_path, monkeypatch):
-    if not any(SAMPLE.glob("*.csv")):
-        pytest.skip("sample_data/ has no campaign yet")
-    source = built_database(tmp_path_factory.getbasetemp().parent, "sample", [SAMPLE])
-    db = copy_database(source, tmp_path)
-    monkeypatch.setenv("TURNOUT_DB", str(db))
-    return db
+def sample_db(tmp_path, monkeypatch):
+    return sample_copy(tmp_path, monkeypatch)
 
 
 def context(lang: str, period: str, role: str) -> ui.Context:

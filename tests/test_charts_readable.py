@@ -9,13 +9,11 @@ import streamlit as st
 from dashboard import charts, data, i18n
 from tests.dashboard_helpers import (
     PAGES,
-    SAMPLE,
     app,
-    built_database,
-    copy_database,
     decode,
     figures,
     no_exception,
+    sample_copy,
 )
 
 
@@ -28,13 +26,8 @@ def _fresh_caches():
 
 
 @pytest.fixture
-def sample_db(tmp_path_factory, tmp_path, monkeypatch):
-    if not any(SAMPLE.glob("*.csv")):
-        pytest.skip("sample_data/ has no campaign yet")
-    source = built_database(tmp_path_factory.getbasetemp().parent, "sample", [SAMPLE])
-    db = copy_database(source, tmp_path)
-    monkeypatch.setenv("TURNOUT_DB", str(db))
-    return db
+def sample_db(tmp_path, monkeypatch):
+    return sample_copy(tmp_path, monkeypatch)
 
 
 @pytest.mark.parametrize("measure", ("interactions", "people"))
