@@ -139,7 +139,7 @@ def undo_control(c: ui.Context) -> None:
     history = data.imports()
     if history.empty:
         return
-    with st.expander(c.t("undo.title")):
+    with st.expander(c.t("undo.title"), key="undo_expander"):
         st.caption(c.t("undo.help"))
         labels = dict(zip(history["import_id"], history["file_name"], strict=True))
         # a new import starts the choice afresh on the newest one

@@ -65,7 +65,9 @@ def test_a_lead_maps_previews_imports_and_undoes_a_file(page, tmp_path):
     success = page.locator('[data-testid="stAlertContentSuccess"]')
     expect(success.filter(has_text="presences.csv")).to_have_count(1)
     # undo it: the history's newest import is offered first, even after an earlier choice
-    page.get_by_text(t("en", "undo.title")).click()
+    undo = page.locator(".st-key-undo_expander")
+    expect(undo).to_have_count(1)  # a rerun's faded copy is gone before the click
+    undo.get_by_text(t("en", "undo.title")).click()
     page.locator(".st-key-undo_sure label").first.click()
     settle(page)
     page.locator(".st-key-undo_button button").click()
