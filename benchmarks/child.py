@@ -75,12 +75,12 @@ def _timed(module, name: str, spent: dict[str, float], label: str) -> None:
 def run_import(folder: Path, db: Path, out: Path, mart_runs: int) -> None:
     """Import the folder as `turnout import FOLDER` does: one batch, each file its own
     transaction, then one refresh of the figures (people links, marts, models)."""
-    from pipelines import config, load, marts, warehouse
+    from pipelines import config, identity, load, marts, models, warehouse
 
     spent: dict[str, float] = {}
-    _timed(load.identity, "resolve_people", spent, "linking people")
-    _timed(load.marts, "rebuild", spent, "marts (SQL)")
-    _timed(load.models, "refresh", spent, "models")
+    _timed(identity, "resolve_people", spent, "linking people")
+    _timed(marts, "rebuild", spent, "marts (SQL)")
+    _timed(models, "refresh", spent, "models")
     warehouse.create(db)
     config.ensure_secret(db)
     files, skipped = load.expand([folder], load.ImportOptions())

@@ -1,7 +1,7 @@
 """Undo one import: remove exactly its rows and put back what it replaced.
 
 An import adds rows (each canonical row carries its ``import_id``) and may replace rows
-(moved to ``<table>_replaced`` with ``replaced_by``; see ``load._merge``). Undoing it, in
+(moved to ``<table>_replaced`` with ``replaced_by``; see ``merge.merge``). Undoing it, in
 one transaction:
 
 1. rows it replaced that a later import has replaced again now count as replaced by that
@@ -37,7 +37,7 @@ class Undone:
 
 def undo(con: duckdb.DuckDBPyConnection, import_id: int) -> Undone:
     """Remove import ``import_id`` and restore what it replaced; the figures are refreshed
-    by the caller (``load.refresh``). Raises TurnoutError when it cannot be undone."""
+    by the caller (``refresh.refresh``). Raises TurnoutError when it cannot be undone."""
     found = con.execute("select file_name, source, imported_at from imports "
                         "where import_id = ?", [import_id]).fetchone()
     if found is None:

@@ -11,7 +11,9 @@ import textwrap
 import duckdb
 import pytest
 
-from pipelines import load, warehouse
+from pipelines import load, marts, warehouse
+from pipelines import merge as merge_module
+from pipelines.errors import ImportRefused, TurnoutError
 from tests.conftest import ROOT, query, run_import, write
 
 CALENDAR = "event_id,name,starts_at\nrally-1,Rally,2026-03-05 18:30\n"
@@ -86,16 +88,16 @@ def test_kill_9_in_the_middle_leaves_the_database_as_it_was(db, tmp_path):
 def test_an_error_mid_import_rolls_everything_back(db, tmp_path, monkeypatch):
     run_import(db, write(tmp_path, "calendar.csv", CALENDAR))
     before = snapshot(db)
-    merge = load._merge
+    merge = merge_module.merge
 
     def merge_then_fail(con, target, secret):
         merge(con, target, secret)  # the rows are in the table, inside the transaction
         raise RuntimeError("the disk is full")
 
-    monkeypatch.setattr(load, "_merge", merge_then_fail)
+    monkeypatch.setattr(merge_module, "merge", merge_then_fail)
     sheet = write(tmp_path, "s.csv", "event_id,name,email,signed_in_at\n"
                                      "rally-1,Ana,ana@example.org,18:00\n")
-    with pytest.raises(load.ImportRefused) as caught:
+    with pytest.raises(ImportRefused) as caught:
         run_import(db, sheet)
     assert "s.csv" in str(caught.value) and "Nothing was written" in str(caught.value)
     assert snapshot(db) == before
@@ -104,15 +106,15 @@ def test_an_error_mid_import_rolls_everything_back(db, tmp_path, monkeypatch):
 def test_figures_that_fail_to_refresh_keep_the_files_and_are_refreshed_next_time(
         db, tmp_path, monkeypatch):
     run_import(db, write(tmp_path, "calendar.csv", CALENDAR))
-    rebuild = load.marts.rebuild
+    rebuild = marts.rebuild
 
     def broken(con):
         raise RuntimeError("marts could not be rebuilt")
 
-    monkeypatch.setattr(load.marts, "rebuild", broken)
+    monkeypatch.setattr(marts, "rebuild", broken)
     sheet = write(tmp_path, "s.csv", "event_id,name,email,signed_in_at\n"
                                      "rally-1,Ana,ana@example.org,18:00\n")
-    with pytest.raises(load.TurnoutError) as caught:
+    with pytest.raises(TurnoutError) as caught:
         run_import(db, sheet)
     assert "saved" in str(caught.value) and "turnout init" in str(caught.value)
     # the file landed; the figures wait, and say so
@@ -121,7 +123,7 @@ def test_figures_that_fail_to_refresh_keep_the_files_and_are_refreshed_next_time
     assert query(db, "select count(*) from people") == [(0,)]
     assert query(db, "select attended from mart_event_gap where event_id = 'rally-1'") == [(None,)]
 
-    monkeypatch.setattr(load.marts, "rebuild", rebuild)
+    monkeypatch.setattr(marts, "rebuild", rebuild)
     with load.session(db) as batch:
         assert batch.refresh() is True
     assert query(db, "select count(*) from pending_refresh") == [(0,)]

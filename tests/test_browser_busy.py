@@ -26,14 +26,14 @@ def slow_import(db: Path, files: list[Path]) -> subprocess.Popen:
     ``HOLD_SECONDS`` after its rows are written (it prints 'holding' then)."""
     script = textwrap.dedent(f"""
         import time
-        from pipelines import cli, load
-        real = load._merge
+        from pipelines import cli, merge
+        real = merge.merge
         def slow(*args, **kwargs):
             result = real(*args, **kwargs)
             print("holding", flush=True)
             time.sleep({HOLD_SECONDS})
             return result
-        load._merge = slow
+        merge.merge = slow
         cli.app(["import", *{[str(f) for f in files]!r}])
     """)
     root = Path(__file__).resolve().parent.parent

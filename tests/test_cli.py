@@ -84,7 +84,7 @@ def test_errors_are_messages_not_tracebacks(tmp_path):
 
 
 def test_a_folder_is_imported_file_by_file_and_its_figures_refreshed_once(tmp_path, monkeypatch):
-    from pipelines import load, marts
+    from pipelines import marts
 
     db = tmp_path / "t.duckdb"
     monkeypatch.setenv("TURNOUT_DB", str(db))
@@ -101,7 +101,7 @@ def test_a_folder_is_imported_file_by_file_and_its_figures_refreshed_once(tmp_pa
                                 "nope,Cy,cy@example.org,18:03\n")
     rebuilds = []
     real = marts.rebuild
-    monkeypatch.setattr(load.marts, "rebuild", lambda con: rebuilds.append(1) or real(con))
+    monkeypatch.setattr(marts, "rebuild", lambda con: rebuilds.append(1) or real(con))
     result = runner.invoke(app, ["import", str(folder)])
     assert result.exit_code == 1  # the broken sheet is refused, the others land
     assert "broken.csv" in result.output

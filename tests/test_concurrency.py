@@ -29,14 +29,14 @@ def holding_import(db: Path, path: Path, release: Path) -> subprocess.Popen:
     script = textwrap.dedent(f"""
         import time
         from pathlib import Path
-        from pipelines import cli, load
-        real = load._import_file
+        from pipelines import cli, file_import
+        real = file_import.import_one
         def held(*args, **kwargs):
             print("holding", flush=True)
             while not Path({str(release)!r}).exists():
                 time.sleep(0.05)
             return real(*args, **kwargs)
-        load._import_file = held
+        file_import.import_one = held
         cli.app(["import", {str(path)!r}])
     """)
     return subprocess.Popen([sys.executable, "-c", script], cwd=ROOT, stdout=subprocess.PIPE,

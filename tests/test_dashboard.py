@@ -396,10 +396,10 @@ SIGN_IN = (b"event_id,name,email,phone,signed_in_at,heard_from\n"
 
 
 def test_upload_shows_the_format_imports_and_refreshes(small_db, monkeypatch):
-    from pipelines import load
+    from pipelines import marts
 
-    rebuild, rebuilds = load.marts.rebuild, []
-    monkeypatch.setattr(load.marts, "rebuild", lambda con: rebuilds.append(1) or rebuild(con))
+    rebuild, rebuilds = marts.rebuild, []
+    monkeypatch.setattr(marts, "rebuild", lambda con: rebuilds.append(1) or rebuild(con))
     at = app()
     acted = _shown(at)[i18n.t("en", "kpi.acted")]
     at.switch_page(PAGES["data"]).run()

@@ -1,0 +1,280 @@
+"""One file is one transaction: read, type, key, stage, check, merge, record.
+
+Either the whole file lands (its good rows loaded, duplicates recognised, bad rows
+rejected with a reason), or nothing is written at all.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+import duckdb
+
+from pipelines import excel_ids, identity, merge, privacy, reader, recognise, sources, staging
+from pipelines.errors import ImportRefused, TurnoutError
+from pipelines.import_types import ImportOptions, ImportResult, Progress
+from pipelines.messages import row_where
+from pipelines.targets import TARGETS
+
+MOST_REJECTED = 0.5  # above this share of rejected rows, the file was probably misread
+
+
+def import_one(batch, path: Path, options: ImportOptions,
+                 progress: Progress | None, work: Path, preview: bool = False
+                 ) -> ImportResult:
+    """Import one file in its own transaction; with ``preview``, inside the caller's
+    transaction instead, which the caller rolls back (``Session.preview``)."""
+    step = progress or (lambda _name: None)
+    step("checking")
+    if not path.is_file():
+        raise TurnoutError(code="file.missing", path=str(path))
+    try:
+        before = os.stat(path)
+        digest = recognise.sha256_file(path)
+    except FileNotFoundError:
+        raise ImportRefused(path.name, "file.vanished") from None
+    con = batch.con
+    seen = con.execute(
+        "select import_id, source from imports where sha256 = ?", [digest]
+    ).fetchone()
+    if seen:
+        return ImportResult(privacy.masked_file_name(path.name), "already imported",
+                            source=seen[1], import_id=seen[0],
+                            message=f"already imported (import #{seen[0]}); nothing changed")
+    # the file is read into temporary tables first: nothing of the database changes yet
+    try:
+        staging.install_macros(con)
+        step("reading")
+        read = _read(con, path, options, work)
+    except TurnoutError:
+        raise
+    except Exception as error:
+        _check_unchanged(path, before, digest)
+        raise ImportRefused(path.name, "file.unreadable", error=type(error).__name__) \
+            from error
+    if preview:
+        try:
+            result = _import(con, path, digest, options, batch.secret, batch.settings, step,
+                             read)
+        except TurnoutError:
+            raise
+        except Exception as error:
+            raise ImportRefused(path.name, "file.not_imported",
+                                error=type(error).__name__) from error
+        result.status = "preview"
+        return result
+    con.execute("begin transaction")
+    try:
+        result = _import(con, path, digest, options, batch.secret, batch.settings, step, read)
+        con.execute("insert into pending_refresh values (?, ?)",
+                    [result.import_id, result.rows_replaced > 0])
+        step("saving")
+        _check_unchanged(path, before, digest)  # the rows stored are the bytes hashed
+        con.execute("commit")
+    except TurnoutError:
+        con.execute("rollback")
+        raise
+    except Exception as error:  # never a traceback, never a partial write
+        con.execute("rollback")
+        _check_unchanged(path, before, digest)
+        raise ImportRefused(path.name, "file.not_imported",
+                            error=type(error).__name__) from error
+    finally:
+        for table in ("raw", "typed", "keyed", "stg", "staged", "merge_plan"):
+            con.execute(f"drop table if exists temp.{table}")
+        identity.use_secret(con, None)
+    return result
+
+
+def _check_unchanged(path: Path, before: os.stat_result, digest: str) -> None:
+    """Refuse a file removed or rewritten while it was read: its hash would name other bytes."""
+    try:
+        now = os.stat(path)
+        same = (now.st_ino, now.st_size, now.st_mtime_ns) == \
+            (before.st_ino, before.st_size, before.st_mtime_ns) \
+            and recognise.sha256_file(path) == digest
+    except FileNotFoundError:
+        raise ImportRefused(path.name, "file.vanished") from None
+    if not same:
+        raise ImportRefused(path.name, "file.changed")
+
+
+@dataclass
+class _Read:
+    source: sources.Source
+    layout: reader.Layout | None
+    columns: list
+    reader_rejects: list[dict]
+    decimal_mark: str
+    delimiter: str
+
+
+def _read(con, path: Path, options: ImportOptions, work: Path) -> _Read:
+    """Recognise the file and load its rows, as text, into temp table ``raw``."""
+    source, layout = recognise.sniff(path, options, con)
+    if layout is None:
+        _load_json(con, path, source)
+        raw_columns = [r[0] for r in con.execute("describe raw").fetchall() if r[0] != "line"]
+        columns = staging.map_columns(source, raw_columns, path.name)
+        for column in columns:
+            if column.raw:  # JSON columns are named after the fields, not c001, c002...
+                column.raw = '"' + column.label.replace('"', '""') + '"'
+        return _Read(source, None, columns, [], ".", ",")
+    reader_rejects = reader.load_csv(con, layout, work)
+    columns = staging.map_columns(source, layout.headers, path.name)
+    return _Read(source, layout, columns, reader_rejects, layout.decimal_mark, layout.delimiter)
+
+
+def _import(con, path, digest, options, secret, settings, step, read: _Read) -> ImportResult:
+    source, layout, columns = read.source, read.layout, read.columns
+    import_id = con.execute("select coalesce(max(import_id), 0) + 1 from imports").fetchone()[0]
+    context = _context(con, path, source, layout, options)
+    file_name = privacy.masked_file_name(path.name)  # stored, shown and read by staging SQL
+    con.execute(
+        "create or replace temp table ctx as select ?::integer as import_id, ? as source, "
+        "?::varchar as campaign, ?::varchar as event_id, ?::timestamp as exported_at, "
+        "? as file_name",
+        [import_id, source.name, context["campaign"], context["event_id"],
+         context["exported_at"], file_name],
+    )
+    con.execute("create or replace temp table import_rejects (line bigint, column_name varchar, "
+                "reject_code varchar, reject_params json, n_rows bigint)")
+    if read.reader_rejects:
+        con.executemany("insert into import_rejects values (?, ?, ?, ?, 1)", [
+            [r["line"], r["column"], r["code"], json.dumps(r["params"]) if r["params"] else None]
+            for r in read.reader_rejects])
+    decimal_mark, delimiter = read.decimal_mark, read.delimiter
+    rows_read = con.execute("select count(*) from raw").fetchone()[0] + \
+        con.execute("select count(*) from import_rejects").fetchone()[0]
+    step("checking rows")
+    day_first = staging.decide_day_first(con, columns, delimiter)
+    excel_ids.recover_from_permalinks(con, columns)
+    identity.use_secret(con, secret)  # keys are hashed as the rows are typed
+    staging.build_typed(con, source, columns, decimal_mark, day_first)
+    _not_before_newest_post(con, context, options)
+    con.execute("drop table raw")
+    con.execute("""
+        insert into import_rejects
+        select line, reject_column, reject.code, reject.params, 1 from typed
+        where reject is not null
+    """)
+    con.execute("delete from typed where reject is not null")
+    con.execute("alter table typed drop column reject_column; "
+                "alter table typed drop column reject")
+    step("hashing keys")
+    # a person's name (sign-in sheets, petitions) only tells anonymous rows apart: hashed
+    names = tuple(c.field.name for c in columns
+                  if c.field.name == "name" and TARGETS[source.target].person_level)
+    identity.attach_keys(con, secret, settings.default_region, hashed_text=names)
+    step("staging")
+    target = TARGETS[source.target]
+    merge.stage(con, source, target)
+    merge.reject_unmatched(con, target, columns)
+    step("merging")
+    loaded, duplicates, replaced = merge.merge(con, target, secret)
+    rejected = con.execute("select coalesce(sum(n_rows), 0) from import_rejects").fetchone()[0]
+    rejects = [
+        {"line": line, "column": column, "reason": reason, "code": code,
+         "params": json.loads(params) if params else {}}
+        for line, column, reason, code, params in con.execute(
+            "select line, column_name, turnout_reason(reject_code, reject_params), reject_code, "
+            "reject_params from import_rejects order by line nulls first"
+        ).fetchall()
+    ]
+    if rows_read and rejected / rows_read > MOST_REJECTED:
+        lost = [r for r in rejects if r["code"] == "row.scientific_id"]
+        if len(lost) / rows_read > MOST_REJECTED:  # Excel, not a misread format: say so
+            raise ImportRefused(path.name, "rows.ids_lost_to_excel", rejected=len(lost),
+                                read=int(rows_read), value=lost[0]["params"].get("value"))
+        first = rejects[0]
+        raise ImportRefused(
+            path.name, "rows.mostly_rejected", rejected=int(rejected), read=int(rows_read),
+            format=source.title, first_where=row_where(first["line"], first["column"]),
+            first_reason={"code": first["code"], "params": first["params"]},
+        )
+    con.execute(
+        "insert into imports values "
+        "(?, ?, ?, ?, ?, ?, ?, current_timestamp::timestamp, ?, ?, ?, ?)",
+        [import_id, file_name, digest, source.name, context["campaign"], context["event_id"],
+         context["exported_at"], rows_read, loaded, duplicates, rejected],
+    )
+    con.execute("insert into rejects (import_id, line, column_name, reason, reject_code, "
+                "reject_params) select ?, line, column_name, turnout_reason(reject_code, "
+                "reject_params), reject_code, reject_params from import_rejects", [import_id])
+    return ImportResult(file_name, "imported", source=source.name, import_id=import_id,
+                        rows_read=rows_read, rows_loaded=loaded, rows_duplicate=duplicates,
+                        rows_rejected=rejected, rows_replaced=replaced, rejects=rejects,
+                        exported_at=context["exported_at"],
+                        exported_at_unknown=context["exported_at_unknown"])
+
+
+def _context(con, path: Path, source: sources.Source, layout, options: ImportOptions) -> dict:
+    found = source.preamble(layout.preamble) if (layout and source.preamble) else {}
+    exported_at = (options.exported_at or found.get("exported_at")
+                   or recognise.date_in_name(path.name))
+    unknown = exported_at is None
+    if unknown:  # a copied file keeps no trace of its export: the import says so
+        exported_at = datetime.fromtimestamp(os.path.getmtime(path)).replace(microsecond=0)
+    event_id = options.event_id
+    if source.per_event and not event_id:
+        event_id = _event_from_platform_ids(con, path, source, found)
+    if event_id is not None:
+        known = con.execute("select count(*) from events where event_id = ?",
+                            [event_id]).fetchone()[0]
+        if not known:
+            raise ImportRefused(path.name, "event.unknown", event_id=event_id)
+    return {"campaign": privacy.masked(options.campaign), "event_id": event_id,
+            "exported_at": exported_at, "exported_at_unknown": unknown}
+
+
+def _not_before_newest_post(con, context: dict, options: ImportOptions) -> None:
+    """An export cannot predate the newest post it contains (a period's end is a midnight);
+    a snapshot time on every row (a petition's ``updated_at``) dates the file itself."""
+    typed_columns = {r[0] for r in con.execute("describe typed").fetchall()}
+    if "updated_at" in typed_columns and context["exported_at_unknown"]:
+        context["exported_at_unknown"] = con.execute(
+            "select count(*) = 0 or bool_or(updated_at is null) from typed").fetchone()[0]
+    if options.exported_at or "published_at" not in typed_columns:
+        return
+    newest = con.execute("select max(published_at) from typed").fetchone()[0]
+    if newest is not None and newest > context["exported_at"]:
+        context["exported_at"] = newest
+        con.execute("update ctx set exported_at = ?", [newest])
+
+
+def _event_from_platform_ids(con, path: Path, source: sources.Source, found: dict) -> str:
+    column = source.extra.get("calendar_column")
+    platform_id = found.get("platform_event_id")
+    if column and platform_id:
+        row = con.execute(f"select event_id from events where {column} = ?",
+                          [platform_id]).fetchone()
+        if row:
+            return row[0]
+    if column:  # a platform id in the file name, as platforms name their reports
+        rows = con.execute(
+            f"select event_id, {column} from events where {column} is not null"
+        ).fetchall()
+        for event_id, platform in rows:
+            if platform and platform in path.name:
+                return event_id
+    if column:
+        raise ImportRefused(path.name, "event.not_said_calendar", format=source.title,
+                            calendar_column=column)
+    raise ImportRefused(path.name, "event.not_said", format=source.title)
+
+
+def _load_json(con, path: Path, source: sources.Source) -> None:
+    try:
+        con.execute(
+            "create or replace temp table raw_json as select * from read_json(?, "
+            "format='auto', maximum_object_size=?, sample_size=-1)",
+            [str(path), reader.JSON_MAX_OBJECT_BYTES],
+        )
+    except duckdb.Error as error:
+        raise reader.json_error(path.name, error) from None
+    con.execute(f"create or replace temp table raw as {source.json_sql}")
+    con.execute("drop table raw_json")

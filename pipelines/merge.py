@@ -1,0 +1,143 @@
+"""From the staged rows of one file to its canonical table: stage, reject what the table
+cannot take, then merge (new rows in, changed rows replaced and kept for undo, the same
+rows, older exports and repeats counted as duplicates)."""
+
+from __future__ import annotations
+
+from pipelines import sources, staging
+from pipelines.targets import PERSON_KEYS, Target
+
+
+def stage(con, source: sources.Source, target: Target) -> None:
+    params: list = []
+    try:
+        sql = source.extra.get("staging_sql") or staging.sql_text("staging", source.staging_sql)
+    except FileNotFoundError:
+        sql, params = _default_staging(con, source, target)
+    con.execute(f"create or replace temp table stg as {sql}", params)
+    con.execute("drop table keyed")
+    present = {r[0] for r in con.execute("describe stg").fetchall()}
+    if "n_rows" not in present:
+        con.execute("alter table stg add column n_rows bigint default 1")
+    for column in target.columns:
+        if column not in present:
+            con.execute(f"alter table stg add column {column} varchar")
+
+
+def _default_staging(con, source: sources.Source, target: Target) -> tuple[str, list]:
+    """A format whose fields are the target's columns needs no stg_ file: its fields, its
+    constants (bound as values) and the import's context (columns it lacks are left
+    empty)."""
+    present = {r[0] for r in con.execute("describe keyed").fetchall()}
+    extra = [f"?::varchar as {name}" for name in source.constants]
+    extra += [f"ctx.{name}" for name in ("source", "exported_at", "campaign")
+              if name not in present and name not in source.constants
+              and (name != "campaign" or name in target.columns)]
+    values = [str(value) for value in source.constants.values()]
+    return f"select keyed.*, {', '.join(extra)} from keyed, ctx", values
+
+
+def reject_unmatched(con, target: Target, columns) -> None:
+    """Rows that the canonical table cannot take: unknown events, nobody to match."""
+    present = {r[0] for r in con.execute("describe stg").fetchall()}
+    if "reject_code" in present:  # a staging query may reject rows itself, with a message
+        con.execute("""
+            insert into import_rejects select line, null, reject_code, reject_params, n_rows
+            from stg where reject_code is not null
+        """)
+        con.execute("delete from stg where reject_code is not null; "
+                    "alter table stg drop column reject_code; "
+                    "alter table stg drop column reject_params")
+    if target.needs_event:
+        label = next((c.label for c in columns if c.field.name == "event_id" and c.raw), None)
+        con.execute("""
+            insert into import_rejects
+            select line, ?, r.code, r.params, n_rows
+            from (select *, case when event_id is null then {'code': 'row.no_event',
+                                                            'params': cast(null as json)}
+                                 else turnout_reject_quoting(
+                                     'row.unknown_event', 'row.unknown_event_personal',
+                                     'event_id', event_id, null) end as r
+                  from stg)
+            where event_id is null or event_id not in (select event_id from events)
+        """, [label])
+        con.execute("delete from stg where event_id is null "
+                    "or event_id not in (select event_id from events)")
+    if target.needs_person:
+        missing = " and ".join(f"{k} is null" for k in PERSON_KEYS if k in target.columns)
+        con.execute(f"""
+            insert into import_rejects
+            select line, null, 'row.no_person_key', null, n_rows
+            from stg where {missing}
+        """)
+        con.execute(f"delete from stg where {missing}")
+
+
+def _hash_expr(columns: tuple[str, ...], alias: str) -> str:
+    parts = ", ".join(f"coalesce(cast({alias}.{c} as varchar), '\u2205')" for c in columns)
+    return f"md5(concat_ws('|', {parts}))"
+
+
+def merge(con, target: Target, secret: bytes) -> tuple[int, int, int]:
+    """Insert new rows, replace changed ones; return (loaded, duplicate, replaced) counts."""
+    if target.person_level:
+        key_select = "md5(? || ctx.source || ':' || stg.record_ref) as record_id"
+        params = [secret.decode()]
+    else:
+        key_select = ", ".join(f"stg.{k}" for k in target.key if k not in target.columns)
+        params = []
+    select_key = f"{key_select}, " if key_select else ""
+    con.execute(f"""
+        create or replace temp table staged as
+        select {select_key}stg.line, stg.n_rows,
+               {', '.join(f'stg.{c}' for c in target.columns)},
+               {_hash_expr(target.compared, 'stg')} as row_hash
+        from stg, ctx
+    """, params)
+    key_match = " and ".join(f"existing.{k} = s.{k}" for k in target.key)
+    existing_hash = ("existing.row_hash" if target.person_level
+                     else _hash_expr(target.compared, "existing"))
+    stale = "existing.exported_at > s.exported_at" if target.person_level else "false"
+    con.execute(f"""
+        create or replace temp table merge_plan as
+        with ranked as (
+            select *, row_number() over (partition by {', '.join(target.key)} order by line)
+                      as occurrence
+            from staged
+        )
+        select s.*,
+               case
+                   when s.occurrence > 1 then 'repeated'
+                   when existing.{target.key[0]} is null then 'new'
+                   when {existing_hash} = s.row_hash then 'same'
+                   when {stale} then 'stale'
+                   else 'changed'
+               end as verdict
+        from ranked as s
+        left join {target.table} as existing on {key_match} and s.occurrence = 1
+    """)
+    con.execute(f"""
+        insert into {target.table}_replaced by name
+        select existing.*, ctx.import_id as replaced_by
+        from {target.table} as existing, merge_plan as s, ctx
+        where {key_match} and s.verdict = 'changed'
+    """)  # kept so that this import can be undone (pipelines/undo.py)
+    con.execute(f"""
+        delete from {target.table} as existing using merge_plan as s
+        where {key_match} and s.verdict = 'changed'
+    """)
+    extra = ", record_id, row_hash" if target.person_level else ""
+    con.execute(f"""
+        insert into {target.table} by name
+        select {', '.join('merge_plan.' + c for c in target.columns)}{extra}, ctx.import_id
+        from merge_plan, ctx
+        where verdict in ('new', 'changed')
+    """)
+    loaded, duplicates, replaced = con.execute("""
+        select coalesce(sum(n_rows) filter (where verdict in ('new', 'changed')), 0),
+               coalesce(sum(n_rows) filter (where verdict in ('same', 'stale', 'repeated')), 0),
+               count(*) filter (where verdict = 'changed')
+        from merge_plan
+    """).fetchone()
+    con.execute("drop table staged; drop table merge_plan; drop table stg")
+    return int(loaded), int(duplicates), int(replaced)
