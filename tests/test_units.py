@@ -83,7 +83,10 @@ def test_the_check_catches_a_people_label_on_an_interaction_count():
 def test_counted_figures_are_read_from_the_column_their_unit_names():
     stages = ("awareness", "engagement", "commitment", "action")
     rows = pd.DataFrame({"stage": stages, "interactions": [9000, 700, 60, 50],
-                         "people": [300, 40, 20, 10]})
+                         "people": [300, 40, 20, 10],
+                         # the rates come with the funnel (pipelines.funnel), by hand here
+                         "slacktivism_index": (20 - 10) / 20,
+                         "actions_per_1000_engagements": 1000 * 50 / 700})
     figures = data.key_figures(rows, _no_events())
     # by hand from the frame above
     assert figures["reached"] == 9000 and figures["reached_people"] == 300
