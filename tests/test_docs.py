@@ -1,13 +1,15 @@
-"""The docs stay true: every format is documented, every command has help."""
+"""The docs stay true: every format is documented, every command has help, every mart
+and every figure of the JSON report is in docs/metrics.md."""
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
 from typer.testing import CliRunner
 
-from pipelines import load, sources
+from pipelines import load, marts, sources
 from pipelines.cli import app
 from tests.conftest import ROOT
 
@@ -51,3 +53,48 @@ def test_sources_command_lists_every_format():
     result = CliRunner().invoke(app, ["sources"], terminal_width=400)
     for name in FORMAT_NAMES:
         assert name in result.output
+
+
+# docs/metrics.md: every mart and every figure of the JSON report ----------------------
+
+METRICS_DOC = (ROOT / "docs" / "metrics.md").read_text(encoding="utf-8")
+STAGES = ("awareness", "engagement", "commitment", "action")
+
+
+def documented(name: str) -> bool:
+    """A line of one of docs/metrics.md's tables starts with ``name`` in backticks."""
+    return re.search(rf"^\| `{re.escape(name)}` \|", METRICS_DOC, re.MULTILINE) is not None
+
+
+@pytest.mark.parametrize("mart", [marts.table_name(stem) for stem, _ in marts.mart_files()])
+def test_every_mart_is_in_the_metrics_doc(mart):
+    assert documented(mart), f"add `{mart}` to the table of marts in docs/metrics.md"
+
+
+def figures(value, path: str = "") -> set[str]:
+    """The report's figures by path: ``funnel.people`` (one number per stage),
+    ``events[].registered`` (a field of each row), ``data_quality.imports``."""
+    if isinstance(value, dict) and set(value) != set(STAGES):
+        found: set[str] = set()
+        for key, inner in value.items():
+            found |= figures(inner, f"{path}.{key}" if path else key)
+        return found
+    if isinstance(value, list) and value and all(isinstance(row, dict) for row in value):
+        return set().union(*(figures(row, f"{path}[]") for row in value))
+    return {path}
+
+
+def test_every_figure_of_the_json_report_is_in_the_metrics_doc(db):
+    from pipelines import report, warehouse
+    from tests.given import given
+    from tests.test_marts import campaign_rows
+
+    given(db, **campaign_rows())  # every section of the report has rows
+    with warehouse.reader(db) as con:
+        built = json.loads(report.to_json(report.build(con)))
+    found = figures(built)
+    assert {"funnel.people", "events[].registered", "channels[].slacktivism_index",
+            "data_quality.anonymous_signins", "time_to_action.median_days"} <= found
+    missing = sorted(path for path in found if not documented(path))
+    assert missing == [], f"add these to the JSON report's table in docs/metrics.md: {missing}"
+
