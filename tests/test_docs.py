@@ -3,6 +3,7 @@ and every figure of the JSON report is in docs/metrics.md."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 
@@ -98,3 +99,39 @@ def test_every_figure_of_the_json_report_is_in_the_metrics_doc(db):
     missing = sorted(path for path in found if not documented(path))
     assert missing == [], f"add these to the JSON report's table in docs/metrics.md: {missing}"
 
+
+# the README says what the code does -----------------------------------------------------
+
+def test_the_readme_hash_formula_is_what_is_stored(db):
+    """`sha256(secret || kind || ':' || key)`, worked out here for one Mobilize row: Marie,
+    user 3001, marie@example.org, 514-555-0101 (tests/fixtures/people)."""
+    from pipelines import config
+    from tests.conftest import query, run_import
+
+    assert "`sha256(secret || kind || ':' || key)`" in README
+    people = ROOT / "tests" / "fixtures" / "people"
+    run_import(db, people / "calendar.csv")
+    run_import(db, people / "mobilize_participations.csv")
+    secret = config.read_secret(db).decode()
+
+    def formula(kind: str, key: str) -> str:
+        return hashlib.sha256(f"{secret}{kind}:{key}".encode()).hexdigest()
+
+    stored = query(db, "select email_key, phone_key, platform_key from registrations "
+                       "where source_ref = '3001'")
+    assert stored == [(formula("email", "marie@example.org"), formula("phone", "+15145550101"),
+                       formula("platform", "mobilize:3001"))]
+
+
+def _readme_section(title: str) -> str:
+    start = README.index(f"## {title}\n")
+    return README[start:README.index("\n## ", start + 1)]
+
+
+def test_the_readme_export_time_rule_names_every_step_in_the_codes_order():
+    rule = _readme_section("Importing: what to expect")
+    rule = rule[rule.index("**Export time.**"):]
+    steps = ["`--exported-at`", "preamble", "latest date written in its name",
+             "period's", "modification time", "never dated before the newest post"]
+    found = [rule.find(step) for step in steps]
+    assert -1 not in found and found == sorted(found), dict(zip(steps, found, strict=True))
