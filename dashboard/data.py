@@ -8,7 +8,9 @@
   in pandas outside the cache. Person-level marts are only aggregated in SQL or cut to the
   rows a page shows (the follow-up list; its CSV is streamed whole on request).
 - The funnel for all time comes from ``mart_funnel``'s cells; within a period it is counted
-  from the facts, because people must be counted distinctly within the window.
+  from the facts, because people must be counted distinctly within the window. Both are
+  ``pipelines.funnel``'s SQL, the report's own, and come with their rates (slacktivism
+  index, actions per 1,000 engagements): the key figures read them, never recompute them.
 - A database busy with an import is waited for; when it stays busy the last data read is
   shown with a notice (``busy()``), never a lock error.
 """
@@ -29,6 +31,7 @@ import streamlit as st
 
 from dashboard import queries, units
 from pipelines import config, spreadsheet, warehouse
+from pipelines import funnel as funnel_sql
 from pipelines.errors import DatabaseBusy
 
 TTL = 300  # seconds; the file's modification time invalidates sooner
@@ -59,8 +62,13 @@ def _token(path: Path) -> tuple:
     return tuple(stamps)
 
 
-def _run(path: Path, sql: str, params: tuple) -> pd.DataFrame:
-    return _read(path, lambda con: con.execute(sql, list(params)).df())
+def _run(path: Path, sql: str, params: tuple, rates: bool = False) -> pd.DataFrame:
+    def work(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+        if rates:  # the funnel's rates are the marts' macros
+            funnel_sql.install(con)
+        return con.execute(sql, list(params)).df()
+
+    return _read(path, work)
 
 
 def _read(path: Path, work: Callable[[duckdb.DuckDBPyConnection], T]) -> T:
@@ -83,16 +91,17 @@ def _read(path: Path, work: Callable[[duckdb.DuckDBPyConnection], T]) -> T:
 
 
 @st.cache_data(ttl=TTL, show_spinner=False, max_entries=500)
-def _cached(path: str, token: tuple, sql: str, params: tuple) -> pd.DataFrame:
-    return _run(Path(path), sql, params)
+def _cached(path: str, token: tuple, sql: str, params: tuple, rates: bool) -> pd.DataFrame:
+    return _run(Path(path), sql, params, rates)
 
 
-def frame(sql: str, params: tuple = ()) -> pd.DataFrame:
-    """The query's result; the last one read if the database stays busy."""
+def frame(sql: str, params: tuple = (), rates: bool = False) -> pd.DataFrame:
+    """The query's result; the last one read if the database stays busy. ``rates``: the
+    query uses the marts' macros (``pipelines.funnel``)."""
     path = db_path()
     key = (str(path), sql, params)
     try:
-        result = _cached(str(path), _token(path), sql, params)
+        result = _cached(str(path), _token(path), sql, params, rates)
     except DatabaseBusy:
         if key in _LAST:
             _BUSY.flag = True
@@ -157,19 +166,15 @@ def date_range() -> tuple:
 # funnel -----------------------------------------------------------------------------
 
 
-def _filter_params(campaign, channel, since, until) -> tuple:
-    return (campaign, campaign, channel, channel, since, since, until, until)
-
-
 def funnel(campaign: str | None, channel: str | None, since: datetime | None,
            until: datetime | None, group: str | None = None) -> pd.DataFrame:
-    """One row per stage: interactions and (cumulative) people, as the report counts them.
-    Within a period, ``group`` reads them in one pass with that breakdown (``funnel_by``)."""
+    """One row per stage: interactions and (cumulative) people, as the report counts them,
+    with the funnel's rates on every row. Within a period, ``group`` reads them in one pass
+    with that breakdown (``funnel_by``)."""
     if since is None and until is None:
-        return frame(queries.CELL_SQL, (campaign or "(all)", channel or "(all)"))
-    if group is None:
-        return frame(queries.FUNNEL_SQL, _filter_params(campaign, channel, since, until))
-    rows = _window_by(group, campaign, channel, since, until)
+        rows = frame(funnel_sql.CELL_SQL, (campaign or "(all)", channel or "(all)"), rates=True)
+    else:
+        rows = _window_by(group, campaign, channel, since, until)
     return rows[rows["is_total"]].drop(columns=["is_total", "group_value"]).reset_index(
         drop=True)
 
@@ -183,10 +188,9 @@ def funnel_by(group: str, campaign, channel, since, until) -> pd.DataFrame:
     return rows[~rows["is_total"]].drop(columns="is_total").reset_index(drop=True)
 
 
-def _window_by(group: str, campaign, channel, since, until) -> pd.DataFrame:
-    # a fixed expression, not input
-    sql = queries.FUNNEL_BY_SQL.replace("{group}", queries.GROUPS[group])
-    return frame(sql, _filter_params(campaign, channel, since, until))
+def _window_by(group: str | None, campaign, channel, since, until) -> pd.DataFrame:
+    return frame(funnel_sql.window_sql(group),
+                 tuple(funnel_sql.params(campaign, channel, since, until)), rates=True)
 
 
 def trend(campaign: str | None, channel: str | None) -> pd.DataFrame:
@@ -315,17 +319,22 @@ def event_figures(event_rows: pd.DataFrame) -> dict:
 
 def key_figures(funnel_rows: pd.DataFrame, event_rows: pd.DataFrame) -> dict:
     """The Overview's figures, as METRICS.md and `turnout report` define them; each count is
-    read from the funnel column its unit names (``units.FIGURES``)."""
+    read from the funnel column its unit names (``units.FIGURES``), each rate from the
+    funnel's rate columns (``pipelines.funnel``)."""
     by_stage = funnel_rows.set_index("stage")
     counted = {name: int(by_stage.at[stage, unit])
                for name, (unit, stage) in units.FIGURES.items() if stage is not None}
-    committed, acted = counted["committed"], counted["acted"]
+    rates = funnel_rows.iloc[0] if len(funnel_rows) else {}
     events = event_figures(event_rows)
     return {
         **counted,
-        "slacktivism": (committed - acted) / committed if committed else None,
+        "slacktivism": _number(rates.get("slacktivism_index")),
         "show_up": events["show_up"],
         "going_conversion": events["going_conversion"],
-        "per_1000": 1000 * counted["actions"] / counted["engaged"]
-        if counted["engaged"] else None,
+        "per_1000": _number(rates.get("actions_per_1000_engagements")),
     }
+
+
+def _number(value) -> float | None:
+    """A rate as read from a frame: None for SQL's null (NaN in pandas)."""
+    return None if value is None or pd.isna(value) else float(value)

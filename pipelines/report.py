@@ -13,6 +13,7 @@ from pathlib import Path
 
 import duckdb
 
+from pipelines import funnel as funnel_sql
 from pipelines import spreadsheet
 from pipelines.terminal import safe
 
@@ -22,7 +23,6 @@ EVENT_KEYS = ("event_id", "name", "starts_at", "facebook_going", "facebook_inter
               "show_up_rate", "facebook_going_conversion", "attendance_coverage")
 EVENT_EXTRA = ("campaign", "kind", "is_online", "weekday", "has_attendance_data",
                "show_up_rate_low", "show_up_rate_high")
-Z2 = 1.96 * 1.96
 
 
 def parse_bound(text: str | None, end: bool = False) -> datetime | None:
@@ -33,17 +33,6 @@ def parse_bound(text: str | None, end: bool = False) -> datetime | None:
     if end and len(text) <= 10:  # a bare date: --until includes that whole day
         return value + timedelta(days=1)
     return value
-
-
-def wilson(successes: int, total: int) -> tuple[float | None, float | None]:
-    """95% Wilson interval for successes / total; (None, None) when total is 0."""
-    if not total:
-        return None, None
-    p = successes / total
-    centre = (p + Z2 / (2 * total)) / (1 + Z2 / total)
-    half = (Z2 ** 0.5) * ((p * (1 - p) / total + Z2 / (4 * total * total)) ** 0.5) \
-        / (1 + Z2 / total)
-    return max(0.0, centre - half), min(1.0, centre + half)
 
 
 def _has(con: duckdb.DuckDBPyConnection, table: str) -> bool:
@@ -63,59 +52,31 @@ def _iso(value):
     return value
 
 
-FACT_FILTER = """
-    (?::varchar is null or campaign = ?)
-    and (?::timestamp is null or occurred_at >= ?)
-    and (?::timestamp is null or occurred_at < ?)
-"""
+RATES = ("slacktivism_index", "slacktivism_low", "slacktivism_high",
+         "actions_per_1000_engagements")
 
 
 def funnel(con, campaign: str | None = None, since: datetime | None = None,
            until: datetime | None = None) -> dict:
-    """Interactions and people per stage (people cumulative: that stage or higher)."""
+    """Interactions and people per stage (people cumulative: that stage or higher), the
+    funnel's rates and the anonymous attendees, as ``pipelines.funnel`` counts them."""
     result = {"interactions": dict.fromkeys(STAGES, 0), "people": dict.fromkeys(STAGES, 0),
-              "anonymous_attendees": 0}
+              "anonymous_attendees": 0, **dict.fromkeys(RATES)}
     if not _has(con, "mart_funnel_facts"):
         return result
-    params = [campaign, campaign, since, since, until, until]
-    for stage, total in con.execute(f"""
-        select stage, coalesce(sum(interactions), 0) from mart_funnel_facts
-        where {FACT_FILTER} group by stage
-    """, params).fetchall():
-        result["interactions"][stage] = int(total)
+    funnel_sql.install(con)
     if campaign is None and since is None and until is None and _has(con, "mart_funnel"):
-        # the whole campaign's people are a cell of mart_funnel
-        for stage, people in con.execute("""
-            select stage, people from mart_funnel
-            where campaign = '(all)' and channel = '(all)' and period = 'all'
-        """).fetchall():
-            result["people"][stage] = int(people)
-        result["anonymous_attendees"] = int(con.execute(
-            "select count(distinct person_id) from mart_funnel_facts "
-            "where starts_with(person_id, 'anon:')"
-        ).fetchone()[0])
-        return result
-    tops = con.execute(f"""
-        with facts as (select * from mart_funnel_facts where {FACT_FILTER}),
-        tops as (
-            select person_id, max(stage_rank) as top_rank from facts
-            where person_id is not null group by person_id
-        )
-        select count(*) filter (where top_rank >= 1), count(*) filter (where top_rank >= 2),
-               count(*) filter (where top_rank >= 3), count(*) filter (where top_rank >= 4),
-               count(*) filter (where person_id like 'anon:%')
-        from tops
-    """, params).fetchone()
-    result["people"] = dict(zip(STAGES, (int(n) for n in tops[:4]), strict=True))
-    result["anonymous_attendees"] = int(tops[4])
+        rows = _rows(con, funnel_sql.CELL_SQL, ["(all)", "(all)"])  # the whole campaign
+    else:
+        rows = _rows(con, funnel_sql.window_sql(None),
+                     funnel_sql.params(campaign, None, since, until))
+    for row in (r for r in rows if r["is_total"]):
+        result["interactions"][row["stage"]] = int(row["interactions"])
+        result["people"][row["stage"]] = int(row["people"])
+        result |= {rate: row[rate] for rate in RATES}
+    result["anonymous_attendees"] = int(con.execute(
+        funnel_sql.ANONYMOUS_SQL, funnel_sql.params(campaign, None, since, until)).fetchone()[0])
     return result
-
-
-def slacktivism(people: dict) -> dict:
-    committed, acted = people["commitment"], people["action"]
-    index = (committed - acted) / committed if committed else None
-    low, high = wilson(committed - acted, committed)
-    return {"slacktivism_index": index, "slacktivism_interval": [low, high]}
 
 
 def events(con, campaign: str | None = None, since: datetime | None = None,
@@ -192,17 +153,14 @@ def build(con, campaign: str | None = None, since: datetime | None = None,
           until: datetime | None = None) -> dict:
     """The whole report: METRICS.md's JSON object, plus extra sections."""
     counts = funnel(con, campaign, since, until)
-    index = slacktivism(counts["people"])
-    engagements = counts["interactions"]["engagement"]
     return {
         "campaign": campaign,
         "since": _iso(since),
         "until": _iso(until),
         "funnel": {"interactions": counts["interactions"], "people": counts["people"]},
-        "slacktivism_index": index["slacktivism_index"],
-        "slacktivism_interval": index["slacktivism_interval"],
-        "actions_per_1000_engagements": (1000 * counts["interactions"]["action"] / engagements
-                                         if engagements else None),
+        "slacktivism_index": counts["slacktivism_index"],
+        "slacktivism_interval": [counts["slacktivism_low"], counts["slacktivism_high"]],
+        "actions_per_1000_engagements": counts["actions_per_1000_engagements"],
         "anonymous_attendees": counts["anonymous_attendees"],
         "events": events(con, campaign, since, until),
         "imports": imports(con),

@@ -28,6 +28,7 @@ def sql_text(*parts: str) -> str:
 
 
 def install_macros(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute(sql_text("marts", "_macros.sql"))  # the rules staging shares with the marts
     con.execute(sql_text("staging", "_macros.sql"))
     con.execute(sql_text("staging", "_privacy.sql"))
     con.execute(messages.reason_macro())

@@ -23,9 +23,13 @@ def test_the_harness_measures_every_figure(tmp_path):
     assert "overview.py" in saved["pages"]["cold_seconds"]
     assert not saved["pages"]["errors"]
     assert saved["pandas"]["differences"] == []
-    assert saved["pandas"]["numbers"]["funnel"] == {
-        stage: saved["report_funnel"]["interactions"][stage]
-        for stage in ("awareness", "engagement", "action")}
+    numbers = saved["pandas"]["numbers"]
+    assert numbers["funnel"] == {stage: saved["report_funnel"]["interactions"][stage]
+                                 for stage in ("awareness", "engagement", "action")}
+    # the two ways agree on real numbers, not on an empty campaign
+    assert min(numbers["funnel"].values()) > 0
+    assert sum(e["attended"] or 0 for e in numbers["events"].values()) > 0
+    assert saved["report_funnel"]["people"]["action"] > 0
 
     text = markdown.read_text()
     for target, _ in results.TARGETS.values():
