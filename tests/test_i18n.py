@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+import pickle
 import re
 from datetime import date
 from pathlib import Path
@@ -42,6 +44,13 @@ def test_a_hidden_count_takes_the_plural_form():
     assert i18n.t("fr", "retention.cohort", month="mars", people=hidden) == "mars (<5 personnes)"
     assert i18n.t("fr", "retention.cohort", month="mars", people=i18n.number("fr", 1)) \
         == "mars (1 personne)"
+
+
+@pytest.mark.parametrize("duplicate", [copy.deepcopy, lambda c: pickle.loads(pickle.dumps(c))])
+def test_a_count_keeps_its_value_when_a_cache_copies_it(duplicate):
+    written = i18n.number("fr", 1234)
+    again = duplicate(written)
+    assert (type(again), again, again.value) == (wording.Count, "1\xa0234", 1234)
 
 
 def test_every_literal_key_in_the_code_is_in_the_catalogue():
