@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import data, i18n, loading, ui
+from dashboard import data, i18n, loading, pages, ui
 
 
 def load_sample(c: ui.Context) -> None:
@@ -50,4 +50,4 @@ with right:
     st.markdown(c.t("welcome.upload"))
     if st.button(c.t("welcome.go_upload"), key="go_upload"):
         loading.ensure_database()
-        st.switch_page("app_pages/imports.py")
+        st.switch_page(pages.page("data").file)
