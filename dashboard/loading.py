@@ -34,9 +34,11 @@ STALE_UPLOAD_SECONDS = 3600  # no step keeps an upload on disk this long: a left
 _swept_since_start = False
 _SWEEPING = threading.Lock()
 
-__all__ = ["MAX_UPLOAD_MB", "SAMPLE_DATA", "TurnoutError", "ensure_database", "import_batch",
-           "on_disk", "preview", "recognise", "sample_files", "undo", "upload_root", "uploaded"]
+__all__ = ["MAX_UPLOAD_MB", "SAMPLE_DATA", "Step", "TurnoutError", "ensure_database",
+           "import_batch", "on_disk", "preview", "recognise", "sample_files", "undo",
+           "upload_root", "uploaded"]
 Progress = Callable[[str], None]
+Step = batch.Step  # where a batch is: a file and its step, or the refresh
 
 
 def ensure_database() -> Path:
@@ -106,7 +108,7 @@ def uploaded(name: str, content: bytes, event_id: str | None = None,
 
 
 def import_batch(files: list[batch.BatchFile],
-                 progress: Callable[[batch.Step], None] | None = None) -> batch.BatchOutcome:
+                 progress: Callable[[Step], None] | None = None) -> batch.BatchOutcome:
     """Import ``files`` as `turnout import` does (``pipelines.batch.import_all``): a refused
     file is noted and the next one imported; the figures are refreshed once at the end."""
     try:

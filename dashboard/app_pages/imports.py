@@ -110,7 +110,7 @@ def _shown(name: str, found) -> dict:
 def run_imports(c: ui.Context, plan: list[tuple]) -> None:
     bar = st.progress(0.0, text=c.t("data.progress_start"))
 
-    def progress(at) -> None:
+    def progress(at: loading.Step) -> None:
         if at.file is None:  # the figures, once for the whole batch
             bar.progress(1.0, text=c.label("step", at.step))
         elif at.step is not None:

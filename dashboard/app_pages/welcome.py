@@ -14,7 +14,7 @@ def load_sample(c: ui.Context) -> None:
         return
     bar = st.progress(0.0, text=c.t("data.progress_start"))
 
-    def progress(at) -> None:
+    def progress(at: loading.Step) -> None:
         if at.file is None:  # the figures, once for the whole batch
             bar.progress(1.0, text=c.label("step", at.step))
         elif at.step is None:
