@@ -1,9 +1,9 @@
 """The dashboard's only door to the importer (``pipelines.load``).
 
 Used by the Data page (and its ``import_review``) and the welcome page's "load the sample
-campaign", and nowhere else (a test keeps it so). Both import as `turnout import` does, with
-the very functions it calls (``pipelines.load.session`` and its ``import_file``: each file in
-its own transaction, then one refresh of the figures for the batch), and add no logic of
+campaign", and nowhere else (a test keeps it so). Both import through one function,
+``pipelines.batch.import_all``, built on the session `turnout import` uses (each file in its
+own transaction, then one refresh of the figures for the batch), and add no logic of
 their own: no reading, no checking, no writing beyond what an import does.
 The dashboard never creates the hashing key: ``turnout init`` does, and an import without
 the database's own key is refused with a message saying what to do.
@@ -25,7 +25,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from pipelines import config, load, warehouse
+from pipelines import batch, config, load, warehouse
 from pipelines.errors import TurnoutError
 
 SAMPLE_DATA = Path(__file__).resolve().parent.parent / "sample_data"
@@ -34,10 +34,11 @@ STALE_UPLOAD_SECONDS = 3600  # no step keeps an upload on disk this long: a left
 _swept_since_start = False
 _SWEEPING = threading.Lock()
 
-__all__ = ["MAX_UPLOAD_MB", "SAMPLE_DATA", "TurnoutError", "ensure_database", "importing",
-           "on_disk", "preview", "recognise", "sample_files", "undo", "upload_root"]
+__all__ = ["MAX_UPLOAD_MB", "SAMPLE_DATA", "Step", "TurnoutError", "ensure_database",
+           "import_batch", "on_disk", "preview", "recognise", "sample_files", "undo",
+           "upload_root", "uploaded"]
 Progress = Callable[[str], None]
-ImportOne = Callable[..., load.ImportResult]
+Step = batch.Step  # where a batch is: a file and its step, or the refresh
 
 
 def ensure_database() -> Path:
@@ -99,28 +100,30 @@ def on_disk(name: str, content: bytes) -> Iterator[Path]:
         shutil.rmtree(folder, ignore_errors=True)
 
 
-@contextmanager
-def importing(refresh_progress: Progress | None = None) -> Iterator[ImportOne]:
-    """A batch of files, as `turnout import` runs one: ``import_file(path, event_id,
-    progress)`` imports each (raising TurnoutError when one is refused); the figures are
-    refreshed once on the way out (steps 'linking people', 'rebuilding marts'), and a
-    refresh that fails raises TurnoutError there."""
-    db = ensure_database()
-    with load.session(db, refresh_progress) as batch:
-        def import_file(path: Path, event_id: str | None = None,
-                        progress: Progress | None = None,
-                        mapping: Path | None = None) -> load.ImportResult:
-            return batch.import_file(path, load.ImportOptions(event_id=event_id,
-                                                              mapping=mapping), progress)
-
-        yield import_file
+def uploaded(name: str, content: bytes, event_id: str | None = None,
+             mapping: Path | None = None) -> batch.BatchFile:
+    """An upload as a file of a batch: on disk (``on_disk``) only while it is imported."""
+    return batch.BatchFile(name, lambda: on_disk(name, content),
+                           load.ImportOptions(event_id=event_id, mapping=mapping))
 
 
-def sample_files() -> tuple[list[Path], list[tuple[Path, str]]]:
+def import_batch(files: list[batch.BatchFile],
+                 progress: Callable[[Step], None] | None = None) -> batch.BatchOutcome:
+    """Import ``files`` as `turnout import` does (``pipelines.batch.import_all``): a refused
+    file is noted and the next one imported; the figures are refreshed once at the end."""
+    try:
+        db = ensure_database()
+    except TurnoutError as error:  # the database cannot be opened: nothing was imported
+        return batch.BatchOutcome(not_refreshed=error)
+    return batch.import_all(db, files, progress)
+
+
+def sample_files() -> list[batch.BatchFile]:
     """The committed sample campaign's files, calendar first, as `turnout import` orders them."""
     if not SAMPLE_DATA.is_dir():
-        return [], []
-    return load.expand([SAMPLE_DATA], load.ImportOptions())
+        return []
+    files, _skipped = load.expand([SAMPLE_DATA], load.ImportOptions())
+    return [batch.BatchFile.at(path) for path in files]
 
 
 def preview(plan: list[tuple[Path, str | None, Path | None]],

@@ -73,9 +73,7 @@ def test_every_dynamic_key_family_is_complete():
         assert {f"kpi.{name}", f"kpi.{name}.help"} <= keys
     for role in ("lead", "board"):
         assert f"role.{role}" in keys
-    for page in ("overview", "funnel", "events", "people", "channels", "data", "about",
-                 "welcome"):
-        assert f"page.{page}" in keys
+    # every page's title: tests/test_pages.py, from the dashboard's own list
 
 
 def test_browser_language_decides_the_default():

@@ -25,7 +25,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import roc_auc_score
 from threadpoolctl import threadpool_limits
 
-from pipelines import models
+from pipelines.models.fingerprints import fingerprint, stored_fingerprint
 from pipelines.models.showup import SOCIAL
 
 log = logging.getLogger(__name__)
@@ -166,8 +166,8 @@ def refresh(con: duckdb.DuckDBPyConnection) -> int:
     found = windows(con)
     now, history = _frames(con, found) if found else (pd.DataFrame(), pd.DataFrame())
     sources = con.execute(_sql("follow_up_sources")).df()
-    inputs = models.fingerprint(now, history, sources)
-    if inputs == models.stored_fingerprint(con, "mart_follow_up"):
+    inputs = fingerprint(now, history, sources)
+    if inputs == stored_fingerprint(con, "mart_follow_up"):
         return 0
     con.execute(f"create or replace table mart_follow_up ({MART_COLUMNS})")
     if now.empty:

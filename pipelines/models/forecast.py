@@ -28,8 +28,8 @@ import pandas as pd
 from scipy.stats import t as student
 from threadpoolctl import threadpool_limits
 
-from pipelines import models
 from pipelines.models import fallback, showup
+from pipelines.models.fingerprints import fingerprint, stored_fingerprint
 
 log = logging.getLogger(__name__)
 MIN_EVENTS = 8  # past events with attendance data and registrations, for the model
@@ -297,8 +297,8 @@ def refresh(con: duckdb.DuckDBPyConnection) -> int:
     """Refit and rewrite ``mart_event_forecast`` (inside the import's transaction), unless
     nothing it is made from changed since the last fit."""
     frames = load(con)
-    inputs = models.fingerprint(frames.events.drop(columns=["as_of"]), frames.registrations)
-    if inputs == models.stored_fingerprint(con, "mart_event_forecast"):
+    inputs = fingerprint(frames.events.drop(columns=["as_of"]), frames.registrations)
+    if inputs == stored_fingerprint(con, "mart_event_forecast"):
         return 0
     con.execute(f"create or replace table mart_event_forecast ({MART_COLUMNS})")
     if frames.events.empty:

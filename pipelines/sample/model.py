@@ -1,7 +1,7 @@
-"""A synthetic campaign, "Bienvenue aux réfugiés", written in the real export formats.
+"""The campaign model of the sample: people, events, who registers and who shows up.
 
-The behaviour model lives here: people, events, who registers and who shows up.
-``pipelines.sample_formats`` writes it out as the files campaigns really download.
+The writers beside this module (``events``, ``lists``, ``posts``) write it out as the
+files campaigns really download; they import this model and nothing else of each other.
 Everything is drawn from one seeded generator with numpy arrays (no loop over
 people or rows; loops over events and files only), so the same seed gives the same
 bytes, and ``--people`` scales every per-person file linearly up to tens of millions
@@ -11,8 +11,8 @@ and kept in ``EFFECTS`` so tests and the README read the same numbers.
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import numpy as np
 
@@ -192,8 +192,6 @@ class Outcome:
 
 
 def _ascii(words: list[str]) -> np.ndarray:
-    import unicodedata
-
     plain = ["".join(c for c in unicodedata.normalize("NFKD", w) if not unicodedata.combining(c))
              for w in words]
     return np.array([p.lower().replace("'", "").replace(" ", "") for p in plain])
@@ -204,7 +202,7 @@ def make_people(rng: np.random.Generator, n: int) -> People:
     first, last = np.array(FIRST)[fi], np.array(LAST)[li]
     number = rng.permutation(n).astype(str)  # unique, so emails never collide
     domain = np.where(rng.random(n) < 0.5, "@example.org", "@example.com")
-    email = _cat(_ascii(FIRST)[fi], ".", _ascii(LAST)[li], number, domain)
+    email = cat(_ascii(FIRST)[fi], ".", _ascii(LAST)[li], number, domain)
     channel = rng.choice(len(CHANNELS), size=n, p=CHANNEL_SHARE)
     offline = OFFLINE_CHANNEL[channel]
     has_email = rng.random(n) < np.where(offline, 0.70, 0.97)
@@ -229,7 +227,8 @@ def make_people(rng: np.random.Generator, n: int) -> People:
     )
 
 
-def _cat(*parts) -> np.ndarray:
+def cat(*parts) -> np.ndarray:
+    """Text columns joined element by element (numbers written as text)."""
     out = np.asarray(parts[0]).astype(str)
     for part in parts[1:]:
         out = np.char.add(out, np.asarray(part).astype(str))
@@ -289,11 +288,3 @@ def simulate(people_count: int = DEFAULT_PEOPLE, seed: int = DEFAULT_SEED):
                 for event in sorted(EVENTS, key=lambda e: (e.starts_at, e.event_id))]
     return rng, people, outcomes
 
-
-def generate(out: Path, people: int = DEFAULT_PEOPLE, seed: int = DEFAULT_SEED) -> list[Path]:
-    """Write the whole campaign into ``out``; return the files written."""
-    from pipelines import sample_formats
-
-    rng, crowd, outcomes = simulate(people, seed)
-    out.mkdir(parents=True, exist_ok=True)
-    return sample_formats.write_all(out, rng, crowd, outcomes, people / BASE_PEOPLE)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from pipelines.sample import (
+from pipelines.sample.files import SECOND, Writer, email_variants, phone_variants, when
+from pipelines.sample.model import (
     CITIES,
     FIRST,
     HEARD_FROM,
@@ -14,22 +15,20 @@ from pipelines.sample import (
     REFERENCE,
     Outcome,
     People,
-    _cat,
-)
-from pipelines.sample_formats import (
-    ACTION_NETWORK_HEADER,
-    MAILCHIMP_ACTIVITY_HEADER,
-    MAILCHIMP_AUDIENCE_HEADER,
-    PETITION_HEADER,
-    SECOND,
-    SIGNIN_HEADER,
-    SIGNIN_HEADER_FR,
-    Writer,
-    email_variants,
-    phone_variants,
-    when,
+    cat,
 )
 
+ACTION_NETWORK_HEADER = (
+    "uuid,first_name,last_name,email,zip_code,can2_user_address,can2_user_city,can2_user_state,"
+    "can2_phone,can2_user_tags,can2_subscription_status,can2_sms_status")
+MAILCHIMP_AUDIENCE_HEADER = (
+    '"Email Address","First Name","Last Name","Ville","Langue",MEMBER_RATING,OPTIN_TIME,OPTIN_IP,'
+    "CONFIRM_TIME,CONFIRM_IP,LATITUDE,LONGITUDE,GMTOFF,DSTOFF,TIMEZONE,CC,REGION,LAST_CHANGED,"
+    "LEID,EUID,NOTES,TAGS")
+MAILCHIMP_ACTIVITY_HEADER = '"Email Address","Action","Timestamp","URL"'
+SIGNIN_HEADER = "event_id,name,email,phone,signed_in_at,heard_from"
+SIGNIN_HEADER_FR = "evenement_id,nom,courriel,telephone,heure,source"
+PETITION_HEADER = "petition_id,signed_at,name,email,phone"
 LIST_OPENED = np.datetime64("2024-03-01T00:00", "s")
 PETITION_OPENS = np.datetime64("2026-01-10T08:00", "s")
 PETITION_EXPORTED = np.datetime64("2026-03-22T09:00", "s")
@@ -106,7 +105,7 @@ def write_action_network(w: Writer, rng, people: People) -> None:
                      phone_variants(rng, people.phone_area[who], people.phone_line[who]), "")
     cols = {"p": who, "first": people.first[who], "last": people.last[who],
             "email": email_variants(rng, people.email[who], 0.04),
-            "zip": _cat(POSTAL[people.city[who]], " ", rng.integers(1, 9, len(who)), "A",
+            "zip": cat(POSTAL[people.city[who]], " ", rng.integers(1, 9, len(who)), "A",
                         rng.integers(1, 9, len(who))),
             "city": CITIES[people.city[who]], "phone": phone,
             "sub": np.where(rng.random(len(who)) < 0.9, "subscribed", "unsubscribed")}
@@ -130,8 +129,8 @@ def _sheet_rows(rng, o: Outcome, people: People) -> dict:
     anon = o.anonymous
     anon_heard = np.where(rng.random(anon) < 0.7,
                           HEARD_FROM[rng.choice([4, 5, 6, 7, 0], size=anon)], "")
-    name = np.concatenate([_cat(people.first[who], " ", people.last[who]),
-                           _cat(np.array(FIRST)[rng.integers(len(FIRST), size=anon)], " ",
+    name = np.concatenate([cat(people.first[who], " ", people.last[who]),
+                           cat(np.array(FIRST)[rng.integers(len(FIRST), size=anon)], " ",
                                 np.array(LAST)[rng.integers(len(LAST), size=anon)])])
     email = np.concatenate([np.where(gives_email,
                                      email_variants(rng, people.email[who], 0.2), ""),
@@ -186,7 +185,8 @@ def write_paper_petition(w: Writer, rng, sheets: list[dict]) -> None:
           "nullif(phone, '')")
 
 
-def write_all(w: Writer, rng, people: People, outcomes: list[Outcome]) -> None:
+def write_lists(w: Writer, rng, people: People, outcomes: list[Outcome]) -> None:
+    """The email list and its activity, the online petition, the sheets, the paper petition."""
     write_mailchimp(w, rng, people, outcomes)
     write_action_network(w, rng, people)
     sheets = write_signins(w, rng, people, outcomes)
