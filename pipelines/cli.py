@@ -30,11 +30,18 @@ app = typer.Typer(
 )
 
 
-@app.callback()
-def main(version: Annotated[bool, typer.Option("--version", help="Print the version.")] = False):
-    if version:
+def _print_version(asked: bool) -> None:
+    if asked:
         console.print(f"turnout {__version__}")
         raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: Annotated[bool, typer.Option("--version", help="Print the version.", is_eager=True,
+                                          callback=_print_version)] = False,
+) -> None:
+    pass  # the commands are below; the app's help says what Turnout is
 
 
 @app.command()
