@@ -154,6 +154,11 @@ def head(member: Member, size: int) -> bytes:
             raise ImportRefused(member.name, "zip.damaged_member") from None
 
 
+def read(member: Member) -> bytes:
+    """A member's bytes, unzipped in memory (as many as the zip's index declares)."""
+    return head(member, member.size)
+
+
 def _entry(member: Member, archive: zipfile.ZipFile) -> zipfile.ZipInfo:
     # the zip may have been replaced since it was listed: checked again, member found again
     for entry in _checked(member.archive, archive):
@@ -219,7 +224,7 @@ def one_report_per_period(found: Found) -> tuple[Found, list[tuple[Member, Impor
             kept.append((member, source))
         elif member.parts[-1].lower() not in reports:
             skipped.append((member, ImportRefused(
-                member.name, "zip.report_not_read", format=source.title,
+                member.name, "zip.report_not_read", format=source.name,
                 reports=", ".join(reports))))
         else:
             groups.setdefault((member.folder, reports), []).append((member, source))

@@ -14,14 +14,16 @@ from pathlib import Path
 import duckdb
 
 from pipelines import archives, config, file_import, identity, keys, textfile, undo, warehouse
+from pipelines.archives import Member, is_archive
+from pipelines.archives import read as read_member
 from pipelines.errors import TurnoutError
 from pipelines.import_types import ImportOptions, ImportResult, Progress
 from pipelines.recognise import contents, date_in_name, expand, recognise, sha256_file
 from pipelines.refresh import refresh
 
-__all__ = ["ImportOptions", "ImportResult", "Progress", "Session", "contents", "date_in_name",
-           "expand", "import_file", "recognise", "refresh", "session", "sha256_file",
-           "undo_import"]
+__all__ = ["ImportOptions", "ImportResult", "Member", "Progress", "Session", "contents",
+           "date_in_name", "expand", "import_file", "is_archive", "read_member", "recognise",
+           "refresh", "session", "sha256_file", "undo_import"]
 
 # One import at a time per process: the dashboard serves each browser session in a thread,
 # and two write transactions on one DuckDB file would conflict.
@@ -43,7 +45,7 @@ class Session:
         self.secret = keys.check(con, db)
         self.settings = config.load_settings(db)
 
-    def import_file(self, path: Path | archives.Member, options: ImportOptions | None = None,
+    def import_file(self, path: Path | Member, options: ImportOptions | None = None,
                     progress: Progress | None = None) -> ImportResult:
         """Import one file (or one member of a zip, as ``expand`` lists them) in one
         transaction; raise ImportRefused (nothing written) if it can't."""
@@ -51,7 +53,7 @@ class Session:
             return file_import.import_one(self, archives.on_disk(path, work),
                                           options or ImportOptions(), progress, work)
 
-    def preview(self, files: list[tuple[Path | archives.Member, ImportOptions]],
+    def preview(self, files: list[tuple[Path | Member, ImportOptions]],
                 progress: Progress | None = None) -> list[ImportResult | TurnoutError]:
         """What importing the files in this order would do, file by file (rows loaded,
         duplicate, rejected and why), or why a file would be refused. Each file is tried

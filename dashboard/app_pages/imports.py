@@ -161,7 +161,7 @@ def show_results(c: ui.Context) -> None:
 def format_name(c: ui.Context, source) -> str:
     """A format's name in the page's language (a source, or a source name from the history)."""
     name = getattr(source, "name", source)
-    title = getattr(source, "title", name)
+    title = name if isinstance(source, str) else source.title  # str.title is a method
     return i18n.catalogue(c.lang).get(f"format.{name}", title)
 
 
@@ -190,7 +190,7 @@ def upload_section(c: ui.Context) -> None:
     show_results(c)
     if not files:
         return
-    plan = confirm(c, recognised(c, files))
+    plan = confirm(c, recognised(c, import_review.unzipped(c, files)))
     if not plan:
         return
     st.markdown(c.t("preview.title"))
