@@ -44,6 +44,9 @@ class Session:
         # the key the database was built with, or nothing is imported nor refreshed
         self.secret = keys.check(con, db)
         self.settings = config.load_settings(db)
+        # outside any transaction: registered inside a file's transaction that is then
+        # rolled back (a refused file), it would be gone for the next file of the batch
+        identity.register_functions(con)
 
     def import_file(self, path: Path | Member, options: ImportOptions | None = None,
                     progress: Progress | None = None) -> ImportResult:
@@ -60,8 +63,6 @@ class Session:
         after the files before it (a calendar, then the sign-in sheet that needs it), in
         one transaction that is rolled back: nothing is written."""
         found: list[ImportResult | TurnoutError] = []
-        # a Python function registered inside a transaction goes with its rollback
-        identity.register_functions(self.con)
         for index, (path, options) in enumerate(files):
             self.con.execute("begin transaction")
             try:
