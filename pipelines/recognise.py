@@ -169,7 +169,10 @@ def contents(path: Path, options: ImportOptions
         except NotFromTheHead:
             unknown.append((member, None))
         except TurnoutError as error:
-            skipped.append((member, _in_a_line(member, error)))
+            if error.code == "zip.damaged_member":  # refused, with why, when it is imported
+                unknown.append((member, None))
+            else:
+                skipped.append((member, _in_a_line(member, error)))
     kept, same_visits = archives.one_report_per_period(found)
     return kept + unknown, skipped + same_visits
 
