@@ -11,6 +11,7 @@ expected figure is read off those fixtures by hand.
 from __future__ import annotations
 
 import hashlib
+import json
 import stat
 import zipfile
 from datetime import datetime
@@ -19,13 +20,14 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from pipelines import archives, load, textfile
+from pipelines import archives, load, reader, textfile
 from pipelines.cli import app
 from pipelines.errors import ImportRefused
 from tests.conftest import query
 from tests.test_privacy import CANARY_EMAIL, CANARY_PHONE, file_leaks, table_leaks
 
 FIXTURES = Path(__file__).parent / "fixtures" / "aggregate"
+PEOPLE = Path(__file__).parent / "fixtures" / "people"
 SOURCES = (FIXTURES / "plausible_sources_2026-01-01_2026-01-31.csv").read_bytes()
 PAGES = (FIXTURES / "plausible_pages_2026-01-01_2026-01-31.csv").read_bytes()
 # Plausible names its zip after the site and the period, spaces as it writes them
@@ -157,6 +159,29 @@ def test_a_zip_made_by_hand_on_a_mac(db, tmp_path):
     assert awareness_by_channel(db) == {"web": 512 + 230 + 48}
     beside = [p.name for p in tmp_path.iterdir() if not p.name.startswith(db.name[:7])]
     assert beside == ["site export.zip"]  # nothing unzipped next to the zip
+
+
+def test_json_members_are_recognised_in_memory(tmp_path, monkeypatch):
+    """A JSON export is one object: read whole in memory (up to a limit) to be recognised;
+    past the limit, a member is recognised when it is imported."""
+    from pipelines import recognise
+
+    people = json.loads((PEOPLE / "osdi_people.json").read_text(encoding="utf-8"))
+    records = people["_embedded"]["osdi:people"]
+    people["_embedded"]["osdi:people"] = records * 1000  # one object, far past the head
+    big = json.dumps(people, indent=1).encode()
+    assert len(big) > 2 * reader.HEAD_BYTES
+    zipped = make_zip(tmp_path / "json.zip", {
+        "petition.json": (FIXTURES / "uk_petition_700123.json").read_bytes(),
+        "people.json": big})
+    members, skipped = load.contents(zipped, load.ImportOptions())
+    assert [(m.inner, s.name) for m, s in members] == [("petition.json", "uk_petition"),
+                                                      ("people.json", "osdi_people")]
+    assert skipped == []
+    monkeypatch.setattr(recognise, "JSON_IN_MEMORY_BYTES", len(big) // 2)
+    members, _ = load.contents(zipped, load.ImportOptions())
+    assert [(m.inner, s and s.name) for m, s in members] == [("petition.json", "uk_petition"),
+                                                            ("people.json", None)]
 
 
 def test_a_zip_given_to_a_single_file_import_says_how_to_import_it(db, tmp_path):
