@@ -73,9 +73,9 @@ def awareness_by_channel(db) -> dict[str, int]:
 @pytest.fixture(autouse=True)
 def _wide(monkeypatch):
     """The command's output on lines wide enough for a zip's long member names."""
-    from pipelines import cli as command
+    from pipelines.commands import output
 
-    for console in (command.console, command.errors):
+    for console in (output.console, output.errors):
         monkeypatch.setattr(console, "_width", 2000)
 
 

@@ -32,10 +32,10 @@ def _fresh(monkeypatch):
     """No figures cached from another test's database; the command's tables unwrapped."""
     import streamlit as st
 
-    from pipelines import cli
+    from pipelines.commands import output
 
     st.cache_data.clear()
-    for console in (cli.console, cli.errors):
+    for console in (output.console, output.errors):
         monkeypatch.setattr(console, "_width", 300)
     yield
     st.cache_data.clear()
