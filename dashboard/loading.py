@@ -11,7 +11,8 @@ the database's own key is refused with a message saying what to do.
 An upload is written to disk only for as long as one step needs it (recognising it, then
 importing it), each in its own private folder under ``<database>.uploads/`` (mode 0700),
 and removed on every path; whatever a killed server left there is swept at the next start
-or upload.
+or upload. An uploaded zip is listed as `turnout import` lists one, and each export in it
+becomes an upload of its own (``ZipMember``), written to disk the same way.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipelines import batch, config, load, warehouse
@@ -36,7 +38,7 @@ _SWEEPING = threading.Lock()
 
 __all__ = ["MAX_UPLOAD_MB", "SAMPLE_DATA", "Step", "TurnoutError", "ensure_database",
            "import_batch", "on_disk", "preview", "recognise", "sample_files", "undo",
-           "upload_root", "uploaded"]
+           "unzipped", "upload_root", "uploaded"]
 Progress = Callable[[str], None]
 Step = batch.Step  # where a batch is: a file and its step, or the refresh
 
@@ -116,6 +118,51 @@ def import_batch(files: list[batch.BatchFile],
     except TurnoutError as error:  # the database cannot be opened: nothing was imported
         return batch.BatchOutcome(not_refreshed=error)
     return batch.import_all(db, files, progress)
+
+
+@dataclass(frozen=True)
+class ZipMember:
+    """An export inside an uploaded zip, handled as an upload of its own, under the name
+    ``export.zip › pages.csv``: its bytes are unzipped in memory when a step asks for them,
+    and written to disk by ``on_disk`` like any upload's."""
+
+    name: str
+    size: int
+    file_id: str
+    inner: str
+    zipped: Callable[[], bytes]  # the uploaded zip's bytes
+    zip_name: str
+
+    def getvalue(self) -> bytes:
+        with on_disk(self.zip_name, self.zipped()) as path:
+            return load.read_member(load.Member(path, self.inner, self.size))
+
+
+@dataclass
+class Unzipped:
+    """What an uploaded zip holds: the exports to import, the files left in it with why,
+    or why the zip is refused whole."""
+
+    members: list[ZipMember] = field(default_factory=list)
+    skipped: list[tuple[str, TurnoutError]] = field(default_factory=list)
+    refused: TurnoutError | None = None
+
+
+def unzipped(upload) -> Unzipped | None:
+    """An uploaded zip's exports, as `turnout import export.zip` finds them (None: not a
+    zip); the zip is on disk only while it is listed."""
+    name, content = upload.name, upload.getvalue()
+    with on_disk(name, content) as path:
+        if not load.is_archive(path):
+            return None
+        try:
+            members, skipped = load.contents(path, load.ImportOptions())
+        except TurnoutError as error:
+            return Unzipped(refused=error)
+    return Unzipped(
+        [ZipMember(member.name, member.size, f"{upload.file_id}/{member.inner}", member.inner,
+                   upload.getvalue, name) for member, _ in members],
+        [(member.name, error) for member, error in skipped])
 
 
 def sample_files() -> list[batch.BatchFile]:

@@ -140,7 +140,11 @@ CHANNELS_SQL = "select * from mart_channels order by count_acted desc, first_cha
 
 # data page -----------------------------------------------------------------------------
 
-IMPORTS_SQL = "select * from mart_import_quality order by import_id desc"
+IMPORTS_SQL = """
+    select q.*, i.is_export_time_unknown
+    from mart_import_quality as q left join imports as i using (import_id)
+    order by q.import_id desc
+"""
 KEY_REPLACED_SQL = keys.REPLACEMENTS_SQL  # where `turnout rekey` split the people
 REJECTS_SQL = """
     select r.import_id, i.file_name, r.line, r.column_name, r.reason, r.reject_code,

@@ -197,10 +197,13 @@ def _import(con, path, digest, options, secret, settings, step, read: _Read) -> 
             first_reason={"code": first["code"], "params": first["params"]},
         )
     con.execute(
-        "insert into imports values "
-        "(?, ?, ?, ?, ?, ?, ?, current_timestamp::timestamp, ?, ?, ?, ?)",
+        "insert into imports (import_id, file_name, sha256, source, campaign, event_id, "
+        "exported_at, imported_at, rows_read, rows_loaded, rows_duplicate, rows_rejected, "
+        "is_export_time_unknown) "
+        "values (?, ?, ?, ?, ?, ?, ?, current_timestamp::timestamp, ?, ?, ?, ?, ?)",
         [import_id, file_name, digest, source.name, context["campaign"], context["event_id"],
-         context["exported_at"], rows_read, loaded, duplicates, rejected],
+         context["exported_at"], rows_read, loaded, duplicates, rejected,
+         context["exported_at_unknown"]],
     )
     con.execute("insert into rejects (import_id, line, column_name, reason, reject_code, "
                 "reject_params) select ?, line, column_name, turnout_reason(reject_code, "

@@ -41,9 +41,10 @@ def register_functions(con: duckdb.DuckDBPyConnection) -> None:
         create()
     except duckdb.Error:  # registered on this connection before: is it still in the catalog?
         # a function registered inside a transaction that was rolled back is gone from the
-        # catalog while the connection still holds its name
+        # catalog while the connection still holds its name (the count is fetched whole:
+        # a result left open would make the removal fail)
         found = con.execute("select count(*) from duckdb_functions() "
-                            "where function_name = 'turnout_phone'").fetchone()[0]
+                            "where function_name = 'turnout_phone'").fetchall()[0][0]
         if not found:
             con.remove_function("turnout_phone")
             create()

@@ -54,9 +54,12 @@ def _refuse(path: Path, code: str, **params) -> ImportRefused:
     return ImportRefused(path.name, code, **params)
 
 
-def read_head_text(path: Path) -> tuple[str, str]:
-    with open(path, "rb") as handle:
-        head = handle.read(HEAD_BYTES)
+def read_head_text(path: Path, head: bytes | None = None) -> tuple[str, str]:
+    """The head of a file as text, and its encoding; ``head``: bytes already read (a zip's
+    member is read in memory)."""
+    if head is None:
+        with open(path, "rb") as handle:
+            head = handle.read(HEAD_BYTES)
     encoding = textfile.sniff_encoding(path, head)
     text = head.decode("utf-16" if encoding.startswith("utf-16") and head[:2] in
                        (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE) else encoding,
@@ -315,11 +318,35 @@ def json_paths(con: duckdb.DuckDBPyConnection, path: Path, head: str) -> set[str
         raise json_error(path.name, error) from None
     if row is None:
         raise ImportRefused(path.name, "file.empty")
+    return _key_paths(path.name, row[0])
+
+
+def json_paths_in_text(con: duckdb.DuckDBPyConnection, file_name: str, text: str
+                       ) -> set[str] | None:
+    """``json_paths`` of a file held in memory (``text``, its start at least); None when its
+    first object does not end within ``text``."""
+    body = text.lstrip()
+    if body.startswith("["):  # an array: its first element, as DuckDB reads it
+        body = body[1:].lstrip()
+    try:
+        first, _ = json.JSONDecoder().raw_decode(body)
+    except RecursionError:
+        raise ImportRefused(file_name, "json.too_deep", depth=JSON_MAX_DEPTH) from None
+    except ValueError:
+        return None
+    try:
+        row = con.execute("select json_structure(?::json)", [json.dumps(first)]).fetchone()
+    except duckdb.Error as error:
+        raise json_error(file_name, error) from None
+    return _key_paths(file_name, row[0])
+
+
+def _key_paths(file_name: str, structure_text: str) -> set[str]:
     found: set[str] = set()
 
     def walk(node: object, prefix: str, depth: int) -> None:
         if depth > JSON_MAX_DEPTH:
-            raise ImportRefused(path.name, "json.too_deep", depth=JSON_MAX_DEPTH)
+            raise ImportRefused(file_name, "json.too_deep", depth=JSON_MAX_DEPTH)
         if isinstance(node, dict):
             for key, value in node.items():
                 dotted = f"{prefix}.{key}" if prefix else key
@@ -329,9 +356,9 @@ def json_paths(con: duckdb.DuckDBPyConnection, path: Path, head: str) -> set[str
             walk(node[0], prefix, depth + 1)
 
     try:
-        structure = json.loads(row[0])
+        structure = json.loads(structure_text)
     except RecursionError:
-        raise ImportRefused(path.name, "json.too_deep", depth=JSON_MAX_DEPTH) from None
+        raise ImportRefused(file_name, "json.too_deep", depth=JSON_MAX_DEPTH) from None
     walk(structure, "", 0)
     return found
 

@@ -273,3 +273,20 @@ def test_a_period_export_is_dated_at_the_end_of_its_period(db, tmp_path):
     result = run_import(db, path)
     assert not result.exported_at_unknown
     assert query(db, "select exported_at from imports") == [(datetime(2026, 7, 31),)]
+
+
+def test_a_file_refused_late_leaves_the_next_file_of_the_batch_importable(calendar, tmp_path):
+    """Refused after its phones were hashed (most rows rejected), a file's transaction is
+    rolled back; the next file of the same batch still hashes its phones."""
+    refused = write(tmp_path, "bad_sheet.csv", "event_id,name,email,phone,signed_in_at\n"
+                    + "rally-1,Ana,ana@example.org,514-555-0101,not a time\n" * 3)
+    good = write(tmp_path, "good_sheet.csv", "event_id,name,email,phone,signed_in_at\n"
+                 "rally-1,Ben,,514-555-0102,18:41\n")
+    with load.session(calendar) as batch:
+        with pytest.raises(ImportRefused) as error:
+            batch.import_file(refused)
+        assert error.value.code == "rows.mostly_rejected"
+        result = batch.import_file(good)
+    assert (result.status, result.rows_loaded) == ("imported", 1)
+    assert query(calendar, "select file_name from imports where file_name like '%sheet%'") \
+        == [("good_sheet.csv",)]

@@ -161,7 +161,7 @@ def show_results(c: ui.Context) -> None:
 def format_name(c: ui.Context, source) -> str:
     """A format's name in the page's language (a source, or a source name from the history)."""
     name = getattr(source, "name", source)
-    title = getattr(source, "title", name)
+    title = name if isinstance(source, str) else source.title  # str.title is a method
     return i18n.catalogue(c.lang).get(f"format.{name}", title)
 
 
@@ -190,7 +190,7 @@ def upload_section(c: ui.Context) -> None:
     show_results(c)
     if not files:
         return
-    plan = confirm(c, recognised(c, files))
+    plan = confirm(c, recognised(c, import_review.unzipped(c, files)))
     if not plan:
         return
     st.markdown(c.t("preview.title"))
@@ -208,13 +208,19 @@ def history_section(c: ui.Context) -> None:
                                                           "after_import": split.after_import}))
     history = data.imports().astype(object).fillna("")
     history["imported_at"] = [i18n.day(c.lang, d) for d in history["imported_at"]]
+    history["exported_at"] = [  # a file's own date stood in for an unknown export time
+        c.t("data.exported_unknown", day=i18n.day(c.lang, d)) if bool(unknown) else
+        i18n.day(c.lang, d) if d != "" else ""
+        for d, unknown in zip(history["exported_at"], history["is_export_time_unknown"],
+                              strict=True)]
     history["most_common_reason"] = i18n.reasons(
         c.lang, history["most_common_code"], history["most_common_params"],
         history["most_common_reason"])
     history["source"] = [format_name(c, name) for name in history["source"]]
     # one compact row per file; each reason is shown whole in the rejected rows below
     ui.table(history, {"import_id": "col.import_id", "file_name": "col.file",
-                       "source": "col.format", "imported_at": "col.imported_at",
+                       "source": "col.format", "exported_at": "col.exported_at",
+                       "imported_at": "col.imported_at",
                        "rows_read": "col.read", "rows_loaded": "col.loaded",
                        "rows_duplicate": "col.duplicate", "rows_rejected": "col.rejected",
                        "most_common_reason": "col.reason"})

@@ -148,8 +148,9 @@ def list_imports(
     try:
         with warehouse.reader(db) as con:
             history = con.execute(
-                "select import_id, file_name, source, campaign, exported_at, imported_at, "
-                "rows_read, rows_loaded, rows_duplicate, rows_rejected from imports "
+                "select import_id, file_name, source, campaign, exported_at::varchar || case when "
+                "is_export_time_unknown then ' (unknown: the file''s date)' else '' end, "
+                "imported_at, rows_read, rows_loaded, rows_duplicate, rows_rejected from imports "
                 "where ? is null or import_id = ? order by import_id", [import_id, import_id],
             ).fetchall()
             rows = con.execute(
