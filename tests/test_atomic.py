@@ -106,12 +106,12 @@ def test_an_error_mid_import_rolls_everything_back(db, tmp_path, monkeypatch):
 def test_figures_that_fail_to_refresh_keep_the_files_and_are_refreshed_next_time(
         db, tmp_path, monkeypatch):
     run_import(db, write(tmp_path, "calendar.csv", CALENDAR))
-    rebuild = marts.rebuild
+    refresh = marts.refresh
 
-    def broken(con):
-        raise RuntimeError("marts could not be rebuilt")
+    def broken(con, **options):
+        raise RuntimeError("marts could not be refreshed")
 
-    monkeypatch.setattr(marts, "rebuild", broken)
+    monkeypatch.setattr(marts, "refresh", broken)
     sheet = write(tmp_path, "s.csv", "event_id,name,email,signed_in_at\n"
                                      "rally-1,Ana,ana@example.org,18:00\n")
     with pytest.raises(TurnoutError) as caught:
@@ -123,7 +123,7 @@ def test_figures_that_fail_to_refresh_keep_the_files_and_are_refreshed_next_time
     assert query(db, "select count(*) from people") == [(0,)]
     assert query(db, "select attended from mart_event_gap where event_id = 'rally-1'") == [(None,)]
 
-    monkeypatch.setattr(marts, "rebuild", rebuild)
+    monkeypatch.setattr(marts, "refresh", refresh)
     with load.session(db) as batch:
         assert batch.refresh() is True
     assert query(db, "select count(*) from pending_refresh") == [(0,)]

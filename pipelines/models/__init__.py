@@ -19,12 +19,21 @@ CODE = sorted(Path(__file__).parent.glob("*.py")) + sorted(
     (Path(__file__).parent.parent / "sql" / "models").glob("*.sql"))
 
 
-def refresh(con: duckdb.DuckDBPyConnection) -> None:
-    """Refit both models and rewrite their marts, inside the import's transaction."""
+STEPS = ("forecast", "follow-up list")
+
+
+def refresh(con: duckdb.DuckDBPyConnection, progress=None, full: bool = False
+            ) -> dict[str, str]:
+    """Bring both models' marts up to date, inside the refresh's transaction; what each
+    did."""
     from pipelines.models import follow_up, forecast
 
+    step = progress or (lambda _name: None)
+    step(STEPS[0])
     forecast.refresh(con)
+    step(STEPS[1])
     follow_up.refresh(con)
+    return {}
 
 
 def fingerprint(*frames: pd.DataFrame) -> str:
