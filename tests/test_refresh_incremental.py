@@ -12,18 +12,18 @@ from __future__ import annotations
 import itertools
 import shutil
 import tempfile
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from unittest import mock
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from pipelines import config, load, marts, refresh, warehouse
 from pipelines.errors import TurnoutError
+from pipelines.mart_check import differences
 from tests.conftest import query, write
-from tests.mart_compare import differences
 
 EVENTS = {  # event id → (default start, kind, campaign)
     "rally-a": ("2026-02-05 18:30", "rally", "alpha"),
@@ -120,6 +120,9 @@ new_file = st.one_of(
               st.sampled_from(["2026-01-15 18:00", "2026-06-02 18:00"]),
               st.sampled_from(["alpha", "beta", ""])),
     st.tuples(st.just("again"), st.integers(0, 50)),  # an earlier file, imported again
+    # one row with the email of someone known by email and the phone of someone known by
+    # phone (first_batch): two people become one
+    st.tuples(st.just("merge"), events, st.sampled_from([0, 2]), st.sampled_from([1, 3])),
 )
 batches = st.lists(st.one_of(st.tuples(st.just("files"), st.lists(new_file, min_size=1,
                                                                     max_size=2)),
@@ -156,10 +159,15 @@ class Campaign:
         kind, *args = spec
         if kind == "sign-in":
             return self.file("sheet.csv", sign_in_sheet(args[0]))
+        if kind == "merge":
+            event, by_email, by_phone = args
+            return self.file("sheet.csv", sign_in_sheet([(event, by_email, by_phone, True,
+                                                          True, 45, "")]))
         if kind == "eventbrite":
             event, statuses = args
             return self.file("attendees.csv", eventbrite(event, statuses), source="eventbrite",
-                             event_id=event, exported_at=datetime(2026, 1, 28 + next(counter) % 3))
+                             event_id=event,
+                             exported_at=datetime(2026, 1, 28) + timedelta(hours=next(counter)))
         if kind == "mailchimp":
             return self.file(f"mailchimp_activity_{args[0]}.csv", mailchimp(args[1]))
         if kind == "petition":
@@ -198,7 +206,8 @@ class Campaign:
 def first_batch() -> tuple:
     return ("files", [("calendar", "rally-a", EVENTS["rally-a"][0], "alpha"),
                       ("sign-in", [("rally-a", 0, 0, True, False, 5, "flyer"),
-                                   ("rally-a", 1, 1, False, True, 7, "")]),
+                                   ("rally-a", 1, 1, False, True, 7, ""),
+                                   ("rally-a", 3, 3, False, True, 8, "friend")]),
                       ("mailchimp", "news-1", [(0, "open", 1), (2, "click", 2)])])
 
 
@@ -212,9 +221,21 @@ def started(tmp_path_factory) -> Campaign:
     return made
 
 
+# every kind of batch at least once on every run, whatever the random ones draw
+EVERY_KIND = [
+    ("files", [("merge", "vigil-b", 0, 1),
+               ("eventbrite", "rally-a", [(0, "Attending", 2), (4, "Attending", 3)])]),
+    ("files", [("eventbrite", "rally-a", [(0, "Checked In", 2), (4, "Not Attending", 3)]),
+               ("facebook", "vigil-b", 20, 40)]),
+    ("undo", -3),
+    ("files", [("again", 3), ("calendar", "rally-a", "2026-06-02 18:00", "beta")]),
+]
+
+
 @settings(max_examples=5, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(sequence=batches)
+@example(sequence=EVERY_KIND)
 def test_every_mart_equals_a_full_rebuild_after_every_batch(started, sequence):
     with tempfile.TemporaryDirectory() as folder, \
             mock.patch("pipelines.models.refresh", lambda *a, **k: {}):  # not marts
@@ -261,10 +282,12 @@ def test_a_batch_is_refreshed_incrementally_and_says_so(campaign):
 
 def test_a_sign_in_row_that_merges_two_people_moves_their_rows(campaign):
     # person 0 signed in with an email, person 1 with a phone: now one row carries both
-    done = refreshed(campaign, ("files", [("sign-in", [("rally-a", 0, 1, True, True, 30, "")])]))
+    signed_in = ("select count(distinct person_id) from mart_person_records "
+                 "where record_kind = 'checkin'")
+    assert query(campaign.db, signed_in) == [(3,)]
+    done = refreshed(campaign, ("files", [("merge", "rally-a", 0, 1)]))
     assert done.moved_keys >= 1
-    assert query(campaign.db, "select count(distinct person_id) from mart_person_records "
-                              "where record_kind = 'checkin'") == [(1,)]
+    assert query(campaign.db, signed_in) == [(2,)]
     assert campaign.differences() == {}
 
 

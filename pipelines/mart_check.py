@@ -1,5 +1,5 @@
-"""Every mart against a full rebuild of the same database: the check behind the
-incremental refresh (``pipelines/marts.py``), used by its tests and its benchmark."""
+"""Every mart against a full rebuild of the same database, rolled back: the promise of the
+incremental refresh (``pipelines/marts.py``), checked by its tests and its benchmark."""
 
 from __future__ import annotations
 
