@@ -484,6 +484,9 @@ def dashboard(
                "--client.toolbarMode", "minimal"]
     os.execv(sys.executable, command)  # Streamlit takes over this process (and Ctrl+C)
 
+# `turnout refresh [--full]` (pipelines/cli_refresh.py) takes the place of the one above
+from pipelines.cli_refresh import register_refresh  # noqa: E402, I001
+register_refresh(app)
 
 if __name__ == "__main__":
     app()
