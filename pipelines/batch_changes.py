@@ -54,6 +54,13 @@ def _key_columns(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
     return [column for column in KEY_COLUMNS if column in present]
 
 
+def undone(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether the batch undid an import."""
+    return bool(con.execute("select count(*) from batch_imports "
+                            "where import_id not in (select import_id from imports)"
+                            ).fetchone()[0])
+
+
 def links_may_break(con: duckdb.DuckDBPyConnection) -> bool:
     """Whether the batch may have taken a key or a link between keys away: an undo, or a
     replaced record whose new version does not carry the same keys. Otherwise people are

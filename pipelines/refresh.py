@@ -67,7 +67,7 @@ def run(con: duckdb.DuckDBPyConnection, progress: Progress | None = None,
         batch_changes.lay_out(con, pending)
         done = _relink(con, pending, full, step)
         done.marts = marts.refresh(con, full=full, progress=step)
-        done.models = models.refresh(con, step, full=full)
+        done.models = models.refresh(con, step, refit=_refit_models(con, full))
         batch_changes.consume(con)
         con.execute("delete from pending_refresh")
         con.execute("commit")
@@ -77,6 +77,14 @@ def run(con: duckdb.DuckDBPyConnection, progress: Progress | None = None,
             from error
     done.seconds = time.perf_counter() - begun
     return done
+
+
+def _refit_models(con: duckdb.DuckDBPyConnection, full: bool) -> str:
+    """Why the models are refitted whatever changed: a full refresh, or an undo (the figures
+    of a campaign that never had the import, not of one that had it for a while)."""
+    if full:
+        return "a full refresh"
+    return "an import was undone" if batch_changes.undone(con) else ""
 
 
 def _relink(con: duckdb.DuckDBPyConnection, pending: list[int], full: bool,

@@ -1,7 +1,9 @@
-"""Models refitted after every import: the turnout forecast and the follow-up list.
+"""Models brought up to date after every batch: the turnout forecast and the follow-up list.
 
-Each mart keeps a fingerprint of the data and code it was fitted from (``inputs_hash``):
-an import that changed nothing a model reads (a post export, say) does not refit it.
+Each mart keeps a fingerprint of the data and code it was made from (``inputs_hash``):
+a batch that changed nothing a model reads (a post export, say) leaves it as it is. Each
+model keeps its fit (``fits.py``) and is refitted only when its training data changed
+enough; otherwise the kept fit predicts again from the new data.
 """
 
 from __future__ import annotations
@@ -22,18 +24,18 @@ CODE = sorted(Path(__file__).parent.glob("*.py")) + sorted(
 STEPS = ("forecast", "follow-up list")
 
 
-def refresh(con: duckdb.DuckDBPyConnection, progress=None, full: bool = False
+def refresh(con: duckdb.DuckDBPyConnection, progress=None, refit: str = ""
             ) -> dict[str, str]:
-    """Bring both models' marts up to date, inside the refresh's transaction; what each
-    did."""
+    """Bring both models' marts up to date, inside the refresh's transaction (``refit``:
+    why both are refitted whatever changed); what each did."""
     from pipelines.models import follow_up, forecast
 
     step = progress or (lambda _name: None)
     step(STEPS[0])
-    forecast.refresh(con)
+    done = {STEPS[0]: forecast.refresh(con, refit)}
     step(STEPS[1])
-    follow_up.refresh(con)
-    return {}
+    done[STEPS[1]] = follow_up.refresh(con, refit)
+    return done
 
 
 def fingerprint(*frames: pd.DataFrame) -> str:
