@@ -267,6 +267,10 @@ def _why_full(con, mart: Mart, full: bool, changed: bool, rebuilt: set[str]) -> 
         return mart.why_full
     if changed:
         return "its SQL or rules changed since it was built"
+    if not con.execute("select count(*) from information_schema.tables "
+                       "where table_schema = 'main' and table_name = ?",
+                       [mart.name]).fetchone()[0]:
+        return "it was missing"
     upstream = sorted(name for name in rebuilt if reads(mart, name))
     if upstream:
         return f"{', '.join(upstream)} was rebuilt in full"
