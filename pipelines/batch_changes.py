@@ -26,7 +26,8 @@ TEMP_TABLES = ("batch_imports", "batch_keys", "keys_before", "moved_keys")
 def lay_out(con: duckdb.DuckDBPyConnection, import_ids: list[int]) -> None:
     """The ``batch_<table>`` and ``batch_keys`` tables of the imports ``import_ids``."""
     con.execute("create or replace temp table batch_imports (import_id integer)")
-    con.executemany("insert into batch_imports values (?)", [[i] for i in import_ids])
+    if import_ids:
+        con.executemany("insert into batch_imports values (?)", [[i] for i in import_ids])
     batch = "(select import_id from batch_imports)"
     for target in TARGETS.values():
         table, key = target.table, ", ".join(target.key)

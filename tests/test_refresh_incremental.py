@@ -10,6 +10,7 @@ undo) and compares every mart with a full rebuild after each batch.
 from __future__ import annotations
 
 import itertools
+import re
 import shutil
 import tempfile
 from datetime import datetime, timedelta
@@ -334,3 +335,28 @@ def test_every_mart_declares_how_it_is_refreshed():
 
 def _upstream_tables(mart: marts.Mart) -> set[str]:
     return marts._tokens(mart.sql)
+
+
+def test_the_command_refreshes_what_changed_and_everything_with_full(campaign, monkeypatch):
+    from typer.testing import CliRunner
+
+    from pipelines.cli import app
+
+    monkeypatch.setenv("TURNOUT_DB", str(campaign.db))
+    monkeypatch.setenv("COLUMNS", "200")  # the table of marts on one line each
+    runner = CliRunner()
+    assert "--full" in runner.invoke(app, ["refresh", "--help"]).output
+    nothing = runner.invoke(app, ["refresh"])
+    assert nothing.exit_code == 0, nothing.output
+    assert "already up to date" in nothing.output
+    with load.session(campaign.db, refresh_figures=False) as session:  # cut short
+        session.import_file(*campaign.make(("petition", [(5, 3)])))
+    done = runner.invoke(app, ["refresh"])
+    assert done.exit_code == 0, done.output
+    assert "1 import(s)" in done.output
+    assert re.search(r"mart_person_records\s+│?\s*incremental", done.output), done.output
+    assert query(campaign.db, "select count(*) from pending_refresh") == [(0,)]
+    full = runner.invoke(app, ["refresh", "--full"])
+    assert full.exit_code == 0, full.output
+    assert re.search(r"mart_person_records\s+│?\s*full: asked for", full.output), full.output
+    assert campaign.differences() == {}
