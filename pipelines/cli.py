@@ -150,6 +150,9 @@ def sample(
 
 app.command()(dashboard_command.dashboard)
 
+# `turnout refresh [--full]` (pipelines/cli_refresh.py) takes the place of the one above
+from pipelines.cli_refresh import register_refresh  # noqa: E402, I001
+register_refresh(app)
 
 if __name__ == "__main__":
     app()

@@ -1,26 +1,106 @@
-"""Marts: one SQL file per table in ``sql/marts``, rebuilt after every import."""
+"""Marts: one SQL file per table in ``sql/marts``, rebuilt in full or refreshed after a batch.
+
+The full rebuild (``rebuild``) runs every mart's SQL file in name order: it is the
+reference, and the same files run on Spark. The refresh after a batch (``refresh``) brings
+each mart up to date the way its SQL file declares, in one header line:
+
+* ``-- refresh: incremental by <key columns>``: the batch's rows are taken out and put
+  back by those columns, as ``<stem>.delta.sql`` beside it says (``pipelines/mart_delta.py``
+  runs it: which keys to redo, which rows of each upstream table the mart's own SQL needs
+  for them, and when to rebuild it in full instead);
+* ``-- refresh: full (<why>)``: rebuilt from scratch every time;
+* ``-- materialized: view``: a view, nothing to refresh.
+
+A mart is rebuilt in full, whatever it declares, when its SQL (or anything it is built
+with) changed since it was last built, when a mart it reads was rebuilt in full, or when
+its delta's ``full when`` check says so. The refresh returns what it did for each mart.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import json
+import re
+import time
+from dataclasses import dataclass, field
+from functools import cache
 from importlib import resources
 
 import duckdb
 
 from pipelines import pyramid
+from pipelines.import_types import Progress
+
+# part of every mart's fingerprint: a change to how marts are refreshed rebuilds them all
+REFRESH_VERSION = "1"
+_DECLARATION = re.compile(r"^-- refresh: (incremental by|full)\b(.*)$", re.MULTILINE)
+_SECTION = re.compile(r"^-- (keys|input [a-z_][a-z0-9_]*|rows|full when)\b:?(.*)$",
+                      re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class Delta:
+    """The sections of a ``.delta.sql`` file (see ``pipelines/mart_delta.py``)."""
+    keys: str
+    inputs: dict[str, str] = field(default_factory=dict)
+    rows: str | None = None
+    full_when: str | None = None
+    full_when_reason: str = ""
+
+
+@dataclass(frozen=True)
+class Mart:
+    stem: str
+    name: str
+    sql: str
+    is_view: bool
+    keys: tuple[str, ...]  # empty: rebuilt in full
+    why_full: str
+    delta: Delta | None
+
+    @property
+    def incremental(self) -> bool:
+        return bool(self.keys)
+
+
+@dataclass
+class MartRefresh:
+    """What the refresh did to one mart."""
+    mart: str
+    how: str  # incremental | full | view
+    why: str = ""  # why it was rebuilt in full
+    keys: int = 0  # keys redone (incremental)
+    removed: int = 0  # rows that went (incremental: net of the rows put back the same)
+    added: int = 0
+    seconds: float = 0.0
+
+    def describe(self) -> str:
+        if self.how == "incremental":
+            return (f"incremental: {self.keys:,} key(s) redone, {self.removed:,} row(s) "
+                    f"out, {self.added:,} in")
+        return self.how if self.how == "view" else f"full ({self.why})"
+
+
+def _folder():
+    return resources.files("pipelines") / "sql" / "marts"
 
 
 def mart_files() -> list[tuple[str, str]]:
-    folder = resources.files("pipelines") / "sql" / "marts"
+    """(file stem, SQL) of every mart, in build order; ``.delta.sql`` files are not marts."""
     return sorted(
         (entry.name.removesuffix(".sql"), entry.read_text(encoding="utf-8"))
-        for entry in folder.iterdir()
+        for entry in _folder().iterdir()
         if entry.name.endswith(".sql") and not entry.name.startswith("_")
+        and not entry.name.endswith(".delta.sql")
     )
 
 
 def install_macros(con: duckdb.DuckDBPyConnection) -> None:
-    folder = resources.files("pipelines") / "sql" / "marts"
-    con.execute((folder / "_macros.sql").read_text(encoding="utf-8"))
+    con.execute(_macros_text())
+
+
+def _macros_text() -> str:
+    return (_folder() / "_macros.sql").read_text(encoding="utf-8")
 
 
 def table_name(file_stem: str) -> str:
@@ -34,18 +114,166 @@ def is_view(sql: str) -> bool:
     return "\n-- materialized: view" in "\n" + sql
 
 
-def rebuild(con: duckdb.DuckDBPyConnection) -> list[str]:
-    install_macros(con)
-    pyramid.install_rules(con)  # the tier marts join the campaign's pyramid rules
-    built = []
+def parse_delta(text: str) -> Delta:
+    """The sections of a delta file: each starts at a ``-- keys:``, ``-- input <table>:``,
+    ``-- rows:`` or ``-- full when: <why>`` line and runs to the next one."""
+    found = list(_SECTION.finditer(text))
+    sections: dict[str, str] = {}
+    reason = ""
+    for match, following in zip(found, found[1:] + [None], strict=True):
+        end = following.start() if following else len(text)
+        sections[match.group(1)] = text[match.end():end].strip()
+        if match.group(1) == "full when":
+            reason = match.group(2).strip()
+    if "keys" not in sections:
+        raise ValueError("a delta file needs a '-- keys:' section")
+    return Delta(keys=sections["keys"],
+                 inputs={name.removeprefix("input "): sql for name, sql in sections.items()
+                         if name.startswith("input ")},
+                 rows=sections.get("rows"), full_when=sections.get("full when"),
+                 full_when_reason=reason)
+
+
+@cache
+def marts() -> tuple[Mart, ...]:
+    """Every mart with how it declares it is refreshed, in build order."""
+    found = []
     for stem, sql in mart_files():
-        name = table_name(stem)
-        kind = "view" if is_view(sql) else "table"
-        was = con.execute("select case table_type when 'VIEW' then 'view' else 'table' end "
-                          "from information_schema.tables "
-                          "where table_schema = 'main' and table_name = ?", [name]).fetchone()
-        if was and was[0] != kind:  # a mart that changed kind
-            con.execute(f"drop {was[0]} {name}")
-        con.execute(f"create or replace {kind} {name} as {sql}")
-        built.append(name)
-    return built
+        declared = _DECLARATION.search(sql)
+        keys: tuple[str, ...] = ()
+        why, delta = "", None
+        if declared and declared.group(1) == "incremental by":
+            keys = tuple(column.strip() for column in declared.group(2).split(","))
+            delta = parse_delta((_folder() / f"{stem}.delta.sql").read_text(encoding="utf-8"))
+        elif declared:
+            why = declared.group(2).strip().strip("()").strip() or "declared"
+        else:
+            why = "no refresh declared"
+        found.append(Mart(stem, table_name(stem), sql, is_view(sql), keys, why, delta))
+    return tuple(found)
+
+
+def _tokens(sql: str) -> set[str]:
+    code = re.sub(r"--[^\n]*", "", sql)
+    return set(re.findall(r"[a-z_][a-z0-9_]*", code.lower()))
+
+
+def reads(mart: Mart, other: str) -> bool:
+    """Whether ``mart`` reads the mart named ``other`` (its table, or its change)."""
+    tokens = _tokens(mart.sql + "\n" + (_delta_text(mart) or ""))
+    return bool({other, f"removed_{other}", f"added_{other}"} & tokens)
+
+
+def _delta_text(mart: Mart) -> str | None:
+    if not mart.incremental:
+        return None
+    return (_folder() / f"{mart.stem}.delta.sql").read_text(encoding="utf-8")
+
+
+def fingerprint(mart: Mart, rules: dict) -> str:
+    """What a mart's rows are made with besides the data: a different one rebuilds it."""
+    digest = hashlib.sha256(REFRESH_VERSION.encode())
+    for part in (mart.sql, _delta_text(mart) or "", _macros_text()):
+        digest.update(part.encode() + b"\0")
+    if "pyramid_" in mart.sql:
+        digest.update(json.dumps(rules, sort_keys=True).encode())
+    return digest.hexdigest()
+
+
+def _prepare(con: duckdb.DuckDBPyConnection) -> dict:
+    install_macros(con)
+    rules = pyramid.rules_for(con)
+    pyramid.install_rules(con, rules)  # the tier marts join the campaign's pyramid rules
+    return rules
+
+
+def _build(con: duckdb.DuckDBPyConnection, mart: Mart) -> None:
+    kind = "view" if mart.is_view else "table"
+    was = con.execute("select case table_type when 'VIEW' then 'view' else 'table' end "
+                      "from information_schema.tables "
+                      "where table_schema = 'main' and table_name = ?", [mart.name]).fetchone()
+    if was and was[0] != kind:  # a mart that changed kind
+        con.execute(f"drop {was[0]} {mart.name}")
+    con.execute(f"create or replace {kind} {mart.name} as {mart.sql}")
+
+
+def _record(con: duckdb.DuckDBPyConnection, mart: Mart, code: str, how: str) -> None:
+    con.execute("insert or replace into mart_refresh_state values "
+                "(?, ?, current_timestamp::timestamp, ?)", [mart.name, code, how])
+
+
+def _has_state(con: duckdb.DuckDBPyConnection) -> bool:
+    return bool(con.execute("select count(*) from information_schema.tables "
+                            "where table_name = 'mart_refresh_state'").fetchone()[0])
+
+
+def rebuild(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Rebuild every mart from scratch, in name order (the reference)."""
+    rules = _prepare(con)
+    keep_state = _has_state(con)
+    for mart in marts():
+        _build(con, mart)
+        if keep_state:
+            _record(con, mart, fingerprint(mart, rules), "view" if mart.is_view else "full")
+    return [mart.name for mart in marts()]
+
+
+def stale(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Marts built with other SQL (or rules) than today's, or never built."""
+    rules = pyramid.rules_for(con)
+    stored = dict(con.execute("select mart, code_hash from mart_refresh_state").fetchall())
+    return [m.name for m in marts() if stored.get(m.name) != fingerprint(m, rules)]
+
+
+def refresh(con: duckdb.DuckDBPyConnection, full: bool = False,
+            progress: Progress | None = None) -> list[MartRefresh]:
+    """Bring every mart up to date with the batch laid out by ``pipelines/batch_changes.py``,
+    inside the caller's transaction: incrementally where a mart declares how, in full
+    where it must be (``full``: every mart in full)."""
+    from pipelines import mart_delta
+
+    step = progress or (lambda _name: None)
+    rules = _prepare(con)
+    stored = dict(con.execute("select mart, code_hash from mart_refresh_state").fetchall())
+    rebuilt_in_full: set[str] = set()
+    done = []
+    for mart in marts():
+        code = fingerprint(mart, rules)
+        why = _why_full(con, mart, full, stored.get(mart.name) != code, rebuilt_in_full)
+        how = "view" if mart.is_view else "full" if why else "incremental"
+        step(f"{mart.name}: {how if how != 'full' else 'in full'}")
+        begun = time.perf_counter()
+        if how == "incremental":
+            outcome = mart_delta.run(con, mart)
+        else:
+            _build(con, mart)
+            outcome = MartRefresh(mart.name, how, why)
+            if how == "full":
+                rebuilt_in_full.add(mart.name)
+        outcome.seconds = time.perf_counter() - begun
+        _record(con, mart, code, how)
+        done.append(outcome)
+    mart_delta.clear(con, [m.name for m in marts()])
+    return done
+
+
+def _why_full(con, mart: Mart, full: bool, changed: bool, rebuilt: set[str]) -> str:
+    """Why ``mart`` is rebuilt in full this time, or '' when it is refreshed incrementally."""
+    if mart.is_view:
+        return ""
+    if full:
+        return "asked for"
+    if not mart.incremental:
+        return mart.why_full
+    if changed:
+        return "its SQL or rules changed since it was built"
+    if not con.execute("select count(*) from information_schema.tables "
+                       "where table_schema = 'main' and table_name = ?",
+                       [mart.name]).fetchone()[0]:
+        return "it was missing"
+    upstream = sorted(name for name in rebuilt if reads(mart, name))
+    if upstream:
+        return f"{', '.join(upstream)} was rebuilt in full"
+    if mart.delta.full_when and con.execute(mart.delta.full_when).fetchone()[0]:
+        return mart.delta.full_when_reason
+    return ""

@@ -55,8 +55,13 @@ def _database_path(con: duckdb.DuckDBPyConnection) -> Path | None:
     return Path(row[0]) if row and row[0] else None
 
 
+def rules_for(con: duckdb.DuckDBPyConnection) -> dict:
+    """The rules this database's marts are built with."""
+    return load_rules(rules_path(_database_path(con)))
+
+
 def install_rules(con: duckdb.DuckDBPyConnection, rules: dict | None = None) -> None:
-    rules = rules or load_rules(rules_path(_database_path(con)))
+    rules = rules or rules_for(con)
     con.execute("create or replace temp table pyramid_tiers (tier varchar, tier_rank integer)")
     con.execute("create or replace temp table pyramid_rules "
                 "(tier varchar, tier_rank integer, metric varchar, at_least integer)")

@@ -1,38 +1,102 @@
-"""The figures built from every import: people linked, marts rebuilt, models refitted."""
+"""The figures built from every import: people linked, marts refreshed, models refitted.
+
+After a batch, only what the batch touched is redone: people are relinked from its records,
+each mart is updated from its new, changed and removed rows as the mart declares
+(``pipelines/marts.py``), and the models are refitted only when the data changed enough
+(``pipelines/models``). ``full=True`` rebuilds everything from every row instead.
+"""
 
 from __future__ import annotations
 
+import time
+from dataclasses import dataclass, field
+
 import duckdb
 
-from pipelines import identity, marts, models
+from pipelines import batch_changes, identity, marts, models
 from pipelines.errors import TurnoutError
 from pipelines.import_types import Progress
 
+# the steps besides one per mart, in order (the command line's progress bar counts them)
+STEPS_BEFORE = ("reading the batch", "linking people")
+STEPS_AFTER = models.STEPS
+
+
+@dataclass
+class Refreshed:
+    """What one refresh did."""
+    imports: list[int]
+    full: bool
+    relinked: str  # "batch" (its records only) | "everyone"
+    moved_keys: int  # keys whose person changed
+    marts: list[marts.MartRefresh] = field(default_factory=list)
+    models: dict[str, str] = field(default_factory=dict)  # model → refitted | kept | ...
+    seconds: float = 0.0
+
+    def lines(self) -> list[str]:
+        """One line per mart and model, for a person reading a terminal."""
+        found = [f"{m.mart}: {m.describe()}" for m in self.marts]
+        return found + [f"{name}: {how}" for name, how in self.models.items()]
+
+
+def step_count() -> int:
+    return len(STEPS_BEFORE) + len(marts.marts()) + len(STEPS_AFTER)
+
 
 def refresh(con: duckdb.DuckDBPyConnection, progress: Progress | None = None) -> bool:
-    """Relink people, rebuild the marts and refit the models for the pending imports.
+    """Bring the figures up to date with every pending import; False if none was."""
+    return run(con, progress) is not None
+
+
+def run(con: duckdb.DuckDBPyConnection, progress: Progress | None = None,
+        full: bool = False) -> Refreshed | None:
+    """Relink people, refresh the marts and the models for the pending imports (``full``:
+    rebuild everything from every row). None when nothing needed it.
 
     One transaction: if it fails, the imports stay pending and the error says so.
     """
-    pending = con.execute(
-        "select import_id, replaced_records from pending_refresh order by import_id").fetchall()
-    if not pending:
-        return False
+    pending = [i for (i,) in con.execute(
+        "select import_id from pending_refresh order by import_id").fetchall()]
+    if not (pending or full or marts.stale(con)):
+        return None
     step = progress or (lambda _name: None)
+    begun = time.perf_counter()
     con.execute("begin transaction")
     try:
-        step("linking people")
-        # imports that replaced no record removed no key or link: relink only their people
-        replaced = any(replaced for _, replaced in pending)
-        identity.resolve_people(
-            con, added_by=None if replaced else [import_id for import_id, _ in pending])
-        step("rebuilding marts")
-        marts.rebuild(con)
-        models.refresh(con)  # forecast and follow-up list, refitted on the new data
+        step(STEPS_BEFORE[0])
+        batch_changes.lay_out(con, pending)
+        done = _relink(con, pending, full, step)
+        done.marts = marts.refresh(con, full=full, progress=step)
+        done.models = models.refresh(con, step, refit=_refit_models(con, full))
+        batch_changes.consume(con)
         con.execute("delete from pending_refresh")
         con.execute("commit")
     except Exception as error:
         con.execute("rollback")
         raise TurnoutError(code="figures.not_refreshed", error=type(error).__name__) \
             from error
-    return True
+    done.seconds = time.perf_counter() - begun
+    return done
+
+
+def _refit_models(con: duckdb.DuckDBPyConnection, full: bool) -> str:
+    """Why the models are refitted whatever changed: a full refresh, or an undo (the figures
+    of a campaign that never had the import, not of one that had it for a while)."""
+    if full:
+        return "a full refresh"
+    return "an import was undone" if batch_changes.undone(con) else ""
+
+
+def _relink(con: duckdb.DuckDBPyConnection, pending: list[int], full: bool,
+            step) -> Refreshed:
+    # relink everyone when a key or a link may have gone; else only the batch's people
+    empty = not con.execute("select count(*) from person_keys").fetchone()[0]
+    everyone = full or empty or batch_changes.links_may_break(con)
+    step(STEPS_BEFORE[1])
+    if full:  # every mart is rebuilt: who moved does not matter
+        identity.resolve_people(con)
+        return Refreshed(pending, full, "everyone", 0)
+    batch_changes.before_linking(con, whole=everyone)
+    identity.resolve_people(con, added_by=None if everyone else pending)
+    moved = batch_changes.after_linking(con, whole=everyone)
+    return Refreshed(pending, full, "everyone" if everyone else "batch", moved)

@@ -11,7 +11,8 @@ one transaction:
 4. its import record and rejected rows go, and a line in ``undone_imports`` says so.
 
 People are then relinked in full and the figures refreshed, as after any import: the same
-figures as if the file had never been imported.
+figures as if the file had never been imported. The rows removed wait in
+``<table>_removed`` until that refresh has taken them out of the marts.
 """
 
 from __future__ import annotations
@@ -77,6 +78,9 @@ def _undo_table(con: duckdb.DuckDBPyConnection, table: str, key: tuple[str, ...]
     """, [import_id, import_id])
     removed = warehouse.scalar(con, f"select count(*) from {table} where import_id = ?",
                                [import_id])
+    # kept until the refresh has taken them out of the marts (pipelines/batch_changes.py)
+    con.execute(f"insert into {table}_removed by name select *, ? as removed_by from {table} "
+                "where import_id = ?", [import_id, import_id])
     con.execute(f"delete from {table} where import_id = ?", [import_id])
     restored = warehouse.scalar(con, f"select count(*) from {table}_replaced "
                                 "where replaced_by = ?", [import_id])

@@ -106,12 +106,12 @@ def test_an_error_mid_import_rolls_everything_back(db, tmp_path, monkeypatch):
 def test_figures_that_fail_to_refresh_keep_the_files_and_are_refreshed_next_time(
         db, tmp_path, monkeypatch):
     run_import(db, write(tmp_path, "calendar.csv", CALENDAR))
-    rebuild = marts.rebuild
+    refresh = marts.refresh
 
-    def broken(con):
-        raise RuntimeError("marts could not be rebuilt")
+    def broken(con, **options):
+        raise RuntimeError("marts could not be refreshed")
 
-    monkeypatch.setattr(marts, "rebuild", broken)
+    monkeypatch.setattr(marts, "refresh", broken)
     sheet = write(tmp_path, "s.csv", "event_id,name,email,signed_in_at\n"
                                      "rally-1,Ana,ana@example.org,18:00\n")
     with pytest.raises(TurnoutError) as caught:
@@ -123,7 +123,7 @@ def test_figures_that_fail_to_refresh_keep_the_files_and_are_refreshed_next_time
     assert query(db, "select count(*) from people") == [(0,)]
     assert query(db, "select attended from mart_event_gap where event_id = 'rally-1'") == [(None,)]
 
-    monkeypatch.setattr(marts, "rebuild", rebuild)
+    monkeypatch.setattr(marts, "refresh", refresh)
     with load.session(db) as batch:
         assert batch.refresh() is True
     assert query(db, "select count(*) from pending_refresh") == [(0,)]
@@ -160,7 +160,7 @@ def test_kill_9_while_refreshing_keeps_the_file_and_init_brings_the_figures_up_t
     run_import(db, write(tmp_path, "calendar.csv", CALENDAR))
     big = tmp_path / "big.csv"
     big_sheet(big, 50_000)
-    import_killed_at(db, big, "rebuilding marts")
+    import_killed_at(db, big, "mart_person_records: incremental")
     assert query(db, "select count(*) from checkins") == [(50_000,)]
     assert query(db, "select count(*) from pending_refresh") == [(1,)]
     done = subprocess.run([sys.executable, "-m", "pipelines.cli", "init"], cwd=ROOT,

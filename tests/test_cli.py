@@ -100,8 +100,9 @@ def test_a_folder_is_imported_file_by_file_and_its_figures_refreshed_once(tmp_pa
     write(folder, "broken.csv", "event_id,name,email,signed_in_at\n"
                                 "nope,Cy,cy@example.org,18:03\n")
     rebuilds = []
-    real = marts.rebuild
-    monkeypatch.setattr(marts, "rebuild", lambda con: rebuilds.append(1) or real(con))
+    real = marts.refresh
+    monkeypatch.setattr(marts, "refresh",
+                        lambda con, **options: rebuilds.append(1) or real(con, **options))
     result = runner.invoke(app, ["import", str(folder)])
     assert result.exit_code == 1  # the broken sheet is refused, the others land
     assert "broken.csv" in result.output

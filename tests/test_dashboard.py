@@ -405,8 +405,9 @@ SIGN_IN = (b"event_id,name,email,phone,signed_in_at,heard_from\n"
 def test_upload_shows_the_format_imports_and_refreshes(small_db, monkeypatch):
     from pipelines import marts
 
-    rebuild, rebuilds = marts.rebuild, []
-    monkeypatch.setattr(marts, "rebuild", lambda con: rebuilds.append(1) or rebuild(con))
+    refresh, rebuilds = marts.refresh, []
+    monkeypatch.setattr(marts, "refresh",
+                        lambda con, **options: rebuilds.append(1) or refresh(con, **options))
     at = app()
     acted = _shown(at)[i18n.t("en", "kpi.acted")]
     at.switch_page(PAGES["data"]).run()

@@ -174,7 +174,7 @@ def test_a_short_history_gets_the_fallback(db):
 def test_an_empty_database_gets_an_empty_forecast(db):
     with warehouse.writer(db) as con:
         marts.rebuild(con)
-        assert forecast.refresh(con) == 0
+        assert forecast.refresh(con) == "no events"
     assert query(db, "select count(*) from mart_event_forecast") == [(0,)]
 
 

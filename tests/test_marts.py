@@ -38,6 +38,11 @@ CONTRACTS = {
         "not_null": ("interactions", "people", "stage_rank"),
         "accepted": {"stage": STAGES, "period": ("all", "week", "month")},
     },
+    "mart_person_funnel_stage": {
+        "key": ("campaign", "channel", "person_id"),
+        "not_null": ("stage_rank", "stage"),
+        "accepted": {"stage": STAGES},
+    },
     "mart_event_gap": {
         "key": ("event_id",),
         "not_null": ("registered", "attendance_unknown", "has_attendance_data"),

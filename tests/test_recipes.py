@@ -213,6 +213,7 @@ MART_SQL = """
     -- mart_platform_posts: how far each platform's posts reached, as of their latest export.
     -- grain: one row per platform.
     -- upstream: post_snapshots
+    -- refresh: full (one row per platform)
     with
 
     snapshots as (select * from post_snapshots),

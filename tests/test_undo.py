@@ -33,8 +33,9 @@ POOL = [
     AGGREGATE / "facebook_posts_2026-03-01.csv",
     AGGREGATE / "facebook_posts_2026-03-08.csv",
 ]
-# bookkeeping of the undo itself, not figures
-NOT_FIGURES = {"schema_version", "pending_refresh", "undone_imports", "key_fingerprints"}
+# bookkeeping of the undo itself, not figures (and when each mart and model was refreshed)
+NOT_FIGURES = {"schema_version", "pending_refresh", "undone_imports", "key_fingerprints",
+               "mart_refresh_state", "model_fits"}
 
 
 def exported(path: Path) -> datetime:

@@ -181,7 +181,7 @@ def forecast_block(c: ui.Context, events: pd.DataFrame, shown: board_tables.Show
                   "high": c.count(row["high"]), "going": c.count(going),
                   "registered": c.count(row["registered_then"])}
         key = "events.forecast.expect" if going is None else "events.forecast.expect_going"
-        method = c.t("events.forecast.method", method=c.t(f"forecast.method.{row['method']}"))
+        method = _method(c, row)
         st.markdown(c.t(key, **values) + " · " + method)
     past = found[~found["is_upcoming"] & found["event_id"].isin(events["event_id"])]
     if not past.empty:
@@ -195,6 +195,16 @@ def forecast_block(c: ui.Context, events: pd.DataFrame, shown: board_tables.Show
                                         for lo, hi in zip(past["low"], past["high"], strict=True)],
             c.t("col.forecast_method"): [c.t(f"forecast.method.{m}") for m in past["method"]],
         }), hide_index=True, width="stretch")
+
+
+def _method(c: ui.Context, row: pd.Series) -> str:
+    """The method, and for the registration model when it was fitted: its fit is kept until
+    the past events it learns from change enough."""
+    method = c.t(f"forecast.method.{row['method']}")
+    if row["method"] == "registration model" and pd.notna(row.get("fitted_at")):
+        return c.t("events.forecast.method_fitted", method=method,
+                   date=i18n.day(c.lang, row["fitted_at"]))
+    return c.t("events.forecast.method", method=method)
 
 
 c = ui.context()

@@ -1,19 +1,30 @@
-"""Models refitted after every import: the turnout forecast and the follow-up list.
+"""Models brought up to date after every batch: the turnout forecast and the follow-up list.
 
-Each mart keeps a fingerprint of the data and code it was fitted from (``inputs_hash``,
-``fingerprints.py``): an import that changed nothing a model reads (a post export, say) does
-not refit it.
+Each mart keeps a fingerprint of the data and code it was made from (``inputs_hash``,
+``fingerprints.py``): a batch that changed nothing a model reads (a post export, say) leaves
+it as it is. Each model keeps its fit (``fits.py``) and is refitted only when its training
+data changed enough; otherwise the kept fit predicts again from the new data.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import duckdb
 
+STEPS = ("forecast", "follow-up list")
 
-def refresh(con: duckdb.DuckDBPyConnection) -> None:
-    """Refit both models and rewrite their marts, inside the import's transaction."""
+
+def refresh(con: duckdb.DuckDBPyConnection, progress: Callable[[str], None] | None = None,
+            refit: str = "") -> dict[str, str]:
+    """Bring both models' marts up to date, inside the refresh's transaction (``refit``:
+    why both are refitted whatever changed); what each did."""
     # only when a model is refitted: `turnout report` never loads scikit-learn
     from pipelines.models import follow_up, forecast
 
-    forecast.refresh(con)
-    follow_up.refresh(con)
+    step = progress or (lambda _name: None)
+    step(STEPS[0])
+    done = {STEPS[0]: forecast.refresh(con, refit)}
+    step(STEPS[1])
+    done[STEPS[1]] = follow_up.refresh(con, refit)
+    return done

@@ -13,6 +13,7 @@ With too few people acting in a window it ranks by recency and says so (``method
 
 from __future__ import annotations
 
+import json
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -25,6 +26,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import roc_auc_score
 from threadpoolctl import threadpool_limits
 
+from pipelines.models import fits
 from pipelines.models.fingerprints import fingerprint, stored_fingerprint
 from pipelines.models.showup import SOCIAL
 
@@ -132,17 +134,29 @@ def _frames(con: duckdb.DuckDBPyConnection, found: Windows) -> tuple[pd.DataFram
 
 
 def _rank(now: pd.DataFrame, history: pd.DataFrame) -> pd.DataFrame:
+    return _rank_with(now, _fitted(history) if len(now) else None)
+
+
+def _fitted(history: pd.DataFrame) -> LogisticRegression | None:
+    """The model learnt from the two windows, or None: too few acted, or it failed."""
+    if not _enough(history):
+        return None
+    try:
+        with threadpool_limits(1):
+            return _fit(history)
+    except Exception:  # a model that cannot be fitted must not stop an import
+        log.exception("the follow-up model failed; the list is ranked by recency")
+        return None
+
+
+def _rank_with(now: pd.DataFrame, model: LogisticRegression | None) -> pd.DataFrame:
     method = RECENCY
-    if _enough(history) and len(now):
-        try:
-            with threadpool_limits(1):
-                probability = _fit(history).predict_proba(design(now))[:, 1]
-            method = MODEL
-        except Exception:  # a model that cannot be fitted must not stop an import
-            log.exception("the follow-up model failed; the list is ranked by recency")
+    if model is not None and len(now):
+        with threadpool_limits(1):
+            probability = model.predict_proba(design(now))[:, 1]
+        method = MODEL
     if method == RECENCY:  # a ranking, not a probability: more recent first
         probability = np.full(len(now), np.nan)
-        method = RECENCY
     order = np.lexsort((now["person_id"].to_numpy(str), -np.nan_to_num(probability),
                         now["days_since_last"].to_numpy(float)) if method == RECENCY else
                        (now["person_id"].to_numpy(str), -probability))
@@ -160,25 +174,68 @@ MART_COLUMNS = """
 """
 
 
-def refresh(con: duckdb.DuckDBPyConnection) -> int:
-    """Rewrite ``mart_follow_up`` (inside the import's transaction), unless nothing it is
-    made from changed since the last fit."""
+def refresh(con: duckdb.DuckDBPyConnection, refit: str = "") -> str:
+    """Rewrite ``mart_follow_up`` (inside the refresh's transaction), unless nothing it is
+    made from changed: refitted when the people it learns from changed enough, or a month
+    went by (``pipelines/models/fits.py``), or ``refit`` says why, else ranked again with
+    the kept coefficients. Says which."""
     found = windows(con)
-    now, history = _frames(con, found) if found else (pd.DataFrame(), pd.DataFrame())
+    now = people(con, found.as_of, found.as_of) if found else pd.DataFrame()
     sources = con.execute(_sql("follow_up_sources")).df()
-    inputs = fingerprint(now, history, sources)
+    fit = fits.stored(con, "follow_up")
+    committed, acted = con.execute("select count(first_commitment_at), count(first_action_at) "
+                                   "from mart_person_milestones").fetchone()
+    why = fits.why_refit(fit, committed, acted, None, refit) or _a_month_later(fit, found)
+    if why:
+        model = _fitted(pd.concat([people(con, *found.cutoffs),
+                                   people(con, found.cutoffs[1], found.as_of)])) \
+            if found and len(now) else None
+        fit = fits.Fit("follow_up", datetime.now().replace(microsecond=0), fits.code_hash(),
+                       committed, acted, None, _parameters(model, found))
+    # what it ranks, and the coefficients it ranks them with
+    inputs = fingerprint(now, sources, pd.DataFrame(
+        {"fit": [json.dumps(fit.parameters, sort_keys=True)]}))
     if inputs == stored_fingerprint(con, "mart_follow_up"):
-        return 0
+        return "unchanged: nothing it reads changed"
+    if why:
+        fits.save(con, fit)
     con.execute(f"create or replace table mart_follow_up ({MART_COLUMNS})")
-    if now.empty:
-        return 0
-    table = _mart_rows(now, history, sources).assign(inputs_hash=inputs)
-    con.register("follow_up_rows", table)
-    try:
-        con.execute("insert into mart_follow_up select * from follow_up_rows order by rank")
-    finally:
-        con.unregister("follow_up_rows")
-    return len(table)
+    if not now.empty:
+        ranked = _rank_with(now, _model(fit.parameters))
+        table = _list(ranked, sources).assign(inputs_hash=inputs)
+        con.register("follow_up_rows", table)
+        try:
+            con.execute("insert into mart_follow_up select * from follow_up_rows order by rank")
+        finally:
+            con.unregister("follow_up_rows")
+    return f"refitted: {why}" if why else fits.kept(fit)
+
+
+def _a_month_later(fit: fits.Fit, found: Windows | None) -> str:
+    """The windows it learnt from moved by a month or more: refit."""
+    if found is None or fit.parameters.get("as_of") is None:
+        return ""
+    moved = found.as_of - datetime.fromisoformat(fit.parameters["as_of"])
+    if abs(moved) >= timedelta(days=MIN_HORIZON_DAYS):
+        return f"its windows moved by {abs(moved).days} days"
+    return ""
+
+
+def _parameters(model: LogisticRegression | None, found: Windows | None) -> dict:
+    return {"as_of": found.as_of.isoformat() if found else None,
+            "coef": None if model is None else model.coef_.tolist(),
+            "intercept": None if model is None else model.intercept_.tolist()}
+
+
+def _model(parameters: dict) -> LogisticRegression | None:
+    if parameters["coef"] is None:
+        return None
+    model = LogisticRegression(C=1.0, solver="newton-cholesky", max_iter=200)
+    model.coef_ = np.array(parameters["coef"], dtype=float)
+    model.intercept_ = np.array(parameters["intercept"], dtype=float)
+    model.classes_ = np.array([False, True])
+    model.n_features_in_ = model.coef_.shape[1]
+    return model
 
 
 def mart_rows(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
@@ -193,7 +250,10 @@ def mart_rows(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 
 def _mart_rows(now: pd.DataFrame, history: pd.DataFrame, sources: pd.DataFrame
                ) -> pd.DataFrame:
-    ranked = _rank(now, history)
+    return _list(_rank(now, history), sources)
+
+
+def _list(ranked: pd.DataFrame, sources: pd.DataFrame) -> pd.DataFrame:
     table = ranked[["person_id", "rank", "probability", "method", "days_since_last",
                     "registrations", "upcoming", "signatures"]].copy()
     table["probability"] = table["probability"].round(4)

@@ -28,7 +28,7 @@ import pandas as pd
 from scipy.stats import t as student
 from threadpoolctl import threadpool_limits
 
-from pipelines.models import fallback, showup
+from pipelines.models import fallback, fits, showup
 from pipelines.models.fingerprints import fingerprint, stored_fingerprint
 
 log = logging.getLogger(__name__)
@@ -72,16 +72,16 @@ def _known_at_forecast(frames: Frames, event: pd.Series) -> pd.DataFrame:
     return rows[rows["registered_at"] <= event["forecast_at"]]
 
 
-def _model_forecasts(frames: Frames, train_ids: list[str], targets: pd.DataFrame
-                     ) -> pd.DataFrame:
+def _model_forecasts(frames: Frames, train_ids: list[str], targets: pd.DataFrame,
+                     shared: showup.ShowUpModel | None = None) -> pd.DataFrame:
     """Expected attendance and variance of ``targets``; a target among the training events
-    is forecast by a model fitted without it."""
+    is forecast by a model fitted without it, any other by ``shared`` (fitted on every
+    training event when not given)."""
     regs, events = frames.registrations, frames.events
     outcomes = regs[["came", "lead_days"]]  # all a fit needs besides the design matrix
     matrix = showup.design(regs)
     event_of = regs["event_id"].to_numpy(str)
     in_training = np.isin(event_of, train_ids)
-    shared = None
     out = []
     for _, event in targets.iterrows():
         if event["event_id"] in train_ids:
@@ -89,14 +89,22 @@ def _model_forecasts(frames: Frames, train_ids: list[str], targets: pd.DataFrame
             model = showup.fit(outcomes.iloc[rows],
                                _events_of(events, train_ids, event["event_id"]), matrix[rows])
         else:
-            rows = _sampled(in_training)
-            shared = shared or showup.fit(outcomes.iloc[rows], _events_of(events, train_ids),
-                                          matrix[rows])
+            shared = shared or _shared_model(frames, train_ids, matrix)
             model = shared
         expected, variance = showup.expected_attendance(model, event,
                                                         _known_at_forecast(frames, event))
         out.append((event["event_id"], expected, variance))
     return pd.DataFrame(out, columns=["event_id", "expected", "variance"]).set_index("event_id")
+
+
+def _shared_model(frames: Frames, train_ids: list[str], matrix: np.ndarray | None = None
+                  ) -> showup.ShowUpModel:
+    """The model of every training event: it forecasts the events outside them."""
+    regs = frames.registrations
+    matrix = showup.design(regs) if matrix is None else matrix
+    rows = _sampled(np.isin(regs["event_id"].to_numpy(str), train_ids))
+    return showup.fit(regs[["came", "lead_days"]].iloc[rows],
+                      _events_of(frames.events, train_ids), matrix[rows])
 
 
 def _sampled(keep: np.ndarray) -> np.ndarray:
@@ -126,18 +134,31 @@ def _dispersion(checked: pd.DataFrame, actual: pd.Series) -> float:
 
 # every event ------------------------------------------------------------------------------
 
+@dataclass
+class Fitted:
+    """What forecasting more events needs, besides the data: kept between refreshes."""
+    model: showup.ShowUpModel | None  # None: too few past events for the model
+    dispersion: float  # of the past events' leave-one-out forecasts
+    checked: int  # how many past events that dispersion is measured on
+
+
 def forecast(frames: Frames, allow_model: bool = True) -> pd.DataFrame:
     """One row per event: expected, low, high, method (the content of the mart)."""
+    return fit_and_forecast(frames, allow_model)[0]
+
+
+def fit_and_forecast(frames: Frames, allow_model: bool = True) -> tuple[pd.DataFrame, Fitted]:
     with threadpool_limits(1):  # small fits: BLAS threads only fight each other
         return _forecast(frames, allow_model)
 
 
-def _forecast(frames: Frames, allow_model: bool) -> pd.DataFrame:
+def _forecast(frames: Frames, allow_model: bool) -> tuple[pd.DataFrame, Fitted]:
     past = frames.past
     use_model = allow_model and len(past) >= MIN_EVENTS
     ids = list(past["event_id"])
-    checked = _model_forecasts(frames, ids, frames.events[frames.events["registered"] > 0]) \
-        if use_model else None
+    shared = _shared_model(frames, ids) if use_model else None
+    checked = _model_forecasts(frames, ids, frames.events[frames.events["registered"] > 0],
+                               shared) if use_model else None
     actual = past.set_index("event_id")["attended"]
     rows = []
     for _, event in frames.events.iterrows():
@@ -152,6 +173,35 @@ def _forecast(frames: Frames, allow_model: bool) -> pd.DataFrame:
         else:
             rows.append((event["event_id"], registered,
                          *_fallback(frames, event, others, registered)))
+    result = pd.DataFrame(rows, columns=["event_id", "registered_then", "expected", "low",
+                                         "high", "method"])
+    in_sample = checked.loc[checked.index.isin(ids)] if use_model else None
+    fitted = Fitted(shared, _dispersion(in_sample, actual) if use_model else 1.0,
+                    0 if in_sample is None else len(in_sample))
+    return frames.events.merge(result, on="event_id"), fitted
+
+
+def _forecast_again(frames: Frames, fitted: Fitted, trained: set[str],
+                    kept: pd.DataFrame) -> pd.DataFrame:
+    """Every event forecast with a kept fit: the events it learnt from keep their forecast
+    (``kept``: the mart's rows), the others are forecast from today's registrations."""
+    past = frames.past
+    kept = kept.set_index("event_id")
+    rows = []
+    for _, event in frames.events.iterrows():
+        event_id = event["event_id"]
+        others = past[past["event_id"] != event_id]
+        known = _known_at_forecast(frames, event)
+        if event_id in trained and event_id in kept.index:
+            before = kept.loc[event_id]
+            rows.append((event_id, len(known), before["expected"], before["low"],
+                         before["high"], before["method"]))
+        elif len(known) and fitted.model is not None:
+            expected, variance = showup.expected_attendance(fitted.model, event, known)
+            low, high = _interval(expected, variance, fitted.dispersion, fitted.checked)
+            rows.append((event_id, len(known), expected, low, high, MODEL))
+        else:
+            rows.append((event_id, len(known), *_fallback(frames, event, others, len(known))))
     result = pd.DataFrame(rows, columns=["event_id", "registered_then", "expected", "low",
                                          "high", "method"])
     return frames.events.merge(result, on="event_id")
@@ -173,113 +223,13 @@ def _fallback(frames: Frames, event: pd.Series, others: pd.DataFrame, registered
     return (*similar, SIMILAR)
 
 
-# evaluation -------------------------------------------------------------------------------
+# evaluation (pipelines/models/evaluation.py) -----------------------------------------------
 
 def evaluate(frames: Frames) -> tuple[pd.DataFrame, dict]:
-    """Leave-one-event-out over the past events: each one forecast from the others only
-    (its interval's dispersion from the others' own leave-one-out errors), next to the
-    fallback and the three baselines. Returns one row per event and the summary."""
-    with threadpool_limits(1):
-        return _evaluate(frames)
+    """Leave-one-event-out over the past events, against the fallback and the baselines."""
+    from pipelines.models import evaluation
 
-
-def _evaluate(frames: Frames) -> tuple[pd.DataFrame, dict]:
-    past = frames.past
-    ids = list(past["event_id"])
-    actual = past.set_index("event_id")["attended"]
-    outer = _model_forecasts(frames, ids, past)
-    rows = []
-    for _, event in past.iterrows():
-        k, others = event["event_id"], past[past["event_id"] != event["event_id"]]
-        inner = _model_forecasts(frames, list(others["event_id"]), others)
-        expected, variance = outer.loc[k]
-        low, high = _interval(expected, variance, _dispersion(inner, actual), len(others))
-        registered = len(_known_at_forecast(frames, event))
-        rate = others["attended"].sum() / others["registered"].sum()
-        rows.append({
-            "event_id": k, "starts_at": event["starts_at"], "kind": event["kind"],
-            "registered": registered, "facebook_going": event["facebook_going"],
-            "actual": event["attended"], "expected": expected, "low": low, "high": high,
-            **dict(zip(("fallback", "fallback_low", "fallback_high"),
-                       fallback.historical_rate(others, registered, event["is_online"]),
-                       strict=True)),
-            "going": event["facebook_going"], "halves": 0.5 * event["facebook_going"],
-            "rate_x_registered": rate * registered,
-        })
-    table = pd.DataFrame(rows)
-    return table, {**summarise(table), "time_ordered": _time_ordered(frames, table)}
-
-
-def _time_ordered(frames: Frames, table: pd.DataFrame) -> dict:
-    """The stricter replay: each past event forecast only from the events before it (from
-    the MIN_EVENTS + 1-th on), as the campaign would have seen it live."""
-    past = frames.past.sort_values(["starts_at", "event_id"])
-    actual = past.set_index("event_id")["attended"]
-    rows = []
-    for position in range(MIN_EVENTS, len(past)):
-        earlier, event = past.iloc[:position], past.iloc[[position]]
-        ids = list(earlier["event_id"])
-        expected, variance = _model_forecasts(frames, ids, event).iloc[0]
-        dispersion = _dispersion(_model_forecasts(frames, ids, earlier), actual)
-        low, high = _interval(expected, variance, dispersion, len(ids))
-        rows.append({"event_id": event["event_id"].iloc[0], "expected": expected,
-                     "low": low, "high": high})
-    if not rows:
-        return {"events": 0}
-    ordered = pd.DataFrame(rows).merge(
-        table[["event_id", "actual", "going", "halves"]], on="event_id")
-    ordered["rate_x_registered"] = [
-        past.iloc[:i]["attended"].sum() / past.iloc[:i]["registered"].sum()
-        * table.set_index("event_id").at[e, "registered"]
-        for i, e in zip(range(MIN_EVENTS, len(past)), ordered["event_id"], strict=True)]
-    inside = (ordered["actual"] >= np.floor(ordered["low"])) & \
-        (ordered["actual"] <= np.ceil(ordered["high"]))
-    with_going = ordered[ordered["going"].notna()]
-    return {
-        "events": len(ordered), "events_with_facebook_going": len(with_going),
-        "mae": {MODEL: _mae(ordered, "expected"),
-                "baseline: historical rate × registered": _mae(ordered, "rate_x_registered")},
-        "mae_events_with_facebook_going": {
-            MODEL: _mae(with_going, "expected"), "baseline: Facebook going":
-            _mae(with_going, "going"), "baseline: 0.5 × going": _mae(with_going, "halves")},
-        "coverage_80": {MODEL: round(float(inside.mean()), 3)},
-    }
-
-
-def _mae(rows: pd.DataFrame, column: str) -> float | None:
-    return None if rows.empty else round(float((rows[column] - rows["actual"]).abs().mean()), 2)
-
-
-def summarise(table: pd.DataFrame) -> dict:
-    def mae(column: str, rows: pd.DataFrame) -> float | None:
-        return None if rows.empty else round(float((rows[column] - rows["actual"]).abs()
-                                                   .mean()), 2)
-
-    def coverage(prefix: str) -> float | None:
-        low, high = table[f"{prefix}low"], table[f"{prefix}high"]
-        inside = (table["actual"] >= np.floor(low)) & (table["actual"] <= np.ceil(high))
-        return None if table.empty else round(float(inside.mean()), 3)
-
-    if table.empty:
-        return {"events": 0, "events_with_facebook_going": 0, "mae": {},
-                "mae_events_with_facebook_going": {}, "coverage_80": {},
-                "mean_interval_width": {}}
-    with_going = table[table["going"].notna()]
-    return {
-        "events": len(table), "events_with_facebook_going": len(with_going),
-        "mae": {name: mae(column, table) for name, column in
-                [(MODEL, "expected"), (RATE, "fallback"),
-                 ("baseline: historical rate × registered", "rate_x_registered")]},
-        "mae_events_with_facebook_going": {name: mae(column, with_going) for name, column in
-                [(MODEL, "expected"), (RATE, "fallback"),
-                 ("baseline: historical rate × registered", "rate_x_registered"),
-                 ("baseline: Facebook going", "going"),
-                 ("baseline: 0.5 × going", "halves")]},
-        "coverage_80": {MODEL: coverage(""), RATE: coverage("fallback_")},
-        "mean_interval_width": {
-            MODEL: round(float((table["high"] - table["low"]).mean()), 1),
-            RATE: round(float((table["fallback_high"] - table["fallback_low"]).mean()), 1)},
-    }
+    return evaluation.evaluate(frames)
 
 
 # the mart ---------------------------------------------------------------------------------
@@ -293,31 +243,75 @@ MART_COLUMNS = """
 """
 
 
-def refresh(con: duckdb.DuckDBPyConnection) -> int:
-    """Refit and rewrite ``mart_event_forecast`` (inside the import's transaction), unless
-    nothing it is made from changed since the last fit."""
+def refresh(con: duckdb.DuckDBPyConnection, refit: str = "") -> str:
+    """Rewrite ``mart_event_forecast`` (inside the refresh's transaction), unless nothing it
+    is made from changed: refitted when its training data changed enough
+    (``pipelines/models/fits.py``) or ``refit`` says why, else forecast again with the kept
+    fit. Says which."""
     frames = load(con)
     inputs = fingerprint(frames.events.drop(columns=["as_of"]), frames.registrations)
-    if inputs == stored_fingerprint(con, "mart_event_forecast"):
-        return 0
-    con.execute(f"create or replace table mart_event_forecast ({MART_COLUMNS})")
+    if not refit and inputs == stored_fingerprint(con, "mart_event_forecast"):
+        return "unchanged: nothing it reads changed"
+    con.execute(f"create table if not exists mart_event_forecast ({MART_COLUMNS})")
     if frames.events.empty:
-        return 0
-    table = mart_rows(frames).assign(inputs_hash=inputs)
+        con.execute(f"create or replace table mart_event_forecast ({MART_COLUMNS})")
+        return "no events"
+    trained = list(frames.past["event_id"])
+    training = frames.registrations[frames.registrations["event_id"].isin(trained)]
+    fit = fits.stored(con, "forecast")
+    why = fits.why_refit(fit, len(training), int(training["came"].sum()), trained, refit)
+    if why:
+        result, fitted = _fitted_or_fallback(frames)
+        fit = _fit_record(fitted, trained, len(training), int(training["came"].sum()))
+        said = f"refitted: {why}"
+    else:
+        kept = con.execute("select event_id, expected, low, high, method "
+                           "from mart_event_forecast").df()
+        with threadpool_limits(1):
+            result = _forecast_again(frames, _kept(fit), set(trained), kept)
+        said = fits.kept(fit)
+    con.execute(f"create or replace table mart_event_forecast ({MART_COLUMNS})")
+    if why:
+        fits.save(con, fit)
+    table = _table(result, fit.fitted_at).assign(inputs_hash=inputs)
     con.register("forecast_rows", table)
     try:
         con.execute("insert into mart_event_forecast select * from forecast_rows")
     finally:
         con.unregister("forecast_rows")
-    return len(table)
+    return said
+
+
+def _fitted_or_fallback(frames: Frames) -> tuple[pd.DataFrame, Fitted]:
+    try:
+        return fit_and_forecast(frames)
+    except Exception:  # a model that cannot be fitted must not stop an import
+        log.exception("the registration model failed; every event gets the fallback")
+        return fit_and_forecast(frames, allow_model=False)
+
+
+def _fit_record(fitted: Fitted, trained: list[str], rows: int, came: int) -> fits.Fit:
+    parameters: dict = {"dispersion": fitted.dispersion, "checked": fitted.checked,
+                        "model": None}
+    leads = None
+    if fitted.model is not None:
+        parameters["model"], leads = showup.to_parameters(fitted.model)
+    return fits.Fit("forecast", datetime.now().replace(microsecond=0), fits.code_hash(), rows,
+                    came, trained, parameters, leads)
+
+
+def _kept(fit: fits.Fit) -> Fitted:
+    model = fit.parameters["model"]
+    return Fitted(None if model is None else showup.from_parameters(model, fit.sample or []),
+                  fit.parameters["dispersion"], fit.parameters["checked"])
 
 
 def mart_rows(frames: Frames) -> pd.DataFrame:
-    try:
-        result = forecast(frames)
-    except Exception:  # a model that cannot be fitted must not stop an import
-        log.exception("the registration model failed; every event gets the fallback")
-        result = forecast(frames, allow_model=False)
+    """The mart's rows, fitted now (for a database filled before forecasts existed)."""
+    return _table(_fitted_or_fallback(frames)[0], datetime.now().replace(microsecond=0))
+
+
+def _table(result: pd.DataFrame, fitted_at: datetime) -> pd.DataFrame:
     table = pd.DataFrame({
         "event_id": result["event_id"], "starts_at": result["starts_at"],
         "kind": result["kind"], "is_online": result["is_online"],
@@ -332,5 +326,5 @@ def mart_rows(frames: Frames) -> pd.DataFrame:
     inside = (table["actual"] >= table["low"]) & (table["actual"] <= table["high"])
     unknown = table["actual"].isna() | table["low"].isna()
     table["is_covered"] = pd.Series(np.where(unknown, None, inside), dtype=object)
-    table["fitted_at"] = datetime.now().replace(microsecond=0)
+    table["fitted_at"] = fitted_at
     return table

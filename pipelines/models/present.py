@@ -8,12 +8,13 @@ import duckdb
 from rich.console import Console
 from rich.table import Table
 
-from pipelines import spreadsheet
+from pipelines import messages, spreadsheet
 from pipelines.models import follow_up, forecast
 from pipelines.terminal import safe
 
 FORECAST_KEYS = ["event_id", "starts_at", "kind", "is_upcoming", "expected", "low", "high",
-                 "method", "registered_then", "facebook_going_then", "actual", "is_covered"]
+                 "method", "registered_then", "facebook_going_then", "actual", "is_covered",
+                 "fitted_at"]
 FOLLOW_UP_COLUMNS = ["rank", "person_id", "probability", "method", "days_since_last",
                      "registrations", "upcoming", "signatures", "action_network_uuid",
                      "mobilize_user_id", "eventbrite_attendee_number",
@@ -47,7 +48,8 @@ def forecast_rows(con: duckdb.DuckDBPyConnection, event_id: str | None = None) -
         for key in ("low", "high", "actual", "registered_then", "facebook_going_then"):
             if record[key] is not None:
                 record[key] = int(record[key])
-        record["starts_at"] = record["starts_at"] and record["starts_at"].isoformat()
+        for key in ("starts_at", "fitted_at"):
+            record[key] = record[key] and record[key].isoformat()
         for key in ("is_upcoming", "is_covered"):
             record[key] = None if record[key] is None else bool(record[key])
         rows.append(record)
@@ -55,8 +57,13 @@ def forecast_rows(con: duckdb.DuckDBPyConnection, event_id: str | None = None) -
 
 
 def render_forecast(rows: list[dict], console: Console) -> None:
-    table = Table(title="Turnout forecast (80% range)", caption=", ".join(
-        f"{short} = {method}" for method, short in SHORT.items()) + "\n" + GOING_NOTE)
+    caption = ", ".join(f"{short} = {method}" for method, short in SHORT.items()) + "\n" + \
+        GOING_NOTE
+    fitted = {row["fitted_at"] for row in rows if row["method"] == forecast.MODEL}
+    if fitted:  # the model's fit is kept until the data changed enough: say how old it is
+        caption += "\n" + messages.text(messages.ENGLISH, "forecast.fitted",
+                                        {"fitted": max(fitted).replace("T", " ")[:16]})
+    table = Table(title="Turnout forecast (80% range)", caption=caption)
     for name, justify in [("event", "left"), ("reg.", "right"), ("going", "right"),
                           ("expect", "right"), ("80% range", "right"), ("came", "right"),
                           ("method", "left")]:

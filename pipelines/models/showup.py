@@ -135,3 +135,29 @@ def expected_attendance(model: ShowUpModel, event: pd.Series, rows: pd.DataFrame
         variance += still_to_come * late  # how many more register is itself uncertain
     walk = model.walk_ins(event["kind"], event["is_online"])
     return came * (1 + walk), variance * (1 + walk) ** 2 + walk * came
+
+
+def to_parameters(model: ShowUpModel) -> tuple[dict, list[float]]:
+    """What ``from_parameters`` needs to predict as ``model`` does, and its lead times."""
+    classifier = model.classifier
+    return {
+        "coef": None if classifier is None else classifier.coef_.tolist(),
+        "intercept": None if classifier is None else classifier.intercept_.tolist(),
+        "constant": model.constant, "walk_in_ratio": model.walk_in_ratio,
+        "default_walk_in": {"online" if online else "offline": ratio
+                            for online, ratio in model.default_walk_in.items()},
+    }, model.leads.tolist()
+
+
+def from_parameters(parameters: dict, leads: list[float]) -> ShowUpModel:
+    classifier = None
+    if parameters["coef"] is not None:
+        classifier = LogisticRegression(C=1.0, solver="newton-cholesky", max_iter=200)
+        classifier.coef_ = np.array(parameters["coef"], dtype=float)
+        classifier.intercept_ = np.array(parameters["intercept"], dtype=float)
+        classifier.classes_ = np.array([False, True])
+        classifier.n_features_in_ = classifier.coef_.shape[1]
+    defaults = {name == "online": ratio
+                for name, ratio in parameters["default_walk_in"].items()}
+    return ShowUpModel(classifier, parameters["constant"], parameters["walk_in_ratio"],
+                       defaults, np.array(leads, dtype=float))

@@ -3,6 +3,7 @@
 --        cancelled or declined) and an action row when it says attended = true; a sign-in
 --        row with neither email nor phone is its own anonymous person ('anon:' || record_id).
 -- upstream: registrations, checkins, signatures, email_activity, events, person_keys
+-- refresh: incremental by record_id
 with
 
 calendar as (select event_id, campaign, starts_at from events),

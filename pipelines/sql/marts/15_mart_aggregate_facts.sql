@@ -4,6 +4,7 @@
 --        the signers imported (so that signers + this = max(signers, total)).
 -- upstream: post_snapshots, facebook_event_snapshots, petition_snapshots, events,
 --           mart_person_records
+-- refresh: incremental by fact_id
 with
 
 calendar as (select event_id, campaign, starts_at from events),

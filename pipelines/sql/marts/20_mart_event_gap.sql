@@ -1,6 +1,7 @@
 -- mart_event_gap: RSVPs against real attendance, exactly as METRICS.md defines each field.
 -- grain: one row per event of the calendar.
 -- upstream: events, mart_person_records, registrations, checkins, facebook_event_snapshots
+-- refresh: incremental by event_id
 with
 
 calendar as (select * from events),

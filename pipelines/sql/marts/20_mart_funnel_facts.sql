@@ -4,6 +4,7 @@
 --        or attendance, a distinct (person, petition) signature, a place on the email list
 --        (a person at awareness with 0 interactions). person_id is null for aggregates.
 -- upstream: mart_person_records, mart_aggregate_facts
+-- refresh: incremental by fact_id
 with
 
 records as (select * from mart_person_records),

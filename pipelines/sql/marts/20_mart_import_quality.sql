@@ -1,6 +1,7 @@
 -- mart_import_quality: what each import read, loaded, recognised as duplicate and rejected.
 -- grain: one row per import_id.
 -- upstream: imports, rejects
+-- refresh: full (one row per import, a few hundred at most)
 with
 
 import_rows as (select * from imports),

@@ -4,6 +4,7 @@
 -- Zoom, which has no registrant id, the keyed hash of the registrant's email).
 -- grain: one row per (event_id, person_id); anonymous sign-ins are counted, never listed.
 -- upstream: mart_person_records, mart_event_gap, registrations, person_keys
+-- refresh: incremental by event_id
 with
 
 records as (select * from mart_person_records where event_id is not null),

@@ -3,6 +3,7 @@
 -- Attendance sums only cover events with attendance data; the show-up rate pools the
 -- people of those events (Wilson interval over the pooled registered people).
 -- upstream: mart_event_gap
+-- refresh: full (a few rows summed over every event)
 with
 
 events as (select * from mart_event_gap),

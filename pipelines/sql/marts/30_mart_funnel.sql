@@ -4,6 +4,7 @@
 --        'week' (label: the Monday) | 'month' (label: YYYY-MM). People are counted within
 --        each row's breakdown: a person's stage there is their highest stage there.
 -- upstream: mart_funnel_facts
+-- refresh: incremental by campaign, channel, period, period_start
 with
 
 person_numbers as (

@@ -8,6 +8,7 @@
 -- adds 1 from an occurrence until window_months - 1 months after its latest occurrence
 -- in a run, so a value changes only at the months where such a run starts or ends.
 -- upstream: mart_person_records, pyramid_tiers, pyramid_rules, pyramid_settings
+-- refresh: incremental by person_id
 with
 
 person_numbers as (

@@ -3,6 +3,7 @@
 -- slacktivism_index = (committed − acted) / committed among the people it brought;
 -- the 95% Wilson interval is given because it is a share of people.
 -- upstream: mart_person_channels
+-- refresh: full (one row per channel, from every person)
 with
 
 people as (select * from mart_person_channels),

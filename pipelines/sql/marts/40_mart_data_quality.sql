@@ -1,6 +1,7 @@
 -- mart_data_quality: the checks a campaign lead should glance at before trusting numbers.
 -- grain: one row per check.
 -- upstream: mart_import_quality, mart_person_records, mart_event_gap
+-- refresh: full (a handful of counts over everything)
 with
 
 import_quality as (select * from mart_import_quality),

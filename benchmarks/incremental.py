@@ -1,0 +1,291 @@
+"""A week of new data into a grown campaign: the refresh after it, incremental against full.
+
+``python -m benchmarks.incremental [--scale 1000000] [--rounds 3] [--work DIR]``
+
+The campaign of ``benchmarks.run`` (same people, same seed) is imported without a week's
+files: the last monthly newsletter's activity, the report of the latest past Eventbrite
+event (the campaign holds the copy exported the day before, every ticket still
+"Attending") and a 200-row sign-in sheet of the latest vigil. Each round copies that
+database twice, imports the week's three files into each copy (one batch, refresh held
+back), then refreshes one copy incrementally (``turnout refresh``) and the other in full
+(``turnout refresh --full``); the order of the two alternates from round to round
+(interleaved A/B on a shared machine). After each incremental refresh, every mart is
+compared with a full rebuild of the same rows (``pipelines/mart_check.py``, rolled back).
+
+Writes ``results/incremental-N.json`` and the "Incremental refresh" section of
+``analysis.md`` (between its markers), then renders ``RESULTS.md`` again.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import shutil
+import statistics
+import tempfile
+import time
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from benchmarks import results
+from benchmarks.run import HERE, ROWS_PER_PERSON, machine, sample_folder
+
+BEGIN, END = "<!-- incremental:begin -->", "<!-- incremental:end -->"
+NEWSLETTER = "mailchimp_activity_infolettre-2026-10.csv"
+SHEET_ROWS = 200
+
+
+def week_files(folder: Path, work: Path) -> tuple[list, list]:
+    """(the campaign's files without the week, the week's files), each with its options."""
+    from pipelines import load
+
+    files, _ = load.expand([folder], load.ImportOptions())
+    calendar = _calendar(folder)
+    past = [e for e in calendar if e["eventbrite_event_id"] and e["starts_at"] < "2026-10-31"]
+    eventbrite = max(past, key=lambda e: e["starts_at"])
+    report = folder / f"eventbrite_attendees_{eventbrite['eventbrite_event_id']}.csv"
+    vigils = [e for e in calendar if e["kind"] == "vigil" and e["starts_at"] < "2026-10-31"]
+    vigil = max(vigils, key=lambda e: e["starts_at"])
+    sheet = next(p for p in files if p.name.startswith("feuille_presence")
+                 and vigil["event_id"] in p.name)
+    held = {NEWSLETTER, report.name, sheet.name}
+    week = work / "week"
+    week.mkdir(parents=True, exist_ok=True)
+    starts = datetime.fromisoformat(eventbrite["starts_at"])
+    day_before = load.ImportOptions(event_id=eventbrite["event_id"],
+                                    exported_at=starts - timedelta(days=1))
+    day_after = load.ImportOptions(event_id=eventbrite["event_id"],
+                                   exported_at=starts + timedelta(days=1))
+    base = [(p, load.ImportOptions()) for p in files if p.name not in held]
+    base.append((_before_the_event(report, week / "eventbrite_day_before.csv"), day_before))
+    return base, [(folder / NEWSLETTER, load.ImportOptions()), (report, day_after),
+                  (_head(sheet, week / sheet.name, SHEET_ROWS), load.ImportOptions())]
+
+
+def _calendar(folder: Path) -> list[dict]:
+    with (folder / "events_calendar.csv").open(encoding="utf-8") as file:
+        return list(csv.DictReader(file))
+
+
+def _before_the_event(report: Path, out: Path) -> Path:
+    """The report as exported the day before: every ticket "Attending"."""
+    with report.open(encoding="utf-8", newline="") as source, \
+            out.open("w", encoding="utf-8", newline="") as target:
+        rows = csv.reader(source)
+        header = next(rows)
+        status = header.index("Attendee Status")
+        writer = csv.writer(target)
+        writer.writerow(header)
+        for row in rows:
+            if row[status] == "Checked In":
+                row[status] = "Attending"
+            writer.writerow(row)
+    return out
+
+
+def _head(path: Path, out: Path, rows: int) -> Path:
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    out.write_text("".join(lines[:rows + 1]), encoding="utf-8")
+    return out
+
+
+def _import(db: Path, files: list, refresh: bool) -> float:
+    from pipelines import load
+
+    started = time.perf_counter()
+    with load.session(db, refresh_figures=refresh) as batch:
+        for path, options in files:
+            result = batch.import_file(path, options)
+            assert result.status != "refused", (path.name, result.message)
+    return time.perf_counter() - started
+
+
+def _copy(db: Path, to: Path) -> Path:
+    """The database with its key and settings, under another folder."""
+    shutil.rmtree(to, ignore_errors=True)
+    to.mkdir(parents=True)
+    for path in db.parent.iterdir():
+        if path.name.startswith(db.stem + ".") and path.is_file():
+            shutil.copy(path, to / path.name)
+    return to / db.name
+
+
+def one_refresh(base: Path, place: Path, week: list, full: bool, check: bool) -> dict:
+    """The week's files into a copy of ``base``, then one refresh; timed by step."""
+    from pipelines import load, mart_check
+    from pipelines import refresh as figures
+
+    db = _copy(base, place)
+    load_before = os.getloadavg()[0]
+    imported = _import(db, week, refresh=False)
+    marks: list[tuple[str, float]] = []
+    with load.session(db, refresh_figures=False) as batch:
+        begun = time.perf_counter()
+        done = figures.run(batch.con, lambda s: marks.append((s.split(":")[0],
+                                                                 time.perf_counter())), full)
+        seconds = time.perf_counter() - begun
+        found = {"mode": "full" if full else "incremental", "import_seconds": imported,
+                 "refresh_seconds": seconds, "load_before": load_before,
+                 "relinked": done.relinked, "moved_keys": done.moved_keys,
+                 "steps": _steps(marks, begun + seconds),
+                 "marts": {m.mart: {"how": m.how, "why": m.why, "keys": m.keys,
+                                    "removed": m.removed, "added": m.added,
+                                    "seconds": m.seconds} for m in done.marts},
+                 "models": done.models}
+        if check:
+            started = time.perf_counter()
+            found["differences"] = mart_check.differences(batch.con)
+            found["check_seconds"] = time.perf_counter() - started
+    shutil.rmtree(place)
+    return found
+
+
+def _steps(marks: list[tuple[str, float]], end: float) -> dict[str, float]:
+    return {name: following - at for (name, at), (_, following)
+            in zip(marks, marks[1:] + [("end", end)], strict=True)}
+
+
+def measure(scale: int, rounds: int, work: Path) -> dict:
+    from pipelines import config, warehouse
+
+    people = round(scale / ROWS_PER_PERSON)
+    folder = sample_folder(work, people, 2026)  # as benchmarks.run
+    base_files, week = week_files(folder, work / f"incremental-{scale}")
+    base = work / f"incremental-{scale}" / "base" / "turnout.duckdb"
+    shutil.rmtree(base.parent, ignore_errors=True)
+    base.parent.mkdir(parents=True)
+    warehouse.create(base)
+    config.ensure_secret(base)
+    load_before = list(os.getloadavg())
+    base_seconds = _import(base, base_files, refresh=True)
+    found = {"scale": scale, "people": people, "rounds": rounds,
+             "base_import_seconds": base_seconds,
+             "week": [{"file": p.name, "rows": _rows(p)} for p, _ in week], "runs": []}
+    for round_no in range(rounds):
+        order = (False, True) if round_no % 2 == 0 else (True, False)
+        for full in order:
+            place = work / f"incremental-{scale}" / ("full" if full else "incremental")
+            found["runs"].append({"round": round_no + 1, **one_refresh(
+                base, place, week, full, check=not full)})
+    found["machine"] = {**machine(), "load_average_before": load_before,
+                        "load_average": list(os.getloadavg())}
+    return found
+
+
+def _rows(path: Path) -> int:
+    with path.open(encoding="utf-8", errors="replace") as file:
+        return sum(1 for _ in file) - 1
+
+
+def _summary(found: dict, mode: str, pick) -> tuple[float, float, float]:
+    values = [pick(r) for r in found["runs"] if r["mode"] == mode]
+    return statistics.median(values), min(values), max(values)
+
+
+def section(every: list[dict]) -> str:
+    """The "Incremental refresh" section: every scale measured, one table."""
+    lines = [BEGIN, "", "### Incremental refresh: a week of new data", "",
+             "A campaign that grows: the generated campaign without a week's files, then a "
+             "batch of the last newsletter's activity, a newer export of the latest past "
+             "Eventbrite event (statuses changed: \"Attending\" → \"Checked In\") and a "
+             f"{SHEET_ROWS}-row sign-in sheet. Interleaved A/B on copies of one database, "
+             "medians of the rounds with their range (min–max). Refresh = linking people, "
+             "every mart and both models, in one transaction.", ""]
+    lines += ["| scale | week's rows | incremental refresh s | full refresh (`--full`) s | "
+              "ratio | marts: incremental / full s | identical to a full rebuild | load |",
+              "|---|---|---|---|---|---|---|---|"]
+    for found in every:
+        inc = _summary(found, "incremental", lambda r: r["refresh_seconds"])
+        full = _summary(found, "full", lambda r: r["refresh_seconds"])
+        marts_inc = _summary(found, "incremental", _marts_seconds)
+        marts_full = _summary(found, "full", _marts_seconds)
+        same = all(not r.get("differences") for r in found["runs"] if r["mode"] == "incremental")
+        loads = [r["load_before"] for r in found["runs"]]
+        m = found["machine"]
+        lines.append(
+            f"| {found['scale']:,} | {sum(w['rows'] for w in found['week']):,} "
+            f"| {inc[0]:.2f} ({inc[1]:.2f}–{inc[2]:.2f}) "
+            f"| {full[0]:.2f} ({full[1]:.2f}–{full[2]:.2f}) | {inc[0] / full[0]:.2f}× "
+            f"| {marts_inc[0]:.2f} / {marts_full[0]:.2f} "
+            f"| {'yes, every mart' if same else '**no**'} "
+            f"| {min(loads):.1f}–{max(loads):.1f} (before {m['load_average_before'][0]:.1f}, "
+            f"after {m['load_average'][0]:.1f}) |")
+    lines += ["", "Reproduce: " + ", ".join(
+        f"`python -m benchmarks.incremental --scale {f['scale']} --rounds {f['rounds']}`"
+        for f in every) + ". Load: the 1-minute load average of the 2-core machine "
+        "before each refresh (other work was running).", ""]
+    for found in every:
+        lines += _steps_table(found)
+    lines += [END]
+    return "\n".join(lines)
+
+
+def _marts_seconds(run: dict) -> float:
+    return sum(m["seconds"] for m in run["marts"].values())
+
+
+def _steps_table(found: dict) -> list[str]:
+    """Median seconds of each step at one scale, incremental next to full."""
+    def median_of(mode: str, name: str) -> float:
+        values = [r["steps"].get(name, 0.0) for r in found["runs"] if r["mode"] == mode]
+        return statistics.median(values) if values else 0.0
+
+    names = list(dict.fromkeys(n for r in found["runs"] for n in r["steps"]))
+    incremental = next(r for r in found["runs"] if r["mode"] == "incremental")
+
+    lines = [f"At {found['scale']:,} (median seconds per step; how: the incremental "
+             "refresh's way for that mart):", "",
+             "| step | incremental | full | how |", "|---|---|---|---|"]
+    for name in names:
+        how = incremental["marts"].get(name, {})
+        said = how.get("how", "")
+        if said == "incremental":
+            said = f"incremental, {how['keys']:,} keys"
+        elif said == "full":
+            said = f"full ({how['why']})"
+        lines.append(f"| {name} | {median_of('incremental', name):.2f} "
+                     f"| {median_of('full', name):.2f} | {said} |")
+    models = "; ".join(f"{k}: {v}" for k, v in incremental["models"].items())
+    return lines + ["", f"Models after the incremental refresh: {models or '–'}.", ""]
+
+
+def write(found: dict, out: Path) -> None:
+    folder = out / "results"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / f"incremental-{found['scale']}.json").write_text(
+        json.dumps(found, indent=1, default=str) + "\n")
+    every = sorted((json.loads(p.read_text()) for p in folder.glob("incremental-*.json")),
+                   key=lambda f: f["scale"])
+    analysis = out / "analysis.md"
+    text = analysis.read_text(encoding="utf-8") if analysis.exists() else ""
+    if BEGIN in text:
+        text = text[:text.index(BEGIN)] + section(every) + text[text.index(END) + len(END):]
+    else:
+        text = text.rstrip() + "\n\n" + section(every) + "\n"
+    analysis.write_text(text, encoding="utf-8")
+    scales = [json.loads(p.read_text()) for p in folder.glob("scale-*.json")]
+    if scales and out == HERE:
+        (out / "RESULTS.md").write_text(results.render(sorted(scales,
+                                                              key=lambda r: r["scale"])))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scale", type=int, default=1_000_000)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--work", type=Path, default=None,
+                        help="scratch folder (default: the one benchmarks.run uses, so the "
+                        "generated campaign is shared)")
+    parser.add_argument("--out", type=Path, default=HERE)
+    args = parser.parse_args()
+    work = args.work or Path(tempfile.gettempdir()) / "turnout-bench"
+    work.mkdir(parents=True, exist_ok=True)
+    found = measure(args.scale, args.rounds, work)
+    write(found, args.out)
+    print(section([found]))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,112 @@
+"""`turnout refresh [--full]`: bring the figures up to date (``pipelines/refresh.py``).
+
+Registered by ``register_refresh(app)`` at the end of ``pipelines/cli.py``, where it takes
+the place of the earlier `refresh` command; that command's Spark path (``--engine spark``)
+is kept and still runs ``pipelines/engines/commands.py``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from pipelines import config, load
+from pipelines import refresh as figures
+from pipelines.engines import commands as engine_commands
+from pipelines.errors import TurnoutError
+from pipelines.terminal import safe
+
+console = Console()
+errors = Console(stderr=True)
+
+
+def refresh_command(
+    full: Annotated[bool, typer.Option(
+        "--full", help="Relink everyone and rebuild every mart from every row, and refit "
+        "the models, instead of updating them from the imports not yet in the figures. "
+        "Slower; the figures are the same.")] = False,
+    engine: Annotated[str, typer.Option(help="duckdb: in the database. spark: link people "
+                                        "and build the marts on Spark, from --input to "
+                                        "--output (always in full).")] = "duckdb",
+    input_folder: Annotated[Path | None, typer.Option(
+        "--input", help="With spark: a folder written by `turnout export --parquet`.")] = None,
+    output: Annotated[Path | None, typer.Option(
+        help="With spark: the folder to write each mart to, as OUTPUT/<mart name>/.")] = None,
+    master: Annotated[str, typer.Option(help="With spark: the cluster to run on (local[N], "
+                                        "spark://host:7077, yarn, k8s://…).")] = "local[2]",
+) -> None:
+    """Bring the figures up to date: people linked, marts and forecasts.
+
+    By default only what the imports not yet in the figures (an interrupted import, say)
+    or an undo touched is redone; each mart says how it was brought up to date
+    (incrementally, or in full and why). With --full, everything is rebuilt from every row.
+    """
+    if engine not in ("duckdb", "spark"):
+        raise typer.BadParameter(f"'{engine}' is not duckdb or spark", param_hint="--engine")
+    if engine == "spark":
+        engine_commands.refresh_command(engine, input_folder, output, master)
+        return
+    try:
+        done = _refresh(config.database_path(), full)
+    except TurnoutError as error:
+        errors.print(f"[bold red]Error:[/] {safe(error)}", highlight=False)
+        raise typer.Exit(1) from None
+    if done is None:
+        console.print("The figures were already up to date with every import.")
+        return
+    _print(done)
+
+
+def _refresh(db: Path, full: bool) -> figures.Refreshed | None:
+    """The refresh, with a progress bar of its steps: linking people, each mart, each model."""
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+               TextColumn("{task.fields[step]}"), TimeElapsedColumn())
+    with Progress(*columns, console=console, transient=True) as progress:
+        task = progress.add_task("Updating the figures", total=figures.step_count(), step="")
+        started = []
+
+        def show(step: str) -> None:
+            progress.update(task, completed=len(started), step=step)
+            started.append(step)
+
+        with load.session(db, refresh_figures=False) as batch:
+            return figures.run(batch.con, show, full=full)
+
+
+def _print(done: figures.Refreshed) -> None:
+    imports = f"{len(done.imports)} import(s)" if done.imports else "no new import"
+    how = "rebuilt in full" if done.full else "updated from what changed"
+    people = "everyone" if done.relinked == "everyone" else "those the imports touch"
+    moved = f", {done.moved_keys:,} key(s) now with another person" if done.moved_keys else ""
+    console.print(f"The figures are up to date ({imports}; {how}, {done.seconds:.1f} s). "
+                  f"People relinked: {people}{moved}.", highlight=False)
+    table = Table(title="How each mart was brought up to date")
+    for column in ("mart", "how", "keys redone", "rows out", "rows in", "seconds"):
+        table.add_column(column, justify="left" if column in ("mart", "how") else "right")
+    for mart in done.marts:
+        counted = mart.how == "incremental"
+        how = mart.how if mart.how != "full" else f"full: {mart.why}"
+        table.add_row(mart.mart, how, *(f"{n:,}" if counted else "" for n in
+                                         (mart.keys, mart.removed, mart.added)),
+                      f"{mart.seconds:.2f}")
+    console.print(table)
+    for model, what in done.models.items():
+        console.print(f"{model}: {what}", highlight=False)
+
+
+def register_refresh(app: typer.Typer) -> None:
+    """Make this `turnout refresh` the one ``app`` runs, in the earlier one's place."""
+    app.command("refresh")(refresh_command)
+    ours = app.registered_commands.pop()
+    earlier = [i for i, c in enumerate(app.registered_commands) if c.name == "refresh"]
+    for index in reversed(earlier[1:]):
+        del app.registered_commands[index]
+    if earlier:
+        app.registered_commands[earlier[0]] = ours
+    else:
+        app.registered_commands.append(ours)
