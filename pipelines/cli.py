@@ -11,7 +11,7 @@ from rich.table import Table
 
 from pipelines import __version__, config, keys, load, sources, warehouse
 from pipelines.commands import dashboard as dashboard_command
-from pipelines.commands import imports, reports
+from pipelines.commands import imports, refresh, reports
 from pipelines.commands.output import console, errors, fail
 from pipelines.engines import commands as engine_commands
 from pipelines.errors import TurnoutError
@@ -125,9 +125,9 @@ app.command("forecast")(reports.forecast_command)
 app.command("follow-up")(reports.follow_up_command)
 app.command("attendance")(reports.attendance_command)
 
-# the scale-out commands (Parquet export, Spark refresh, pooled database) sit with their engine
+# the scale-out commands (Parquet export, pooled database) sit with their engine
 app.command("export")(engine_commands.export_command)
-app.command("refresh")(engine_commands.refresh_command)
+app.command("refresh")(refresh.refresh_command)  # --engine spark: engines/commands.py
 app.command("load-marts")(engine_commands.load_marts_command)
 
 
@@ -149,10 +149,6 @@ def sample(
 
 
 app.command()(dashboard_command.dashboard)
-
-# `turnout refresh [--full]` (pipelines/cli_refresh.py) takes the place of the one above
-from pipelines.cli_refresh import register_refresh  # noqa: E402, I001
-register_refresh(app)
 
 if __name__ == "__main__":
     app()

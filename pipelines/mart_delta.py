@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import duckdb
 
-from pipelines.marts import Mart, MartRefresh
+from pipelines.mart_types import Mart, MartRefresh
 
 WORK_TABLES = ("redo_keys", "redo_key_values", "old_rows", "new_rows", "rebuilt")
 

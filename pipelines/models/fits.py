@@ -17,6 +17,8 @@ from datetime import datetime
 
 import duckdb
 
+from pipelines.models.fingerprints import CODE
+
 CHANGED_ENOUGH = 0.05  # a share of the training rows, or of those who came / acted
 
 
@@ -33,10 +35,8 @@ class Fit:
 
 
 def code_hash() -> str:
-    from pipelines import models
-
     digest = hashlib.sha256()
-    for path in models.CODE:
+    for path in CODE:
         digest.update(path.read_bytes())
     return digest.hexdigest()
 

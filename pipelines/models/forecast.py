@@ -223,15 +223,6 @@ def _fallback(frames: Frames, event: pd.Series, others: pd.DataFrame, registered
     return (*similar, SIMILAR)
 
 
-# evaluation (pipelines/models/evaluation.py) -----------------------------------------------
-
-def evaluate(frames: Frames) -> tuple[pd.DataFrame, dict]:
-    """Leave-one-event-out over the past events, against the fallback and the baselines."""
-    from pipelines.models import evaluation
-
-    return evaluation.evaluate(frames)
-
-
 # the mart ---------------------------------------------------------------------------------
 
 MART_COLUMNS = """

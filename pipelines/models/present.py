@@ -9,6 +9,7 @@ from rich.console import Console
 from rich.table import Table
 
 from pipelines import messages, spreadsheet
+from pipelines.models import evaluation as leave_one_out
 from pipelines.models import follow_up, forecast
 from pipelines.terminal import safe
 
@@ -82,7 +83,7 @@ def _text(value) -> str:
 
 
 def evaluation(con: duckdb.DuckDBPyConnection) -> dict:
-    events, summary = forecast.evaluate(forecast.load(con))
+    events, summary = leave_one_out.evaluate(forecast.load(con))
     return {"forecast": summary, "follow_up": follow_up.evaluate(con),
             "events": events.astype(object).where(events.notna(), None).to_dict("records")}
 
