@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -25,7 +26,8 @@ ALL = "*"  # "every campaign/channel" (a None option would show as an empty sele
 
 def choose_language() -> str:
     if "lang" not in st.session_state:  # the browser's language, then its Accept-Language
-        header = (st.context.headers or {}).get("Accept-Language", "")
+        headers: Mapping[str, str] = st.context.headers or {}
+        header = headers.get("Accept-Language", "")
         st.session_state["lang"] = i18n.language_from_locale(st.context.locale or header)
     lang = st.session_state["lang"]
     st.sidebar.radio(i18n.t(lang, "language"), i18n.LANGUAGES, key="lang", horizontal=True,
