@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 import sys
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -71,7 +71,7 @@ def sign_in_form(lang: str, passwords: dict[str, str]) -> None:
         st.error(i18n.t(lang, "auth.wrong_password"))
 
 
-def _remembered(name: str, options: list) -> None:
+def _remembered(name: str, options: Sequence[str]) -> None:
     """Give a filter widget its value from the last page that showed it."""
     widget, stored = f"w_{name}", f"f_{name}"
     if widget not in st.session_state or st.session_state[widget] not in options:

@@ -41,7 +41,7 @@ STAGES = ("awareness", "engagement", "commitment", "action")
 # one import at a time per process, and no reader while it writes (DuckDB refuses a
 # read-write open in a process that has a read-only connection to the same file)
 PROCESS_LOCK = threading.RLock()
-_LAST: dict[tuple, pd.DataFrame] = {}
+_LAST: dict[tuple[str, str, tuple[object, ...]], pd.DataFrame] = {}
 _BUSY = threading.local()
 T = TypeVar("T")
 
@@ -54,7 +54,7 @@ def db_path() -> Path:
     return config.database_path()
 
 
-def _token(path: Path) -> tuple:
+def _token(path: Path) -> tuple[int, ...]:
     """Changes whenever the file (or its write-ahead log) changes."""
     stamps = []
     for p in (path, path.with_name(path.name + ".wal")):
@@ -62,7 +62,8 @@ def _token(path: Path) -> tuple:
     return tuple(stamps)
 
 
-def _run(path: Path, sql: str, params: tuple, rates: bool = False) -> pd.DataFrame:
+def _run(path: Path, sql: str, params: tuple[object, ...],
+         rates: bool = False) -> pd.DataFrame:
     def work(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
         if rates:  # the funnel's rates are the marts' macros
             funnel_sql.install(con)
@@ -91,11 +92,12 @@ def _read(path: Path, work: Callable[[duckdb.DuckDBPyConnection], T]) -> T:
 
 
 @st.cache_data(ttl=TTL, show_spinner=False, max_entries=500)
-def _cached(path: str, token: tuple, sql: str, params: tuple, rates: bool) -> pd.DataFrame:
+def _cached(path: str, token: tuple[int, ...], sql: str, params: tuple[object, ...],
+            rates: bool) -> pd.DataFrame:
     return _run(Path(path), sql, params, rates)
 
 
-def frame(sql: str, params: tuple = (), rates: bool = False) -> pd.DataFrame:
+def frame(sql: str, params: tuple[object, ...] = (), rates: bool = False) -> pd.DataFrame:
     """The query's result; the last one read if the database stays busy. ``rates``: the
     query uses the marts' macros (``pipelines.funnel``)."""
     path = db_path()
@@ -114,7 +116,7 @@ def frame(sql: str, params: tuple = (), rates: bool = False) -> pd.DataFrame:
     return result.copy()
 
 
-def stamp() -> tuple:
+def stamp() -> tuple[int, ...]:
     """Changes whenever the database changes (what a result made from it is kept against)."""
     return _token(db_path())
 

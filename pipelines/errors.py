@@ -7,6 +7,7 @@ so the dashboard can word it in the reader's language; ``str()`` is always the E
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 from pipelines import messages, privacy
 
@@ -14,7 +15,7 @@ from pipelines import messages, privacy
 FILE_PARAMS = ("path", "file", "file_name")
 
 
-def _masked(params: Mapping[str, object]) -> dict[str, object]:
+def _masked(params: Mapping[str, object]) -> dict[str, Any]:
     return {name: privacy.masked(value) if name in FILE_PARAMS and isinstance(value, str)
             else value for name, value in params.items()}
 

@@ -176,7 +176,7 @@ def write_signins(w: Writer, rng: np.random.Generator, people: People,
 def write_paper_petition(w: Writer, rng: np.random.Generator,
                          sheets: Sequence[Mapping[str, np.ndarray]]) -> None:
     """A paper petition passed round at the rallies and vigils, typed in afterwards."""
-    cols: dict[str, list] = {"name": [], "email": [], "phone": [], "ts": []}
+    cols: dict[str, list[np.ndarray]] = {"name": [], "email": [], "phone": [], "ts": []}
     for rows in sheets:
         # the form asks for an email or a phone: nobody signs with a name alone
         sign = (rng.random(len(rows["name"])) < 0.3) & ((rows["email"] != "") |
