@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import sys
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -25,7 +26,8 @@ ALL = "*"  # "every campaign/channel" (a None option would show as an empty sele
 
 def choose_language() -> str:
     if "lang" not in st.session_state:  # the browser's language, then its Accept-Language
-        header = (st.context.headers or {}).get("Accept-Language", "")
+        headers: Mapping[str, str] = st.context.headers or {}
+        header = headers.get("Accept-Language", "")
         st.session_state["lang"] = i18n.language_from_locale(st.context.locale or header)
     lang = st.session_state["lang"]
     st.sidebar.radio(i18n.t(lang, "language"), i18n.LANGUAGES, key="lang", horizontal=True,
@@ -69,7 +71,7 @@ def sign_in_form(lang: str, passwords: dict[str, str]) -> None:
         st.error(i18n.t(lang, "auth.wrong_password"))
 
 
-def _remembered(name: str, options: list) -> None:
+def _remembered(name: str, options: Sequence[str]) -> None:
     """Give a filter widget its value from the last page that showed it."""
     widget, stored = f"w_{name}", f"f_{name}"
     if widget not in st.session_state or st.session_state[widget] not in options:

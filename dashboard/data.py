@@ -19,11 +19,11 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import duckdb
 import pandas as pd
@@ -41,7 +41,7 @@ STAGES = ("awareness", "engagement", "commitment", "action")
 # one import at a time per process, and no reader while it writes (DuckDB refuses a
 # read-write open in a process that has a read-only connection to the same file)
 PROCESS_LOCK = threading.RLock()
-_LAST: dict[tuple, pd.DataFrame] = {}
+_LAST: dict[tuple[str, str, tuple[object, ...]], pd.DataFrame] = {}
 _BUSY = threading.local()
 T = TypeVar("T")
 
@@ -54,7 +54,7 @@ def db_path() -> Path:
     return config.database_path()
 
 
-def _token(path: Path) -> tuple:
+def _token(path: Path) -> tuple[int, ...]:
     """Changes whenever the file (or its write-ahead log) changes."""
     stamps = []
     for p in (path, path.with_name(path.name + ".wal")):
@@ -62,7 +62,8 @@ def _token(path: Path) -> tuple:
     return tuple(stamps)
 
 
-def _run(path: Path, sql: str, params: tuple, rates: bool = False) -> pd.DataFrame:
+def _run(path: Path, sql: str, params: tuple[object, ...],
+         rates: bool = False) -> pd.DataFrame:
     def work(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
         if rates:  # the funnel's rates are the marts' macros
             funnel_sql.install(con)
@@ -91,11 +92,12 @@ def _read(path: Path, work: Callable[[duckdb.DuckDBPyConnection], T]) -> T:
 
 
 @st.cache_data(ttl=TTL, show_spinner=False, max_entries=500)
-def _cached(path: str, token: tuple, sql: str, params: tuple, rates: bool) -> pd.DataFrame:
+def _cached(path: str, token: tuple[int, ...], sql: str, params: tuple[object, ...],
+            rates: bool) -> pd.DataFrame:
     return _run(Path(path), sql, params, rates)
 
 
-def frame(sql: str, params: tuple = (), rates: bool = False) -> pd.DataFrame:
+def frame(sql: str, params: tuple[object, ...] = (), rates: bool = False) -> pd.DataFrame:
     """The query's result; the last one read if the database stays busy. ``rates``: the
     query uses the marts' macros (``pipelines.funnel``)."""
     path = db_path()
@@ -114,7 +116,7 @@ def frame(sql: str, params: tuple = (), rates: bool = False) -> pd.DataFrame:
     return result.copy()
 
 
-def stamp() -> tuple:
+def stamp() -> tuple[int, ...]:
     """Changes whenever the database changes (what a result made from it is kept against)."""
     return _token(db_path())
 
@@ -127,7 +129,7 @@ def busy() -> bool:
 
 
 @contextmanager
-def writing():
+def writing() -> Iterator[None]:
     """Hold off this process's readers while an upload imports, then drop every cache."""
     with PROCESS_LOCK:
         yield
@@ -158,7 +160,7 @@ def options() -> dict[str, list[str]]:
     return {kind: df.loc[df["kind"] == kind, "value"].tolist() for kind in ("campaign", "channel")}
 
 
-def date_range() -> tuple:
+def date_range() -> tuple[pd.Timestamp, pd.Timestamp]:
     row = frame(queries.RANGE_SQL).iloc[0]
     return row["first_day"], row["last_day"]
 
@@ -179,7 +181,8 @@ def funnel(campaign: str | None, channel: str | None, since: datetime | None,
         drop=True)
 
 
-def funnel_by(group: str, campaign, channel, since, until) -> pd.DataFrame:
+def funnel_by(group: str, campaign: str | None, channel: str | None, since: datetime | None,
+              until: datetime | None) -> pd.DataFrame:
     """One row per value of ``group`` (channel or campaign) and stage, within the filters."""
     if since is None and until is None:
         fixed, chosen = (campaign, channel) if group == "channel" else (channel, campaign)
@@ -188,7 +191,8 @@ def funnel_by(group: str, campaign, channel, since, until) -> pd.DataFrame:
     return rows[~rows["is_total"]].drop(columns="is_total").reset_index(drop=True)
 
 
-def _window_by(group: str | None, campaign, channel, since, until) -> pd.DataFrame:
+def _window_by(group: str | None, campaign: str | None, channel: str | None,
+               since: datetime | None, until: datetime | None) -> pd.DataFrame:
     return frame(funnel_sql.window_sql(group),
                  tuple(funnel_sql.params(campaign, channel, since, until)), rates=True)
 
@@ -221,7 +225,8 @@ def forecasts() -> pd.DataFrame:
     return frame(queries.FORECAST_SQL)
 
 
-def within(df: pd.DataFrame, column: str, campaign, since, until) -> pd.DataFrame:
+def within(df: pd.DataFrame, column: str, campaign: str | None, since: datetime | None,
+           until: datetime | None) -> pd.DataFrame:
     """Rows of ``df`` in the campaign and the window [since, until): filtering outside the cache."""
     keep = pd.Series(True, index=df.index)
     if campaign is not None:
@@ -304,7 +309,7 @@ def quality() -> pd.DataFrame:
 
 # key figures (pure: from frames already read) ---------------------------------------------
 
-def event_figures(event_rows: pd.DataFrame) -> dict:
+def event_figures(event_rows: pd.DataFrame) -> dict[str, float | None]:
     """The key figures made of events alone: show-up and "going" conversion."""
     with_data = event_rows[event_rows["has_attendance_data"].fillna(False).astype(bool)]
     registered = int(with_data["registered"].sum())
@@ -317,14 +322,15 @@ def event_figures(event_rows: pd.DataFrame) -> dict:
     }
 
 
-def key_figures(funnel_rows: pd.DataFrame, event_rows: pd.DataFrame) -> dict:
+def key_figures(funnel_rows: pd.DataFrame,
+                event_rows: pd.DataFrame) -> dict[str, float | None]:
     """The Overview's figures, as METRICS.md and `turnout report` define them; each count is
     read from the funnel column its unit names (``units.FIGURES``), each rate from the
     funnel's rate columns (``pipelines.funnel``)."""
-    by_stage = funnel_rows.set_index("stage")
-    counted = {name: int(by_stage.at[stage, unit])
+    by_stage = funnel_rows.set_index("stage").to_dict()  # {column: {stage: value}}
+    counted = {name: int(by_stage[unit][stage])
                for name, (unit, stage) in units.FIGURES.items() if stage is not None}
-    rates = funnel_rows.iloc[0] if len(funnel_rows) else {}
+    rates: pd.Series | dict[str, Any] = funnel_rows.iloc[0] if len(funnel_rows) else {}
     events = event_figures(event_rows)
     return {
         **counted,
@@ -335,6 +341,6 @@ def key_figures(funnel_rows: pd.DataFrame, event_rows: pd.DataFrame) -> dict:
     }
 
 
-def _number(value) -> float | None:
+def _number(value: float | None) -> float | None:
     """A rate as read from a frame: None for SQL's null (NaN in pandas)."""
     return None if value is None or pd.isna(value) else float(value)

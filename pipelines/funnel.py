@@ -136,7 +136,7 @@ def window_sql(group: str | None) -> str:
 
 
 def params(campaign: str | None, channel: str | None, since: datetime | None,
-           until: datetime | None) -> list:
+           until: datetime | None) -> list[object]:
     """The bound values of ``FACT_FILTER``, in its order."""
     return [campaign, campaign, channel, channel, since, since, until, until]
 

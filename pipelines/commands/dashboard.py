@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, NoReturn
 
 import typer
 
@@ -14,7 +14,7 @@ from pipelines.commands.output import console, errors
 from pipelines.terminal import safe as _safe
 
 
-def _refuse_in_both_languages(code: str, **params) -> None:
+def _refuse_in_both_languages(code: str, **params: object) -> NoReturn:
     for lang in messages.LANGUAGES:
         errors.print(f"[bold red]{'Error' if lang == 'en' else 'Erreur'}:[/] "
                      f"{_safe(messages.text(lang, code, params))}", highlight=False)

@@ -72,12 +72,13 @@ def import_files(
                 for index, path in enumerate(files):
                     progress.update(task, description=_safe(privacy.masked_file_name(path.name)))
                     try:
-                        if previews is None:
+                        preview = None if previews is None else previews[index]
+                        if preview is None:
                             result = batch.import_file(path, options, progress=show)
-                        elif isinstance(previews[index], TurnoutError):
-                            raise previews[index]
+                        elif isinstance(preview, TurnoutError):
+                            raise preview
                         else:
-                            result = previews[index]
+                            result = preview
                     except TurnoutError as error:
                         failures += 1
                         result = load.ImportResult(privacy.masked_file_name(path.name), "refused",

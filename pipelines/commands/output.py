@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 from rich.console import Console
 
 from pipelines.terminal import safe
+
+if TYPE_CHECKING:
+    from pipelines.spreadsheet import Dialect
 
 console = Console()
 errors = Console(stderr=True)
@@ -18,7 +21,7 @@ CsvDialect = Annotated[str, typer.Option(
     "French-language spreadsheets) or en (',' and a decimal point). Both carry a UTF-8 BOM.")]
 
 
-def csv_dialect(name: str):
+def csv_dialect(name: str) -> Dialect:
     from pipelines import spreadsheet
 
     try:
@@ -27,6 +30,6 @@ def csv_dialect(name: str):
         raise typer.BadParameter("--csv is fr or en") from None
 
 
-def fail(error: Exception) -> None:
+def fail(error: Exception) -> NoReturn:
     errors.print(f"[bold red]Error:[/] {safe(error)}", highlight=False)
     raise typer.Exit(1)

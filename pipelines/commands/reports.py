@@ -35,7 +35,7 @@ def report_command(
     try:
         with warehouse.reader(config.database_path()) as con:
             result = report.build(con, campaign, *bounds)
-            pending = con.execute("select count(*) from pending_refresh").fetchone()[0]
+            pending = warehouse.scalar(con, "select count(*) from pending_refresh")
     except TurnoutError as error:
         fail(error)
     if pending:
@@ -79,7 +79,7 @@ def forecast_command(
         fail(TurnoutError(f"No event '{event_id}'. `turnout forecast` lists them all."))
     if format == "json":
         print(json.dumps(result, indent=2, ensure_ascii=False, default=str))
-    elif evaluate:
+    elif isinstance(result, dict):  # --evaluate
         present.render_evaluation(result, console)
     else:
         present.render_forecast(result, console)
@@ -115,8 +115,8 @@ def attendance_command(
     form = csv_dialect(csv)
     try:
         with warehouse.reader(config.database_path()) as con:
-            if not con.execute("select count(*) from events where event_id = ?",
-                               [event_id]).fetchone()[0]:
+            if not warehouse.scalar(con, "select count(*) from events where event_id = ?",
+                                    [event_id]):
                 raise TurnoutError(code="event.unknown", event_id=event_id)
             cursor = con.execute(
                 "select event_id, person_id, attendance, eventbrite_attendee_number, "

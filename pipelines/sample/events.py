@@ -7,6 +7,8 @@ BOMs and encodings are added around it. Loops run over events and files, never r
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+
 import numpy as np
 
 from pipelines.sample.files import SECOND, Writer, email_variants, phone_variants, when
@@ -45,7 +47,7 @@ MOBILIZE_HEADER = (
 FACEBOOK_COUNTS_HEADER = "event_id,snapshot_at,going,interested"
 
 
-def write_calendar(w: Writer, rng, events: list[Event]) -> dict[str, str]:
+def write_calendar(w: Writer, rng: np.random.Generator, events: Sequence[Event]) -> dict[str, str]:
     fb_ids = (rng.permutation(900) + 100).astype(str)
     urls = {e.event_id: f"https://www.facebook.com/events/1047{fb_ids[i]}20{i:02d}6/"
             for i, e in enumerate(events) if not e.online}
@@ -66,7 +68,8 @@ def write_calendar(w: Writer, rng, events: list[Event]) -> dict[str, str]:
     return urls
 
 
-def write_facebook_counts(w: Writer, rng, outcomes: list[Outcome], urls: dict) -> None:
+def write_facebook_counts(w: Writer, rng: np.random.Generator, outcomes: Sequence[Outcome],
+                          urls: Mapping[str, str]) -> None:
     """Going/interested copied by hand from the event page, growing toward the event."""
     days = np.array([-28, -21, -14, -7, -2, 0])
     share = np.array([0.25, 0.40, 0.55, 0.75, 0.92, 1.0])
@@ -91,7 +94,7 @@ def write_facebook_counts(w: Writer, rng, outcomes: list[Outcome], urls: dict) -
           "e, strftime(t, '%Y-%m-%d %H:%M'), g, i")
 
 
-def write_eventbrite(w: Writer, rng, o: Outcome, people: People) -> None:
+def write_eventbrite(w: Writer, rng: np.random.Generator, o: Outcome, people: People) -> None:
     """One row per ticket; buyers of 2-3 tickets repeat their email on each row."""
     n = len(o.who)
     quantity = np.choose(rng.choice(3, size=n, p=[0.9, 0.07, 0.03]), [1, 2, 3])
@@ -122,7 +125,7 @@ def write_eventbrite(w: Writer, rng, o: Outcome, people: People) -> None:
     w.csv(f"eventbrite_attendees_{o.event.platform_id}.csv", EVENTBRITE_HEADER, cols, select)
 
 
-def write_zoom(w: Writer, rng, o: Outcome, people: People) -> None:
+def write_zoom(w: Writer, rng: np.random.Generator, o: Outcome, people: People) -> None:
     """Stacked sections; no-shows say No and `--`; a rejoin is an extra row."""
     e = o.event
     keep = ~o.cancelled
@@ -170,7 +173,8 @@ def write_zoom(w: Writer, rng, o: Outcome, people: People) -> None:
           preamble=preamble)
 
 
-def write_mobilize(w: Writer, rng, outcomes: list[Outcome], people: People) -> None:
+def write_mobilize(w: Writer, rng: np.random.Generator, outcomes: Sequence[Outcome],
+                   people: People) -> None:
     parts = []
     for o in outcomes:
         e = o.event
@@ -203,7 +207,8 @@ def write_mobilize(w: Writer, rng, outcomes: list[Outcome], people: People) -> N
     w.csv("mobilize_participations.csv", MOBILIZE_HEADER, cols, select)
 
 
-def write_events(w: Writer, rng, people: People, outcomes: list[Outcome]) -> None:
+def write_events(w: Writer, rng: np.random.Generator, people: People,
+                 outcomes: Sequence[Outcome]) -> None:
     """The calendar and the Facebook counts, then each event's platform export."""
     events = [o.event for o in outcomes]
     urls = write_calendar(w, rng, events)

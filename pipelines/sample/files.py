@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Mapping
 from pathlib import Path
 
 import duckdb
 import numpy as np
+import numpy.typing as npt
 import pyarrow as pa
 
 from pipelines.sample.model import cat
@@ -19,12 +21,13 @@ SECOND = np.timedelta64(1, "s")
 class Writer:
     """Writes CSV files through DuckDB's COPY, with exact headers and encodings."""
 
-    def __init__(self, folder: Path):
+    def __init__(self, folder: Path) -> None:
         self.folder = folder
         self.con = duckdb.connect()
         self.files: list[Path] = []
 
-    def csv(self, name: str, header: str, columns: dict, select: str | None = None, *,
+    def csv(self, name: str, header: str, columns: Mapping[str, object],
+            select: str | None = None, *,
             preamble: str = "", bom: bool = False, encoding: str = "utf-8", crlf: bool = False,
             quote_all: bool = False, mtime: np.datetime64 | None = None) -> Path:
         table = pa.table({k: np.asarray(v) for k, v in columns.items()})
@@ -55,7 +58,7 @@ class Writer:
         return path
 
 
-def email_variants(rng, email: np.ndarray, messy: float) -> np.ndarray:
+def email_variants(rng: np.random.Generator, email: np.ndarray, messy: float) -> np.ndarray:
     """Emails as people type them: some capitalised, some all caps, some with spaces."""
     roll = rng.random(len(email))
     out = np.where(roll < messy * 0.5, np.char.capitalize(email), email)
@@ -64,7 +67,7 @@ def email_variants(rng, email: np.ndarray, messy: float) -> np.ndarray:
     return np.where(spaced & (email != ""), cat(" ", email, " "), out)
 
 
-def phone_variants(rng, area: np.ndarray, line: np.ndarray) -> np.ndarray:
+def phone_variants(rng: np.random.Generator, area: np.ndarray, line: np.ndarray) -> np.ndarray:
     """514-555-0123, (514) 555 0123, +1 514 555 0123, 514.555.0123."""
     forms = [cat(area, "-555-", line), cat("(", area, ") 555 ", line),
              cat("+1 ", area, " 555 ", line), cat(area, ".555.", line)]
@@ -72,5 +75,5 @@ def phone_variants(rng, area: np.ndarray, line: np.ndarray) -> np.ndarray:
     return np.where(area != "", out, "")
 
 
-def when(values: np.ndarray) -> np.ndarray:
+def when(values: npt.ArrayLike) -> np.ndarray:
     return np.asarray(values).astype("datetime64[s]")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+
 import numpy as np
 
 from pipelines.sample.files import SECOND, Writer, email_variants, phone_variants, when
@@ -36,12 +38,13 @@ LINKS = np.array(["https://bienvenue.example.org/agir", "https://bienvenue.examp
                   "https://bienvenue.example.org/don"])
 
 
-def _spread(rng, start: np.datetime64, end: np.datetime64, n: int) -> np.ndarray:
+def _spread(rng: np.random.Generator, start: np.datetime64, end: np.datetime64,
+            n: int) -> np.ndarray:
     span = int((end - start) / SECOND)
     return start + rng.integers(0, span, n) * SECOND
 
 
-def write_audience(w: Writer, rng, people: People) -> np.ndarray:
+def write_audience(w: Writer, rng: np.random.Generator, people: People) -> np.ndarray:
     who = np.flatnonzero(people.subscribed)
     optin = _spread(rng, LIST_OPENED, REFERENCE - 86400 * SECOND, len(who))
     cols = {"email": people.email[who], "first": people.first[who], "last": people.last[who],
@@ -61,8 +64,8 @@ def write_audience(w: Writer, rng, people: People) -> np.ndarray:
     return joined
 
 
-def write_activity(w: Writer, rng, people: People, name: str, sent: np.datetime64,
-                   who: np.ndarray) -> None:
+def write_activity(w: Writer, rng: np.random.Generator, people: People, name: str,
+                   sent: np.datetime64, who: np.ndarray) -> None:
     """Opens (Apple Mail 'opens' nearly everything) and clicks, one row per action."""
     if not len(who):
         return
@@ -82,7 +85,8 @@ def write_activity(w: Writer, rng, people: People, name: str, sent: np.datetime6
           "e, a, strftime(t, '%Y-%m-%d %H:%M:%S'), nullif(u, '')", quote_all=True)
 
 
-def write_mailchimp(w: Writer, rng, people: People, outcomes: list[Outcome]) -> None:
+def write_mailchimp(w: Writer, rng: np.random.Generator, people: People,
+                    outcomes: Sequence[Outcome]) -> None:
     joined = write_audience(w, rng, people)
     for month in np.arange(np.datetime64("2025-11"), np.datetime64("2026-11")):
         sent = month.astype("datetime64[D]") + np.timedelta64(4, "D") + np.timedelta64(10, "h")
@@ -97,7 +101,7 @@ def write_mailchimp(w: Writer, rng, people: People, outcomes: list[Outcome]) -> 
             write_activity(w, rng, people, f"rappel-{o.event.event_id}", sent, who)
 
 
-def write_action_network(w: Writer, rng, people: People) -> None:
+def write_action_network(w: Writer, rng: np.random.Generator, people: People) -> None:
     """The online petition "Ouvrons nos portes", exported from Action Network."""
     chance = np.where(OFFLINE_CHANNEL[people.channel], 0.15, 0.35) * people.has_email
     who = np.flatnonzero(rng.random(people.n) < chance)
@@ -117,7 +121,7 @@ def write_action_network(w: Writer, rng, people: People) -> None:
           select, mtime=PETITION_EXPORTED)
 
 
-def _sheet_rows(rng, o: Outcome, people: People) -> dict:
+def _sheet_rows(rng: np.random.Generator, o: Outcome, people: People) -> dict[str, np.ndarray]:
     """Who signed the paper sheet at one event, and what they wrote."""
     everyone = not o.event.marked  # no attendance in Mobilize: the sheet went round the room
     signed = o.came & (everyone | (rng.random(len(o.who)) < 0.4))
@@ -146,7 +150,8 @@ def _sheet_rows(rng, o: Outcome, people: People) -> dict:
             "person": np.concatenate([who, np.full(anon, -1)])[order]}
 
 
-def write_signins(w: Writer, rng, people: People, outcomes: list[Outcome]) -> list[dict]:
+def write_signins(w: Writer, rng: np.random.Generator, people: People,
+                  outcomes: Sequence[Outcome]) -> list[dict[str, np.ndarray]]:
     english, sheets = [], []
     for o in outcomes:
         if o.event.online or not o.event.past:
@@ -168,9 +173,10 @@ def write_signins(w: Writer, rng, people: People, outcomes: list[Outcome]) -> li
     return sheets
 
 
-def write_paper_petition(w: Writer, rng, sheets: list[dict]) -> None:
+def write_paper_petition(w: Writer, rng: np.random.Generator,
+                         sheets: Sequence[Mapping[str, np.ndarray]]) -> None:
     """A paper petition passed round at the rallies and vigils, typed in afterwards."""
-    cols: dict[str, list] = {"name": [], "email": [], "phone": [], "ts": []}
+    cols: dict[str, list[np.ndarray]] = {"name": [], "email": [], "phone": [], "ts": []}
     for rows in sheets:
         # the form asks for an email or a phone: nobody signs with a name alone
         sign = (rng.random(len(rows["name"])) < 0.3) & ((rows["email"] != "") |
@@ -185,7 +191,8 @@ def write_paper_petition(w: Writer, rng, sheets: list[dict]) -> None:
           "nullif(phone, '')")
 
 
-def write_lists(w: Writer, rng, people: People, outcomes: list[Outcome]) -> None:
+def write_lists(w: Writer, rng: np.random.Generator, people: People,
+                outcomes: Sequence[Outcome]) -> None:
     """The email list and its activity, the online petition, the sheets, the paper petition."""
     write_mailchimp(w, rng, people, outcomes)
     write_action_network(w, rng, people)

@@ -12,7 +12,8 @@ and kept in ``EFFECTS`` so tests and the README read the same numbers.
 from __future__ import annotations
 
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from typing import TypedDict
 
 import numpy as np
 
@@ -48,8 +49,19 @@ HEARD_FROM = np.array(["Facebook", "Instagram", "X", "courriel", "ami", "flyer",
                        "église/mosquée"])
 UTM_SOURCE = np.array(["facebook", "instagram", "twitter", "email", "", "flyer", "", ""])
 
+
+class Effects(TypedDict):
+    base: dict[str, float]  # by kind of event
+    lead_per_doubling: float
+    reminder: float
+    weekday: dict[str, float]
+    past_attended_1: float
+    past_attended_3: float
+    channel: dict[str, float]
+
+
 # Effects on the log-odds of showing up, for a registered person. Documented in the README.
-EFFECTS = {
+EFFECTS: Effects = {
     "base": {"rally": 0.55, "vigil": 0.70, "workshop": 0.55, "webinar": -0.80},
     "lead_per_doubling": -0.20,  # × log2(1 + days between registration and event)
     "reminder": 0.70,
@@ -92,10 +104,11 @@ class Event:
 
     @property
     def past(self) -> bool:
-        return self.start < REFERENCE
+        return bool(self.start < REFERENCE)
 
 
-def _ev(day, time, kind, city, platform, reminder, size, name, pid, **kw) -> Event:
+def _ev(day: str, time: str, kind: str, city: int, platform: str, reminder: bool, size: int,
+        name: str, pid: str, **kw: bool) -> Event:
     return Event(f"{day}-{kind}-{['mtl', 'qc', 'gat', 'web'][city]}", name, f"{day}T{time}",
                  kind, city, platform, reminder, size, pid, **kw)
 
@@ -162,7 +175,7 @@ class People:
     opener: np.ndarray  # probability of opening an email
     apple: np.ndarray  # Apple Mail Privacy Protection: "opens" everything
     user_id: np.ndarray  # Mobilize
-    attended: np.ndarray = field(default=None)  # events attended so far (filled in order)
+    attended: np.ndarray  # events attended so far (filled in order)
 
     @property
     def has_email(self) -> np.ndarray:
@@ -227,7 +240,7 @@ def make_people(rng: np.random.Generator, n: int) -> People:
     )
 
 
-def cat(*parts) -> np.ndarray:
+def cat(*parts: object) -> np.ndarray:
     """Text columns joined element by element (numbers written as text)."""
     out = np.asarray(parts[0]).astype(str)
     for part in parts[1:]:
@@ -280,7 +293,9 @@ def run_event(rng: np.random.Generator, event: Event, people: People, scale: flo
     return Outcome(event, who, registered_at, lead, cancelled, came, walk_ins, anonymous)
 
 
-def simulate(people_count: int = DEFAULT_PEOPLE, seed: int = DEFAULT_SEED):
+def simulate(
+    people_count: int = DEFAULT_PEOPLE, seed: int = DEFAULT_SEED,
+) -> tuple[np.random.Generator, People, list[Outcome]]:
     rng = np.random.default_rng(seed)
     people = make_people(rng, people_count)
     scale = people_count / BASE_PEOPLE
