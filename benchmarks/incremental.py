@@ -86,8 +86,10 @@ def _before_the_event(report: Path, out: Path) -> Path:
 
 
 def _head(path: Path, out: Path, rows: int) -> Path:
-    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
-    out.write_text("".join(lines[:rows + 1]), encoding="utf-8")
+    """The header and the first ``rows`` rows, in the file's own bytes (a French sheet may
+    be Windows-1252)."""
+    lines = path.read_bytes().splitlines(keepends=True)
+    out.write_bytes(b"".join(lines[:rows + 1]))
     return out
 
 
@@ -175,8 +177,7 @@ def measure(scale: int, rounds: int, work: Path) -> dict:
 
 
 def _rows(path: Path) -> int:
-    with path.open(encoding="utf-8", errors="replace") as file:
-        return sum(1 for _ in file) - 1
+    return path.read_bytes().count(b"\n") - 1
 
 
 def _summary(found: dict, mode: str, pick) -> tuple[float, float, float]:

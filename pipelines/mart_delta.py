@@ -11,8 +11,9 @@ with up to four sections, each opened by a comment line:
     (``removed_<mart>``, ``added_<mart>``: below).
 ``-- input <table>:`` (any number)
     the rows of an upstream table that the mart's own SQL needs to rebuild those keys; it
-    may read ``redo_keys`` (the keys above). The mart's own SQL then runs unchanged, with
-    each such table replaced by these rows: its result is ``rebuilt``.
+    may read ``redo_keys`` (the keys above). The mart's own SQL then runs with each such
+    table (read with ``from <table>`` or ``join <table>``) replaced by these rows: its
+    result is ``rebuilt``.
 ``-- rows:`` (optional)
     the mart's new rows for the keys, when its own SQL over fewer rows cannot give them
     (a count over everyone, say); it may read ``rebuilt``, ``redo_keys`` and ``old_rows``
@@ -20,12 +21,15 @@ with up to four sections, each opened by a comment line:
 ``-- full when: <why>`` (optional)
     true when the mart must be rebuilt in full instead; the refresh's summary says why.
 
-The runner keeps only the new rows of the keys, deletes the keys' old rows, inserts the new
-ones, and leaves the net change for the marts after it: ``removed_<mart>`` (rows that went)
-and ``added_<mart>`` (rows that came); a row put back unchanged is in neither.
+The runner keeps only the new rows of the keys, compares them with the keys' old rows, and
+deletes and inserts the rows of the keys that differ. It leaves the net change for the
+marts after it: ``removed_<mart>`` (rows that went) and ``added_<mart>`` (rows that came);
+a row put back unchanged is in neither.
 """
 
 from __future__ import annotations
+
+import re
 
 import duckdb
 
@@ -54,16 +58,36 @@ def run(con: duckdb.DuckDBPyConnection, mart: Mart) -> MartRefresh:
     con.execute(f"create or replace temp table new_rows as "
                 f"select r.* from ({delta.rows or 'select * from rebuilt'}) as r "
                 f"semi join redo_key_values as k on {_match('r', 'k', mart.keys)}")
-    con.execute(f"delete from {name} as m using redo_key_values as k "
-                f"where {_match('m', 'k', mart.keys)}")
-    con.execute(f"insert into {name} by name select {columns} from new_rows")
     con.execute(f"create or replace temp table removed_{name} as "
                 f"select {columns} from old_rows except all select {columns} from new_rows")
     con.execute(f"create or replace temp table added_{name} as "
                 f"select {columns} from new_rows except all select {columns} from old_rows")
+    # only the keys whose rows differ are written: most keys may come back as they were
+    con.execute(f"create or replace temp table redo_key_values as "
+                f"select {keys} from removed_{name} union select {keys} from added_{name}")
+    con.execute(f"delete from {name} as m using redo_key_values as k "
+                f"where {_match('m', 'k', mart.keys)}")
+    con.execute(f"insert into {name} by name select {columns} from new_rows as r "
+                f"semi join redo_key_values as k on {_match('r', 'k', mart.keys)}")
     removed, added = (con.execute(f"select count(*) from {change}_{name}").fetchone()[0]
                       for change in ("removed", "added"))
     return MartRefresh(name, "incremental", keys=count, removed=removed, added=added)
+
+
+def change_of_rebuild(con: duckdb.DuckDBPyConnection, name: str) -> bool:
+    """After a full rebuild, what changed (``removed_<name>``, ``added_<name>``) from the
+    rows kept in ``before_<name>``; False when the columns changed and rows cannot be
+    compared."""
+    before = [r[:2] for r in con.execute(f"describe before_{name}").fetchall()]
+    now = [r[:2] for r in con.execute(f"describe {name}").fetchall()]
+    if before == now:
+        columns = ", ".join(column for column, _ in now)
+        for change, first, second in (("removed", f"before_{name}", name),
+                                      ("added", name, f"before_{name}")):
+            con.execute(f"create or replace temp table {change}_{name} as select {columns} "
+                        f"from {first} except all select {columns} from {second}")
+    con.execute(f"drop table temp.before_{name}")
+    return before == now
 
 
 def _match(left: str, right: str, keys: tuple[str, ...]) -> str:
@@ -72,20 +96,36 @@ def _match(left: str, right: str, keys: tuple[str, ...]) -> str:
 
 
 def _rebuild_from_inputs(con: duckdb.DuckDBPyConnection, mart: Mart) -> None:
-    """The mart's own SQL over the input rows: each input is read in full before any
-    upstream table is replaced, then temporary views of the same names stand in for them
-    (a temporary name comes first) while the mart's SQL runs."""
-    tables = list(mart.delta.inputs)
-    for table, sql in mart.delta.inputs.items():
-        con.execute(f"create or replace temp table redo_input_{table} as {sql}")
+    """The mart's own SQL over the input rows: each upstream table it names in a ``from`` or
+    a ``join`` is read from a temporary view of the input's rows instead (read lazily, so
+    that only the columns the mart uses are read)."""
+    sql = mart.sql
+    for table, query in mart.delta.inputs.items():
+        con.execute(f"create or replace temp view redo_input_{table} as {query}")
+        sql, found = _FROM_OR_JOIN[table].subn(rf"\g<1>redo_input_{table}", sql)
+        if not found or table in _names(sql):
+            raise ValueError(f"{mart.stem}.sql must read {table} with 'from {table}' or "
+                             f"'join {table}' only, for its delta's input")
     try:
-        for table in tables:
-            con.execute(f"create temp view {table} as select * from redo_input_{table}")
-        con.execute(f"create or replace temp table rebuilt as {mart.sql}")
+        con.execute(f"create or replace temp table rebuilt as {sql}")
     finally:
-        for table in tables:
-            con.execute(f"drop view if exists temp.{table}")
-            con.execute(f"drop table if exists temp.redo_input_{table}")
+        for table in mart.delta.inputs:
+            con.execute(f"drop view if exists temp.redo_input_{table}")
+
+
+class _Patterns(dict):
+    def __missing__(self, table: str) -> re.Pattern:
+        self[table] = re.compile(rf"(?i)\b((?:from|join)\s+){re.escape(table)}\b")
+        return self[table]
+
+
+_FROM_OR_JOIN = _Patterns()
+
+
+def _names(sql: str) -> set[str]:
+    """The names in SQL code, outside comments and quoted text."""
+    code = re.sub(r"--[^\n]*|'[^']*'", "", sql)
+    return set(re.findall(r"[a-z_][a-z0-9_]*", code.lower()))
 
 
 def clear(con: duckdb.DuckDBPyConnection, names: list[str]) -> None:

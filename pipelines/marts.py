@@ -192,21 +192,31 @@ def refresh(con: duckdb.DuckDBPyConnection, full: bool = False,
     step = progress or (lambda _name: None)
     rules = _prepare(con)
     stored = dict(con.execute("select mart, code_hash from mart_refresh_state").fetchall())
-    rebuilt_in_full: set[str] = set()
+    sizes = dict(con.execute("select table_name, estimated_size from duckdb_tables() "
+                             "where schema_name = 'main'").fetchall())
+    # rebuilt in full (not for being small): whether what changed in it is known
+    rebuilt: dict[str, bool] = {}
     done = []
     for mart in marts():
         code = fingerprint(mart, rules)
-        why = _why_full(con, mart, full, stored.get(mart.name) != code, rebuilt_in_full)
-        how = "view" if mart.is_view else "full" if why else "incremental"
+        why = _why_full(con, mart, full, stored.get(mart.name) != code, rebuilt)
+        small = "" if why or mart.is_view else _small(mart, sizes)
+        how = "view" if mart.is_view else "full" if why or small else "incremental"
         step(f"{mart.name}: {how if how != 'full' else 'in full'}")
         begun = time.perf_counter()
         if how == "incremental":
             outcome = mart_delta.run(con, mart)
         else:
+            # a mart after it reads what changed in it: keep the rows it had, to compare
+            keep = how == "full" and not full and mart.name in sizes and _change_read(mart)
+            if keep:
+                con.execute(f"create or replace temp table before_{mart.name} as "
+                            f"select * from {mart.name}")
             _build(con, mart)
-            outcome = MartRefresh(mart.name, how, why)
-            if how == "full":
-                rebuilt_in_full.add(mart.name)
+            known = keep and mart_delta.change_of_rebuild(con, mart.name)
+            if how == "full" and not small:
+                rebuilt[mart.name] = known
+            outcome = MartRefresh(mart.name, how, why or small)
         outcome.seconds = time.perf_counter() - begun
         _record(con, mart, code, how)
         done.append(outcome)
@@ -214,8 +224,36 @@ def refresh(con: duckdb.DuckDBPyConnection, full: bool = False,
     return done
 
 
-def _why_full(con, mart: Mart, full: bool, changed: bool, rebuilt: set[str]) -> str:
-    """Why ``mart`` is rebuilt in full this time, or '' when it is refreshed incrementally."""
+# below this many rows in its largest input, rebuilding a mart costs about what finding
+# and redoing its changed rows costs (benchmarks/RESULTS.md, at 100,000 interactions)
+SMALL_INPUT_ROWS = 250_000
+
+
+def _small(mart: Mart, sizes: dict[str, int]) -> str:
+    """Why an incremental mart is rebuilt in full anyway: every table it reads is small."""
+    inputs = [sizes[name] for name in _tokens(mart.sql) if name in sizes]
+    largest = max(inputs, default=0)
+    if largest >= SMALL_INPUT_ROWS:
+        return ""
+    return f"small: its largest input has {largest:,} rows, rebuilding is as fast"
+
+
+def _change_read(mart: Mart) -> bool:
+    """Whether an incremental mart after ``mart`` reads what changed in it."""
+    return any(_reads_change(other, mart.name) for other in marts() if other.incremental)
+
+
+def _reads_change(mart: Mart, other: str) -> bool:
+    return bool({f"removed_{other}", f"added_{other}"} & _tokens(_delta_text(mart) or ""))
+
+
+def _why_full(con, mart: Mart, full: bool, changed: bool, rebuilt: dict[str, bool]) -> str:
+    """Why ``mart`` is rebuilt in full this time, or '' when it is refreshed incrementally.
+
+    ``rebuilt``: marts rebuilt in full before it (their SQL changed, say), and whether
+    what changed in them is known. A mart reading one of them is rebuilt in full too,
+    unless its keys come from that mart's change (``removed_<mart>``, ``added_<mart>``)
+    and the change is known."""
     if mart.is_view:
         return ""
     if full:
@@ -228,7 +266,8 @@ def _why_full(con, mart: Mart, full: bool, changed: bool, rebuilt: set[str]) -> 
                        "where table_schema = 'main' and table_name = ?",
                        [mart.name]).fetchone()[0]:
         return "it was missing"
-    upstream = sorted(name for name in rebuilt if reads(mart, name))
+    upstream = sorted(name for name, known in rebuilt.items() if reads(mart, name)
+                      and not (known and _reads_change(mart, name)))
     if upstream:
         return f"{', '.join(upstream)} was rebuilt in full"
     if mart.delta.full_when and con.execute(mart.delta.full_when).fetchone()[0]:

@@ -160,7 +160,7 @@ def test_kill_9_while_refreshing_keeps_the_file_and_init_brings_the_figures_up_t
     run_import(db, write(tmp_path, "calendar.csv", CALENDAR))
     big = tmp_path / "big.csv"
     big_sheet(big, 50_000)
-    import_killed_at(db, big, "mart_person_records: incremental")
+    import_killed_at(db, big, "linking people")
     assert query(db, "select count(*) from checkins") == [(50_000,)]
     assert query(db, "select count(*) from pending_refresh") == [(1,)]
     done = subprocess.run([sys.executable, "-m", "pipelines.cli", "init"], cwd=ROOT,

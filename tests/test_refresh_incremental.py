@@ -235,11 +235,14 @@ EVERY_KIND = [
 
 @settings(max_examples=5, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
-@given(sequence=batches)
-@example(sequence=EVERY_KIND)
-def test_every_mart_equals_a_full_rebuild_after_every_batch(started, sequence):
+@given(sequence=batches, small=st.sampled_from([0, 0, 12, 40]))
+@example(sequence=EVERY_KIND, small=0)
+def test_every_mart_equals_a_full_rebuild_after_every_batch(started, sequence, small):
+    # small: below it a mart is rebuilt in full and leaves its change for the marts after
+    # it; the sizes drawn put the campaign's tables on both sides
     with tempfile.TemporaryDirectory() as folder, \
-            mock.patch("pipelines.models.refresh", lambda *a, **k: {}):  # not marts
+            mock.patch("pipelines.models.refresh", lambda *a, **k: {}), \
+            mock.patch.object(marts, "SMALL_INPUT_ROWS", small):
         campaign = Campaign(Path(folder), start_from=started)
         for batch in sequence:
             campaign.run(batch)
@@ -252,6 +255,7 @@ def test_every_mart_equals_a_full_rebuild_after_every_batch(started, sequence):
 @pytest.fixture
 def campaign(tmp_path, monkeypatch):
     monkeypatch.setattr("pipelines.models.refresh", lambda *a, **k: {})  # not marts
+    monkeypatch.setattr(marts, "SMALL_INPUT_ROWS", 0)  # a small campaign, kept incrementally
     made = Campaign(tmp_path)
     made.run(first_batch())
     return made
@@ -293,16 +297,27 @@ def test_a_sign_in_row_that_merges_two_people_moves_their_rows(campaign):
 
 
 def test_a_mart_whose_sql_changed_is_rebuilt_in_full_with_the_marts_that_read_it(campaign):
-    with warehouse.writer(campaign.db) as con:
-        con.execute("update mart_refresh_state set code_hash = 'old' "
-                    "where mart = 'mart_funnel_facts'")
+    def built_with_older_sql(mart: str) -> None:
+        with warehouse.writer(campaign.db) as con:
+            con.execute("update mart_refresh_state set code_hash = 'old' where mart = ?",
+                        [mart])
+
+    built_with_older_sql("mart_person_funnel_stage")
     done = refreshed(campaign, ("files", [("petition", [(4, 2)])]))
-    assert how(done)["mart_person_records"] == "incremental"
-    assert how(done)["mart_funnel_facts"] == "full"
-    assert how(done)["mart_person_funnel_stage"] == "full"  # it reads mart_funnel_facts
-    assert how(done)["mart_funnel"] == "full"
+    assert how(done)["mart_funnel_facts"] == "incremental"
+    assert how(done)["mart_person_funnel_stage"] == "full"
+    assert how(done)["mart_funnel"] == "full"  # it counts people in that mart's rows
     why = next(m.why for m in done.marts if m.mart == "mart_funnel")
-    assert "rebuilt in full" in why
+    assert why == "mart_person_funnel_stage was rebuilt in full"
+    assert campaign.differences() == {}
+    # a mart whose keys come from what changed in the one rebuilt stays incremental: the
+    # rebuild leaves that change (its old rows against its new ones)
+    built_with_older_sql("mart_funnel_facts")
+    done = refreshed(campaign, ("files", [("petition", [(5, 3)])]))
+    assert how(done)["mart_funnel_facts"] == "full"
+    assert how(done)["mart_person_funnel_stage"] == "incremental"
+    assert how(done)["mart_funnel"] == "incremental"
+    assert campaign.differences() == {}
 
 
 def test_undo_takes_the_rows_out_of_the_marts(campaign):
@@ -358,4 +373,16 @@ def test_the_command_refreshes_what_changed_and_everything_with_full(campaign, m
     full = runner.invoke(app, ["refresh", "--full"])
     assert full.exit_code == 0, full.output
     assert re.search(r"mart_person_records: full \(asked for", full.output), full.output
+    assert campaign.differences() == {}
+
+
+def test_a_mart_rebuilt_for_being_small_leaves_its_change_to_the_marts_after_it(
+        campaign, monkeypatch):
+    monkeypatch.setattr(marts, "_small", lambda mart, sizes:
+                        "small" if mart.name == "mart_person_records" else "")
+    done = refreshed(campaign, ("files", [("merge", "rally-a", 2, 3),
+                                          ("mailchimp", "news-2", [(4, "click", 5)])]))
+    assert how(done)["mart_person_records"] == "full"
+    assert how(done)["mart_funnel_facts"] == "incremental"
+    assert next(m for m in done.marts if m.mart == "mart_funnel_facts").added >= 1
     assert campaign.differences() == {}
