@@ -88,7 +88,7 @@ def phone_key_sql(x: str) -> str:
 
 def attach_keys(con: duckdb.DuckDBPyConnection) -> None:
     """Turn ``typed`` into ``keyed``: its email, phone and platform id, keyed hashes since
-    the file was read (``staging.hashed_columns``), take the names of keys."""
+    the file was read (``staging.read_hashed``), take the names of keys."""
     con.execute("""
         create or replace temp table keyed as
         select typed.* exclude (email, phone, platform_id),
