@@ -159,8 +159,11 @@ def _unknown_format(path: Path, closest: tuple[float, sources.Source | None],
 
 
 def load_csv(con: duckdb.DuckDBPyConnection, layout: Layout, work: Path,
-             table: str = "raw") -> list[dict]:
+             table: str = "raw", select: str = "*") -> list[dict]:
     """Read the rows into temp table ``raw`` (c001…cNNN as text, plus ``line``).
+
+    ``select``: the select list the rows are read with, over c001…cNNN; an import computes
+    a person's keyed hashes there, so that no table ever holds them as written.
 
     Returns the reader's own rejects (rows with too many fields), one per row. Refuses
     the whole file on an unterminated quote. A file DuckDB cannot read as it is (another
@@ -173,7 +176,7 @@ def load_csv(con: duckdb.DuckDBPyConnection, layout: Layout, work: Path,
         copy = textfile.utf8_copy(layout.path, encoding, work, layout.file_name)
     while True:
         try:
-            problems = _read_rows(con, layout, copy or layout.path, table)
+            problems = _read_rows(con, layout, copy or layout.path, table, select)
         except duckdb.Error as error:
             if copy is not None:
                 raise _read_error(layout, error) from None
@@ -207,14 +210,14 @@ def load_csv(con: duckdb.DuckDBPyConnection, layout: Layout, work: Path,
 
 
 def _read_rows(con: duckdb.DuckDBPyConnection, layout: Layout, path: Path,
-               table: str) -> list[tuple[int, str]]:
+               table: str, select: str) -> list[tuple[int, str]]:
     """Read ``path`` into ``{table}_read``; the rows the reader set aside, one per line."""
     names = [f"c{i:03d}" for i in range(1, layout.width + 1)]
     columns = "{" + ", ".join(f"'{n}': 'VARCHAR'" for n in names) + "}"
     skip = layout.header_line + layout.skip_rows
     con.execute("drop table if exists reader_rejects; drop table if exists reader_scans")
     sql_template = (
-        f"create or replace temp table {table}_read as select * from read_csv(?, delim=?, "
+        f"create or replace temp table {table}_read as select {select} from read_csv(?, delim=?, "
         "quote='\"', escape='\"', header=false, skip=?, auto_detect=false, "
         f"columns={columns}, store_rejects=true, rejects_table='reader_rejects', "
         "rejects_scan='reader_scans', nullstr=? EXTRA)"

@@ -68,7 +68,7 @@ def test_profile_import_times_the_steps_and_leaves_the_refresh_pending(db, tmp_p
                                          "rally-1,Ana,ana@example.org,18:00\n")
     text = profile_import.profile(db, sheet, refresh=False)
     assert text.startswith("sheet.csv: imported; rows read 1, loaded 1")
-    for step in ("reading", "checking rows", "hashing keys", "merging", "saving"):
+    for step in ("reading", "checking rows", "staging", "merging", "saving"):
         assert f"  {step} " in text
     assert "bare read_csv" in text and "refresh left pending (1 import(s))" in text
     assert query(db, "select count(*) from checkins") == [(1,)]
