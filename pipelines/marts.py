@@ -27,7 +27,7 @@ from importlib import resources
 
 import duckdb
 
-from pipelines import mart_delta, pyramid
+from pipelines import mart_delta, pyramid, warehouse
 from pipelines.import_types import Progress
 from pipelines.mart_types import Delta, Mart, MartRefresh
 
@@ -162,8 +162,8 @@ def _record(con: duckdb.DuckDBPyConnection, mart: Mart, code: str, how: str) -> 
 
 
 def _has_state(con: duckdb.DuckDBPyConnection) -> bool:
-    return bool(con.execute("select count(*) from information_schema.tables "
-                            "where table_name = 'mart_refresh_state'").fetchone()[0])
+    return bool(warehouse.scalar(con, "select count(*) from information_schema.tables "
+                                      "where table_name = 'mart_refresh_state'"))
 
 
 def rebuild(con: duckdb.DuckDBPyConnection) -> list[str]:
@@ -214,7 +214,8 @@ def refresh(con: duckdb.DuckDBPyConnection, full: bool = False,
     return done
 
 
-def _why_full(con, mart: Mart, full: bool, changed: bool, rebuilt: set[str]) -> str:
+def _why_full(con: duckdb.DuckDBPyConnection, mart: Mart, full: bool, changed: bool,
+              rebuilt: set[str]) -> str:
     """Why ``mart`` is rebuilt in full this time, or '' when it is refreshed incrementally."""
     if mart.is_view:
         return ""
@@ -224,13 +225,13 @@ def _why_full(con, mart: Mart, full: bool, changed: bool, rebuilt: set[str]) -> 
         return mart.why_full
     if changed:
         return "its SQL or rules changed since it was built"
-    if not con.execute("select count(*) from information_schema.tables "
-                       "where table_schema = 'main' and table_name = ?",
-                       [mart.name]).fetchone()[0]:
+    if not warehouse.scalar(con, "select count(*) from information_schema.tables "
+                                 "where table_schema = 'main' and table_name = ?", [mart.name]):
         return "it was missing"
     upstream = sorted(name for name in rebuilt if reads(mart, name))
     if upstream:
         return f"{', '.join(upstream)} was rebuilt in full"
-    if mart.delta.full_when and con.execute(mart.delta.full_when).fetchone()[0]:
-        return mart.delta.full_when_reason
+    delta = mart.required_delta()
+    if delta.full_when and warehouse.scalar(con, delta.full_when):
+        return delta.full_when_reason
     return ""
