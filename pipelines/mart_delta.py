@@ -29,19 +29,20 @@ from __future__ import annotations
 
 import duckdb
 
+from pipelines import warehouse
 from pipelines.mart_types import Mart, MartRefresh
 
 WORK_TABLES = ("redo_keys", "redo_key_values", "old_rows", "new_rows", "rebuilt")
 
 
 def run(con: duckdb.DuckDBPyConnection, mart: Mart) -> MartRefresh:
-    name, delta = mart.name, mart.delta
+    name, delta = mart.name, mart.required_delta()
     columns = ", ".join(r[0] for r in con.execute(f"describe {name}").fetchall())
     keys = ", ".join(mart.keys)
     con.execute(f"create or replace temp table redo_keys as {delta.keys}")
     con.execute(f"create or replace temp table redo_key_values as "
                 f"select distinct {keys} from redo_keys")
-    count = con.execute("select count(*) from redo_key_values").fetchone()[0]
+    count = warehouse.scalar(con, "select count(*) from redo_key_values")
     if count == 0:  # nothing of this mart changed: nothing to read
         for change in ("removed", "added"):
             con.execute(f"create or replace temp table {change}_{name} as "
@@ -61,7 +62,7 @@ def run(con: duckdb.DuckDBPyConnection, mart: Mart) -> MartRefresh:
                 f"select {columns} from old_rows except all select {columns} from new_rows")
     con.execute(f"create or replace temp table added_{name} as "
                 f"select {columns} from new_rows except all select {columns} from old_rows")
-    removed, added = (con.execute(f"select count(*) from {change}_{name}").fetchone()[0]
+    removed, added = (warehouse.scalar(con, f"select count(*) from {change}_{name}")
                       for change in ("removed", "added"))
     return MartRefresh(name, "incremental", keys=count, removed=removed, added=added)
 
@@ -75,8 +76,9 @@ def _rebuild_from_inputs(con: duckdb.DuckDBPyConnection, mart: Mart) -> None:
     """The mart's own SQL over the input rows: each input is read in full before any
     upstream table is replaced, then temporary views of the same names stand in for them
     (a temporary name comes first) while the mart's SQL runs."""
-    tables = list(mart.delta.inputs)
-    for table, sql in mart.delta.inputs.items():
+    inputs = mart.required_delta().inputs
+    tables = list(inputs)
+    for table, sql in inputs.items():
         con.execute(f"create or replace temp table redo_input_{table} as {sql}")
     try:
         for table in tables:
