@@ -22,6 +22,7 @@ import zipfile
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from pipelines.errors import ImportRefused
 from pipelines.sources import Source
@@ -93,7 +94,7 @@ def is_archive(path: Path) -> bool:
         return False  # a damaged workbook: the reader says what it is
 
 
-def _refuse(path: Path, code: str, **params) -> ImportRefused:
+def _refuse(path: Path, code: str, **params: Any) -> ImportRefused:
     return ImportRefused(path.name, code, **params)
 
 

@@ -31,6 +31,12 @@ class Mart:
     def incremental(self) -> bool:
         return bool(self.keys)
 
+    def required_delta(self) -> Delta:
+        """The delta of an incremental mart, which always has one (its ``.delta.sql``)."""
+        if self.delta is None:
+            raise ValueError(f"{self.name} has no delta: it is not refreshed incrementally")
+        return self.delta
+
 
 @dataclass
 class MartRefresh:

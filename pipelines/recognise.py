@@ -36,16 +36,17 @@ class NotFromTheHead(Exception):
 
 
 def sniff(path: Path | archives.Member, options: ImportOptions,
-          con: duckdb.DuckDBPyConnection):
+          con: duckdb.DuckDBPyConnection) -> tuple[sources.Source, reader.Layout | None]:
     in_zip = isinstance(path, archives.Member)
-    if not in_zip and not path.is_file():
+    if not isinstance(path, archives.Member) and not path.is_file():
         raise TurnoutError(code="file.missing", path=str(path))
+    forced: sources.Source | None
     if options.mapping:
         source = mapped.source_from_mapping(options.mapping)
         forced = source
     else:
         forced = sources.get(options.source) if options.source else None
-    head = archives.head(path, reader.HEAD_BYTES) if in_zip else None
+    head = archives.head(path, reader.HEAD_BYTES) if isinstance(path, archives.Member) else None
     encoding, text = reader.read_head_text(path, head)
     if reader.is_json(text) and (forced is None or forced.file_type == "json"):
         try:
@@ -76,7 +77,8 @@ def sniff(path: Path | archives.Member, options: ImportOptions,
 JSON_IN_MEMORY_BYTES = 32 * 1024 * 1024  # a zip's JSON member read whole to recognise it
 
 
-def _member_json_paths(con, member: archives.Member, head: bytes) -> set[str]:
+def _member_json_paths(con: duckdb.DuckDBPyConnection, member: archives.Member,
+                       head: bytes) -> set[str]:
     """The key paths of a zipped JSON file's first object, read in memory."""
     data = head
     if member.size > len(head):
@@ -160,7 +162,9 @@ def contents(path: Path, options: ImportOptions
                         list[tuple[archives.Member, TurnoutError]]]:
     """A zip's members to import, each with its format (None: told when it is imported),
     and those skipped, each with why; ImportRefused when the zip is refused whole."""
-    found, unknown, skipped = [], [], []
+    found: archives.Found = []
+    unknown: list[tuple[archives.Member, sources.Source | None]] = []
+    skipped: list[tuple[archives.Member, TurnoutError]] = []
     for member in archives.members(path):
         if _ignored(member.parts):
             continue
@@ -174,7 +178,7 @@ def contents(path: Path, options: ImportOptions
             else:
                 skipped.append((member, _in_a_line(member, error)))
     kept, same_visits = archives.one_report_per_period(found)
-    return kept + unknown, skipped + same_visits
+    return [*kept, *unknown], [*skipped, *same_visits]
 
 
 def _in_a_line(member: archives.Member, error: TurnoutError) -> TurnoutError:

@@ -10,7 +10,7 @@ import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from pipelines import config, keys, load, messages, privacy, warehouse
+from pipelines import config, keys, load, messages, privacy, recognise, warehouse
 from pipelines.commands.output import console, errors, fail
 from pipelines.errors import TurnoutError
 from pipelines.terminal import safe as _safe
@@ -96,7 +96,7 @@ def import_files(
         raise typer.Exit(1)
 
 
-def _print_results(results: list[load.ImportResult], skipped: list[tuple[Path, str]]) -> None:
+def _print_results(results: list[load.ImportResult], skipped: recognise.Skipped) -> None:
     table = Table(title="Import summary")
     for column in ("file", "format", "status", "read", "loaded", "duplicate", "rejected"):
         table.add_column(column, justify="right" if column in

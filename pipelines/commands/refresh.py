@@ -60,7 +60,7 @@ def _refresh(db: Path, full: bool) -> figures.Refreshed | None:
                TextColumn("{task.fields[step]}"), TimeElapsedColumn())
     with Progress(*columns, console=console, transient=True) as progress:
         task = progress.add_task("Updating the figures", total=figures.step_count(), step="")
-        started = []
+        started: list[str] = []
 
         def show(step: str) -> None:
             progress.update(task, completed=len(started), step=step)

@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING
 
 import duckdb
 
+from pipelines import warehouse
+
 if TYPE_CHECKING:
     import pandas as pd
 
@@ -31,8 +33,8 @@ def fingerprint(*frames: pd.DataFrame) -> str:
 
 
 def stored_fingerprint(con: duckdb.DuckDBPyConnection, table: str) -> str | None:
-    has = con.execute("select count(*) from duckdb_columns() where table_name = ? "
-                      "and column_name = 'inputs_hash'", [table]).fetchone()[0]
+    has = warehouse.scalar(con, "select count(*) from duckdb_columns() where table_name = ? "
+                           "and column_name = 'inputs_hash'", [table])
     if not has:
         return None
-    return con.execute(f"select any_value(inputs_hash) from {table}").fetchone()[0]
+    return warehouse.scalar(con, f"select any_value(inputs_hash) from {table}")
