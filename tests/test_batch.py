@@ -36,8 +36,9 @@ def test_a_refused_file_is_noted_and_the_next_one_imported(db, files):
 
 
 def test_the_figures_are_refreshed_once_for_the_whole_batch(db, files, monkeypatch):
-    rebuild, rebuilds = marts.rebuild, []
-    monkeypatch.setattr(marts, "rebuild", lambda con: rebuilds.append(1) or rebuild(con))
+    refresh, rebuilds = marts.refresh, []
+    monkeypatch.setattr(marts, "refresh",
+                        lambda *args, **kwargs: rebuilds.append(1) or refresh(*args, **kwargs))
     batch.import_all(db, files)
     assert rebuilds == [1]
     assert query(db, "select count(*) from people") == [(1,)]
@@ -83,10 +84,10 @@ def test_a_file_that_cannot_be_put_on_disk_is_refused_and_removed_whatever_happe
 
 
 def test_figures_that_fail_to_refresh_are_reported_and_the_files_stay(db, files, monkeypatch):
-    def broken(con):
+    def broken(*args, **kwargs):
         raise RuntimeError("marts could not be rebuilt")
 
-    monkeypatch.setattr(marts, "rebuild", broken)
+    monkeypatch.setattr(marts, "refresh", broken)
     outcome = batch.import_all(db, files)
     assert isinstance(outcome.not_refreshed, TurnoutError)
     assert outcome.refusals[-1] == (None, outcome.not_refreshed)
