@@ -12,8 +12,11 @@ each mart up to date the way its SQL file declares, in one header line:
 * ``-- materialized: view``: a view, nothing to refresh.
 
 A mart is rebuilt in full, whatever it declares, when its SQL (or anything it is built
-with) changed since it was last built, when a mart it reads was rebuilt in full, or when
-its delta's ``full when`` check says so. The refresh returns what it did for each mart.
+with) changed since it was last built, when its delta's ``full when`` check says so, when
+every table it reads is small (``SMALL_INPUT_ROWS``: rebuilding is then as fast), or when
+a mart it reads was rebuilt in full and its keys do not come from what changed there. A
+mart rebuilt in full that a later delta reads the change of leaves that change too (its
+old rows against its new ones). The refresh returns what it did for each mart.
 """
 
 from __future__ import annotations
