@@ -19,7 +19,7 @@ from pipelines.import_types import Progress
 
 # the steps besides one per mart, in order (the command line's progress bar counts them)
 STEPS_BEFORE = ("reading the batch", "linking people")
-STEPS_AFTER = models.STEPS
+STEPS_AFTER = (*models.STEPS, "saving")
 
 
 @dataclass
@@ -68,6 +68,7 @@ def run(con: duckdb.DuckDBPyConnection, progress: Progress | None = None,
         done = _relink(con, pending, full, step)
         done.marts = marts.refresh(con, full=full, progress=step)
         done.models = models.refresh(con, step, refit=_refit_models(con, full))
+        step(STEPS_AFTER[-1])  # writing what changed: the commit
         batch_changes.consume(con)
         con.execute("delete from pending_refresh")
         con.execute("commit")
