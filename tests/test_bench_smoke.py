@@ -71,9 +71,12 @@ def test_profile_import_times_the_steps_and_leaves_the_refresh_pending(db, tmp_p
     assert query(db, "select count(*) from pending_refresh") == [(1,)]
 
 
-def test_the_week_of_new_data_is_refreshed_both_ways_with_the_same_marts(tmp_path):
+def test_the_week_of_new_data_is_refreshed_both_ways_with_the_same_marts(tmp_path,
+                                                                        monkeypatch):
     from benchmarks import incremental
+    from pipelines import marts
 
+    monkeypatch.setattr(marts, "SMALL_INPUT_ROWS", 0)  # incremental even at this size
     found = incremental.measure(scale=10_000, rounds=1, work=tmp_path / "work")
     modes = [run["mode"] for run in found["runs"]]
     assert modes == ["incremental", "full"]
