@@ -103,10 +103,10 @@ def on_disk(name: str, content: bytes) -> Iterator[Path]:
 def importing(refresh_progress: Progress | None = None) -> Iterator[ImportOne]:
     """A batch of files, as `turnout import` runs one: ``import_file(path, event_id,
     progress)`` imports each (raising TurnoutError when one is refused); the figures are
-    refreshed once on the way out (steps 'linking people', 'rebuilding marts'), and a
+    refreshed once on the way out (steps 'linking people', 'rebuilding marts'...), and a
     refresh that fails raises TurnoutError there."""
     db = ensure_database()
-    with load.session(db, refresh_progress) as batch:
+    with load.session(db, _as_pages_name_it(refresh_progress)) as batch:
         def import_file(path: Path, event_id: str | None = None,
                         progress: Progress | None = None,
                         mapping: Path | None = None) -> load.ImportResult:
@@ -136,4 +136,12 @@ def preview(plan: list[tuple[Path, str | None, Path | None]],
 def undo(import_id: int, progress: Progress | None = None):
     """Undo one import (``turnout imports --undo``): its rows go, what it replaced comes
     back, and the figures are refreshed."""
-    return load.undo_import(config.database_path(), import_id, progress)
+    return load.undo_import(config.database_path(), import_id, _as_pages_name_it(progress))
+
+
+def _as_pages_name_it(progress: Progress | None) -> Progress | None:
+    """The refresh's steps as the pages word them: each mart's own step ('mart_funnel:
+    incremental') is 'rebuilding marts'."""
+    if progress is None:
+        return None
+    return lambda step: progress("rebuilding marts" if step.startswith("mart_") else step)
