@@ -86,7 +86,7 @@ def _print(done: figures.Refreshed) -> None:
     console.print(f"The figures are up to date ({imports}; {how}, {done.seconds:.1f} s). "
                   f"People relinked: {people}{moved}.", highlight=False)
     table = Table(title="How each mart was brought up to date")
-    for column in ("mart", "how", "keys redone", "rows out", "rows in", "seconds"):
+    for column in ("mart", "how", "keys checked", "rows out", "rows in", "seconds"):
         table.add_column(column, justify="left" if column in ("mart", "how") else "right")
     for mart in done.marts:
         counted = mart.how == "incremental"

@@ -33,11 +33,6 @@ class Refreshed:
     models: dict[str, str] = field(default_factory=dict)  # model → refitted | kept | ...
     seconds: float = 0.0
 
-    def lines(self) -> list[str]:
-        """One line per mart and model, for a person reading a terminal."""
-        found = [f"{m.mart}: {m.describe()}" for m in self.marts]
-        return found + [f"{name}: {how}" for name, how in self.models.items()]
-
 
 def step_count() -> int:
     return len(STEPS_BEFORE) + len(marts.marts()) + len(STEPS_AFTER)
