@@ -82,15 +82,17 @@ def _print(done: figures.Refreshed) -> None:
     imports = f"{len(done.imports)} import(s)" if done.imports else "no new import"
     how = "rebuilt in full" if done.full else "updated from what changed"
     people = "everyone" if done.relinked == "everyone" else "those the imports touch"
-    moved = f", {done.moved_keys:,} key(s) now with another person" if done.moved_keys else ""
+    keys = "".join(f", {count:,} {what}" for count, what in (
+        (done.new_keys, "new key(s)"), (done.moved_keys, "key(s) now another person's"))
+        if count)
     console.print(f"The figures are up to date ({imports}; {how}, {done.seconds:.1f} s). "
-                  f"People relinked: {people}{moved}.", highlight=False)
+                  f"People relinked: {people}{keys}.", highlight=False)
     table = Table(title="How each mart was brought up to date")
     for column in ("mart", "how", "keys checked", "rows out", "rows in", "seconds"):
         table.add_column(column, justify="left" if column in ("mart", "how") else "right")
     for mart in done.marts:
         counted = mart.how == "incremental"
-        how = mart.how if mart.how != "full" else f"full: {mart.why}"
+        how = mart.how if mart.how != "full" else f"full ({mart.why})"
         table.add_row(mart.mart, how, *(f"{n:,}" if counted else "" for n in
                                          (mart.keys, mart.removed, mart.added)),
                       f"{mart.seconds:.2f}")

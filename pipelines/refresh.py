@@ -28,7 +28,8 @@ class Refreshed:
     imports: list[int]
     full: bool
     relinked: str  # "batch" (its records only) | "everyone"
-    moved_keys: int  # keys whose person changed
+    new_keys: int  # keys seen for the first time
+    moved_keys: int  # keys now another person's: two people merged, or one split
     marts: list[marts.MartRefresh] = field(default_factory=list)
     models: dict[str, str] = field(default_factory=dict)  # model → refitted | kept | ...
     seconds: float = 0.0
@@ -91,8 +92,8 @@ def _relink(con: duckdb.DuckDBPyConnection, pending: list[int], full: bool,
     step(STEPS_BEFORE[1])
     if full:  # every mart is rebuilt: who moved does not matter
         identity.resolve_people(con)
-        return Refreshed(pending, full, "everyone", 0)
+        return Refreshed(pending, full, "everyone", 0, 0)
     batch_changes.before_linking(con, whole=everyone)
     identity.resolve_people(con, added_by=None if everyone else pending)
-    moved = batch_changes.after_linking(con, whole=everyone)
-    return Refreshed(pending, full, "everyone" if everyone else "batch", moved)
+    new, moved = batch_changes.after_linking(con, whole=everyone)
+    return Refreshed(pending, full, "everyone" if everyone else "batch", new, moved)

@@ -373,7 +373,7 @@ def test_the_command_refreshes_what_changed_and_everything_with_full(campaign, m
     assert query(campaign.db, "select count(*) from pending_refresh") == [(0,)]
     full = runner.invoke(app, ["refresh", "--full"])
     assert full.exit_code == 0, full.output
-    assert re.search(r"mart_person_records\s+│?\s*full: asked for", full.output), full.output
+    assert re.search(r"mart_person_records\s+│?\s*full \(asked for\)", full.output), full.output
     assert campaign.differences() == {}
 
 
