@@ -4,19 +4,28 @@ VENV := .venv
 BIN := $(VENV)/bin
 DEMO_DIR := $(CURDIR)/.turnout
 
-.PHONY: demo test check lint format bench sample clean
+.PHONY: demo test check format-check lint typecheck lock-check format bench sample clean
+
+# the environment is built by uv from uv.lock: every machine gets the same versions
+UV_VERSION := 0.13.9
+UV := $(BIN)/uv
+export UV_PYTHON_DOWNLOADS := never
+export UV_PROJECT_ENVIRONMENT := $(VENV)
+SYNC := $(UV) sync --locked --inexact --python $(BIN)/python --quiet
+
+$(UV):
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"
 
 # what the demo needs: the package and its dependencies only
-$(BIN)/turnout: pyproject.toml
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e .
+$(BIN)/turnout: pyproject.toml uv.lock | $(UV)
+	$(SYNC)
 	touch $(BIN)/turnout
 
 # what the tests need besides: the dev tools, and Spark for the parity tests of the marts
 # (they skip, saying why, on a machine without Java)
 $(VENV)/.dev: $(BIN)/turnout
-	$(BIN)/pip install --quiet -e '.[dev,spark]'
+	$(SYNC) --extra dev --extra spark
 	# the notebooks' kernel is this environment's python, whatever else is installed
 	$(BIN)/python -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (turnout)"
 	touch $(VENV)/.dev
@@ -35,10 +44,23 @@ demo: $(BIN)/turnout
 test: $(VENV)/.dev
 	$(BIN)/python -m pytest -n auto -q
 
-check: lint test
+## check: what a contribution must pass: lint, types, the lock file, the tests
+# (format-check joins it once `ruff format` has been applied: formatting now would take four
+# modules over the house's 400 lines, so they are split first)
+check: lint typecheck lock-check test
+
+format-check: $(VENV)/.dev
+	$(BIN)/ruff format --check pipelines dashboard tests benchmarks
 
 lint: $(VENV)/.dev
 	$(BIN)/ruff check pipelines dashboard tests benchmarks
+
+typecheck: $(VENV)/.dev
+	$(BIN)/mypy
+
+# uv.lock still matches pyproject.toml
+lock-check: $(UV)
+	$(UV) lock --check --python $(BIN)/python
 
 format: $(VENV)/.dev
 	$(BIN)/ruff format pipelines dashboard tests benchmarks

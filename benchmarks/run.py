@@ -25,7 +25,7 @@ from pathlib import Path
 from benchmarks import pandas_way, results
 
 DEFAULT_SCALE = 10_000_000
-ROWS_PER_PERSON = 6.7  # interactions per simulated person (pipelines/sample.py), measured
+ROWS_PER_PERSON = 6.7  # interactions per simulated person (pipelines/sample/model.py), measured
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 # from this scale, one whole-campaign import by default (each takes minutes)

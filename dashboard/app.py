@@ -1,13 +1,15 @@
 """Turnout's dashboard: the router. Language, role and the shared filters live here.
 
 Run it with ``turnout dashboard`` (or ``streamlit run dashboard/app.py``). Pages are in
-``app_pages/``; every string is in ``locales/``; all SQL is in ``queries.py``, read by ``data.py``.
+``app_pages/``, listed once in ``pages.py``; every string is in ``locales/``; all SQL is in
+``queries.py``, read by ``data.py``.
 """
 
 from __future__ import annotations
 
 import math
 import sys
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -16,27 +18,16 @@ if str(ROOT) not in sys.path:  # `streamlit run dashboard/app.py` from a plain c
 
 import streamlit as st  # noqa: E402
 
-from dashboard import access, auth, data, i18n, ui  # noqa: E402
+from dashboard import access, auth, data, i18n, pages, ui  # noqa: E402
 from pipelines.errors import TurnoutError  # noqa: E402
 
 ALL = "*"  # "every campaign/channel" (a None option would show as an empty selectbox)
-ANALYTIC = ("overview", "funnel", "events", "people", "channels")
-PAGES = {  # url path → (file, icon, roles allowed)
-    "overview": ("app_pages/overview.py", "🏠", (ui.LEAD, ui.BOARD)),
-    "funnel": ("app_pages/funnel.py", "🔻", (ui.LEAD, ui.BOARD)),
-    "events": ("app_pages/events.py", "📅", (ui.LEAD, ui.BOARD)),
-    "people": ("app_pages/people.py", "🧗", (ui.LEAD,)),
-    "attendance": ("app_pages/attendance.py", "✅", (ui.LEAD,)),
-    "channels": ("app_pages/channels.py", "📣", (ui.LEAD, ui.BOARD)),
-    "data": ("app_pages/imports.py", "📥", (ui.LEAD,)),
-    "about": ("app_pages/about.py", "ℹ️", (ui.LEAD, ui.BOARD)),
-    "welcome": ("app_pages/welcome.py", "👋", (ui.LEAD, ui.BOARD)),
-}
 
 
 def choose_language() -> str:
     if "lang" not in st.session_state:  # the browser's language, then its Accept-Language
-        header = (st.context.headers or {}).get("Accept-Language", "")
+        headers: Mapping[str, str] = st.context.headers or {}
+        header = headers.get("Accept-Language", "")
         st.session_state["lang"] = i18n.language_from_locale(st.context.locale or header)
     lang = st.session_state["lang"]
     st.sidebar.radio(i18n.t(lang, "language"), i18n.LANGUAGES, key="lang", horizontal=True,
@@ -80,7 +71,7 @@ def sign_in_form(lang: str, passwords: dict[str, str]) -> None:
         st.error(i18n.t(lang, "auth.wrong_password"))
 
 
-def _remembered(name: str, options: list) -> None:
+def _remembered(name: str, options: Sequence[str]) -> None:
     """Give a filter widget its value from the last page that showed it."""
     widget, stored = f"w_{name}", f"f_{name}"
     if widget not in st.session_state or st.session_state[widget] not in options:
@@ -138,18 +129,14 @@ def main() -> None:
         st.error(i18n.t(lang, "database.problem"))
         st.caption(i18n.error(lang, error))
         st.stop()
-    if state == "ready":
-        names = ["overview", "funnel", "events", "attendance", "people", "channels", "data",
-                 "about"]
-    else:
-        names = ["welcome", "data", "about"]
-    allowed = [n for n in names if role in PAGES[n][2]]
-    pages = {n: st.Page(PAGES[n][0], title=i18n.t(lang, f"page.{n}"), icon=PAGES[n][1],
-                        url_path=n, default=(i == 0)) for i, n in enumerate(allowed)}
-    page = st.navigation(list(pages.values()))
-    current = next((n for n, p in pages.items() if p is page), allowed[0])
+    allowed = pages.shown(state == "ready", role)
+    offered = [st.Page(p.file, title=i18n.t(lang, p.title_key), icon=p.icon, url_path=p.name,
+                       default=(i == 0)) for i, p in enumerate(allowed)]
+    page = st.navigation(offered)
+    current = next((p for p, shown in zip(allowed, offered, strict=True) if shown is page),
+                   allowed[0])
     st.sidebar.caption(i18n.t(lang, f"role.{role}"))
-    if state == "ready" and current in ANALYTIC:
+    if state == "ready" and current.filtered:
         try:
             st.session_state["ctx"] = filters(lang, role)
         except data.Unavailable:

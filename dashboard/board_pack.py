@@ -20,9 +20,9 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -43,6 +43,7 @@ PX_PER_MM = 96 / 25.4 * 1.2  # figures drawn a little larger than the page, then
 CHART_FONT_PX = 12.5
 FUNNEL_SIZE = (layout.WIDTH, 58.0)  # millimetres
 DRAWN_GAP_MM = 12.8  # height of one event's three bars when fpdf2 draws the chart
+Render = Callable[[Sequence[go.Figure]], list[bytes]]  # figures to PNGs (kaleido_pngs)
 
 
 def gap_size(events: int) -> tuple[float, float]:
@@ -70,7 +71,8 @@ def collect(c: ui.Context, today: date | None = None) -> Pack:
     c = dataclasses.replace(c, role=ui.BOARD)
     every_event = data.events()
 
-    def period(since, until) -> tuple[pd.DataFrame, pd.DataFrame]:
+    def period(since: datetime | None,
+               until: datetime | None) -> tuple[pd.DataFrame, pd.DataFrame]:
         rows = data.funnel(c.campaign, c.channel, since, until)
         return rows, data.within(every_event, "starts_at", c.campaign, since, until)
 
@@ -253,7 +255,7 @@ def _key_figures(pdf: layout.Page, pack: Pack) -> None:
                  for label, now, before, change in rows]
     else:
         cells = [[label, now] for label, now, _, _ in rows]
-    pdf.table(head, cells, widths, size=9, first_bold=True)
+    pdf.wrapped_table(head, cells, widths, size=9, first_bold=True)
     if pack.before is not None:
         note = c.t("period.compared")
         pdf.block(note[:1].upper() + note[1:] + ".", 7.5, colour="#555555")
@@ -286,7 +288,7 @@ def _draw_gap(pdf: layout.Page, pack: Pack) -> None:
     """The RSVP gap as plain grouped bars, when no browser can draw the plotly figure."""
     names, series = gap_series(pack)
     pdf.room(6)
-    x, y = layout.MARGIN, pdf.get_y()
+    x, y = float(layout.MARGIN), pdf.get_y()
     for i, name in enumerate(series):
         pdf.set_fill_color(*layout.rgb(charts.OKABE_ITO[i]))
         pdf.rect(x, y + 1, 3, 3, style="F")
@@ -317,7 +319,7 @@ def _draw_gap(pdf: layout.Page, pack: Pack) -> None:
         pdf.set_y(top + max(group, len(label_lines) * 3.4 + 1))
 
 
-def _charts(pdf: layout.Page, pack: Pack, render) -> str:
+def _charts(pdf: layout.Page, pack: Pack, render: Render | None) -> str:
     """Both charts, as kaleido PNGs when a browser can draw them, else drawn; the route."""
     c, happened = pack.c, gap_events(pack)
     try:
@@ -358,7 +360,7 @@ def _forecasts(pdf: layout.Page, pack: Pack) -> None:
         return
     head = [c.t("col.event"), c.t("col.forecast"), c.t("col.forecast_range"),
             c.t("col.registered"), c.t("col.facebook_going")]
-    pdf.table(head, rows, [74.0, 24.0, 30.0, 28.0, layout.WIDTH - 156.0], size=8.5)
+    pdf.wrapped_table(head, rows, [74.0, 24.0, 30.0, 28.0, layout.WIDTH - 156.0], size=8.5)
     pdf.block(c.t("events.forecast.def"), 7.5, colour="#555555")
 
 
@@ -370,7 +372,7 @@ def _definitions(pdf: layout.Page, pack: Pack) -> None:
     pdf.boxed(c.t("pack.caution"), c.t("small_numbers_note"))
 
 
-def build(pack: Pack, render=kaleido_pngs) -> tuple[bytes, str]:
+def build(pack: Pack, render: Render | None = kaleido_pngs) -> tuple[bytes, str]:
     """The PDF and the chart route taken: "kaleido" or "drawn" (no browser).
 
     ``render`` turns the plotly figures into PNGs (None: always draw the charts with fpdf2).

@@ -7,6 +7,7 @@ run past the bottom margin starts a new page.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 from fpdf import FPDF
@@ -27,7 +28,7 @@ BOTTOM = PAGE_H - MARGIN
 
 def rgb(colour: str) -> tuple[int, int, int]:
     colour = colour.lstrip("#")
-    return tuple(int(colour[i:i + 2], 16) for i in (0, 2, 4))
+    return int(colour[0:2], 16), int(colour[2:4], 16), int(colour[4:6], 16)
 
 
 class Page(FPDF):
@@ -60,8 +61,9 @@ class Page(FPDF):
 
     def lines(self, text: str, width: float, markdown: bool = False) -> list[str]:
         """How the current font breaks ``text`` into lines of ``width``."""
-        return self.multi_cell(width, 1, self.text_of(text), dry_run=True, output="LINES",
-                               markdown=markdown, padding=0)
+        # fpdf2 annotates multi_cell with the union of every output; "LINES" is list[str]
+        return self.multi_cell(width, 1, self.text_of(text), dry_run=True,  # type: ignore[return-value]
+                               output="LINES", markdown=markdown, padding=0)
 
     def block(self, text: str, size: float, bold: bool = False, colour: str = "#000000",
               x: float = MARGIN, width: float = WIDTH, gap: float = 1.0,
@@ -86,21 +88,22 @@ class Page(FPDF):
         self.line(MARGIN, self.get_y(), MARGIN + WIDTH, self.get_y())
         self.set_y(self.get_y() + 2)
 
-    def table(self, head: list[str], rows: list[list[str]], widths: list[float],
-              size: float = 8.5, first_bold: bool = False) -> None:
+    def wrapped_table(self, head: Sequence[str], rows: Sequence[Sequence[str]],
+                      widths: Sequence[float], size: float = 8.5,
+                      first_bold: bool = False) -> None:
         """A table whose cells wrap: each row as tall as its tallest cell."""
         line = size * PT * 1.3
         aligns = ["L"] + ["R"] * (len(widths) - 1)
 
-        def row_height(cells: list[str], bold: bool) -> float:
+        def row_height(cells: Sequence[str], bold: bool) -> float:
             self.style(size, bold)
             return max(len(self.lines(text or "-", w - 2)) for text, w in
                        zip(cells, widths, strict=True)) * line + 2
 
-        def draw(cells: list[str], bold: bool, fill: str | None) -> None:
+        def draw(cells: Sequence[str], bold: bool, fill: str | None) -> None:
             height = row_height(cells, bold)
             self.room(height)
-            top, left = self.get_y(), MARGIN
+            top, left = self.get_y(), float(MARGIN)
             if fill:
                 self.set_fill_color(*rgb(fill))
                 self.rect(MARGIN, top, sum(widths), height, style="F")

@@ -46,7 +46,7 @@ class Shown:
             self.hidden = disclosure.protect(self.table)
         return self
 
-    def value(self, key: Hashable):
+    def value(self, key: Hashable) -> int | None:
         """The count as a chart may draw it: None when hidden or unknown."""
         return None if key in self.hidden else self.table.values.get(key)
 
@@ -103,7 +103,7 @@ def add_events(table: disclosure.Table, rows: pd.DataFrame, tag: str = "") -> No
     table.share(pooled["came"], pooled["registered"], pooled["no_show"])
     going = rows[rows["attended"].notna() & (rows["facebook_going"].fillna(0) > 0)]
     keys = [("attended", tag, e) for e in going["event_id"]]
-    both = table.add(("pooled_attended_going", tag), sum(table.values[k] for k in keys))
+    both = table.add(("pooled_attended_going", tag), sum(table.values[k] or 0 for k in keys))
     table.total(both, *keys)
     going_key = table.add(("pooled_going", tag), int(going["facebook_going"].sum()),
                           people=False)
@@ -138,8 +138,9 @@ def figures(lang: str, board: bool, funnel_now: pd.DataFrame, events_now: pd.Dat
     shown = Shown(lang, board)
     add_funnel(shown.table, funnel_now)
     add_events(shown.table, events_now)
-    if funnel_before is not None:
+    if funnel_before is not None:  # the period before: both frames, or neither
         add_funnel(shown.table, funnel_before, "before")
+    if events_before is not None:
         add_events(shown.table, events_before, "before")
     return shown.protect()
 

@@ -8,7 +8,8 @@ a hidden count arrives here as ``None`` with its text ("<5") beside it.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 import plotly.graph_objects as go
 
@@ -20,7 +21,7 @@ LABEL_AT = 1.04  # where a rate chart writes its values: past every bar and erro
 FONT = dict(family="system-ui, -apple-system, Segoe UI, Roboto, sans-serif", size=13)
 
 
-def _layout(fig: go.Figure, title: str, height: int = 380, **extra) -> go.Figure:
+def _layout(fig: go.Figure, title: str, height: int = 380, **extra: Any) -> go.Figure:
     fig.update_layout(title=dict(text=title, x=0, xanchor="left"), height=height, font=FONT,
                       margin=dict(l=10, r=10, t=50, b=10), colorway=list(OKABE_ITO),
                       legend=dict(orientation="h", y=-0.15), **extra)
@@ -38,8 +39,8 @@ def funnel(labels: Sequence[str], values: Sequence, texts: Sequence[str], title:
     return _layout(fig, title)
 
 
-def lines(x: Sequence, series: dict[str, Sequence], title: str, y_title: str,
-          colours: dict[str, str] | None = None, log: bool = False,
+def lines(x: Sequence, series: Mapping[str, Sequence], title: str, y_title: str,
+          colours: Mapping[str, str] | None = None, log: bool = False,
           missing: Sequence = (), missing_text: str = "") -> go.Figure:
     """One line per series over ``x`` (months); a ``None`` value is a gap in the line, and
     each x in ``missing`` is shaded and marked ``missing_text`` (data not recorded yet)."""
@@ -63,7 +64,7 @@ def lines(x: Sequence, series: dict[str, Sequence], title: str, y_title: str,
     return fig
 
 
-def bars(categories: Sequence[str], series: dict[str, tuple[Sequence, Sequence[str]]],
+def bars(categories: Sequence[str], series: Mapping[str, tuple[Sequence, Sequence[str]]],
          title: str, value_title: str, horizontal: bool = False,
          colours: Sequence[str] | None = None) -> go.Figure:
     """Grouped bars: ``series`` maps a name to (values, formatted texts)."""
@@ -84,8 +85,9 @@ def bars(categories: Sequence[str], series: dict[str, tuple[Sequence, Sequence[s
                    if horizontal else 400)
 
 
-def stage_panels(categories: Sequence[str], series: dict[str, tuple[Sequence, Sequence[str]]],
-                 title: str, colours: Sequence[str]) -> go.Figure:
+def stage_panels(categories: Sequence[str],
+                 series: Mapping[str, tuple[Sequence, Sequence[str]]], title: str,
+                 colours: Sequence[str]) -> go.Figure:
     """One panel per stage side by side, each on its own linear scale: channels whose counts
     differ a thousandfold stay readable without a log scale."""
     from plotly.subplots import make_subplots
@@ -167,8 +169,8 @@ def sankey(nodes: Sequence[str], sources: Sequence[int], targets: Sequence[int],
     return _layout(fig, title, height=460)
 
 
-def heatmap(rows: Sequence[str], columns: Sequence[str], shares: list[list], texts: list[list],
-            title: str, x_title: str, y_title: str) -> go.Figure:
+def heatmap(rows: Sequence[str], columns: Sequence[str], shares: Sequence[Sequence],
+            texts: Sequence[Sequence], title: str, x_title: str, y_title: str) -> go.Figure:
     """Retention cohorts: share of each cohort (row) acting again N months later (column)."""
     fig = go.Figure(go.Heatmap(
         z=shares, x=list(columns), y=list(rows), text=texts, texttemplate="%{text}",

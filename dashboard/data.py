@@ -8,7 +8,9 @@
   in pandas outside the cache. Person-level marts are only aggregated in SQL or cut to the
   rows a page shows (the follow-up list; its CSV is streamed whole on request).
 - The funnel for all time comes from ``mart_funnel``'s cells; within a period it is counted
-  from the facts, because people must be counted distinctly within the window.
+  from the facts, because people must be counted distinctly within the window. Both are
+  ``pipelines.funnel``'s SQL, the report's own, and come with their rates (slacktivism
+  index, actions per 1,000 engagements): the key figures read them, never recompute them.
 - A database busy with an import is waited for; when it stays busy the last data read is
   shown with a notice (``busy()``), never a lock error.
 """
@@ -17,11 +19,11 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import duckdb
 import pandas as pd
@@ -29,6 +31,7 @@ import streamlit as st
 
 from dashboard import queries, units
 from pipelines import config, spreadsheet, warehouse
+from pipelines import funnel as funnel_sql
 from pipelines.errors import DatabaseBusy
 
 TTL = 300  # seconds; the file's modification time invalidates sooner
@@ -38,7 +41,7 @@ STAGES = ("awareness", "engagement", "commitment", "action")
 # one import at a time per process, and no reader while it writes (DuckDB refuses a
 # read-write open in a process that has a read-only connection to the same file)
 PROCESS_LOCK = threading.RLock()
-_LAST: dict[tuple, pd.DataFrame] = {}
+_LAST: dict[tuple[str, str, tuple[object, ...]], pd.DataFrame] = {}
 _BUSY = threading.local()
 T = TypeVar("T")
 
@@ -51,7 +54,7 @@ def db_path() -> Path:
     return config.database_path()
 
 
-def _token(path: Path) -> tuple:
+def _token(path: Path) -> tuple[int, ...]:
     """Changes whenever the file (or its write-ahead log) changes."""
     stamps = []
     for p in (path, path.with_name(path.name + ".wal")):
@@ -59,8 +62,14 @@ def _token(path: Path) -> tuple:
     return tuple(stamps)
 
 
-def _run(path: Path, sql: str, params: tuple) -> pd.DataFrame:
-    return _read(path, lambda con: con.execute(sql, list(params)).df())
+def _run(path: Path, sql: str, params: tuple[object, ...],
+         rates: bool = False) -> pd.DataFrame:
+    def work(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+        if rates:  # the funnel's rates are the marts' macros
+            funnel_sql.install(con)
+        return con.execute(sql, list(params)).df()
+
+    return _read(path, work)
 
 
 def _read(path: Path, work: Callable[[duckdb.DuckDBPyConnection], T]) -> T:
@@ -83,16 +92,18 @@ def _read(path: Path, work: Callable[[duckdb.DuckDBPyConnection], T]) -> T:
 
 
 @st.cache_data(ttl=TTL, show_spinner=False, max_entries=500)
-def _cached(path: str, token: tuple, sql: str, params: tuple) -> pd.DataFrame:
-    return _run(Path(path), sql, params)
+def _cached(path: str, token: tuple[int, ...], sql: str, params: tuple[object, ...],
+            rates: bool) -> pd.DataFrame:
+    return _run(Path(path), sql, params, rates)
 
 
-def frame(sql: str, params: tuple = ()) -> pd.DataFrame:
-    """The query's result; the last one read if the database stays busy."""
+def frame(sql: str, params: tuple[object, ...] = (), rates: bool = False) -> pd.DataFrame:
+    """The query's result; the last one read if the database stays busy. ``rates``: the
+    query uses the marts' macros (``pipelines.funnel``)."""
     path = db_path()
     key = (str(path), sql, params)
     try:
-        result = _cached(str(path), _token(path), sql, params)
+        result = _cached(str(path), _token(path), sql, params, rates)
     except DatabaseBusy:
         if key in _LAST:
             _BUSY.flag = True
@@ -105,7 +116,7 @@ def frame(sql: str, params: tuple = ()) -> pd.DataFrame:
     return result.copy()
 
 
-def stamp() -> tuple:
+def stamp() -> tuple[int, ...]:
     """Changes whenever the database changes (what a result made from it is kept against)."""
     return _token(db_path())
 
@@ -118,7 +129,7 @@ def busy() -> bool:
 
 
 @contextmanager
-def writing():
+def writing() -> Iterator[None]:
     """Hold off this process's readers while an upload imports, then drop every cache."""
     with PROCESS_LOCK:
         yield
@@ -149,7 +160,7 @@ def options() -> dict[str, list[str]]:
     return {kind: df.loc[df["kind"] == kind, "value"].tolist() for kind in ("campaign", "channel")}
 
 
-def date_range() -> tuple:
+def date_range() -> tuple[pd.Timestamp, pd.Timestamp]:
     row = frame(queries.RANGE_SQL).iloc[0]
     return row["first_day"], row["last_day"]
 
@@ -157,24 +168,21 @@ def date_range() -> tuple:
 # funnel -----------------------------------------------------------------------------
 
 
-def _filter_params(campaign, channel, since, until) -> tuple:
-    return (campaign, campaign, channel, channel, since, since, until, until)
-
-
 def funnel(campaign: str | None, channel: str | None, since: datetime | None,
            until: datetime | None, group: str | None = None) -> pd.DataFrame:
-    """One row per stage: interactions and (cumulative) people, as the report counts them.
-    Within a period, ``group`` reads them in one pass with that breakdown (``funnel_by``)."""
+    """One row per stage: interactions and (cumulative) people, as the report counts them,
+    with the funnel's rates on every row. Within a period, ``group`` reads them in one pass
+    with that breakdown (``funnel_by``)."""
     if since is None and until is None:
-        return frame(queries.CELL_SQL, (campaign or "(all)", channel or "(all)"))
-    if group is None:
-        return frame(queries.FUNNEL_SQL, _filter_params(campaign, channel, since, until))
-    rows = _window_by(group, campaign, channel, since, until)
+        rows = frame(funnel_sql.CELL_SQL, (campaign or "(all)", channel or "(all)"), rates=True)
+    else:
+        rows = _window_by(group, campaign, channel, since, until)
     return rows[rows["is_total"]].drop(columns=["is_total", "group_value"]).reset_index(
         drop=True)
 
 
-def funnel_by(group: str, campaign, channel, since, until) -> pd.DataFrame:
+def funnel_by(group: str, campaign: str | None, channel: str | None, since: datetime | None,
+              until: datetime | None) -> pd.DataFrame:
     """One row per value of ``group`` (channel or campaign) and stage, within the filters."""
     if since is None and until is None:
         fixed, chosen = (campaign, channel) if group == "channel" else (channel, campaign)
@@ -183,10 +191,10 @@ def funnel_by(group: str, campaign, channel, since, until) -> pd.DataFrame:
     return rows[~rows["is_total"]].drop(columns="is_total").reset_index(drop=True)
 
 
-def _window_by(group: str, campaign, channel, since, until) -> pd.DataFrame:
-    # a fixed expression, not input
-    sql = queries.FUNNEL_BY_SQL.replace("{group}", queries.GROUPS[group])
-    return frame(sql, _filter_params(campaign, channel, since, until))
+def _window_by(group: str | None, campaign: str | None, channel: str | None,
+               since: datetime | None, until: datetime | None) -> pd.DataFrame:
+    return frame(funnel_sql.window_sql(group),
+                 tuple(funnel_sql.params(campaign, channel, since, until)), rates=True)
 
 
 def trend(campaign: str | None, channel: str | None) -> pd.DataFrame:
@@ -217,7 +225,8 @@ def forecasts() -> pd.DataFrame:
     return frame(queries.FORECAST_SQL)
 
 
-def within(df: pd.DataFrame, column: str, campaign, since, until) -> pd.DataFrame:
+def within(df: pd.DataFrame, column: str, campaign: str | None, since: datetime | None,
+           until: datetime | None) -> pd.DataFrame:
     """Rows of ``df`` in the campaign and the window [since, until): filtering outside the cache."""
     keep = pd.Series(True, index=df.index)
     if campaign is not None:
@@ -300,7 +309,7 @@ def quality() -> pd.DataFrame:
 
 # key figures (pure: from frames already read) ---------------------------------------------
 
-def event_figures(event_rows: pd.DataFrame) -> dict:
+def event_figures(event_rows: pd.DataFrame) -> dict[str, float | None]:
     """The key figures made of events alone: show-up and "going" conversion."""
     with_data = event_rows[event_rows["has_attendance_data"].fillna(False).astype(bool)]
     registered = int(with_data["registered"].sum())
@@ -313,19 +322,25 @@ def event_figures(event_rows: pd.DataFrame) -> dict:
     }
 
 
-def key_figures(funnel_rows: pd.DataFrame, event_rows: pd.DataFrame) -> dict:
+def key_figures(funnel_rows: pd.DataFrame,
+                event_rows: pd.DataFrame) -> dict[str, float | None]:
     """The Overview's figures, as METRICS.md and `turnout report` define them; each count is
-    read from the funnel column its unit names (``units.FIGURES``)."""
-    by_stage = funnel_rows.set_index("stage")
-    counted = {name: int(by_stage.at[stage, unit])
+    read from the funnel column its unit names (``units.FIGURES``), each rate from the
+    funnel's rate columns (``pipelines.funnel``)."""
+    by_stage = funnel_rows.set_index("stage").to_dict()  # {column: {stage: value}}
+    counted = {name: int(by_stage[unit][stage])
                for name, (unit, stage) in units.FIGURES.items() if stage is not None}
-    committed, acted = counted["committed"], counted["acted"]
+    rates: pd.Series | dict[str, Any] = funnel_rows.iloc[0] if len(funnel_rows) else {}
     events = event_figures(event_rows)
     return {
         **counted,
-        "slacktivism": (committed - acted) / committed if committed else None,
+        "slacktivism": _number(rates.get("slacktivism_index")),
         "show_up": events["show_up"],
         "going_conversion": events["going_conversion"],
-        "per_1000": 1000 * counted["actions"] / counted["engaged"]
-        if counted["engaged"] else None,
+        "per_1000": _number(rates.get("actions_per_1000_engagements")),
     }
+
+
+def _number(value: float | None) -> float | None:
+    """A rate as read from a frame: None for SQL's null (NaN in pandas)."""
+    return None if value is None or pd.isna(value) else float(value)

@@ -42,7 +42,7 @@ class Table:
     unseen: set[Hashable] = field(default_factory=set)  # never shown as they are
     shares: dict[Hashable, tuple[int, int, tuple]] = field(default_factory=dict)
 
-    def add(self, key: Hashable, value, people: bool = True) -> Hashable:
+    def add(self, key: Hashable, value: float | None, people: bool = True) -> Hashable:
         self.values[key] = None if value is None or value != value else int(value)
         if people:
             self.people.add(key)
@@ -79,14 +79,14 @@ class Hidden:
     small: frozenset = frozenset()
     cover: frozenset = frozenset()
 
-    def __contains__(self, key) -> bool:
+    def __contains__(self, key: Hashable) -> bool:
         return key in self.small or key in self.cover
 
-    def visible(self, *keys) -> bool:
+    def visible(self, *keys: Hashable) -> bool:
         return not any(k in self for k in keys)
 
 
-def small(value) -> bool:
+def small(value: float | None) -> bool:
     return value is not None and 0 < value < SMALL
 
 
@@ -105,11 +105,16 @@ def _loose(table: Table, hidden: Hidden) -> set:
     return {k for k in table.values if k in hidden or k in table.unseen}
 
 
-def feasible_range(table: Table, hidden: Hidden, key) -> tuple[int, int]:
+def feasible_range(table: Table, hidden: Hidden,
+                   key: Hashable) -> tuple[int, int] | tuple[None, None]:
     """The least and the greatest value ``key`` can take, for a reader who sees every count
-    not in ``hidden`` (a share's part only through its share) and knows the relations."""
-    if key not in _loose(table, hidden) or table.values.get(key) is None:
-        return table.values.get(key), table.values.get(key)
+    not in ``hidden`` (a share's part only through its share) and knows the relations; an
+    unknown count's range is unknown: (None, None)."""
+    value = table.values.get(key)
+    if value is None:
+        return None, None
+    if key not in _loose(table, hidden):
+        return value, value
     unknown = sorted(_component(table, key, hidden), key=str)  # the rest cannot move it
     index = {k: i for i, k in enumerate(unknown)}
     n = len(unknown)
@@ -158,7 +163,7 @@ def feasible_range(table: Table, hidden: Hidden, key) -> tuple[int, int]:
         result = milp(objective, integrality=np.ones(size), bounds=Bounds(low, high),
                       constraints=constraints)
         if not result.success:  # cannot happen with true values; treat as revealed
-            return table.values[key], table.values[key]
+            return value, value
         found.append(round(result.x[index[key]]))
     return found[0], found[1]
 
@@ -183,7 +188,7 @@ def _neighbours(table: Table, keys: set) -> set:
     return found
 
 
-def _component(table: Table, start, hidden: Hidden) -> set:
+def _component(table: Table, start: Hashable, hidden: Hidden) -> set:
     """``start`` and every count not seen exactly that is linked to it through relations."""
     loose = _loose(table, hidden)
     reached, frontier = {start}, {start}
@@ -193,7 +198,7 @@ def _component(table: Table, start, hidden: Hidden) -> set:
     return reached
 
 
-def _candidates(table: Table, hidden: Hidden, key) -> list:
+def _candidates(table: Table, hidden: Hidden, key: Hashable) -> list:
     """Counts that could cover ``key``, nearest first: those in a relation with it (smallest
     first), then those one relation further, and so on."""
     found, seen, frontier = [], {key}, {key}
@@ -207,7 +212,7 @@ def _candidates(table: Table, hidden: Hidden, key) -> list:
     return found
 
 
-def _covers(table: Table, hidden: Hidden, key, candidate) -> bool:
+def _covers(table: Table, hidden: Hidden, key: Hashable, candidate: Hashable) -> bool:
     trial = Hidden(hidden.small, hidden.cover | {candidate})
     return len(set(feasible_range(table, trial, key))) > 1
 

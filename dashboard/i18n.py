@@ -13,9 +13,11 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from functools import cache
 from pathlib import Path
+from typing import TypeGuard
 
 from babel.dates import format_date
 from babel.numbers import format_decimal, format_percent, get_decimal_symbol, get_group_symbol
@@ -40,7 +42,7 @@ def language_from_locale(locale: str | None) -> str:
     return code if code in LANGUAGES else DEFAULT
 
 
-def t(lang: str, key: str, **values) -> str:
+def t(lang: str, key: str, **values: object) -> str:
     entry = catalogue(lang).get(key) or catalogue(DEFAULT).get(key) or key
     return wording.fill(lang, entry, values)
 
@@ -51,7 +53,9 @@ def error(lang: str, problem: Exception) -> str:
     return worded(lang) if callable(worded) else str(problem)
 
 
-def reasons(lang: str, codes, params, stored) -> list[str]:
+def reasons(lang: str, codes: Iterable[str | None],
+            params: Iterable[str | Mapping[str, object] | None],
+            stored: Iterable[str | None]) -> list[str]:
     """Rejected rows' reasons in this language, each distinct message worded once.
 
     Rows imported before codes were kept have none: their stored English is shown.
@@ -71,37 +75,42 @@ def label(lang: str, prefix: str, value: str | None) -> str:
     """A data value with a catalogue label if it has one (``channel.facebook``), else as is."""
     if value is None:
         return t(lang, "unknown")
-    return catalogue(lang).get(f"{prefix}.{value}", str(value))
+    return wording.choose(lang, catalogue(lang).get(f"{prefix}.{value}", str(value)), {})
 
 
-def _missing(value) -> bool:
+def _missing(value: object) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value))
 
 
-def number(lang: str, value, digits: int = 0) -> str:
-    if _missing(value):
+def _known(value: float | None) -> TypeGuard[float]:
+    """A number to write: neither None nor NaN."""
+    return not _missing(value)
+
+
+def number(lang: str, value: float | None, digits: int = 0) -> str:
+    if not _known(value):
         return t(lang, "unknown")
     pattern = "#,##0" + ("." + "0" * digits if digits else "")
     return wording.Count(format_decimal(value, format=pattern, locale=BABEL_LOCALE[lang]), value)
 
 
-def count(lang: str, value, hide_small: bool = False) -> str:
+def count(lang: str, value: float | None, hide_small: bool = False) -> str:
     """A count of people or things; "<5" for 1–4 when ``hide_small``; unknown stays unknown."""
-    if _missing(value):
+    if not _known(value):
         return t(lang, "unknown")
     if hide_small and 0 < value < SMALL:
         return wording.Count(t(lang, "small_count"), None)
     return number(lang, int(value))
 
 
-def percent(lang: str, value) -> str:
+def percent(lang: str, value: float | None) -> str:
     """A share as a whole percentage, written the locale's way ("54%", "54 %")."""
-    if _missing(value):
+    if not _known(value):
         return t(lang, "unknown")
     return format_percent(value, locale=BABEL_LOCALE[lang])
 
 
-def interval(lang: str, low, high) -> str:
+def interval(lang: str, low: float | None, high: float | None) -> str:
     if _missing(low) or _missing(high):
         return t(lang, "unknown")
     return t(lang, "interval", low=percent(lang, low), high=percent(lang, high))

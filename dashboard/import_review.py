@@ -1,5 +1,6 @@
-"""The Data page's steering of an import (campaign leads only): a preview of every file
-before it is imported, a mapping screen for a file Turnout does not recognise, and undo.
+"""The Data page's steering of an import (campaign leads only): the exports inside an
+uploaded zip, a preview of every file before it is imported, a mapping screen for a file
+Turnout does not recognise, and undo.
 
 Each works through ``dashboard.loading``, the dashboard's only door to the importer.
 """
@@ -18,6 +19,38 @@ from pipelines.targets import TARGETS
 
 NOT_IN_FILE = ""  # the select box's "not in this file"
 REMEMBERED = "mapping_for_"  # session state: the mapping chosen for an uploaded file
+
+
+# zips ------------------------------------------------------------------------------------
+
+def unzipped(c: ui.Context, files: list) -> list:
+    """The uploads, each zip replaced by the exports it holds (each then an upload of its
+    own); the files a zip leaves out are listed with why, and a zip that cannot be unzipped
+    is refused with why. Each zip is listed once per upload."""
+    known = st.session_state.setdefault("recognised", {})
+    uploads = []
+    for upload in files:
+        key = ("zip", upload.file_id)
+        if key not in known:
+            try:
+                too_big = upload.size / 1024 / 1024 > loading.MAX_UPLOAD_MB
+                known[key] = None if too_big else loading.unzipped(upload)
+            except (OSError, ValueError):  # a name the disk cannot take: said below
+                known[key] = None
+        found = known[key]
+        if found is None:
+            uploads.append(upload)
+        elif found.refused is not None:
+            st.error(c.t("data.refused", file=upload.name))
+            st.caption(i18n.error(c.lang, found.refused))
+        else:
+            if found.skipped:
+                with st.expander(c.t("data.zip_skipped", file=upload.name,
+                                     count=len(found.skipped))):
+                    for _, why in found.skipped:
+                        st.caption(i18n.error(c.lang, why))
+            uploads += found.members
+    return uploads
 
 
 # preview ---------------------------------------------------------------------------------

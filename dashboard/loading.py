@@ -1,9 +1,9 @@
 """The dashboard's only door to the importer (``pipelines.load``).
 
 Used by the Data page (and its ``import_review``) and the welcome page's "load the sample
-campaign", and nowhere else (a test keeps it so). Both import as `turnout import` does, with
-the very functions it calls (``pipelines.load.session`` and its ``import_file``: each file in
-its own transaction, then one refresh of the figures for the batch), and add no logic of
+campaign", and nowhere else (a test keeps it so). Both import through one function,
+``pipelines.batch.import_all``, built on the session `turnout import` uses (each file in its
+own transaction, then one refresh of the figures for the batch), and add no logic of
 their own: no reading, no checking, no writing beyond what an import does.
 The dashboard never creates the hashing key: ``turnout init`` does, and an import without
 the database's own key is refused with a message saying what to do.
@@ -11,7 +11,8 @@ the database's own key is refused with a message saying what to do.
 An upload is written to disk only for as long as one step needs it (recognising it, then
 importing it), each in its own private folder under ``<database>.uploads/`` (mode 0700),
 and removed on every path; whatever a killed server left there is swept at the next start
-or upload.
+or upload. An uploaded zip is listed as `turnout import` lists one, and each export in it
+becomes an upload of its own (``ZipMember``), written to disk the same way.
 """
 
 from __future__ import annotations
@@ -23,9 +24,10 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from pipelines import config, load, warehouse
+from pipelines import batch, config, load, warehouse
 from pipelines.errors import TurnoutError
 
 SAMPLE_DATA = Path(__file__).resolve().parent.parent / "sample_data"
@@ -34,10 +36,11 @@ STALE_UPLOAD_SECONDS = 3600  # no step keeps an upload on disk this long: a left
 _swept_since_start = False
 _SWEEPING = threading.Lock()
 
-__all__ = ["MAX_UPLOAD_MB", "SAMPLE_DATA", "TurnoutError", "ensure_database", "importing",
-           "on_disk", "preview", "recognise", "sample_files", "undo", "upload_root"]
+__all__ = ["MAX_UPLOAD_MB", "SAMPLE_DATA", "Step", "TurnoutError", "ensure_database",
+           "import_batch", "on_disk", "preview", "recognise", "sample_files", "undo",
+           "unzipped", "upload_root", "uploaded"]
 Progress = Callable[[str], None]
-ImportOne = Callable[..., load.ImportResult]
+Step = batch.Step  # where a batch is: a file and its step, or the refresh
 
 
 def ensure_database() -> Path:
@@ -99,28 +102,75 @@ def on_disk(name: str, content: bytes) -> Iterator[Path]:
         shutil.rmtree(folder, ignore_errors=True)
 
 
-@contextmanager
-def importing(refresh_progress: Progress | None = None) -> Iterator[ImportOne]:
-    """A batch of files, as `turnout import` runs one: ``import_file(path, event_id,
-    progress)`` imports each (raising TurnoutError when one is refused); the figures are
-    refreshed once on the way out (steps 'linking people', 'rebuilding marts'...), and a
-    refresh that fails raises TurnoutError there."""
-    db = ensure_database()
-    with load.session(db, _as_pages_name_it(refresh_progress)) as batch:
-        def import_file(path: Path, event_id: str | None = None,
-                        progress: Progress | None = None,
-                        mapping: Path | None = None) -> load.ImportResult:
-            return batch.import_file(path, load.ImportOptions(event_id=event_id,
-                                                              mapping=mapping), progress)
-
-        yield import_file
+def uploaded(name: str, content: bytes, event_id: str | None = None,
+             mapping: Path | None = None) -> batch.BatchFile:
+    """An upload as a file of a batch: on disk (``on_disk``) only while it is imported."""
+    return batch.BatchFile(name, lambda: on_disk(name, content),
+                           load.ImportOptions(event_id=event_id, mapping=mapping))
 
 
-def sample_files() -> tuple[list[Path], list[tuple[Path, str]]]:
+def import_batch(files: list[batch.BatchFile],
+                 progress: Callable[[Step], None] | None = None) -> batch.BatchOutcome:
+    """Import ``files`` as `turnout import` does (``pipelines.batch.import_all``): a refused
+    file is noted and the next one imported; the figures are refreshed once at the end."""
+    try:
+        db = ensure_database()
+    except TurnoutError as error:  # the database cannot be opened: nothing was imported
+        return batch.BatchOutcome(not_refreshed=error)
+    return batch.import_all(db, files, progress and _as_pages_name_steps(progress))
+
+
+@dataclass(frozen=True)
+class ZipMember:
+    """An export inside an uploaded zip, handled as an upload of its own, under the name
+    ``export.zip › pages.csv``: its bytes are unzipped in memory when a step asks for them,
+    and written to disk by ``on_disk`` like any upload's."""
+
+    name: str
+    size: int
+    file_id: str
+    inner: str
+    zipped: Callable[[], bytes]  # the uploaded zip's bytes
+    zip_name: str
+
+    def getvalue(self) -> bytes:
+        with on_disk(self.zip_name, self.zipped()) as path:
+            return load.read_member(load.Member(path, self.inner, self.size))
+
+
+@dataclass
+class Unzipped:
+    """What an uploaded zip holds: the exports to import, the files left in it with why,
+    or why the zip is refused whole."""
+
+    members: list[ZipMember] = field(default_factory=list)
+    skipped: list[tuple[str, TurnoutError]] = field(default_factory=list)
+    refused: TurnoutError | None = None
+
+
+def unzipped(upload) -> Unzipped | None:
+    """An uploaded zip's exports, as `turnout import export.zip` finds them (None: not a
+    zip); the zip is on disk only while it is listed."""
+    name, content = upload.name, upload.getvalue()
+    with on_disk(name, content) as path:
+        if not load.is_archive(path):
+            return None
+        try:
+            members, skipped = load.contents(path, load.ImportOptions())
+        except TurnoutError as error:
+            return Unzipped(refused=error)
+    return Unzipped(
+        [ZipMember(member.name, member.size, f"{upload.file_id}/{member.inner}", member.inner,
+                   upload.getvalue, name) for member, _ in members],
+        [(member.name, error) for member, error in skipped])
+
+
+def sample_files() -> list[batch.BatchFile]:
     """The committed sample campaign's files, calendar first, as `turnout import` orders them."""
     if not SAMPLE_DATA.is_dir():
-        return [], []
-    return load.expand([SAMPLE_DATA], load.ImportOptions())
+        return []
+    files, _skipped = load.expand([SAMPLE_DATA], load.ImportOptions())
+    return [batch.BatchFile.at(path) for path in files]
 
 
 def preview(plan: list[tuple[Path, str | None, Path | None]],
@@ -136,12 +186,18 @@ def preview(plan: list[tuple[Path, str | None, Path | None]],
 def undo(import_id: int, progress: Progress | None = None):
     """Undo one import (``turnout imports --undo``): its rows go, what it replaced comes
     back, and the figures are refreshed."""
-    return load.undo_import(config.database_path(), import_id, _as_pages_name_it(progress))
+    return load.undo_import(config.database_path(), import_id,
+                            progress and (lambda step: progress(_as_pages_name_it(step))))
 
 
-def _as_pages_name_it(progress: Progress | None) -> Progress | None:
-    """The refresh's steps as the pages word them: each mart's own step ('mart_funnel:
+def _as_pages_name_it(step: str) -> str:
+    """A refresh step as the pages word it: each mart's own step ('mart_funnel:
     incremental') is 'rebuilding marts'."""
-    if progress is None:
-        return None
-    return lambda step: progress("rebuilding marts" if step.startswith("mart_") else step)
+    return "rebuilding marts" if step.startswith("mart_") else step
+
+
+def _as_pages_name_steps(progress: Callable[[Step], None]) -> Callable[[Step], None]:
+    def tell(at: Step) -> None:
+        progress(at if at.file is not None or at.step is None
+                 else replace(at, step=_as_pages_name_it(at.step)))
+    return tell

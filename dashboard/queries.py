@@ -1,8 +1,8 @@
 """The dashboard's SQL, one constant per query, read by ``data.py`` with bound parameters.
 
 Only marts are read, plus ``imports``/``rejects``/``key_fingerprints`` (Data page) and
-``events`` (event picker).
-A ``{group}`` in a query is replaced by a fixed expression from ``GROUPS``, never by input.
+``events`` (event picker). The funnel with its rates is ``pipelines.funnel``'s SQL, the
+report's own.
 """
 
 from __future__ import annotations
@@ -43,27 +43,9 @@ RANGE_SQL = """
 
 
 # funnel --------------------------------------------------------------------------------
+# the funnel with its rates, all time (a cell) or in a window, is read as the report reads
+# it: pipelines.funnel (CELL_SQL, window_sql); here only the all-time breakdowns and trend
 
-FACT_FILTER = """
-    (?::varchar is null or campaign = ?)
-    and (?::varchar is null or channel = ?)
-    and (?::timestamp is null or occurred_at >= ?)
-    and (?::timestamp is null or occurred_at < ?)
-"""
-STAGES_SQL = """
-    select * from (values ('awareness', 1), ('engagement', 2), ('commitment', 3),
-                          ('action', 4)) as s (stage, stage_rank)
-"""
-# all time: the funnel mart already holds every campaign × channel cell, people counted
-CELL_SQL = f"""
-    with stages as ({STAGES_SQL}),
-    cell as (select stage, interactions, people from mart_funnel
-             where period = 'all' and campaign = ? and channel = ?)
-    select s.stage, s.stage_rank, coalesce(c.interactions, 0) as interactions,
-           coalesce(c.people, 0) as people
-    from stages as s left join cell as c using (stage)
-    order by s.stage_rank
-"""
 CELLS_BY_SQL = {  # the breakdown's cells: every value of one column, the other one fixed
     "channel": """
         select channel as group_value, stage, stage_rank, interactions, people
@@ -80,63 +62,6 @@ CELLS_BY_SQL = {  # the breakdown's cells: every value of one column, the other 
         order by group_value, stage_rank
     """,
 }
-# a window: people are counted distinctly within it, so from the facts
-FUNNEL_SQL = f"""
-    with facts as (select * from mart_funnel_facts where {FACT_FILTER}),
-    interactions as (
-        select stage, sum(interactions) as n from facts group by stage
-    ),
-    tops as (
-        select person_id, max(stage_rank) as top_rank from facts
-        where person_id is not null group by person_id
-    ),
-    stages as ({STAGES_SQL})
-    select s.stage, s.stage_rank,
-           cast(coalesce(i.n, 0) as bigint) as interactions,
-           (select count(*) from tops where top_rank >= s.stage_rank) as people
-    from stages as s left join interactions as i using (stage)
-    order by s.stage_rank
-"""
-# a window and a breakdown: the totals come in the same pass over the facts
-FUNNEL_BY_SQL = f"""
-    with facts as (select *, {{group}} as group_value from mart_funnel_facts
-                   where {FACT_FILTER}),
-    interactions as (
-        select grouping(group_value) = 1 as is_total, group_value, stage,
-               sum(interactions) as interactions
-        from facts
-        group by grouping sets ((group_value, stage), (stage))
-    ),
-    top_counts as (
-        -- how many people reached each stage as their highest, per group and over all
-        select is_total, group_value, top_rank, count(*) as n
-        from (select grouping(group_value) = 1 as is_total, group_value,
-                     max(stage_rank) as top_rank
-              from facts where person_id is not null
-              group by grouping sets ((group_value, person_id), (person_id)))
-        group by all
-    ),
-    cells as (
-        select distinct false as is_total, group_value from facts
-        union all select true, null
-    ),
-    stages as ({STAGES_SQL}),
-    people as (
-        select c.is_total, c.group_value, s.stage, s.stage_rank, coalesce(sum(t.n), 0) as people
-        from cells as c cross join stages as s
-        left join top_counts as t on t.is_total = c.is_total
-            and t.group_value is not distinct from c.group_value and t.top_rank >= s.stage_rank
-        group by all
-    )
-    select p.is_total, p.group_value, p.stage, p.stage_rank,
-           cast(coalesce(i.interactions, 0) as bigint) as interactions,
-           cast(p.people as bigint) as people
-    from people as p
-    left join interactions as i on i.is_total = p.is_total
-        and i.group_value is not distinct from p.group_value and i.stage = p.stage
-    order by p.is_total, p.group_value, p.stage_rank
-"""
-GROUPS = {"channel": "channel", "campaign": "coalesce(campaign, '(none)')"}
 TREND_SQL = """
     select period_start as month, stage, stage_rank, interactions, people from mart_funnel
     where period = 'month' and campaign = ? and channel = ?
@@ -215,7 +140,11 @@ CHANNELS_SQL = "select * from mart_channels order by count_acted desc, first_cha
 
 # data page -----------------------------------------------------------------------------
 
-IMPORTS_SQL = "select * from mart_import_quality order by import_id desc"
+IMPORTS_SQL = """
+    select q.*, i.is_export_time_unknown
+    from mart_import_quality as q left join imports as i using (import_id)
+    order by q.import_id desc
+"""
 KEY_REPLACED_SQL = keys.REPLACEMENTS_SQL  # where `turnout rekey` split the people
 REJECTS_SQL = """
     select r.import_id, i.file_name, r.line, r.column_name, r.reason, r.reject_code,

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -32,26 +34,26 @@ class Context:
     def board(self) -> bool:
         return self.role == BOARD
 
-    def t(self, key: str, **values) -> str:
+    def t(self, key: str, **values: object) -> str:
         return i18n.t(self.lang, key, **values)
 
-    def count(self, value) -> str:
+    def count(self, value: float | None) -> str:
         return i18n.count(self.lang, value, hide_small=self.board)
 
-    def pct(self, value) -> str:
+    def pct(self, value: float | None) -> str:
         return i18n.percent(self.lang, value)
 
-    def label(self, prefix: str, value) -> str:
+    def label(self, prefix: str, value: str | None) -> str:
         return i18n.label(self.lang, prefix, value)
 
     def window_text(self) -> str:
-        if self.since is None:
+        if self.since is None or self.until is None:  # window() sets both or neither
             return self.t("period.all_time")
         return self.t("period.window", start=i18n.day(self.lang, self.since),
                       end=i18n.day(self.lang, self.until - timedelta(days=1)))
 
 
-def figure(c: Context, shown: board_tables.Shown, name: str, values: dict,
+def figure(c: Context, shown: board_tables.Shown, name: str, values: Mapping[str, Any],
            tag: str = "") -> str:
     """A key figure as the reader may see it: a hidden count as "<5" or "hidden", a share
     made of a hidden count as not shown."""
@@ -68,8 +70,8 @@ def figure(c: Context, shown: board_tables.Shown, name: str, values: dict,
     return i18n.count(c.lang, values[name])
 
 
-def figure_delta(c: Context, shown: board_tables.Shown, name: str, now: dict,
-                 before: dict | None) -> str | None:
+def figure_delta(c: Context, shown: board_tables.Shown, name: str, now: Mapping[str, Any],
+                 before: Mapping[str, Any] | None) -> str | None:
     """The change of a key figure (a count, or a share in points), shown only when the
     figure is shown in both periods: a change and one side give the other."""
     if before is None or now[name] is None or before[name] is None or not \
@@ -88,7 +90,8 @@ def context() -> Context:
     return st.session_state["ctx"]
 
 
-def window(period: str, last_day: date | None, custom: tuple | None = None) -> tuple:
+def window(period: str, last_day: date | None, custom: tuple | None = None
+           ) -> tuple[datetime, datetime, datetime, datetime] | tuple[None, None, None, None]:
     """(since, until, prev_since, prev_until) for a period ending on the last day with data."""
     if period == "all" or last_day is None:
         return None, None, None, None
@@ -120,7 +123,7 @@ def chart(fig: go.Figure, data: pd.DataFrame, definition: str, key: str) -> None
                        mime="text/csv", key=f"csv_{key}")
 
 
-def table(df: pd.DataFrame, columns: dict[str, str], key: str | None = None) -> None:
+def table(df: pd.DataFrame, columns: Mapping[str, str], key: str | None = None) -> None:
     """A data table with translated column names (``columns``: column → catalogue key)."""
     c = context()
     shown = df[list(columns)].rename(columns={k: c.t(v) for k, v in columns.items()})

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import duckdb
 
+from pipelines import warehouse
 from pipelines.identity import KEY_COLUMNS, PERSON_TABLES
 from pipelines.targets import TARGETS
 
@@ -36,8 +37,8 @@ def lay_out(con: duckdb.DuckDBPyConnection, import_ids: list[int]) -> None:
                  f"where replaced_by in {batch}",
                  f"select * exclude (removed_by) from {table}_removed "
                  f"where removed_by in {batch}"]
-        if con.execute(f"select count(*) from {table}_removed "
-                       f"where removed_by in {batch}").fetchone()[0]:
+        if warehouse.scalar(con, f"select count(*) from {table}_removed "
+                                 f"where removed_by in {batch}"):
             # an undo put back what the import it undid had replaced: the same keys
             match = " and ".join(f"t.{k} = r.{k}" for k in target.key)
             parts.append(f"select t.* from {table} as t semi join "
@@ -57,9 +58,8 @@ def _key_columns(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
 
 def undone(con: duckdb.DuckDBPyConnection) -> bool:
     """Whether the batch undid an import."""
-    return bool(con.execute("select count(*) from batch_imports "
-                            "where import_id not in (select import_id from imports)"
-                            ).fetchone()[0])
+    return bool(warehouse.scalar(con, "select count(*) from batch_imports "
+                                      "where import_id not in (select import_id from imports)"))
 
 
 def links_may_break(con: duckdb.DuckDBPyConnection) -> bool:
@@ -67,17 +67,16 @@ def links_may_break(con: duckdb.DuckDBPyConnection) -> bool:
     replaced record whose new version does not carry the same keys. Otherwise people are
     relinked from the batch's own records (``identity.resolve_people(added_by=...)``)."""
     for table in PERSON_TABLES:
-        removed = con.execute(f"select count(*) from {table}_removed "
-                              "where removed_by in (select import_id from batch_imports)"
-                              ).fetchone()[0]
+        removed = warehouse.scalar(con, f"select count(*) from {table}_removed "
+                                   "where removed_by in (select import_id from batch_imports)")
         same = " and ".join(f"now.{c} is not distinct from old.{c}"
                             for c in _key_columns(con, table))
-        differ = con.execute(f"""
+        differ = warehouse.scalar(con, f"""
             select count(*) from {table}_replaced as old
             where old.replaced_by in (select import_id from batch_imports)
               and not exists (select 1 from {table} as now
                               where now.record_id = old.record_id and {same})
-        """).fetchone()[0]
+        """)
         if removed or differ:
             return True
     return False
@@ -108,9 +107,10 @@ def after_linking(con: duckdb.DuckDBPyConnection, whole: bool) -> tuple[int, int
         full join {now} as a using (key_hash)
         where b.person_id is distinct from a.person_id
     """)
-    return con.execute("select count(*) filter (where person_before is null), "
-                       "count(*) filter (where person_before is not null) "
-                       "from moved_keys").fetchone()
+    new, moved = warehouse.one_row(
+        con, "select count(*) filter (where person_before is null), "
+             "count(*) filter (where person_before is not null) from moved_keys")
+    return new, moved
 
 
 def consume(con: duckdb.DuckDBPyConnection) -> None:

@@ -6,13 +6,16 @@ so the dashboard can word it in the reader's language; ``str()`` is always the E
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from pipelines import messages, privacy
 
 # parameters naming a file: an email or a phone in a file's name is masked
 FILE_PARAMS = ("path", "file", "file_name")
 
 
-def _masked(params: dict) -> dict:
+def _masked(params: Mapping[str, object]) -> dict[str, Any]:
     return {name: privacy.masked(value) if name in FILE_PARAMS and isinstance(value, str)
             else value for name, value in params.items()}
 
@@ -20,7 +23,8 @@ def _masked(params: dict) -> dict:
 class TurnoutError(Exception):
     """A problem explained in words; the command line prints it without a traceback."""
 
-    def __init__(self, message: str | None = None, *, code: str | None = None, **params):
+    def __init__(self, message: str | None = None, *, code: str | None = None,
+                 **params: object) -> None:
         self.code = code
         self.params = params = _masked(params)
         super().__init__(message if code is None else messages.text(messages.ENGLISH, code,
@@ -41,7 +45,7 @@ class ImportRefused(TurnoutError):
     """
 
     def __init__(self, file_name: str, code: str, line: int | None = None,
-                 column: str | None = None, **params):
+                 column: str | None = None, **params: object) -> None:
         self.file_name = privacy.masked_file_name(file_name)
         self.line = line
         self.column = column

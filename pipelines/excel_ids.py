@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import duckdb
 
+from pipelines import warehouse
 from pipelines.staging import Column
 
 ID_FIELD = "post_id"
@@ -47,7 +48,7 @@ def recover_from_permalinks(con: duckdb.DuckDBPyConnection, columns: list[Column
         where abs(cast(digits as double) - cast(shown as double))
               <= 0.5 * pow(10, exponent - decimals)
     """)
-    recovered = con.execute("select count(*) from recovered_ids").fetchone()[0]
+    recovered = warehouse.scalar(con, "select count(*) from recovered_ids")
     if recovered:
         con.execute(f"""
             update {table} set {id_column} = recovered_ids.digits

@@ -49,7 +49,7 @@ def import_one(batch, path: Path, options: ImportOptions,
     try:
         staging.install_macros(con)
         step("reading")
-        read = _read(con, path, options, work)
+        read = _read(con, path, options, work, batch.secret, batch.settings.default_region)
     except TurnoutError:
         raise
     except Exception as error:
@@ -58,8 +58,7 @@ def import_one(batch, path: Path, options: ImportOptions,
             from error
     if preview:
         try:
-            result = _import(con, path, digest, options, batch.secret, batch.settings, step,
-                             read)
+            result = _import(con, path, digest, options, batch.secret, step, read)
         except TurnoutError:
             raise
         except Exception as error:
@@ -69,7 +68,7 @@ def import_one(batch, path: Path, options: ImportOptions,
         return result
     con.execute("begin transaction")
     try:
-        result = _import(con, path, digest, options, batch.secret, batch.settings, step, read)
+        result = _import(con, path, digest, options, batch.secret, step, read)
         con.execute("insert into pending_refresh values (?, ?)",
                     [result.import_id, result.rows_replaced > 0])
         step("saving")
@@ -113,23 +112,39 @@ class _Read:
     delimiter: str
 
 
-def _read(con, path: Path, options: ImportOptions, work: Path) -> _Read:
-    """Recognise the file and load its rows, as text, into temp table ``raw``."""
+def _read(con, path: Path, options: ImportOptions, work: Path, secret: bytes,
+          region: str) -> _Read:
+    """Recognise the file and load its rows, as text, into temp table ``raw``; a person's
+    keys and name are hashed as they are read (``staging.read_hashed``)."""
     source, layout = recognise.sniff(path, options, con)
-    if layout is None:
-        _load_json(con, path, source)
-        raw_columns = [r[0] for r in con.execute("describe raw").fetchall() if r[0] != "line"]
-        columns = staging.map_columns(source, raw_columns, path.name)
-        for column in columns:
-            if column.raw:  # JSON columns are named after the fields, not c001, c002...
-                column.raw = '"' + column.label.replace('"', '""') + '"'
-        return _Read(source, None, columns, [], ".", ",")
-    reader_rejects = reader.load_csv(con, layout, work)
-    columns = staging.map_columns(source, layout.headers, path.name)
-    return _Read(source, layout, columns, reader_rejects, layout.decimal_mark, layout.delimiter)
+    identity.use_secret(con, secret, region)
+    try:
+        if layout is None:
+            # a JSON format's query names its columns after its fields
+            declared = _json_columns(source, [f.name for f in source.fields], path.name)
+            _load_json(con, path, source, staging.read_hashed(source, declared))
+            found = [r[0] for r in con.execute("describe raw").fetchall() if r[0] != "line"]
+            columns = _json_columns(source, found, path.name)
+            return _Read(source, None, staging.hashed_read(source, columns), [], ".", ",")
+        columns = staging.map_columns(source, layout.headers, path.name)
+        reader_rejects = reader.load_csv(con, layout, work,
+                                         select=staging.read_hashed(source, columns))
+        return _Read(source, layout, staging.hashed_read(source, columns), reader_rejects,
+                     layout.decimal_mark, layout.delimiter)
+    finally:
+        identity.use_secret(con, None)  # nothing after the read hashes: the secret goes
 
 
-def _import(con, path, digest, options, secret, settings, step, read: _Read) -> ImportResult:
+def _json_columns(source: sources.Source, names: list[str], file_name: str) -> list:
+    """A JSON format's columns are named after its fields, not c001, c002..."""
+    columns = staging.map_columns(source, names, file_name)
+    for column in columns:
+        if column.raw:
+            column.raw = '"' + column.label.replace('"', '""') + '"'
+    return columns
+
+
+def _import(con, path, digest, options, secret, step, read: _Read) -> ImportResult:
     source, layout, columns = read.source, read.layout, read.columns
     import_id = con.execute("select coalesce(max(import_id), 0) + 1 from imports").fetchone()[0]
     context = _context(con, path, source, layout, options)
@@ -153,7 +168,6 @@ def _import(con, path, digest, options, secret, settings, step, read: _Read) -> 
     step("checking rows")
     day_first = staging.decide_day_first(con, columns, delimiter)
     excel_ids.recover_from_permalinks(con, columns)
-    identity.use_secret(con, secret)  # keys are hashed as the rows are typed
     staging.build_typed(con, source, columns, decimal_mark, day_first)
     _not_before_newest_post(con, context, options)
     con.execute("drop table raw")
@@ -165,11 +179,7 @@ def _import(con, path, digest, options, secret, settings, step, read: _Read) -> 
     con.execute("delete from typed where reject is not null")
     con.execute("alter table typed drop column reject_column; "
                 "alter table typed drop column reject")
-    step("hashing keys")
-    # a person's name (sign-in sheets, petitions) only tells anonymous rows apart: hashed
-    names = tuple(c.field.name for c in columns
-                  if c.field.name == "name" and TARGETS[source.target].person_level)
-    identity.attach_keys(con, secret, settings.default_region, hashed_text=names)
+    identity.attach_keys(con)
     step("staging")
     target = TARGETS[source.target]
     merge.stage(con, source, target)
@@ -197,10 +207,13 @@ def _import(con, path, digest, options, secret, settings, step, read: _Read) -> 
             first_reason={"code": first["code"], "params": first["params"]},
         )
     con.execute(
-        "insert into imports values "
-        "(?, ?, ?, ?, ?, ?, ?, current_timestamp::timestamp, ?, ?, ?, ?)",
+        "insert into imports (import_id, file_name, sha256, source, campaign, event_id, "
+        "exported_at, imported_at, rows_read, rows_loaded, rows_duplicate, rows_rejected, "
+        "is_export_time_unknown) "
+        "values (?, ?, ?, ?, ?, ?, ?, current_timestamp::timestamp, ?, ?, ?, ?, ?)",
         [import_id, file_name, digest, source.name, context["campaign"], context["event_id"],
-         context["exported_at"], rows_read, loaded, duplicates, rejected],
+         context["exported_at"], rows_read, loaded, duplicates, rejected,
+         context["exported_at_unknown"]],
     )
     con.execute("insert into rejects (import_id, line, column_name, reason, reject_code, "
                 "reject_params) select ?, line, column_name, turnout_reason(reject_code, "
@@ -267,14 +280,16 @@ def _event_from_platform_ids(con, path: Path, source: sources.Source, found: dic
     raise ImportRefused(path.name, "event.not_said", format=source.title)
 
 
-def _load_json(con, path: Path, source: sources.Source) -> None:
+def _load_json(con, path: Path, source: sources.Source, select: str) -> None:
+    """One row per record in temp table ``raw``, in one statement: the document is never a
+    table of its own, and ``select`` hashes a person's keys before any table holds them."""
     try:
         con.execute(
-            "create or replace temp table raw_json as select * from read_json(?, "
-            "format='auto', maximum_object_size=?, sample_size=-1)",
+            "create or replace temp table raw as "
+            "with raw_json as (select * from read_json(?, format='auto', "
+            "maximum_object_size=?, sample_size=-1)) "
+            f"select {select} from ({source.json_sql})",
             [str(path), reader.JSON_MAX_OBJECT_BYTES],
         )
     except duckdb.Error as error:
         raise reader.json_error(path.name, error) from None
-    con.execute(f"create or replace temp table raw as {source.json_sql}")
-    con.execute("drop table raw_json")

@@ -41,73 +41,63 @@ def register_functions(con: duckdb.DuckDBPyConnection) -> None:
         create()
     except duckdb.Error:  # registered on this connection before: is it still in the catalog?
         # a function registered inside a transaction that was rolled back is gone from the
-        # catalog while the connection still holds its name
+        # catalog while the connection still holds its name (the count is fetched whole:
+        # a result left open would make the removal fail)
         found = con.execute("select count(*) from duckdb_functions() "
-                            "where function_name = 'turnout_phone'").fetchone()[0]
+                            "where function_name = 'turnout_phone'").fetchall()[0][0]
         if not found:
             con.remove_function("turnout_phone")
             create()
 
 
-def use_secret(con: duckdb.DuckDBPyConnection, secret: bytes | None) -> None:
-    """Give the import's SQL the secret (``turnout_key``), or take it away (None)."""
+def use_secret(con: duckdb.DuckDBPyConnection, secret: bytes | None,
+               region: str | None = None) -> None:
+    """Give the import's SQL the secret (``turnout_key``) and the region phones are read in
+    (:func:`phone_key_sql`), or take them away (None)."""
     if secret is None:
-        con.execute("reset variable turnout_secret")
-    else:
-        con.execute("set variable turnout_secret = ?", [secret.decode()])
+        for name in ("turnout_secret", "turnout_region", "turnout_north_american"):
+            con.execute(f"reset variable {name}")
+        return
+    con.execute("set variable turnout_secret = ?", [secret.decode()])
+    if region is not None:  # turnout_phone is registered once per batch (load.Session)
+        con.execute("set variable turnout_region = ?", [region])
+        con.execute("set variable turnout_north_american = ?",
+                    [phonenumbers.country_code_for_region(region) == 1])
 
 
-def attach_keys(con: duckdb.DuckDBPyConnection, secret: bytes, region: str,
-                hashed_text: tuple[str, ...] = ()) -> None:
-    """Turn ``typed`` into ``keyed``: its phones become keyed hashes like its emails and
-    platform ids, which ``typed`` holds hashed already (``turnout_key``, set by
-    :func:`use_secret`).
+def phone_key_sql(x: str) -> str:
+    """SQL for the keyed hash of the phone number written in column ``x``.
 
-    ``hashed_text``: other columns that hold personal data (a person's name on a sign-in
-    sheet, which only tells anonymous rows apart) and become keyed hashes too.
-    Phones are parsed once per distinct value; North American numbers written
-    with ten digits take a fast path in SQL that gives the same E.164 form.
+    The number is put in E.164 form for the region given to :func:`use_secret`. North
+    American numbers written with ten digits take a fast path in SQL that gives the same
+    form as the phonenumbers library (``turnout_phone``), which reads all the others.
     """
-    register_functions(con)
-    use_secret(con, secret)
-    north_american = phonenumbers.country_code_for_region(region) == 1
+    given = f"nullif(trim({x}), '')"
+    digits = f"regexp_replace({given}, '[\\s().\\-]', '', 'g')"
+    north_american = "getvariable('turnout_north_american')"
+    return f"""turnout_key('phone', case
+        when {north_american} and regexp_full_match({digits}, '\\d{{10}}')
+             and {digits}[1] not in ('0', '1')
+            then '+1' || {digits}
+        when {north_american} and regexp_full_match({digits}, '\\+?1\\d{{10}}')
+             and right({digits}, 10)[1] not in ('0', '1')
+            then '+1' || right({digits}, 10)
+        else turnout_phone({given}, getvariable('turnout_region'))
+    end)"""
+
+
+def attach_keys(con: duckdb.DuckDBPyConnection) -> None:
+    """Turn ``typed`` into ``keyed``: its email, phone and platform id, keyed hashes since
+    the file was read (``staging.read_hashed``), take the names of keys."""
     con.execute("""
-        create or replace temp table phone_forms as
-        with distinct_phones as (
-            select distinct phone as raw,
-                   regexp_replace(phone, '[\\s().\\-]', '', 'g') as compact
-            from typed
-            where phone is not null
-        ),
-        parsed as (
-            select raw,
-                   case
-                       when ? and regexp_full_match(compact, '\\d{10}')
-                            and compact[1] not in ('0', '1')
-                           then '+1' || compact
-                       when ? and regexp_full_match(compact, '\\+?1\\d{10}')
-                            and right(compact, 10)[1] not in ('0', '1')
-                           then '+1' || right(compact, 10)
-                       else turnout_phone(raw, ?)
-                   end as e164
-            from distinct_phones
-        )
-        select raw, turnout_key('phone', e164) as key_hash from parsed
-    """, [north_american, north_american, region])
-    hashed = "".join(f", turnout_key('text', lower(trim(typed.{name}))) as {name}"
-                     for name in hashed_text)
-    replaced = "".join(f", {name}" for name in hashed_text)
-    con.execute(f"""
         create or replace temp table keyed as
-        select typed.* exclude (email, phone, platform_id{replaced}){hashed},
+        select typed.* exclude (email, phone, platform_id),
                typed.email as email_key,
-               phone_forms.key_hash as phone_key,
+               typed.phone as phone_key,
                typed.platform_id as platform_key
         from typed
-        left join phone_forms on phone_forms.raw = typed.phone
     """)
-    # the clear values are not needed past this point
-    con.execute("drop table typed; drop table phone_forms")
+    con.execute("drop table typed")
 
 
 def _edges_sql(only: str = "") -> str:

@@ -28,7 +28,7 @@ def fingerprint(secret: bytes) -> str:
 
 
 def holds_data(con: duckdb.DuckDBPyConnection) -> bool:
-    return con.execute("select exists (select 1 from imports)").fetchone()[0]
+    return warehouse.scalar(con, "select exists (select 1 from imports)")
 
 
 def recorded(con: duckdb.DuckDBPyConnection) -> str | None:

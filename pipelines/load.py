@@ -13,14 +13,17 @@ from pathlib import Path
 
 import duckdb
 
-from pipelines import config, file_import, identity, keys, textfile, undo, warehouse
+from pipelines import archives, config, file_import, identity, keys, textfile, undo, warehouse
+from pipelines.archives import Member, is_archive
+from pipelines.archives import read as read_member
 from pipelines.errors import TurnoutError
 from pipelines.import_types import ImportOptions, ImportResult, Progress
-from pipelines.recognise import date_in_name, expand, recognise, sha256_file
+from pipelines.recognise import contents, date_in_name, expand, recognise, sha256_file
 from pipelines.refresh import refresh
 
-__all__ = ["ImportOptions", "ImportResult", "Progress", "Session", "date_in_name", "expand",
-           "import_file", "recognise", "refresh", "session", "sha256_file", "undo_import"]
+__all__ = ["ImportOptions", "ImportResult", "Member", "Progress", "Session", "contents",
+           "date_in_name", "expand", "import_file", "is_archive", "read_member", "recognise",
+           "refresh", "session", "sha256_file", "undo_import"]
 
 # One import at a time per process: the dashboard serves each browser session in a thread,
 # and two write transactions on one DuckDB file would conflict.
@@ -41,23 +44,25 @@ class Session:
         # the key the database was built with, or nothing is imported nor refreshed
         self.secret = keys.check(con, db)
         self.settings = config.load_settings(db)
+        # outside any transaction: registered inside a file's transaction that is then
+        # rolled back (a refused file), it would be gone for the next file of the batch
+        identity.register_functions(con)
 
-    def import_file(self, path: Path, options: ImportOptions | None = None,
+    def import_file(self, path: Path | Member, options: ImportOptions | None = None,
                     progress: Progress | None = None) -> ImportResult:
-        """Import one file in one transaction; raise ImportRefused (nothing written) if it
-        can't."""
+        """Import one file (or one member of a zip, as ``expand`` lists them) in one
+        transaction; raise ImportRefused (nothing written) if it can't."""
         with textfile.private_workspace(self.db) as work:
-            return file_import.import_one(self, path, options or ImportOptions(), progress, work)
+            return file_import.import_one(self, archives.on_disk(path, work),
+                                          options or ImportOptions(), progress, work)
 
-    def preview(self, files: list[tuple[Path, ImportOptions]],
+    def preview(self, files: list[tuple[Path | Member, ImportOptions]],
                 progress: Progress | None = None) -> list[ImportResult | TurnoutError]:
         """What importing the files in this order would do, file by file (rows loaded,
         duplicate, rejected and why), or why a file would be refused. Each file is tried
         after the files before it (a calendar, then the sign-in sheet that needs it), in
         one transaction that is rolled back: nothing is written."""
         found: list[ImportResult | TurnoutError] = []
-        # a Python function registered inside a transaction goes with its rollback
-        identity.register_functions(self.con)
         for index, (path, options) in enumerate(files):
             self.con.execute("begin transaction")
             try:
@@ -65,10 +70,10 @@ class Session:
                     for (before, its_options), outcome in zip(files[:index], found,
                                                               strict=True):
                         if isinstance(outcome, ImportResult):
-                            file_import.import_one(self, before, its_options, None, work,
-                                                   preview=True)
-                    found.append(file_import.import_one(self, path, options, progress, work,
-                                                        preview=True))
+                            file_import.import_one(self, archives.on_disk(before, work),
+                                                   its_options, None, work, preview=True)
+                    found.append(file_import.import_one(self, archives.on_disk(path, work),
+                                                        options, progress, work, preview=True))
             except TurnoutError as error:
                 found.append(error)
             finally:

@@ -55,7 +55,7 @@ def _close(left: list[tuple], right: list[tuple], floats: list[int]) -> bool:
     def exact(row: tuple) -> tuple:
         return tuple(v for i, v in enumerate(row) if i not in floats)
 
-    def near(a, b) -> bool:
+    def near(a: float | None, b: float | None) -> bool:
         return (a is None and b is None) or (
             a is not None and b is not None and abs(a - b) <= TOLERANCE)
 

@@ -33,7 +33,7 @@ import re
 
 import duckdb
 
-from pipelines.marts import Mart, MartRefresh
+from pipelines.mart_types import Mart, MartRefresh
 
 WORK_TABLES = ("redo_keys", "redo_key_values", "old_rows", "new_rows", "rebuilt")
 

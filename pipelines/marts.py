@@ -25,57 +25,22 @@ import hashlib
 import json
 import re
 import time
-from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 
 import duckdb
 
-from pipelines import pyramid
+from pipelines import mart_delta, pyramid
 from pipelines.import_types import Progress
+from pipelines.mart_types import Delta, Mart, MartRefresh
+
+__all__ = ["Delta", "Mart", "MartRefresh", "marts", "rebuild", "refresh"]
 
 # part of every mart's fingerprint: a change to how marts are refreshed rebuilds them all
 REFRESH_VERSION = "1"
 _DECLARATION = re.compile(r"^-- refresh: (incremental by|full)\b(.*)$", re.MULTILINE)
 _SECTION = re.compile(r"^-- (keys|input [a-z_][a-z0-9_]*|rows|full when)\b:?(.*)$",
                       re.MULTILINE)
-
-
-@dataclass(frozen=True)
-class Delta:
-    """The sections of a ``.delta.sql`` file (see ``pipelines/mart_delta.py``)."""
-    keys: str
-    inputs: dict[str, str] = field(default_factory=dict)
-    rows: str | None = None
-    full_when: str | None = None
-    full_when_reason: str = ""
-
-
-@dataclass(frozen=True)
-class Mart:
-    stem: str
-    name: str
-    sql: str
-    is_view: bool
-    keys: tuple[str, ...]  # empty: rebuilt in full
-    why_full: str
-    delta: Delta | None
-
-    @property
-    def incremental(self) -> bool:
-        return bool(self.keys)
-
-
-@dataclass
-class MartRefresh:
-    """What the refresh did to one mart."""
-    mart: str
-    how: str  # incremental | full | view
-    why: str = ""  # why it was rebuilt in full
-    keys: int = 0  # keys the batch may have changed (incremental), each one checked
-    removed: int = 0  # rows that went (incremental: net of the rows put back the same)
-    added: int = 0
-    seconds: float = 0.0
 
 
 def _folder():
@@ -227,8 +192,6 @@ def refresh(con: duckdb.DuckDBPyConnection, full: bool = False,
     """Bring every mart up to date with the batch laid out by ``pipelines/batch_changes.py``,
     inside the caller's transaction: incrementally where a mart declares how, in full
     where it must be (``full``: every mart in full)."""
-    from pipelines import mart_delta
-
     step = progress or (lambda _name: None)
     rules = _prepare(con)
     stored = dict(con.execute("select mart, code_hash from mart_refresh_state").fetchall())

@@ -4,11 +4,15 @@ rows, older exports and repeats counted as duplicates)."""
 
 from __future__ import annotations
 
-from pipelines import sources, staging
+from collections.abc import Sequence
+
+import duckdb
+
+from pipelines import sources, staging, warehouse
 from pipelines.targets import PERSON_KEYS, Target
 
 
-def stage(con, source: sources.Source, target: Target) -> None:
+def stage(con: duckdb.DuckDBPyConnection, source: sources.Source, target: Target) -> None:
     params: list = []
     try:
         sql = source.extra.get("staging_sql") or staging.sql_text("staging", source.staging_sql)
@@ -24,7 +28,8 @@ def stage(con, source: sources.Source, target: Target) -> None:
             con.execute(f"alter table stg add column {column} varchar")
 
 
-def _default_staging(con, source: sources.Source, target: Target) -> tuple[str, list]:
+def _default_staging(con: duckdb.DuckDBPyConnection, source: sources.Source,
+                     target: Target) -> tuple[str, list]:
     """A format whose fields are the target's columns needs no stg_ file: its fields, its
     constants (bound as values) and the import's context (columns it lacks are left
     empty)."""
@@ -37,7 +42,8 @@ def _default_staging(con, source: sources.Source, target: Target) -> tuple[str, 
     return f"select keyed.*, {', '.join(extra)} from keyed, ctx", values
 
 
-def reject_unmatched(con, target: Target, columns) -> None:
+def reject_unmatched(con: duckdb.DuckDBPyConnection, target: Target,
+                     columns: Sequence[staging.Column]) -> None:
     """Rows that the canonical table cannot take: unknown events, nobody to match."""
     present = {r[0] for r in con.execute("describe stg").fetchall()}
     if "reject_code" in present:  # a staging query may reject rows itself, with a message
@@ -78,7 +84,7 @@ def _hash_expr(columns: tuple[str, ...], alias: str) -> str:
     return f"md5(concat_ws('|', {parts}))"
 
 
-def merge(con, target: Target, secret: bytes) -> tuple[int, int, int]:
+def merge(con: duckdb.DuckDBPyConnection, target: Target, secret: bytes) -> tuple[int, int, int]:
     """Insert new rows, replace changed ones; return (loaded, duplicate, replaced) counts."""
     if target.person_level:
         key_select = "md5(? || ctx.source || ':' || stg.record_ref) as record_id"
@@ -133,11 +139,11 @@ def merge(con, target: Target, secret: bytes) -> tuple[int, int, int]:
         from merge_plan, ctx
         where verdict in ('new', 'changed')
     """)
-    loaded, duplicates, replaced = con.execute("""
+    loaded, duplicates, replaced = warehouse.one_row(con, """
         select coalesce(sum(n_rows) filter (where verdict in ('new', 'changed')), 0),
                coalesce(sum(n_rows) filter (where verdict in ('same', 'stale', 'repeated')), 0),
                count(*) filter (where verdict = 'changed')
         from merge_plan
-    """).fetchone()
+    """)
     con.execute("drop table staged; drop table merge_plan; drop table stg")
     return int(loaded), int(duplicates), int(replaced)

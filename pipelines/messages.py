@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import json
 import string
+from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from pipelines import wording
 
@@ -29,7 +31,7 @@ def catalogue(lang: str) -> dict[str, wording.Entry]:
     return json.loads((LOCALES / f"{lang}.json").read_text(encoding="utf-8"))
 
 
-def text(lang: str, code: str, params: dict | None = None) -> str:
+def text(lang: str, code: str, params: Mapping[str, Any] | None = None) -> str:
     """One message in ``lang`` (English when the language lacks it, which a test forbids)."""
     entry = catalogue(lang).get(code) or catalogue(ENGLISH)[code]
     values = {name: text(lang, value["code"], value.get("params"))
@@ -55,7 +57,8 @@ def row_where(line: int | None, column: str | None) -> dict:
     return {"code": "where.row", "params": {"line": line}}
 
 
-def reason_text(lang: str, code: str | None, params, stored: str | None = None) -> str:
+def reason_text(lang: str, code: str | None, params: str | Mapping[str, Any] | None,
+                stored: str | None = None) -> str:
     """A rejected row's reason in ``lang``: from its code, else the stored English text.
 
     ``params`` may be the JSON text the database holds. Rows imported before codes were
@@ -63,9 +66,8 @@ def reason_text(lang: str, code: str | None, params, stored: str | None = None) 
     """
     if not code or code not in catalogue(ENGLISH):
         return stored or ""
-    if isinstance(params, str):
-        params = json.loads(params)
-    return text(lang, code, params or {})
+    values = json.loads(params) if isinstance(params, str) else params
+    return text(lang, code, values or {})
 
 
 # SQL ----------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ from __future__ import annotations
 import threading
 from functools import cache
 from importlib import resources
+from typing import overload
 
 import duckdb
 
@@ -23,12 +24,19 @@ def _connection() -> duckdb.DuckDBPyConnection:
     return con
 
 
+@overload
+def masked(text: str) -> str: ...
+@overload
+def masked(text: None) -> None: ...
 def masked(text: str | None) -> str | None:
     """``text`` with every email and phone number in it replaced by [...]."""
     if not text:
         return text
     with _lock:
-        return _connection().execute("select turnout_masked(?)", [text]).fetchone()[0]
+        row = _connection().execute("select turnout_masked(?)", [text]).fetchone()
+    if row is None:  # a select without a from clause returns one row
+        raise LookupError("turnout_masked returned no row")
+    return row[0]
 
 
 def masked_file_name(name: str) -> str:

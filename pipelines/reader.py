@@ -54,9 +54,12 @@ def _refuse(path: Path, code: str, **params) -> ImportRefused:
     return ImportRefused(path.name, code, **params)
 
 
-def read_head_text(path: Path) -> tuple[str, str]:
-    with open(path, "rb") as handle:
-        head = handle.read(HEAD_BYTES)
+def read_head_text(path: Path, head: bytes | None = None) -> tuple[str, str]:
+    """The head of a file as text, and its encoding; ``head``: bytes already read (a zip's
+    member is read in memory)."""
+    if head is None:
+        with open(path, "rb") as handle:
+            head = handle.read(HEAD_BYTES)
     encoding = textfile.sniff_encoding(path, head)
     text = head.decode("utf-16" if encoding.startswith("utf-16") and head[:2] in
                        (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE) else encoding,
@@ -156,8 +159,11 @@ def _unknown_format(path: Path, closest: tuple[float, sources.Source | None],
 
 
 def load_csv(con: duckdb.DuckDBPyConnection, layout: Layout, work: Path,
-             table: str = "raw") -> list[dict]:
+             table: str = "raw", select: str = "*") -> list[dict]:
     """Read the rows into temp table ``raw`` (c001…cNNN as text, plus ``line``).
+
+    ``select``: the select list the rows are read with, over c001…cNNN; an import computes
+    a person's keyed hashes there, so that no table ever holds them as written.
 
     Returns the reader's own rejects (rows with too many fields), one per row. Refuses
     the whole file on an unterminated quote. A file DuckDB cannot read as it is (another
@@ -170,7 +176,7 @@ def load_csv(con: duckdb.DuckDBPyConnection, layout: Layout, work: Path,
         copy = textfile.utf8_copy(layout.path, encoding, work, layout.file_name)
     while True:
         try:
-            problems = _read_rows(con, layout, copy or layout.path, table)
+            problems = _read_rows(con, layout, copy or layout.path, table, select)
         except duckdb.Error as error:
             if copy is not None:
                 raise _read_error(layout, error) from None
@@ -204,14 +210,14 @@ def load_csv(con: duckdb.DuckDBPyConnection, layout: Layout, work: Path,
 
 
 def _read_rows(con: duckdb.DuckDBPyConnection, layout: Layout, path: Path,
-               table: str) -> list[tuple[int, str]]:
+               table: str, select: str) -> list[tuple[int, str]]:
     """Read ``path`` into ``{table}_read``; the rows the reader set aside, one per line."""
     names = [f"c{i:03d}" for i in range(1, layout.width + 1)]
     columns = "{" + ", ".join(f"'{n}': 'VARCHAR'" for n in names) + "}"
     skip = layout.header_line + layout.skip_rows
     con.execute("drop table if exists reader_rejects; drop table if exists reader_scans")
     sql_template = (
-        f"create or replace temp table {table}_read as select * from read_csv(?, delim=?, "
+        f"create or replace temp table {table}_read as select {select} from read_csv(?, delim=?, "
         "quote='\"', escape='\"', header=false, skip=?, auto_detect=false, "
         f"columns={columns}, store_rejects=true, rejects_table='reader_rejects', "
         "rejects_scan='reader_scans', nullstr=? EXTRA)"
@@ -315,11 +321,35 @@ def json_paths(con: duckdb.DuckDBPyConnection, path: Path, head: str) -> set[str
         raise json_error(path.name, error) from None
     if row is None:
         raise ImportRefused(path.name, "file.empty")
+    return _key_paths(path.name, row[0])
+
+
+def json_paths_in_text(con: duckdb.DuckDBPyConnection, file_name: str, text: str
+                       ) -> set[str] | None:
+    """``json_paths`` of a file held in memory (``text``, its start at least); None when its
+    first object does not end within ``text``."""
+    body = text.lstrip()
+    if body.startswith("["):  # an array: its first element, as DuckDB reads it
+        body = body[1:].lstrip()
+    try:
+        first, _ = json.JSONDecoder().raw_decode(body)
+    except RecursionError:
+        raise ImportRefused(file_name, "json.too_deep", depth=JSON_MAX_DEPTH) from None
+    except ValueError:
+        return None
+    try:
+        row = con.execute("select json_structure(?::json)", [json.dumps(first)]).fetchone()
+    except duckdb.Error as error:
+        raise json_error(file_name, error) from None
+    return _key_paths(file_name, row[0])
+
+
+def _key_paths(file_name: str, structure_text: str) -> set[str]:
     found: set[str] = set()
 
     def walk(node: object, prefix: str, depth: int) -> None:
         if depth > JSON_MAX_DEPTH:
-            raise ImportRefused(path.name, "json.too_deep", depth=JSON_MAX_DEPTH)
+            raise ImportRefused(file_name, "json.too_deep", depth=JSON_MAX_DEPTH)
         if isinstance(node, dict):
             for key, value in node.items():
                 dotted = f"{prefix}.{key}" if prefix else key
@@ -329,9 +359,9 @@ def json_paths(con: duckdb.DuckDBPyConnection, path: Path, head: str) -> set[str
             walk(node[0], prefix, depth + 1)
 
     try:
-        structure = json.loads(row[0])
+        structure = json.loads(structure_text)
     except RecursionError:
-        raise ImportRefused(path.name, "json.too_deep", depth=JSON_MAX_DEPTH) from None
+        raise ImportRefused(file_name, "json.too_deep", depth=JSON_MAX_DEPTH) from None
     walk(structure, "", 0)
     return found
 

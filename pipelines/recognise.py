@@ -9,7 +9,7 @@ from pathlib import Path
 
 import duckdb
 
-from pipelines import reader, sources
+from pipelines import archives, reader, sources
 from pipelines.errors import ImportRefused, TurnoutError
 from pipelines.import_types import ImportOptions
 from pipelines.sources import mapped
@@ -23,25 +23,35 @@ def sha256_file(path: Path) -> str:
     return digest.hexdigest()
 
 
-def recognise(path: Path, options: ImportOptions) -> sources.Source:
+def recognise(path: Path | archives.Member, options: ImportOptions) -> sources.Source:
     """The format of a file, from its head only (used to order a folder's files)."""
     with duckdb.connect() as con:
         source, _ = sniff(path, options, con)
     return source
 
 
-def sniff(path: Path, options: ImportOptions, con: duckdb.DuckDBPyConnection):
-    if not path.is_file():
+class NotFromTheHead(Exception):
+    """A zip's member whose format its head does not tell (one JSON object larger than
+    Turnout reads in memory): recognised when it is imported."""
+
+
+def sniff(path: Path | archives.Member, options: ImportOptions,
+          con: duckdb.DuckDBPyConnection) -> tuple[sources.Source, reader.Layout | None]:
+    in_zip = isinstance(path, archives.Member)
+    if not isinstance(path, archives.Member) and not path.is_file():
         raise TurnoutError(code="file.missing", path=str(path))
+    forced: sources.Source | None
     if options.mapping:
         source = mapped.source_from_mapping(options.mapping)
         forced = source
     else:
         forced = sources.get(options.source) if options.source else None
-    encoding, text = reader.read_head_text(path)
+    head = archives.head(path, reader.HEAD_BYTES) if isinstance(path, archives.Member) else None
+    encoding, text = reader.read_head_text(path, head)
     if reader.is_json(text) and (forced is None or forced.file_type == "json"):
         try:
-            paths = reader.json_paths(con, path, text)
+            paths = _member_json_paths(con, path, head) if in_zip else \
+                reader.json_paths(con, path, text)
         except ImportRefused as error:
             if error.code != "json.unparsable" or forced is not None:
                 raise
@@ -62,6 +72,24 @@ def sniff(path: Path, options: ImportOptions, con: duckdb.DuckDBPyConnection):
                                 known=", ".join(sorted(sources.REGISTRY)))
         return best, None
     return reader.find_layout(path, text, encoding, forced)
+
+
+JSON_IN_MEMORY_BYTES = 32 * 1024 * 1024  # a zip's JSON member read whole to recognise it
+
+
+def _member_json_paths(con: duckdb.DuckDBPyConnection, member: archives.Member,
+                       head: bytes) -> set[str]:
+    """The key paths of a zipped JSON file's first object, read in memory."""
+    data = head
+    if member.size > len(head):
+        data = archives.head(member, JSON_IN_MEMORY_BYTES)
+    _, text = reader.read_head_text(member, data)
+    paths = reader.json_paths_in_text(con, member.name, text)
+    if paths is not None:
+        return paths
+    if len(data) >= member.size:  # read whole, and still not JSON
+        raise ImportRefused(member.name, "json.unparsable")
+    raise NotFromTheHead(member.name)
 
 
 _NAME_DATE = re.compile(r"(?<!\d)(20\d\d)-?(0[1-9]|1[0-2])-?(0[1-9]|[12]\d|3[01])(?!\d)")
@@ -92,31 +120,90 @@ def date_in_name(name: str) -> datetime | None:
 
 TARGET_ORDER = {"events": 0, "identities": 1}
 IGNORED_SUFFIXES = {".md", ".toml", ".txt", ".py", ".ipynb", ".sql"}
+IGNORED_FOLDERS = {"__MACOSX"}  # what macOS adds to a zip it makes: no export in it
+Skipped = list[tuple[Path | archives.Member, str]]
 
 
-def expand(paths: list[Path], options: ImportOptions) -> tuple[list[Path], list[tuple[Path, str]]]:
-    """Files to import, calendar first; and the files of a folder that were skipped, with why."""
-    chosen: list[tuple[int, str, Path]] = []
-    skipped: list[tuple[Path, str]] = []
+def expand(paths: list[Path], options: ImportOptions
+           ) -> tuple[list[Path | archives.Member], Skipped]:
+    """Files to import, calendar first; and the files of a folder or a zip that were
+    skipped, with why. A zip gives its members (``archives.Member``); one that cannot be
+    unzipped stays as it is, and its import says why it is refused."""
+    chosen: list[tuple[int, str, Path | archives.Member]] = []
+    skipped: Skipped = []
     for path in paths:
-        if path.is_dir():
-            for child in sorted(p for p in path.rglob("*") if p.is_file()):
-                if child.name.startswith(".") or child.suffix.lower() in IGNORED_SUFFIXES:
+        found = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
+        for child in found:
+            if path.is_dir() and _ignored(child.relative_to(path).parts):
+                continue
+            if archives.is_archive(child):
+                try:
+                    members, left_out = contents(child, options)
+                except TurnoutError:
+                    chosen.append((2, str(child), child))
                     continue
+                chosen += [(_order(source), str(member), member) for member, source in members]
+                skipped += [(member, str(error)) for member, error in left_out]
+            elif not path.is_dir():
+                chosen.append((_order_of(child, options), str(child), child))
+            else:
                 try:
                     source = recognise(child, options)
                 except TurnoutError as error:
                     skipped.append((child, str(error)))
                     continue
-                chosen.append((TARGET_ORDER.get(source.target, 2), str(child), child))
-        else:
-            chosen.append((_order_of(path, options), str(path), path))
-    chosen.sort()
+                chosen.append((_order(source), str(child), child))
+    chosen.sort(key=lambda found: found[:2])
     return [p for _, _, p in chosen], skipped
+
+
+def contents(path: Path, options: ImportOptions
+             ) -> tuple[list[tuple[archives.Member, sources.Source | None]],
+                        list[tuple[archives.Member, TurnoutError]]]:
+    """A zip's members to import, each with its format (None: told when it is imported),
+    and those skipped, each with why; ImportRefused when the zip is refused whole."""
+    found: archives.Found = []
+    unknown: list[tuple[archives.Member, sources.Source | None]] = []
+    skipped: list[tuple[archives.Member, TurnoutError]] = []
+    for member in archives.members(path):
+        if _ignored(member.parts):
+            continue
+        try:
+            found.append((member, recognise(member, options)))
+        except NotFromTheHead:
+            unknown.append((member, None))
+        except TurnoutError as error:
+            if error.code == "zip.damaged_member":  # refused, with why, when it is imported
+                unknown.append((member, None))
+            else:
+                skipped.append((member, _in_a_line(member, error)))
+    kept, same_visits = archives.one_report_per_period(found)
+    return [*kept, *unknown], [*skipped, *same_visits]
+
+
+def _in_a_line(member: archives.Member, error: TurnoutError) -> TurnoutError:
+    """A zip holds reports no format reads (Plausible's countries, browsers…): each is
+    said in a line, without the list of every known format."""
+    if error.code == "file.unknown_format_closest":
+        return ImportRefused(member.name, "zip.unknown_member",
+                             closest=error.params["closest"], share=error.params["share"])
+    if error.code in ("file.unknown_format", "json.unknown_format"):
+        return ImportRefused(member.name, "zip.unknown_member_none")
+    return error
+
+
+def _ignored(parts: tuple[str, ...]) -> bool:
+    """Hidden files, notes and mappings beside the exports, and macOS's zip folders."""
+    return any(part.startswith(".") or part in IGNORED_FOLDERS for part in parts) \
+        or Path(parts[-1]).suffix.lower() in IGNORED_SUFFIXES
+
+
+def _order(source: sources.Source | None) -> int:
+    return TARGET_ORDER.get(source.target, 2) if source else 2
 
 
 def _order_of(path: Path, options: ImportOptions) -> int:
     try:
-        return TARGET_ORDER.get(recognise(path, options).target, 2)
+        return _order(recognise(path, options))
     except TurnoutError:
         return 2

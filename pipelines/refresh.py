@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 import duckdb
 
-from pipelines import batch_changes, identity, marts, models
+from pipelines import batch_changes, identity, marts, models, warehouse
 from pipelines.errors import TurnoutError
 from pipelines.import_types import Progress
 
@@ -85,9 +85,9 @@ def _refit_models(con: duckdb.DuckDBPyConnection, full: bool) -> str:
 
 
 def _relink(con: duckdb.DuckDBPyConnection, pending: list[int], full: bool,
-            step) -> Refreshed:
+            step: Progress) -> Refreshed:
     # relink everyone when a key or a link may have gone; else only the batch's people
-    empty = not con.execute("select count(*) from person_keys").fetchone()[0]
+    empty = not warehouse.scalar(con, "select count(*) from person_keys")
     everyone = full or empty or batch_changes.links_may_break(con)
     step(STEPS_BEFORE[1])
     if full:  # every mart is rebuilt: who moved does not matter

@@ -8,13 +8,19 @@ database whose marts were never built (nothing imported yet) gives zeros and nul
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import duckdb
 
-from pipelines import spreadsheet
+from pipelines import funnel as funnel_sql
+from pipelines import spreadsheet, warehouse
 from pipelines.terminal import safe
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 STAGES = ("awareness", "engagement", "commitment", "action")
 EVENT_KEYS = ("event_id", "name", "starts_at", "facebook_going", "facebook_interested",
@@ -22,7 +28,6 @@ EVENT_KEYS = ("event_id", "name", "starts_at", "facebook_going", "facebook_inter
               "show_up_rate", "facebook_going_conversion", "attendance_coverage")
 EVENT_EXTRA = ("campaign", "kind", "is_online", "weekday", "has_attendance_data",
                "show_up_rate_low", "show_up_rate_high")
-Z2 = 1.96 * 1.96
 
 
 def parse_bound(text: str | None, end: bool = False) -> datetime | None:
@@ -35,91 +40,55 @@ def parse_bound(text: str | None, end: bool = False) -> datetime | None:
     return value
 
 
-def wilson(successes: int, total: int) -> tuple[float | None, float | None]:
-    """95% Wilson interval for successes / total; (None, None) when total is 0."""
-    if not total:
-        return None, None
-    p = successes / total
-    centre = (p + Z2 / (2 * total)) / (1 + Z2 / total)
-    half = (Z2 ** 0.5) * ((p * (1 - p) / total + Z2 / (4 * total * total)) ** 0.5) \
-        / (1 + Z2 / total)
-    return max(0.0, centre - half), min(1.0, centre + half)
-
-
 def _has(con: duckdb.DuckDBPyConnection, table: str) -> bool:
-    return con.execute("select count(*) from information_schema.tables where table_name = ?",
-                       [table]).fetchone()[0] > 0
+    return warehouse.scalar(
+        con, "select count(*) from information_schema.tables where table_name = ?", [table]) > 0
 
 
-def _rows(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> list[dict]:
+def _rows(con: duckdb.DuckDBPyConnection, sql: str,
+          params: Sequence[object] | None = None) -> list[dict[str, Any]]:
     cursor = con.execute(sql, params or [])
     names = [d[0] for d in cursor.description]
     return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
-def _iso(value):
+def _iso(value: object) -> object:
     if isinstance(value, datetime | date):
         return value.isoformat()
     return value
 
 
-FACT_FILTER = """
-    (?::varchar is null or campaign = ?)
-    and (?::timestamp is null or occurred_at >= ?)
-    and (?::timestamp is null or occurred_at < ?)
-"""
+RATES = ("slacktivism_index", "slacktivism_low", "slacktivism_high",
+         "actions_per_1000_engagements")
 
 
-def funnel(con, campaign: str | None = None, since: datetime | None = None,
-           until: datetime | None = None) -> dict:
-    """Interactions and people per stage (people cumulative: that stage or higher)."""
-    result = {"interactions": dict.fromkeys(STAGES, 0), "people": dict.fromkeys(STAGES, 0),
-              "anonymous_attendees": 0}
+def funnel(con: duckdb.DuckDBPyConnection, campaign: str | None = None,
+           since: datetime | None = None, until: datetime | None = None) -> dict[str, Any]:
+    """Interactions and people per stage (people cumulative: that stage or higher), the
+    funnel's rates and the anonymous attendees, as ``pipelines.funnel`` counts them."""
+    interactions = dict.fromkeys(STAGES, 0)
+    people = dict.fromkeys(STAGES, 0)
+    result: dict[str, Any] = {"interactions": interactions, "people": people,
+                              "anonymous_attendees": 0, **dict.fromkeys(RATES)}
     if not _has(con, "mart_funnel_facts"):
         return result
-    params = [campaign, campaign, since, since, until, until]
-    for stage, total in con.execute(f"""
-        select stage, coalesce(sum(interactions), 0) from mart_funnel_facts
-        where {FACT_FILTER} group by stage
-    """, params).fetchall():
-        result["interactions"][stage] = int(total)
+    funnel_sql.install(con)
     if campaign is None and since is None and until is None and _has(con, "mart_funnel"):
-        # the whole campaign's people are a cell of mart_funnel
-        for stage, people in con.execute("""
-            select stage, people from mart_funnel
-            where campaign = '(all)' and channel = '(all)' and period = 'all'
-        """).fetchall():
-            result["people"][stage] = int(people)
-        result["anonymous_attendees"] = int(con.execute(
-            "select count(distinct person_id) from mart_funnel_facts "
-            "where starts_with(person_id, 'anon:')"
-        ).fetchone()[0])
-        return result
-    tops = con.execute(f"""
-        with facts as (select * from mart_funnel_facts where {FACT_FILTER}),
-        tops as (
-            select person_id, max(stage_rank) as top_rank from facts
-            where person_id is not null group by person_id
-        )
-        select count(*) filter (where top_rank >= 1), count(*) filter (where top_rank >= 2),
-               count(*) filter (where top_rank >= 3), count(*) filter (where top_rank >= 4),
-               count(*) filter (where person_id like 'anon:%')
-        from tops
-    """, params).fetchone()
-    result["people"] = dict(zip(STAGES, (int(n) for n in tops[:4]), strict=True))
-    result["anonymous_attendees"] = int(tops[4])
+        rows = _rows(con, funnel_sql.CELL_SQL, ["(all)", "(all)"])  # the whole campaign
+    else:
+        rows = _rows(con, funnel_sql.window_sql(None),
+                     funnel_sql.params(campaign, None, since, until))
+    for row in (r for r in rows if r["is_total"]):
+        interactions[row["stage"]] = int(row["interactions"])
+        people[row["stage"]] = int(row["people"])
+        result |= {rate: row[rate] for rate in RATES}
+    result["anonymous_attendees"] = int(warehouse.scalar(
+        con, funnel_sql.ANONYMOUS_SQL, funnel_sql.params(campaign, None, since, until)))
     return result
 
 
-def slacktivism(people: dict) -> dict:
-    committed, acted = people["commitment"], people["action"]
-    index = (committed - acted) / committed if committed else None
-    low, high = wilson(committed - acted, committed)
-    return {"slacktivism_index": index, "slacktivism_interval": [low, high]}
-
-
-def events(con, campaign: str | None = None, since: datetime | None = None,
-           until: datetime | None = None) -> list[dict]:
+def events(con: duckdb.DuckDBPyConnection, campaign: str | None = None,
+           since: datetime | None = None, until: datetime | None = None) -> list[dict[str, Any]]:
     """The RSVP gap of every event starting in the window, by start time then id."""
     if not _has(con, "mart_event_gap"):
         return []
@@ -133,30 +102,30 @@ def events(con, campaign: str | None = None, since: datetime | None = None,
     return [{key: _iso(value) for key, value in row.items()} for row in rows]
 
 
-def imports(con) -> dict:
-    row = con.execute("""
+def imports(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    row = warehouse.one_row(con, """
         select count(*), coalesce(sum(rows_read), 0), coalesce(sum(rows_loaded), 0),
                coalesce(sum(rows_rejected), 0)
         from imports
-    """).fetchone()
+    """)
     return dict(zip(("files", "rows_read", "rows_loaded", "rows_rejected"),
                     (int(v) for v in row), strict=True))
 
 
-def _mart_list(con, table: str, sql: str) -> list[dict]:
+def _mart_list(con: duckdb.DuckDBPyConnection, table: str, sql: str) -> list[dict[str, Any]]:
     if not _has(con, table):
         return []
     return [{k: _iso(v) for k, v in row.items()} for row in _rows(con, sql)]
 
 
-def pyramid(con) -> list[dict]:
+def pyramid(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
     return _mart_list(con, "mart_person_tiers", """
         select tier, tier_rank, count(*) as people from mart_person_tiers
         group by tier, tier_rank order by tier_rank
     """)
 
 
-def channels(con) -> list[dict]:
+def channels(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
     return _mart_list(con, "mart_channels", """
         select first_channel as channel, count_people as people,
                count_committed as committed, count_acted as acted, slacktivism_index,
@@ -165,44 +134,41 @@ def channels(con) -> list[dict]:
     """)
 
 
-def retention(con) -> list[dict]:
+def retention(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
     return _mart_list(con, "mart_retention", """
         select cohort_month, months_after, cohort_size, count_acting, share_acting
         from mart_retention order by cohort_month, months_after
     """)
 
 
-def time_to_action(con) -> dict:
+def time_to_action(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
     if not _has(con, "mart_person_milestones"):
         return {"people": 0, "median_days": None}
-    people, median = con.execute("""
+    people, median = warehouse.one_row(con, """
         select count(days_commitment_to_action), median(days_commitment_to_action)
         from mart_person_milestones
-    """).fetchone()
+    """)
     return {"people": int(people), "median_days": median}
 
 
-def data_quality(con) -> dict:
+def data_quality(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
     rows = _mart_list(con, "mart_data_quality",
                       "select check_name, count_found from mart_data_quality order by check_name")
     return {row["check_name"]: row["count_found"] for row in rows}
 
 
-def build(con, campaign: str | None = None, since: datetime | None = None,
-          until: datetime | None = None) -> dict:
+def build(con: duckdb.DuckDBPyConnection, campaign: str | None = None,
+          since: datetime | None = None, until: datetime | None = None) -> dict[str, Any]:
     """The whole report: METRICS.md's JSON object, plus extra sections."""
     counts = funnel(con, campaign, since, until)
-    index = slacktivism(counts["people"])
-    engagements = counts["interactions"]["engagement"]
     return {
         "campaign": campaign,
         "since": _iso(since),
         "until": _iso(until),
         "funnel": {"interactions": counts["interactions"], "people": counts["people"]},
-        "slacktivism_index": index["slacktivism_index"],
-        "slacktivism_interval": index["slacktivism_interval"],
-        "actions_per_1000_engagements": (1000 * counts["interactions"]["action"] / engagements
-                                         if engagements else None),
+        "slacktivism_index": counts["slacktivism_index"],
+        "slacktivism_interval": [counts["slacktivism_low"], counts["slacktivism_high"]],
+        "actions_per_1000_engagements": counts["actions_per_1000_engagements"],
         "anonymous_attendees": counts["anonymous_attendees"],
         "events": events(con, campaign, since, until),
         "imports": imports(con),
@@ -214,11 +180,12 @@ def build(con, campaign: str | None = None, since: datetime | None = None,
     }
 
 
-def to_json(report: dict) -> str:
+def to_json(report: Mapping[str, Any]) -> str:
     return json.dumps(report, indent=2, ensure_ascii=False, default=_iso)
 
 
-def write_csv(report: dict, folder: Path, form: spreadsheet.Dialect | None = None) -> list[Path]:
+def write_csv(report: Mapping[str, Any], folder: Path,
+              form: spreadsheet.Dialect | None = None) -> list[Path]:
     """One CSV per section, in the spreadsheet dialect ``form``; returns the files written."""
     funnel_rows = [{"stage": s, "interactions": report["funnel"]["interactions"][s],
                     "people": report["funnel"]["people"][s]} for s in STAGES]
@@ -252,7 +219,7 @@ _EMPTY_COLUMNS = {
 }
 
 
-def _fmt(value, percent: bool = False) -> str:
+def _fmt(value: Any, percent: bool = False) -> str:
     if value is None:
         return "unknown"
     if percent:
@@ -265,7 +232,7 @@ def _fmt(value, percent: bool = False) -> str:
 WIDTHS = {"date": 8, "event": 6}
 
 
-def render(report: dict, console) -> None:
+def render(report: Mapping[str, Any], console: Console) -> None:
     """The table format: a readable Rich summary of the report."""
     from rich import box
     from rich.table import Table

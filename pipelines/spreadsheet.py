@@ -19,6 +19,11 @@ import io
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, TextIO
+
+if TYPE_CHECKING:
+    import pandas as pd
+    import pyarrow as pa
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 BOM = "\ufeff"
@@ -43,13 +48,13 @@ def dialect(name: str | None) -> Dialect:
     return found
 
 
-def safe_cell(value) -> str:
+def safe_cell(value: object) -> str:
     """A text cell a spreadsheet shows as text, never runs as a formula."""
     text = "" if value is None else str(value)
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
-def cell(value, form: Dialect) -> str:
+def cell(value: object, form: Dialect) -> str:
     """One value as the dialect writes it: numbers with its decimal mark, text made safe,
     unknown (None, NaN) left empty."""
     if value is None or (isinstance(value, float) and value != value):
@@ -65,7 +70,8 @@ def cell(value, form: Dialect) -> str:
     return safe_cell(value)
 
 
-def write_rows(handle, columns: Sequence[str], rows: Iterable[Sequence], form: Dialect) -> int:
+def write_rows(handle: TextIO, columns: Sequence[str], rows: Iterable[Sequence],
+               form: Dialect) -> int:
     """Write a header and the rows to an open text handle; returns the number of rows."""
     handle.write(BOM)
     writer = csv.writer(handle, delimiter=form.delimiter, lineterminator="\r\n")
@@ -90,13 +96,14 @@ def to_bytes(columns: Sequence[str], rows: Iterable[Sequence], form: Dialect) ->
     return sink.getvalue().encode("utf-8")
 
 
-def frame_bytes(frame, form: Dialect) -> bytes:
+def frame_bytes(frame: pd.DataFrame, form: Dialect) -> bytes:
     """A pandas DataFrame as a CSV download in the dialect."""
     rows = frame.astype(object).where(frame.notna(), None).itertuples(index=False)
     return to_bytes([str(c) for c in frame.columns], rows, form)
 
 
-def arrow_bytes(batches, headers: Sequence[str], form: Dialect) -> bytes:
+def arrow_bytes(batches: Iterable[pa.RecordBatch], headers: Sequence[str],
+                form: Dialect) -> bytes:
     """An Arrow record-batch stream as CSV, batch by batch (the follow-up list can be long):
     decimals in the dialect's form, text cells made safe as ``safe_cell`` does."""
     import pyarrow as pa

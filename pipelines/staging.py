@@ -4,18 +4,22 @@ The SQL is generated from a source's field declarations: each field gets a
 typed expression and, where a value can be wrong, a message code with its parameters
 (``pipelines/messages.py``) that a person can read. Messages never quote an email, a
 phone number or a name.
+
+A person's keys (email, phone, platform id) and name are hashed as the file is read
+(:func:`read_hashed`): the raw table holds them only as keyed hashes.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from importlib import resources
 
 import duckdb
 
-from pipelines import messages
+from pipelines import identity, messages
 from pipelines.errors import ImportRefused
 from pipelines.sources import Field, Source, normalise_header
+from pipelines.targets import TARGETS
 
 NUMBER_LIMIT = 10**12  # no count or number of an export comes near a thousand billion
 EARLIEST_DATE = "2000-01-01"  # no export of these platforms holds an older record
@@ -28,6 +32,7 @@ def sql_text(*parts: str) -> str:
 
 
 def install_macros(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute(sql_text("marts", "_macros.sql"))  # the rules staging shares with the marts
     con.execute(sql_text("staging", "_macros.sql"))
     con.execute(sql_text("staging", "_privacy.sql"))
     con.execute(messages.reason_macro())
@@ -86,6 +91,63 @@ def decide_day_first(con: duckdb.DuckDBPyConnection, columns: list[Column], deli
     return delimiter == ";"  # ambiguous: a French-locale Excel file writes day first
 
 
+def _is_hashed(source: Source, column: Column) -> bool:
+    """A person's key, or their name on a person-level record (it tells anonymous rows
+    apart): read as a keyed hash, never kept in clear."""
+    fld = column.field
+    if fld.type in ("email", "phone") or (fld.type == "id" and fld.name == "platform_id"):
+        return True
+    return fld.name == "name" and TARGETS[source.target].person_level
+
+
+def _hash_sql(column: Column, x: str) -> str:
+    """SQL for the keyed hash of a hashed field, from its cell as written.
+
+    Emails and phones are normalised first (a phone in the region's E.164 form), as the keys
+    of other files were; a name is masked and lower-cased. A platform id in scientific
+    notation (Excel's rounding, which no one can be found by) is kept so that its row is
+    rejected quoting it.
+    """
+    kind = column.field.type
+    prefix = f"{quote_literal(column.field.prefix)} || " if column.field.prefix else ""
+    if kind == "email":
+        return f"turnout_key('email', turnout_email({x}))"
+    if kind == "phone":
+        return identity.phone_key_sql(x)
+    if kind == "id":
+        return (f"case when turnout_is_scientific({x}) then {x} "
+                f"else turnout_key('platform', {prefix}nullif(trim({x}), '')) end")
+    return f"turnout_key('text', lower(trim({prefix}turnout_masked(nullif(trim({x}), '')))))"
+
+
+def _hashed_name(column: Column) -> str:
+    return f"hashed_{column.field.name}"
+
+
+def read_hashed(source: Source, columns: list[Column]) -> str:
+    """The select list that reads a file's rows with its person's keys and name hashed.
+
+    Each hashed field gets a column of its own (``hashed_<field>``: its keyed hash). The cells
+    it was computed from are kept only where another field reads them too (a platform's user
+    id is also its record's reference); otherwise only a totals row's word is kept, so that
+    the row is still recognised (:func:`build_typed`).
+    """
+    hashed = [(c, c.raw) for c in columns if c.raw and _is_hashed(source, c)]
+    kept = {c.raw for c in columns if c.raw and not _is_hashed(source, c)}
+    words = ", ".join(quote_literal(w) for w in TOTALS_WORDS)
+    emptied = sorted({x for _, x in hashed} - kept)
+    replaced = ", ".join(f"case when lower(trim({x})) in ({words}) then {x} end as {x}"
+                         for x in emptied)
+    added = "".join(f", {_hash_sql(c, x)} as {_hashed_name(c)}" for c, x in hashed)
+    return (f"* replace ({replaced})" if replaced else "*") + added
+
+
+def hashed_read(source: Source, columns: list[Column]) -> list[Column]:
+    """``columns`` as :func:`read_hashed` reads them: each hashed field from its own column."""
+    return [replace(c, raw=_hashed_name(c)) if c.raw and _is_hashed(source, c) else c
+            for c in columns]
+
+
 def _reject(code: str, **params: str) -> str:
     """A row message as SQL: its code, and its parameters (SQL expressions) as JSON."""
     pairs = ", ".join(f"{quote_literal(name)}, {value}" for name, value in params.items())
@@ -113,17 +175,19 @@ def _reject_quoting(code: str, x: str, **params: str) -> str:
             f"'value', {x}, {extra})")
 
 
-def _typed(column: Column, decimal_mark: str,
-           day_first: bool) -> tuple[str, str | None, str | None]:
+def _typed(column: Column, decimal_mark: str, day_first: bool,
+           hashed: bool = False) -> tuple[str, str | None, str | None]:
     """(typed expression, condition that makes the value bad, the row message it gets)."""
     x = column.raw
     kind = column.field.type
     if x is None:
         return "null", None, None
+    if hashed:  # read as a keyed hash (read_hashed); a rounded platform id is rejected
+        if kind == "id":
+            return (x, f"turnout_is_scientific({x})",
+                    _reject_quoting("row.scientific_id", x))
+        return x, None, None
     prefix = f"{quote_literal(column.field.prefix)} || " if column.field.prefix else ""
-    if kind == "id" and column.field.name == "platform_id":  # a key: hashed as it is typed
-        return (f"turnout_key('platform', {prefix}nullif(trim({x}), ''))",
-                f"turnout_is_scientific({x})", _reject_quoting("row.scientific_id", x))
     if kind == "id":
         # an id is stored as written: an email, a phone or a full name in its place (a shifted
         # row) is not; ten bare digits are left alone, as many platforms' ids look like that
@@ -171,12 +235,8 @@ def _typed(column: Column, decimal_mark: str,
                   f"else {_reject_quoting('row.date_out_of_range', x)} end")
         return (f"case when not {bad_date} then {value} end",
                 f"({x} is not null and ({value} is null or {bad_date}))", reject)
-    if kind == "email":  # a key: hashed as it is typed
-        return f"turnout_key('email', turnout_email({x}))", None, None
     if kind == "bool":
         return f"turnout_bool({x})", None, None
-    if kind == "phone":
-        return f"nullif(trim({x}), '')", None, None
     # free text keeps no email or phone: they are masked before anything stores the value
     return f"{prefix}turnout_masked(nullif(trim({x}), ''))", None, None
 
@@ -184,14 +244,17 @@ def _typed(column: Column, decimal_mark: str,
 def build_typed(con: duckdb.DuckDBPyConnection, source: Source, columns: list[Column],
                 decimal_mark: str, day_first: bool, table: str = "raw") -> None:
     """Create temp table ``typed``: line, one column per field, reject_column and reject
-    (the code and JSON parameters of what is wrong with the row; null when nothing is)."""
+    (the code and JSON parameters of what is wrong with the row; null when nothing is).
+
+    ``table`` was read with :func:`read_hashed`, ``columns`` as :func:`hashed_read` gives them."""
     selects, checks = [], []
     if source.file_type == "csv":
         words = ", ".join(quote_literal(w) for w in TOTALS_WORDS)
         checks.append((f"lower(trim(c001)) in ({words}) or lower(trim(c002)) in ({words})",
                        "null", _reject("row.totals")))
     for column in columns:
-        typed, bad, reject = _typed(column, decimal_mark, day_first)
+        typed, bad, reject = _typed(column, decimal_mark, day_first,
+                                    hashed=_is_hashed(source, column))
         selects.append(f"{typed} as {column.field.name}")
         label = quote_literal(column.label)
         if column.field.required:

@@ -15,7 +15,7 @@ from rich.markup import escape
 CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 
-def safe(value) -> str:
+def safe(value: object) -> str:
     """``value`` as text that prints exactly as written: no markup, no terminal control."""
     text = "" if value is None else str(value)
     text = CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 import duckdb
 
+from pipelines import warehouse
 from pipelines.errors import TurnoutError
 from pipelines.targets import TARGETS
 
@@ -66,7 +67,8 @@ def undo(con: duckdb.DuckDBPyConnection, import_id: int) -> Undone:
     return Undone(import_id, file_name, removed, restored)
 
 
-def _undo_table(con, table: str, key: tuple[str, ...], import_id: int) -> tuple[int, int]:
+def _undo_table(con: duckdb.DuckDBPyConnection, table: str, key: tuple[str, ...],
+                import_id: int) -> tuple[int, int]:
     match = " and ".join(f"kept.{k} = now.{k}" for k in key)
     # what this import replaced and a later import replaced again stays replaced, by it
     con.execute(f"""
@@ -74,14 +76,14 @@ def _undo_table(con, table: str, key: tuple[str, ...], import_id: int) -> tuple[
         from {table} as now
         where kept.replaced_by = ? and now.import_id <> ? and {match}
     """, [import_id, import_id])
-    removed = con.execute(f"select count(*) from {table} where import_id = ?",
-                          [import_id]).fetchone()[0]
+    removed = warehouse.scalar(con, f"select count(*) from {table} where import_id = ?",
+                               [import_id])
     # kept until the refresh has taken them out of the marts (pipelines/batch_changes.py)
     con.execute(f"insert into {table}_removed by name select *, ? as removed_by from {table} "
                 "where import_id = ?", [import_id, import_id])
     con.execute(f"delete from {table} where import_id = ?", [import_id])
-    restored = con.execute(f"select count(*) from {table}_replaced where replaced_by = ?",
-                           [import_id]).fetchone()[0]
+    restored = warehouse.scalar(con, f"select count(*) from {table}_replaced "
+                                "where replaced_by = ?", [import_id])
     con.execute(f"""
         insert into {table} by name
         select * exclude (replaced_by) from {table}_replaced where replaced_by = ?
@@ -91,7 +93,8 @@ def _undo_table(con, table: str, key: tuple[str, ...], import_id: int) -> tuple[
     return int(removed), int(restored)
 
 
-def _refuse_if_its_events_are_used(con, import_id: int, file_name: str) -> None:
+def _refuse_if_its_events_are_used(con: duckdb.DuckDBPyConnection, import_id: int,
+                                   file_name: str) -> None:
     """A calendar whose new events later files refer to cannot go first: those files would
     point at events that no longer exist."""
     users = " union all ".join(

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import duckdb
 
@@ -34,13 +35,27 @@ def _migrations() -> list[tuple[int, str]]:
     return sorted(found)
 
 
+def one_row(con: duckdb.DuckDBPyConnection, sql: str,
+            parameters: object = None) -> tuple[Any, ...]:
+    """The first row ``sql`` returns (an aggregate always returns one); LookupError if none."""
+    row = con.execute(sql, parameters).fetchone()
+    if row is None:
+        raise LookupError(f"The query returned no row: {sql.strip()}")
+    return row
+
+
+def scalar(con: duckdb.DuckDBPyConnection, sql: str, parameters: object = None) -> Any:
+    """The first value of the first row ``sql`` returns; LookupError when it returns none."""
+    return one_row(con, sql, parameters)[0]
+
+
 def schema_version(con: duckdb.DuckDBPyConnection) -> int:
-    exists = con.execute(
-        "select count(*) from information_schema.tables where table_name = 'schema_version'"
-    ).fetchone()[0]
+    exists = scalar(
+        con, "select count(*) from information_schema.tables where table_name = 'schema_version'"
+    )
     if not exists:
         return 0
-    return con.execute("select coalesce(max(version), 0) from schema_version").fetchone()[0]
+    return scalar(con, "select coalesce(max(version), 0) from schema_version")
 
 
 def migrate(con: duckdb.DuckDBPyConnection) -> int:

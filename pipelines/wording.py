@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import numbers
 import string
+from collections.abc import Mapping
 from functools import cache
+from typing import Any
 
 from babel import Locale
 from babel.numbers import format_decimal, format_percent
@@ -34,8 +36,8 @@ class Count(str):
         written.value = value
         return written
 
-    def __getnewargs__(self) -> tuple[str, float | None]:  # copied and pickled by caches
-        return str(self), self.value
+    def __reduce__(self) -> tuple[type[Count], tuple[str, float | None]]:
+        return type(self), (str(self), self.value)  # copied and pickled by caches
 
 
 def count_text(lang: str, value: float) -> Count:
@@ -47,16 +49,18 @@ def _locale(lang: str) -> Locale:
     return Locale.parse(BABEL_LOCALE[lang])
 
 
-def plural_form(lang: str, value) -> str:
+def plural_form(lang: str, value: object) -> str:
     """The CLDR plural category of a count; "other" for a count that is hidden or unknown."""
     number = value.value if isinstance(value, Count) else value
     if isinstance(number, bool) or not isinstance(number, numbers.Real) or number != number:
         return "other"  # not a count, or NaN
-    number = int(number) if float(number).is_integer() else float(number)
-    return _locale(lang).plural_form(abs(number))
+    if isinstance(number, numbers.Integral):
+        return _locale(lang).plural_form(abs(int(number)))
+    real = float(number)  # a whole 2.0 takes the form of 2, not of "2.0"
+    return _locale(lang).plural_form(abs(int(real) if real.is_integer() else real))
 
 
-def choose(lang: str, entry: Entry, values: dict) -> str:
+def choose(lang: str, entry: Entry, values: Mapping[str, Any]) -> str:
     """The text of an entry: itself, or the plural form its count asks for."""
     if isinstance(entry, str):
         return entry
@@ -68,7 +72,7 @@ class _Formatter(string.Formatter):
     def __init__(self, lang: str):
         self.locale = BABEL_LOCALE[lang]
 
-    def format_field(self, value, format_spec: str) -> str:
+    def format_field(self, value: Any, format_spec: str) -> str:
         if format_spec in ("number", "percent"):
             if isinstance(value, str):  # already written (a Count, or "<5")
                 return value
@@ -78,7 +82,7 @@ class _Formatter(string.Formatter):
         return super().format_field(value, format_spec)
 
 
-def fill(lang: str, entry: Entry, values: dict) -> str:
+def fill(lang: str, entry: Entry, values: Mapping[str, Any]) -> str:
     text = choose(lang, entry, values)
     return _Formatter(lang).vformat(text, (), values) if values else text
 

@@ -16,7 +16,8 @@ import pandas as pd
 import pyarrow as pa
 from streamlit.testing.v1 import AppTest
 
-from dashboard import i18n
+from dashboard import i18n, pages
+from dashboard.ui import BOARD, LEAD
 from pipelines import config, load, messages, warehouse, wording
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -35,12 +36,9 @@ def fixture(pattern: str) -> Path:
     return sorted(FIXTURES.glob(pattern))[0]
 
 
-PAGES = {"overview": "app_pages/overview.py", "funnel": "app_pages/funnel.py",
-         "events": "app_pages/events.py", "attendance": "app_pages/attendance.py",
-         "people": "app_pages/people.py",
-         "channels": "app_pages/channels.py", "data": "app_pages/imports.py",
-         "about": "app_pages/about.py"}
-BOARD_PAGES = ("overview", "funnel", "events", "channels", "about")
+# the pages of a database that holds data, from the dashboard's own list
+PAGES = {p.name: p.file for p in pages.shown(True, LEAD)}
+BOARD_PAGES = tuple(p.name for p in pages.shown(True, BOARD))
 
 
 CODE_SUFFIXES = {".py", ".sql", ".toml", ".json"}

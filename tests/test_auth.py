@@ -55,6 +55,18 @@ def test_every_role_is_compared_with_compare_digest(monkeypatch):
     assert len(seen) == 2  # a wrong password is compared with both, never short-circuited
 
 
+def test_the_first_role_wins_when_two_share_a_password(monkeypatch):
+    """The app refuses a shared password before anyone signs in (check_distinct); the
+    comparison itself stays the same whatever the order: the first role of ROLES wins,
+    and every role is still compared."""
+    seen = []
+    monkeypatch.setattr(hmac, "compare_digest", lambda a, b: seen.append(b) or a == b)
+    assert access.ROLES == ("lead", "board")
+    assert access.role_for("same", {"lead": "same", "board": "same"}) == "lead"
+    assert access.role_for("same", {"board": "same", "lead": "same"}) == "lead"
+    assert len(seen) == 4
+
+
 def test_tokens_are_checked_with_compare_digest(monkeypatch):
     token = access.sign("lead", PASSWORDS)
     calls = []
@@ -68,6 +80,15 @@ def test_two_roles_sharing_a_password_are_refused():
         access.check_distinct({"lead": "same", "board": "same"})
     access.check_distinct(PASSWORDS)
     access.check_distinct({"lead": "only-one"})
+
+
+def test_the_passwords_are_told_apart_with_compare_digest(monkeypatch):
+    seen = []
+    monkeypatch.setattr(hmac, "compare_digest", lambda a, b: seen.append((a, b)) or a == b)
+    with pytest.raises(access.SharedPassword):
+        access.check_distinct({"lead": "same", "board": "same"})
+    access.check_distinct(PASSWORDS)
+    assert seen == [(b"same", b"same"), (LEAD.encode(), BOARD.encode())]
 
 
 @pytest.mark.parametrize("lang", ["en", "fr"])

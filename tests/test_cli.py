@@ -111,3 +111,10 @@ def test_a_folder_is_imported_file_by_file_and_its_figures_refreshed_once(tmp_pa
     assert query(db, "select count(*) from pending_refresh") == [(0,)]
     assert query(db, "select attended from mart_event_gap where event_id = 'rally-1'") == [(2,)]
     assert query(db, "select count(*) from people") == [(2,)]
+
+
+def test_version_is_printed_without_a_command():
+    from pipelines import __version__
+
+    result = runner.invoke(app, ["--version"])
+    assert result.exit_code == 0 and result.output.strip() == f"turnout {__version__}"

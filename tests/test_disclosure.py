@@ -461,9 +461,9 @@ def test_the_funnel_page_gives_no_small_count_away(sample_db, period):
 def test_key_figures_cover_a_slacktivism_of_2_of_46_and_hide_its_change():
     stages = ("awareness", "engagement", "commitment", "action")
     now = pd.DataFrame({"stage": stages, "interactions": [900, 90, 60, 44],
-                        "people": [300, 80, 46, 44]})
+                        "people": [300, 80, 46, 44], "slacktivism_index": 2 / 46})
     before = pd.DataFrame({"stage": stages, "interactions": [800, 80, 50, 40],
-                           "people": [280, 70, 40, 30]})
+                           "people": [280, 70, 40, 30], "slacktivism_index": 10 / 40})
     none = pd.DataFrame(columns=["event_id", "registered", "attended", "walk_ins", "no_show",
                                  "attendance_unknown", "registered_attended",
                                  "has_attendance_data", "facebook_going",

@@ -1,13 +1,16 @@
-"""The docs stay true: every format is documented, every command has help."""
+"""The docs stay true: every format is documented, every command has help, every mart
+and every figure of the JSON report is in docs/metrics.md."""
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 
 import pytest
 from typer.testing import CliRunner
 
-from pipelines import load, sources
+from pipelines import load, marts, sources
 from pipelines.cli import app
 from tests.conftest import ROOT
 
@@ -51,3 +54,84 @@ def test_sources_command_lists_every_format():
     result = CliRunner().invoke(app, ["sources"], terminal_width=400)
     for name in FORMAT_NAMES:
         assert name in result.output
+
+
+# docs/metrics.md: every mart and every figure of the JSON report ----------------------
+
+METRICS_DOC = (ROOT / "docs" / "metrics.md").read_text(encoding="utf-8")
+STAGES = ("awareness", "engagement", "commitment", "action")
+
+
+def documented(name: str) -> bool:
+    """A line of one of docs/metrics.md's tables starts with ``name`` in backticks."""
+    return re.search(rf"^\| `{re.escape(name)}` \|", METRICS_DOC, re.MULTILINE) is not None
+
+
+@pytest.mark.parametrize("mart", [marts.table_name(stem) for stem, _ in marts.mart_files()])
+def test_every_mart_is_in_the_metrics_doc(mart):
+    assert documented(mart), f"add `{mart}` to the table of marts in docs/metrics.md"
+
+
+def figures(value, path: str = "") -> set[str]:
+    """The report's figures by path: ``funnel.people`` (one number per stage),
+    ``events[].registered`` (a field of each row), ``data_quality.imports``."""
+    if isinstance(value, dict) and set(value) != set(STAGES):
+        found: set[str] = set()
+        for key, inner in value.items():
+            found |= figures(inner, f"{path}.{key}" if path else key)
+        return found
+    if isinstance(value, list) and value and all(isinstance(row, dict) for row in value):
+        return set().union(*(figures(row, f"{path}[]") for row in value))
+    return {path}
+
+
+def test_every_figure_of_the_json_report_is_in_the_metrics_doc(db):
+    from pipelines import report, warehouse
+    from tests.given import given
+    from tests.test_marts import campaign_rows
+
+    given(db, **campaign_rows())  # every section of the report has rows
+    with warehouse.reader(db) as con:
+        built = json.loads(report.to_json(report.build(con)))
+    found = figures(built)
+    assert {"funnel.people", "events[].registered", "channels[].slacktivism_index",
+            "data_quality.anonymous_signins", "time_to_action.median_days"} <= found
+    missing = sorted(path for path in found if not documented(path))
+    assert missing == [], f"add these to the JSON report's table in docs/metrics.md: {missing}"
+
+
+# the README says what the code does -----------------------------------------------------
+
+def test_the_readme_hash_formula_is_what_is_stored(db):
+    """`sha256(secret || kind || ':' || key)`, worked out here for one Mobilize row: Marie,
+    user 3001, marie@example.org, 514-555-0101 (tests/fixtures/people)."""
+    from pipelines import config
+    from tests.conftest import query, run_import
+
+    assert "`sha256(secret || kind || ':' || key)`" in README
+    people = ROOT / "tests" / "fixtures" / "people"
+    run_import(db, people / "calendar.csv")
+    run_import(db, people / "mobilize_participations.csv")
+    secret = config.read_secret(db).decode()
+
+    def formula(kind: str, key: str) -> str:
+        return hashlib.sha256(f"{secret}{kind}:{key}".encode()).hexdigest()
+
+    stored = query(db, "select email_key, phone_key, platform_key from registrations "
+                       "where source_ref = '3001'")
+    assert stored == [(formula("email", "marie@example.org"), formula("phone", "+15145550101"),
+                       formula("platform", "mobilize:3001"))]
+
+
+def _readme_section(title: str) -> str:
+    start = README.index(f"## {title}\n")
+    return README[start:README.index("\n## ", start + 1)]
+
+
+def test_the_readme_export_time_rule_names_every_step_in_the_codes_order():
+    rule = _readme_section("Importing: what to expect")
+    rule = rule[rule.index("**Export time.**"):]
+    steps = ["`--exported-at`", "preamble", "latest date written in its name",
+             "period's", "modification time", "never dated before the newest post"]
+    found = [rule.find(step) for step in steps]
+    assert -1 not in found and found == sorted(found), dict(zip(steps, found, strict=True))

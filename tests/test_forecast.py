@@ -10,6 +10,7 @@ from typer.testing import CliRunner
 
 from pipelines import marts, warehouse
 from pipelines.cli import app
+from pipelines.models import evaluation as leave_one_out
 from pipelines.models import forecast, showup
 from tests.conftest import SAMPLE_DATA, query
 from tests.given import event, given
@@ -28,7 +29,7 @@ def sample_db():
 @pytest.fixture(scope="module")
 def evaluation(sample_db):
     with warehouse.reader(sample_db) as con:
-        return forecast.evaluate(forecast.load(con))
+        return leave_one_out.evaluate(forecast.load(con))
 
 
 @needs_sample

@@ -6,6 +6,7 @@ load or a clear refusal: never a traceback, never a partial write.
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import tempfile
 from pathlib import Path
@@ -55,13 +56,16 @@ def import_survives(db, folder: Path, content: bytes, suffix: str = ".csv", **op
         assert snapshot(db) == before
     else:
         assert result.status in ("imported", "already imported"), result.status
+        stored = query(db, "select sha256, rows_read, rows_loaded, rows_duplicate, "
+                           "rows_rejected from imports where import_id = ?", [result.import_id])
+        assert [row[0] for row in stored] == [hashlib.sha256(content).hexdigest()]
         if result.status == "imported":
             assert result.rows_read == \
                 result.rows_loaded + result.rows_duplicate + result.rows_rejected
-        stored = query(db, "select rows_read, rows_loaded, rows_duplicate, rows_rejected "
-                           "from imports where import_id = ?", [result.import_id])
-        assert stored == [(result.rows_read, result.rows_loaded, result.rows_duplicate,
-                           result.rows_rejected)] or result.status == "already imported"
+            assert stored[0][1:] == (result.rows_read, result.rows_loaded,
+                                     result.rows_duplicate, result.rows_rejected)
+        else:  # the same bytes came before: this import wrote nothing
+            assert snapshot(db) == before
     assert sorted(temp.iterdir()) == in_temp
     assert sorted(p for p in db.parent.iterdir() if p != path) == beside_db
 

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import os
+import shutil
 import stat
+from datetime import datetime
 
 import pytest
 
-from pipelines import config, identity
+from pipelines import config, identity, load
 from pipelines.errors import ImportRefused
-from tests.conftest import query, run_import, write
+from tests.conftest import ROOT, query, run_import, write
+
+AGGREGATE = ROOT / "tests" / "fixtures" / "aggregate"
 
 CALENDAR = (
     "event_id,name,starts_at,kind,campaign,online\n"
@@ -244,3 +248,45 @@ def test_export_time_comes_from_a_date_in_the_file_name(calendar, tmp_path):
     assert query(calendar, "select exported_at::varchar from imports "
                            "where file_name = 'fb_counts_2026-02-20.csv'") == \
         [("2026-02-20 00:00:00",)]
+
+
+@pytest.mark.parametrize(("name", "latest"), [
+    ("account_analytics_content_2026-07-01_2026-07-31.csv", datetime(2026, 7, 31)),
+    ("Oct-01-2025_Oct-31-2025_723907156931247.csv", datetime(2025, 10, 31)),
+    ("tweet_activity_metrics_ourcampaign_20150901_20151001_en.csv", datetime(2015, 10, 1)),
+    ("counts_2026-03-08_copy_of_2026-03-01.csv", datetime(2026, 3, 8)),  # whatever the order
+    ("export-2026-03-22-csv_report_332566_1774185600.csv", datetime(2026, 3, 22)),
+    ("counts_2026-02-30.csv", None),  # not a day of the calendar
+    ("eventbrite_1234567890123.csv", None),  # digits, but no date
+])
+def test_the_date_of_a_file_name_is_the_latest_one_written(name, latest):
+    assert load.date_in_name(name) == latest
+
+
+def test_a_period_export_is_dated_at_the_end_of_its_period(db, tmp_path):
+    """An X export named after its period, 1 to 31 July, with posts of 14 and 15 July: the
+    export was taken on 31 July at the earliest."""
+    name = "account_analytics_content_2026-07-01_2026-07-31.csv"
+    path = tmp_path / name
+    shutil.copyfile(AGGREGATE / name, path)
+    os.utime(path, (0, 0))  # a copy that kept no modification time
+    result = run_import(db, path)
+    assert not result.exported_at_unknown
+    assert query(db, "select exported_at from imports") == [(datetime(2026, 7, 31),)]
+
+
+def test_a_file_refused_late_leaves_the_next_file_of_the_batch_importable(calendar, tmp_path):
+    """Refused after its phones were hashed (most rows rejected), a file's transaction is
+    rolled back; the next file of the same batch still hashes its phones."""
+    refused = write(tmp_path, "bad_sheet.csv", "event_id,name,email,phone,signed_in_at\n"
+                    + "rally-1,Ana,ana@example.org,514-555-0101,not a time\n" * 3)
+    good = write(tmp_path, "good_sheet.csv", "event_id,name,email,phone,signed_in_at\n"
+                 "rally-1,Ben,,514-555-0102,18:41\n")
+    with load.session(calendar) as batch:
+        with pytest.raises(ImportRefused) as error:
+            batch.import_file(refused)
+        assert error.value.code == "rows.mostly_rejected"
+        result = batch.import_file(good)
+    assert (result.status, result.rows_loaded) == ("imported", 1)
+    assert query(calendar, "select file_name from imports where file_name like '%sheet%'") \
+        == [("good_sheet.csv",)]

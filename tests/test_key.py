@@ -308,9 +308,9 @@ def test_the_dashboard_never_creates_a_missing_key(campaign, monkeypatch):
     at.switch_page("app_pages/imports.py").run()
     no_exception(at)
     assert not key.exists()
-    with pytest.raises(TurnoutError) as refused, loading.importing() as import_file:
-        import_file(LATER)
-    assert refused.value.code == "key.missing"
+    outcome = loading.import_batch([loading.uploaded(LATER.name, LATER.read_bytes())])
+    codes = {getattr(error, "code", None) for _, error in outcome.refusals}
+    assert codes == {"key.missing"}, outcome.refusals
     assert not key.exists()
 
 

@@ -9,8 +9,11 @@ from __future__ import annotations
 from importlib import resources
 
 from pipelines import marts, warehouse
-from tests.conftest import query
+from tests.conftest import ROOT, query, run_import
 from tests.given import event, given
+
+FIXTURES = ROOT / "tests" / "fixtures"
+
 
 # pyramid, tier flow, retention, channels ---------------------------------------------
 
@@ -104,6 +107,26 @@ def test_channels_and_their_slacktivism(db):
     # Facebook brought Ann (came) and Bob (signed only): index 1/2. The sheet without
     # "heard from" is offline; the flyer brought Gus.
     assert rows == [("facebook", 2, 1, 0.5), ("flyer", 1, 1, 0.0), ("offline", 1, 1, 0.0)]
+
+
+CHANNEL_FILES = ("events_calendar.csv", "mailchimp_activity_newsletter.csv",
+                 "petition_signatures.csv", "signin_sheets.csv")
+
+
+def test_a_channel_whose_people_did_not_all_commit(db):
+    """The index is a share of the people who committed, not of everyone a channel brought.
+
+    By hand from tests/fixtures/channels/: the newsletter (channel email) brought Ann
+    (clicked), Bea (opened), Cy (opened on 2 Feb, signed on 10 Feb, never came) and Fay
+    (opened on 3 Feb, came to the rally): 4 people, 2 committed (Cy; Fay, who acted), 1
+    acted, index (2 - 1) / 2 = 0.5 (over all 4 people it would be 0.25). A flyer brought
+    Dee (signed, then came) and Eli (came): 2 people, both committed and acted, index 0.
+    """
+    for name in CHANNEL_FILES:
+        assert run_import(db, FIXTURES / "channels" / name).status == "imported", name
+    rows = query(db, "select first_channel, count_people, count_committed, count_acted, "
+                 "slacktivism_index from mart_channels order by first_channel")
+    assert rows == [("email", 4, 2, 1, 0.5), ("flyer", 2, 2, 2, 0.0)]
 
 
 def _tiers_month_by_month(activity: list[tuple[str, str, str, str]], window: int) -> dict:

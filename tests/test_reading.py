@@ -264,8 +264,8 @@ def _during_the_read(monkeypatch, action) -> None:
     """Run ``action(path)`` right after DuckDB has read the rows, before the import commits."""
     original = reader.load_csv
 
-    def load_then_act(con, layout, work, table="raw"):
-        rejects = original(con, layout, work, table)
+    def load_then_act(con, layout, work, *args, **kwargs):
+        rejects = original(con, layout, work, *args, **kwargs)
         action(layout.path)
         return rejects
 

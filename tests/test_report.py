@@ -5,9 +5,10 @@ from __future__ import annotations
 import json
 from datetime import datetime
 
+import duckdb
 from typer.testing import CliRunner
 
-from pipelines import report, warehouse
+from pipelines import marts, report, warehouse
 from pipelines.cli import app
 from tests.given import event, given
 from tests.test_marts import campaign_rows
@@ -95,9 +96,15 @@ def test_empty_campaign_gives_zeros_and_nulls(db):
 
 
 def test_wilson_interval():
-    low, high = report.wilson(1, 2)
+    """The marts' macros, the one formula the report reads (1 of 2; 0 of 0)."""
+    with duckdb.connect() as con:
+        marts.install_macros(con)
+        low, high = con.execute("select turnout_wilson_low(1 / 2, 2), "
+                                "turnout_wilson_high(1 / 2, 2)").fetchone()
+        nothing = con.execute("select turnout_wilson_low(null, 0), "
+                              "turnout_wilson_high(null, 0)").fetchone()
     assert (round(low, 4), round(high, 4)) == (0.0945, 0.9055)
-    assert report.wilson(0, 0) == (None, None)
+    assert nothing == (None, None)
 
 
 def test_command_line_formats(db, tmp_path):

@@ -6,6 +6,7 @@ the expected values below are read off those rows.
 
 from __future__ import annotations
 
+import os
 import re
 from datetime import datetime
 from pathlib import Path
@@ -133,6 +134,33 @@ def test_eventbrite_reexport_with_one_status_changed(cal):
     assert (later.rows_loaded, later.rows_duplicate, later.rows_rejected) == (1, 5, 0)
     assert registrations(cal, "eventbrite")["7002"][1:4] == ("checked in", False, True)
     assert query(cal, "select count(*) from registrations") == [(6,)]
+
+
+@pytest.mark.parametrize("newer_first", (False, True), ids=("older_first", "newer_first"))
+def test_an_older_export_never_overwrites_a_newer_one(cal, tmp_path, newer_first):
+    """Ticket 7002 says Attending in the export of 6 March and Checked In in the one of 7
+    March (the files' modification times): whichever is imported last, 7 March's counts."""
+    older = _copy_exported(EVENTBRITE, tmp_path / "older", datetime(2026, 3, 6, 9))
+    newer = _copy_exported(FIXTURES / "eventbrite_1234567890123_later.csv",
+                           tmp_path / "newer", datetime(2026, 3, 7, 9))
+    first, second = (newer, older) if newer_first else (older, newer)
+    assert run_import(cal, first).status == "imported"
+    result = run_import(cal, second)
+    # the older export second: its Attending is stale, all 6 rows are known already
+    assert (result.rows_loaded, result.rows_duplicate) == ((0, 6) if newer_first else (1, 5))
+    assert registrations(cal, "eventbrite")["7002"][1:4] == ("checked in", False, True)
+    assert query(cal, "select exported_at from registrations where source_ref = '7002'") == \
+        [(datetime(2026, 3, 7, 9),)]
+
+
+def _copy_exported(path: Path, folder: Path, exported: datetime) -> Path:
+    """A copy of ``path`` whose modification time (its export time: no date in its name)
+    is ``exported``."""
+    folder.mkdir()
+    copy = folder / path.name
+    copy.write_bytes(path.read_bytes())
+    os.utime(copy, (exported.timestamp(), exported.timestamp()))
+    return copy
 
 
 def test_same_file_twice_is_already_imported(cal):

@@ -68,6 +68,33 @@ def test_the_same_period_exported_again_replaces_another_period_adds(db, tmp_pat
     assert awareness_by_channel(db) == {"web": 700 + 402 + 97 + 610 + 402 + 97}
 
 
+def test_ga4_pages_french_interface_saved_by_french_excel(db, tmp_path):
+    # BOM, ';', the French comment lines and headers, "1 520" with a no-break space
+    path = write(tmp_path, "pages-et-ecrans.csv", (
+        "\ufeff# ----------------------------------------\n"
+        "# Pages et écrans : Chemin de la page et classe de l'écran\n"
+        "# Date de début : 20260201\n"
+        "# Date de fin : 20260228\n"
+        "Chemin de la page et classe de l'écran;Vues;Utilisateurs actifs;Nombre d'événements\n"
+        "/;1\u00a0520;610;3\u00a0050\n"
+        "/vigile-31-janvier/;880;402;1\u00a0702\n"), encoding="utf-8")
+    result = run_import(db, path)
+    assert (result.source, result.rows_loaded, result.rows_rejected) == ("ga4_pages", 2, 0)
+    assert not result.exported_at_unknown  # "# Date de fin : 20260228"
+    assert web_rows(db) == {("web", FEB_28, 610, 1520), ("web", FEB_28, 402, 880)}
+
+
+def test_matomo_pages_french_interface(db, tmp_path):
+    # ';', CRLF, French column names, "1 020" with a no-break space, dated by its name
+    path = write(tmp_path, "matomo_pages_2026-02-01_2026-02-28.csv", (
+        "Libellé;Pages vues uniques;Pages vues;Taux de rebond\r\n"
+        "/index;1\u00a0020;1\u00a0655;41\u00a0%\r\n"
+        "/vigile-31-janvier;233;301;38\u00a0%\r\n"), encoding="utf-8")
+    result = run_import(db, path)
+    assert (result.source, result.rows_loaded, result.rows_rejected) == ("matomo_pages", 2, 0)
+    assert web_rows(db) == {("web", FEB_28, 1020, 1655), ("web", FEB_28, 233, 301)}
+
+
 def test_matomo_pages_dated_by_the_period_in_its_name(db):
     result = run_import(db, FIXTURES / "matomo_pages_2026-01-01_2026-01-31.csv")
     assert (result.source, result.rows_loaded) == ("matomo_pages", 2)

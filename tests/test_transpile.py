@@ -146,6 +146,29 @@ def test_the_month_window_is_a_year_month_interval():
 
 def test_the_macros_file_is_read_whole():
     assert set(transpile.macros()) == {"turnout_wilson_low", "turnout_wilson_high",
-                                       "turnout_earliest"}
+                                       "turnout_earliest", "turnout_slacktivism",
+                                       "turnout_is_latest", "turnout_is_cancelled"}
     assert Path(ROOT / "pipelines" / "sql" / "marts" / "_macros.sql").read_text(
-        encoding="utf-8").count("create or replace temp macro") == 3
+        encoding="utf-8").count("create or replace temp macro") == 6
+
+
+def test_the_latest_snapshot_keeps_one_row_per_thing_on_spark_too():
+    sql = "select event_id, going from t qualify turnout_is_latest(event_id, snapshot_at)"
+    spark_sql = transpile.to_spark("99_mart_latest", sql)
+    values = ("select * from (values ('e1', date '2026-03-01', 30), "
+              "('e1', date '2026-03-04', 28), ('e2', date '2026-03-02', 4)) "
+              "as v (event_id, snapshot_at, going)")
+    # by hand: e1's newer snapshot (4 March, 28 going); e2's only one
+    assert sorted(back_in_duckdb(spark_sql, values)) == [("e1", 28), ("e2", 4)]
+
+
+def test_every_cancelled_word_is_cancelled_on_spark_too():
+    sql = "select status, turnout_is_cancelled(status) as gone from t"
+    spark_sql = transpile.to_spark("99_mart_cancelled", sql)
+    words = ("not attending", "Cancelled", "canceled", "refunded", "deleted", "transferred",
+             "denied", "rejected", "declined")
+    kept = ("attending", "checked in", "registered", "accepted", "approved", None)
+    values = "select * from (values " + ", ".join(
+        f"('{w}')" if w else "(null)" for w in words + kept) + ") as v (status)"
+    found = dict(back_in_duckdb(spark_sql, values))
+    assert found == {**dict.fromkeys(words, True), **dict.fromkeys(kept, False)}

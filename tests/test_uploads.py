@@ -130,7 +130,7 @@ def test_uploads_wait_in_a_private_folder_next_to_the_database(db):
 
 
 def test_nothing_is_left_when_an_import_fails_in_the_middle(db, monkeypatch):
-    from pipelines import load
+    from pipelines import file_import
 
     def broken(*args, **kwargs):
         raise RuntimeError("the server stopped")
@@ -139,7 +139,7 @@ def test_nothing_is_left_when_an_import_fails_in_the_middle(db, monkeypatch):
     before = set(Path(tempfile.gettempdir()).glob("*turnout*"))
     at.file_uploader[0].set_value(("calendar.csv", calendar("x"), "text/csv")).run()
     assert left_on_disk(db) == []  # not even while the page waits for the button
-    monkeypatch.setattr(load, "_import_file", broken)
+    monkeypatch.setattr(file_import, "import_one", broken)
     at.button(key="run_import").click().run()
     assert at.exception  # an unexpected failure, and still
     assert left_on_disk(db) == []

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Hashable
+
 import numpy as np
 import pandas as pd
 import streamlit as st
@@ -27,7 +29,7 @@ DOUBTFUL_BELOW = 0.25  # attendance coverage under which the show-up rate is dou
 HIDDEN_RANK = i18n.SMALL / 2  # where a hidden count sorts: between 0 and 5, never its value
 
 
-def doubtful(row) -> bool:
+def doubtful(row: pd.Series) -> bool:
     """Too few registrants accounted for by the attendance data to trust the show-up rate."""
     coverage = _none(row["attendance_coverage"])
     return coverage is not None and coverage < DOUBTFUL_BELOW
@@ -44,7 +46,7 @@ def _count_column(shown: board_tables.Shown, name: str, ids: list) -> tuple[list
     return ranks, [shown.text((name, "", e)) for e in ids]
 
 
-def show_up_visible(shown: board_tables.Shown, event_id) -> bool:
+def show_up_visible(shown: board_tables.Shown, event_id: Hashable) -> bool:
     """The show-up rate and its interval show registered, came and no-shows."""
     return shown.visible(*(("registered", "", event_id), ("came", "", event_id),
                            ("no_show", "", event_id)))
@@ -95,7 +97,8 @@ def show_table(c: ui.Context, events: pd.DataFrame, ranks: pd.DataFrame,
     texts = shown.to_numpy()
     # Styler keeps one display function per cell: the numbers sort, the texts show
     for (i, j), text in np.ndenumerate(texts):
-        styler._display_funcs[(i, j)] = lambda _, text=text: text
+        # pandas-stubs leave out Styler's private per-cell display functions
+        styler._display_funcs[(i, j)] = lambda _, text=text: text  # type: ignore[attr-defined]
     widths = dict(zip(ranks.columns, LEADING_WIDTHS, strict=False))
     st.dataframe(styler, hide_index=True, width="stretch",
                  column_config={name: st.column_config.Column(width=w)
@@ -131,9 +134,10 @@ def detail(c: ui.Context, events: pd.DataFrame, shown: board_tables.Shown) -> No
     st.subheader(c.t("events.detail"))
     ids = events["event_id"].tolist()
     by_id = events.set_index("event_id")
+    starts = dict(zip(ids, events["starts_at"], strict=True))
     chosen = st.selectbox(c.t("events.choose"), ids, key="event_detail", format_func=lambda e:
                           c.t("events.option", name=by_id.at[e, "name"] or e,
-                              date=i18n.day(c.lang, by_id.at[e, "starts_at"])))
+                              date=i18n.day(c.lang, starts[e])))
     row = by_id.loc[chosen]
     columns = st.columns(4)
     for i, name in enumerate(COUNTS):

@@ -11,7 +11,8 @@ MEASURES = ("interactions", "people")
 BREAKDOWNS = {"channel": "tab.by_channel", "campaign": "tab.by_campaign"}
 
 
-def drop_off(c: ui.Context, rows: pd.DataFrame, measure: str, shown) -> pd.DataFrame:
+def drop_off(c: ui.Context, rows: pd.DataFrame, measure: str,
+             shown: board_tables.Shown) -> pd.DataFrame:
     """Each stage's count, its share of the stage before, and the drop-off (a share shows
     both its counts: shown only if both are)."""
     keys = [(measure, "", s) for s in rows["stage"]]
@@ -29,7 +30,8 @@ def drop_off(c: ui.Context, rows: pd.DataFrame, measure: str, shown) -> pd.DataF
     })
 
 
-def funnel_block(c: ui.Context, rows: pd.DataFrame, measure: str, shown) -> None:
+def funnel_block(c: ui.Context, rows: pd.DataFrame, measure: str,
+                 shown: board_tables.Shown) -> None:
     if not rows[measure].any():
         st.info(c.t("empty.no_data"))
         return
@@ -75,8 +77,8 @@ measure = st.radio(c.t("funnel.measure"), MEASURES, horizontal=True, key="funnel
                    format_func=lambda m: c.t(f"measure.{m}"))
 st.caption(c.t(f"measure.{measure}.help"))
 labels = {c.t(key): group for group, key in BREAKDOWNS.items()}
-shown = labels.get(st.session_state.get("funnel_breakdown"), "channel")  # the open tab
-rows = data.funnel(c.campaign, c.channel, c.since, c.until, group=shown)
+open_group = labels.get(st.session_state.get("funnel_breakdown", ""), "channel")  # the open tab
+rows = data.funnel(c.campaign, c.channel, c.since, c.until, group=open_group)
 figures = data.key_figures(rows, data.events().head(0))
 shown = board_tables.figures(c.lang, c.board, rows, data.events().head(0))
 left, right = st.columns([3, 2])

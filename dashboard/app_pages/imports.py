@@ -94,39 +94,36 @@ def preview(c: ui.Context, plan: list[tuple]) -> bool:
         return False
 
 
-def _import_one(import_file, upload, event, mapping, step) -> dict:
-    """One upload, on disk only while it is imported (removed whatever happens)."""
-    try:
-        with loading.on_disk(upload.name, upload.getvalue()) as path:
-            result = import_file(path, event, progress=step, mapping=mapping)
-    except loading.TurnoutError as error:  # worded when shown, in the language then
-        return {"file": upload.name, "status": "refused", "error": error}
-    except (OSError, ValueError):
-        return {"file": upload.name, "status": "not saved"}
-    return {"file": upload.name, "status": result.status, "format": result.source,
-            "read": result.rows_read, "loaded": result.rows_loaded,
-            "duplicate": result.rows_duplicate, "rejected": result.rows_rejected,
-            "rejects": result.rejects, "export_time_unknown": result.exported_at_unknown,
-            "message": result.message}
+def _shown(name: str, found) -> dict:
+    """One file's outcome as the page keeps it; an error is worded when shown."""
+    if isinstance(found, loading.TurnoutError):
+        return {"file": name, "status": "refused", "error": found}
+    if isinstance(found, Exception):  # the upload could not be put on the server's disk
+        return {"file": name, "status": "not saved"}
+    return {"file": name, "status": found.status, "format": found.source,
+            "read": found.rows_read, "loaded": found.rows_loaded,
+            "duplicate": found.rows_duplicate, "rejected": found.rows_rejected,
+            "rejects": found.rejects, "export_time_unknown": found.exported_at_unknown,
+            "message": found.message}
 
 
 def run_imports(c: ui.Context, plan: list[tuple]) -> None:
     bar = st.progress(0.0, text=c.t("data.progress_start"))
-    results = []
 
-    def refreshing(step: str) -> None:
-        bar.progress(1.0, text=c.label("step", step))
+    def progress(at: loading.Step) -> None:
+        if at.file is None:  # the figures, once for the whole batch
+            bar.progress(1.0, text=c.label("step", at.step))
+        elif at.step is not None:
+            bar.progress(at.index / at.total, text=c.t("data.progress_step", file=at.file,
+                                                       step=c.label("step", at.step)))
 
-    try:
-        # every upload in one batch, as `turnout import` does: the figures are refreshed once
-        with data.writing(), loading.importing(refreshing) as import_file:
-            for i, (upload, event, mapping) in enumerate(plan):
-                def step(name, i=i, upload=upload):
-                    bar.progress(i / len(plan), text=c.t("data.progress_step", file=upload.name,
-                                                         step=c.label("step", name)))
-                results.append(_import_one(import_file, upload, event, mapping, step))
-    except loading.TurnoutError as error:  # the database stayed busy, or the refresh failed
-        results.append({"file": None, "status": "not refreshed", "error": error})
+    files = [loading.uploaded(upload.name, upload.getvalue(), event, mapping)
+             for upload, event, mapping in plan]
+    with data.writing():  # every upload in one batch, as `turnout import` does
+        outcome = loading.import_batch(files, progress)
+    results = [_shown(name, found) for name, found in outcome.files]
+    if outcome.not_refreshed is not None:  # the database stayed busy, or the refresh failed
+        results.append({"file": None, "status": "not refreshed", "error": outcome.not_refreshed})
     bar.progress(1.0, text=c.t("data.progress_done"))
     import_review.forget_mappings()
     st.session_state["import_results"] = results
@@ -164,7 +161,7 @@ def show_results(c: ui.Context) -> None:
 def format_name(c: ui.Context, source) -> str:
     """A format's name in the page's language (a source, or a source name from the history)."""
     name = getattr(source, "name", source)
-    title = getattr(source, "title", name)
+    title = name if isinstance(source, str) else source.title  # str.title is a method
     return i18n.catalogue(c.lang).get(f"format.{name}", title)
 
 
@@ -193,7 +190,7 @@ def upload_section(c: ui.Context) -> None:
     show_results(c)
     if not files:
         return
-    plan = confirm(c, recognised(c, files))
+    plan = confirm(c, recognised(c, import_review.unzipped(c, files)))
     if not plan:
         return
     st.markdown(c.t("preview.title"))
@@ -211,13 +208,19 @@ def history_section(c: ui.Context) -> None:
                                                           "after_import": split.after_import}))
     history = data.imports().astype(object).fillna("")
     history["imported_at"] = [i18n.day(c.lang, d) for d in history["imported_at"]]
+    history["exported_at"] = [  # a file's own date stood in for an unknown export time
+        c.t("data.exported_unknown", day=i18n.day(c.lang, d)) if bool(unknown) else
+        i18n.day(c.lang, d) if d != "" else ""
+        for d, unknown in zip(history["exported_at"], history["is_export_time_unknown"],
+                              strict=True)]
     history["most_common_reason"] = i18n.reasons(
         c.lang, history["most_common_code"], history["most_common_params"],
         history["most_common_reason"])
     history["source"] = [format_name(c, name) for name in history["source"]]
     # one compact row per file; each reason is shown whole in the rejected rows below
     ui.table(history, {"import_id": "col.import_id", "file_name": "col.file",
-                       "source": "col.format", "imported_at": "col.imported_at",
+                       "source": "col.format", "exported_at": "col.exported_at",
+                       "imported_at": "col.imported_at",
                        "rows_read": "col.read", "rows_loaded": "col.loaded",
                        "rows_duplicate": "col.duplicate", "rows_rejected": "col.rejected",
                        "most_common_reason": "col.reason"})

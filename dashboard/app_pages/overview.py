@@ -4,6 +4,8 @@ and the PDF board pack."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
+from datetime import datetime
 
 import pandas as pd
 import streamlit as st
@@ -15,13 +17,15 @@ RATES = ("slacktivism", "show_up", "going_conversion")
 INVERSE = {"slacktivism"}  # a lower slacktivism index is better
 
 
-def period_rows(c: ui.Context, since, until) -> tuple[pd.DataFrame, pd.DataFrame]:
+def period_rows(c: ui.Context, since: datetime | None,
+                until: datetime | None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The funnel and the events of a period, within the filters."""
     return (data.funnel(c.campaign, c.channel, since, until),
             data.within(data.events(), "starts_at", c.campaign, since, until))
 
 
-def show_figures(c: ui.Context, shown, now: dict, before: dict | None) -> None:
+def show_figures(c: ui.Context, shown: board_tables.Shown, now: dict,
+                 before: dict | None) -> None:
     for names in (COUNTS, RATES):
         columns = st.columns(len(names))
         for column, name in zip(columns, names, strict=True):
@@ -31,7 +35,7 @@ def show_figures(c: ui.Context, shown, now: dict, before: dict | None) -> None:
                           help=c.t(f"kpi.{name}.help"))
 
 
-def funnel_block(c: ui.Context, rows: pd.DataFrame, shown) -> None:
+def funnel_block(c: ui.Context, rows: pd.DataFrame, shown: board_tables.Shown) -> None:
     if not rows["people"].any():
         st.info(c.t("empty.no_data"))
         return
@@ -45,7 +49,7 @@ def funnel_block(c: ui.Context, rows: pd.DataFrame, shown) -> None:
     ui.chart(fig, table, c.t("chart.funnel_people.def"), "overview-funnel")
 
 
-def unrecorded_months(c: ui.Context, months) -> set:
+def unrecorded_months(c: ui.Context, months: Iterable[pd.Timestamp]) -> set[pd.Timestamp]:
     """Months with events but no attendance recorded for any of them: their actions are
     missing, not 0 (a rally whose sign-in sheet is not imported yet)."""
     events = data.within(data.events(), "starts_at", c.campaign, None, None)
@@ -69,7 +73,7 @@ def trend_block(c: ui.Context) -> None:
     shown = board_tables.trend(c.lang, c.board, wide)
     missing = unrecorded_months(c, wide.index)
 
-    def value(stage: str, month):
+    def value(stage: str, month: pd.Timestamp) -> int | None:
         return None if stage == "action" and month in missing else shown.value((stage, month))
 
     series = {c.t(f"stage.{s}"): [value(s, m) for m in wide.index] for s in stages}

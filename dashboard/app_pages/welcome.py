@@ -4,34 +4,29 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import data, i18n, loading, ui
+from dashboard import data, i18n, loading, pages, ui
 
 
 def load_sample(c: ui.Context) -> None:
-    files, _skipped = loading.sample_files()
+    files = loading.sample_files()
     if not files:
         st.warning(c.t("welcome.no_sample"))
         return
     bar = st.progress(0.0, text=c.t("data.progress_start"))
-    refused = []
 
-    def refreshing(step: str) -> None:
-        bar.progress(1.0, text=c.label("step", step))
+    def progress(at: loading.Step) -> None:
+        if at.file is None:  # the figures, once for the whole batch
+            bar.progress(1.0, text=c.label("step", at.step))
+        elif at.step is None:
+            bar.progress(at.index / at.total, text=c.t("data.progress_file", file=at.file))
 
-    try:
-        with data.writing(), loading.importing(refreshing) as import_file:
-            for i, path in enumerate(files):
-                bar.progress(i / len(files), text=c.t("data.progress_file", file=path.name))
-                try:
-                    import_file(path)
-                except loading.TurnoutError as error:
-                    refused.append(i18n.error(c.lang, error))
-    except loading.TurnoutError as error:  # the figures could not be brought up to date
-        refused.append(i18n.error(c.lang, error))
+    with data.writing():
+        outcome = loading.import_batch(files, progress)
     bar.progress(1.0, text=c.t("data.progress_done"))
-    for message in refused:
-        st.error(message)
-    if not refused:
+    for name, error in outcome.refusals:
+        st.error(i18n.error(c.lang, error) if isinstance(error, loading.TurnoutError)
+                 else c.t("data.not_saved", file=name))
+    if not outcome.refusals:
         st.rerun()
 
 
@@ -50,4 +45,4 @@ with right:
     st.markdown(c.t("welcome.upload"))
     if st.button(c.t("welcome.go_upload"), key="go_upload"):
         loading.ensure_database()
-        st.switch_page("app_pages/imports.py")
+        st.switch_page(pages.page("data").file)

@@ -121,8 +121,8 @@ def _write_tables(databases: list[Path], folder: Path) -> dict[str, int]:
                 params = [offset] if "import_id" in columns else []
                 _copy(con, f"select {select} from {table}",
                       folder / table / f"part-{number:04d}.parquet", params)
-                rows[table] += con.execute(f"select count(*) from {table}").fetchone()[0]
-            offset += con.execute("select coalesce(max(import_id), 0) from imports").fetchone()[0]
+                rows[table] += warehouse.scalar(con, f"select count(*) from {table}")
+            offset += warehouse.scalar(con, "select coalesce(max(import_id), 0) from imports")
     return rows
 
 
@@ -131,8 +131,9 @@ def _check_pooled_rows_unique(folder: Path) -> None:
     with duckdb.connect() as con:
         for table, key in ROW_KEYS.items():
             files = str(folder / table / "*.parquet")
-            repeated = con.execute(f"select count(*) from (select {key} from read_parquet(?) "
-                                   "group by all having count(*) > 1)", [files]).fetchone()[0]
+            repeated = warehouse.scalar(con, f"select count(*) from (select {key} from "
+                                        "read_parquet(?) group by all having count(*) > 1)",
+                                        [files])
             if repeated:
                 raise TurnoutError(code="export.same_rows", count=repeated, table=table)
 

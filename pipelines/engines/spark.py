@@ -99,9 +99,11 @@ def link_people(spark: SparkSession) -> DataFrame:
         changed = spark.sql("""
             select count(*) from key_labels_next join key_labels using (key_hash)
             where key_labels_next.label <> key_labels.label
-        """).first()[0]
+        """).first()
+        if changed is None:  # a count without group by returns one row
+            raise LookupError("Spark returned no row for the count of changed labels")
         labels = following
-        if changed == 0:
+        if changed[0] == 0:
             break
     return labels.selectExpr("key_hash", "key_kind", "'p' || left(label, 15) as person_id")
 

@@ -49,16 +49,16 @@ def function_name(node: exp.Func) -> str:
     return node.sql_name().lower()
 
 
-def functions_used(tree: exp.Expression) -> set[str]:
+def functions_used(tree: exp.Expr) -> set[str]:
     return {function_name(node) for node in tree.find_all(exp.Func)}
 
 
-def parse(sql: str) -> exp.Expression:
+def parse(sql: str) -> exp.Expr:
     """A mart's syntax tree with the shared macros written out in full."""
     return _inline_macros(sqlglot.parse_one(sql, read="duckdb"), macros())
 
 
-def check_allowed(mart: str, tree: exp.Expression) -> None:
+def check_allowed(mart: str, tree: exp.Expr) -> None:
     """Raise NotTranslatable when ``tree`` calls a function outside the allow-list."""
     unknown = sorted(functions_used(tree) - ALLOWED_FUNCTIONS)
     if unknown:
@@ -68,7 +68,7 @@ def check_allowed(mart: str, tree: exp.Expression) -> None:
             "another function, or add it there with a parity test that covers it.")
 
 
-def macros() -> dict[str, tuple[list[str], exp.Expression]]:
+def macros() -> dict[str, tuple[list[str], exp.Expr]]:
     """The macros of ``sql/marts/_macros.sql``: name → (parameters, body)."""
     text = (resources.files("pipelines") / "sql" / "marts" / "_macros.sql").read_text(
         encoding="utf-8")
@@ -78,8 +78,9 @@ def macros() -> dict[str, tuple[list[str], exp.Expression]]:
             for name, params, body in _MACRO.findall(text)}
 
 
-def _inline_macros(tree: exp.Expression, known: Mapping) -> exp.Expression:
-    def expand(node: exp.Expression) -> exp.Expression:
+def _inline_macros(tree: exp.Expr,
+                   known: Mapping[str, tuple[Sequence[str], exp.Expr]]) -> exp.Expr:
+    def expand(node: exp.Expr) -> exp.Expr:
         if isinstance(node, exp.Anonymous) and node.name.lower() in known:
             params, body = known[node.name.lower()]
             values = dict(zip(params, node.expressions, strict=True))
@@ -92,14 +93,14 @@ def _inline_macros(tree: exp.Expression, known: Mapping) -> exp.Expression:
     return tree.transform(expand)
 
 
-def _month_number(moment: exp.Expression) -> exp.Expression:
+def _month_number(moment: exp.Expr) -> exp.Expr:
     year = exp.Anonymous(this="year", expressions=[moment.copy()])
     month = exp.Anonymous(this="month", expressions=[moment.copy()])
     return exp.Paren(this=exp.Add(this=exp.Mul(this=year, expression=exp.Literal.number(12)),
                                   expression=month))
 
 
-def _date_diff(node: exp.DateDiff) -> exp.Expression:
+def _date_diff(node: exp.DateDiff) -> exp.Expr:
     """DuckDB counts the day or month boundaries crossed; Spark whole 24-hour periods."""
     unit = node.text("unit").lower()
     end, start = node.this, node.expression
@@ -111,7 +112,7 @@ def _date_diff(node: exp.DateDiff) -> exp.Expression:
     raise NotTranslatable(f"date_diff('{unit}', …) has no Spark translation here.")
 
 
-def _first_value_skipping_nulls(node: exp.Expression) -> exp.Expression:
+def _first_value_skipping_nulls(node: exp.Expr) -> exp.Expr:
     """arg_min(x, key) skips rows where x or key is null on DuckDB; Spark's min_by does not."""
     filtered = node.this if isinstance(node, exp.Filter) else None
     call = node.this if filtered is not None else node
@@ -142,9 +143,9 @@ def _numbering_by_value(select: exp.Select) -> None:
 def _expand_exclude(select: exp.Select, schema: Mapping[str, Sequence[str]]) -> None:
     """``alias.* exclude (c)`` → the alias's other columns (Spark has no EXCLUDE)."""
     sources = {}
-    for table in select.find_all(exp.Table):
-        if table.find_ancestor(exp.Select) is select:
-            sources[table.alias_or_name.lower()] = table.name.lower()
+    for source in select.find_all(exp.Table):
+        if source.find_ancestor(exp.Select) is select:
+            sources[source.alias_or_name.lower()] = source.name.lower()
     projections = []
     for projection in select.expressions:
         star = projection.this if isinstance(projection, exp.Column) else projection
@@ -155,7 +156,7 @@ def _expand_exclude(select: exp.Select, schema: Mapping[str, Sequence[str]]) -> 
             continue
         alias = projection.table.lower() if isinstance(projection, exp.Column) else None
         table = sources.get(alias) if alias else None
-        if table not in schema:
+        if table is None or table not in schema:
             raise NotTranslatable(f"{projection.sql('duckdb')}: the columns of "
                                   f"{table or alias} are not known to expand it.")
         dropped = {c.name.lower() for c in excluded}
@@ -164,7 +165,7 @@ def _expand_exclude(select: exp.Select, schema: Mapping[str, Sequence[str]]) -> 
     select.set("expressions", projections)
 
 
-def _rewrite(node: exp.Expression, schema: Mapping[str, Sequence[str]]) -> exp.Expression:
+def _rewrite(node: exp.Expr, schema: Mapping[str, Sequence[str]]) -> exp.Expr:
     if isinstance(node, exp.Select):
         _numbering_by_value(node)
         _expand_exclude(node, schema)

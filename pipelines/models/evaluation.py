@@ -73,9 +73,9 @@ def _time_ordered(frames: Frames, table: pd.DataFrame) -> dict:
         return {"events": 0}
     ordered = pd.DataFrame(rows).merge(
         table[["event_id", "actual", "going", "halves"]], on="event_id")
+    registered: pd.Series[int] = table.set_index("event_id")["registered"]
     ordered["rate_x_registered"] = [
-        past.iloc[:i]["attended"].sum() / past.iloc[:i]["registered"].sum()
-        * table.set_index("event_id").at[e, "registered"]
+        past.iloc[:i]["attended"].sum() / past.iloc[:i]["registered"].sum() * registered[e]
         for i, e in zip(range(MIN_EVENTS, len(past)), ordered["event_id"], strict=True)]
     inside = (ordered["actual"] >= np.floor(ordered["low"])) & \
         (ordered["actual"] <= np.ceil(ordered["high"]))

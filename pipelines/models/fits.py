@@ -17,6 +17,9 @@ from datetime import datetime
 
 import duckdb
 
+from pipelines import warehouse
+from pipelines.models.fingerprints import CODE
+
 CHANGED_ENOUGH = 0.05  # a share of the training rows, or of those who came / acted
 
 
@@ -33,17 +36,15 @@ class Fit:
 
 
 def code_hash() -> str:
-    from pipelines import models
-
     digest = hashlib.sha256()
-    for path in models.CODE:
+    for path in CODE:
         digest.update(path.read_bytes())
     return digest.hexdigest()
 
 
 def stored(con: duckdb.DuckDBPyConnection, model: str) -> Fit | None:
-    has = con.execute("select count(*) from information_schema.tables "
-                      "where table_name = 'model_fits'").fetchone()[0]
+    has = warehouse.scalar(con, "select count(*) from information_schema.tables "
+                                "where table_name = 'model_fits'")
     row = con.execute("select * from model_fits where model = ?", [model]).fetchone() \
         if has else None
     if row is None:

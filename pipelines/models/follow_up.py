@@ -26,8 +26,9 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import roc_auc_score
 from threadpoolctl import threadpool_limits
 
-from pipelines import models
+from pipelines import warehouse
 from pipelines.models import fits
+from pipelines.models.fingerprints import fingerprint, stored_fingerprint
 from pipelines.models.showup import SOCIAL
 
 log = logging.getLogger(__name__)
@@ -77,9 +78,9 @@ class Windows:
 def windows(con: duckdb.DuckDBPyConnection) -> Windows | None:
     """Two windows of a third of the campaign's life each (from its first commitment or
     action), ending at the latest activity."""
-    first, last = con.execute(
-        "select min(occurred_at) filter (where stage in ('commitment', 'action')), "
-        "max(occurred_at) from mart_person_records where not is_anonymous").fetchone()
+    first, last = warehouse.one_row(
+        con, "select min(occurred_at) filter (where stage in ('commitment', 'action')), "
+        "max(occurred_at) from mart_person_records where not is_anonymous")
     if first is None or last is None:
         return None
     days = max(MIN_HORIZON_DAYS, (last - first).days // 3)
@@ -183,19 +184,22 @@ def refresh(con: duckdb.DuckDBPyConnection, refit: str = "") -> str:
     now = people(con, found.as_of, found.as_of) if found else pd.DataFrame()
     sources = con.execute(_sql("follow_up_sources")).df()
     fit = fits.stored(con, "follow_up")
-    committed, acted = con.execute("select count(first_commitment_at), count(first_action_at) "
-                                   "from mart_person_milestones").fetchone()
-    why = fits.why_refit(fit, committed, acted, None, refit) or _a_month_later(fit, found)
-    if why:
+    committed, acted = warehouse.one_row(
+        con, "select count(first_commitment_at), count(first_action_at) "
+        "from mart_person_milestones")
+    why = fits.why_refit(fit, committed, acted, None, refit)
+    if not why and fit is not None:  # why_refit gives a reason whenever no fit is kept
+        why = _a_month_later(fit, found)
+    if why or fit is None:
         model = _fitted(pd.concat([people(con, *found.cutoffs),
                                    people(con, found.cutoffs[1], found.as_of)])) \
             if found and len(now) else None
         fit = fits.Fit("follow_up", datetime.now().replace(microsecond=0), fits.code_hash(),
                        committed, acted, None, _parameters(model, found))
     # what it ranks, and the coefficients it ranks them with
-    inputs = models.fingerprint(now, sources, pd.DataFrame(
+    inputs = fingerprint(now, sources, pd.DataFrame(
         {"fit": [json.dumps(fit.parameters, sort_keys=True)]}))
-    if inputs == models.stored_fingerprint(con, "mart_follow_up"):
+    if inputs == stored_fingerprint(con, "mart_follow_up"):
         return "unchanged: nothing it reads changed"
     if why:
         fits.save(con, fit)

@@ -28,8 +28,8 @@ import pandas as pd
 from scipy.stats import t as student
 from threadpoolctl import threadpool_limits
 
-from pipelines import models
 from pipelines.models import fallback, fits, showup
+from pipelines.models.fingerprints import fingerprint, stored_fingerprint
 
 log = logging.getLogger(__name__)
 MIN_EVENTS = 8  # past events with attendance data and registrations, for the model
@@ -160,11 +160,11 @@ def _forecast(frames: Frames, allow_model: bool) -> tuple[pd.DataFrame, Fitted]:
     checked = _model_forecasts(frames, ids, frames.events[frames.events["registered"] > 0],
                                shared) if use_model else None
     actual = past.set_index("event_id")["attended"]
-    rows = []
+    rows: list[tuple[object, ...]] = []
     for _, event in frames.events.iterrows():
         others = past[past["event_id"] != event["event_id"]]
         registered = len(_known_at_forecast(frames, event))
-        if registered and use_model:
+        if registered and checked is not None:  # checked: whenever the model is used
             expected, variance = checked.loc[event["event_id"]]
             out_of_sample = checked.loc[checked.index.isin(others["event_id"])]
             low, high = _interval(expected, variance, _dispersion(out_of_sample, actual),
@@ -175,8 +175,8 @@ def _forecast(frames: Frames, allow_model: bool) -> tuple[pd.DataFrame, Fitted]:
                          *_fallback(frames, event, others, registered)))
     result = pd.DataFrame(rows, columns=["event_id", "registered_then", "expected", "low",
                                          "high", "method"])
-    in_sample = checked.loc[checked.index.isin(ids)] if use_model else None
-    fitted = Fitted(shared, _dispersion(in_sample, actual) if use_model else 1.0,
+    in_sample = checked.loc[checked.index.isin(ids)] if checked is not None else None
+    fitted = Fitted(shared, _dispersion(in_sample, actual) if in_sample is not None else 1.0,
                     0 if in_sample is None else len(in_sample))
     return frames.events.merge(result, on="event_id"), fitted
 
@@ -207,7 +207,8 @@ def _forecast_again(frames: Frames, fitted: Fitted, trained: set[str],
     return frames.events.merge(result, on="event_id")
 
 
-def _fallback(frames: Frames, event: pd.Series, others: pd.DataFrame, registered: int):
+def _fallback(frames: Frames, event: pd.Series, others: pd.DataFrame, registered: int
+              ) -> tuple[float | None, float | None, float | None, str]:
     if registered:
         days_left = (event["starts_at"] - event["forecast_at"]).total_seconds() / 86400
         leads = np.sort(frames.registrations.loc[frames.registrations["event_id"].isin(
@@ -221,15 +222,6 @@ def _fallback(frames: Frames, event: pd.Series, others: pd.DataFrame, registered
     if similar is None:
         return None, None, None, NONE
     return (*similar, SIMILAR)
-
-
-# evaluation (pipelines/models/evaluation.py) -----------------------------------------------
-
-def evaluate(frames: Frames) -> tuple[pd.DataFrame, dict]:
-    """Leave-one-event-out over the past events, against the fallback and the baselines."""
-    from pipelines.models import evaluation
-
-    return evaluation.evaluate(frames)
 
 
 # the mart ---------------------------------------------------------------------------------
@@ -249,8 +241,8 @@ def refresh(con: duckdb.DuckDBPyConnection, refit: str = "") -> str:
     (``pipelines/models/fits.py``) or ``refit`` says why, else forecast again with the kept
     fit. Says which."""
     frames = load(con)
-    inputs = models.fingerprint(frames.events.drop(columns=["as_of"]), frames.registrations)
-    if not refit and inputs == models.stored_fingerprint(con, "mart_event_forecast"):
+    inputs = fingerprint(frames.events.drop(columns=["as_of"]), frames.registrations)
+    if not refit and inputs == stored_fingerprint(con, "mart_event_forecast"):
         return "unchanged: nothing it reads changed"
     con.execute(f"create table if not exists mart_event_forecast ({MART_COLUMNS})")
     if frames.events.empty:
@@ -260,7 +252,7 @@ def refresh(con: duckdb.DuckDBPyConnection, refit: str = "") -> str:
     training = frames.registrations[frames.registrations["event_id"].isin(trained)]
     fit = fits.stored(con, "forecast")
     why = fits.why_refit(fit, len(training), int(training["came"].sum()), trained, refit)
-    if why:
+    if why or fit is None:  # why_refit gives a reason whenever no fit is kept
         result, fitted = _fitted_or_fallback(frames)
         fit = _fit_record(fitted, trained, len(training), int(training["came"].sum()))
         said = f"refitted: {why}"
@@ -325,6 +317,8 @@ def _table(result: pd.DataFrame, fitted_at: datetime) -> pd.DataFrame:
     })
     inside = (table["actual"] >= table["low"]) & (table["actual"] <= table["high"])
     unknown = table["actual"].isna() | table["low"].isna()
-    table["is_covered"] = pd.Series(np.where(unknown, None, inside), dtype=object)
+    # the stubs take neither None as a value of np.where nor object as a Series dtype
+    table["is_covered"] = pd.Series(np.where(unknown, None, inside),  # type: ignore[call-overload]
+                                    dtype=object)  # type: ignore[arg-type]
     table["fitted_at"] = fitted_at
     return table

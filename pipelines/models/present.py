@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import Any
 
 import duckdb
-from rich.console import Console
+from rich.console import Console, JustifyMethod
 from rich.table import Table
 
-from pipelines import messages, spreadsheet
+from pipelines import messages, spreadsheet, warehouse
+from pipelines.models import evaluation as leave_one_out
 from pipelines.models import follow_up, forecast
 from pipelines.terminal import safe
 
@@ -28,8 +31,8 @@ GOING_NOTE = ("going = Facebook \"going\" in the last copy imported before the f
 
 
 def _has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
-    return bool(con.execute("select count(*) from information_schema.tables "
-                            "where table_name = ?", [name]).fetchone()[0])
+    return bool(warehouse.scalar(con, "select count(*) from information_schema.tables "
+                                      "where table_name = ?", [name]))
 
 
 def forecast_rows(con: duckdb.DuckDBPyConnection, event_id: str | None = None) -> list[dict]:
@@ -64,9 +67,10 @@ def render_forecast(rows: list[dict], console: Console) -> None:
         caption += "\n" + messages.text(messages.ENGLISH, "forecast.fitted",
                                         {"fitted": max(fitted).replace("T", " ")[:16]})
     table = Table(title="Turnout forecast (80% range)", caption=caption)
-    for name, justify in [("event", "left"), ("reg.", "right"), ("going", "right"),
-                          ("expect", "right"), ("80% range", "right"), ("came", "right"),
-                          ("method", "left")]:
+    columns: list[tuple[str, JustifyMethod]] = [
+        ("event", "left"), ("reg.", "right"), ("going", "right"), ("expect", "right"),
+        ("80% range", "right"), ("came", "right"), ("method", "left")]
+    for name, justify in columns:
         table.add_column(name, justify=justify, no_wrap=name != "event")
     for row in rows:
         expected = "?" if row["expected"] is None else f"{row['expected']:.0f}"
@@ -77,12 +81,12 @@ def render_forecast(rows: list[dict], console: Console) -> None:
     console.print(table)
 
 
-def _text(value) -> str:
+def _text(value: object) -> str:
     return "?" if value is None else str(value)
 
 
 def evaluation(con: duckdb.DuckDBPyConnection) -> dict:
-    events, summary = forecast.evaluate(forecast.load(con))
+    events, summary = leave_one_out.evaluate(forecast.load(con))
     return {"forecast": summary, "follow_up": follow_up.evaluate(con),
             "events": events.astype(object).where(events.notna(), None).to_dict("records")}
 
@@ -122,16 +126,17 @@ def render_evaluation(result: dict, console: Console) -> None:
         console.print(f"Follow-up list: ranked by recency ({follow.get('reason')}).")
 
 
-def _number(value) -> str:
+def _number(value: float | None) -> str:
     return "–" if value is None else f"{value:.1f}"
 
 
-def _share(value) -> str:
+def _share(value: float | None) -> str:
     return "?" if value is None else f"{value:.0%}"
 
 
 def write_follow_up(con: duckdb.DuckDBPyConnection, path: Path,
                     form: spreadsheet.Dialect | None = None) -> int:
+    rows: Iterable[Sequence[Any]]
     if _has_table(con, "mart_follow_up"):
         rows = con.execute(f"select {', '.join(FOLLOW_UP_COLUMNS)} from mart_follow_up "
                            "order by rank").fetchall()

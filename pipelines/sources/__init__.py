@@ -69,7 +69,7 @@ class Source:
     description_row: bool = False
     # header-level context (event platform id, export time) read from lines above the header
     preamble: Callable[[list[list[str]]], dict] | None = None
-    # for JSON formats: SQL turning the loaded `raw_json` table into one row per record
+    # for JSON formats: SQL turning `raw_json` (the documents read) into one row per record
     json_sql: str | None = None
     notes: str = ""
     header_confirmed: bool = True  # False: taken from documentation, never seen in a real file

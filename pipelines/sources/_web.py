@@ -15,6 +15,9 @@ from importlib import resources
 from pipelines.sources import normalise_header
 
 _PERIOD_END = ("end date", "date de fin")
+# the reports Turnout reads in Plausible's export zip, by preference: they count the same
+# visits (docs/metrics.md: one report per site and period), so only the first is imported
+PLAUSIBLE_ZIP_REPORTS = ("sources.csv", "pages.csv")
 
 
 def staging_sql(name: str) -> str:

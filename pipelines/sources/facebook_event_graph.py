@@ -12,7 +12,7 @@ from pipelines.sources import Field, Source
 # One row per event object, whichever of the three shapes the file has.
 JSON_SQL = """
 with documents as (
-    select rowid as document, to_json(raw_json) as doc from raw_json
+    select row_number() over () as document, to_json(raw_json) as doc from raw_json
 ),
 
 lists as (

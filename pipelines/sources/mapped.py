@@ -61,7 +61,7 @@ def column_type(name: str) -> str:
     return "text"
 
 
-def _fail(path: Path, key: str, problem: str, **params) -> TurnoutError:
+def _fail(path: Path, key: str, problem: str, **params: object) -> TurnoutError:
     return TurnoutError(code="mapping.problem", file=path.name, key=key,
                         problem={"code": problem, "params": params})
 

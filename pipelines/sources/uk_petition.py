@@ -11,7 +11,7 @@ from pipelines.sources import Field, Source
 
 JSON_SQL = """
 with documents as (
-    select rowid as document, to_json(raw_json) as doc from raw_json
+    select row_number() over () as document, to_json(raw_json) as doc from raw_json
 ),
 
 petitions as (

@@ -19,8 +19,7 @@ records as (
            email_key, phone_key, platform_key, channel, null as campaign,
            registered_at as happened_at, exported_at, true as is_interaction
     from registration_rows
-    where not is_cancelled
-      and lower(coalesce(status, '')) not in ('declined', 'cancelled', 'canceled', 'not attending')
+    where not (is_cancelled or turnout_is_cancelled(status))
     union all
     select record_id, 'attendance', 'action', source, event_id, null, null,
            email_key, phone_key, platform_key, channel, null, null, exported_at, true

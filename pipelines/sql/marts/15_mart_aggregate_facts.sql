@@ -13,16 +13,13 @@ signers as (
     from mart_person_records where record_kind = 'signature' group by petition_id
 ),
 latest_posts as (
-    select * from post_snapshots
-    qualify row_number() over (partition by post_id order by exported_at desc) = 1
+    select * from post_snapshots qualify turnout_is_latest(post_id, exported_at)
 ),
 latest_facebook as (
-    select * from facebook_event_snapshots
-    qualify row_number() over (partition by event_id order by snapshot_at desc) = 1
+    select * from facebook_event_snapshots qualify turnout_is_latest(event_id, snapshot_at)
 ),
 latest_petitions as (
-    select * from petition_snapshots
-    qualify row_number() over (partition by petition_id order by snapshot_at desc) = 1
+    select * from petition_snapshots qualify turnout_is_latest(petition_id, snapshot_at)
 ),
 
 post_facts as (

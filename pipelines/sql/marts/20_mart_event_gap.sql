@@ -8,7 +8,7 @@ calendar as (select * from events),
 records as (select * from mart_person_records where event_id is not null),
 latest_facebook as (
     select event_id, going, interested from facebook_event_snapshots
-    qualify row_number() over (partition by event_id order by snapshot_at desc) = 1
+    qualify turnout_is_latest(event_id, snapshot_at)
 ),
 attendance_data as (
     -- any record saying attended true or false, or any sign-in row

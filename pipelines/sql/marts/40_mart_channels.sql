@@ -19,8 +19,7 @@ counted as (
 
 rates as (
     select *,
-        case when count_committed > 0
-             then (count_committed - count_acted) / count_committed end as slacktivism_index
+        turnout_slacktivism(count_committed, count_acted) as slacktivism_index
     from counted
 ),
 

@@ -19,3 +19,24 @@ create or replace temp macro turnout_wilson_high(p, n) as (
 -- is unknown, which arg_min skips. Use: arg_min(x, turnout_earliest(occurred_at, x)).
 create or replace temp macro turnout_earliest(moment, tie) as (
     case when moment is not null then {'moment': moment, 'tie': tie} end);
+
+-- The slacktivism index: of the people who committed (signed, registered), the share who
+-- never acted. Null when nobody committed. The one formula the marts, the report and the
+-- dashboard read.
+create or replace temp macro turnout_slacktivism(committed, acted) as (
+    case when committed > 0 then (committed - acted) / committed end);
+
+-- Only the latest snapshot of a thing counts: its lifetime totals as of the newest export.
+-- Use: qualify turnout_is_latest(event_id, snapshot_at).
+create or replace temp macro turnout_is_latest(thing, moment) as (
+    row_number() over (partition by thing order by moment desc) = 1);
+
+-- A registration's status that says the person is not coming, whichever platform wrote it
+-- (stored lower case): Eventbrite `Not Attending` (its API: cancelled, refunded, deleted,
+-- transferred), Zoom's approval `denied` / `rejected` / `cancelled`, Mobilize `CANCELLED`,
+-- OSDI `declined` / `cancelled`. Staging marks is_cancelled with it; the marts apply it
+-- again to the status, for rows that only say it there (a mapped file's status column).
+create or replace temp macro turnout_is_cancelled(status) as (
+    coalesce(lower(status) in ('not attending', 'cancelled', 'canceled', 'refunded',
+                               'deleted', 'transferred', 'denied', 'rejected', 'declined'),
+             false));

@@ -54,8 +54,9 @@ create or replace temp macro turnout_reject_quoting(code, personal_code, param, 
                                                         json_object(param, left(trim(x), 40)))}
     end);
 
--- A key's keyed hash, taken as the row is typed so that no clear key is kept in a table that
--- could spill to disk. The secret is a session variable (identity.use_secret), never SQL text.
+-- A key's keyed hash, taken as the file is read (staging.read_hashed) so that no clear key is
+-- kept in a table that could spill to disk. The secret is a session variable set for the read
+-- only (identity.use_secret), never SQL text.
 create or replace temp macro turnout_key(kind, v) as (
     case when getvariable('turnout_secret') is null
         then error('the secret key is not set for this import')

@@ -16,8 +16,7 @@ select
     tickets.attendee_no as source_ref,
     tickets.ordered_at as registered_at,
     tickets.status_word as status,
-    coalesce(tickets.status_word in ('not attending', 'cancelled', 'canceled', 'refunded',
-                                     'deleted', 'transferred'), false) as is_cancelled,
+    turnout_is_cancelled(tickets.status_word) as is_cancelled,
     -- only a check-in says anything about showing up; "Attending" is a ticket holder
     case when tickets.status_word in ('checked in', 'checked-in') then true end as attended,
     cast(null as double) as minutes_attended,

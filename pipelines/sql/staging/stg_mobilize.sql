@@ -20,8 +20,7 @@ select
     participations.user_id as source_ref,
     participations.created_date as registered_at,
     turnout_status(participations.status) as status,
-    coalesce(upper(trim(participations.status)) in ('CANCELLED', 'CANCELED'), false)
-        as is_cancelled,
+    turnout_is_cancelled(turnout_status(participations.status)) as is_cancelled,
     participations.attended,  -- null: never marked, unknown
     cast(null as double) as minutes_attended,
     turnout_channel(participations.utm_source) as channel,

@@ -18,8 +18,7 @@ select
     attendances.person_uuid as source_ref,
     attendances.created_date as registered_at,
     turnout_status(attendances.status) as status,
-    coalesce(lower(trim(attendances.status)) in ('declined', 'cancelled', 'canceled'), false)
-        as is_cancelled,
+    turnout_is_cancelled(turnout_status(attendances.status)) as is_cancelled,
     attendances.attended,  -- absent: unknown
     cast(null as double) as minutes_attended,
     cast(null as varchar) as channel,

@@ -50,8 +50,7 @@ select
     people.registered_at,
     case when people.attended then 'attended' else coalesce(people.approval_status, 'registered') end
         as status,
-    coalesce(people.approval_status in ('denied', 'rejected', 'cancelled', 'canceled'), false)
-        as is_cancelled,
+    turnout_is_cancelled(people.approval_status) as is_cancelled,
     people.attended,
     people.minutes_attended,
     cast(null as varchar) as channel,

@@ -1,4 +1,4 @@
-"""Write the simulated campaign of ``pipelines.sample`` in the real export formats.
+"""The sample's event files: the calendar, the Facebook counts, Eventbrite, Zoom, Mobilize.
 
 Each writer builds numpy columns for one file and lets DuckDB's COPY write the CSV
 body (quoting only where needed, as the platforms do); exact headers, preambles,
@@ -7,26 +7,24 @@ BOMs and encodings are added around it. Loops run over events and files, never r
 
 from __future__ import annotations
 
-import os
-import shutil
-from pathlib import Path
+from collections.abc import Mapping, Sequence
 
-import duckdb
 import numpy as np
-import pyarrow as pa
 
-from pipelines.sample import (
+from pipelines.sample.files import SECOND, Writer, email_variants, phone_variants, when
+from pipelines.sample.model import (
     CAMPAIGN,
-    CHANNELS,
     CITIES,
+    FIRST,
     HEARD_FROM,
+    LAST,
     POSTAL,
     REFERENCE,
     UTM_SOURCE,
     Event,
     Outcome,
     People,
-    _cat,
+    cat,
 )
 
 CALENDAR_HEADER = ("event_id,name,starts_at,kind,campaign,online,reminder_sent,eventbrite_event_id,"
@@ -46,82 +44,10 @@ MOBILIZE_HEADER = (
     "user__phone_number,user__postal_code,event_id,timeslot_id,status,attended,"
     "experience_feedback_type,referrer__utm_source,referrer__utm_medium,referrer__utm_campaign,"
     "referrer__url,event_type_name")
-ACTION_NETWORK_HEADER = (
-    "uuid,first_name,last_name,email,zip_code,can2_user_address,can2_user_city,can2_user_state,"
-    "can2_phone,can2_user_tags,can2_subscription_status,can2_sms_status")
-MAILCHIMP_AUDIENCE_HEADER = (
-    '"Email Address","First Name","Last Name","Ville","Langue",MEMBER_RATING,OPTIN_TIME,OPTIN_IP,'
-    "CONFIRM_TIME,CONFIRM_IP,LATITUDE,LONGITUDE,GMTOFF,DSTOFF,TIMEZONE,CC,REGION,LAST_CHANGED,"
-    "LEID,EUID,NOTES,TAGS")
-MAILCHIMP_ACTIVITY_HEADER = '"Email Address","Action","Timestamp","URL"'
-SIGNIN_HEADER = "event_id,name,email,phone,signed_in_at,heard_from"
-SIGNIN_HEADER_FR = "evenement_id,nom,courriel,telephone,heure,source"
 FACEBOOK_COUNTS_HEADER = "event_id,snapshot_at,going,interested"
-PETITION_HEADER = "petition_id,signed_at,name,email,phone"
-SECOND = np.timedelta64(1, "s")
 
 
-class Writer:
-    """Writes CSV files through DuckDB's COPY, with exact headers and encodings."""
-
-    def __init__(self, folder: Path):
-        self.folder = folder
-        self.con = duckdb.connect()
-        self.files: list[Path] = []
-
-    def csv(self, name: str, header: str, columns: dict, select: str | None = None, *,
-            preamble: str = "", bom: bool = False, encoding: str = "utf-8", crlf: bool = False,
-            quote_all: bool = False, mtime: np.datetime64 | None = None) -> Path:
-        table = pa.table({k: np.asarray(v) for k, v in columns.items()})
-        if select is None:
-            select = ", ".join(
-                f"nullif(\"{k}\", '')" if pa.types.is_string(table.schema.field(k).type)
-                or pa.types.is_large_string(table.schema.field(k).type) else f'"{k}"'
-                for k in columns)
-        path, part = self.folder / name, self.folder / f".{name}.part"
-        self.con.register("t", table)
-        options = "header false" + (", force_quote *" if quote_all else "")
-        self.con.execute(f"copy (select {select} from t) to '{part}' ({options})")
-        self.con.unregister("t")
-        with open(path, "wb") as out:
-            head = preamble + header + "\n"
-            if encoding == "utf-8" and not crlf:
-                out.write(("\ufeff" if bom else "").encode() + head.encode())
-                with open(part, "rb") as body:
-                    shutil.copyfileobj(body, out, 1 << 22)
-            else:  # small hand-typed files only: re-encode in memory
-                text = head + part.read_text("utf-8")
-                out.write(text.replace("\n", "\r\n" if crlf else "\n").encode(encoding))
-        part.unlink()
-        if mtime is not None:  # the export date, for importers that fall back on it
-            stamp = int(mtime.astype("datetime64[s]").astype(np.int64))
-            os.utime(path, (stamp, stamp))
-        self.files.append(path)
-        return path
-
-
-def email_variants(rng, email: np.ndarray, messy: float) -> np.ndarray:
-    """Emails as people type them: some capitalised, some all caps, some with spaces."""
-    roll = rng.random(len(email))
-    out = np.where(roll < messy * 0.5, np.char.capitalize(email), email)
-    out = np.where((roll >= messy * 0.5) & (roll < messy * 0.75), np.char.upper(email), out)
-    spaced = (roll >= messy * 0.75) & (roll < messy)
-    return np.where(spaced & (email != ""), _cat(" ", email, " "), out)
-
-
-def phone_variants(rng, area: np.ndarray, line: np.ndarray) -> np.ndarray:
-    """514-555-0123, (514) 555 0123, +1 514 555 0123, 514.555.0123."""
-    forms = [_cat(area, "-555-", line), _cat("(", area, ") 555 ", line),
-             _cat("+1 ", area, " 555 ", line), _cat(area, ".555.", line)]
-    out = np.choose(rng.integers(4, size=len(area)), forms)
-    return np.where(area != "", out, "")
-
-
-def when(values: np.ndarray) -> np.ndarray:
-    return np.asarray(values).astype("datetime64[s]")
-
-
-def write_calendar(w: Writer, rng, events: list[Event]) -> dict[str, str]:
+def write_calendar(w: Writer, rng: np.random.Generator, events: Sequence[Event]) -> dict[str, str]:
     fb_ids = (rng.permutation(900) + 100).astype(str)
     urls = {e.event_id: f"https://www.facebook.com/events/1047{fb_ids[i]}20{i:02d}6/"
             for i, e in enumerate(events) if not e.online}
@@ -142,7 +68,8 @@ def write_calendar(w: Writer, rng, events: list[Event]) -> dict[str, str]:
     return urls
 
 
-def write_facebook_counts(w: Writer, rng, outcomes: list[Outcome], urls: dict) -> None:
+def write_facebook_counts(w: Writer, rng: np.random.Generator, outcomes: Sequence[Outcome],
+                          urls: Mapping[str, str]) -> None:
     """Going/interested copied by hand from the event page, growing toward the event."""
     days = np.array([-28, -21, -14, -7, -2, 0])
     share = np.array([0.25, 0.40, 0.55, 0.75, 0.92, 1.0])
@@ -167,7 +94,7 @@ def write_facebook_counts(w: Writer, rng, outcomes: list[Outcome], urls: dict) -
           "e, strftime(t, '%Y-%m-%d %H:%M'), g, i")
 
 
-def write_eventbrite(w: Writer, rng, o: Outcome, people: People) -> None:
+def write_eventbrite(w: Writer, rng: np.random.Generator, o: Outcome, people: People) -> None:
     """One row per ticket; buyers of 2-3 tickets repeat their email on each row."""
     n = len(o.who)
     quantity = np.choose(rng.choice(3, size=n, p=[0.9, 0.07, 0.03]), [1, 2, 3])
@@ -178,7 +105,6 @@ def write_eventbrite(w: Writer, rng, o: Outcome, people: People) -> None:
     status = np.where(o.cancelled, "Not Attending", np.where(o.came, "Checked In", "Attending"))
     if o.event.platform_id.endswith("22"):  # one export came out in upper case
         status = np.char.upper(status)
-    from pipelines.sample import FIRST, LAST
     first = np.where(guest, np.array(FIRST)[rng.integers(len(FIRST), size=len(row))],
                      people.first[who])
     last = np.where(guest, np.array(LAST)[rng.integers(len(LAST), size=len(row))],
@@ -199,7 +125,7 @@ def write_eventbrite(w: Writer, rng, o: Outcome, people: People) -> None:
     w.csv(f"eventbrite_attendees_{o.event.platform_id}.csv", EVENTBRITE_HEADER, cols, select)
 
 
-def write_zoom(w: Writer, rng, o: Outcome, people: People) -> None:
+def write_zoom(w: Writer, rng: np.random.Generator, o: Outcome, people: People) -> None:
     """Stacked sections; no-shows say No and `--`; a rejoin is an extra row."""
     e = o.event
     keep = ~o.cancelled
@@ -217,7 +143,7 @@ def write_zoom(w: Writer, rng, o: Outcome, people: People) -> None:
     lv = np.where(first_of_two, split[order], leave[order])
     attended = came[order]
     cols = {"att": np.where(attended, "Yes", "No"),
-            "uname": _cat(people.first[who], " ", people.last[who])[order],
+            "uname": cat(people.first[who], " ", people.last[who])[order],
             "first": people.first[who][order], "last": people.last[who][order],
             "email": people.email[who][order], "reg": when(registered)[order],
             "j": when(j), "l": when(lv), "attended": attended,
@@ -247,7 +173,8 @@ def write_zoom(w: Writer, rng, o: Outcome, people: People) -> None:
           preamble=preamble)
 
 
-def write_mobilize(w: Writer, rng, outcomes: list[Outcome], people: People) -> None:
+def write_mobilize(w: Writer, rng: np.random.Generator, outcomes: Sequence[Outcome],
+                   people: People) -> None:
     parts = []
     for o in outcomes:
         e = o.event
@@ -262,7 +189,7 @@ def write_mobilize(w: Writer, rng, outcomes: list[Outcome], people: People) -> N
             "created": o.registered_at.astype(np.int64), "user": people.user_id[o.who],
             "given": people.first[o.who], "family": people.last[o.who],
             "email": people.email[o.who], "phone": phone,
-            "postal": _cat(POSTAL[people.city[o.who]], " ", rng.integers(1, 9, n), "Y",
+            "postal": cat(POSTAL[people.city[o.who]], " ", rng.integers(1, 9, n), "Y",
                            rng.integers(1, 9, n)),
             "event": np.full(n, e.platform_id), "slot": np.full(n, e.platform_id + "01"),
             "status": status, "attended": attended,
@@ -280,10 +207,9 @@ def write_mobilize(w: Writer, rng, outcomes: list[Outcome], people: People) -> N
     w.csv("mobilize_participations.csv", MOBILIZE_HEADER, cols, select)
 
 
-def write_all(out: Path, rng, people: People, outcomes: list[Outcome], scale: float) -> list[Path]:
-    from pipelines import sample_lists, sample_posts
-
-    w = Writer(out)
+def write_events(w: Writer, rng: np.random.Generator, people: People,
+                 outcomes: Sequence[Outcome]) -> None:
+    """The calendar and the Facebook counts, then each event's platform export."""
     events = [o.event for o in outcomes]
     urls = write_calendar(w, rng, events)
     write_facebook_counts(w, rng, outcomes, urls)
@@ -293,9 +219,3 @@ def write_all(out: Path, rng, people: People, outcomes: list[Outcome], scale: fl
         elif o.event.platform == "zoom" and o.event.past:  # Zoom reports exist after the webinar
             write_zoom(w, rng, o, people)
     write_mobilize(w, rng, [o for o in outcomes if o.event.platform == "mobilize"], people)
-    sample_lists.write_all(w, rng, people, outcomes)
-    sample_posts.write_posts(w, rng, scale)
-    return w.files
-
-
-__all__ = ["write_all", "Writer", "CHANNELS"]

@@ -1,7 +1,7 @@
-"""A synthetic campaign, "Bienvenue aux réfugiés", written in the real export formats.
+"""The campaign model of the sample: people, events, who registers and who shows up.
 
-The behaviour model lives here: people, events, who registers and who shows up.
-``pipelines.sample_formats`` writes it out as the files campaigns really download.
+The writers beside this module (``events``, ``lists``, ``posts``) write it out as the
+files campaigns really download; they import this model and nothing else of each other.
 Everything is drawn from one seeded generator with numpy arrays (no loop over
 people or rows; loops over events and files only), so the same seed gives the same
 bytes, and ``--people`` scales every per-person file linearly up to tens of millions
@@ -11,8 +11,9 @@ and kept in ``EFFECTS`` so tests and the README read the same numbers.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from pathlib import Path
+import unicodedata
+from dataclasses import dataclass
+from typing import TypedDict
 
 import numpy as np
 
@@ -48,8 +49,19 @@ HEARD_FROM = np.array(["Facebook", "Instagram", "X", "courriel", "ami", "flyer",
                        "église/mosquée"])
 UTM_SOURCE = np.array(["facebook", "instagram", "twitter", "email", "", "flyer", "", ""])
 
+
+class Effects(TypedDict):
+    base: dict[str, float]  # by kind of event
+    lead_per_doubling: float
+    reminder: float
+    weekday: dict[str, float]
+    past_attended_1: float
+    past_attended_3: float
+    channel: dict[str, float]
+
+
 # Effects on the log-odds of showing up, for a registered person. Documented in the README.
-EFFECTS = {
+EFFECTS: Effects = {
     "base": {"rally": 0.55, "vigil": 0.70, "workshop": 0.55, "webinar": -0.80},
     "lead_per_doubling": -0.20,  # × log2(1 + days between registration and event)
     "reminder": 0.70,
@@ -92,10 +104,11 @@ class Event:
 
     @property
     def past(self) -> bool:
-        return self.start < REFERENCE
+        return bool(self.start < REFERENCE)
 
 
-def _ev(day, time, kind, city, platform, reminder, size, name, pid, **kw) -> Event:
+def _ev(day: str, time: str, kind: str, city: int, platform: str, reminder: bool, size: int,
+        name: str, pid: str, **kw: bool) -> Event:
     return Event(f"{day}-{kind}-{['mtl', 'qc', 'gat', 'web'][city]}", name, f"{day}T{time}",
                  kind, city, platform, reminder, size, pid, **kw)
 
@@ -162,7 +175,7 @@ class People:
     opener: np.ndarray  # probability of opening an email
     apple: np.ndarray  # Apple Mail Privacy Protection: "opens" everything
     user_id: np.ndarray  # Mobilize
-    attended: np.ndarray = field(default=None)  # events attended so far (filled in order)
+    attended: np.ndarray  # events attended so far (filled in order)
 
     @property
     def has_email(self) -> np.ndarray:
@@ -192,8 +205,6 @@ class Outcome:
 
 
 def _ascii(words: list[str]) -> np.ndarray:
-    import unicodedata
-
     plain = ["".join(c for c in unicodedata.normalize("NFKD", w) if not unicodedata.combining(c))
              for w in words]
     return np.array([p.lower().replace("'", "").replace(" ", "") for p in plain])
@@ -204,7 +215,7 @@ def make_people(rng: np.random.Generator, n: int) -> People:
     first, last = np.array(FIRST)[fi], np.array(LAST)[li]
     number = rng.permutation(n).astype(str)  # unique, so emails never collide
     domain = np.where(rng.random(n) < 0.5, "@example.org", "@example.com")
-    email = _cat(_ascii(FIRST)[fi], ".", _ascii(LAST)[li], number, domain)
+    email = cat(_ascii(FIRST)[fi], ".", _ascii(LAST)[li], number, domain)
     channel = rng.choice(len(CHANNELS), size=n, p=CHANNEL_SHARE)
     offline = OFFLINE_CHANNEL[channel]
     has_email = rng.random(n) < np.where(offline, 0.70, 0.97)
@@ -229,7 +240,8 @@ def make_people(rng: np.random.Generator, n: int) -> People:
     )
 
 
-def _cat(*parts) -> np.ndarray:
+def cat(*parts: object) -> np.ndarray:
+    """Text columns joined element by element (numbers written as text)."""
     out = np.asarray(parts[0]).astype(str)
     for part in parts[1:]:
         out = np.char.add(out, np.asarray(part).astype(str))
@@ -281,7 +293,9 @@ def run_event(rng: np.random.Generator, event: Event, people: People, scale: flo
     return Outcome(event, who, registered_at, lead, cancelled, came, walk_ins, anonymous)
 
 
-def simulate(people_count: int = DEFAULT_PEOPLE, seed: int = DEFAULT_SEED):
+def simulate(
+    people_count: int = DEFAULT_PEOPLE, seed: int = DEFAULT_SEED,
+) -> tuple[np.random.Generator, People, list[Outcome]]:
     rng = np.random.default_rng(seed)
     people = make_people(rng, people_count)
     scale = people_count / BASE_PEOPLE
@@ -289,11 +303,3 @@ def simulate(people_count: int = DEFAULT_PEOPLE, seed: int = DEFAULT_SEED):
                 for event in sorted(EVENTS, key=lambda e: (e.starts_at, e.event_id))]
     return rng, people, outcomes
 
-
-def generate(out: Path, people: int = DEFAULT_PEOPLE, seed: int = DEFAULT_SEED) -> list[Path]:
-    """Write the whole campaign into ``out``; return the files written."""
-    from pipelines import sample_formats
-
-    rng, crowd, outcomes = simulate(people, seed)
-    out.mkdir(parents=True, exist_ok=True)
-    return sample_formats.write_all(out, rng, crowd, outcomes, people / BASE_PEOPLE)

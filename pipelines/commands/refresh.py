@@ -1,8 +1,6 @@
 """`turnout refresh [--full]`: bring the figures up to date (``pipelines/refresh.py``).
 
-Registered by ``register_refresh(app)`` at the end of ``pipelines/cli.py``, where it takes
-the place of the earlier `refresh` command; that command's Spark path (``--engine spark``)
-is kept and still runs ``pipelines/engines/commands.py``.
+With ``--engine spark`` it runs the marts on Spark instead (``pipelines/engines/commands.py``).
 """
 
 from __future__ import annotations
@@ -11,18 +9,13 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
 
 from pipelines import config, load
 from pipelines import refresh as figures
+from pipelines.commands.output import console, fail
 from pipelines.engines import commands as engine_commands
 from pipelines.errors import TurnoutError
-from pipelines.terminal import safe
-
-console = Console()
-errors = Console(stderr=True)
 
 
 def refresh_command(
@@ -54,8 +47,7 @@ def refresh_command(
     try:
         done = _refresh(config.database_path(), full)
     except TurnoutError as error:
-        errors.print(f"[bold red]Error:[/] {safe(error)}", highlight=False)
-        raise typer.Exit(1) from None
+        fail(error)
     if done is None:
         console.print("The figures were already up to date with every import.")
         return
@@ -68,7 +60,7 @@ def _refresh(db: Path, full: bool) -> figures.Refreshed | None:
                TextColumn("{task.fields[step]}"), TimeElapsedColumn())
     with Progress(*columns, console=console, transient=True) as progress:
         task = progress.add_task("Updating the figures", total=figures.step_count(), step="")
-        started = []
+        started: list[str] = []
 
         def show(step: str) -> None:
             progress.update(task, completed=len(started), step=step)
@@ -79,36 +71,18 @@ def _refresh(db: Path, full: bool) -> figures.Refreshed | None:
 
 
 def _print(done: figures.Refreshed) -> None:
-    imports = f"{len(done.imports)} import(s)" if done.imports else "no new import"
+    count = len(done.imports)
+    imports = f"{count} import{'s' if count > 1 else ''}" if count else "no new import"
     how = "rebuilt in full" if done.full else "updated from what changed"
     people = "everyone" if done.relinked == "everyone" else "those the imports touch"
-    keys = "".join(f", {count:,} {what}" for count, what in (
-        (done.new_keys, "new key(s)"), (done.moved_keys, "key(s) now another person's"))
-        if count)
+    keys = "".join(f", {n:,} {one if n == 1 else many}" for n, one, many in (
+        (done.new_keys, "new key", "new keys"),
+        (done.moved_keys, "key now another person's", "keys now another person's")) if n)
     console.print(f"The figures are up to date ({imports}; {how}, {done.seconds:.1f} s). "
                   f"People relinked: {people}{keys}.", highlight=False)
-    table = Table(title="How each mart was brought up to date")
-    for column in ("mart", "how", "keys checked", "rows out", "rows in", "seconds"):
-        table.add_column(column, justify="left" if column in ("mart", "how") else "right")
-    for mart in done.marts:
-        counted = mart.how == "incremental"
-        how = mart.how if mart.how != "full" else f"full ({mart.why})"
-        table.add_row(mart.mart, how, *(f"{n:,}" if counted else "" for n in
-                                         (mart.keys, mart.removed, mart.added)),
-                      f"{mart.seconds:.2f}")
-    console.print(table)
+    console.print("How each mart was brought up to date:", highlight=False)
+    for mart in done.marts:  # one line each: readable in a narrow terminal too
+        console.print(f"  {mart.mart}: {mart.describe()}, {mart.seconds:.2f} s",
+                      highlight=False, soft_wrap=True)
     for model, what in done.models.items():
         console.print(f"{model}: {what}", highlight=False)
-
-
-def register_refresh(app: typer.Typer) -> None:
-    """Make this `turnout refresh` the one ``app`` runs, in the earlier one's place."""
-    app.command("refresh")(refresh_command)
-    ours = app.registered_commands.pop()
-    earlier = [i for i, c in enumerate(app.registered_commands) if c.name == "refresh"]
-    for index in reversed(earlier[1:]):
-        del app.registered_commands[index]
-    if earlier:
-        app.registered_commands[earlier[0]] = ours
-    else:
-        app.registered_commands.append(ours)

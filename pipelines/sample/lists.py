@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+
 import numpy as np
 
-from pipelines.sample import (
+from pipelines.sample.files import SECOND, Writer, email_variants, phone_variants, when
+from pipelines.sample.model import (
     CITIES,
     FIRST,
     HEARD_FROM,
@@ -14,22 +17,20 @@ from pipelines.sample import (
     REFERENCE,
     Outcome,
     People,
-    _cat,
-)
-from pipelines.sample_formats import (
-    ACTION_NETWORK_HEADER,
-    MAILCHIMP_ACTIVITY_HEADER,
-    MAILCHIMP_AUDIENCE_HEADER,
-    PETITION_HEADER,
-    SECOND,
-    SIGNIN_HEADER,
-    SIGNIN_HEADER_FR,
-    Writer,
-    email_variants,
-    phone_variants,
-    when,
+    cat,
 )
 
+ACTION_NETWORK_HEADER = (
+    "uuid,first_name,last_name,email,zip_code,can2_user_address,can2_user_city,can2_user_state,"
+    "can2_phone,can2_user_tags,can2_subscription_status,can2_sms_status")
+MAILCHIMP_AUDIENCE_HEADER = (
+    '"Email Address","First Name","Last Name","Ville","Langue",MEMBER_RATING,OPTIN_TIME,OPTIN_IP,'
+    "CONFIRM_TIME,CONFIRM_IP,LATITUDE,LONGITUDE,GMTOFF,DSTOFF,TIMEZONE,CC,REGION,LAST_CHANGED,"
+    "LEID,EUID,NOTES,TAGS")
+MAILCHIMP_ACTIVITY_HEADER = '"Email Address","Action","Timestamp","URL"'
+SIGNIN_HEADER = "event_id,name,email,phone,signed_in_at,heard_from"
+SIGNIN_HEADER_FR = "evenement_id,nom,courriel,telephone,heure,source"
+PETITION_HEADER = "petition_id,signed_at,name,email,phone"
 LIST_OPENED = np.datetime64("2024-03-01T00:00", "s")
 PETITION_OPENS = np.datetime64("2026-01-10T08:00", "s")
 PETITION_EXPORTED = np.datetime64("2026-03-22T09:00", "s")
@@ -37,12 +38,13 @@ LINKS = np.array(["https://bienvenue.example.org/agir", "https://bienvenue.examp
                   "https://bienvenue.example.org/don"])
 
 
-def _spread(rng, start: np.datetime64, end: np.datetime64, n: int) -> np.ndarray:
+def _spread(rng: np.random.Generator, start: np.datetime64, end: np.datetime64,
+            n: int) -> np.ndarray:
     span = int((end - start) / SECOND)
     return start + rng.integers(0, span, n) * SECOND
 
 
-def write_audience(w: Writer, rng, people: People) -> np.ndarray:
+def write_audience(w: Writer, rng: np.random.Generator, people: People) -> np.ndarray:
     who = np.flatnonzero(people.subscribed)
     optin = _spread(rng, LIST_OPENED, REFERENCE - 86400 * SECOND, len(who))
     cols = {"email": people.email[who], "first": people.first[who], "last": people.last[who],
@@ -62,8 +64,8 @@ def write_audience(w: Writer, rng, people: People) -> np.ndarray:
     return joined
 
 
-def write_activity(w: Writer, rng, people: People, name: str, sent: np.datetime64,
-                   who: np.ndarray) -> None:
+def write_activity(w: Writer, rng: np.random.Generator, people: People, name: str,
+                   sent: np.datetime64, who: np.ndarray) -> None:
     """Opens (Apple Mail 'opens' nearly everything) and clicks, one row per action."""
     if not len(who):
         return
@@ -83,7 +85,8 @@ def write_activity(w: Writer, rng, people: People, name: str, sent: np.datetime6
           "e, a, strftime(t, '%Y-%m-%d %H:%M:%S'), nullif(u, '')", quote_all=True)
 
 
-def write_mailchimp(w: Writer, rng, people: People, outcomes: list[Outcome]) -> None:
+def write_mailchimp(w: Writer, rng: np.random.Generator, people: People,
+                    outcomes: Sequence[Outcome]) -> None:
     joined = write_audience(w, rng, people)
     for month in np.arange(np.datetime64("2025-11"), np.datetime64("2026-11")):
         sent = month.astype("datetime64[D]") + np.timedelta64(4, "D") + np.timedelta64(10, "h")
@@ -98,7 +101,7 @@ def write_mailchimp(w: Writer, rng, people: People, outcomes: list[Outcome]) -> 
             write_activity(w, rng, people, f"rappel-{o.event.event_id}", sent, who)
 
 
-def write_action_network(w: Writer, rng, people: People) -> None:
+def write_action_network(w: Writer, rng: np.random.Generator, people: People) -> None:
     """The online petition "Ouvrons nos portes", exported from Action Network."""
     chance = np.where(OFFLINE_CHANNEL[people.channel], 0.15, 0.35) * people.has_email
     who = np.flatnonzero(rng.random(people.n) < chance)
@@ -106,7 +109,7 @@ def write_action_network(w: Writer, rng, people: People) -> None:
                      phone_variants(rng, people.phone_area[who], people.phone_line[who]), "")
     cols = {"p": who, "first": people.first[who], "last": people.last[who],
             "email": email_variants(rng, people.email[who], 0.04),
-            "zip": _cat(POSTAL[people.city[who]], " ", rng.integers(1, 9, len(who)), "A",
+            "zip": cat(POSTAL[people.city[who]], " ", rng.integers(1, 9, len(who)), "A",
                         rng.integers(1, 9, len(who))),
             "city": CITIES[people.city[who]], "phone": phone,
             "sub": np.where(rng.random(len(who)) < 0.9, "subscribed", "unsubscribed")}
@@ -118,7 +121,7 @@ def write_action_network(w: Writer, rng, people: People) -> None:
           select, mtime=PETITION_EXPORTED)
 
 
-def _sheet_rows(rng, o: Outcome, people: People) -> dict:
+def _sheet_rows(rng: np.random.Generator, o: Outcome, people: People) -> dict[str, np.ndarray]:
     """Who signed the paper sheet at one event, and what they wrote."""
     everyone = not o.event.marked  # no attendance in Mobilize: the sheet went round the room
     signed = o.came & (everyone | (rng.random(len(o.who)) < 0.4))
@@ -130,8 +133,8 @@ def _sheet_rows(rng, o: Outcome, people: People) -> dict:
     anon = o.anonymous
     anon_heard = np.where(rng.random(anon) < 0.7,
                           HEARD_FROM[rng.choice([4, 5, 6, 7, 0], size=anon)], "")
-    name = np.concatenate([_cat(people.first[who], " ", people.last[who]),
-                           _cat(np.array(FIRST)[rng.integers(len(FIRST), size=anon)], " ",
+    name = np.concatenate([cat(people.first[who], " ", people.last[who]),
+                           cat(np.array(FIRST)[rng.integers(len(FIRST), size=anon)], " ",
                                 np.array(LAST)[rng.integers(len(LAST), size=anon)])])
     email = np.concatenate([np.where(gives_email,
                                      email_variants(rng, people.email[who], 0.2), ""),
@@ -147,7 +150,8 @@ def _sheet_rows(rng, o: Outcome, people: People) -> dict:
             "person": np.concatenate([who, np.full(anon, -1)])[order]}
 
 
-def write_signins(w: Writer, rng, people: People, outcomes: list[Outcome]) -> list[dict]:
+def write_signins(w: Writer, rng: np.random.Generator, people: People,
+                  outcomes: Sequence[Outcome]) -> list[dict[str, np.ndarray]]:
     english, sheets = [], []
     for o in outcomes:
         if o.event.online or not o.event.past:
@@ -169,9 +173,10 @@ def write_signins(w: Writer, rng, people: People, outcomes: list[Outcome]) -> li
     return sheets
 
 
-def write_paper_petition(w: Writer, rng, sheets: list[dict]) -> None:
+def write_paper_petition(w: Writer, rng: np.random.Generator,
+                         sheets: Sequence[Mapping[str, np.ndarray]]) -> None:
     """A paper petition passed round at the rallies and vigils, typed in afterwards."""
-    cols: dict[str, list] = {"name": [], "email": [], "phone": [], "ts": []}
+    cols: dict[str, list[np.ndarray]] = {"name": [], "email": [], "phone": [], "ts": []}
     for rows in sheets:
         # the form asks for an email or a phone: nobody signs with a name alone
         sign = (rng.random(len(rows["name"])) < 0.3) & ((rows["email"] != "") |
@@ -186,7 +191,9 @@ def write_paper_petition(w: Writer, rng, sheets: list[dict]) -> None:
           "nullif(phone, '')")
 
 
-def write_all(w: Writer, rng, people: People, outcomes: list[Outcome]) -> None:
+def write_lists(w: Writer, rng: np.random.Generator, people: People,
+                outcomes: Sequence[Outcome]) -> None:
+    """The email list and its activity, the online petition, the sheets, the paper petition."""
     write_mailchimp(w, rng, people, outcomes)
     write_action_network(w, rng, people)
     sheets = write_signins(w, rng, people, outcomes)

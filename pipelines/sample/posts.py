@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from pipelines.sample import REFERENCE
-from pipelines.sample_formats import SECOND, Writer
+from pipelines.sample.files import SECOND, Writer
+from pipelines.sample.model import REFERENCE
 
 FACEBOOK_HEADER = (
     '"Post ID","Page ID","Page name",Title,Description,"Duration (sec)","Publish time",'
@@ -46,7 +46,8 @@ YEAR_START = np.datetime64("2025-11-01T00:00", "s")
 FIRST_FACEBOOK_EXPORT = np.datetime64("2026-10-11T09:00", "s")
 
 
-def _posts(rng, n: int, scale: float, reach_median: float):
+def _posts(rng: np.random.Generator, n: int, scale: float,
+           reach_median: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     minutes = rng.integers(0, 365, n) * 1440 + rng.integers(8 * 60, 21 * 60, n)
     published = np.sort(YEAR_START + minutes * 60 * SECOND)
     reach = rng.lognormal(np.log(reach_median * scale), 0.9, n)
@@ -57,11 +58,13 @@ def _posts(rng, n: int, scale: float, reach_median: float):
 
 def lifetime_share(published: np.ndarray, exported: np.datetime64) -> np.ndarray:
     """How much of its lifetime total a post has reached when exported (grows with age)."""
-    days = np.maximum((exported - published) / np.timedelta64(86400, "s"), 0)
+    age = exported - published
+    # numpy's stubs type a datetime64 minus datetimes as datetimes; it gives timedeltas
+    days = np.maximum(age / np.timedelta64(86400, "s"), 0)  # type: ignore[operator]
     return 1 - 0.55 * np.exp(-days / 2) - 0.45 * np.exp(-days / 20)
 
 
-def write_facebook(w: Writer, rng, scale: float) -> None:
+def write_facebook(w: Writer, rng: np.random.Generator, scale: float) -> None:
     n = 150
     published, reach, engaged = _posts(rng, n, scale, 900)
     kind = rng.choice(4, size=n, p=[0.5, 0.25, 0.15, 0.1])
@@ -96,7 +99,7 @@ def write_facebook(w: Writer, rng, scale: float) -> None:
               bom=True, mtime=exported)
 
 
-def write_instagram(w: Writer, rng, scale: float) -> None:
+def write_instagram(w: Writer, rng: np.random.Generator, scale: float) -> None:
     n = 90
     published, reach, engaged = _posts(rng, n, scale, 450)
     share = lifetime_share(published, REFERENCE)
@@ -119,7 +122,7 @@ def write_instagram(w: Writer, rng, scale: float) -> None:
     w.csv("instagram_posts.csv", INSTAGRAM_HEADER, cols, select, bom=True, mtime=REFERENCE)
 
 
-def write_x(w: Writer, rng, scale: float) -> None:
+def write_x(w: Writer, rng: np.random.Generator, scale: float) -> None:
     n = 120
     published, impressions, engaged = _posts(rng, n, scale, 1100)
     impressions = np.round(impressions * lifetime_share(published, REFERENCE)).astype(np.int64)
@@ -143,7 +146,7 @@ def write_x(w: Writer, rng, scale: float) -> None:
           mtime=REFERENCE)
 
 
-def write_posts(w: Writer, rng, scale: float) -> None:
+def write_posts(w: Writer, rng: np.random.Generator, scale: float) -> None:
     write_facebook(w, rng, scale)
     write_instagram(w, rng, scale)
     write_x(w, rng, scale)

@@ -1,0 +1,1 @@
+"""The `turnout` commands, a module per seam; ``pipelines.cli`` registers them in order."""
