@@ -130,7 +130,8 @@ def one_refresh(base: Path, place: Path, week: list, full: bool, check: bool) ->
         seconds = time.perf_counter() - begun
         found = {"mode": "full" if full else "incremental", "import_seconds": imported,
                  "refresh_seconds": seconds, "load_before": load_before,
-                 "relinked": done.relinked, "moved_keys": done.moved_keys,
+                 "relinked": done.relinked, "new_keys": done.new_keys,
+                 "moved_keys": done.moved_keys,
                  "steps": _steps(marks, begun + seconds),
                  "marts": {m.mart: {"how": m.how, "why": m.why, "keys": m.keys,
                                     "removed": m.removed, "added": m.added,

@@ -24,7 +24,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from pipelines import batch, config, load, warehouse
@@ -117,7 +117,7 @@ def import_batch(files: list[batch.BatchFile],
         db = ensure_database()
     except TurnoutError as error:  # the database cannot be opened: nothing was imported
         return batch.BatchOutcome(not_refreshed=error)
-    return batch.import_all(db, files, progress)
+    return batch.import_all(db, files, progress and _as_pages_name_steps(progress))
 
 
 @dataclass(frozen=True)
@@ -186,4 +186,18 @@ def preview(plan: list[tuple[Path, str | None, Path | None]],
 def undo(import_id: int, progress: Progress | None = None):
     """Undo one import (``turnout imports --undo``): its rows go, what it replaced comes
     back, and the figures are refreshed."""
-    return load.undo_import(config.database_path(), import_id, progress)
+    return load.undo_import(config.database_path(), import_id,
+                            progress and (lambda step: progress(_as_pages_name_it(step))))
+
+
+def _as_pages_name_it(step: str) -> str:
+    """A refresh step as the pages word it: each mart's own step ('mart_funnel:
+    incremental') is 'rebuilding marts'."""
+    return "rebuilding marts" if step.startswith("mart_") else step
+
+
+def _as_pages_name_steps(progress: Callable[[Step], None]) -> Callable[[Step], None]:
+    def tell(at: Step) -> None:
+        progress(at if at.file is not None or at.step is None
+                 else replace(at, step=_as_pages_name_it(at.step)))
+    return tell

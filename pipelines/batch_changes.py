@@ -93,8 +93,9 @@ def before_linking(con: duckdb.DuckDBPyConnection, whole: bool) -> None:
                 f"select key_hash, person_id from person_keys{touched}")
 
 
-def after_linking(con: duckdb.DuckDBPyConnection, whole: bool) -> int:
-    """``moved_keys``: the keys whose person is not the one they had before; how many."""
+def after_linking(con: duckdb.DuckDBPyConnection, whole: bool) -> tuple[int, int]:
+    """``moved_keys``: the keys whose person is not the one they had before; how many are
+    new, and how many are now another person's (merged, split)."""
     now = "person_keys" if whole else """(
         select key_hash, person_id from person_keys
         where key_hash in (select key_hash from keys_before union
@@ -106,7 +107,10 @@ def after_linking(con: duckdb.DuckDBPyConnection, whole: bool) -> int:
         full join {now} as a using (key_hash)
         where b.person_id is distinct from a.person_id
     """)
-    return warehouse.scalar(con, "select count(*) from moved_keys")
+    new, moved = warehouse.one_row(
+        con, "select count(*) filter (where person_before is null), "
+             "count(*) filter (where person_before is not null) from moved_keys")
+    return new, moved
 
 
 def consume(con: duckdb.DuckDBPyConnection) -> None:

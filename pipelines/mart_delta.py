@@ -58,10 +58,11 @@ def run(con: duckdb.DuckDBPyConnection, mart: Mart) -> MartRefresh:
     con.execute(f"create or replace temp table new_rows as "
                 f"select r.* from ({delta.rows or 'select * from rebuilt'}) as r "
                 f"semi join redo_key_values as k on {_match('r', 'k', mart.keys)}")
+    # a mart's rows are distinct (its contract's key is unique): set differences suffice
     con.execute(f"create or replace temp table removed_{name} as "
-                f"select {columns} from old_rows except all select {columns} from new_rows")
+                f"select {columns} from old_rows except select {columns} from new_rows")
     con.execute(f"create or replace temp table added_{name} as "
-                f"select {columns} from new_rows except all select {columns} from old_rows")
+                f"select {columns} from new_rows except select {columns} from old_rows")
     # only the keys whose rows differ are written: most keys may come back as they were
     con.execute(f"create or replace temp table redo_key_values as "
                 f"select {keys} from removed_{name} union select {keys} from added_{name}")

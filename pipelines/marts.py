@@ -12,8 +12,11 @@ each mart up to date the way its SQL file declares, in one header line:
 * ``-- materialized: view``: a view, nothing to refresh.
 
 A mart is rebuilt in full, whatever it declares, when its SQL (or anything it is built
-with) changed since it was last built, when a mart it reads was rebuilt in full, or when
-its delta's ``full when`` check says so. The refresh returns what it did for each mart.
+with) changed since it was last built, when its delta's ``full when`` check says so, when
+every table it reads is small (``SMALL_INPUT_ROWS``: rebuilding is then as fast), or when
+a mart it reads was rebuilt in full and its keys do not come from what changed there. A
+mart rebuilt in full that a later delta reads the change of leaves that change too (its
+old rows against its new ones). The refresh returns what it did for each mart.
 """
 
 from __future__ import annotations
@@ -194,29 +197,31 @@ def refresh(con: duckdb.DuckDBPyConnection, full: bool = False,
     stored = dict(con.execute("select mart, code_hash from mart_refresh_state").fetchall())
     sizes = dict(con.execute("select table_name, estimated_size from duckdb_tables() "
                              "where schema_name = 'main'").fetchall())
+    small = {m.name: _small(m, sizes) for m in marts() if m.incremental}
     # rebuilt in full (not for being small): whether what changed in it is known
     rebuilt: dict[str, bool] = {}
     done = []
     for mart in marts():
         code = fingerprint(mart, rules)
         why = _why_full(con, mart, full, stored.get(mart.name) != code, rebuilt)
-        small = "" if why or mart.is_view else _small(mart, sizes)
-        how = "view" if mart.is_view else "full" if why or small else "incremental"
+        too_small = "" if why else small.get(mart.name, "")
+        how = "view" if mart.is_view else "full" if why or too_small else "incremental"
         step(f"{mart.name}: {how if how != 'full' else 'in full'}")
         begun = time.perf_counter()
         if how == "incremental":
             outcome = mart_delta.run(con, mart)
         else:
             # a mart after it reads what changed in it: keep the rows it had, to compare
-            keep = how == "full" and not full and mart.name in sizes and _change_read(mart)
+            keep = how == "full" and not full and mart.name in sizes \
+                and _change_read(mart, small)
             if keep:
                 con.execute(f"create or replace temp table before_{mart.name} as "
                             f"select * from {mart.name}")
             _build(con, mart)
             known = keep and mart_delta.change_of_rebuild(con, mart.name)
-            if how == "full" and not small:
+            if how == "full" and not too_small:
                 rebuilt[mart.name] = known
-            outcome = MartRefresh(mart.name, how, why or small)
+            outcome = MartRefresh(mart.name, how, why or too_small)
         outcome.seconds = time.perf_counter() - begun
         _record(con, mart, code, how)
         done.append(outcome)
@@ -238,9 +243,11 @@ def _small(mart: Mart, sizes: dict[str, int]) -> str:
     return f"small: its largest input has {largest:,} rows, rebuilding is as fast"
 
 
-def _change_read(mart: Mart) -> bool:
-    """Whether an incremental mart after ``mart`` reads what changed in it."""
-    return any(_reads_change(other, mart.name) for other in marts() if other.incremental)
+def _change_read(mart: Mart, small: dict[str, str]) -> bool:
+    """Whether a mart after ``mart``, refreshed incrementally (not too small for it), reads
+    what changed in it."""
+    return any(_reads_change(other, mart.name) for other in marts()
+               if other.incremental and not small.get(other.name))
 
 
 def _reads_change(mart: Mart, other: str) -> bool:

@@ -19,7 +19,7 @@ from pipelines.import_types import Progress
 
 # the steps besides one per mart, in order (the command line's progress bar counts them)
 STEPS_BEFORE = ("reading the batch", "linking people")
-STEPS_AFTER = models.STEPS
+STEPS_AFTER = (*models.STEPS, "saving")
 
 
 @dataclass
@@ -28,15 +28,11 @@ class Refreshed:
     imports: list[int]
     full: bool
     relinked: str  # "batch" (its records only) | "everyone"
-    moved_keys: int  # keys whose person changed
+    new_keys: int  # keys seen for the first time
+    moved_keys: int  # keys now another person's: two people merged, or one split
     marts: list[marts.MartRefresh] = field(default_factory=list)
     models: dict[str, str] = field(default_factory=dict)  # model → refitted | kept | ...
     seconds: float = 0.0
-
-    def lines(self) -> list[str]:
-        """One line per mart and model, for a person reading a terminal."""
-        found = [f"{m.mart}: {m.describe()}" for m in self.marts]
-        return found + [f"{name}: {how}" for name, how in self.models.items()]
 
 
 def step_count() -> int:
@@ -68,6 +64,7 @@ def run(con: duckdb.DuckDBPyConnection, progress: Progress | None = None,
         done = _relink(con, pending, full, step)
         done.marts = marts.refresh(con, full=full, progress=step)
         done.models = models.refresh(con, step, refit=_refit_models(con, full))
+        step(STEPS_AFTER[-1])  # writing what changed: the commit
         batch_changes.consume(con)
         con.execute("delete from pending_refresh")
         con.execute("commit")
@@ -95,8 +92,8 @@ def _relink(con: duckdb.DuckDBPyConnection, pending: list[int], full: bool,
     step(STEPS_BEFORE[1])
     if full:  # every mart is rebuilt: who moved does not matter
         identity.resolve_people(con)
-        return Refreshed(pending, full, "everyone", 0)
+        return Refreshed(pending, full, "everyone", 0, 0)
     batch_changes.before_linking(con, whole=everyone)
     identity.resolve_people(con, added_by=None if everyone else pending)
-    moved = batch_changes.after_linking(con, whole=everyone)
-    return Refreshed(pending, full, "everyone" if everyone else "batch", moved)
+    new, moved = batch_changes.after_linking(con, whole=everyone)
+    return Refreshed(pending, full, "everyone" if everyone else "batch", new, moved)

@@ -73,3 +73,22 @@ def test_profile_import_times_the_steps_and_leaves_the_refresh_pending(db, tmp_p
     assert "bare read_csv" in text and "refresh left pending (1 import(s))" in text
     assert query(db, "select count(*) from checkins") == [(1,)]
     assert query(db, "select count(*) from pending_refresh") == [(1,)]
+
+
+def test_the_week_of_new_data_is_refreshed_both_ways_with_the_same_marts(tmp_path,
+                                                                        monkeypatch):
+    from benchmarks import incremental
+    from pipelines import marts
+
+    monkeypatch.setattr(marts, "SMALL_INPUT_ROWS", 0)  # incremental even at this size
+    found = incremental.measure(scale=10_000, rounds=1, work=tmp_path / "work")
+    modes = [run["mode"] for run in found["runs"]]
+    assert modes == ["incremental", "full"]
+    assert [week["rows"] > 0 for week in found["week"]] == [True, True, True]
+    incremental_run = found["runs"][0]
+    assert incremental_run["differences"] == {}  # every mart as a full rebuild gives it
+    assert incremental_run["marts"]["mart_person_records"]["added"] > 0
+    assert found["runs"][1]["marts"]["mart_funnel"]["why"] == "asked for"
+    incremental.write(found, tmp_path / "out")
+    text = (tmp_path / "out" / "analysis.md").read_text()
+    assert incremental.BEGIN in text and "python -m benchmarks.incremental --scale 10000" in text

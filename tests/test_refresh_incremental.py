@@ -368,7 +368,7 @@ def test_the_command_refreshes_what_changed_and_everything_with_full(campaign, m
     done = runner.invoke(app, ["refresh"])
     assert done.exit_code == 0, done.output
     assert "(1 import;" in done.output
-    assert re.search(r"mart_person_records: incremental: 1 key redone", done.output), done.output
+    assert re.search(r"mart_person_records: incremental: 1 key checked", done.output), done.output
     assert query(campaign.db, "select count(*) from pending_refresh") == [(0,)]
     full = runner.invoke(app, ["refresh", "--full"])
     assert full.exit_code == 0, full.output

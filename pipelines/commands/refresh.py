@@ -75,10 +75,11 @@ def _print(done: figures.Refreshed) -> None:
     imports = f"{count} import{'s' if count > 1 else ''}" if count else "no new import"
     how = "rebuilt in full" if done.full else "updated from what changed"
     people = "everyone" if done.relinked == "everyone" else "those the imports touch"
-    keys = done.moved_keys
-    moved = f", {keys:,} key{'s' if keys > 1 else ''} now with another person" if keys else ""
+    keys = "".join(f", {n:,} {one if n == 1 else many}" for n, one, many in (
+        (done.new_keys, "new key", "new keys"),
+        (done.moved_keys, "key now another person's", "keys now another person's")) if n)
     console.print(f"The figures are up to date ({imports}; {how}, {done.seconds:.1f} s). "
-                  f"People relinked: {people}{moved}.", highlight=False)
+                  f"People relinked: {people}{keys}.", highlight=False)
     console.print("How each mart was brought up to date:", highlight=False)
     for mart in done.marts:  # one line each: readable in a narrow terminal too
         console.print(f"  {mart.mart}: {mart.describe()}, {mart.seconds:.2f} s",
