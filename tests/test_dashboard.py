@@ -439,9 +439,10 @@ def test_upload_shows_the_format_imports_and_refreshes(small_db, monkeypatch):
 def test_a_file_over_the_limit_is_refused_politely(small_db, monkeypatch):
     from dashboard import loading
 
-    monkeypatch.setattr(loading, "MAX_UPLOAD_MB", 0.0001)
+    monkeypatch.setattr(loading, "MAX_UPLOAD_MB", 1)
     at = app().switch_page(PAGES["data"]).run()
-    at.file_uploader[0].set_value(("calendar_upload.csv", CALENDAR * 20, "text/csv")).run()
+    over = CALENDAR + b"#" * (1024 * 1024)
+    at.file_uploader[0].set_value(("calendar_upload.csv", over, "text/csv")).run()
     no_exception(at)
     assert at.warning and "calendar_upload.csv" in at.warning[0].value
     assert "run_import" not in [b.key for b in at.button]

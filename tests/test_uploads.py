@@ -4,6 +4,7 @@ strange names."""
 
 from __future__ import annotations
 
+import re
 import stat
 import tempfile
 from pathlib import Path
@@ -166,6 +167,53 @@ def test_leftovers_of_a_killed_server_are_swept_at_the_next_upload(db, monkeypat
     (root / "tmp-recent").mkdir()  # another session's upload, in flight: kept
     with loading.on_disk("next.csv", b"a\n"):
         assert (root / "tmp-recent").exists()
+
+
+# the upload limit ------------------------------------------------------------------------
+
+@pytest.fixture
+def server_limit():
+    """Streamlit's ``server.maxUploadSize`` for one test (`turnout dashboard` sets it)."""
+    from streamlit import config
+
+    before = config.get_option("server.maxUploadSize")
+
+    def set_to(megabytes: int) -> None:
+        config.set_option("server.maxUploadSize", megabytes, "test")
+    yield set_to
+    config.set_option("server.maxUploadSize", before, "test")
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+@pytest.mark.parametrize("configured", [loading.MAX_UPLOAD_MB, 50])
+def test_the_limit_the_page_states_is_the_one_browser_and_server_apply(db, server_limit,
+                                                                        lang, configured):
+    server_limit(configured)
+    at = data_page(db, lang)
+    no_exception(at)
+    uploader = at.file_uploader[0]
+    # the browser refuses a larger file before sending it; the server stops a larger body
+    assert uploader.proto.max_upload_size_mb == configured
+    said = i18n.number(lang, configured)
+    assert uploader.label == i18n.t(lang, "data.drop", limit=said)
+    assert i18n.t(lang, "data.upload.help", limit=said) in [c.value for c in at.caption]
+    # what the page says, in the reader's language, when the browser has refused a file
+    style = "".join(h.proto.body for h in at.get("html"))
+    written = re.search(r'stFileChips.*?content: "([^"]*)"', style, re.S).group(1)
+    assert re.sub(r"\\([0-9a-f]+) ", lambda m: chr(int(m.group(1), 16)), written) == \
+        i18n.t(lang, "data.not_sent", limit=said)
+
+
+def test_a_file_over_the_limit_sent_anyway_is_refused_in_the_readers_language(db, server_limit):
+    server_limit(1)  # a request made by hand can skip the browser's check
+    at = data_page(db, "fr")
+    big = calendar("big") + b"#" * (2 * 1024 * 1024)
+    at.file_uploader[0].set_value(("big.csv", big, "text/csv")).run()
+    no_exception(at)
+    assert [w.value for w in at.warning] == [i18n.t(
+        "fr", "data.too_big", file="big.csv", size=i18n.number("fr", len(big) / 1024 / 1024),
+        limit=i18n.number("fr", 1))]
+    assert "run_import" not in [b.key for b in at.button] and left_on_disk(db) == []
 
 
 # a download while an import runs ------------------------------------------------------------

@@ -16,12 +16,30 @@ TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 TEMPLATE_NAMES = ("events_calendar", "signin_sheet", "facebook_event_counts")
 AUTO = "__auto__"
 UNKNOWN_FORMAT = ("file.unknown_format", "file.unknown_format_closest")
-# Streamlit 1.67 writes the drop zone's size line in English only, and states the server's
-# limit, not this page's: hidden here, the page's own translated label and limit stand instead
 ROWS_SHOWN = 200  # rows of a table on the page; its CSV download holds them all
+# Streamlit 1.67 writes the drop zone's size line in English only: hidden, the page's own
+# translated label stands instead. A file over the limit is refused by the browser before it
+# is sent, so the app never hears of it; Streamlit marks it in red with an English tooltip,
+# and this page's rule, in the reader's language, appears under the files while one is.
 UPLOADER_STYLE = """<style>
 .st-key-upload_zone [data-testid="stFileUploaderDropzoneInstructions"] { display: none; }
+.st-key-upload_zone [data-testid="stFileChips"]:has([aria-invalid="true"])::after {
+  content: "NOT_SENT"; display: block; flex-basis: 100%; margin-top: 0.5rem;
+  color: var(--st-red-text-color, #bd4043); font-size: 0.875rem; white-space: normal;
+}
 </style>"""
+
+
+def upload_limit_mb() -> int:
+    """The largest upload in MB: this page's limit, or the server's when it is lower
+    (``server.maxUploadSize``: Streamlit stops a larger upload while it streams in)."""
+    return min(loading.MAX_UPLOAD_MB, int(st.get_option("server.maxUploadSize")))
+
+
+def css_text(text: str) -> str:
+    """``text`` as the inside of a CSS string."""
+    return "".join(ch if ch.isalnum() or ch in " .,:;'()«»" else f"\\{ord(ch):x} "
+                   for ch in text)
 
 
 def recognised(c: ui.Context, files) -> list[dict]:
@@ -29,11 +47,12 @@ def recognised(c: ui.Context, files) -> list[dict]:
     The file is on disk only while it is recognised (``loading.on_disk``)."""
     known = st.session_state.setdefault("recognised", {})
     staged = []
+    limit = upload_limit_mb()
     for upload in files:
         size_mb = upload.size / 1024 / 1024
-        if size_mb > loading.MAX_UPLOAD_MB:
+        if size_mb > limit:  # the browser sends none; a request made by hand might
             st.warning(c.t("data.too_big", file=upload.name, size=i18n.number(c.lang, size_mb),
-                           limit=i18n.number(c.lang, loading.MAX_UPLOAD_MB)))
+                           limit=i18n.number(c.lang, limit)))
             continue
         if upload.file_id not in known:
             try:
@@ -179,13 +198,16 @@ def whole_table(c: ui.Context, df: pd.DataFrame, columns: dict[str, str], key: s
 
 
 def upload_section(c: ui.Context) -> None:
+    limit = upload_limit_mb()
     st.subheader(c.t("data.upload"))
-    st.caption(c.t("data.upload.help", limit=i18n.number(c.lang, loading.MAX_UPLOAD_MB)))
-    st.html(UPLOADER_STYLE)
+    st.caption(c.t("data.upload.help", limit=i18n.number(c.lang, limit)))
+    st.html(UPLOADER_STYLE.replace("NOT_SENT", css_text(
+        c.t("data.not_sent", limit=i18n.number(c.lang, limit)))))
     with st.container(key="upload_zone"):
+        # the browser refuses a larger file before sending any of it
         files = st.file_uploader(
-            c.t("data.drop", limit=i18n.number(c.lang, loading.MAX_UPLOAD_MB)),
-            accept_multiple_files=True,
+            c.t("data.drop", limit=i18n.number(c.lang, limit)),
+            accept_multiple_files=True, max_upload_size=limit,
             key=f"uploads_{st.session_state.get('uploader_round', 0)}")
     show_results(c)
     if not files:
