@@ -63,8 +63,10 @@ def free_port() -> int:
 
 
 @pytest.fixture
-def server(tmp_path_factory, tmp_path):
-    """The dashboard on a free port over a copy of the sample database; always stopped."""
+def server(tmp_path_factory, tmp_path, request):
+    """The dashboard on a free port over a copy of the sample database; always stopped.
+    Its output goes to ``streamlit.log`` in the test's temporary folder; a test module's
+    ``SERVER_ARGS`` are added to ``streamlit run``."""
     if not any(SAMPLE.glob("*.csv")):
         pytest.skip("sample_data/ has no campaign yet")
     source = built_database(CACHE, "sample", [SAMPLE])
@@ -78,7 +80,8 @@ def server(tmp_path_factory, tmp_path):
         [sys.executable, "-m", "streamlit", "run", "dashboard/app.py",
          "--server.headless", "true", "--server.port", str(port),
          "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
-         "--server.fileWatcherType", "none", "--client.toolbarMode", "minimal"],
+         "--server.fileWatcherType", "none", "--client.toolbarMode", "minimal",
+         *getattr(request.module, "SERVER_ARGS", [])],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     try:
         url = f"http://127.0.0.1:{port}"
