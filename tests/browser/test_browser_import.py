@@ -5,49 +5,16 @@ from __future__ import annotations
 
 import pytest
 
-from tests import test_browser
-from tests.test_browser import go_to, settle, shot, t
-
-page, server = test_browser.page, test_browser.server  # the same fixtures
+from tests.browser.helpers import choose, go_to, open_expander, settle, shot, t
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-from playwright.sync_api import Page, expect  # noqa: E402  (the module above skips first)
-from playwright.sync_api import TimeoutError as PlaywrightTimeout  # noqa: E402
+from playwright.sync_api import expect  # noqa: E402  (the helpers skip first)
 
 UNKNOWN = ("Quand;Qui;Adresse courriel;Activité\n"
            "2025-11-22 13:05;Hélène;helene.browser@example.org;2025-11-22-rally-mtl\n"
            "2025-11-22 13:07;Omar;omar.browser@example.org;2025-11-22-rally-mtl\n"
            "2025-11-22 13:09;Zoé;zoe.browser@example.org;no-such-event\n")
-
-
-def choose(tab: Page, key: str, option: str) -> None:
-    """Pick an option of a select box (Streamlit draws a combo box: open it, click)."""
-    box = tab.locator(f".st-key-{key}")
-    box.scroll_into_view_if_needed()
-    wanted = tab.get_by_role("option", name=option, exact=True)
-    for _ in range(3):  # a click during a rerun can be lost: open it again
-        box.locator('button[aria-label="Open"]').click()
-        try:
-            wanted.click(timeout=5_000)
-            break
-        except PlaywrightTimeout:
-            continue
-    settle(tab)
-    expect(box.locator('[role="combobox"]')).to_have_value(option)
-
-
-def open_expander(tab: Page, key: str, title: str, inside) -> None:
-    """Open an expander until what it holds is shown: a click that lands during a rerun
-    is drawn again closed, so look after the page settles and click again if need be."""
-    expect(tab.locator(f".st-key-{key}")).to_have_count(1)  # a rerun's faded copy is gone
-    for _ in range(4):
-        settle(tab)
-        if inside.count() == 1 and inside.is_visible():
-            return
-        tab.locator(f".st-key-{key}").get_by_text(title).click()
-    settle(tab)
-    expect(inside).to_be_visible()
 
 
 def test_a_lead_maps_previews_imports_and_undoes_a_file(page, tmp_path):

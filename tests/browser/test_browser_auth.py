@@ -4,60 +4,24 @@ appears in the page's address, and signing out ends it. Chromium through Playwri
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
-import time
-import urllib.request
 
 import pytest
 
 from dashboard import i18n
-from tests.dashboard_helpers import ROOT, SAMPLE, built_database, copy_database
-from tests.test_browser import ARGS, CHROMIUM, START_SECONDS, WAIT_MS, free_port, settle
+from tests.browser.helpers import settle
+from tests.browser.server import ARGS, CHROMIUM, WAIT_MS, dashboard, sample_copy
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 LEAD, BOARD = "lead-browser-pass", "board-browser-pass"
 
 
 @pytest.fixture
-def signed_server(tmp_path_factory, tmp_path):
-    """The dashboard with both passwords set, on a free port; always stopped."""
-    if not any(SAMPLE.glob("*.csv")):
-        pytest.skip("sample_data/ has no campaign yet")
-    db = copy_database(built_database(tmp_path_factory.getbasetemp().parent, "sample",
-                                      [SAMPLE]), tmp_path)
-    port = free_port()
-    env = {**os.environ, "TURNOUT_DB": str(db), "PYTHONPATH": str(ROOT),
-           "TURNOUT_LEAD_PASSWORD": LEAD, "TURNOUT_BOARD_PASSWORD": BOARD}
+def signed_server(tmp_path):
+    """The dashboard with both passwords set; its address and the path of its output."""
     log_path = tmp_path / "streamlit.log"
-    with log_path.open("w") as log:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "dashboard/app.py",
-             "--server.headless", "true", "--server.port", str(port),
-             "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
-             "--server.fileWatcherType", "none"],
-            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-        try:
-            url = f"http://127.0.0.1:{port}"
-            deadline = time.monotonic() + START_SECONDS
-            while True:
-                try:
-                    with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as answer:
-                        if answer.read().decode().strip() == "ok":
-                            break
-                except OSError:
-                    pass
-                if process.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail("streamlit did not start:\n" + log_path.read_text())
-                time.sleep(0.3)
-            yield url, log_path
-        finally:
-            process.terminate()
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+    env = {**os.environ, "TURNOUT_LEAD_PASSWORD": LEAD, "TURNOUT_BOARD_PASSWORD": BOARD}
+    with dashboard(sample_copy(tmp_path), log_path, env) as url:
+        yield url, log_path
 
 
 def test_a_reload_and_a_link_stay_signed_in(signed_server):

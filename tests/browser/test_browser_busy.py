@@ -1,5 +1,6 @@
 """The dashboard reloaded again and again while `turnout import` holds the database: no lock
-error, no traceback ever reaches the reader. Chromium through Playwright, as test_browser.py."""
+error, no traceback ever reaches the reader. Chromium through Playwright, as test_browser.py
+beside it."""
 
 from __future__ import annotations
 
@@ -11,12 +12,14 @@ from pathlib import Path
 
 import pytest
 
-from tests.test_browser import CALENDAR, SIGN_IN, page, server, settle  # noqa: F401
+from dashboard.ui import LEAD
+from tests.browser.helpers import settle, shown_pages
+from tests.browser.test_browser import CALENDAR, SIGN_IN
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 RELOADS = 20
 HOLD_SECONDS = 6  # per file, inside its transaction, after its rows are written
-PAGES = ("overview", "funnel", "events", "people", "channels", "data")
+PAGES = shown_pages(LEAD)
 NEVER_SHOWN = ("Could not set lock", "IOException", "Traceback", "DatabaseBusy",
                "ConnectionException")
 
@@ -42,7 +45,7 @@ def slow_import(db: Path, files: list[Path]) -> subprocess.Popen:
                             env={**os.environ, "TURNOUT_DB": str(db), "COLUMNS": "200"})
 
 
-def test_reloads_during_an_import_never_show_a_lock_error(page, server, tmp_path):  # noqa: F811
+def test_reloads_during_an_import_never_show_a_lock_error(page, server, tmp_path):
     settle(page)
     calendar, sheet = tmp_path / "calendar.csv", tmp_path / "sheet.csv"
     calendar.write_bytes(CALENDAR)

@@ -10,16 +10,14 @@ from __future__ import annotations
 import pytest
 
 from dashboard import i18n
-from tests import test_browser
-from tests.test_browser import go_to, settle, shot, t
+from dashboard.ui import LEAD
+from tests.browser.helpers import go_to, settle, shot, shown_pages, t
 from tests.test_privacy import leaks
 from tests.test_privacy_logs import CALENDAR, SHEET, SHEET_NAME
 
-page, server = test_browser.page, test_browser.server  # the same fixtures
-
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-from playwright.sync_api import Page, expect  # noqa: E402  (the module above skips first)
+from playwright.sync_api import Page, expect  # noqa: E402  (the helpers skip first)
 
 SERVER_ARGS = ["--logger.level", "debug", "--server.maxUploadSize", "1"]
 UPLOADER = '[data-testid="stFileUploaderDropzoneInput"]'
@@ -63,7 +61,7 @@ def test_an_upload_full_of_canaries_leaves_none_in_the_servers_log(page, tmp_pat
     settle(page)
     success = page.locator('[data-testid="stAlertContentSuccess"]')
     expect(success).to_have_count(2)
-    for name in test_browser.PAGES:  # every page reads the new rows
+    for name in shown_pages(LEAD):  # every page reads the new rows
         go_to(page, "en", name)
     log = (tmp_path / "streamlit.log").read_text(errors="replace")
     assert "Running script" in log  # one of Streamlit's DEBUG lines: it did log at DEBUG
