@@ -44,14 +44,14 @@ class MartRefresh:
     mart: str
     how: str  # incremental | full | view
     why: str = ""  # why it was rebuilt in full
-    keys: int = 0  # keys redone (incremental)
+    keys: int = 0  # keys the batch may have changed (incremental), each one checked
     removed: int = 0  # rows that went (incremental: net of the rows put back the same)
     added: int = 0
     seconds: float = 0.0
 
     def describe(self) -> str:
         if self.how == "incremental":
-            return (f"incremental: {self.keys:,} {_plural(self.keys, 'key')} redone, "
+            return (f"incremental: {self.keys:,} {_plural(self.keys, 'key')} checked, "
                     f"{self.removed:,} {_plural(self.removed, 'row')} out, {self.added:,} in")
         return self.how if self.how == "view" else f"full ({self.why})"
 
