@@ -20,8 +20,8 @@ from pipelines.errors import TurnoutError
 @dataclass(frozen=True)
 class BatchFile:
     """One file of a batch: the name it is shown by, its options, and ``on_disk``, which
-    gives its path for as long as it is imported (an upload is written there only then),
-    or the export in a zip on disk it is (``load.Member``)."""
+    gives its path for as long as it is imported (an upload is written there only then);
+    for an export in a zip on disk, the export itself (``load.Member``)."""
 
     name: str
     on_disk: Callable[[], AbstractContextManager[Path | load.Member]]

@@ -35,7 +35,7 @@ UPLOADER_STYLE = """<style>
 
 
 class Staged(TypedDict):
-    """An upload whose format is known, with the column mapping that told it (None: none)."""
+    """An upload whose format is known, and the column mapping that gave it (None: its own)."""
 
     upload: loading.Upload
     source: Source
