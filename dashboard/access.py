@@ -26,6 +26,7 @@ import secrets
 import threading
 import time
 import tomllib
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -48,7 +49,8 @@ def secrets_files(cwd: Path | None = None) -> list[Path]:
             (cwd or Path.cwd()) / ".streamlit" / "secrets.toml"]
 
 
-def passwords_from(secret_passwords: dict, environ=None) -> dict[str, str]:
+def passwords_from(secret_passwords: Mapping[str, object],
+                   environ: Mapping[str, str] | None = None) -> dict[str, str]:
     """role → password, for the roles that have one; a secret wins over the environment."""
     environ = os.environ if environ is None else environ
     found: dict[str, str] = {}
@@ -61,7 +63,7 @@ def passwords_from(secret_passwords: dict, environ=None) -> dict[str, str]:
 
 def passwords_outside_streamlit(cwd: Path | None = None) -> dict[str, str]:
     """The passwords the app will see, read as Streamlit reads its secrets files."""
-    merged: dict = {}
+    merged: dict[str, object] = {}
     for path in secrets_files(cwd):
         try:
             merged.update(tomllib.loads(path.read_text(encoding="utf-8")).get("passwords") or {})
@@ -148,7 +150,7 @@ class _Failures:
 class Attempts:
     """Wrong passwords per key (a session, a client address); thread-safe."""
 
-    def __init__(self, clock=time.monotonic):
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
         self._clock = clock
         self._lock = threading.Lock()
         self._by_key: dict[str, _Failures] = {}

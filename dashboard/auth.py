@@ -27,7 +27,7 @@ role_for = access.role_for
 
 def configured() -> dict[str, str]:
     """role → password, for the roles that have one."""
-    found: dict = {}
+    found: dict[str, object] = {}
     try:
         if st.secrets.load_if_toml_exists():
             found = dict(st.secrets.get("passwords", {}) or {})
@@ -66,9 +66,9 @@ def sign_in(password: str, passwords: dict[str, str]) -> str | None:
 
 def remembered_role(passwords: dict[str, str]) -> str | None:
     """The role of this session, or of a valid token in the address (after a reload)."""
-    token = st.session_state.get("auth_token") or st.query_params.get(TOKEN_PARAM)
+    token: str | None = st.session_state.get("auth_token") or st.query_params.get(TOKEN_PARAM)
     role = access.role_of_token(token, passwords)
-    if role is None:
+    if role is None or token is None:  # a role comes only with a token
         st.session_state.pop("role", None)
         st.session_state.pop("auth_token", None)
         if TOKEN_PARAM in st.query_params:

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Hashable
 from dataclasses import dataclass, field
+from typing import Any
 
 import pandas as pd
 
@@ -67,7 +68,8 @@ class Shown:
         return bool(self.hidden.cover)
 
 
-def _none(value):
+def _none(value: Any) -> float | None:
+    """A count read from a frame's cell (typed by pandas as any scalar); None when missing."""
     return None if value is None or pd.isna(value) else value
 
 

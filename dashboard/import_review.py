@@ -8,6 +8,7 @@ Each works through ``dashboard.loading``, the dashboard's only door to the impor
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from pathlib import Path
 
 import pandas as pd
@@ -23,12 +24,12 @@ REMEMBERED = "mapping_for_"  # session state: the mapping chosen for an uploaded
 
 # zips ------------------------------------------------------------------------------------
 
-def unzipped(c: ui.Context, files: list) -> list:
+def unzipped(c: ui.Context, files: Sequence[loading.Upload]) -> list[loading.Upload]:
     """The uploads, each zip replaced by the exports it holds (each then an upload of its
     own); the files a zip leaves out are listed with why, and a zip that cannot be unzipped
     is refused with why. Each zip is listed once per upload."""
     known = st.session_state.setdefault("recognised", {})
-    uploads = []
+    uploads: list[loading.Upload] = []
     for upload in files:
         key = ("zip", upload.file_id)
         if key not in known:

@@ -26,9 +26,12 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Protocol
 
 from pipelines import batch, config, load, warehouse
 from pipelines.errors import TurnoutError
+from pipelines.sources import Source
+from pipelines.undo import Undone
 
 SAMPLE_DATA = Path(__file__).resolve().parent.parent / "sample_data"
 MAX_UPLOAD_MB = 200  # larger files: `turnout import FILE` from the command line
@@ -36,11 +39,27 @@ STALE_UPLOAD_SECONDS = 3600  # no step keeps an upload on disk this long: a left
 _swept_since_start = False
 _SWEEPING = threading.Lock()
 
-__all__ = ["MAX_UPLOAD_MB", "SAMPLE_DATA", "Step", "TurnoutError", "ensure_database",
+__all__ = ["MAX_UPLOAD_MB", "SAMPLE_DATA", "Step", "TurnoutError", "Upload", "ensure_database",
            "import_batch", "on_disk", "preview", "recognise", "sample_files", "undo",
            "unzipped", "upload_root", "uploaded"]
 Progress = Callable[[str], None]
 Step = batch.Step  # where a batch is: a file and its step, or the refresh
+
+
+class Upload(Protocol):
+    """An upload as the pages hand it over: a file from Streamlit's uploader, or an export
+    in an uploaded zip (``ZipMember``)."""
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def size(self) -> int: ...
+
+    @property
+    def file_id(self) -> str: ...
+
+    def getvalue(self) -> bytes: ...
 
 
 def ensure_database() -> Path:
@@ -50,7 +69,7 @@ def ensure_database() -> Path:
     return db
 
 
-def recognise(path: Path, mapping: Path | None = None):
+def recognise(path: Path, mapping: Path | None = None) -> Source:
     """The detected format (``.name``, ``.title``, ``.per_event``), or the one a column
     mapping makes; TurnoutError if none."""
     return load.recognise(path, load.ImportOptions(mapping=mapping))
@@ -148,7 +167,7 @@ class Unzipped:
     refused: TurnoutError | None = None
 
 
-def unzipped(upload) -> Unzipped | None:
+def unzipped(upload: Upload) -> Unzipped | None:
     """An uploaded zip's exports, as `turnout import export.zip` finds them (None: not a
     zip); the zip is on disk only while it is listed."""
     name, content = upload.name, upload.getvalue()
@@ -183,7 +202,7 @@ def preview(plan: list[tuple[Path, str | None, Path | None]],
                               for path, event_id, mapping in plan], progress)
 
 
-def undo(import_id: int, progress: Progress | None = None):
+def undo(import_id: int, progress: Progress | None = None) -> Undone:
     """Undo one import (``turnout imports --undo``): its rows go, what it replaced comes
     back, and the figures are refreshed."""
     return load.undo_import(config.database_path(), import_id,

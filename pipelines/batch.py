@@ -20,15 +20,18 @@ from pipelines.errors import TurnoutError
 @dataclass(frozen=True)
 class BatchFile:
     """One file of a batch: the name it is shown by, its options, and ``on_disk``, which
-    gives its path for as long as it is imported (an upload is written there only then)."""
+    gives its path for as long as it is imported (an upload is written there only then);
+    for an export in a zip on disk, the export itself (``load.Member``)."""
 
     name: str
-    on_disk: Callable[[], AbstractContextManager[Path]]
+    on_disk: Callable[[], AbstractContextManager[Path | load.Member]]
     options: load.ImportOptions = field(default_factory=load.ImportOptions)
 
     @classmethod
-    def at(cls, path: Path, options: load.ImportOptions | None = None) -> BatchFile:
-        """A file already on disk."""
+    def at(cls, path: Path | load.Member,
+           options: load.ImportOptions | None = None) -> BatchFile:
+        """A file already on disk, or an export in a zip on disk (as ``load.expand`` lists
+        them)."""
         return cls(path.name, lambda: nullcontext(path), options or load.ImportOptions())
 
 

@@ -11,24 +11,38 @@ import os
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING, TypedDict
 
 import duckdb
 
-from pipelines import excel_ids, identity, merge, privacy, reader, recognise, sources, staging
+from pipelines import (
+    excel_ids,
+    identity,
+    merge,
+    privacy,
+    reader,
+    recognise,
+    sources,
+    staging,
+    warehouse,
+)
 from pipelines.errors import ImportRefused, TurnoutError
 from pipelines.import_types import ImportOptions, ImportResult, Progress
 from pipelines.messages import row_where
 from pipelines.targets import TARGETS
 
+if TYPE_CHECKING:  # load imports this module: its Session is named for the checker only
+    from pipelines.load import Session
+
 MOST_REJECTED = 0.5  # above this share of rejected rows, the file was probably misread
 
 
-def import_one(batch, path: Path, options: ImportOptions,
+def import_one(batch: Session, path: Path, options: ImportOptions,
                  progress: Progress | None, work: Path, preview: bool = False
                  ) -> ImportResult:
     """Import one file in its own transaction; with ``preview``, inside the caller's
     transaction instead, which the caller rolls back (``Session.preview``)."""
-    step = progress or (lambda _name: None)
+    step: Progress = progress or (lambda _name: None)
     step("checking")
     if not path.is_file():
         raise TurnoutError(code="file.missing", path=str(path))
@@ -106,14 +120,14 @@ def _check_unchanged(path: Path, before: os.stat_result, digest: str) -> None:
 class _Read:
     source: sources.Source
     layout: reader.Layout | None
-    columns: list
-    reader_rejects: list[dict]
+    columns: list[staging.Column]
+    reader_rejects: list[dict[str, object]]  # line, column, code, params (reader.load_csv)
     decimal_mark: str
     delimiter: str
 
 
-def _read(con, path: Path, options: ImportOptions, work: Path, secret: bytes,
-          region: str) -> _Read:
+def _read(con: duckdb.DuckDBPyConnection, path: Path, options: ImportOptions, work: Path,
+          secret: bytes, region: str) -> _Read:
     """Recognise the file and load its rows, as text, into temp table ``raw``; a person's
     keys and name are hashed as they are read (``staging.read_hashed``)."""
     source, layout = recognise.sniff(path, options, con)
@@ -135,7 +149,8 @@ def _read(con, path: Path, options: ImportOptions, work: Path, secret: bytes,
         identity.use_secret(con, None)  # nothing after the read hashes: the secret goes
 
 
-def _json_columns(source: sources.Source, names: list[str], file_name: str) -> list:
+def _json_columns(source: sources.Source, names: list[str], file_name: str
+                  ) -> list[staging.Column]:
     """A JSON format's columns are named after its fields, not c001, c002..."""
     columns = staging.map_columns(source, names, file_name)
     for column in columns:
@@ -144,9 +159,10 @@ def _json_columns(source: sources.Source, names: list[str], file_name: str) -> l
     return columns
 
 
-def _import(con, path, digest, options, secret, step, read: _Read) -> ImportResult:
+def _import(con: duckdb.DuckDBPyConnection, path: Path, digest: str, options: ImportOptions,
+            secret: bytes, step: Progress, read: _Read) -> ImportResult:
     source, layout, columns = read.source, read.layout, read.columns
-    import_id = con.execute("select coalesce(max(import_id), 0) + 1 from imports").fetchone()[0]
+    import_id = warehouse.scalar(con, "select coalesce(max(import_id), 0) + 1 from imports")
     context = _context(con, path, source, layout, options)
     file_name = privacy.masked_file_name(path.name)  # stored, shown and read by staging SQL
     con.execute(
@@ -163,8 +179,8 @@ def _import(con, path, digest, options, secret, step, read: _Read) -> ImportResu
             [r["line"], r["column"], r["code"], json.dumps(r["params"]) if r["params"] else None]
             for r in read.reader_rejects])
     decimal_mark, delimiter = read.decimal_mark, read.delimiter
-    rows_read = con.execute("select count(*) from raw").fetchone()[0] + \
-        con.execute("select count(*) from import_rejects").fetchone()[0]
+    rows_read = warehouse.scalar(con, "select count(*) from raw") + \
+        warehouse.scalar(con, "select count(*) from import_rejects")
     step("checking rows")
     day_first = staging.decide_day_first(con, columns, delimiter)
     excel_ids.recover_from_permalinks(con, columns)
@@ -186,7 +202,7 @@ def _import(con, path, digest, options, secret, step, read: _Read) -> ImportResu
     merge.reject_unmatched(con, target, columns)
     step("merging")
     loaded, duplicates, replaced = merge.merge(con, target, secret)
-    rejected = con.execute("select coalesce(sum(n_rows), 0) from import_rejects").fetchone()[0]
+    rejected = warehouse.scalar(con, "select coalesce(sum(n_rows), 0) from import_rejects")
     rejects = [
         {"line": line, "column": column, "reason": reason, "code": code,
          "params": json.loads(params) if params else {}}
@@ -225,41 +241,52 @@ def _import(con, path, digest, options, secret, step, read: _Read) -> ImportResu
                         exported_at_unknown=context["exported_at_unknown"])
 
 
-def _context(con, path: Path, source: sources.Source, layout, options: ImportOptions) -> dict:
+class _Context(TypedDict):
+    """What is recorded of a file besides its rows (temp table ``ctx``, table ``imports``)."""
+
+    campaign: str | None
+    event_id: str | None
+    exported_at: datetime
+    exported_at_unknown: bool
+
+
+def _context(con: duckdb.DuckDBPyConnection, path: Path, source: sources.Source,
+             layout: reader.Layout | None, options: ImportOptions) -> _Context:
     found = source.preamble(layout.preamble) if (layout and source.preamble) else {}
     exported_at = (options.exported_at or found.get("exported_at")
                    or recognise.date_in_name(path.name))
     unknown = exported_at is None
-    if unknown:  # a copied file keeps no trace of its export: the import says so
+    if exported_at is None:  # a copied file keeps no trace of its export: the import says so
         exported_at = datetime.fromtimestamp(os.path.getmtime(path)).replace(microsecond=0)
     event_id = options.event_id
     if source.per_event and not event_id:
         event_id = _event_from_platform_ids(con, path, source, found)
     if event_id is not None:
-        known = con.execute("select count(*) from events where event_id = ?",
-                            [event_id]).fetchone()[0]
-        if not known:
+        if not warehouse.scalar(con, "select count(*) from events where event_id = ?",
+                                [event_id]):
             raise ImportRefused(path.name, "event.unknown", event_id=event_id)
     return {"campaign": privacy.masked(options.campaign), "event_id": event_id,
             "exported_at": exported_at, "exported_at_unknown": unknown}
 
 
-def _not_before_newest_post(con, context: dict, options: ImportOptions) -> None:
+def _not_before_newest_post(con: duckdb.DuckDBPyConnection, context: _Context,
+                            options: ImportOptions) -> None:
     """An export cannot predate the newest post it contains (a period's end is a midnight);
     a snapshot time on every row (a petition's ``updated_at``) dates the file itself."""
     typed_columns = {r[0] for r in con.execute("describe typed").fetchall()}
     if "updated_at" in typed_columns and context["exported_at_unknown"]:
-        context["exported_at_unknown"] = con.execute(
-            "select count(*) = 0 or bool_or(updated_at is null) from typed").fetchone()[0]
+        context["exported_at_unknown"] = warehouse.scalar(
+            con, "select count(*) = 0 or bool_or(updated_at is null) from typed")
     if options.exported_at or "published_at" not in typed_columns:
         return
-    newest = con.execute("select max(published_at) from typed").fetchone()[0]
+    newest = warehouse.scalar(con, "select max(published_at) from typed")
     if newest is not None and newest > context["exported_at"]:
         context["exported_at"] = newest
         con.execute("update ctx set exported_at = ?", [newest])
 
 
-def _event_from_platform_ids(con, path: Path, source: sources.Source, found: dict) -> str:
+def _event_from_platform_ids(con: duckdb.DuckDBPyConnection, path: Path,
+                             source: sources.Source, found: dict[str, object]) -> str:
     column = source.extra.get("calendar_column")
     platform_id = found.get("platform_event_id")
     if column and platform_id:
@@ -280,7 +307,8 @@ def _event_from_platform_ids(con, path: Path, source: sources.Source, found: dic
     raise ImportRefused(path.name, "event.not_said", format=source.title)
 
 
-def _load_json(con, path: Path, source: sources.Source, select: str) -> None:
+def _load_json(con: duckdb.DuckDBPyConnection, path: Path, source: sources.Source,
+               select: str) -> None:
     """One row per record in temp table ``raw``, in one statement: the document is never a
     table of its own, and ``select`` hashes a person's keys before any table holds them."""
     try:

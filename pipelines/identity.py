@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import duckdb
 import phonenumbers
+from duckdb.func import FunctionNullHandling
+
+from pipelines import warehouse
 
 PERSON_TABLES = ("registrations", "checkins", "signatures", "email_activity", "identities")
 KEY_COLUMNS = ("email_key", "phone_key", "platform_key")
@@ -32,7 +35,7 @@ def register_functions(con: duckdb.DuckDBPyConnection) -> None:
     def create() -> None:
         con.create_function(
             "turnout_phone", normalise_phone, ["VARCHAR", "VARCHAR"], "VARCHAR",
-            null_handling="special", side_effects=False,
+            null_handling=FunctionNullHandling.SPECIAL, side_effects=False,
         )
 
     # a result left half-fetched by an earlier statement would make the registration fail
@@ -139,8 +142,7 @@ def resolve_people(con: duckdb.DuckDBPyConnection,
     no key or link went away), only the people their records touch are relinked: the same
     result as a full rebuild, without reading every record again.
     """
-    if added_by is not None and \
-            con.execute("select count(*) from person_keys").fetchone()[0]:
+    if added_by is not None and warehouse.scalar(con, "select count(*) from person_keys"):
         return _link_added(con, added_by)
     con.execute("create or replace temp table key_edges as "
                 f"select distinct a, b from ({_edges_sql()})")
@@ -171,11 +173,11 @@ def resolve_people(con: duckdb.DuckDBPyConnection,
             from key_labels
             left join best_neighbour using (key_hash)
         """)
-        changed = con.execute("""
+        changed = warehouse.scalar(con, """
             select count(*) from key_labels_next
             join key_labels using (key_hash)
             where key_labels_next.label <> key_labels.label
-        """).fetchone()[0]
+        """)
         con.execute("drop table key_labels; alter table key_labels_next rename to key_labels")
         if changed == 0:
             break
@@ -231,7 +233,7 @@ def _link_added(con: duckdb.DuckDBPyConnection, import_ids: list[int]) -> int:
     rounds = 0
     while True:
         rounds += 1
-        changed = con.execute("""
+        changed = warehouse.scalar(con, """
             with neighbours as (
                 select a as node, b as other from node_edges
                 union all
@@ -245,7 +247,7 @@ def _link_added(con: duckdb.DuckDBPyConnection, import_ids: list[int]) -> int:
             update node_labels set label = best.label
             from best
             where best.node = node_labels.node and best.label < node_labels.label
-        """).fetchone()[0]
+        """)
         if changed == 0:
             break
     # people whose id changes, and the ids every touched person ends with

@@ -33,19 +33,20 @@ import re
 
 import duckdb
 
+from pipelines import warehouse
 from pipelines.mart_types import Mart, MartRefresh
 
 WORK_TABLES = ("redo_keys", "redo_key_values", "old_rows", "new_rows", "rebuilt")
 
 
 def run(con: duckdb.DuckDBPyConnection, mart: Mart) -> MartRefresh:
-    name, delta = mart.name, mart.delta
+    name, delta = mart.name, mart.required_delta()
     columns = ", ".join(r[0] for r in con.execute(f"describe {name}").fetchall())
     keys = ", ".join(mart.keys)
     con.execute(f"create or replace temp table redo_keys as {delta.keys}")
     con.execute(f"create or replace temp table redo_key_values as "
                 f"select distinct {keys} from redo_keys")
-    count = con.execute("select count(*) from redo_key_values").fetchone()[0]
+    count = warehouse.scalar(con, "select count(*) from redo_key_values")
     if count == 0:  # nothing of this mart changed: nothing to read
         for change in ("removed", "added"):
             con.execute(f"create or replace temp table {change}_{name} as "
@@ -70,7 +71,7 @@ def run(con: duckdb.DuckDBPyConnection, mart: Mart) -> MartRefresh:
                 f"where {_match('m', 'k', mart.keys)}")
     con.execute(f"insert into {name} by name select {columns} from new_rows as r "
                 f"semi join redo_key_values as k on {_match('r', 'k', mart.keys)}")
-    removed, added = (con.execute(f"select count(*) from {change}_{name}").fetchone()[0]
+    removed, added = (warehouse.scalar(con, f"select count(*) from {change}_{name}")
                       for change in ("removed", "added"))
     return MartRefresh(name, "incremental", keys=count, removed=removed, added=added)
 
@@ -100,8 +101,8 @@ def _rebuild_from_inputs(con: duckdb.DuckDBPyConnection, mart: Mart) -> None:
     """The mart's own SQL over the input rows: each upstream table it names in a ``from`` or
     a ``join`` is read from a temporary view of the input's rows instead (read lazily, so
     that only the columns the mart uses are read)."""
-    sql = mart.sql
-    for table, query in mart.delta.inputs.items():
+    sql, inputs = mart.sql, mart.required_delta().inputs
+    for table, query in inputs.items():
         con.execute(f"create or replace temp view redo_input_{table} as {query}")
         sql, found = _FROM_OR_JOIN[table].subn(rf"\g<1>redo_input_{table}", sql)
         if not found or table in _names(sql):
@@ -110,12 +111,12 @@ def _rebuild_from_inputs(con: duckdb.DuckDBPyConnection, mart: Mart) -> None:
     try:
         con.execute(f"create or replace temp table rebuilt as {sql}")
     finally:
-        for table in mart.delta.inputs:
+        for table in inputs:
             con.execute(f"drop view if exists temp.redo_input_{table}")
 
 
-class _Patterns(dict):
-    def __missing__(self, table: str) -> re.Pattern:
+class _Patterns(dict[str, re.Pattern[str]]):
+    def __missing__(self, table: str) -> re.Pattern[str]:
         self[table] = re.compile(rf"(?i)\b((?:from|join)\s+){re.escape(table)}\b")
         return self[table]
 

@@ -27,10 +27,11 @@ import re
 import time
 from functools import cache
 from importlib import resources
+from importlib.resources.abc import Traversable
 
 import duckdb
 
-from pipelines import mart_delta, pyramid
+from pipelines import mart_delta, pyramid, warehouse
 from pipelines.import_types import Progress
 from pipelines.mart_types import Delta, Mart, MartRefresh
 
@@ -43,7 +44,7 @@ _SECTION = re.compile(r"^-- (keys|input [a-z_][a-z0-9_]*|rows|full when)\b:?(.*)
                       re.MULTILINE)
 
 
-def _folder():
+def _folder() -> Traversable:
     return resources.files("pipelines") / "sql" / "marts"
 
 
@@ -132,7 +133,7 @@ def _delta_text(mart: Mart) -> str | None:
     return (_folder() / f"{mart.stem}.delta.sql").read_text(encoding="utf-8")
 
 
-def fingerprint(mart: Mart, rules: dict) -> str:
+def fingerprint(mart: Mart, rules: dict[str, object]) -> str:
     """What a mart's rows are made with besides the data: a different one rebuilds it."""
     digest = hashlib.sha256(REFRESH_VERSION.encode())
     for part in (mart.sql, _delta_text(mart) or "", _macros_text()):
@@ -142,7 +143,7 @@ def fingerprint(mart: Mart, rules: dict) -> str:
     return digest.hexdigest()
 
 
-def _prepare(con: duckdb.DuckDBPyConnection) -> dict:
+def _prepare(con: duckdb.DuckDBPyConnection) -> dict[str, object]:
     install_macros(con)
     rules = pyramid.rules_for(con)
     pyramid.install_rules(con, rules)  # the tier marts join the campaign's pyramid rules
@@ -165,8 +166,8 @@ def _record(con: duckdb.DuckDBPyConnection, mart: Mart, code: str, how: str) -> 
 
 
 def _has_state(con: duckdb.DuckDBPyConnection) -> bool:
-    return bool(con.execute("select count(*) from information_schema.tables "
-                            "where table_name = 'mart_refresh_state'").fetchone()[0])
+    return bool(warehouse.scalar(con, "select count(*) from information_schema.tables "
+                                      "where table_name = 'mart_refresh_state'"))
 
 
 def rebuild(con: duckdb.DuckDBPyConnection) -> list[str]:
@@ -254,7 +255,8 @@ def _reads_change(mart: Mart, other: str) -> bool:
     return bool({f"removed_{other}", f"added_{other}"} & _tokens(_delta_text(mart) or ""))
 
 
-def _why_full(con, mart: Mart, full: bool, changed: bool, rebuilt: dict[str, bool]) -> str:
+def _why_full(con: duckdb.DuckDBPyConnection, mart: Mart, full: bool, changed: bool,
+              rebuilt: dict[str, bool]) -> str:
     """Why ``mart`` is rebuilt in full this time, or '' when it is refreshed incrementally.
 
     ``rebuilt``: marts rebuilt in full before it (their SQL changed, say), and whether
@@ -269,14 +271,14 @@ def _why_full(con, mart: Mart, full: bool, changed: bool, rebuilt: dict[str, boo
         return mart.why_full
     if changed:
         return "its SQL or rules changed since it was built"
-    if not con.execute("select count(*) from information_schema.tables "
-                       "where table_schema = 'main' and table_name = ?",
-                       [mart.name]).fetchone()[0]:
+    if not warehouse.scalar(con, "select count(*) from information_schema.tables "
+                            "where table_schema = 'main' and table_name = ?", [mart.name]):
         return "it was missing"
     upstream = sorted(name for name, known in rebuilt.items() if reads(mart, name)
                       and not (known and _reads_change(mart, name)))
     if upstream:
         return f"{', '.join(upstream)} was rebuilt in full"
-    if mart.delta.full_when and con.execute(mart.delta.full_when).fetchone()[0]:
-        return mart.delta.full_when_reason
+    delta = mart.required_delta()
+    if delta.full_when and warehouse.scalar(con, delta.full_when):
+        return delta.full_when_reason
     return ""

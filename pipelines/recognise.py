@@ -6,6 +6,7 @@ import hashlib
 import re
 from datetime import datetime
 from pathlib import Path
+from typing import cast
 
 import duckdb
 
@@ -37,7 +38,6 @@ class NotFromTheHead(Exception):
 
 def sniff(path: Path | archives.Member, options: ImportOptions,
           con: duckdb.DuckDBPyConnection) -> tuple[sources.Source, reader.Layout | None]:
-    in_zip = isinstance(path, archives.Member)
     if not isinstance(path, archives.Member) and not path.is_file():
         raise TurnoutError(code="file.missing", path=str(path))
     forced: sources.Source | None
@@ -47,16 +47,18 @@ def sniff(path: Path | archives.Member, options: ImportOptions,
     else:
         forced = sources.get(options.source) if options.source else None
     head = archives.head(path, reader.HEAD_BYTES) if isinstance(path, archives.Member) else None
-    encoding, text = reader.read_head_text(path, head)
+    named = _as_path(path)
+    encoding, text = reader.read_head_text(named, head)
     if reader.is_json(text) and (forced is None or forced.file_type == "json"):
         try:
-            paths = _member_json_paths(con, path, head) if in_zip else \
-                reader.json_paths(con, path, text)
+            paths = _member_json_paths(con, path, head) \
+                if isinstance(path, archives.Member) and head is not None \
+                else reader.json_paths(con, named, text)
         except ImportRefused as error:
             if error.code != "json.unparsable" or forced is not None:
                 raise
             try:  # a CSV whose first cell starts with "[" or "{"
-                return reader.find_layout(path, text, encoding, forced)
+                return reader.find_layout(named, text, encoding, forced)
             except TurnoutError:
                 first_line = text.lstrip().split("\n", 1)[0]
                 if '":' in first_line:  # a JSON key: damaged JSON rather than a CSV
@@ -71,7 +73,13 @@ def sniff(path: Path | archives.Member, options: ImportOptions,
             raise ImportRefused(path.name, "json.unknown_format",
                                 known=", ".join(sorted(sources.REGISTRY)))
         return best, None
-    return reader.find_layout(path, text, encoding, forced)
+    return reader.find_layout(named, text, encoding, forced)
+
+
+def _as_path(path: Path | archives.Member) -> Path:
+    """``path`` for the reader's functions, which are annotated for a Path: given a file's
+    head, they read only its name, which a zip's member has too."""
+    return cast(Path, path)
 
 
 JSON_IN_MEMORY_BYTES = 32 * 1024 * 1024  # a zip's JSON member read whole to recognise it
@@ -83,7 +91,7 @@ def _member_json_paths(con: duckdb.DuckDBPyConnection, member: archives.Member,
     data = head
     if member.size > len(head):
         data = archives.head(member, JSON_IN_MEMORY_BYTES)
-    _, text = reader.read_head_text(member, data)
+    _, text = reader.read_head_text(_as_path(member), data)
     paths = reader.json_paths_in_text(con, member.name, text)
     if paths is not None:
         return paths

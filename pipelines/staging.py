@@ -16,7 +16,7 @@ from importlib import resources
 
 import duckdb
 
-from pipelines import identity, messages
+from pipelines import identity, messages, warehouse
 from pipelines.errors import ImportRefused
 from pipelines.sources import Field, Source, normalise_header
 from pipelines.targets import TARGETS
@@ -78,10 +78,9 @@ def decide_day_first(con: duckdb.DuckDBPyConnection, columns: list[Column], deli
         f"where regexp_matches(turnout_slashed({c}), '^\\d{{1,2}}/\\d{{1,2}}/\\d{{2,4}}')"
         for c in dated
     )
-    first, second = con.execute(
-        f"select max(cast(split_part(v, '/', 1) as integer)), "
-        f"max(cast(split_part(v, '/', 2) as integer)) from ({parts})"
-    ).fetchone()
+    first, second = warehouse.one_row(
+        con, f"select max(cast(split_part(v, '/', 1) as integer)), "
+        f"max(cast(split_part(v, '/', 2) as integer)) from ({parts})")
     if first is None:
         return False
     if first > 12 >= second:
@@ -247,7 +246,8 @@ def build_typed(con: duckdb.DuckDBPyConnection, source: Source, columns: list[Co
     (the code and JSON parameters of what is wrong with the row; null when nothing is).
 
     ``table`` was read with :func:`read_hashed`, ``columns`` as :func:`hashed_read` gives them."""
-    selects, checks = [], []
+    selects: list[str] = []
+    checks: list[tuple[str, str, str]] = []  # (when the row is bad, column, its message)
     if source.file_type == "csv":
         words = ", ".join(quote_literal(w) for w in TOTALS_WORDS)
         checks.append((f"lower(trim(c001)) in ({words}) or lower(trim(c002)) in ({words})",
@@ -260,7 +260,7 @@ def build_typed(con: duckdb.DuckDBPyConnection, source: Source, columns: list[Co
         if column.field.required:
             empty = f"nullif(trim({column.raw}), '') is null"
             checks.append((empty, label, _reject("row.empty_required")))
-        if bad:
+        if bad and reject:  # _typed gives both or neither
             checks.append((bad, label, reject))
     declared = {c.field.name for c in columns}
     for name in ("email", "phone", "platform_id"):

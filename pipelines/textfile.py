@@ -19,6 +19,8 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from types import FrameType
+from typing import NoReturn
 
 from pipelines.errors import ImportRefused
 
@@ -41,8 +43,8 @@ def holds_utf8(data: bytes) -> bool:
     return _UTF8_ONLY.search(data.decode("utf-8", errors="ignore")) is not None
 
 
-def _refuse(path: Path, code: str, **params) -> ImportRefused:
-    return ImportRefused(path.name, code, **params)
+def _refuse(path: Path, code: str) -> ImportRefused:
+    return ImportRefused(path.name, code)
 
 
 def sniff_encoding(path: Path, head: bytes) -> str:
@@ -160,7 +162,7 @@ def _terminate_as_exit() -> Iterator[None]:
         return
     previous = signal.getsignal(signal.SIGTERM)
 
-    def stop(signum, _frame):
+    def stop(signum: int, _frame: FrameType | None) -> NoReturn:
         raise SystemExit(128 + signum)
 
     signal.signal(signal.SIGTERM, stop)

@@ -8,7 +8,7 @@ import streamlit as st
 from dashboard import board_tables, charts, data, i18n, ui
 
 
-def _none(value):
+def _none(value: float | None) -> float | None:
     return None if pd.isna(value) else value
 
 

@@ -15,7 +15,7 @@ COUNTS = ("facebook_going", "facebook_interested", "registered", "attended", "wa
 COMPARED = ("facebook_going", "registered", "attended")
 
 
-def _none(value):
+def _none(value: float | None) -> float | None:
     return None if pd.isna(value) else value
 
 

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from contextlib import ExitStack
 from pathlib import Path
+from typing import TypedDict
 
 import pandas as pd
 import streamlit as st
 
 from dashboard import data, i18n, import_review, loading, ui
 from pipelines import messages
+from pipelines.import_types import ImportResult
+from pipelines.sources import Source
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 TEMPLATE_NAMES = ("events_calendar", "signin_sheet", "facebook_event_counts")
@@ -30,6 +34,18 @@ UPLOADER_STYLE = """<style>
 </style>"""
 
 
+class Staged(TypedDict):
+    """An upload whose format is known, and the column mapping that gave it (None: its own)."""
+
+    upload: loading.Upload
+    source: Source
+    mapping: Path | None
+
+
+# an upload to import, the event it belongs to (None: told by the file) and its mapping
+Planned = tuple[loading.Upload, str | None, Path | None]
+
+
 def upload_limit_mb() -> int:
     """The largest upload in MB: this page's limit, or the server's when it is lower
     (``server.maxUploadSize``: Streamlit stops a larger upload while it streams in)."""
@@ -42,11 +58,11 @@ def css_text(text: str) -> str:
                    for ch in text)
 
 
-def recognised(c: ui.Context, files) -> list[dict]:
+def recognised(c: ui.Context, files: Sequence[loading.Upload]) -> list[Staged]:
     """Each upload's format, found once per upload; too-big and unknown files are refused.
     The file is on disk only while it is recognised (``loading.on_disk``)."""
     known = st.session_state.setdefault("recognised", {})
-    staged = []
+    staged: list[Staged] = []
     limit = upload_limit_mb()
     for upload in files:
         size_mb = upload.size / 1024 / 1024
@@ -80,12 +96,13 @@ def recognised(c: ui.Context, files) -> list[dict]:
     return staged
 
 
-def confirm(c: ui.Context, staged: list[dict]) -> list[tuple]:
+def confirm(c: ui.Context, staged: list[Staged]) -> list[Planned]:
     """Show each detected format; per-event files ask which event they belong to."""
     events = data.event_choices() if data.state() == "ready" else pd.DataFrame()
     choices = [AUTO, *events.get("event_id", pd.Series(dtype=str)).tolist()]
     names = dict(zip(events.get("event_id", []), events.get("name", []), strict=True))
-    plan, seen = [], Counter()
+    plan: list[Planned] = []
+    seen: Counter[str] = Counter()
     for item in staged:
         upload, source = item["upload"], item["source"]
         label = format_name(c, source) if item["mapping"] is None else \
@@ -102,7 +119,7 @@ def confirm(c: ui.Context, staged: list[dict]) -> list[tuple]:
     return plan
 
 
-def preview(c: ui.Context, plan: list[tuple]) -> bool:
+def preview(c: ui.Context, plan: list[Planned]) -> bool:
     """What each upload would give, the uploads on disk only while they are worked out."""
     try:
         with ExitStack() as on_disk:
@@ -113,7 +130,7 @@ def preview(c: ui.Context, plan: list[tuple]) -> bool:
         return False
 
 
-def _shown(name: str, found) -> dict:
+def _shown(name: str, found: ImportResult | Exception) -> dict[str, object]:
     """One file's outcome as the page keeps it; an error is worded when shown."""
     if isinstance(found, loading.TurnoutError):
         return {"file": name, "status": "refused", "error": found}
@@ -126,7 +143,7 @@ def _shown(name: str, found) -> dict:
             "message": found.message}
 
 
-def run_imports(c: ui.Context, plan: list[tuple]) -> None:
+def run_imports(c: ui.Context, plan: list[Planned]) -> None:
     bar = st.progress(0.0, text=c.t("data.progress_start"))
 
     def progress(at: loading.Step) -> None:
@@ -177,11 +194,12 @@ def show_results(c: ui.Context) -> None:
                                          "reason": "col.reason"}, f"rejects_{r['file']}")
 
 
-def format_name(c: ui.Context, source) -> str:
+def format_name(c: ui.Context, source: Source | str) -> str:
     """A format's name in the page's language (a source, or a source name from the history)."""
-    name = getattr(source, "name", source)
-    title = name if isinstance(source, str) else source.title  # str.title is a method
-    return i18n.catalogue(c.lang).get(f"format.{name}", title)
+    # str.title is a method: a source name is its own title
+    name, title = (source, source) if isinstance(source, str) else (source.name, source.title)
+    entry = i18n.catalogue(c.lang).get(f"format.{name}")
+    return entry if isinstance(entry, str) else title
 
 
 def whole_table(c: ui.Context, df: pd.DataFrame, columns: dict[str, str], key: str) -> None:
