@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import argparse
 import csv
-import json
 import os
 import shutil
 import statistics
@@ -254,23 +253,8 @@ def _steps_table(found: dict) -> list[str]:
 
 
 def write(found: dict, out: Path) -> None:
-    folder = out / "results"
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / f"incremental-{found['scale']}.json").write_text(
-        json.dumps(found, indent=1, default=str) + "\n")
-    every = sorted((json.loads(p.read_text()) for p in folder.glob("incremental-*.json")),
-                   key=lambda f: f["scale"])
-    analysis = out / "analysis.md"
-    text = analysis.read_text(encoding="utf-8") if analysis.exists() else ""
-    if BEGIN in text:
-        text = text[:text.index(BEGIN)] + section(every) + text[text.index(END) + len(END):]
-    else:
-        text = text.rstrip() + "\n\n" + section(every) + "\n"
-    analysis.write_text(text, encoding="utf-8")
-    scales = [json.loads(p.read_text()) for p in folder.glob("scale-*.json")]
-    if scales and out == HERE:
-        (out / "RESULTS.md").write_text(results.render(sorted(scales,
-                                                              key=lambda r: r["scale"])))
+    results.keep(found, out, "incremental")
+    results.put_in_analysis(out, section(results.kept(out, "incremental")), BEGIN, END)
 
 
 def main() -> None:

@@ -11,11 +11,11 @@ pending for the next import or ``turnout init``.
 
 from __future__ import annotations
 
-import argparse
 import time
 from collections import defaultdict
 from pathlib import Path
 
+from benchmarks import command_line
 from benchmarks.child import bare_read_csv, read_csv_arguments
 from pipelines import load, warehouse
 
@@ -101,9 +101,7 @@ def profile(db: Path, path: Path, refresh: bool, top: int = 15) -> str:
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="python -m benchmarks.profile_import",
-                                     description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = command_line("benchmarks.profile_import", __doc__)
     parser.add_argument("db", type=Path, help="a database (a copy: the file is imported)")
     parser.add_argument("file", type=Path, help="the export file to import")
     parser.add_argument("--refresh", action="store_true",

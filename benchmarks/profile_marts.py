@@ -9,10 +9,10 @@ the database is left as it was.
 
 from __future__ import annotations
 
-import argparse
 import time
 from pathlib import Path
 
+from benchmarks import command_line
 from pipelines import marts, pyramid, warehouse
 
 
@@ -40,9 +40,7 @@ def profile(db: Path) -> str:
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="python -m benchmarks.profile_marts",
-                                     description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = command_line("benchmarks.profile_marts", __doc__)
     parser.add_argument("db", type=Path, help="a Turnout database (left unchanged)")
     print(profile(parser.parse_args(argv).db))
 

@@ -32,15 +32,42 @@ def figures(found: dict) -> dict[str, float]:
     }
 
 
-def save(found: dict, out: Path) -> tuple[Path, Path]:
+def keep(found: dict, out: Path, kind: str = "scale") -> Path:
+    """One run's results as ``out/results/<kind>-<scale>.json``."""
     folder = out / "results"
     folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"scale-{found['scale']}.json"
+    path = folder / f"{kind}-{found['scale']}.json"
     path.write_text(json.dumps(found, indent=1, default=str) + "\n")
-    every = [json.loads(p.read_text()) for p in folder.glob("scale-*.json")]
+    return path
+
+
+def kept(out: Path, kind: str = "scale") -> list[dict]:
+    """Every run of ``kind`` kept in ``out``, the smallest scale first."""
+    return sorted((json.loads(p.read_text()) for p in (out / "results").glob(f"{kind}-*.json")),
+                  key=lambda found: found["scale"])
+
+
+def save(found: dict, out: Path) -> tuple[Path, Path]:
+    path = keep(found, out)
     markdown = out / "RESULTS.md"
-    markdown.write_text(render(sorted(every, key=lambda r: r["scale"])))
+    markdown.write_text(render(kept(out)))
     return path, markdown
+
+
+def put_in_analysis(out: Path, section: str, begin: str, end: str) -> None:
+    """``section`` (from its marker line ``begin`` to ``end``) in ``out/analysis.md``, in
+    place of the one between the same markers or else at its end; then RESULTS.md again,
+    when ``out`` is this folder (RESULTS.md ends with this folder's analysis)."""
+    analysis = out / "analysis.md"
+    text = analysis.read_text(encoding="utf-8") if analysis.exists() else ""
+    if begin in text:
+        text = text[:text.index(begin)] + section + text[text.index(end) + len(end):]
+    else:
+        text = text.rstrip() + "\n\n" + section + "\n"
+    analysis.write_text(text, encoding="utf-8")
+    every = kept(out)
+    if every and out == HERE:
+        (out / "RESULTS.md").write_text(render(every))
 
 
 def _n(value: float | None, digits: int = 2) -> str:

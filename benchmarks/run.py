@@ -10,7 +10,6 @@ Results go to ``DIR/results/scale-N.json`` and ``DIR/RESULTS.md`` (every scale f
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import platform
@@ -22,7 +21,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from benchmarks import pandas_way, results
+from benchmarks import command_line, pandas_way, results
 
 DEFAULT_SCALE = 10_000_000
 ROWS_PER_PERSON = 6.7  # interactions per simulated person (pipelines/sample/model.py), measured
@@ -198,8 +197,7 @@ def run(scale: int, runs: int, import_runs: int, work: Path, seed: int = 2026) -
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="python -m benchmarks.run", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = command_line("benchmarks.run", __doc__)
     parser.add_argument("--scale", type=int, default=DEFAULT_SCALE,
                         help="interactions in the campaign (default 10 million)")
     parser.add_argument("--runs", type=int, default=3, help="runs per figure (median)")

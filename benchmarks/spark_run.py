@@ -13,7 +13,6 @@ markers), then renders ``RESULTS.md`` again from every result file.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import tempfile
 import time
@@ -169,20 +168,8 @@ def section(found: dict) -> str:
 
 
 def write(found: dict, out: Path) -> None:
-    folder = out / "results"
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / f"spark-{found['scale']}.json").write_text(
-        json.dumps(found, indent=1, default=str) + "\n")
-    analysis = out / "analysis.md"
-    text = analysis.read_text(encoding="utf-8") if analysis.exists() else ""
-    if BEGIN in text:
-        text = text[:text.index(BEGIN)] + section(found) + text[text.index(END) + len(END):]
-    else:
-        text = text.rstrip() + "\n\n" + section(found) + "\n"
-    analysis.write_text(text, encoding="utf-8")
-    every = [json.loads(p.read_text()) for p in folder.glob("scale-*.json")]
-    if every and out == HERE:
-        (out / "RESULTS.md").write_text(results.render(sorted(every, key=lambda r: r["scale"])))
+    results.keep(found, out, "spark")
+    results.put_in_analysis(out, section(found), BEGIN, END)
 
 
 def main() -> None:

@@ -46,22 +46,21 @@ RANGE_SQL = """
 # the funnel with its rates, all time (a cell) or in a window, is read as the report reads
 # it: pipelines.funnel (CELL_SQL, window_sql); here only the all-time breakdowns and trend
 
-CELLS_BY_SQL = {  # the breakdown's cells: every value of one column, the other one fixed
-    "channel": """
-        select channel as group_value, stage, stage_rank, interactions, people
+
+def _cells_by(column: str, fixed: str) -> str:
+    """A breakdown's cells: every value of ``column`` (or the one chosen), ``fixed`` at the
+    value given."""
+    return f"""
+        select {column} as group_value, stage, stage_rank, interactions, people
         from mart_funnel
-        where period = 'all' and campaign = ? and channel <> '(all)'
-          and (?::varchar is null or channel = ?)
+        where period = 'all' and {fixed} = ? and {column} <> '(all)'
+          and (?::varchar is null or {column} = ?)
         order by group_value, stage_rank
-    """,
-    "campaign": """
-        select campaign as group_value, stage, stage_rank, interactions, people
-        from mart_funnel
-        where period = 'all' and channel = ? and campaign <> '(all)'
-          and (?::varchar is null or campaign = ?)
-        order by group_value, stage_rank
-    """,
-}
+    """
+
+
+CELLS_BY_SQL = {"channel": _cells_by("channel", fixed="campaign"),
+                "campaign": _cells_by("campaign", fixed="channel")}
 TREND_SQL = """
     select period_start as month, stage, stage_rank, interactions, people from mart_funnel
     where period = 'month' and campaign = ? and channel = ?

@@ -146,12 +146,18 @@ def _open(path: Path, read_only: bool, wait: float | None) -> duckdb.DuckDBPyCon
             delay = min(delay * 2, 0.5)
 
 
+def _open_existing(path: Path, read_only: bool,
+                   wait: float | None) -> duckdb.DuckDBPyConnection:
+    """A connection to a database that `turnout init` has created."""
+    if not path.exists():
+        raise TurnoutError(f"There is no database at {path}. Run `turnout init` first.")
+    return _open(path, read_only, wait)
+
+
 @contextmanager
 def writer(path: Path, wait: float | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
     """A read-write connection with the schema up to date; closed on exit."""
-    if not path.exists():
-        raise TurnoutError(f"There is no database at {path}. Run `turnout init` first.")
-    con = _open(path, read_only=False, wait=wait)
+    con = _open_existing(path, read_only=False, wait=wait)
     try:
         _private_spill(con, path)
         limit = os.environ.get("TURNOUT_MEMORY_LIMIT") or WRITER_MEMORY_LIMIT
@@ -170,9 +176,7 @@ def writer(path: Path, wait: float | None = None) -> Iterator[duckdb.DuckDBPyCon
 @contextmanager
 def reader(path: Path, wait: float | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
     """A short read-only connection; waits while an import holds the file."""
-    if not path.exists():
-        raise TurnoutError(f"There is no database at {path}. Run `turnout init` first.")
-    con = _open(path, read_only=True, wait=wait)
+    con = _open_existing(path, read_only=True, wait=wait)
     try:
         if schema_version(con) < latest_version():
             raise TurnoutError(

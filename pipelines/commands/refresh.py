@@ -42,7 +42,7 @@ def refresh_command(
     if engine not in ("duckdb", "spark"):
         raise typer.BadParameter(f"'{engine}' is not duckdb or spark", param_hint="--engine")
     if engine == "spark":
-        engine_commands.refresh_command(engine, input_folder, output, master)
+        engine_commands.spark_refresh(input_folder, output, master)
         return
     try:
         done = _refresh(config.database_path(), full)

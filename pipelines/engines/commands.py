@@ -1,4 +1,5 @@
-"""The scale-out commands of `turnout`: export, refresh and load-marts (see pipelines.cli)."""
+"""The scale-out commands of `turnout`: export, load-marts and the Spark side of refresh
+(see pipelines.cli)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from pipelines import config, load, warehouse
+from pipelines import config
 from pipelines.errors import TurnoutError
 
 console = Console()
@@ -41,32 +42,10 @@ def export_command(
                   f"database(s) to {parquet}.")
 
 
-def refresh_command(
-    engine: Annotated[str, typer.Option(help="duckdb: link people, rebuild the marts and "
-                                        "refit the models in the database. spark: the same "
-                                        "links and marts on Spark, from --input to "
-                                        "--output.")] = "duckdb",
-    input_folder: Annotated[Path | None, typer.Option(
-        "--input", help="With spark: a folder written by `turnout export --parquet`.")] = None,
-    output: Annotated[Path | None, typer.Option(
-        help="With spark: the folder to write each mart to, as OUTPUT/<mart name>/.")] = None,
-    master: Annotated[str, typer.Option(help="With spark: the cluster to run on (local[N], "
-                                        "spark://host:7077, yarn, k8s://…).")] = "local[2]",
-) -> None:
-    """Bring the figures up to date in full: in the database (duckdb), or from a Parquet
-    export on Spark (see docs/scale-out.md), then `turnout load-marts` for the dashboard."""
-    if engine not in ("duckdb", "spark"):
-        raise typer.BadParameter(f"'{engine}' is not duckdb or spark", param_hint="--engine")
+def spark_refresh(input_folder: Path | None, output: Path | None, master: str) -> None:
+    """`turnout refresh --engine spark`: link people and build every mart on Spark from a
+    Parquet export (see docs/scale-out.md), then `turnout load-marts` for the dashboard."""
     try:
-        if engine == "duckdb":
-            with warehouse.writer(config.database_path()) as con:
-                con.execute("set TimeZone = 'UTC'")
-                # in full: as after an import that replaced records, people relinked from all
-                con.execute("insert into pending_refresh (import_id, replaced_records) "
-                            "select 0, true where not exists (select 1 from pending_refresh)")
-                load.refresh(con)
-            console.print("The figures are up to date.")
-            return
         if input_folder is None or output is None:
             raise TurnoutError(code="spark.needs_folders")
         from pipelines.engines import spark

@@ -21,6 +21,15 @@ PLAUSIBLE_ZIP_REPORTS = ("sources.csv", "pages.csv")
 
 
 def staging_sql(name: str) -> str:
+    """A web report's staging SQL: ``stg_web_pages.sql`` makes each row a snapshot on the
+    channel 'web'; another file (``stg_web_sources.sql``) reads those as ``web_snapshots``."""
+    pages = _staging_file("stg_web_pages.sql")
+    if name == "stg_web_pages.sql":
+        return pages
+    return f"with web_snapshots as (\n{pages}\n)\n{_staging_file(name)}"
+
+
+def _staging_file(name: str) -> str:
     return (resources.files("pipelines") / "sql" / "staging" / name).read_text(encoding="utf-8")
 
 

@@ -5,16 +5,13 @@ Not auto-detected (the header cannot tell the two apart): choose it with
 """
 
 from pipelines.sources import Source
-from pipelines.sources.actionnetwork_signatures import AN_FIELDS, AN_HEADER
+from pipelines.sources.actionnetwork_signatures import AN_FIELDS, AN_HEADER, AN_SIGNATURES
 
 SOURCE = Source(
     name="actionnetwork_rsvps",
     title="Action Network RSVP export",
     target="registrations",
-    signatures=(
-        ("uuid", "first_name", "last_name", "email", "zip_code"),
-        ("uuid", "email", "can2_subscription_status"),
-    ),
+    signatures=AN_SIGNATURES,
     fields=AN_FIELDS,
     example_header=AN_HEADER,
     per_event=True,

@@ -11,6 +11,12 @@ AN_FIELDS = (
     Field("utm_source", ("source", "referrer_code", "utm_source")),
 )
 
+# what recognises the export: its signature and RSVP exports have the same header
+AN_SIGNATURES = (
+    ("uuid", "first_name", "last_name", "email", "zip_code"),
+    ("uuid", "email", "can2_subscription_status"),
+)
+
 AN_HEADER = ("uuid,first_name,last_name,email,zip_code,can2_user_address,can2_user_city,"
              "can2_user_state,can2_phone,can2_user_tags,can2_subscription_status,can2_sms_status")
 
@@ -18,10 +24,7 @@ SOURCE = Source(
     name="actionnetwork_signatures",
     title="Action Network signatures export",
     target="signatures",
-    signatures=(
-        ("uuid", "first_name", "last_name", "email", "zip_code"),
-        ("uuid", "email", "can2_subscription_status"),
-    ),
+    signatures=AN_SIGNATURES,
     fields=AN_FIELDS,
     example_header=AN_HEADER,
     sample_file="export-2026-03-22-csv_report_332566_1774185600.csv",

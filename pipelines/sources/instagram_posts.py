@@ -6,26 +6,15 @@ rows); every figure is a lifetime total as of the export day.
 """
 
 from pipelines.sources import Field, Source
+from pipelines.sources.meta_posts import content_fields, content_signatures
 
 SOURCE = Source(
     name="instagram_posts",
     title="Meta Business Suite posts export (Instagram)",
     target="post_snapshots",
     constants={"platform": "instagram"},
-    signatures=(
-        ("Post ID", "Publish time", "Reach", "Likes"),
-        ("Identifiant de la publication", "Heure de publication", "Couverture", "J'aime"),
-    ),
-    fields=(
-        Field("post_id", ("Post ID", "Identifiant de la publication"), "id", required=True),
-        Field("published_at", ("Publish time", "Heure de publication"), "timestamp"),
-        Field("permalink", ("Permalink", "Permalien")),
-        Field("reach", ("Reach", "Couverture"), "count"),
-        Field("impressions", ("Views", "Impressions", "Vues"), "count"),
-        Field("reactions", ("Likes", "J'aime"), "count"),
-        Field("comments", ("Comments", "Commentaires"), "count"),
-        Field("shares", ("Shares", "Partages"), "count"),
-    ),
+    signatures=content_signatures("Likes", "J'aime"),
+    fields=content_fields(Field("reactions", ("Likes", "J'aime"), "count")),
     example_header='"Post ID","Account ID","Account username","Account name",Description,'
     '"Duration (sec)","Publish time",Permalink,"Post type","Data comment",Date,Views,Reach,'
     "Likes,Shares,Follows,Comments,Saves",

@@ -9,26 +9,38 @@ The French header names are inferred from the French Business Suite interface.
 
 from pipelines.sources import Field, Source
 
-SOURCE = Source(
-    name="meta_posts",
-    title="Meta Business Suite posts export (Facebook)",
-    target="post_snapshots",
-    constants={"platform": "facebook"},
-    signatures=(
-        ("Post ID", "Publish time", "Reach", "Reactions"),
-        ("Identifiant de la publication", "Heure de publication", "Couverture", "Reactions"),
-    ),
-    fields=(
+
+def content_signatures(reactions: str, reactions_fr: str) -> tuple[tuple[str, ...], ...]:
+    """The header of a Business Suite "Content" export, English and French, that names its
+    reactions column ``reactions`` (``reactions_fr`` in French)."""
+    return (("Post ID", "Publish time", "Reach", reactions),
+            ("Identifiant de la publication", "Heure de publication", "Couverture", reactions_fr))
+
+
+def content_fields(reactions: Field, *more: Field) -> tuple[Field, ...]:
+    """The columns of a Business Suite "Content" export, a Facebook page's or an Instagram
+    account's: the same but for what counts as the reactions, and what else is kept."""
+    return (
         Field("post_id", ("Post ID", "Identifiant de la publication"), "id", required=True),
         Field("published_at", ("Publish time", "Heure de publication"), "timestamp"),
         Field("permalink", ("Permalink", "Permalien")),
         Field("reach", ("Reach", "Couverture"), "count"),
         Field("impressions", ("Views", "Impressions", "Vues"), "count"),
-        Field("reactions", ("Reactions", "Réactions"), "count"),
+        reactions,
         Field("comments", ("Comments", "Commentaires"), "count"),
         Field("shares", ("Shares", "Partages"), "count"),
-        Field("clicks", ("Total clicks", "Total des clics"), "count"),
-    ),
+        *more,
+    )
+
+
+SOURCE = Source(
+    name="meta_posts",
+    title="Meta Business Suite posts export (Facebook)",
+    target="post_snapshots",
+    constants={"platform": "facebook"},
+    signatures=content_signatures("Reactions", "Réactions"),
+    fields=content_fields(Field("reactions", ("Reactions", "Réactions"), "count"),
+                          Field("clicks", ("Total clicks", "Total des clics"), "count")),
     example_header='"Post ID","Page ID","Page name",Title,Description,"Duration (sec)",'
     '"Publish time","Caption type",Permalink,"Is crosspost","Is share","Post type",Languages,'
     '"Custom labels","Funded content status","Data comment",Date,Views,Reach,'

@@ -1,8 +1,8 @@
 -- mart_person_funnel_stage after a batch: the cells of the people whose facts changed.
 -- A highest stage only grows as facts come: a person who only gained facts keeps the
 -- greater of their old stage and their new facts' (only cells where that is higher are
--- redone); a person who lost or changed a fact (undone, merged into someone, dated
--- differently) has every fact read again.
+-- redone, from the new facts alone); a person who lost or changed a fact (undone, merged
+-- into someone, dated differently) has every fact read again.
 
 -- keys:
 with
@@ -24,7 +24,7 @@ cells as (
     group by grouping sets ((campaign, channel, person_id), (campaign, person_id),
                            (channel, person_id), (person_id))
 )
-select c.campaign, c.channel, c.person_id, c.stage_rank
+select c.campaign, c.channel, c.person_id
 from cells as c
 left join mart_person_funnel_stage as o
     on o.campaign = c.campaign and o.channel is not distinct from c.channel
@@ -33,17 +33,11 @@ where c.person_id in (select person_id from read_again)
    or o.stage_rank is null or o.stage_rank < c.stage_rank
 
 -- input mart_funnel_facts:
+-- every fact of the people read again; of the others, only their new facts (in the cells
+-- redone, those give the higher stage)
 select * from mart_funnel_facts
 where person_id in (select person_id from removed_mart_funnel_facts)
-
--- rows:
--- the people read again from their facts; the others at the higher stage their new
--- facts bring (the keys are only the cells where it is higher)
-select campaign, channel, person_id, stage_rank, stage from rebuilt
 union all
-select campaign, channel, person_id, stage_rank,
-       case stage_rank when 1 then 'awareness' when 2 then 'engagement'
-                       when 3 then 'commitment' when 4 then 'action' end
-from redo_keys
+select * from added_mart_funnel_facts
 where person_id not in (select person_id from removed_mart_funnel_facts
                         where person_id is not null)

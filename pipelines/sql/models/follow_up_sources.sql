@@ -21,7 +21,7 @@ refs as (
 
 refs_by_system as (
     -- one row per person, system and id (a person with no id still has a row), so that the
-    -- lists below are short and are sorted once
+    -- lists below are short
     select distinct person_id,
            case when source like 'actionnetwork%' or source like 'osdi%' then 'action_network'
                 when source = 'mobilize' then 'mobilize'
@@ -32,21 +32,20 @@ refs_by_system as (
     from refs
 ),
 
+ids_by_system as (
+    -- a person's ids in one system, in order, in one text ('; ' between them)
+    select person_id, system, string_agg(ref, '; ' order by ref) as ids
+    from refs_by_system
+    group by person_id, system
+),
+
 final as (
     select person_id,
-           array_to_string(list_sort(
-               list(ref) filter (where system = 'action_network' and ref is not null)), '; ')
-               as action_network_uuid,
-           array_to_string(list_sort(
-               list(ref) filter (where system = 'mobilize' and ref is not null)), '; ')
-               as mobilize_user_id,
-           array_to_string(list_sort(
-               list(ref) filter (where system = 'eventbrite' and ref is not null)), '; ')
-               as eventbrite_attendee_number,
-           array_to_string(list_sort(
-               list(ref) filter (where system = 'zoom' and ref is not null)), '; ')
-               as zoom_registrant_email_hash
-    from refs_by_system
+           any_value(ids) filter (where system = 'action_network') as action_network_uuid,
+           any_value(ids) filter (where system = 'mobilize') as mobilize_user_id,
+           any_value(ids) filter (where system = 'eventbrite') as eventbrite_attendee_number,
+           any_value(ids) filter (where system = 'zoom') as zoom_registrant_email_hash
+    from ids_by_system
     group by person_id
 )
 

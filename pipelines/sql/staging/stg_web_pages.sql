@@ -1,5 +1,6 @@
 -- stg_web_pages: a web page's views and visitors over a report's period (GA4, Matomo,
--- Plausible pages reports), as a post snapshot on the channel 'web'.
+-- Plausible pages reports), as a post snapshot on the channel 'web'. A sources report's rows
+-- are made here too, then put on their source's channel (stg_web_sources.sql).
 -- grain: one row per page and period; post_id: format, campaign, page and the period's end.
 -- upstream: keyed (typed report rows), ctx (exported_at: the period's end)
 select
