@@ -11,21 +11,10 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 
-from pipelines.sample.files import SECOND, Writer, email_variants, phone_variants, when
-from pipelines.sample.model import (
-    CAMPAIGN,
-    CITIES,
-    FIRST,
-    HEARD_FROM,
-    LAST,
-    POSTAL,
-    REFERENCE,
-    UTM_SOURCE,
-    Event,
-    Outcome,
-    People,
-    cat,
-)
+from pipelines.sample.campaign import CAMPAIGN, REFERENCE, Event
+from pipelines.sample.files import SECOND, Writer, cat, email_variants, phone_variants, when
+from pipelines.sample.model import Outcome
+from pipelines.sample.people import CITIES, FIRST, HEARD_FROM, LAST, POSTAL, UTM_SOURCE, People
 
 CALENDAR_HEADER = ("event_id,name,starts_at,kind,campaign,online,reminder_sent,eventbrite_event_id,"
                    "zoom_webinar_id,mobilize_event_id,facebook_event_url")

@@ -6,18 +6,17 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 
-from pipelines.sample.files import SECOND, Writer, email_variants, phone_variants, when
-from pipelines.sample.model import (
+from pipelines.sample.campaign import REFERENCE
+from pipelines.sample.files import SECOND, Writer, cat, email_variants, phone_variants, when
+from pipelines.sample.model import Outcome
+from pipelines.sample.people import (
     CITIES,
     FIRST,
     HEARD_FROM,
     LAST,
     OFFLINE_CHANNEL,
     POSTAL,
-    REFERENCE,
-    Outcome,
     People,
-    cat,
 )
 
 ACTION_NETWORK_HEADER = (

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from pipelines.sample.campaign import REFERENCE
 from pipelines.sample.files import SECOND, Writer
-from pipelines.sample.model import REFERENCE
 
 FACEBOOK_HEADER = (
     '"Post ID","Page ID","Page name",Title,Description,"Duration (sec)","Publish time",'
