@@ -23,7 +23,7 @@ def report_command(
     csv: CsvDialect = "fr",
 ) -> None:
     """The funnel, the RSVP gap of every event and the import counts (docs/metrics.md)."""
-    from pipelines import report
+    from pipelines import report, report_formats
 
     if format not in ("table", "json", "csv"):
         raise typer.BadParameter("--format is table, json or csv")
@@ -49,10 +49,10 @@ def report_command(
             (out / "report.json").write_text(text + "\n", encoding="utf-8")
         print(text)
     elif format == "csv":
-        written = report.write_csv(result, out or Path("turnout-report"), form)
+        written = report_formats.write_csv(result, out or Path("turnout-report"), form)
         console.print(f"Wrote {len(written)} files to {_safe(written[0].parent)}")
     else:
-        report.render(result, console)
+        report_formats.render(result, console)
 
 
 def forecast_command(
