@@ -14,7 +14,18 @@ from pathlib import Path
 
 import duckdb
 
-from pipelines import excel_ids, identity, merge, privacy, reader, recognise, sources, staging
+from pipelines import (
+    csv_rows,
+    excel_ids,
+    identity,
+    jsonfile,
+    merge,
+    privacy,
+    reader,
+    recognise,
+    sources,
+    staging,
+)
 from pipelines.errors import ImportRefused, TurnoutError
 from pipelines.import_types import ImportOptions, ImportResult, Progress
 from pipelines.messages import row_where
@@ -127,8 +138,8 @@ def _read(con, path: Path, options: ImportOptions, work: Path, secret: bytes,
             columns = _json_columns(source, found, path.name)
             return _Read(source, None, staging.hashed_read(source, columns), [], ".", ",")
         columns = staging.map_columns(source, layout.headers, path.name)
-        reader_rejects = reader.load_csv(con, layout, work,
-                                         select=staging.read_hashed(source, columns))
+        reader_rejects = csv_rows.load_csv(con, layout, work,
+                                           select=staging.read_hashed(source, columns))
         return _Read(source, layout, staging.hashed_read(source, columns), reader_rejects,
                      layout.decimal_mark, layout.delimiter)
     finally:
@@ -289,7 +300,7 @@ def _load_json(con, path: Path, source: sources.Source, select: str) -> None:
             "with raw_json as (select * from read_json(?, format='auto', "
             "maximum_object_size=?, sample_size=-1)) "
             f"select {select} from ({source.json_sql})",
-            [str(path), reader.JSON_MAX_OBJECT_BYTES],
+            [str(path), jsonfile.JSON_MAX_OBJECT_BYTES],
         )
     except duckdb.Error as error:
-        raise reader.json_error(path.name, error) from None
+        raise jsonfile.json_error(path.name, error) from None

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import duckdb
 
-from pipelines import archives, reader, sources
+from pipelines import archives, jsonfile, reader, sources
 from pipelines.errors import ImportRefused, TurnoutError
 from pipelines.import_types import ImportOptions
 from pipelines.sources import mapped
@@ -51,7 +51,7 @@ def sniff(path: Path | archives.Member, options: ImportOptions,
     if reader.is_json(text) and (forced is None or forced.file_type == "json"):
         try:
             paths = _member_json_paths(con, path, head) if in_zip else \
-                reader.json_paths(con, path, text)
+                jsonfile.json_paths(con, path, text)
         except ImportRefused as error:
             if error.code != "json.unparsable" or forced is not None:
                 raise
@@ -84,7 +84,7 @@ def _member_json_paths(con: duckdb.DuckDBPyConnection, member: archives.Member,
     if member.size > len(head):
         data = archives.head(member, JSON_IN_MEMORY_BYTES)
     _, text = reader.read_head_text(member, data)
-    paths = reader.json_paths_in_text(con, member.name, text)
+    paths = jsonfile.json_paths_in_text(con, member.name, text)
     if paths is not None:
         return paths
     if len(data) >= member.size:  # read whole, and still not JSON
