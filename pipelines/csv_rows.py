@@ -9,10 +9,11 @@ rejects, one per row, and an unterminated quote refuses the whole file.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import duckdb
 
-from pipelines import textfile
+from pipelines import textfile, warehouse
 from pipelines.errors import ImportRefused
 from pipelines.reader import Layout
 
@@ -20,7 +21,7 @@ EMPTY_MARKERS = ["", "--", "-", "N/A", "n/a"]
 
 
 def load_csv(con: duckdb.DuckDBPyConnection, layout: Layout, work: Path,
-             table: str = "raw", select: str = "*") -> list[dict]:
+             table: str = "raw", select: str = "*") -> list[dict[str, Any]]:
     """Read the rows into temp table ``raw`` (c001…cNNN as text, plus ``line``).
 
     ``select``: the select list the rows are read with, over c001…cNNN; an import computes
@@ -56,7 +57,7 @@ def load_csv(con: duckdb.DuckDBPyConnection, layout: Layout, work: Path,
             copy = textfile.utf8_copy(layout.path, encoding, work, layout.file_name)
             continue
         if copy is None and layout.head_rows and \
-                not con.execute(f"select count(*) from {table}_read").fetchone()[0]:
+                not warehouse.scalar(con, f"select count(*) from {table}_read"):
             # mixed line endings (a CRLF `sep=` line over LF rows) can make DuckDB find no
             # rows: read again from a copy with one kind of line ending
             copy = textfile.utf8_copy(layout.path, encoding, work, layout.file_name)
@@ -85,9 +86,8 @@ def _read_rows(con: duckdb.DuckDBPyConnection, layout: Layout, path: Path,
     )
     params = [str(path), layout.delimiter, skip, EMPTY_MARKERS]
     con.execute(sql_template.replace("EXTRA", ""), params)
-    short_rows = con.execute(
-        "select count(*) from reader_rejects where error_type = 'MISSING COLUMNS'"
-    ).fetchone()[0]
+    short_rows = warehouse.scalar(
+        con, "select count(*) from reader_rejects where error_type = 'MISSING COLUMNS'")
     if short_rows:
         # rows that stop early (trailing empty fields left out) are padded with empties;
         # DuckDB pads only in a single-threaded read, slower, so only when needed
@@ -118,7 +118,7 @@ def _error_line(error: Exception) -> int | None:
     return None
 
 
-def _reader_reject(line: int, kind: str) -> dict:
+def _reader_reject(line: int, kind: str) -> dict[str, Any]:
     """A row DuckDB's reader could not take (its error type, e.g. TOO MANY COLUMNS)."""
     if kind == "TOO MANY COLUMNS":
         code, params = "row.too_many_fields", {}

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import duckdb
 
+from pipelines import warehouse
 from pipelines.errors import ImportRefused
 
 # the largest single JSON object read (an array's elements are read one by one); DuckDB
@@ -47,10 +48,10 @@ def json_paths_in_text(con: duckdb.DuckDBPyConnection, file_name: str, text: str
     except ValueError:
         return None
     try:
-        row = con.execute("select json_structure(?::json)", [json.dumps(first)]).fetchone()
+        structure = warehouse.scalar(con, "select json_structure(?::json)", [json.dumps(first)])
     except duckdb.Error as error:
         raise json_error(file_name, error) from None
-    return _key_paths(file_name, row[0])
+    return _key_paths(file_name, structure)
 
 
 def _key_paths(file_name: str, structure_text: str) -> set[str]:

@@ -13,6 +13,7 @@ import csv
 import io
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from pipelines import sources, textfile
 from pipelines.errors import ImportRefused
@@ -21,6 +22,7 @@ HEAD_BYTES = 256 * 1024
 HEADER_SEARCH_ROWS = 80
 MAX_COLUMNS = 2000  # the widest export seen has about a hundred; beyond, DuckDB runs out of memory
 DELIMITERS = (",", ";", "\t", "|")
+Records = list[tuple[int, list[str]]]  # (physical line where a record starts, its fields)
 
 
 @dataclass
@@ -43,7 +45,7 @@ class Layout:
         return "," if self.delimiter == ";" else "."
 
 
-def _refuse(path: Path, code: str, **params) -> ImportRefused:
+def _refuse(path: Path, code: str, **params: Any) -> ImportRefused:
     return ImportRefused(path.name, code, **params)
 
 
@@ -67,10 +69,10 @@ def is_json(text: str) -> bool:
     return text.lstrip()[:1] in ("{", "[")
 
 
-def _rows(text: str, delimiter: str) -> list[tuple[int, list[str]]]:
+def _rows(text: str, delimiter: str) -> Records:
     """(physical line where the record starts, fields) for the first records of the head."""
     reader = csv.reader(io.StringIO(text), delimiter=delimiter, quotechar='"', strict=False)
-    rows: list[tuple[int, list[str]]] = []
+    rows: Records = []
     start = 1
     try:
         for record in reader:
@@ -94,8 +96,11 @@ def find_layout(path: Path, text: str, encoding: str, forced: sources.Source | N
         sep_line = 1
     body = "\n".join(lines[sep_line:]) + "\n"
     delimiters = (declared,) if declared else DELIMITERS
-    best: tuple | None = None  # (score, size, source, delimiter, index, rows)
+    # (score, size, source, delimiter, index, rows) of the best header found so far
+    best: tuple[float, int, sources.Source, str, int, Records] | None = None
     closest: tuple[float, sources.Source | None] = (0.0, None)
+    found: sources.Source | None
+    nearest: sources.Source | None
     for delimiter in delimiters:
         rows = _rows(body, delimiter)
         for index, (_, record) in enumerate(rows[:HEADER_SEARCH_ROWS]):
