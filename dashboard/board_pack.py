@@ -18,6 +18,7 @@ and the small-numbers caution.
   marks; without it, fpdf2's core Helvetica with the text brought down to Latin-1. No text is
   under 7.5 points, the charts' included.
 """
+
 from __future__ import annotations
 
 from dashboard import board_pack_layout as layout
@@ -48,9 +49,23 @@ from dashboard.board_pack_content import (
 )
 from pipelines import __version__
 
-__all__ = ["COMPARED", "KEY_FIGURES", "MAX_EVENTS", "PX_PER_MM", "Pack", "build", "collect",
-           "figures", "file_name", "freshness_text", "funnel_series", "gap_events",
-           "gap_series", "key_figure_rows", "kaleido_pngs"]
+__all__ = [
+    "COMPARED",
+    "KEY_FIGURES",
+    "MAX_EVENTS",
+    "PX_PER_MM",
+    "Pack",
+    "build",
+    "collect",
+    "figures",
+    "file_name",
+    "freshness_text",
+    "funnel_series",
+    "gap_events",
+    "gap_series",
+    "key_figure_rows",
+    "kaleido_pngs",
+]
 
 FONT_DIR = layout.FONT_DIR
 DEFINITIONS = ("stages", "people", "slacktivism", "show_up", "going_conversion", "unknown")
@@ -65,8 +80,12 @@ def _header(pdf: layout.Page, pack: Pack) -> None:
     pdf.block(c.t("pack.window", window=c.window_text()), 8.5, colour="#333333", gap=0.5)
     pdf.block(freshness_text(pack), 8, colour="#333333", gap=0.5)
     pdf.block(c.t("pack.suppression"), 8, colour="#333333", gap=0.5)
-    pdf.block(c.t("pack.made_on", date=i18n.day(c.lang, pack.made_on), version=__version__),
-              7.5, colour="#666666", gap=1)
+    pdf.block(
+        c.t("pack.made_on", date=i18n.day(c.lang, pack.made_on), version=__version__),
+        7.5,
+        colour="#666666",
+        gap=1,
+    )
     pdf.rule()
 
 
@@ -79,8 +98,7 @@ def _key_figures(pdf: layout.Page, pack: Pack) -> None:
     if pack.before is not None:
         head += [c.t("pack.col.before"), c.t("pack.col.change")]
         widths += [36.0, layout.WIDTH - 148.0]
-        cells = [[label, now, before or "-", change or "-"]
-                 for label, now, before, change in rows]
+        cells = [[label, now, before or "-", change or "-"] for label, now, before, change in rows]
     else:
         cells = [[label, now] for label, now, _, _ in rows]
     pdf.wrapped_table(head, cells, widths, size=9, first_bold=True)
@@ -109,8 +127,7 @@ def _charts(pdf: layout.Page, pack: Pack, render: Render | None) -> str:
     pdf.heading(c.t("chart.rsvp_gap"))
     total = len(pack.events[pack.events["starts_at"] < pack.happened_before])
     if total > MAX_EVENTS:
-        pdf.block(c.t("pack.recent_events", shown=MAX_EVENTS, total=total), 7.5,
-                  colour="#555555")
+        pdf.block(c.t("pack.recent_events", shown=MAX_EVENTS, total=total), 7.5, colour="#555555")
     if happened.empty:
         pdf.block(c.t("empty.no_events"), 8.5, colour="#555555")
     elif pngs:
@@ -128,8 +145,13 @@ def _forecasts(pdf: layout.Page, pack: Pack) -> None:
     if not rows:
         pdf.block(c.t("pack.no_forecasts"), 8.5, colour="#555555")
         return
-    head = [c.t("col.event"), c.t("col.forecast"), c.t("col.forecast_range"),
-            c.t("col.registered"), c.t("col.facebook_going")]
+    head = [
+        c.t("col.event"),
+        c.t("col.forecast"),
+        c.t("col.forecast_range"),
+        c.t("col.registered"),
+        c.t("col.facebook_going"),
+    ]
     pdf.wrapped_table(head, rows, [74.0, 24.0, 30.0, 28.0, layout.WIDTH - 156.0], size=8.5)
     pdf.block(c.t("events.forecast.def"), 7.5, colour="#555555")
 

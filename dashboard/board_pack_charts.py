@@ -40,24 +40,35 @@ def figures(pack: Pack) -> list[go.Figure]:
     # a hidden or unknown count gets a bar of no length, so that its "<5" or "unknown" shows
     labels, values, texts, colours = funnel_series(pack)
     funnel = charts.funnel(labels, _zero(values), texts, "", colours)
-    funnel.update_traces(textposition=["inside" if v else "outside" for v in values],
-                         connector=dict(fillcolor="#eeeeee"))
+    funnel.update_traces(
+        textposition=["inside" if v else "outside" for v in values],
+        connector=dict(fillcolor="#eeeeee"),
+    )
     names, series = gap_series(pack)
     series = {name: (_zero(v), texts) for name, (v, texts) in series.items()}
     gap = charts.bars(names, series, "", c.t("unit.people_or_clicks"), horizontal=True)
     text = dict(family="DejaVu Sans, sans-serif", size=CHART_FONT_PX)
     sizes = (FUNNEL_SIZE, gap_size(len(names)))
     for fig, (w, h) in zip((funnel, gap), sizes, strict=True):
-        fig.update_layout(title=None, width=round(w * PX_PER_MM), height=round(h * PX_PER_MM),
-                          margin=dict(l=4, r=4, t=4, b=4), font=text,
-                          separators=i18n.separators(c.lang), paper_bgcolor="white",
-                          plot_bgcolor="white")
-    gap.update_layout(legend=dict(orientation="h", y=1.0, yanchor="bottom", x=0,
-                                  font_size=CHART_FONT_PX),
-                      bargap=0.2, bargroupgap=0.05)
+        fig.update_layout(
+            title=None,
+            width=round(w * PX_PER_MM),
+            height=round(h * PX_PER_MM),
+            margin=dict(l=4, r=4, t=4, b=4),
+            font=text,
+            separators=i18n.separators(c.lang),
+            paper_bgcolor="white",
+            plot_bgcolor="white",
+        )
+    gap.update_layout(
+        legend=dict(orientation="h", y=1.0, yanchor="bottom", x=0, font_size=CHART_FONT_PX),
+        bargap=0.2,
+        bargroupgap=0.05,
+    )
     gap.update_traces(textfont_size=CHART_FONT_PX, cliponaxis=False)
-    gap.update_xaxes(gridcolor="#e5e5e5", tickfont_size=CHART_FONT_PX,
-                     title_font_size=CHART_FONT_PX)
+    gap.update_xaxes(
+        gridcolor="#e5e5e5", tickfont_size=CHART_FONT_PX, title_font_size=CHART_FONT_PX
+    )
     funnel.update_traces(textfont_size=CHART_FONT_PX)
     for fig in (funnel, gap):  # room for the stage and event names beside the bars
         fig.update_yaxes(automargin=True, tickfont_size=CHART_FONT_PX)
@@ -95,8 +106,9 @@ def draw_funnel(pdf: layout.Page, pack: Pack) -> None:
     label_w, row = 34, 8
     pdf.room(row * len(labels))
     top = pdf.get_y()
-    for i, (label, value, text, colour) in enumerate(zip(labels, values, texts, colours,
-                                                         strict=True)):
+    for i, (label, value, text, colour) in enumerate(
+        zip(labels, values, texts, colours, strict=True)
+    ):
         y = top + i * row
         pdf.style(8.5)
         pdf.set_xy(layout.MARGIN, y)
@@ -138,8 +150,9 @@ def draw_gap(pdf: layout.Page, pack: Pack) -> None:
             bar = (layout.WIDTH - label_w - 16) * (values[i] or 0) / largest
             if values[i]:
                 pdf.set_fill_color(*layout.rgb(charts.OKABE_ITO[j]))
-                pdf.rect(layout.MARGIN + label_w, top + j * bar_h, max(bar, 0.4),
-                         bar_h * 0.85, style="F")
+                pdf.rect(
+                    layout.MARGIN + label_w, top + j * bar_h, max(bar, 0.4), bar_h * 0.85, style="F"
+                )
             pdf.style(7.5)
             pdf.set_xy(layout.MARGIN + label_w + bar + 0.8, top + j * bar_h - 0.2)
             pdf.cell(15, bar_h, pdf.text_of(texts[i]))

@@ -15,8 +15,15 @@ import pandas as pd
 
 from dashboard import board_tables, charts, data, i18n, ui
 
-KEY_FIGURES = ("reached", "reached_people", "committed", "acted", "slacktivism", "show_up",
-               "going_conversion")
+KEY_FIGURES = (
+    "reached",
+    "reached_people",
+    "committed",
+    "acted",
+    "slacktivism",
+    "show_up",
+    "going_conversion",
+)
 COMPARED = ("facebook_going", "registered", "attended")
 MAX_EVENTS = 15  # the most recent events of the period: more would not be read
 
@@ -42,8 +49,7 @@ def collect(c: ui.Context, today: date | None = None) -> Pack:
     c = dataclasses.replace(c, role=ui.BOARD)
     every_event = data.events()
 
-    def period(since: datetime | None,
-               until: datetime | None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    def period(since: datetime | None, until: datetime | None) -> tuple[pd.DataFrame, pd.DataFrame]:
         rows = data.funnel(c.campaign, c.channel, since, until)
         return rows, data.within(every_event, "starts_at", c.campaign, since, until)
 
@@ -58,15 +64,33 @@ def collect(c: ui.Context, today: date | None = None) -> Pack:
     upcoming = pd.DataFrame()
     happened_before = pd.Timestamp(today)
     if not found.empty:
-        upcoming = data.within(found[found["is_upcoming"] & found["expected"].notna()],
-                               "starts_at", c.campaign, None, None)
+        upcoming = data.within(
+            found[found["is_upcoming"] & found["expected"].notna()],
+            "starts_at",
+            c.campaign,
+            None,
+            None,
+        )
         # the forecasts' "as of": an event after it has not happened in the data yet
         happened_before = min(happened_before, pd.Timestamp(found["forecast_at"].max()))
     imports = data.imports()
-    latest = imports.groupby("source")["imported_at"].max().sort_values(ascending=False) \
-        if not imports.empty else pd.Series(dtype=object)
-    return Pack(c, data.key_figures(rows, events), before, rows, events, today, shown,
-                upcoming, tuple(latest.items()), happened_before)
+    latest = (
+        imports.groupby("source")["imported_at"].max().sort_values(ascending=False)
+        if not imports.empty
+        else pd.Series(dtype=object)
+    )
+    return Pack(
+        c,
+        data.key_figures(rows, events),
+        before,
+        rows,
+        events,
+        today,
+        shown,
+        upcoming,
+        tuple(latest.items()),
+        happened_before,
+    )
 
 
 def gap_events(pack: Pack) -> pd.DataFrame:
@@ -79,17 +103,28 @@ def gap_events(pack: Pack) -> pd.DataFrame:
 def funnel_series(pack: Pack) -> tuple[list[str], list, list[str], list[str]]:
     c, rows, shown = pack.c, pack.funnel, pack.shown
     keys = [("people", "", s) for s in rows["stage"]]
-    return ([c.t(f"stage.{s}") for s in rows["stage"]], [shown.value(k) for k in keys],
-            [shown.text(k) for k in keys], [charts.STAGE_COLOURS[s] for s in rows["stage"]])
+    return (
+        [c.t(f"stage.{s}") for s in rows["stage"]],
+        [shown.value(k) for k in keys],
+        [shown.text(k) for k in keys],
+        [charts.STAGE_COLOURS[s] for s in rows["stage"]],
+    )
 
 
 def gap_series(pack: Pack) -> tuple[list[str], dict[str, tuple[list, list[str]]]]:
     c, events = pack.c, gap_events(pack)
-    names = [f"{n} · {i18n.day(c.lang, d, 'short')}" for n, d in
-             zip(events["name"].fillna(events["event_id"]), events["starts_at"], strict=True)]
+    names = [
+        f"{n} · {i18n.day(c.lang, d, 'short')}"
+        for n, d in zip(events["name"].fillna(events["event_id"]), events["starts_at"], strict=True)
+    ]
     ids, shown = events["event_id"].tolist(), pack.shown
-    series = {c.t(f"col.{k}"): ([shown.value((k, "", e)) for e in ids],
-                                [shown.text((k, "", e)) for e in ids]) for k in COMPARED}
+    series = {
+        c.t(f"col.{k}"): (
+            [shown.value((k, "", e)) for e in ids],
+            [shown.text((k, "", e)) for e in ids],
+        )
+        for k in COMPARED
+    }
     return names, series
 
 
@@ -102,9 +137,14 @@ def key_figure_rows(pack: Pack) -> list[tuple[str, str, str | None, str | None]]
     c, now, before, shown = pack.c, pack.now, pack.before, pack.shown
     rows = []
     for name in KEY_FIGURES:
-        rows.append((c.t(f"kpi.{name}"), ui.figure(c, shown, name, now),
-                     ui.figure(c, shown, name, before, "before") if before else None,
-                     ui.figure_delta(c, shown, name, now, before)))
+        rows.append(
+            (
+                c.t(f"kpi.{name}"),
+                ui.figure(c, shown, name, now),
+                ui.figure(c, shown, name, before, "before") if before else None,
+                ui.figure_delta(c, shown, name, now, before),
+            )
+        )
     return rows
 
 
@@ -113,11 +153,15 @@ def forecast_rows(pack: Pack) -> list[list[str]]:
     c, found = pack.c, pack.forecasts
     rows = []
     for _, row in found.iterrows():
-        rows.append([f"{row['name'] or row['event_id']} · {i18n.day(c.lang, row['starts_at'])}",
-                     c.count(round(row["expected"])),
-                     f"{c.count(_none(row['low']))}–{c.count(_none(row['high']))}",
-                     c.count(_none(row["registered_then"])),
-                     c.count(_none(row["facebook_going_then"]))])
+        rows.append(
+            [
+                f"{row['name'] or row['event_id']} · {i18n.day(c.lang, row['starts_at'])}",
+                c.count(round(row["expected"])),
+                f"{c.count(_none(row['low']))}–{c.count(_none(row['high']))}",
+                c.count(_none(row["registered_then"])),
+                c.count(_none(row["facebook_going_then"])),
+            ]
+        )
     return rows
 
 
@@ -133,5 +177,7 @@ def freshness_text(pack: Pack) -> str:
     if len(days) == 1:
         day, names = next(iter(days.items()))
         return c.t("pack.freshness_same_day", count=len(names), date=day)
-    return c.t("pack.freshness", sources="; ".join(
-        f"{day}: {', '.join(names)}" for day, names in days.items()))
+    return c.t(
+        "pack.freshness",
+        sources="; ".join(f"{day}: {', '.join(names)}" for day, names in days.items()),
+    )

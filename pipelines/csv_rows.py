@@ -20,8 +20,13 @@ from pipelines.reader import Layout
 EMPTY_MARKERS = ["", "--", "-", "N/A", "n/a"]
 
 
-def load_csv(con: duckdb.DuckDBPyConnection, layout: Layout, work: Path,
-             table: str = "raw", select: str = "*") -> list[dict[str, Any]]:
+def load_csv(
+    con: duckdb.DuckDBPyConnection,
+    layout: Layout,
+    work: Path,
+    table: str = "raw",
+    select: str = "*",
+) -> list[dict[str, Any]]:
     """Read the rows into temp table ``raw`` (c001…cNNN as text, plus ``line``).
 
     ``select``: the select list the rows are read with, over c001…cNNN; an import computes
@@ -43,8 +48,9 @@ def load_csv(con: duckdb.DuckDBPyConnection, layout: Layout, work: Path,
             if copy is not None:
                 raise _read_error(layout, error) from None
             if _is_encoding_error(error):  # invalid bytes that stop the reader outright
-                encoding = textfile.single_byte_or_mixed(layout.path, layout.file_name,
-                                                         _error_line(error))
+                encoding = textfile.single_byte_or_mixed(
+                    layout.path, layout.file_name, _error_line(error)
+                )
             elif "invalid state" not in str(error):
                 raise _read_error(layout, error) from None
             # mixed line endings ("\r\n" then "\n") stop DuckDB's reader: read from a copy
@@ -56,8 +62,11 @@ def load_csv(con: duckdb.DuckDBPyConnection, layout: Layout, work: Path,
             encoding = textfile.single_byte_or_mixed(layout.path, layout.file_name, invalid[0])
             copy = textfile.utf8_copy(layout.path, encoding, work, layout.file_name)
             continue
-        if copy is None and layout.head_rows and \
-                not warehouse.scalar(con, f"select count(*) from {table}_read"):
+        if (
+            copy is None
+            and layout.head_rows
+            and not warehouse.scalar(con, f"select count(*) from {table}_read")
+        ):
             # mixed line endings (a CRLF `sep=` line over LF rows) can make DuckDB find no
             # rows: read again from a copy with one kind of line ending
             copy = textfile.utf8_copy(layout.path, encoding, work, layout.file_name)
@@ -71,8 +80,9 @@ def load_csv(con: duckdb.DuckDBPyConnection, layout: Layout, work: Path,
     return [_reader_reject(int(line), kind) for line, kind in problems]
 
 
-def _read_rows(con: duckdb.DuckDBPyConnection, layout: Layout, path: Path,
-               table: str, select: str) -> list[tuple[int, str]]:
+def _read_rows(
+    con: duckdb.DuckDBPyConnection, layout: Layout, path: Path, table: str, select: str
+) -> list[tuple[int, str]]:
     """Read ``path`` into ``{table}_read``; the rows the reader set aside, one per line."""
     names = [f"c{i:03d}" for i in range(1, layout.width + 1)]
     columns = "{" + ", ".join(f"'{n}': 'VARCHAR'" for n in names) + "}"
@@ -87,13 +97,13 @@ def _read_rows(con: duckdb.DuckDBPyConnection, layout: Layout, path: Path,
     params = [str(path), layout.delimiter, skip, EMPTY_MARKERS]
     con.execute(sql_template.replace("EXTRA", ""), params)
     short_rows = warehouse.scalar(
-        con, "select count(*) from reader_rejects where error_type = 'MISSING COLUMNS'")
+        con, "select count(*) from reader_rejects where error_type = 'MISSING COLUMNS'"
+    )
     if short_rows:
         # rows that stop early (trailing empty fields left out) are padded with empties;
         # DuckDB pads only in a single-threaded read, slower, so only when needed
         con.execute("drop table if exists reader_rejects; drop table if exists reader_scans")
-        con.execute(sql_template.replace("EXTRA", ", null_padding=true, parallel=false"),
-                    params)
+        con.execute(sql_template.replace("EXTRA", ", null_padding=true, parallel=false"), params)
     # a row with two problems (two bad cells) is one rejected row, with its first problem
     problems = con.execute(
         "select line, arg_min(error_type, coalesce(column_idx, 0)) from reader_rejects "
@@ -127,8 +137,9 @@ def _reader_reject(line: int, kind: str) -> dict[str, Any]:
     return {"line": line, "column": None, "code": code, "params": params}
 
 
-def _number_rows(con: duckdb.DuckDBPyConnection, table: str, first_line: int,
-                 rejected_lines: list[int]) -> None:
+def _number_rows(
+    con: duckdb.DuckDBPyConnection, table: str, first_line: int, rejected_lines: list[int]
+) -> None:
     """Give every row the line it came from; rows the reader dropped shift the count."""
     con.execute("create or replace temp table reader_gaps (at_index bigint)")
     if rejected_lines:  # executemany needs at least one row
@@ -137,7 +148,8 @@ def _number_rows(con: duckdb.DuckDBPyConnection, table: str, first_line: int,
             "insert into reader_gaps values (?)",
             [[line - first_line - j] for j, line in enumerate(rejected_lines)],
         )
-    con.execute(f"""
+    con.execute(
+        f"""
         create or replace temp table {table} as
         with numbered as (
             -- rowids follow the file's order; inside a transaction they start high
@@ -150,7 +162,9 @@ def _number_rows(con: duckdb.DuckDBPyConnection, table: str, first_line: int,
               as line,
             numbered.* exclude (row_index)
         from numbered
-    """, [first_line])
+    """,
+        [first_line],
+    )
     con.execute(f"drop table {table}_read; drop table reader_gaps")
 
 
@@ -163,5 +177,6 @@ def _read_error(layout: Layout, error: Exception) -> ImportRefused:
         return ImportRefused(layout.file_name, "file.unterminated_quote", line=line)
     if "maximum line size" in text:
         return ImportRefused(layout.file_name, "file.line_too_long", line=line)
-    return ImportRefused(layout.file_name, "file.bad_layout", line=line,
-                         delimiter=repr(layout.delimiter))
+    return ImportRefused(
+        layout.file_name, "file.bad_layout", line=line, delimiter=repr(layout.delimiter)
+    )

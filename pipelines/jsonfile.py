@@ -34,8 +34,9 @@ def json_paths(con: duckdb.DuckDBPyConnection, path: Path, head: str) -> set[str
     return _key_paths(path.name, row[0])
 
 
-def json_paths_in_text(con: duckdb.DuckDBPyConnection, file_name: str, text: str
-                       ) -> set[str] | None:
+def json_paths_in_text(
+    con: duckdb.DuckDBPyConnection, file_name: str, text: str
+) -> set[str] | None:
     """``json_paths`` of a file held in memory (``text``, its start at least); None when its
     first object does not end within ``text``."""
     body = text.lstrip()
@@ -93,8 +94,9 @@ def _check_json_object_size(path: Path, head: str) -> None:
     except RecursionError:
         raise ImportRefused(path.name, "json.too_deep", depth=JSON_MAX_DEPTH) from None
     except ValueError:
-        raise ImportRefused(path.name, "json.too_large",
-                            limit=JSON_MAX_OBJECT_BYTES // (1024 * 1024)) from None
+        raise ImportRefused(
+            path.name, "json.too_large", limit=JSON_MAX_OBJECT_BYTES // (1024 * 1024)
+        ) from None
 
 
 def json_error(file_name: str, error: Exception) -> ImportRefused:
@@ -105,6 +107,7 @@ def json_error(file_name: str, error: Exception) -> ImportRefused:
     if "maximum recursion depth" in text:
         return ImportRefused(file_name, "json.too_deep", depth=JSON_MAX_DEPTH)
     if "maximum_object_size" in text:
-        return ImportRefused(file_name, "json.too_large",
-                             limit=JSON_MAX_OBJECT_BYTES // (1024 * 1024))
+        return ImportRefused(
+            file_name, "json.too_large", limit=JSON_MAX_OBJECT_BYTES // (1024 * 1024)
+        )
     return ImportRefused(file_name, "json.unparsable")

@@ -56,9 +56,12 @@ def read_head_text(path: Path, head: bytes | None = None) -> tuple[str, str]:
         with open(path, "rb") as handle:
             head = handle.read(HEAD_BYTES)
     encoding = textfile.sniff_encoding(path, head)
-    text = head.decode("utf-16" if encoding.startswith("utf-16") and head[:2] in
-                       (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE) else encoding,
-                       errors="replace")
+    text = head.decode(
+        "utf-16"
+        if encoding.startswith("utf-16") and head[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+        else encoding,
+        errors="replace",
+    )
     text = text.lstrip("\ufeff")
     if len(head) == HEAD_BYTES and "\n" in text:
         text = text[: text.rfind("\n") + 1]  # drop a last line cut in half
@@ -85,8 +88,9 @@ def _rows(text: str, delimiter: str) -> Records:
     return rows
 
 
-def find_layout(path: Path, text: str, encoding: str, forced: sources.Source | None
-                ) -> tuple[sources.Source, Layout]:
+def find_layout(
+    path: Path, text: str, encoding: str, forced: sources.Source | None
+) -> tuple[sources.Source, Layout]:
     """Find delimiter, header line and format from the head of a CSV file."""
     lines = text.splitlines()
     sep_line = 0
@@ -123,7 +127,7 @@ def find_layout(path: Path, text: str, encoding: str, forced: sources.Source | N
         raise _unknown_format(path, closest, forced)
     _, _, source, delimiter, index, rows = best
     header_start, headers = rows[index]
-    following = [r for _, r in rows[index + 1:]]
+    following = [r for _, r in rows[index + 1 :]]
     skip_rows = 1 if source.description_row and following else 0
     width = max([len(headers)] + [len(r) for r in following[:40]])
     if width > MAX_COLUMNS:
@@ -143,14 +147,25 @@ def find_layout(path: Path, text: str, encoding: str, forced: sources.Source | N
     return source, layout
 
 
-def _unknown_format(path: Path, closest: tuple[float, sources.Source | None],
-                    forced: sources.Source | None) -> ImportRefused:
+def _unknown_format(
+    path: Path, closest: tuple[float, sources.Source | None], forced: sources.Source | None
+) -> ImportRefused:
     if forced:
-        return _refuse(path, "file.not_this_format", format=forced.name,
-                       columns=", ".join(forced.signatures[0]))
+        return _refuse(
+            path,
+            "file.not_this_format",
+            format=forced.name,
+            columns=", ".join(forced.signatures[0]),
+        )
     known = ", ".join(sorted(sources.REGISTRY))
     share, nearest = closest
     if nearest is not None and share > 0:
-        return _refuse(path, "file.unknown_format_closest", closest=nearest.name,
-                       closest_title=nearest.title, share=share, known=known)
+        return _refuse(
+            path,
+            "file.unknown_format_closest",
+            closest=nearest.name,
+            closest_title=nearest.title,
+            share=share,
+            known=known,
+        )
     return _refuse(path, "file.unknown_format", known=known)

@@ -17,8 +17,15 @@ from pipelines.sample.lists import write_lists
 from pipelines.sample.model import DEFAULT_PEOPLE, DEFAULT_SEED, EFFECTS, simulate
 from pipelines.sample.posts import write_posts
 
-__all__ = ["DEFAULT_PEOPLE", "DEFAULT_SEED", "EFFECTS", "EVENTS", "REFERENCE", "generate",
-           "simulate"]
+__all__ = [
+    "DEFAULT_PEOPLE",
+    "DEFAULT_SEED",
+    "EFFECTS",
+    "EVENTS",
+    "REFERENCE",
+    "generate",
+    "simulate",
+]
 
 
 def generate(out: Path, people: int = DEFAULT_PEOPLE, seed: int = DEFAULT_SEED) -> list[Path]:

@@ -33,16 +33,29 @@ class Writer:
         self.con = duckdb.connect()
         self.files: list[Path] = []
 
-    def csv(self, name: str, header: str, columns: Mapping[str, object],
-            select: str | None = None, *,
-            preamble: str = "", bom: bool = False, encoding: str = "utf-8", crlf: bool = False,
-            quote_all: bool = False, mtime: np.datetime64 | None = None) -> Path:
+    def csv(
+        self,
+        name: str,
+        header: str,
+        columns: Mapping[str, object],
+        select: str | None = None,
+        *,
+        preamble: str = "",
+        bom: bool = False,
+        encoding: str = "utf-8",
+        crlf: bool = False,
+        quote_all: bool = False,
+        mtime: np.datetime64 | None = None,
+    ) -> Path:
         table = pa.table({k: np.asarray(v) for k, v in columns.items()})
         if select is None:
             select = ", ".join(
-                f"nullif(\"{k}\", '')" if pa.types.is_string(table.schema.field(k).type)
-                or pa.types.is_large_string(table.schema.field(k).type) else f'"{k}"'
-                for k in columns)
+                f"nullif(\"{k}\", '')"
+                if pa.types.is_string(table.schema.field(k).type)
+                or pa.types.is_large_string(table.schema.field(k).type)
+                else f'"{k}"'
+                for k in columns
+            )
         path, part = self.folder / name, self.folder / f".{name}.part"
         self.con.register("t", table)
         options = "header false" + (", force_quote *" if quote_all else "")
@@ -76,8 +89,12 @@ def email_variants(rng: np.random.Generator, email: np.ndarray, messy: float) ->
 
 def phone_variants(rng: np.random.Generator, area: np.ndarray, line: np.ndarray) -> np.ndarray:
     """514-555-0123, (514) 555 0123, +1 514 555 0123, 514.555.0123."""
-    forms = [cat(area, "-555-", line), cat("(", area, ") 555 ", line),
-             cat("+1 ", area, " 555 ", line), cat(area, ".555.", line)]
+    forms = [
+        cat(area, "-555-", line),
+        cat("(", area, ") 555 ", line),
+        cat("+1 ", area, " 555 ", line),
+        cat(area, ".555.", line),
+    ]
     out = np.choose(rng.integers(4, size=len(area)), forms)
     return np.where(area != "", out, "")
 

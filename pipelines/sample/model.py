@@ -42,8 +42,16 @@ EFFECTS: Effects = {
     "weekday": {"weekend": 0.30, "friday": -0.35, "other": 0.0},
     "past_attended_1": 0.60,  # came to at least one earlier event
     "past_attended_3": 0.40,  # and again, from the third one on
-    "channel": {"facebook": -0.55, "instagram": -0.55, "x": -0.55, "email": 0.0, "ami": 0.50,
-                "flyer": 0.50, "radio": 0.50, "eglise_mosquee": 0.50},
+    "channel": {
+        "facebook": -0.55,
+        "instagram": -0.55,
+        "x": -0.55,
+        "email": 0.0,
+        "ami": 0.50,
+        "flyer": 0.50,
+        "radio": 0.50,
+        "eglise_mosquee": 0.50,
+    },
 }
 # Registration propensity by channel: social-media people rarely commit (FORMATS.md:
 # about 1.7% of online members ever act offline).
@@ -82,10 +90,15 @@ def weekday_effect(start: np.datetime64) -> float:
 def show_up_logit(event: Event, people: People, who: np.ndarray, lead: np.ndarray) -> np.ndarray:
     channel_effect = np.array([EFFECTS["channel"][c] for c in CHANNELS])
     past = people.attended[who]
-    return (EFFECTS["base"][event.kind] + EFFECTS["lead_per_doubling"] * np.log2(1 + lead)
-            + EFFECTS["reminder"] * event.reminder + weekday_effect(event.start)
-            + EFFECTS["past_attended_1"] * (past >= 1) + EFFECTS["past_attended_3"] * (past >= 3)
-            + channel_effect[people.channel[who]])
+    return (
+        EFFECTS["base"][event.kind]
+        + EFFECTS["lead_per_doubling"] * np.log2(1 + lead)
+        + EFFECTS["reminder"] * event.reminder
+        + weekday_effect(event.start)
+        + EFFECTS["past_attended_1"] * (past >= 1)
+        + EFFECTS["past_attended_3"] * (past >= 3)
+        + channel_effect[people.channel[who]]
+    )
 
 
 def run_event(rng: np.random.Generator, event: Event, people: People, scale: float) -> Outcome:
@@ -110,19 +123,23 @@ def run_event(rng: np.random.Generator, event: Event, people: People, scale: flo
         walk_weight = people.activity * WALK_IN_WEIGHT[people.channel] * local
         walk_weight[who] = 0
         named = min(total - anonymous, int((walk_weight > 0).sum()))
-        walk_ins = np.sort(rng.choice(people.n, size=named, replace=False,
-                                      p=walk_weight / walk_weight.sum()))
+        walk_ins = np.sort(
+            rng.choice(people.n, size=named, replace=False, p=walk_weight / walk_weight.sum())
+        )
     people.attended[who[came]] += 1
     people.attended[walk_ins] += 1
     return Outcome(event, who, registered_at, lead, cancelled, came, walk_ins, anonymous)
 
 
 def simulate(
-    people_count: int = DEFAULT_PEOPLE, seed: int = DEFAULT_SEED,
+    people_count: int = DEFAULT_PEOPLE,
+    seed: int = DEFAULT_SEED,
 ) -> tuple[np.random.Generator, People, list[Outcome]]:
     rng = np.random.default_rng(seed)
     people = make_people(rng, people_count)
     scale = people_count / BASE_PEOPLE
-    outcomes = [run_event(rng, event, people, scale)
-                for event in sorted(EVENTS, key=lambda e: (e.starts_at, e.event_id))]
+    outcomes = [
+        run_event(rng, event, people, scale)
+        for event in sorted(EVENTS, key=lambda e: (e.starts_at, e.event_id))
+    ]
     return rng, people, outcomes

@@ -13,17 +13,100 @@ import numpy as np
 
 from pipelines.sample.files import cat
 
-FIRST = ["Hélène", "Émilie", "Geneviève", "Chloé", "Léa", "Zoé", "Anaïs", "Mélanie", "Josée",
-         "Noémie", "François", "Jérôme", "Sébastien", "Frédéric", "André", "Benoît", "Étienne",
-         "Raphaël", "Gaétan", "Stéphane", "Marie", "Julie", "Sophie", "Isabelle", "Nathalie",
-         "Luc", "Marc", "Pierre", "Louis", "Samuel", "Sarah", "Emily", "Jessica", "Michael",
-         "David", "James", "Amina", "Fatima", "Omar", "Youssef", "Aïcha", "Mariam", "Nour",
-         "Ahmad", "Kiran", "Mei", "Olena", "Daniel", "Grace", "Kevin"]
-LAST = ["Gagné", "Bélanger", "Côté", "Lévesque", "Bédard", "Gélinas", "Pelletier", "Bouchard",
-        "Tremblay", "Roy", "Gauthier", "Morin", "Lavoie", "Fortin", "Ouellet", "Thériault",
-        "Béliveau", "Després", "Caron", "Paré", "Boucher", "Léger", "Côté-Martin", "St-Pierre",
-        "Smith", "Brown", "Wilson", "MacDonald", "Taylor", "O'Brien", "Nguyen", "Haddad",
-        "Diallo", "Mansour", "Khalil", "Rahman", "Kovalenko", "Chen", "Singh", "Joseph"]
+FIRST = [
+    "Hélène",
+    "Émilie",
+    "Geneviève",
+    "Chloé",
+    "Léa",
+    "Zoé",
+    "Anaïs",
+    "Mélanie",
+    "Josée",
+    "Noémie",
+    "François",
+    "Jérôme",
+    "Sébastien",
+    "Frédéric",
+    "André",
+    "Benoît",
+    "Étienne",
+    "Raphaël",
+    "Gaétan",
+    "Stéphane",
+    "Marie",
+    "Julie",
+    "Sophie",
+    "Isabelle",
+    "Nathalie",
+    "Luc",
+    "Marc",
+    "Pierre",
+    "Louis",
+    "Samuel",
+    "Sarah",
+    "Emily",
+    "Jessica",
+    "Michael",
+    "David",
+    "James",
+    "Amina",
+    "Fatima",
+    "Omar",
+    "Youssef",
+    "Aïcha",
+    "Mariam",
+    "Nour",
+    "Ahmad",
+    "Kiran",
+    "Mei",
+    "Olena",
+    "Daniel",
+    "Grace",
+    "Kevin",
+]
+LAST = [
+    "Gagné",
+    "Bélanger",
+    "Côté",
+    "Lévesque",
+    "Bédard",
+    "Gélinas",
+    "Pelletier",
+    "Bouchard",
+    "Tremblay",
+    "Roy",
+    "Gauthier",
+    "Morin",
+    "Lavoie",
+    "Fortin",
+    "Ouellet",
+    "Thériault",
+    "Béliveau",
+    "Després",
+    "Caron",
+    "Paré",
+    "Boucher",
+    "Léger",
+    "Côté-Martin",
+    "St-Pierre",
+    "Smith",
+    "Brown",
+    "Wilson",
+    "MacDonald",
+    "Taylor",
+    "O'Brien",
+    "Nguyen",
+    "Haddad",
+    "Diallo",
+    "Mansour",
+    "Khalil",
+    "Rahman",
+    "Kovalenko",
+    "Chen",
+    "Singh",
+    "Joseph",
+]
 CITIES = np.array(["Montréal", "Québec", "Gatineau"])
 CITY_SHARE = [0.6, 0.25, 0.15]
 AREA_CODES = np.array(["514", "438", "450", "579", "418", "581", "367", "819", "873", "468"])
@@ -31,12 +114,14 @@ POSTAL = np.array(["H2X", "G1R", "J8X"])  # forward sortation area per city
 
 # How people first heard of the campaign; decides where they register from and how
 # reliably they come (model.EFFECTS["channel"]).
-CHANNELS = np.array(["facebook", "instagram", "x", "email", "ami", "flyer", "radio",
-                     "eglise_mosquee"])
+CHANNELS = np.array(
+    ["facebook", "instagram", "x", "email", "ami", "flyer", "radio", "eglise_mosquee"]
+)
 CHANNEL_SHARE = [0.30, 0.12, 0.05, 0.20, 0.12, 0.09, 0.04, 0.08]
 OFFLINE_CHANNEL = np.array([False, False, False, False, True, True, True, True])
-HEARD_FROM = np.array(["Facebook", "Instagram", "X", "courriel", "ami", "flyer", "radio",
-                       "église/mosquée"])
+HEARD_FROM = np.array(
+    ["Facebook", "Instagram", "X", "courriel", "ami", "flyer", "radio", "église/mosquée"]
+)
 UTM_SOURCE = np.array(["facebook", "instagram", "twitter", "email", "", "flyer", "", ""])
 
 
@@ -67,8 +152,10 @@ class People:
 
 
 def _ascii(words: list[str]) -> np.ndarray:
-    plain = ["".join(c for c in unicodedata.normalize("NFKD", w) if not unicodedata.combining(c))
-             for w in words]
+    plain = [
+        "".join(c for c in unicodedata.normalize("NFKD", w) if not unicodedata.combining(c))
+        for w in words
+    ]
     return np.array([p.lower().replace("'", "").replace(" ", "") for p in plain])
 
 
@@ -93,10 +180,18 @@ def make_people(rng: np.random.Generator, n: int) -> People:
     phone_line[lucky] = np.char.add("01", np.char.zfill((pool[: len(lucky)] % 100).astype(str), 2))
     subscribed = has_email & (rng.random(n) < np.where(offline, 0.55, 0.85))
     return People(
-        n=n, first=first, last=last, email=email, phone_area=phone_area, phone_line=phone_line,
-        city=rng.choice(3, size=n, p=CITY_SHARE), channel=channel,
-        activity=rng.lognormal(0.0, 1.0, size=n), subscribed=subscribed,
-        opener=rng.beta(2.0, 3.5, size=n), apple=rng.random(n) < 0.25,
+        n=n,
+        first=first,
+        last=last,
+        email=email,
+        phone_area=phone_area,
+        phone_line=phone_line,
+        city=rng.choice(3, size=n, p=CITY_SHARE),
+        channel=channel,
+        activity=rng.lognormal(0.0, 1.0, size=n),
+        subscribed=subscribed,
+        opener=rng.beta(2.0, 3.5, size=n),
+        apple=rng.random(n) < 0.25,
         user_id=(7_000_000 + rng.permutation(n) * 3).astype(str),
         attended=np.zeros(n, dtype=np.int32),
     )
