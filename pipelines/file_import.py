@@ -34,9 +34,14 @@ from pipelines.targets import TARGETS
 MOST_REJECTED = 0.5  # above this share of rejected rows, the file was probably misread
 
 
-def import_one(batch, path: Path, options: ImportOptions,
-                 progress: Progress | None, work: Path, preview: bool = False
-                 ) -> ImportResult:
+def import_one(
+    batch,
+    path: Path,
+    options: ImportOptions,
+    progress: Progress | None,
+    work: Path,
+    preview: bool = False,
+) -> ImportResult:
     """Import one file in its own transaction; with ``preview``, inside the caller's
     transaction instead, which the caller rolls back (``Session.preview``)."""
     step = progress or (lambda _name: None)
@@ -53,9 +58,13 @@ def import_one(batch, path: Path, options: ImportOptions,
         "select import_id, source from imports where sha256 = ?", [digest]
     ).fetchone()
     if seen:
-        return ImportResult(privacy.masked_file_name(path.name), "already imported",
-                            source=seen[1], import_id=seen[0],
-                            message=f"already imported (import #{seen[0]}); nothing changed")
+        return ImportResult(
+            privacy.masked_file_name(path.name),
+            "already imported",
+            source=seen[1],
+            import_id=seen[0],
+            message=f"already imported (import #{seen[0]}); nothing changed",
+        )
     # the file is read into temporary tables first: nothing of the database changes yet
     try:
         staging.install_macros(con)
@@ -65,23 +74,25 @@ def import_one(batch, path: Path, options: ImportOptions,
         raise
     except Exception as error:
         _check_unchanged(path, before, digest)
-        raise ImportRefused(path.name, "file.unreadable", error=type(error).__name__) \
-            from error
+        raise ImportRefused(path.name, "file.unreadable", error=type(error).__name__) from error
     if preview:
         try:
             result = _import(con, path, digest, options, batch.secret, step, read)
         except TurnoutError:
             raise
         except Exception as error:
-            raise ImportRefused(path.name, "file.not_imported",
-                                error=type(error).__name__) from error
+            raise ImportRefused(
+                path.name, "file.not_imported", error=type(error).__name__
+            ) from error
         result.status = "preview"
         return result
     con.execute("begin transaction")
     try:
         result = _import(con, path, digest, options, batch.secret, step, read)
-        con.execute("insert into pending_refresh values (?, ?)",
-                    [result.import_id, result.rows_replaced > 0])
+        con.execute(
+            "insert into pending_refresh values (?, ?)",
+            [result.import_id, result.rows_replaced > 0],
+        )
         step("saving")
         _check_unchanged(path, before, digest)  # the rows stored are the bytes hashed
         con.execute("commit")
@@ -91,8 +102,7 @@ def import_one(batch, path: Path, options: ImportOptions,
     except Exception as error:  # never a traceback, never a partial write
         con.execute("rollback")
         _check_unchanged(path, before, digest)
-        raise ImportRefused(path.name, "file.not_imported",
-                            error=type(error).__name__) from error
+        raise ImportRefused(path.name, "file.not_imported", error=type(error).__name__) from error
     finally:
         for table in ("raw", "typed", "keyed", "stg", "staged", "merge_plan"):
             con.execute(f"drop table if exists temp.{table}")
@@ -104,9 +114,11 @@ def _check_unchanged(path: Path, before: os.stat_result, digest: str) -> None:
     """Refuse a file removed or rewritten while it was read: its hash would name other bytes."""
     try:
         now = os.stat(path)
-        same = (now.st_ino, now.st_size, now.st_mtime_ns) == \
-            (before.st_ino, before.st_size, before.st_mtime_ns) \
-            and recognise.sha256_file(path) == digest
+        same = (now.st_ino, now.st_size, now.st_mtime_ns) == (
+            before.st_ino,
+            before.st_size,
+            before.st_mtime_ns,
+        ) and recognise.sha256_file(path) == digest
     except FileNotFoundError:
         raise ImportRefused(path.name, "file.vanished") from None
     if not same:
@@ -123,8 +135,7 @@ class _Read:
     delimiter: str
 
 
-def _read(con, path: Path, options: ImportOptions, work: Path, secret: bytes,
-          region: str) -> _Read:
+def _read(con, path: Path, options: ImportOptions, work: Path, secret: bytes, region: str) -> _Read:
     """Recognise the file and load its rows, as text, into temp table ``raw``; a person's
     keys and name are hashed as they are read (``staging.read_hashed``)."""
     source, layout = recognise.sniff(path, options, con)
@@ -138,10 +149,17 @@ def _read(con, path: Path, options: ImportOptions, work: Path, secret: bytes,
             columns = _json_columns(source, found, path.name)
             return _Read(source, None, staging.hashed_read(source, columns), [], ".", ",")
         columns = staging.map_columns(source, layout.headers, path.name)
-        reader_rejects = csv_rows.load_csv(con, layout, work,
-                                           select=staging.read_hashed(source, columns))
-        return _Read(source, layout, staging.hashed_read(source, columns), reader_rejects,
-                     layout.decimal_mark, layout.delimiter)
+        reader_rejects = csv_rows.load_csv(
+            con, layout, work, select=staging.read_hashed(source, columns)
+        )
+        return _Read(
+            source,
+            layout,
+            staging.hashed_read(source, columns),
+            reader_rejects,
+            layout.decimal_mark,
+            layout.delimiter,
+        )
     finally:
         identity.use_secret(con, None)  # nothing after the read hashes: the secret goes
 
@@ -164,18 +182,37 @@ def _import(con, path, digest, options, secret, step, read: _Read) -> ImportResu
         "create or replace temp table ctx as select ?::integer as import_id, ? as source, "
         "?::varchar as campaign, ?::varchar as event_id, ?::timestamp as exported_at, "
         "? as file_name",
-        [import_id, source.name, context["campaign"], context["event_id"],
-         context["exported_at"], file_name],
+        [
+            import_id,
+            source.name,
+            context["campaign"],
+            context["event_id"],
+            context["exported_at"],
+            file_name,
+        ],
     )
-    con.execute("create or replace temp table import_rejects (line bigint, column_name varchar, "
-                "reject_code varchar, reject_params json, n_rows bigint)")
+    con.execute(
+        "create or replace temp table import_rejects (line bigint, column_name varchar, "
+        "reject_code varchar, reject_params json, n_rows bigint)"
+    )
     if read.reader_rejects:
-        con.executemany("insert into import_rejects values (?, ?, ?, ?, 1)", [
-            [r["line"], r["column"], r["code"], json.dumps(r["params"]) if r["params"] else None]
-            for r in read.reader_rejects])
+        con.executemany(
+            "insert into import_rejects values (?, ?, ?, ?, 1)",
+            [
+                [
+                    r["line"],
+                    r["column"],
+                    r["code"],
+                    json.dumps(r["params"]) if r["params"] else None,
+                ]
+                for r in read.reader_rejects
+            ],
+        )
     decimal_mark, delimiter = read.decimal_mark, read.delimiter
-    rows_read = con.execute("select count(*) from raw").fetchone()[0] + \
-        con.execute("select count(*) from import_rejects").fetchone()[0]
+    rows_read = (
+        con.execute("select count(*) from raw").fetchone()[0]
+        + con.execute("select count(*) from import_rejects").fetchone()[0]
+    )
     step("checking rows")
     day_first = staging.decide_day_first(con, columns, delimiter)
     excel_ids.recover_from_permalinks(con, columns)
@@ -188,8 +225,7 @@ def _import(con, path, digest, options, secret, step, read: _Read) -> ImportResu
         where reject is not null
     """)
     con.execute("delete from typed where reject is not null")
-    con.execute("alter table typed drop column reject_column; "
-                "alter table typed drop column reject")
+    con.execute("alter table typed drop column reject_column; alter table typed drop column reject")
     identity.attach_keys(con)
     step("staging")
     target = TARGETS[source.target]
@@ -199,8 +235,13 @@ def _import(con, path, digest, options, secret, step, read: _Read) -> ImportResu
     loaded, duplicates, replaced = merge.merge(con, target, secret)
     rejected = con.execute("select coalesce(sum(n_rows), 0) from import_rejects").fetchone()[0]
     rejects = [
-        {"line": line, "column": column, "reason": reason, "code": code,
-         "params": json.loads(params) if params else {}}
+        {
+            "line": line,
+            "column": column,
+            "reason": reason,
+            "code": code,
+            "params": json.loads(params) if params else {},
+        }
         for line, column, reason, code, params in con.execute(
             "select line, column_name, turnout_reason(reject_code, reject_params), reject_code, "
             "reject_params from import_rejects order by line nulls first"
@@ -209,12 +250,21 @@ def _import(con, path, digest, options, secret, step, read: _Read) -> ImportResu
     if rows_read and rejected / rows_read > MOST_REJECTED:
         lost = [r for r in rejects if r["code"] == "row.scientific_id"]
         if len(lost) / rows_read > MOST_REJECTED:  # Excel, not a misread format: say so
-            raise ImportRefused(path.name, "rows.ids_lost_to_excel", rejected=len(lost),
-                                read=int(rows_read), value=lost[0]["params"].get("value"))
+            raise ImportRefused(
+                path.name,
+                "rows.ids_lost_to_excel",
+                rejected=len(lost),
+                read=int(rows_read),
+                value=lost[0]["params"].get("value"),
+            )
         first = rejects[0]
         raise ImportRefused(
-            path.name, "rows.mostly_rejected", rejected=int(rejected), read=int(rows_read),
-            format=source.title, first_where=row_where(first["line"], first["column"]),
+            path.name,
+            "rows.mostly_rejected",
+            rejected=int(rejected),
+            read=int(rows_read),
+            format=source.title,
+            first_where=row_where(first["line"], first["column"]),
             first_reason={"code": first["code"], "params": first["params"]},
         )
     con.execute(
@@ -222,24 +272,48 @@ def _import(con, path, digest, options, secret, step, read: _Read) -> ImportResu
         "exported_at, imported_at, rows_read, rows_loaded, rows_duplicate, rows_rejected, "
         "is_export_time_unknown) "
         "values (?, ?, ?, ?, ?, ?, ?, current_timestamp::timestamp, ?, ?, ?, ?, ?)",
-        [import_id, file_name, digest, source.name, context["campaign"], context["event_id"],
-         context["exported_at"], rows_read, loaded, duplicates, rejected,
-         context["exported_at_unknown"]],
+        [
+            import_id,
+            file_name,
+            digest,
+            source.name,
+            context["campaign"],
+            context["event_id"],
+            context["exported_at"],
+            rows_read,
+            loaded,
+            duplicates,
+            rejected,
+            context["exported_at_unknown"],
+        ],
     )
-    con.execute("insert into rejects (import_id, line, column_name, reason, reject_code, "
-                "reject_params) select ?, line, column_name, turnout_reason(reject_code, "
-                "reject_params), reject_code, reject_params from import_rejects", [import_id])
-    return ImportResult(file_name, "imported", source=source.name, import_id=import_id,
-                        rows_read=rows_read, rows_loaded=loaded, rows_duplicate=duplicates,
-                        rows_rejected=rejected, rows_replaced=replaced, rejects=rejects,
-                        exported_at=context["exported_at"],
-                        exported_at_unknown=context["exported_at_unknown"])
+    con.execute(
+        "insert into rejects (import_id, line, column_name, reason, reject_code, "
+        "reject_params) select ?, line, column_name, turnout_reason(reject_code, "
+        "reject_params), reject_code, reject_params from import_rejects",
+        [import_id],
+    )
+    return ImportResult(
+        file_name,
+        "imported",
+        source=source.name,
+        import_id=import_id,
+        rows_read=rows_read,
+        rows_loaded=loaded,
+        rows_duplicate=duplicates,
+        rows_rejected=rejected,
+        rows_replaced=replaced,
+        rejects=rejects,
+        exported_at=context["exported_at"],
+        exported_at_unknown=context["exported_at_unknown"],
+    )
 
 
 def _context(con, path: Path, source: sources.Source, layout, options: ImportOptions) -> dict:
     found = source.preamble(layout.preamble) if (layout and source.preamble) else {}
-    exported_at = (options.exported_at or found.get("exported_at")
-                   or recognise.date_in_name(path.name))
+    exported_at = (
+        options.exported_at or found.get("exported_at") or recognise.date_in_name(path.name)
+    )
     unknown = exported_at is None
     if unknown:  # a copied file keeps no trace of its export: the import says so
         exported_at = datetime.fromtimestamp(os.path.getmtime(path)).replace(microsecond=0)
@@ -247,12 +321,17 @@ def _context(con, path: Path, source: sources.Source, layout, options: ImportOpt
     if source.per_event and not event_id:
         event_id = _event_from_platform_ids(con, path, source, found)
     if event_id is not None:
-        known = con.execute("select count(*) from events where event_id = ?",
-                            [event_id]).fetchone()[0]
+        known = con.execute(
+            "select count(*) from events where event_id = ?", [event_id]
+        ).fetchone()[0]
         if not known:
             raise ImportRefused(path.name, "event.unknown", event_id=event_id)
-    return {"campaign": privacy.masked(options.campaign), "event_id": event_id,
-            "exported_at": exported_at, "exported_at_unknown": unknown}
+    return {
+        "campaign": privacy.masked(options.campaign),
+        "event_id": event_id,
+        "exported_at": exported_at,
+        "exported_at_unknown": unknown,
+    }
 
 
 def _not_before_newest_post(con, context: dict, options: ImportOptions) -> None:
@@ -261,7 +340,8 @@ def _not_before_newest_post(con, context: dict, options: ImportOptions) -> None:
     typed_columns = {r[0] for r in con.execute("describe typed").fetchall()}
     if "updated_at" in typed_columns and context["exported_at_unknown"]:
         context["exported_at_unknown"] = con.execute(
-            "select count(*) = 0 or bool_or(updated_at is null) from typed").fetchone()[0]
+            "select count(*) = 0 or bool_or(updated_at is null) from typed"
+        ).fetchone()[0]
     if options.exported_at or "published_at" not in typed_columns:
         return
     newest = con.execute("select max(published_at) from typed").fetchone()[0]
@@ -274,8 +354,9 @@ def _event_from_platform_ids(con, path: Path, source: sources.Source, found: dic
     column = source.extra.get("calendar_column")
     platform_id = found.get("platform_event_id")
     if column and platform_id:
-        row = con.execute(f"select event_id from events where {column} = ?",
-                          [platform_id]).fetchone()
+        row = con.execute(
+            f"select event_id from events where {column} = ?", [platform_id]
+        ).fetchone()
         if row:
             return row[0]
     if column:  # a platform id in the file name, as platforms name their reports
@@ -286,8 +367,9 @@ def _event_from_platform_ids(con, path: Path, source: sources.Source, found: dic
             if platform and platform in path.name:
                 return event_id
     if column:
-        raise ImportRefused(path.name, "event.not_said_calendar", format=source.title,
-                            calendar_column=column)
+        raise ImportRefused(
+            path.name, "event.not_said_calendar", format=source.title, calendar_column=column
+        )
     raise ImportRefused(path.name, "event.not_said", format=source.title)
 
 
