@@ -68,7 +68,7 @@ class Shown:
         return bool(self.hidden.cover)
 
 
-def _none(value: Any) -> float | None:
+def cell_count(value: Any) -> float | None:
     """A count read from a frame's cell (typed by pandas as any scalar); None when missing."""
     return None if value is None or pd.isna(value) else value
 
@@ -78,15 +78,15 @@ def add_events(table: disclosure.Table, rows: pd.DataFrame, tag: str = "") -> No
     data_rows = []
     for _, row in rows.iterrows():  # one row per event of the view: tens, not people
         e = (tag, row["event_id"])
-        registered = table.add(("registered", *e), _none(row["registered"]))
-        attended = table.add(("attended", *e), _none(row["attended"]))
-        walk_ins = table.add(("walk_ins", *e), _none(row["walk_ins"]))
-        no_show = table.add(("no_show", *e), _none(row["no_show"]))
-        unknown = table.add(("attendance_unknown", *e), _none(row["attendance_unknown"]))
-        has_data = bool(_none(row["has_attendance_data"]))
-        came = table.add(("came", *e), _none(row["registered_attended"]) if has_data else None)
-        table.add(("facebook_going", *e), _none(row["facebook_going"]), people=False)
-        table.add(("facebook_interested", *e), _none(row["facebook_interested"]), people=False)
+        registered = table.add(("registered", *e), cell_count(row["registered"]))
+        attended = table.add(("attended", *e), cell_count(row["attended"]))
+        walk_ins = table.add(("walk_ins", *e), cell_count(row["walk_ins"]))
+        no_show = table.add(("no_show", *e), cell_count(row["no_show"]))
+        unknown = table.add(("attendance_unknown", *e), cell_count(row["attendance_unknown"]))
+        has_data = bool(cell_count(row["has_attendance_data"]))
+        came = table.add(("came", *e), cell_count(row["registered_attended"]) if has_data else None)
+        table.add(("facebook_going", *e), cell_count(row["facebook_going"]), people=False)
+        table.add(("facebook_interested", *e), cell_count(row["facebook_interested"]), people=False)
         if has_data:
             table.total(registered, came, no_show)
             table.total(attended, came, walk_ins)
@@ -151,7 +151,7 @@ def trend(lang: str, board: bool, wide: pd.DataFrame) -> Shown:
     """People per month and stage (commitment at least action)."""
     shown = Shown(lang, board)
     for month in wide.index:
-        keys = {s: shown.table.add((s, month), _none(wide.at[month, s]))
+        keys = {s: shown.table.add((s, month), cell_count(wide.at[month, s]))
                 for s in ("commitment", "action") if s in wide}
         if len(keys) == 2:
             shown.table.at_least(keys["commitment"], keys["action"])
@@ -163,7 +163,7 @@ def breakdown(lang: str, board: bool, rows: pd.DataFrame, measure: str) -> Shown
     shown = Shown(lang, board)
     for group, part in rows.groupby("group_value", sort=False):
         values = dict(zip(part["stage"], part[measure], strict=True))
-        keys = [shown.table.add((group, s), _none(values.get(s)),
+        keys = [shown.table.add((group, s), cell_count(values.get(s)),
                                 people=measure == "people" or s in PERSONAL) for s in STAGES]
         if measure == "people":
             for larger, smaller in zip(keys, keys[1:], strict=False):

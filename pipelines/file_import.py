@@ -16,8 +16,10 @@ from typing import TYPE_CHECKING, TypedDict
 import duckdb
 
 from pipelines import (
+    csv_rows,
     excel_ids,
     identity,
+    jsonfile,
     merge,
     privacy,
     reader,
@@ -121,7 +123,7 @@ class _Read:
     source: sources.Source
     layout: reader.Layout | None
     columns: list[staging.Column]
-    reader_rejects: list[dict[str, object]]  # line, column, code, params (reader.load_csv)
+    reader_rejects: list[dict[str, object]]  # line, column, code, params (csv_rows.load_csv)
     decimal_mark: str
     delimiter: str
 
@@ -141,7 +143,7 @@ def _read(con: duckdb.DuckDBPyConnection, path: Path, options: ImportOptions, wo
             columns = _json_columns(source, found, path.name)
             return _Read(source, None, staging.hashed_read(source, columns), [], ".", ",")
         columns = staging.map_columns(source, layout.headers, path.name)
-        reader_rejects = reader.load_csv(con, layout, work,
+        reader_rejects = csv_rows.load_csv(con, layout, work,
                                          select=staging.read_hashed(source, columns))
         return _Read(source, layout, staging.hashed_read(source, columns), reader_rejects,
                      layout.decimal_mark, layout.delimiter)
@@ -317,7 +319,7 @@ def _load_json(con: duckdb.DuckDBPyConnection, path: Path, source: sources.Sourc
             "with raw_json as (select * from read_json(?, format='auto', "
             "maximum_object_size=?, sample_size=-1)) "
             f"select {select} from ({source.json_sql})",
-            [str(path), reader.JSON_MAX_OBJECT_BYTES],
+            [str(path), jsonfile.JSON_MAX_OBJECT_BYTES],
         )
     except duckdb.Error as error:
-        raise reader.json_error(path.name, error) from None
+        raise jsonfile.json_error(path.name, error) from None

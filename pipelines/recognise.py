@@ -10,7 +10,7 @@ from typing import cast
 
 import duckdb
 
-from pipelines import archives, reader, sources
+from pipelines import archives, jsonfile, reader, sources
 from pipelines.errors import ImportRefused, TurnoutError
 from pipelines.import_types import ImportOptions
 from pipelines.sources import mapped
@@ -53,7 +53,7 @@ def sniff(path: Path | archives.Member, options: ImportOptions,
         try:
             paths = _member_json_paths(con, path, head) \
                 if isinstance(path, archives.Member) and head is not None \
-                else reader.json_paths(con, named, text)
+                else jsonfile.json_paths(con, named, text)
         except ImportRefused as error:
             if error.code != "json.unparsable" or forced is not None:
                 raise
@@ -92,7 +92,7 @@ def _member_json_paths(con: duckdb.DuckDBPyConnection, member: archives.Member,
     if member.size > len(head):
         data = archives.head(member, JSON_IN_MEMORY_BYTES)
     _, text = reader.read_head_text(_as_path(member), data)
-    paths = reader.json_paths_in_text(con, member.name, text)
+    paths = jsonfile.json_paths_in_text(con, member.name, text)
     if paths is not None:
         return paths
     if len(data) >= member.size:  # read whole, and still not JSON

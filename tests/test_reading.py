@@ -21,7 +21,7 @@ import duckdb
 import pytest
 from typer.testing import CliRunner
 
-from pipelines import reader, staging, textfile
+from pipelines import csv_rows, jsonfile, reader, staging, textfile
 from pipelines.cli import app
 from pipelines.errors import ImportRefused
 from tests.conftest import ROOT, query, run_import, write
@@ -198,7 +198,7 @@ def test_one_json_object_above_the_limit_is_refused_saying_why(cal, tmp_path, mo
                "email_addresses": [{"primary": True, "address": f"p{i}@example.org"}]}
               for i in range(6000)]
     path = write(tmp_path, "osdi_people.json", json.dumps({"_embedded": {"osdi:people": people}}))
-    monkeypatch.setattr(reader, "JSON_MAX_OBJECT_BYTES", path.stat().st_size - 1)
+    monkeypatch.setattr(jsonfile, "JSON_MAX_OBJECT_BYTES", path.stat().st_size - 1)
     error = refusal(cal, path)
     assert error.code == "json.too_large"
     monkeypatch.undo()  # under the real limit, the same file is read
@@ -262,14 +262,14 @@ def test_an_event_may_be_scheduled_ahead_but_not_a_century_ahead(db, tmp_path):
 
 def _during_the_read(monkeypatch, action) -> None:
     """Run ``action(path)`` right after DuckDB has read the rows, before the import commits."""
-    original = reader.load_csv
+    original = csv_rows.load_csv
 
     def load_then_act(con, layout, work, *args, **kwargs):
         rejects = original(con, layout, work, *args, **kwargs)
         action(layout.path)
         return rejects
 
-    monkeypatch.setattr(reader, "load_csv", load_then_act)
+    monkeypatch.setattr(csv_rows, "load_csv", load_then_act)
 
 
 def test_a_file_overwritten_during_its_import_is_refused_then_loads_whole(cal, tmp_path,

@@ -18,12 +18,13 @@ def report_command(
     since: Annotated[str | None, typer.Option(help="From this date (2026-03-01) or time.")] = None,
     until: Annotated[str | None, typer.Option(help="Up to this date (included) or time.")] = None,
     format: Annotated[str, typer.Option("--format", help="table | json | csv")] = "table",
-    out: Annotated[Path | None, typer.Option(help="Folder for the csv files (or report.json).")]
-    = None,
+    out: Annotated[
+        Path | None, typer.Option(help="Folder for the csv files (or report.json).")
+    ] = None,
     csv: CsvDialect = "fr",
 ) -> None:
     """The funnel, the RSVP gap of every event and the import counts (docs/metrics.md)."""
-    from pipelines import report
+    from pipelines import report, report_formats
 
     if format not in ("table", "json", "csv"):
         raise typer.BadParameter("--format is table, json or csv")
@@ -39,9 +40,12 @@ def report_command(
     except TurnoutError as error:
         fail(error)
     if pending:
-        errors.print(f"[bold yellow]Note:[/] {pending} imported file(s) are not in these "
-                     "figures yet (an import was interrupted); `turnout init` brings them up "
-                     "to date.", highlight=False)
+        errors.print(
+            f"[bold yellow]Note:[/] {pending} imported file(s) are not in these "
+            "figures yet (an import was interrupted); `turnout init` brings them up "
+            "to date.",
+            highlight=False,
+        )
     if format == "json":
         text = report.to_json(result)
         if out:
@@ -49,19 +53,23 @@ def report_command(
             (out / "report.json").write_text(text + "\n", encoding="utf-8")
         print(text)
     elif format == "csv":
-        written = report.write_csv(result, out or Path("turnout-report"), form)
+        written = report_formats.write_csv(result, out or Path("turnout-report"), form)
         console.print(f"Wrote {len(written)} files to {_safe(written[0].parent)}")
     else:
-        report.render(result, console)
+        report_formats.render(result, console)
 
 
 def forecast_command(
     event_id: Annotated[str | None, typer.Argument(help="Only this event.")] = None,
     format: Annotated[str, typer.Option("--format", help="table | json")] = "table",
-    evaluate: Annotated[bool, typer.Option(
-        "--evaluate", help="Instead: how well the forecast and the follow-up list did on "
-        "the campaign's past (leave-one-event-out; time split), against the baselines.")]
-    = False,
+    evaluate: Annotated[
+        bool,
+        typer.Option(
+            "--evaluate",
+            help="Instead: how well the forecast and the follow-up list did on "
+            "the campaign's past (leave-one-event-out; time split), against the baselines.",
+        ),
+    ] = False,
 ) -> None:
     """Expected attendance of every event, its 80% range and the method that gave it."""
     import json
@@ -115,15 +123,18 @@ def attendance_command(
     form = csv_dialect(csv)
     try:
         with warehouse.reader(config.database_path()) as con:
-            if not warehouse.scalar(con, "select count(*) from events where event_id = ?",
-                                    [event_id]):
+            if not warehouse.scalar(
+                con, "select count(*) from events where event_id = ?", [event_id]
+            ):
                 raise TurnoutError(code="event.unknown", event_id=event_id)
             cursor = con.execute(
                 "select event_id, person_id, attendance, eventbrite_attendee_number, "
                 "mobilize_user_id, action_network_uuid, zoom_registrant_email_hash "
                 "from mart_event_attendance where event_id = ? order by attendance, "
                 "eventbrite_attendee_number, mobilize_user_id, action_network_uuid, "
-                "zoom_registrant_email_hash, person_id", [event_id])
+                "zoom_registrant_email_hash, person_id",
+                [event_id],
+            )
             columns = [d[0] for d in cursor.description]
             count = spreadsheet.write_file(out, columns, cursor.fetchall(), form)
     except TurnoutError as error:

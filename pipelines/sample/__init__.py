@@ -1,30 +1,31 @@
 """A synthetic campaign, "Bienvenue aux réfugiés", written in the real export formats.
 
-``model`` simulates it (people, events, who registers and who shows up); ``files`` writes
-a CSV as the platforms do; ``events``, ``lists`` and ``posts`` write the campaign's files,
-each importing the model and ``files`` only. The same seed gives the same bytes.
+``campaign`` holds its events and the day it stands on, ``people`` draws its crowd and
+``model`` simulates who registers and who shows up; ``files`` writes a CSV as the platforms
+do; ``events``, ``lists`` and ``posts`` write the campaign's files, each importing those
+and ``files``, never each other. The same seed gives the same bytes.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from pipelines.sample.campaign import BASE_PEOPLE, EVENTS, REFERENCE
 from pipelines.sample.events import write_events
 from pipelines.sample.files import Writer
 from pipelines.sample.lists import write_lists
-from pipelines.sample.model import (
-    BASE_PEOPLE,
-    DEFAULT_PEOPLE,
-    DEFAULT_SEED,
-    EFFECTS,
-    EVENTS,
-    REFERENCE,
-    simulate,
-)
+from pipelines.sample.model import DEFAULT_PEOPLE, DEFAULT_SEED, EFFECTS, simulate
 from pipelines.sample.posts import write_posts
 
-__all__ = ["DEFAULT_PEOPLE", "DEFAULT_SEED", "EFFECTS", "EVENTS", "REFERENCE", "generate",
-           "simulate"]
+__all__ = [
+    "DEFAULT_PEOPLE",
+    "DEFAULT_SEED",
+    "EFFECTS",
+    "EVENTS",
+    "REFERENCE",
+    "generate",
+    "simulate",
+]
 
 
 def generate(out: Path, people: int = DEFAULT_PEOPLE, seed: int = DEFAULT_SEED) -> list[Path]:

@@ -1,5 +1,6 @@
 """The sample's files: CSV written through DuckDB's COPY with exact headers, preambles,
-BOMs and encodings, and the ways people type an email or a phone into a form."""
+BOMs and encodings; text columns joined, and the ways people type an email or a phone
+into a form."""
 
 from __future__ import annotations
 
@@ -13,9 +14,15 @@ import numpy as np
 import numpy.typing as npt
 import pyarrow as pa
 
-from pipelines.sample.model import cat
-
 SECOND = np.timedelta64(1, "s")
+
+
+def cat(*parts: object) -> np.ndarray:
+    """Text columns joined element by element (numbers written as text)."""
+    out = np.asarray(parts[0]).astype(str)
+    for part in parts[1:]:
+        out = np.char.add(out, np.asarray(part).astype(str))
+    return out
 
 
 class Writer:
@@ -26,16 +33,29 @@ class Writer:
         self.con = duckdb.connect()
         self.files: list[Path] = []
 
-    def csv(self, name: str, header: str, columns: Mapping[str, object],
-            select: str | None = None, *,
-            preamble: str = "", bom: bool = False, encoding: str = "utf-8", crlf: bool = False,
-            quote_all: bool = False, mtime: np.datetime64 | None = None) -> Path:
+    def csv(
+        self,
+        name: str,
+        header: str,
+        columns: Mapping[str, object],
+        select: str | None = None,
+        *,
+        preamble: str = "",
+        bom: bool = False,
+        encoding: str = "utf-8",
+        crlf: bool = False,
+        quote_all: bool = False,
+        mtime: np.datetime64 | None = None,
+    ) -> Path:
         table = pa.table({k: np.asarray(v) for k, v in columns.items()})
         if select is None:
             select = ", ".join(
-                f"nullif(\"{k}\", '')" if pa.types.is_string(table.schema.field(k).type)
-                or pa.types.is_large_string(table.schema.field(k).type) else f'"{k}"'
-                for k in columns)
+                f"nullif(\"{k}\", '')"
+                if pa.types.is_string(table.schema.field(k).type)
+                or pa.types.is_large_string(table.schema.field(k).type)
+                else f'"{k}"'
+                for k in columns
+            )
         path, part = self.folder / name, self.folder / f".{name}.part"
         self.con.register("t", table)
         options = "header false" + (", force_quote *" if quote_all else "")
@@ -69,8 +89,12 @@ def email_variants(rng: np.random.Generator, email: np.ndarray, messy: float) ->
 
 def phone_variants(rng: np.random.Generator, area: np.ndarray, line: np.ndarray) -> np.ndarray:
     """514-555-0123, (514) 555 0123, +1 514 555 0123, 514.555.0123."""
-    forms = [cat(area, "-555-", line), cat("(", area, ") 555 ", line),
-             cat("+1 ", area, " 555 ", line), cat(area, ".555.", line)]
+    forms = [
+        cat(area, "-555-", line),
+        cat("(", area, ") 555 ", line),
+        cat("+1 ", area, " 555 ", line),
+        cat(area, ".555.", line),
+    ]
     out = np.choose(rng.integers(4, size=len(area)), forms)
     return np.where(area != "", out, "")
 
