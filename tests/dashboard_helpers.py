@@ -25,10 +25,16 @@ APP = str(ROOT / "dashboard" / "app.py")
 SAMPLE = ROOT / "sample_data"
 FIXTURES = ROOT / "tests" / "fixtures"
 # a small campaign from the per-format fixtures (found by pattern: their names may change)
-SMALL_PATTERNS = ("people/calendar.csv", "aggregate/events_calendar.csv",
-                  "people/eventbrite_1234567890123.csv", "people/zoom*attendee_report.csv",
-                  "people/mobilize_participations.csv", "people/*rsvps_vigil.csv",
-                  "aggregate/facebook_event.json", "aggregate/*posts_2026-03-08.csv")
+SMALL_PATTERNS = (
+    "people/calendar.csv",
+    "aggregate/events_calendar.csv",
+    "people/eventbrite_1234567890123.csv",
+    "people/zoom*attendee_report.csv",
+    "people/mobilize_participations.csv",
+    "people/*rsvps_vigil.csv",
+    "aggregate/facebook_event.json",
+    "aggregate/*posts_2026-03-08.csv",
+)
 SMALL_FILES = [found for pattern in SMALL_PATTERNS for found in sorted(FIXTURES.glob(pattern))[:1]]
 
 
@@ -116,6 +122,7 @@ def no_exception(at: AppTest) -> None:
 
 # what is on screen -------------------------------------------------------------------
 
+
 def decode(values):
     """A plotly 7 array: a list, or {"dtype", "bdata"} base64."""
     if isinstance(values, dict) and "bdata" in values:
@@ -140,12 +147,29 @@ def figures(at: AppTest) -> list[dict]:
 def strings(at: AppTest) -> list[str]:
     """Every piece of text the page shows in its own words (not table cells)."""
     found = []
-    for kind in ("title", "header", "subheader", "markdown", "caption", "info", "warning",
-                 "success", "error"):
+    for kind in (
+        "title",
+        "header",
+        "subheader",
+        "markdown",
+        "caption",
+        "info",
+        "warning",
+        "success",
+        "error",
+    ):
         found += [e.value for e in at.get(kind)]
     found += [m.label for m in at.metric]
-    for kind in ("button", "selectbox", "radio", "toggle", "text_input", "date_input",
-                 "file_uploader", "download_button"):
+    for kind in (
+        "button",
+        "selectbox",
+        "radio",
+        "toggle",
+        "text_input",
+        "date_input",
+        "file_uploader",
+        "download_button",
+    ):
         for widget in at.get(kind):
             found.append(getattr(widget, "label", None) or widget.proto.label)
     for widget in list(at.selectbox) + list(at.radio):
@@ -169,8 +193,11 @@ def _template(text: str) -> re.Pattern:
 
 def catalogue_patterns() -> list[re.Pattern]:
     """Every form of every entry of the dashboard's and the importer's catalogues."""
-    entries = [entry for lang in i18n.LANGUAGES
-               for entry in [*i18n.catalogue(lang).values(), *messages.catalogue(lang).values()]]
+    entries = [
+        entry
+        for lang in i18n.LANGUAGES
+        for entry in [*i18n.catalogue(lang).values(), *messages.catalogue(lang).values()]
+    ]
     return [_template(text) for entry in entries for text in wording.forms(entry)]
 
 

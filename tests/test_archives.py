@@ -35,7 +35,7 @@ PLAUSIBLE_ZIP = "Plausible export example.org 2026-01-01  to 2026-01-31 .zip"
 SAME_HEADER = b"name,visitors,bounce_rate,visit_duration\n"  # sources, channels, utm_*
 OTHER_REPORTS = {
     "visitors.csv": b"date,visitors,pageviews,visits,views_per_visit,bounce_rate,"
-                    b"visit_duration\n2026-01-01,30,41,33,1.24,55,61\n",
+    b"visit_duration\n2026-01-01,30,41,33,1.24,55,61\n",
     "channels.csv": SAME_HEADER + b"Organic Social,190,48,62\nDirect,300,55,40\n",
     "utm_campaigns.csv": SAME_HEADER + b"infolettre-janvier,40,20,150\n",
     "entry_pages.csv": b"name,unique_entrances,total_entrances,visit_duration\n/,400,420,45\n",
@@ -44,8 +44,9 @@ OTHER_REPORTS = {
 JAN_31 = datetime(2026, 1, 31)
 
 
-def make_zip(path: Path, members: dict[str, bytes | None], date_time=(2026, 2, 1, 9, 30, 0)
-             ) -> Path:
+def make_zip(
+    path: Path, members: dict[str, bytes | None], date_time=(2026, 2, 1, 9, 30, 0)
+) -> Path:
     """A zip of ``members`` (None: a folder entry), each dated ``date_time``."""
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, data in members.items():
@@ -59,14 +60,23 @@ def make_zip(path: Path, members: dict[str, bytes | None], date_time=(2026, 2, 1
 
 
 def plausible_zip(folder: Path) -> Path:
-    return make_zip(folder / PLAUSIBLE_ZIP, {"visitors.csv": OTHER_REPORTS["visitors.csv"],
-                                            "sources.csv": SOURCES, "pages.csv": PAGES,
-                                            **OTHER_REPORTS})
+    return make_zip(
+        folder / PLAUSIBLE_ZIP,
+        {
+            "visitors.csv": OTHER_REPORTS["visitors.csv"],
+            "sources.csv": SOURCES,
+            "pages.csv": PAGES,
+            **OTHER_REPORTS,
+        },
+    )
 
 
 def awareness_by_channel(db) -> dict[str, int]:
-    rows = query(db, "select channel, sum(interactions) from mart_funnel_facts "
-                     "where stage = 'awareness' group by channel")
+    rows = query(
+        db,
+        "select channel, sum(interactions) from mart_funnel_facts "
+        "where stage = 'awareness' group by channel",
+    )
     return {channel: int(total) for channel, total in rows}
 
 
@@ -89,20 +99,30 @@ def skipped_names(skipped) -> dict[str, str]:
 
 # Plausible's zip -------------------------------------------------------------------------
 
+
 def test_plausible_zip_imports_its_sources_report_and_says_why_it_leaves_the_rest(db, tmp_path):
     zipped = plausible_zip(tmp_path)
     result = cli("import", str(zipped))
     assert result.exit_code == 0, result.output
     member = f"{PLAUSIBLE_ZIP} › sources.csv"
-    assert query(db, "select file_name, source, exported_at, is_export_time_unknown, sha256 "
-                     "from imports") == \
-        [(member, "plausible_sources", JAN_31, False, hashlib.sha256(SOURCES).hexdigest())]
+    assert query(
+        db, "select file_name, source, exported_at, is_export_time_unknown, sha256 from imports"
+    ) == [(member, "plausible_sources", JAN_31, False, hashlib.sha256(SOURCES).hexdigest())]
     # the fixture: Direct / None 300, Facebook 190, Newsletter 40; nothing from the others
     assert awareness_by_channel(db) == {"direct": 300, "facebook": 190, "email": 40}
-    said = {line.split(" › ", 1)[1].split(":", 1)[0]: line for line in
-            result.output.splitlines() if line.startswith("Skipped")}
-    assert set(said) == {"pages.csv", "channels.csv", "utm_campaigns.csv", "visitors.csv",
-                         "entry_pages.csv", "countries.csv"}
+    said = {
+        line.split(" › ", 1)[1].split(":", 1)[0]: line
+        for line in result.output.splitlines()
+        if line.startswith("Skipped")
+    }
+    assert set(said) == {
+        "pages.csv",
+        "channels.csv",
+        "utm_campaigns.csv",
+        "visitors.csv",
+        "entry_pages.csv",
+        "countries.csv",
+    }
     assert "counts the same visits as sources.csv" in said["pages.csv"]
     for report in ("channels.csv", "utm_campaigns.csv"):
         assert "reads one of sources.csv, pages.csv, not this report" in said[report]
@@ -121,34 +141,49 @@ def test_a_folder_holding_the_zip_imports_it_with_its_other_files(db, tmp_path):
     folder.mkdir()
     plausible_zip(folder)
     (folder / "matomo_pages_2026-01-01_2026-01-31.csv").write_bytes(
-        (FIXTURES / "matomo_pages_2026-01-01_2026-01-31.csv").read_bytes())
+        (FIXTURES / "matomo_pages_2026-01-01_2026-01-31.csv").read_bytes()
+    )
     files, skipped = load.expand([folder], load.ImportOptions())
-    assert [f.name for f in files] == [f"{PLAUSIBLE_ZIP} › sources.csv",
-                                       "matomo_pages_2026-01-01_2026-01-31.csv"]
+    assert [f.name for f in files] == [
+        f"{PLAUSIBLE_ZIP} › sources.csv",
+        "matomo_pages_2026-01-01_2026-01-31.csv",
+    ]
     assert isinstance(files[0], archives.Member)
-    assert set(skipped_names(skipped)) == {"pages.csv", "channels.csv", "utm_campaigns.csv",
-                                           "visitors.csv", "entry_pages.csv", "countries.csv"}
+    assert set(skipped_names(skipped)) == {
+        "pages.csv",
+        "channels.csv",
+        "utm_campaigns.csv",
+        "visitors.csv",
+        "entry_pages.csv",
+        "countries.csv",
+    }
     dry = cli("import", str(folder), "--dry-run")
     assert dry.exit_code == 0, dry.output
     assert "sources.csv │ plausible_sources │ preview" in dry.output
     assert query(db, "select count(*) from imports") == [(0,)]
     assert cli("import", str(folder)).exit_code == 0
-    assert sorted(query(db, "select file_name from imports")) == \
-        [(f"{PLAUSIBLE_ZIP} › sources.csv",), ("matomo_pages_2026-01-01_2026-01-31.csv",)]
+    assert sorted(query(db, "select file_name from imports")) == [
+        (f"{PLAUSIBLE_ZIP} › sources.csv",),
+        ("matomo_pages_2026-01-01_2026-01-31.csv",),
+    ]
 
 
 def test_a_zip_made_by_hand_on_a_mac(db, tmp_path):
     """Its exports in a folder, macOS's __MACOSX/ copies and .DS_Store beside them, a note
     and a report no format reads; no sources.csv, so pages.csv is the report imported. The
     zip's name dates nothing: the member's own date in the zip stands in, and says so."""
-    zipped = make_zip(tmp_path / "site export.zip", {
-        "site/": None,
-        "site/pages.csv": PAGES,
-        "site/countries.csv": OTHER_REPORTS["countries.csv"],
-        "site/notes.txt": b"exported by hand\n",
-        "site/.DS_Store": b"\x00\x00\x00\x01Bud1\x00\x00",
-        "__MACOSX/site/._pages.csv": b"\x00\x05\x16\x07\x00\x02\x00\x00Mac OS X",
-    }, date_time=(2026, 2, 3, 4, 5, 6))
+    zipped = make_zip(
+        tmp_path / "site export.zip",
+        {
+            "site/": None,
+            "site/pages.csv": PAGES,
+            "site/countries.csv": OTHER_REPORTS["countries.csv"],
+            "site/notes.txt": b"exported by hand\n",
+            "site/.DS_Store": b"\x00\x00\x00\x01Bud1\x00\x00",
+            "__MACOSX/site/._pages.csv": b"\x00\x05\x16\x07\x00\x02\x00\x00Mac OS X",
+        },
+        date_time=(2026, 2, 3, 4, 5, 6),
+    )
     files, skipped = load.expand([zipped], load.ImportOptions())
     assert [f.name for f in files] == ["site export.zip › site › pages.csv"]
     assert list(skipped_names(skipped)) == ["site › countries.csv"]
@@ -171,17 +206,22 @@ def test_json_members_are_recognised_in_memory(tmp_path, monkeypatch):
     people["_embedded"]["osdi:people"] = records * 1000  # one object, far past the head
     big = json.dumps(people, indent=1).encode()
     assert len(big) > 2 * reader.HEAD_BYTES
-    zipped = make_zip(tmp_path / "json.zip", {
-        "petition.json": (FIXTURES / "uk_petition_700123.json").read_bytes(),
-        "people.json": big})
+    zipped = make_zip(
+        tmp_path / "json.zip",
+        {"petition.json": (FIXTURES / "uk_petition_700123.json").read_bytes(), "people.json": big},
+    )
     members, skipped = load.contents(zipped, load.ImportOptions())
-    assert [(m.inner, s.name) for m, s in members] == [("petition.json", "uk_petition"),
-                                                      ("people.json", "osdi_people")]
+    assert [(m.inner, s.name) for m, s in members] == [
+        ("petition.json", "uk_petition"),
+        ("people.json", "osdi_people"),
+    ]
     assert skipped == []
     monkeypatch.setattr(recognise, "JSON_IN_MEMORY_BYTES", len(big) // 2)
     members, _ = load.contents(zipped, load.ImportOptions())
-    assert [(m.inner, s and s.name) for m, s in members] == [("petition.json", "uk_petition"),
-                                                            ("people.json", None)]
+    assert [(m.inner, s and s.name) for m, s in members] == [
+        ("petition.json", "uk_petition"),
+        ("people.json", None),
+    ]
 
 
 def test_a_zip_given_to_a_single_file_import_says_how_to_import_it(db, tmp_path):
@@ -193,6 +233,7 @@ def test_a_zip_given_to_a_single_file_import_says_how_to_import_it(db, tmp_path)
 
 
 # zips refused whole ----------------------------------------------------------------------
+
 
 def _flag_encrypted(path: Path) -> Path:
     """Mark the zip's first member as encrypted in the zip's index."""
@@ -218,8 +259,7 @@ def _damaged(path: Path) -> Path:
 
 
 REFUSED = {
-    "zip.unsafe_name": lambda p: make_zip(p, {"sources.csv": SOURCES,
-                                              "../outside.csv": SOURCES}),
+    "zip.unsafe_name": lambda p: make_zip(p, {"sources.csv": SOURCES, "../outside.csv": SOURCES}),
     "absolute": lambda p: make_zip(p, {"/tmp/turnout-absolute.csv": SOURCES}),
     "zip.link": _link,
     "zip.nested": lambda p: make_zip(p, {"sources.csv": SOURCES, "more/older.zip": b"PK"}),
@@ -241,8 +281,7 @@ SAID = {
 
 
 @pytest.mark.parametrize("case", list(REFUSED))
-def test_a_zip_unsafe_to_unzip_is_refused_whole_naming_it(db, tmp_path_factory, monkeypatch,
-                                                          case):
+def test_a_zip_unsafe_to_unzip_is_refused_whole_naming_it(db, tmp_path_factory, monkeypatch, case):
     monkeypatch.setattr(archives, "MAX_MEMBERS", 3)
     monkeypatch.setattr(archives, "MAX_TOTAL_BYTES", len(SOURCES) * 2)
     folder = tmp_path_factory.mktemp("in")
@@ -267,27 +306,37 @@ def test_a_damaged_member_is_refused_when_it_is_imported_naming_it(db, tmp_path)
     zipped.write_bytes(bytes(data))
     result = cli("import", str(zipped))
     assert result.exit_code == 1, result.output
-    assert "Refused: export.zip › sources.csv: This file cannot be unzipped: the zip is " \
+    assert (
+        "Refused: export.zip › sources.csv: This file cannot be unzipped: the zip is "
         "damaged" in result.output
+    )
     assert query(db, "select count(*) from imports") == [(0,)]
     assert not textfile.work_root(db).exists()
 
 
 # where members are unzipped --------------------------------------------------------------
 
+
 def test_members_are_unzipped_only_into_the_private_workspace_and_removed(
-        db, tmp_path_factory, monkeypatch):
+    db, tmp_path_factory, monkeypatch
+):
     """A zip of signatures with emails and phones, a canary in a member's name too: each
     member is copied into ``<database>.work/`` (0700, the copy 0600) while it is imported,
     then removed, whether the import succeeds or is refused."""
-    rows = "".join(f"petition-zip,2026-01-0{i} 10:00,Person {i},p{i}@canary-example.org,"
-                   f"+1 438 555 014{i}\n" for i in range(1, 6))
+    rows = "".join(
+        f"petition-zip,2026-01-0{i} 10:00,Person {i},p{i}@canary-example.org,+1 438 555 014{i}\n"
+        for i in range(1, 6)
+    )
     signatures = f"petition_id,signed_at,name,email,phone\n{rows}".encode()
-    bad = b"petition_id,signed_at,name,email,phone\n" + \
-        b"petition-zip,yesterday,A,a@canary-example.org,\n" * 3
+    bad = (
+        b"petition_id,signed_at,name,email,phone\n"
+        + b"petition-zip,yesterday,A,a@canary-example.org,\n" * 3
+    )
     folder = tmp_path_factory.mktemp("in")
-    zipped = make_zip(folder / "signatures.zip", {
-        f"signatures {CANARY_EMAIL} {CANARY_PHONE}.csv": signatures, "broken.csv": bad})
+    zipped = make_zip(
+        folder / "signatures.zip",
+        {f"signatures {CANARY_EMAIL} {CANARY_PHONE}.csv": signatures, "broken.csv": bad},
+    )
     copies = []
     real = archives.copy_out
 
@@ -303,8 +352,9 @@ def test_members_are_unzipped_only_into_the_private_workspace_and_removed(
     monkeypatch.setattr(archives, "copy_out", watched)
     result = cli("import", str(zipped))
     assert result.exit_code == 1, result.output  # broken.csv: every row rejected
-    assert result.exception is None or isinstance(result.exception, SystemExit), \
-        repr(result.exception)
+    assert result.exception is None or isinstance(result.exception, SystemExit), repr(
+        result.exception
+    )
     assert "Refused: signatures.zip › broken.csv" in result.output, result.output
     assert query(db, "select count(*), sum(rows_loaded) from imports") == [(1, 5)]
     assert len(copies) == 2 and not any(copy.exists() for copy in copies)
@@ -315,6 +365,7 @@ def test_members_are_unzipped_only_into_the_private_workspace_and_removed(
 
 
 # on the Data page ------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("lang", ["en", "fr"])
 def test_a_zip_uploaded_on_the_data_page_is_imported_export_by_export(db, tmp_path, lang):
@@ -329,20 +380,28 @@ def test_a_zip_uploaded_on_the_data_page_is_imported_export_by_export(db, tmp_pa
     at.file_uploader[0].set_value((PLAUSIBLE_ZIP, content, "application/zip")).run()
     no_exception(at)
     member = f"{PLAUSIBLE_ZIP} › sources.csv"
-    assert [e.label for e in at.expander if PLAUSIBLE_ZIP in e.label] == \
-        [i18n.t(lang, "data.zip_skipped", file=PLAUSIBLE_ZIP, count=6)]
+    assert [e.label for e in at.expander if PLAUSIBLE_ZIP in e.label] == [
+        i18n.t(lang, "data.zip_skipped", file=PLAUSIBLE_ZIP, count=6)
+    ]
     said = " ".join(c.value for c in at.caption)
-    for report in ("pages.csv", "channels.csv", "utm_campaigns.csv", "visitors.csv",
-                   "entry_pages.csv", "countries.csv"):
+    for report in (
+        "pages.csv",
+        "channels.csv",
+        "utm_campaigns.csv",
+        "visitors.csv",
+        "entry_pages.csv",
+        "countries.csv",
+    ):
         assert f"{PLAUSIBLE_ZIP} › {report}" in said
-    assert i18n.t(lang, "data.detected", file=member,
-                  format=i18n.t(lang, "format.plausible_sources")) in \
-        [m.value for m in at.markdown]
+    assert i18n.t(
+        lang, "data.detected", file=member, format=i18n.t(lang, "format.plausible_sources")
+    ) in [m.value for m in at.markdown]
     assert loading.upload_root(db).exists() and not list(loading.upload_root(db).iterdir())
     at.button(key="run_import").click().run()
     no_exception(at)
-    assert query(db, "select file_name, sha256 from imports") == \
-        [(member, hashlib.sha256(SOURCES).hexdigest())]
+    assert query(db, "select file_name, sha256 from imports") == [
+        (member, hashlib.sha256(SOURCES).hexdigest())
+    ]
     assert awareness_by_channel(db) == {"direct": 300, "facebook": 190, "email": 40}
     assert not list(loading.upload_root(db).iterdir())
     assert not textfile.work_root(db).exists()
@@ -372,6 +431,7 @@ def test_every_format_has_a_name_on_the_data_page():
     from pipelines import sources
 
     for lang in i18n.LANGUAGES:
-        missing = [name for name in sources.REGISTRY if f"format.{name}" not in
-                   i18n.catalogue(lang)]
+        missing = [
+            name for name in sources.REGISTRY if f"format.{name}" not in i18n.catalogue(lang)
+        ]
         assert missing == [], lang

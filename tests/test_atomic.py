@@ -22,11 +22,17 @@ CALENDAR = "event_id,name,starts_at\nrally-1,Rally,2026-03-05 18:30\n"
 def snapshot(db) -> dict:
     """Every table's row count and a checksum of its content, read in one connection."""
     with warehouse.reader(db) as con:
-        tables = [t for (t,) in con.execute(
-            "select table_name from information_schema.tables "
-            "where table_schema = 'main' order by 1").fetchall()]
-        return {t: con.execute(f"select count(*), bit_xor(hash(columns(*))) from {t}").fetchone()
-                for t in tables}
+        tables = [
+            t
+            for (t,) in con.execute(
+                "select table_name from information_schema.tables "
+                "where table_schema = 'main' order by 1"
+            ).fetchall()
+        ]
+        return {
+            t: con.execute(f"select count(*), bit_xor(hash(columns(*))) from {t}").fetchone()
+            for t in tables
+        }
 
 
 def big_sheet(path, rows: int) -> None:
@@ -54,8 +60,13 @@ def import_killed_at(db, path, step: str) -> list[str]:
         load.import_file(Path({str(db)!r}), Path({str(path)!r}), progress=step)
         print("done", flush=True)
     """)
-    child = subprocess.Popen([sys.executable, "-c", script], cwd=ROOT, stdout=subprocess.PIPE,
-                             text=True, env=os.environ.copy())
+    child = subprocess.Popen(
+        [sys.executable, "-c", script],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        text=True,
+        env=os.environ.copy(),
+    )
     seen = []
     for line in child.stdout:
         seen.append(line.strip())
@@ -70,8 +81,14 @@ def import_killed_at(db, path, step: str) -> list[str]:
 @pytest.mark.slow
 def test_kill_9_in_the_middle_leaves_the_database_as_it_was(db, tmp_path):
     run_import(db, write(tmp_path, "calendar.csv", CALENDAR))
-    run_import(db, write(tmp_path, "small.csv", "event_id,name,email,signed_in_at\n"
-                                                "rally-1,Ana,ana@example.org,18:00\n"))
+    run_import(
+        db,
+        write(
+            tmp_path,
+            "small.csv",
+            "event_id,name,email,signed_in_at\nrally-1,Ana,ana@example.org,18:00\n",
+        ),
+    )
     before = snapshot(db)
     big = tmp_path / "big.csv"
     big_sheet(big, 600_000)
@@ -79,8 +96,14 @@ def test_kill_9_in_the_middle_leaves_the_database_as_it_was(db, tmp_path):
     assert "merging" in seen and "done" not in seen
     assert snapshot(db) == before
     # and the database is healthy: the next import lands whole
-    result = run_import(db, write(tmp_path, "after.csv", "event_id,name,email,signed_in_at\n"
-                                                         "rally-1,Bo,bo@example.org,18:05\n"))
+    result = run_import(
+        db,
+        write(
+            tmp_path,
+            "after.csv",
+            "event_id,name,email,signed_in_at\nrally-1,Bo,bo@example.org,18:05\n",
+        ),
+    )
     assert result.rows_loaded == 1
     assert query(db, "select count(*) from checkins") == [(before["checkins"][0] + 1,)]
 
@@ -95,8 +118,9 @@ def test_an_error_mid_import_rolls_everything_back(db, tmp_path, monkeypatch):
         raise RuntimeError("the disk is full")
 
     monkeypatch.setattr(merge_module, "merge", merge_then_fail)
-    sheet = write(tmp_path, "s.csv", "event_id,name,email,signed_in_at\n"
-                                     "rally-1,Ana,ana@example.org,18:00\n")
+    sheet = write(
+        tmp_path, "s.csv", "event_id,name,email,signed_in_at\nrally-1,Ana,ana@example.org,18:00\n"
+    )
     with pytest.raises(ImportRefused) as caught:
         run_import(db, sheet)
     assert "s.csv" in str(caught.value) and "Nothing was written" in str(caught.value)
@@ -104,7 +128,8 @@ def test_an_error_mid_import_rolls_everything_back(db, tmp_path, monkeypatch):
 
 
 def test_figures_that_fail_to_refresh_keep_the_files_and_are_refreshed_next_time(
-        db, tmp_path, monkeypatch):
+    db, tmp_path, monkeypatch
+):
     run_import(db, write(tmp_path, "calendar.csv", CALENDAR))
     refresh = marts.refresh
 
@@ -112,8 +137,9 @@ def test_figures_that_fail_to_refresh_keep_the_files_and_are_refreshed_next_time
         raise RuntimeError("marts could not be refreshed")
 
     monkeypatch.setattr(marts, "refresh", broken)
-    sheet = write(tmp_path, "s.csv", "event_id,name,email,signed_in_at\n"
-                                     "rally-1,Ana,ana@example.org,18:00\n")
+    sheet = write(
+        tmp_path, "s.csv", "event_id,name,email,signed_in_at\nrally-1,Ana,ana@example.org,18:00\n"
+    )
     with pytest.raises(TurnoutError) as caught:
         run_import(db, sheet)
     assert "saved" in str(caught.value) and "turnout init" in str(caught.value)
@@ -156,15 +182,21 @@ def test_a_reader_waits_for_a_writer_in_the_same_process(db):
 
 @pytest.mark.slow
 def test_kill_9_while_refreshing_keeps_the_file_and_init_brings_the_figures_up_to_date(
-        db, tmp_path):
+    db, tmp_path
+):
     run_import(db, write(tmp_path, "calendar.csv", CALENDAR))
     big = tmp_path / "big.csv"
     big_sheet(big, 50_000)
     import_killed_at(db, big, "linking people")
     assert query(db, "select count(*) from checkins") == [(50_000,)]
     assert query(db, "select count(*) from pending_refresh") == [(1,)]
-    done = subprocess.run([sys.executable, "-m", "pipelines.cli", "init"], cwd=ROOT,
-                          capture_output=True, text=True, env=os.environ.copy())
+    done = subprocess.run(
+        [sys.executable, "-m", "pipelines.cli", "init"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env=os.environ.copy(),
+    )
     assert done.returncode == 0, done.stderr
     assert "up to date" in done.stdout
     assert query(db, "select count(*) from pending_refresh") == [(0,)]

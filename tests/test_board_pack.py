@@ -142,7 +142,8 @@ def test_the_pack_never_shows_a_count_under_five(small_db, lang):
     c = context(lang, role=ui.LEAD)  # even a campaign lead gets the board's pack
     pack = board_pack.collect(c, MADE_ON)
     shown = pack.funnel["people"].tolist() + [
-        v for k in board_pack.COMPARED for v in pack.events[k].dropna().tolist()]
+        v for k in board_pack.COMPARED for v in pack.events[k].dropna().tolist()
+    ]
     assert any(0 < v < 5 for v in shown), "the small campaign should have small counts"
     pdf, _ = board_pack.build(pack, render=None)
     _, text = read(pdf)
@@ -196,8 +197,17 @@ def test_the_builder_never_calls_streamlit():
 def test_a_period_without_events_has_no_empty_chart(sample_db):
     from datetime import datetime
 
-    c = ui.Context("en", ui.LEAD, None, None, "custom", datetime(2001, 1, 1),
-                   datetime(2001, 1, 2), datetime(2000, 12, 31), datetime(2001, 1, 1))
+    c = ui.Context(
+        "en",
+        ui.LEAD,
+        None,
+        None,
+        "custom",
+        datetime(2001, 1, 1),
+        datetime(2001, 1, 2),
+        datetime(2000, 12, 31),
+        datetime(2001, 1, 1),
+    )
     asked = []
 
     def render(figs):

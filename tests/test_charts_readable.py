@@ -47,8 +47,9 @@ def test_the_funnel_by_channel_has_linear_scales_and_no_empty_rows(sample_db, me
 
 
 def test_rate_labels_sit_clear_of_the_error_bars():
-    fig = charts.rates(["a", "b"], [0.2, 0.9], [0.1, 0.8], [0.35, 1.0], ["20%", "90%"],
-                       "t", "share").to_plotly_json()
+    fig = charts.rates(
+        ["a", "b"], [0.2, 0.9], [0.1, 0.8], [0.35, 1.0], ["20%", "90%"], "t", "share"
+    ).to_plotly_json()
     bar, labels = fig["data"]
     assert not bar.get("text")  # no text on the bar, where an error bar may cross it
     assert min(decode(labels["x"])) > max(h for h in (0.35, 1.0))

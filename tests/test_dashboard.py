@@ -94,6 +94,7 @@ def report_json(*args: str) -> dict:
 
 # every page, both roles, both languages ----------------------------------------------
 
+
 @pytest.mark.parametrize("lang", i18n.LANGUAGES)
 @pytest.mark.parametrize("role", ("lead", "board"))
 def test_every_page_opens_and_speaks_from_the_catalogue(sample_db, lang, role):
@@ -127,10 +128,16 @@ def test_key_figures_match_an_independent_count(sample_db, period):
     if ctx.since is None:
         want = sample_expected.key_figures()
     else:
-        args = ["--since", ctx.since.date().isoformat(),
-                "--until", (ctx.until - timedelta(days=1)).date().isoformat()]
-        want = {**window_figures(sample_db, ctx.since, ctx.until),
-                **sample_expected.event_figures(ctx.since, ctx.until)}
+        args = [
+            "--since",
+            ctx.since.date().isoformat(),
+            "--until",
+            (ctx.until - timedelta(days=1)).date().isoformat(),
+        ]
+        want = {
+            **window_figures(sample_db, ctx.since, ctx.until),
+            **sample_expected.event_figures(ctx.since, ctx.until),
+        }
     assert want["acted"] > 0 and want["show_up"] is not None
     shown = _shown(at)
     t = lambda key: i18n.t("en", key)  # noqa: E731
@@ -143,8 +150,10 @@ def test_key_figures_match_an_independent_count(sample_db, period):
     at.switch_page(PAGES["funnel"]).run()
     assert _shown(at)[t("kpi.per_1000")] == i18n.number("en", want["per_1000"], 1)
     report = report_json(*args)
-    assert (report["funnel"]["people"]["commitment"], report["funnel"]["people"]["action"]) \
-        == (want["committed"], want["acted"])
+    assert (report["funnel"]["people"]["commitment"], report["funnel"]["people"]["action"]) == (
+        want["committed"],
+        want["acted"],
+    )
     assert report["slacktivism_index"] == pytest.approx(want["slacktivism"])
     assert report["actions_per_1000_engagements"] == pytest.approx(want["per_1000"])
 
@@ -178,8 +187,13 @@ def test_filters_are_kept_between_pages(sample_db):
 def test_filters_that_match_nothing_show_a_message_not_an_empty_chart(small_db):
     start, end = date(2025, 4, 1), date(2025, 4, 2)
     with duckdb.connect(str(small_db), read_only=True) as con:
-        assert con.execute("select count(*) from mart_funnel_facts where occurred_at >= ? "
-                           "and occurred_at < ?", [start, end]).fetchone()[0] == 0
+        assert (
+            con.execute(
+                "select count(*) from mart_funnel_facts where occurred_at >= ? and occurred_at < ?",
+                [start, end],
+            ).fetchone()[0]
+            == 0
+        )
     at = app("fr", f_period="custom")
     at.date_input(key="w_dates").set_value((start, end)).run()
     assert at.session_state["ctx"].since.date() == start
@@ -227,10 +241,10 @@ def test_board_sees_no_share_that_would_reveal_a_small_count(small_db):
     lead = app("en", "lead").switch_page(PAGES["events"]).run()
     board = app("en", "board").switch_page(PAGES["events"]).run()
     column = i18n.t("en", "col.show_up_rate")
-    lead_rates = [v for f in lead.dataframe if column in f.value.columns
-                  for v in shown(f)[column]]
-    board_rates = [v for f in board.dataframe if column in f.value.columns
-                   for v in shown(f)[column]]
+    lead_rates = [v for f in lead.dataframe if column in f.value.columns for v in shown(f)[column]]
+    board_rates = [
+        v for f in board.dataframe if column in f.value.columns for v in shown(f)[column]
+    ]
     assert hidden not in lead_rates
     assert hidden in board_rates
     for lead_rate, board_rate in zip(lead_rates, board_rates, strict=True):
@@ -282,6 +296,7 @@ def test_no_password_opens_as_lead_with_a_notice(sample_db):
 
 # empty states --------------------------------------------------------------------------
 
+
 def test_empty_database_opens_on_the_welcome_page(db):
     at = app()
     no_exception(at)
@@ -316,6 +331,7 @@ def test_welcome_loads_the_sample_through_the_importer(db, tmp_path, monkeypatch
 
 # imports while reading ---------------------------------------------------------------------
 
+
 def _hold_writer(db: Path, seconds: float) -> threading.Thread:
     ready = threading.Event()
 
@@ -332,8 +348,9 @@ def _hold_writer(db: Path, seconds: float) -> threading.Thread:
 
 
 def _no_lock_message(at) -> None:
-    texts = " ".join(str(e.value) for kind in ("error", "warning", "exception")
-                     for e in at.get(kind))
+    texts = " ".join(
+        str(e.value) for kind in ("error", "warning", "exception") for e in at.get(kind)
+    )
     assert "lock" not in texts.lower()
 
 
@@ -347,9 +364,19 @@ def test_an_import_holding_the_database_makes_the_page_wait(sample_db):
 
 
 def test_an_import_in_another_process_makes_the_page_wait(sample_db):
-    holder = subprocess.Popen([sys.executable, "-c", (
-        "import duckdb, sys, time; con = duckdb.connect(sys.argv[1]); print('held', flush=True);"
-        " time.sleep(1.5); con.close()"), str(sample_db)], stdout=subprocess.PIPE, text=True)
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            (
+                "import duckdb, sys, time; con = duckdb.connect(sys.argv[1]); print('held', flush=True);"
+                " time.sleep(1.5); con.close()"
+            ),
+            str(sample_db),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     assert holder.stdout.readline().strip() == "held"
     at = app()
     holder.wait()
@@ -386,7 +413,8 @@ def test_files_not_yet_in_the_figures_are_announced(small_db, tmp_path):
         at = app(lang)
         no_exception(at)
         assert [w.value for w in at.warning] == [
-            i18n.t(lang, "notice.pending", count=i18n.number(lang, 2))]
+            i18n.t(lang, "notice.pending", count=i18n.number(lang, 2))
+        ]
     with load.session(small_db):  # the next import (here: an empty batch) finishes it
         pass
     st.cache_data.clear()
@@ -395,35 +423,44 @@ def test_files_not_yet_in_the_figures_are_announced(small_db, tmp_path):
 
 # the data page ------------------------------------------------------------------------------
 
-CALENDAR = (b"event_id,name,starts_at,kind,campaign\n"
-            b"upload-test,Upload test,2026-03-30 18:00,meeting,upload\n")
-SIGN_IN = (b"event_id,name,email,phone,signed_in_at,heard_from\n"
-           + b"".join(b"upload-test,P%d,p%d@example.org,,18:0%d,flyer\n" % (i, i, i)
-                      for i in range(7)))
+CALENDAR = (
+    b"event_id,name,starts_at,kind,campaign\n"
+    b"upload-test,Upload test,2026-03-30 18:00,meeting,upload\n"
+)
+SIGN_IN = b"event_id,name,email,phone,signed_in_at,heard_from\n" + b"".join(
+    b"upload-test,P%d,p%d@example.org,,18:0%d,flyer\n" % (i, i, i) for i in range(7)
+)
 
 
 def test_upload_shows_the_format_imports_and_refreshes(small_db, monkeypatch):
     from pipelines import marts
 
     refresh, rebuilds = marts.refresh, []
-    monkeypatch.setattr(marts, "refresh",
-                        lambda con, **options: rebuilds.append(1) or refresh(con, **options))
+    monkeypatch.setattr(
+        marts, "refresh", lambda con, **options: rebuilds.append(1) or refresh(con, **options)
+    )
     at = app()
     acted = _shown(at)[i18n.t("en", "kpi.acted")]
     at.switch_page(PAGES["data"]).run()
-    files = [("calendar_upload.csv", CALENDAR, "text/csv"),
-             ("sign_in_upload.csv", SIGN_IN, "text/csv"),
-             ("not_an_export.csv", b"colour,flavour\nred,sweet\n", "text/csv")]
+    files = [
+        ("calendar_upload.csv", CALENDAR, "text/csv"),
+        ("sign_in_upload.csv", SIGN_IN, "text/csv"),
+        ("not_an_export.csv", b"colour,flavour\nred,sweet\n", "text/csv"),
+    ]
     at.file_uploader[0].set_value(files).run()
     no_exception(at)
     assert any("sign_in_upload.csv" in m.value for m in at.markdown)
     # a file in no known format opens the mapping screen instead of being imported
-    assert any(i18n.t("en", "mapping.unknown", file="not_an_export.csv") == w.value
-               for w in at.warning)
-    counts = {name: i18n.t("en", f"data.count.{name}", count=count) for name, count in
-              (("read", 7), ("loaded", 7), ("duplicate", 0), ("rejected", 0))}
-    assert i18n.t("en", "preview.counts", file="sign_in_upload.csv", **counts) in \
-        [m.value for m in at.markdown]  # the preview, before anything is written
+    assert any(
+        i18n.t("en", "mapping.unknown", file="not_an_export.csv") == w.value for w in at.warning
+    )
+    counts = {
+        name: i18n.t("en", f"data.count.{name}", count=count)
+        for name, count in (("read", 7), ("loaded", 7), ("duplicate", 0), ("rejected", 0))
+    }
+    assert i18n.t("en", "preview.counts", file="sign_in_upload.csv", **counts) in [
+        m.value for m in at.markdown
+    ]  # the preview, before anything is written
     at.button(key="run_import").click().run()
     no_exception(at)
     assert any("sign_in_upload.csv" in s.value for s in at.success)
@@ -476,14 +513,18 @@ def test_a_refused_upload_is_explained_in_french_and_nothing_is_written(small_db
     assert "run_import" not in [b.key for b in at.button]
     assert any(e.value == i18n.t("fr", "data.refused", file="calendrier.csv") for e in at.error)
     said = [c.value for c in at.caption if c.value.startswith("calendrier.csv")]
-    assert said == ["calendrier.csv, ligne 3\u00a0: Une valeur entre guillemets commence ici et "
-                    "n'est jamais refermée (guillemet \" non fermé). Rien n'a été écrit."]
+    assert said == [
+        "calendrier.csv, ligne 3\u00a0: Une valeur entre guillemets commence ici et "
+        "n'est jamais refermée (guillemet \" non fermé). Rien n'a été écrit."
+    ]
     assert _count_imports(small_db) == before
     st.cache_data.clear()
     result = CliRunner().invoke(cli.app, ["import", str(_written(small_db, BAD_CALENDAR))])
     assert result.exit_code == 1
-    assert ("calendrier.csv, line 3: A quoted value opens here and is never closed (an "
-            'unterminated "). Nothing was written.') in " ".join(result.output.split())
+    assert (
+        "calendrier.csv, line 3: A quoted value opens here and is never closed (an "
+        'unterminated "). Nothing was written.'
+    ) in " ".join(result.output.split())
 
 
 def _written(db: Path, content: bytes) -> Path:
@@ -500,27 +541,36 @@ def test_rejected_rows_are_shown_in_the_chosen_language(small_db):
     at = app("fr").switch_page(PAGES["data"]).run()
     no_exception(at)
     reason = i18n.t("fr", "col.reason")
-    table = next(f.value for f in at.table
-                 if i18n.t("fr", "col.line") in f.value.columns and reason in f.value.columns)
+    table = next(
+        f.value
+        for f in at.table
+        if i18n.t("fr", "col.line") in f.value.columns and reason in f.value.columns
+    )
     shown = set(table[reason])
     assert shown and not shown & {r for (r,) in stored}  # no English reason left
-    assert all(text.startswith(("Cette ligne", "L'événement", "Aucun", "Une ligne", "«"))
-               for text in shown), shown
+    assert all(
+        text.startswith(("Cette ligne", "L'événement", "Aucun", "Une ligne", "«")) for text in shown
+    ), shown
 
 
 def test_templates_are_recognised_by_the_importer():
     from pipelines import load
 
     folder = ROOT / "dashboard" / "templates"
-    expected = {"events_calendar": "events_calendar", "signin_sheet": "signin_sheet",
-                "facebook_event_counts": "facebook_event_counts"}
+    expected = {
+        "events_calendar": "events_calendar",
+        "signin_sheet": "signin_sheet",
+        "facebook_event_counts": "facebook_event_counts",
+    }
     for name, source in expected.items():
         for lang in i18n.LANGUAGES:
-            assert load.recognise(folder / f"{name}_{lang}.csv", load.ImportOptions()).name \
-                == source
+            assert (
+                load.recognise(folder / f"{name}_{lang}.csv", load.ImportOptions()).name == source
+            )
 
 
 # boundaries and the command ---------------------------------------------------------------
+
 
 def _imports(path: Path) -> set[str]:
     names = set()
@@ -548,8 +598,11 @@ def test_only_the_loading_module_imports_the_loader_and_only_the_data_pages_use_
             assert relative == "dashboard/loading.py"
         if "dashboard.loading" in names:
             users.add(relative)
-    assert users <= {"dashboard/app_pages/imports.py", "dashboard/app_pages/welcome.py",
-                     "dashboard/import_review.py"}
+    assert users <= {
+        "dashboard/app_pages/imports.py",
+        "dashboard/app_pages/welcome.py",
+        "dashboard/import_review.py",
+    }
 
 
 def test_charts_never_call_streamlit():
@@ -591,13 +644,18 @@ def test_follow_up_list_is_the_models_ranking_with_source_ids_only(sample_db):
     no_exception(at)
     table = at.dataframe[-1].value
     with duckdb.connect(str(sample_db), read_only=True) as con:
-        ranks = [r for (r,) in con.execute("select rank from mart_follow_up order by rank")
-                 .fetchall()]
+        ranks = [
+            r for (r,) in con.execute("select rank from mart_follow_up order by rank").fetchall()
+        ]
     assert len(ranks) > data.FOLLOW_UP_SHOWN > 50  # the sample's list is longer than the page
-    assert table[i18n.t("en", "col.rank")].tolist() == ranks[:data.FOLLOW_UP_SHOWN]
+    assert table[i18n.t("en", "col.rank")].tolist() == ranks[: data.FOLLOW_UP_SHOWN]
     assert _shown(at)[i18n.t("en", "people.follow_up.count")] == i18n.number("en", len(ranks))
-    assert i18n.t("en", "people.follow_up.first", shown=i18n.number("en", data.FOLLOW_UP_SHOWN),
-                  total=i18n.number("en", len(ranks))) in [c.value for c in at.caption]
+    assert i18n.t(
+        "en",
+        "people.follow_up.first",
+        shown=i18n.number("en", data.FOLLOW_UP_SHOWN),
+        total=i18n.number("en", len(ranks)),
+    ) in [c.value for c in at.caption]
     shown = " ".join(str(v) for v in table.to_numpy().ravel())
     assert "@" not in shown
 
@@ -633,21 +691,29 @@ def test_follow_up_csv_holds_the_whole_list_in_the_pages_columns(sample_db):
 
 def test_follow_up_csv_never_carries_a_formula(sample_db):
     with duckdb.connect(str(sample_db)) as con:
-        con.execute("update mart_follow_up set action_network_uuid = '=HYPERLINK(\"x\")', "
-                    "mobilize_user_id = '-12' where rank = 1")
+        con.execute(
+            "update mart_follow_up set action_network_uuid = '=HYPERLINK(\"x\")', "
+            "mobilize_user_id = '-12' where rank = 1"
+        )
     headers = [f"c{i}" for i in range(10)]
     first = _csv(data.follow_up_csv(None, headers, "en"))[1]
-    assert first[5:7] == ["'=HYPERLINK(\"x\")", "'-12"]
+    assert first[5:7] == ['\'=HYPERLINK("x")', "'-12"]
 
 
 def test_follow_up_for_one_campaign_reads_only_the_rows_shown(sample_db):
     campaign = data.options()["campaign"][0]
     with duckdb.connect(str(sample_db), read_only=True) as con:
-        expected = [r for (r,) in con.execute("""
+        expected = [
+            r
+            for (r,) in con.execute(
+                """
             select rank from mart_follow_up where person_id in (
                 select person_id from mart_person_records
                 where stage = 'commitment' and campaign = ?)
-            order by rank""", [campaign]).fetchall()]
+            order by rank""",
+                [campaign],
+            ).fetchall()
+        ]
     assert len(expected) > 10
     assert data.follow_up(campaign, limit=10)["rank"].tolist() == expected[:10]
     assert data.follow_up_count(campaign) == len(expected)
@@ -680,8 +746,9 @@ def test_funnel_and_breakdowns_count_as_the_facts_say(sample_db, period, campaig
     expected = reference_funnel(sample_db, campaign, channel, since, until)
     if campaign is None and channel is None:
         assert expected[0][3] > 0
-    assert [[""] + r for r in data.funnel(campaign, channel, since, until)[columns]
-            .values.tolist()] == expected
+    assert [
+        [""] + r for r in data.funnel(campaign, channel, since, until)[columns].values.tolist()
+    ] == expected
     for group in ("channel", "campaign"):
         expected = reference_funnel(sample_db, campaign, channel, since, until, group)
         found = data.funnel_by(group, campaign, channel, since, until)
@@ -692,11 +759,16 @@ def test_funnel_and_breakdowns_count_as_the_facts_say(sample_db, period, campaig
 
 def test_filter_options_are_every_campaign_and_channel_of_the_facts(sample_db):
     with duckdb.connect(str(sample_db), read_only=True) as con:
-        campaigns = {r[0] for r in con.execute(
-            "select campaign from mart_funnel_facts where campaign is not null "
-            "union select campaign from mart_event_gap where campaign is not null").fetchall()}
-        channels = {r[0] for r in con.execute(
-            "select distinct channel from mart_funnel_facts").fetchall()}
+        campaigns = {
+            r[0]
+            for r in con.execute(
+                "select campaign from mart_funnel_facts where campaign is not null "
+                "union select campaign from mart_event_gap where campaign is not null"
+            ).fetchall()
+        }
+        channels = {
+            r[0] for r in con.execute("select distinct channel from mart_funnel_facts").fetchall()
+        }
     found = data.options()
     assert found["campaign"] == sorted(campaigns) and campaigns
     assert found["channel"] == sorted(channels) and len(channels) > 3
@@ -705,8 +777,9 @@ def test_filter_options_are_every_campaign_and_channel_of_the_facts(sample_db):
 def test_the_funnel_page_reads_only_the_open_breakdown(sample_db, monkeypatch):
     groups = []
     real = data.funnel_by
-    monkeypatch.setattr(data, "funnel_by", lambda group, *a: groups.append(group) or
-                        real(group, *a))
+    monkeypatch.setattr(
+        data, "funnel_by", lambda group, *a: groups.append(group) or real(group, *a)
+    )
     at = app().switch_page(PAGES["funnel"]).run()
     assert groups == ["channel"]
     at.session_state["funnel_breakdown"] = i18n.t("en", "tab.by_campaign")
@@ -768,12 +841,16 @@ def test_people_pyramid_follows_the_period_and_says_which_month(sample_db):
     ctx = at.session_state["ctx"]
     last_day = ctx.until - timedelta(days=1)
     with duckdb.connect(str(sample_db), read_only=True) as con:
-        month, = con.execute("select max(month) from mart_person_months where month <= ?",
-                             [last_day.date().replace(day=1)]).fetchone()
-        counts = con.execute("select tier, count(*) from mart_person_months where month = ? "
-                             "group by tier", [month]).fetchall()
-        now = dict(con.execute("select tier, count(*) from mart_person_tiers group by tier")
-                   .fetchall())
+        (month,) = con.execute(
+            "select max(month) from mart_person_months where month <= ?",
+            [last_day.date().replace(day=1)],
+        ).fetchone()
+        counts = con.execute(
+            "select tier, count(*) from mart_person_months where month = ? group by tier", [month]
+        ).fetchall()
+        now = dict(
+            con.execute("select tier, count(*) from mart_person_tiers group by tier").fetchall()
+        )
     expected = {i18n.label("en", "tier", tier): n for tier, n in counts}
     assert _pyramid_counts(at) == expected
     title = i18n.t("en", "chart.pyramid_at", month=i18n.month("en", month))
@@ -787,12 +864,19 @@ def test_people_cohorts_start_within_the_period(sample_db):
     since = at.session_state["ctx"].since
     heatmap = next(s for s in figures(at) if s["data"][0]["type"] == "heatmap")
     with duckdb.connect(str(sample_db), read_only=True) as con:
-        months = [m for (m,) in con.execute(
-            "select distinct cohort_month from mart_retention where cohort_month >= ? "
-            "order by 1", [since.date().replace(day=1)]).fetchall()][-12:]
+        months = [
+            m
+            for (m,) in con.execute(
+                "select distinct cohort_month from mart_retention where cohort_month >= ? "
+                "order by 1",
+                [since.date().replace(day=1)],
+            ).fetchall()
+        ][-12:]
     assert len(heatmap["data"][0]["y"]) == len(months) > 0
-    assert all(name.startswith(i18n.month("en", m)) for name, m
-               in zip(heatmap["data"][0]["y"], months, strict=True))
+    assert all(
+        name.startswith(i18n.month("en", m))
+        for name, m in zip(heatmap["data"][0]["y"], months, strict=True)
+    )
 
 
 @pytest.mark.parametrize("lang", i18n.LANGUAGES)
@@ -818,7 +902,11 @@ def test_downloads_never_carry_a_spreadsheet_formula():
 
     from dashboard import ui
 
-    text = ui.csv_bytes(pd.DataFrame({"event": ['=HYPERLINK("x")', "Vigil"],
-                                      "people": [-3, 4]})).decode("utf-8-sig")
-    assert list(csv.reader(io.StringIO(text))) == \
-        [["event", "people"], ["'=HYPERLINK(\"x\")", "-3"], ["Vigil", "4"]]
+    text = ui.csv_bytes(
+        pd.DataFrame({"event": ['=HYPERLINK("x")', "Vigil"], "people": [-3, 4]})
+    ).decode("utf-8-sig")
+    assert list(csv.reader(io.StringIO(text))) == [
+        ["event", "people"],
+        ['\'=HYPERLINK("x")', "-3"],
+        ["Vigil", "4"],
+    ]

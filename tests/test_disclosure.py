@@ -56,11 +56,15 @@ def window(period: str) -> dict:
     if period in ui.PERIODS:
         return {"f_period": period}
     _, last = data.date_range()
-    return {"f_period": "custom", "w_period": "custom",
-            "w_dates": (last - timedelta(days=int(period) - 1), last)}
+    return {
+        "f_period": "custom",
+        "w_period": "custom",
+        "w_dates": (last - timedelta(days=int(period) - 1), last),
+    }
 
 
 # the attacker --------------------------------------------------------------------------
+
 
 class Attacker:
     """Unknowns bounded by what is displayed, and linear relations between them."""
@@ -135,8 +139,10 @@ class Attacker:
                 matrix.append(row)
                 lower.append(lo)
                 upper.append(hi)
-        bounds = Bounds(np.array(self.low + [0] * len(flags), dtype=float),
-                        np.array(self.high + [1] * len(flags), dtype=float))
+        bounds = Bounds(
+            np.array(self.low + [0] * len(flags), dtype=float),
+            np.array(self.high + [1] * len(flags), dtype=float),
+        )
         constraints = [LinearConstraint(np.array(matrix), lower, upper)] if matrix else []
         found = []
         for k in self.small:
@@ -144,8 +150,9 @@ class Attacker:
             for direction in (1, -1):
                 objective = np.zeros(size)
                 objective[k] = direction
-                result = milp(objective, integrality=np.ones(size), bounds=bounds,
-                              constraints=constraints)
+                result = milp(
+                    objective, integrality=np.ones(size), bounds=bounds, constraints=constraints
+                )
                 assert result.success, "the displayed figures contradict each other"
                 ends.append(round(result.x[k]))
             if ends[0] == ends[1]:
@@ -189,8 +196,7 @@ def events_attack(at, lead) -> Attacker:
             pooled_came[came], pooled_registered[registered] = 1, 1
             if going:
                 a.rows.append(({attended: 1}, 0, np.inf))
-                a.share({attended: 1}, {a.var(going, going): 1},
-                        row[_col("going_conversion")])
+                a.share({attended: 1}, {a.var(going, going): 1}, row[_col("going_conversion")])
                 pooled_attended[attended] = 1
                 pooled_going[a.var(going, going)] = 1
         elif unknown is not None and registered is not None:
@@ -202,8 +208,9 @@ def events_attack(at, lead) -> Attacker:
 
 def channels_attack(at, lead) -> Attacker:
     a = Attacker()
-    for (_, row), (_, true) in zip(shown(at.dataframe[0]).iterrows(),
-                                   shown(lead.dataframe[0]).iterrows(), strict=True):
+    for (_, row), (_, true) in zip(
+        shown(at.dataframe[0]).iterrows(), shown(lead.dataframe[0]).iterrows(), strict=True
+    ):
         people, committed = a.cell(row[_col("people")]), a.cell(row[_col("committed")])
         acted, never = a.cell(row[_col("acted")]), a.var()
         a.secret(never, _number(true[_col("committed")]) - _number(true[_col("acted")]))
@@ -231,11 +238,19 @@ def overview_attack(at, lead) -> Attacker:
         before = a.var()  # the period before, seen only through the change
         if metric.delta and figures[key] is not None:
             change = int(metric.delta.replace(",", "").replace("+", ""))
-            a.equal({figures[key]: 1, before: -1, a.var(change + BIG, change + BIG): -1,
-                     a.var(BIG, BIG): 1})
+            a.equal(
+                {
+                    figures[key]: 1,
+                    before: -1,
+                    a.var(change + BIG, change + BIG): -1,
+                    a.var(BIG, BIG): 1,
+                }
+            )
     never = a.var()
-    a.secret(never, _number(_metric(lead, "kpi.committed").value)
-             - _number(_metric(lead, "kpi.acted").value))
+    a.secret(
+        never,
+        _number(_metric(lead, "kpi.committed").value) - _number(_metric(lead, "kpi.acted").value),
+    )
     a.equal({figures["kpi.committed"]: 1, figures["kpi.acted"]: -1, never: -1})
     a.share({never: 1}, {figures["kpi.committed"]: 1}, _metric(at, "kpi.slacktivism").value)
     return a
@@ -257,8 +272,14 @@ def pack_attack(pack: board_pack.Pack) -> Attacker:
             a.equal({cells[key][0]: 1, stages[stage]: -1})
         if change and None not in cells[key]:
             value = int(change.replace(",", "").replace("+", ""))
-            a.equal({cells[key][0]: 1, cells[key][1]: -1, a.var(value + BIG, value + BIG): -1,
-                     a.var(BIG, BIG): 1})
+            a.equal(
+                {
+                    cells[key][0]: 1,
+                    cells[key][1]: -1,
+                    a.var(value + BIG, value + BIG): -1,
+                    a.var(BIG, BIG): 1,
+                }
+            )
     for period, true in enumerate((pack.now, pack.before)):
         committed, acted = cells["committed"][period], cells["acted"][period]
         if committed is None or acted is None:
@@ -287,6 +308,7 @@ def pack_attack(pack: board_pack.Pack) -> Attacker:
 
 def _figures(at) -> list[dict]:
     import json
+
     return [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
 
 
@@ -296,8 +318,7 @@ def charts_carry_no_hidden_value(at) -> None:
         for trace in spec["data"]:
             if trace.get("meta") != "count" or "text" not in trace:
                 continue
-            axis = "y" if trace.get("orientation") != "h" and trace.get("type") == "bar" \
-                else "x"
+            axis = "y" if trace.get("orientation") != "h" and trace.get("type") == "bar" else "x"
             values = decode(trace.get(axis))
             for value, text in zip(values, trace["text"], strict=True):
                 if text in (SMALL_TEXT, WITHHELD):
@@ -306,10 +327,16 @@ def charts_carry_no_hidden_value(at) -> None:
 
 # the engine on the cases found by hand ---------------------------------------------------
 
+
 def test_the_no_shows_of_registered_48_came_68_walk_ins_24_cannot_be_worked_out():
     table = disclosure.Table()
-    for name, value in (("registered", 48), ("came_registered", 44), ("no_show", 4),
-                        ("attended", 68), ("walk_ins", 24)):
+    for name, value in (
+        ("registered", 48),
+        ("came_registered", 44),
+        ("no_show", 4),
+        ("attended", 68),
+        ("walk_ins", 24),
+    ):
         table.add(name, value)
     table.total("registered", "came_registered", "no_show")
     table.total("attended", "came_registered", "walk_ins")
@@ -317,8 +344,11 @@ def test_the_no_shows_of_registered_48_came_68_walk_ins_24_cannot_be_worked_out(
     hidden = disclosure.protect(table)
     assert hidden.small == {"no_show"} and len(hidden.cover) == 1  # one more, not three
     a = Attacker()
-    shown = {k: a.cell(WITHHELD if k in hidden.cover else SMALL_TEXT if k in hidden.small
-                       else f"{v}") for k, v in table.values.items() if k != "came_registered"}
+    shown = {
+        k: a.cell(WITHHELD if k in hidden.cover else SMALL_TEXT if k in hidden.small else f"{v}")
+        for k, v in table.values.items()
+        if k != "came_registered"
+    }
     came = a.var()
     a.equal({shown["registered"]: 1, came: -1, shown["no_show"]: -1})
     a.equal({shown["attended"]: 1, came: -1, shown["walk_ins"]: -1})
@@ -360,6 +390,7 @@ def test_counts_that_are_not_people_are_never_hidden():
 
 
 # the board's pages and pack on the sample campaign ---------------------------------------
+
 
 @pytest.mark.parametrize("period", PERIODS)
 def test_the_events_page_gives_no_small_count_away(sample_db, period):
@@ -441,8 +472,7 @@ def funnel_attack(at, lead) -> Attacker:
         a.share({smaller: 1}, {larger: 1}, table[_col("kept")].iloc[i + 1])
     committed, acted = stages[2], stages[3]
     never = a.var()
-    a.secret(never, _number(truth[_col("people")].iloc[2])
-             - _number(truth[_col("people")].iloc[3]))
+    a.secret(never, _number(truth[_col("people")].iloc[2]) - _number(truth[_col("people")].iloc[3]))
     a.equal({committed: 1, acted: -1, never: -1})
     a.share({never: 1}, {committed: 1}, _metric(at, "kpi.slacktivism").value)
     return a
@@ -450,8 +480,12 @@ def funnel_attack(at, lead) -> Attacker:
 
 @pytest.mark.parametrize("period", PERIODS)
 def test_the_funnel_page_gives_no_small_count_away(sample_db, period):
-    pages = [app("en", role, funnel_measure="people", **window(period))
-             .switch_page(PAGES["funnel"]).run() for role in ("board", "lead")]
+    pages = [
+        app("en", role, funnel_measure="people", **window(period))
+        .switch_page(PAGES["funnel"])
+        .run()
+        for role in ("board", "lead")
+    ]
     if not pages[0].dataframe:
         pytest.skip("nobody in this window")
     assert funnel_attack(*pages).pinned() == []
@@ -460,14 +494,36 @@ def test_the_funnel_page_gives_no_small_count_away(sample_db, period):
 
 def test_key_figures_cover_a_slacktivism_of_2_of_46_and_hide_its_change():
     stages = ("awareness", "engagement", "commitment", "action")
-    now = pd.DataFrame({"stage": stages, "interactions": [900, 90, 60, 44],
-                        "people": [300, 80, 46, 44], "slacktivism_index": 2 / 46})
-    before = pd.DataFrame({"stage": stages, "interactions": [800, 80, 50, 40],
-                           "people": [280, 70, 40, 30], "slacktivism_index": 10 / 40})
-    none = pd.DataFrame(columns=["event_id", "registered", "attended", "walk_ins", "no_show",
-                                 "attendance_unknown", "registered_attended",
-                                 "has_attendance_data", "facebook_going",
-                                 "facebook_interested"])
+    now = pd.DataFrame(
+        {
+            "stage": stages,
+            "interactions": [900, 90, 60, 44],
+            "people": [300, 80, 46, 44],
+            "slacktivism_index": 2 / 46,
+        }
+    )
+    before = pd.DataFrame(
+        {
+            "stage": stages,
+            "interactions": [800, 80, 50, 40],
+            "people": [280, 70, 40, 30],
+            "slacktivism_index": 10 / 40,
+        }
+    )
+    none = pd.DataFrame(
+        columns=[
+            "event_id",
+            "registered",
+            "attended",
+            "walk_ins",
+            "no_show",
+            "attendance_unknown",
+            "registered_attended",
+            "has_attendance_data",
+            "facebook_going",
+            "facebook_interested",
+        ]
+    )
     shown = board_tables.figures("en", True, now, none, before, none)
     assert ("never_acted", "") in shown.hidden.small
     assert {("people", "", "commitment"), ("people", "", "action")} & shown.hidden.cover
@@ -477,7 +533,9 @@ def test_key_figures_cover_a_slacktivism_of_2_of_46_and_hide_its_change():
     assert ui.figure(c, shown, "slacktivism", figures_now) == i18n.t("en", "rate.hidden")
     assert ui.figure_delta(c, shown, "slacktivism", figures_now, figures_before) is None
     hidden = [n for n in ("committed", "acted") if ui.figure(c, shown, n, figures_now) == WITHHELD]
-    assert len(hidden) == 1 and ui.figure_delta(c, shown, hidden[0], figures_now,
-                                                figures_before) is None
+    assert (
+        len(hidden) == 1
+        and ui.figure_delta(c, shown, hidden[0], figures_now, figures_before) is None
+    )
     lead = board_tables.figures("en", False, now, none, before, none)
     assert ui.figure(c, lead, "slacktivism", figures_now) == i18n.percent("en", 2 / 46)

@@ -24,10 +24,12 @@ LOGGERS = ("", "pipelines", "dashboard", "streamlit", "turnout", "py.warnings")
 CALENDAR = "event_id,name,starts_at,kind,campaign\nlog-test,Log test,2026-03-30 18:00,meeting,x\n"
 # a sign-in sheet with a canary in every cell a person fills in, and a shifted row whose email
 # lands in the time column (its reject reason must not quote it)
-SHEET = ("event_id,name,email,phone,signed_in_at,heard_from\n"
-         + "".join(f"log-test,Ana {i},ana{i}@example.org,,18:0{i},flyer\n" for i in range(4))
-         + f"log-test,{CANARY_NAME},{CANARY_EMAIL},{CANARY_PHONE},18:30,par {CANARY_EMAIL}\n"
-         + f"log-test,{CANARY_EMAIL},{CANARY_PHONE},{CANARY_NAME},{CANARY_PHONE}\n")
+SHEET = (
+    "event_id,name,email,phone,signed_in_at,heard_from\n"
+    + "".join(f"log-test,Ana {i},ana{i}@example.org,,18:0{i},flyer\n" for i in range(4))
+    + f"log-test,{CANARY_NAME},{CANARY_EMAIL},{CANARY_PHONE},18:30,par {CANARY_EMAIL}\n"
+    + f"log-test,{CANARY_EMAIL},{CANARY_PHONE},{CANARY_NAME},{CANARY_PHONE}\n"
+)
 SHEET_NAME = f"presences {CANARY_EMAIL}.csv"
 
 
@@ -62,6 +64,7 @@ def logs(monkeypatch) -> Iterator[Everything]:
         found = made(name)
         found.addHandler(handler)
         return found
+
     monkeypatch.setattr(st_logger, "get_logger", made_and_heard)
     for lg in loggers:
         lg.addHandler(handler)
@@ -95,9 +98,12 @@ def test_an_import_from_the_command_line_logs_no_personal_data(tmp_path, monkeyp
     calendar, sheet = _files(tmp_path)
     runner = CliRunner()
     output = [runner.invoke(cli, ["init"]).output]
-    for arguments in (["import", str(calendar)],
-                      ["import", str(sheet), "--campaign", f"printemps {CANARY_PHONE}"],
-                      ["imports", "--rejects"], ["report"]):
+    for arguments in (
+        ["import", str(calendar)],
+        ["import", str(sheet), "--campaign", f"printemps {CANARY_PHONE}"],
+        ["imports", "--rejects"],
+        ["report"],
+    ):
         result = runner.invoke(cli, arguments, terminal_width=250)
         assert result.exit_code == 0, result.output
         output.append(result.output)
@@ -123,9 +129,12 @@ def dashboard_db(tmp_path, monkeypatch) -> Path:
 def test_an_import_from_the_dashboard_logs_no_personal_data(dashboard_db, tmp_path, logs):
     calendar, sheet = _files(tmp_path)
     at = app("fr").switch_page(PAGES["data"]).run()
-    at.file_uploader[0].set_value([
-        (calendar.name, calendar.read_bytes(), "text/csv"),
-        (sheet.name, sheet.read_bytes(), "text/csv")]).run()
+    at.file_uploader[0].set_value(
+        [
+            (calendar.name, calendar.read_bytes(), "text/csv"),
+            (sheet.name, sheet.read_bytes(), "text/csv"),
+        ]
+    ).run()
     no_exception(at)
     at.button(key="run_import").click().run()
     no_exception(at)

@@ -38,8 +38,10 @@ def cal(db, tmp_path):
 
 
 def sheet_rows(count: int, start: int = 0) -> str:
-    return "".join(f"rally-1,Person {i},p{i}@example.org,2026-03-05 18:{i % 60:02d},flyer\n"
-                   for i in range(start, start + count))
+    return "".join(
+        f"rally-1,Person {i},p{i}@example.org,2026-03-05 18:{i % 60:02d},flyer\n"
+        for i in range(start, start + count)
+    )
 
 
 def refusal(db, path, **options) -> ImportRefused:
@@ -53,6 +55,7 @@ def refusal(db, path, **options) -> ImportRefused:
 
 # encodings, over the whole file -------------------------------------------------------------
 
+
 def test_a_windows_1252_accent_far_down_is_read_not_rejected(cal, tmp_path):
     # 8,000 plain ASCII rows (about 440 kB, past the head), then one accented Windows-1252 row
     body = (SHEET_HEADER + sheet_rows(8000)).encode("ascii")
@@ -63,8 +66,7 @@ def test_a_windows_1252_accent_far_down_is_read_not_rejected(cal, tmp_path):
     result = run_import(cal, path)
     assert (result.rows_read, result.rows_loaded, result.rows_rejected) == (8001, 8001, 0)
     # the free-text channel is stored as written: decoded as Windows-1252, not garbled
-    assert query(cal, "select channel from checkins where channel <> 'flyer'") == \
-        [("clé de sol",)]
+    assert query(cal, "select channel from checkins where channel <> 'flyer'") == [("clé de sol",)]
 
 
 def test_two_windows_1252_bytes_in_one_late_row_are_one_row_read_once(cal, tmp_path):
@@ -78,8 +80,7 @@ def test_two_windows_1252_bytes_in_one_late_row_are_one_row_read_once(cal, tmp_p
 
 
 def test_utf8_head_and_windows_1252_tail_is_refused_whole(cal, tmp_path):
-    head = SHEET_HEADER + "rally-1,Zoé,zoe@example.org,2026-03-05 18:00,flyer\n" + \
-        sheet_rows(6000)
+    head = SHEET_HEADER + "rally-1,Zoé,zoe@example.org,2026-03-05 18:00,flyer\n" + sheet_rows(6000)
     late = "rally-1,Hélène,helene@example.org,2026-03-05 19:00,flyer\n"
     path = tmp_path / "mixed.csv"
     path.write_bytes(head.encode("utf-8") + late.encode("cp1252"))
@@ -123,6 +124,7 @@ def test_an_old_excel_workbook_is_named(cal, tmp_path):
 
 # line endings, odd bytes, sizes ----------------------------------------------------------
 
+
 def test_a_crlf_header_over_lf_rows_without_quotes_is_read(cal, tmp_path):
     path = tmp_path / "sheet.csv"
     path.write_bytes(SHEET_HEADER.replace("\n", "\r\n").encode() + sheet_rows(3).encode())
@@ -153,8 +155,15 @@ def test_a_nul_byte_far_down_is_one_row_read_as_text(cal, tmp_path):
 
 
 def test_a_one_megabyte_cell_is_read(cal, tmp_path):
-    path = write(tmp_path, "sheet.csv", SHEET_HEADER + "rally-1," + "x" * 1_000_000 +
-                 ",big@example.org,2026-03-05 18:00,flyer\n" + sheet_rows(1))
+    path = write(
+        tmp_path,
+        "sheet.csv",
+        SHEET_HEADER
+        + "rally-1,"
+        + "x" * 1_000_000
+        + ",big@example.org,2026-03-05 18:00,flyer\n"
+        + sheet_rows(1),
+    )
     result = run_import(cal, path)
     assert (result.rows_read, result.rows_loaded) == (2, 2)
 
@@ -175,6 +184,7 @@ def test_a_csv_whose_first_cell_opens_a_bracket_is_read_as_csv(cal, tmp_path):
 
 # JSON ----------------------------------------------------------------------------------
 
+
 def test_json_nested_ten_thousand_levels_is_refused_clearly(cal, tmp_path):
     path = write(tmp_path, "deep.json", '{"a":' * 10_000 + "1" + "}" * 10_000)
     error = refusal(cal, path)
@@ -182,11 +192,20 @@ def test_json_nested_ten_thousand_levels_is_refused_clearly(cal, tmp_path):
 
 
 def test_json_with_a_duplicate_key_is_refused_clearly(cal, tmp_path):
-    people = {"_embedded": {"osdi:people": [
-        {"identifiers": ["action_network:1"], "given_name": "Ana",
-         "email_addresses": [{"primary": True, "address": "ana@example.org"}]}]}}
-    text = json.dumps(people).replace('"given_name": "Ana"',
-                                      '"given_name": "Ana", "given_name": "Bo"')
+    people = {
+        "_embedded": {
+            "osdi:people": [
+                {
+                    "identifiers": ["action_network:1"],
+                    "given_name": "Ana",
+                    "email_addresses": [{"primary": True, "address": "ana@example.org"}],
+                }
+            ]
+        }
+    }
+    text = json.dumps(people).replace(
+        '"given_name": "Ana"', '"given_name": "Ana", "given_name": "Bo"'
+    )
     error = refusal(cal, write(tmp_path, "osdi_people.json", text))
     assert error.code == "json.duplicate_key"
     assert "ana@example.org" not in str(error)
@@ -194,9 +213,13 @@ def test_json_with_a_duplicate_key_is_refused_clearly(cal, tmp_path):
 
 def test_one_json_object_above_the_limit_is_refused_saying_why(cal, tmp_path, monkeypatch):
     # a 230 MB OSDI document is one object; the limit is lowered so the file stays small
-    people = [{"identifiers": [f"action_network:{i}"],
-               "email_addresses": [{"primary": True, "address": f"p{i}@example.org"}]}
-              for i in range(6000)]
+    people = [
+        {
+            "identifiers": [f"action_network:{i}"],
+            "email_addresses": [{"primary": True, "address": f"p{i}@example.org"}],
+        }
+        for i in range(6000)
+    ]
     path = write(tmp_path, "osdi_people.json", json.dumps({"_embedded": {"osdi:people": people}}))
     monkeypatch.setattr(reader, "JSON_MAX_OBJECT_BYTES", path.stat().st_size - 1)
     error = refusal(cal, path)
@@ -211,26 +234,44 @@ GOOD_COUNTS = [f"rally-1,2026-02-0{day} 10:00,{200 + day}" for day in range(1, 6
 
 
 def test_an_out_of_range_count_is_one_rejected_row(cal, tmp_path):
-    rows = ["rally-1,2026-03-01 11:00,99999999999999999999", "rally-1,2026-03-01 12:00,1e308",
-            "rally-1,2026-03-01 13:00,inf", "rally-1,2026-03-01 14:00,nan"] + GOOD_COUNTS
+    rows = [
+        "rally-1,2026-03-01 11:00,99999999999999999999",
+        "rally-1,2026-03-01 12:00,1e308",
+        "rally-1,2026-03-01 13:00,inf",
+        "rally-1,2026-03-01 14:00,nan",
+    ] + GOOD_COUNTS
     path = write(tmp_path, "counts.csv", "event_id,snapshot_at,going\n" + "\n".join(rows) + "\n")
     result = run_import(cal, path, source="facebook_event_counts")
     assert (result.rows_read, result.rows_loaded, result.rows_rejected) == (9, 5, 4)
-    assert [(r["line"], r["column"], r["code"]) for r in result.rejects] == \
-        [(line, "going", "row.number_out_of_range") for line in (2, 3, 4, 5)]
+    assert [(r["line"], r["column"], r["code"]) for r in result.rejects] == [
+        (line, "going", "row.number_out_of_range") for line in (2, 3, 4, 5)
+    ]
     assert query(cal, "select sum(going) from facebook_event_snapshots") == [(1015,)]
 
 
 # dates -----------------------------------------------------------------------------------
 
+
 def test_time_zone_offsets_become_montreal_wall_time(cal, tmp_path):
     # the same moment, 23:30 UTC = 18:30 in Montréal in March (EST, UTC-5), four ways
-    rows = ["2026-03-02 04:30+05:00", "2026-03-01T23:30:00Z", "2026-03-01 18:30 EST",
-            "2026-03-01 18:30:00-05:00"]
+    rows = [
+        "2026-03-02 04:30+05:00",
+        "2026-03-01T23:30:00Z",
+        "2026-03-01 18:30 EST",
+        "2026-03-01 18:30:00-05:00",
+    ]
     text = "event_id,snapshot_at,going\n" + "".join(
-        f"rally-{i},{when},{10 + i}\n" for i, when in enumerate(rows, start=1))
-    run_import(cal, write(tmp_path, "calendar2.csv", "event_id,name,starts_at\n" + "".join(
-        f"rally-{i},Rally {i},2026-03-05 18:30\n" for i in range(2, 5))))
+        f"rally-{i},{when},{10 + i}\n" for i, when in enumerate(rows, start=1)
+    )
+    run_import(
+        cal,
+        write(
+            tmp_path,
+            "calendar2.csv",
+            "event_id,name,starts_at\n"
+            + "".join(f"rally-{i},Rally {i},2026-03-05 18:30\n" for i in range(2, 5)),
+        ),
+    )
     result = run_import(cal, write(tmp_path, "counts.csv", text), source="facebook_event_counts")
     assert result.rows_loaded == 4
     stored = query(cal, "select distinct snapshot_at from facebook_event_snapshots")
@@ -238,20 +279,28 @@ def test_time_zone_offsets_become_montreal_wall_time(cal, tmp_path):
 
 
 def test_dates_outside_a_plausible_window_are_rejected(cal, tmp_path):
-    rows = ["rally-1,0000-01-01,5", "rally-1,1999-12-31 23:00,6", "rally-1,9999-12-31,1",
-            "rally-1,2026-03-01 10:00,223"] + GOOD_COUNTS
+    rows = [
+        "rally-1,0000-01-01,5",
+        "rally-1,1999-12-31 23:00,6",
+        "rally-1,9999-12-31,1",
+        "rally-1,2026-03-01 10:00,223",
+    ] + GOOD_COUNTS
     text = "event_id,snapshot_at,going\n" + "\n".join(rows) + "\n"
     result = run_import(cal, write(tmp_path, "counts.csv", text), source="facebook_event_counts")
     assert (result.rows_loaded, result.rows_rejected) == (6, 3)
     assert [(r["line"], r["code"]) for r in result.rejects] == [
-        (2, "row.date_out_of_range"), (3, "row.date_out_of_range"), (4, "row.date_in_future")]
+        (2, "row.date_out_of_range"),
+        (3, "row.date_out_of_range"),
+        (4, "row.date_in_future"),
+    ]
     # the snapshot dated 9999 never becomes "the latest": going stays 223 (2026-03-01's)
-    assert query(cal, "select facebook_going from mart_event_gap where event_id = 'rally-1'") \
-        == [(223,)]
+    assert query(cal, "select facebook_going from mart_event_gap where event_id = 'rally-1'") == [
+        (223,)
+    ]
 
 
 def test_an_event_may_be_scheduled_ahead_but_not_a_century_ahead(db, tmp_path):
-    text = ("event_id,name,starts_at\nsoon,Soon,{soon}\nlater,Later,2099-03-05 18:30\n")
+    text = "event_id,name,starts_at\nsoon,Soon,{soon}\nlater,Later,2099-03-05 18:30\n"
     soon = query(db, "select strftime(current_date + interval 60 day, '%Y-%m-%d 18:30')")[0][0]
     result = run_import(db, write(tmp_path, "calendar.csv", text.format(soon=soon)))
     assert (result.rows_loaded, result.rows_rejected) == (1, 1)
@@ -259,6 +308,7 @@ def test_an_event_may_be_scheduled_ahead_but_not_a_century_ahead(db, tmp_path):
 
 
 # the file itself: changed, removed, copied -----------------------------------------------
+
 
 def _during_the_read(monkeypatch, action) -> None:
     """Run ``action(path)`` right after DuckDB has read the rows, before the import commits."""
@@ -272,8 +322,9 @@ def _during_the_read(monkeypatch, action) -> None:
     monkeypatch.setattr(reader, "load_csv", load_then_act)
 
 
-def test_a_file_overwritten_during_its_import_is_refused_then_loads_whole(cal, tmp_path,
-                                                                          monkeypatch):
+def test_a_file_overwritten_during_its_import_is_refused_then_loads_whole(
+    cal, tmp_path, monkeypatch
+):
     path = write(tmp_path, "sheet.csv", SHEET_HEADER + sheet_rows(200))
     original = path.read_bytes()
 
@@ -314,8 +365,9 @@ def test_copies_stay_in_a_private_folder_and_go_on_a_refusal(cal, tmp_path, monk
     before = sorted(p.name for p in cal.parent.iterdir())
     # Windows-1252, so it is copied to UTF-8; its quote never closes, so it is refused
     text = SHEET_HEADER + 'rally-1,"Hélène,helene@example.org,2026-03-05 18:00,flyer\n'
-    assert refusal(cal, write(incoming, "sheet.csv", text, "cp1252")).code == \
-        "file.unterminated_quote"
+    assert (
+        refusal(cal, write(incoming, "sheet.csv", text, "cp1252")).code == "file.unterminated_quote"
+    )
     assert seen == [(textfile.work_root(cal), 0o700)]
     assert list(temp.iterdir()) == []
     assert sorted(p.name for p in cal.parent.iterdir()) == before
@@ -350,8 +402,7 @@ def test_a_folder_of_unrecognised_files_fails(db, tmp_path):
 
 def test_sigterm_to_an_import_process_leaves_no_copy(cal, tmp_path):
     path = tmp_path / "sheet.csv"
-    path.write_bytes((SHEET_HEADER + sheet_rows(2000)).replace("Person", "Hélène")
-                     .encode("cp1252"))
+    path.write_bytes((SHEET_HEADER + sheet_rows(2000)).replace("Person", "Hélène").encode("cp1252"))
     script = textwrap.dedent(f"""
         from pathlib import Path
         from pipelines import load
@@ -360,8 +411,13 @@ def test_sigterm_to_an_import_process_leaves_no_copy(cal, tmp_path):
         load.import_file(Path({str(cal)!r}), Path({str(path)!r}), progress=step)
         print("done", flush=True)
     """)
-    child = subprocess.Popen([sys.executable, "-c", script], cwd=ROOT, stdout=subprocess.PIPE,
-                             text=True, env=os.environ.copy())
+    child = subprocess.Popen(
+        [sys.executable, "-c", script],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        text=True,
+        env=os.environ.copy(),
+    )
     copies_seen = False
     for line in child.stdout:
         if line.strip() == "checking rows":  # the UTF-8 copy has been read
@@ -376,16 +432,20 @@ def test_sigterm_to_an_import_process_leaves_no_copy(cal, tmp_path):
     assert not textfile.work_root(cal).exists()
 
 
-@pytest.mark.parametrize(("written", "montreal"), [
-    ("2026-07-05 18:30 EDT", "2026-07-05 18:30:00"),  # summer: Montréal is on EDT itself
-    ("2026-07-05 18:30 NDT", "2026-07-05 17:00:00"),  # Newfoundland, UTC-2:30
-    ("2026-07-05 18:30 PST", "2026-07-05 22:30:00"),  # UTC-8: 02:30 UTC, 22:30 EDT
-    ("2026-07-05T22:30:00Z", "2026-07-05 18:30:00"),
-    ("2026-07-05 18:30", "2026-07-05 18:30:00"),  # no zone: kept as written
-])
+@pytest.mark.parametrize(
+    ("written", "montreal"),
+    [
+        ("2026-07-05 18:30 EDT", "2026-07-05 18:30:00"),  # summer: Montréal is on EDT itself
+        ("2026-07-05 18:30 NDT", "2026-07-05 17:00:00"),  # Newfoundland, UTC-2:30
+        ("2026-07-05 18:30 PST", "2026-07-05 22:30:00"),  # UTC-8: 02:30 UTC, 22:30 EDT
+        ("2026-07-05T22:30:00Z", "2026-07-05 18:30:00"),
+        ("2026-07-05 18:30", "2026-07-05 18:30:00"),  # no zone: kept as written
+    ],
+)
 def test_named_zones_and_summer_time(written, montreal):
     con = duckdb.connect()
     con.execute("set TimeZone = 'UTC'")
     staging.install_macros(con)
-    assert str(con.execute("select turnout_timestamp(?, false)", [written]).fetchone()[0]) \
-        == montreal
+    assert (
+        str(con.execute("select turnout_timestamp(?, false)", [written]).fetchone()[0]) == montreal
+    )
