@@ -369,8 +369,8 @@ def test_an_import_in_another_process_makes_the_page_wait(sample_db):
             sys.executable,
             "-c",
             (
-                "import duckdb, sys, time; con = duckdb.connect(sys.argv[1]); print('held', flush=True);"
-                " time.sleep(1.5); con.close()"
+                "import duckdb, sys, time; con = duckdb.connect(sys.argv[1]);"
+                " print('held', flush=True); time.sleep(1.5); con.close()"
             ),
             str(sample_db),
         ],

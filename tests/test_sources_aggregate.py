@@ -369,7 +369,8 @@ post_id = "{file}:{line}"
             "'columns.reech'",
         ),
         (
-            'target = "post_snapshots"\n[columns]\nreach = "Reach"\n[constants]\npost_id = "{line}"',
+            'target = "post_snapshots"\n[columns]\nreach = "Reach"\n[constants]\n'
+            'post_id = "{line}"',
             "'columns.platform'",
         ),
         (
