@@ -87,19 +87,6 @@ def built_database(cache_root: Path, name: str, files: list[Path]) -> Path:
     return db
 
 
-def sample_copy(tmp_path: Path, monkeypatch) -> Path:
-    """A copy of the shared sample database, named by TURNOUT_DB for the test."""
-    import pytest
-
-    from tests.sample_db import CACHE
-
-    if not any(SAMPLE.glob("*.csv")):
-        pytest.skip("sample_data/ has no campaign yet")
-    db = copy_database(built_database(CACHE, "sample", [SAMPLE]), tmp_path)
-    monkeypatch.setenv("TURNOUT_DB", str(db))
-    return db
-
-
 def copy_database(source: Path, target_folder: Path) -> Path:
     target = target_folder / "turnout.duckdb"
     shutil.copy(source, target)
@@ -118,6 +105,11 @@ def app(lang: str = "en", role: str = "lead", **state) -> AppTest:
 
 def no_exception(at: AppTest) -> None:
     assert not at.exception, [e.message for e in at.exception]
+
+
+def metrics(at: AppTest) -> dict[str, str]:
+    """The page's key figures: each label with its value as shown."""
+    return {m.label: m.value for m in at.metric}
 
 
 # what is on screen -------------------------------------------------------------------

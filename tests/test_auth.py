@@ -8,9 +8,8 @@ import hmac
 import os
 
 import pytest
-import streamlit as st
 
-from dashboard import access, data, i18n, loading
+from dashboard import access, i18n, loading
 from pipelines import messages
 from tests.dashboard_helpers import PAGES, app, no_exception
 
@@ -19,12 +18,8 @@ PASSWORDS = {"lead": LEAD, "board": BOARD}
 
 
 @pytest.fixture(autouse=True)
-def _fresh(monkeypatch):
-    st.cache_data.clear()
-    data._LAST.clear()
+def _fresh(fresh_caches, monkeypatch):
     monkeypatch.setattr(access, "ATTEMPTS", access.Attempts())
-    yield
-    st.cache_data.clear()
 
 
 @pytest.fixture

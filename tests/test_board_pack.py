@@ -10,51 +10,16 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-import streamlit as st
 
 from dashboard import board_pack, data, i18n, ui
-from tests.dashboard_helpers import (
-    PAGES,
-    SAMPLE,
-    SMALL_FILES,
-    app,
-    built_database,
-    copy_database,
-    decode,
-    no_exception,
-)
-from tests.sample_db import CACHE
+from tests.dashboard_helpers import PAGES, app, decode, no_exception
+
+pytestmark = pytest.mark.usefixtures("fresh_caches")
 
 pypdf = pytest.importorskip("pypdf")
 CHROMIUM = shutil.which("chromium") or (Path("/usr/bin/chromium").exists() or None)
 MADE_ON = date(2026, 11, 25)
 MAX_PAGES = 3  # a short document a board reads in one sitting
-
-
-@pytest.fixture(autouse=True)
-def _fresh_caches():
-    st.cache_data.clear()
-    data._LAST.clear()
-    yield
-    st.cache_data.clear()
-
-
-@pytest.fixture
-def sample_db(tmp_path_factory, tmp_path, monkeypatch) -> Path:
-    if not any(SAMPLE.glob("*.csv")):
-        pytest.skip("sample_data/ has no campaign yet")
-    source = built_database(CACHE, "sample", [SAMPLE])
-    db = copy_database(source, tmp_path)
-    monkeypatch.setenv("TURNOUT_DB", str(db))
-    return db
-
-
-@pytest.fixture
-def small_db(tmp_path_factory, tmp_path, monkeypatch) -> Path:
-    source = built_database(CACHE, "small", SMALL_FILES)
-    db = copy_database(source, tmp_path)
-    monkeypatch.setenv("TURNOUT_DB", str(db))
-    return db
 
 
 @pytest.fixture

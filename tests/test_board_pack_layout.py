@@ -11,28 +11,15 @@ from datetime import date
 
 import pandas as pd
 import pytest
-import streamlit as st
 
 from dashboard import board_pack, data, i18n, ui
-from tests.dashboard_helpers import sample_copy
+
+pytestmark = pytest.mark.usefixtures("fresh_caches")
 
 pdfplumber = pytest.importorskip("pdfplumber")
 MADE_ON = date(2026, 11, 25)
 MIN_POINTS = 7.0
 SLACK = 0.3  # points: glyph boxes of neighbouring letters may touch
-
-
-@pytest.fixture(autouse=True)
-def _fresh_caches():
-    st.cache_data.clear()
-    data._LAST.clear()
-    yield
-    st.cache_data.clear()
-
-
-@pytest.fixture
-def sample_db(tmp_path, monkeypatch):
-    return sample_copy(tmp_path, monkeypatch)
 
 
 def context(lang: str, period: str, role: str) -> ui.Context:

@@ -4,30 +4,11 @@ labels clear of their error bars."""
 from __future__ import annotations
 
 import pytest
-import streamlit as st
 
-from dashboard import charts, data, i18n
-from tests.dashboard_helpers import (
-    PAGES,
-    app,
-    decode,
-    figures,
-    no_exception,
-    sample_copy,
-)
+from dashboard import charts, i18n
+from tests.dashboard_helpers import PAGES, app, decode, figures, no_exception
 
-
-@pytest.fixture(autouse=True)
-def _fresh_caches():
-    st.cache_data.clear()
-    data._LAST.clear()
-    yield
-    st.cache_data.clear()
-
-
-@pytest.fixture
-def sample_db(tmp_path, monkeypatch):
-    return sample_copy(tmp_path, monkeypatch)
+pytestmark = pytest.mark.usefixtures("fresh_caches")
 
 
 @pytest.mark.parametrize("measure", ("interactions", "people"))

@@ -66,24 +66,14 @@ def test_the_command_line_writes_one_events_list_for_a_french_spreadsheet(db, tm
     assert unknown.exit_code == 1 and "nope" in unknown.output
 
 
-def test_the_lead_sees_each_events_list_and_the_board_never_does(tmp_path, monkeypatch):
-    from tests.dashboard_helpers import (
-        PAGES,
-        SMALL_FILES,
-        app,
-        built_database,
-        copy_database,
-        no_exception,
-    )
-    from tests.sample_db import CACHE
+def test_the_lead_sees_each_events_list_and_the_board_never_does(small_db):
+    from tests.dashboard_helpers import PAGES, app, no_exception  # app: the dashboard's
 
-    db = copy_database(built_database(CACHE, "small", SMALL_FILES), tmp_path)
-    monkeypatch.setenv("TURNOUT_DB", str(db))
     at = app("fr").switch_page(PAGES["attendance"]).run()
     no_exception(at)
     event_id = at.selectbox(key="w_attendance").value
     expected = query(
-        db,
+        small_db,
         "select attendance, count(*) from mart_event_attendance where event_id = ? group by all",
         [event_id],
     )

@@ -4,19 +4,12 @@ attendance data barely vouches for is shown as doubtful, never as a confident fi
 from __future__ import annotations
 
 import pytest
-import streamlit as st
 
-from dashboard import data, i18n
+from dashboard import i18n
 from tests.dashboard_helpers import PAGES, app, no_exception
 from tests.given import event, given
 
-
-@pytest.fixture(autouse=True)
-def _fresh_caches():
-    st.cache_data.clear()
-    data._LAST.clear()
-    yield
-    st.cache_data.clear()
+pytestmark = pytest.mark.usefixtures("fresh_caches")
 
 
 def people(prefix: str, n: int) -> list[str]:

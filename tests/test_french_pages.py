@@ -10,52 +10,16 @@ import re
 import pandas as pd
 import pyarrow as pa
 import pytest
-import streamlit as st
 
-from dashboard import data, i18n
+from dashboard import i18n
 from pipelines import messages, wording
 from pipelines.models import follow_up, forecast
 from pipelines.sources import REGISTRY
-from tests.dashboard_helpers import (
-    BOARD_PAGES,
-    PAGES,
-    SAMPLE,
-    SMALL_FILES,
-    app,
-    built_database,
-    copy_database,
-    no_exception,
-    strings,
-)
+from tests.dashboard_helpers import BOARD_PAGES, PAGES, app, no_exception, strings
+
+pytestmark = pytest.mark.usefixtures("fresh_caches")
 
 NOT_SHOWN = {"None", "nan", "NaN", "NaT", "<NA>", "null"}
-
-
-@pytest.fixture(autouse=True)
-def _fresh_caches():
-    st.cache_data.clear()
-    data._LAST.clear()
-    yield
-    st.cache_data.clear()
-
-
-def _database(tmp_path_factory, tmp_path, monkeypatch, name, files):
-    source = built_database(tmp_path_factory.getbasetemp().parent, name, files)
-    db = copy_database(source, tmp_path)
-    monkeypatch.setenv("TURNOUT_DB", str(db))
-    return db
-
-
-@pytest.fixture
-def sample_db(tmp_path_factory, tmp_path, monkeypatch):
-    if not any(SAMPLE.glob("*.csv")):
-        pytest.skip("sample_data/ has no campaign yet")
-    return _database(tmp_path_factory, tmp_path, monkeypatch, "sample", [SAMPLE])
-
-
-@pytest.fixture
-def small_db(tmp_path_factory, tmp_path, monkeypatch):
-    return _database(tmp_path_factory, tmp_path, monkeypatch, "small", SMALL_FILES)
 
 
 def _pattern(text: str) -> re.Pattern | None:

@@ -7,20 +7,11 @@ import tomllib
 from pathlib import Path
 
 import duckdb
-import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard import i18n
 from pipelines import load
-from tests.dashboard_helpers import (
-    PAGES,
-    SMALL_FILES,
-    app,
-    built_database,
-    copy_database,
-    no_exception,
-)
-from tests.sample_db import CACHE
+from tests.dashboard_helpers import PAGES, app, no_exception
 
 # a sign-in sheet in nobody's format: French headers no template uses
 UNKNOWN = (
@@ -29,13 +20,6 @@ UNKNOWN = (
     "2026-03-28 14:07;Omar;omar@example.org;rally-2026-03\n"
     "demain;Zoé;zoe@example.org;rally-2026-03\n"
 )
-
-
-@pytest.fixture
-def small_db(tmp_path, monkeypatch) -> Path:
-    db = copy_database(built_database(CACHE, "small", SMALL_FILES), tmp_path)
-    monkeypatch.setenv("TURNOUT_DB", str(db))
-    return db
 
 
 def mapping_page():

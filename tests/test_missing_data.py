@@ -5,19 +5,12 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-import streamlit as st
 
-from dashboard import data, i18n
+from dashboard import i18n
 from tests.dashboard_helpers import app, decode, figures, no_exception
 from tests.given import event, given
 
-
-@pytest.fixture(autouse=True)
-def _fresh_caches():
-    st.cache_data.clear()
-    data._LAST.clear()
-    yield
-    st.cache_data.clear()
+pytestmark = pytest.mark.usefixtures("fresh_caches")
 
 
 @pytest.fixture

@@ -12,10 +12,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import streamlit as st
 from typer.testing import CliRunner
 
-from dashboard import data, loading
+from dashboard import loading
 from pipelines.cli import app as cli
 from tests.dashboard_helpers import PAGES, app, no_exception
 from tests.test_privacy import CANARY_EMAIL, CANARY_NAME, CANARY_PHONE, leaks
@@ -115,15 +114,12 @@ def test_an_import_from_the_command_line_logs_no_personal_data(tmp_path, monkeyp
 
 
 @pytest.fixture
-def dashboard_db(tmp_path, monkeypatch) -> Path:
+def dashboard_db(fresh_caches, tmp_path, monkeypatch) -> Path:
     db = tmp_path / "data" / "turnout.duckdb"
     monkeypatch.setenv("TURNOUT_DB", str(db))
     assert CliRunner().invoke(cli, ["init"]).exit_code == 0
-    st.cache_data.clear()
-    data._LAST.clear()
     monkeypatch.setattr(loading, "_swept_since_start", True)
-    yield db
-    st.cache_data.clear()
+    return db
 
 
 def test_an_import_from_the_dashboard_logs_no_personal_data(dashboard_db, tmp_path, logs):

@@ -4,23 +4,16 @@ only ever fed a count of people (``dashboard/units.py`` declares each measure's 
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pandas as pd
 import pytest
-import streamlit as st
 
 from dashboard import board_pack, data, i18n, ui, units
 from tests import sample_expected
-from tests.dashboard_helpers import (
-    BOARD_PAGES,
-    PAGES,
-    SAMPLE,
-    app,
-    built_database,
-    copy_database,
-)
+from tests.dashboard_helpers import BOARD_PAGES, PAGES, app, metrics
 from tests.funnel_reference import window_figures
+
+pytestmark = pytest.mark.usefixtures("fresh_caches")
 
 # the words a reader takes for each unit, written here apart from the catalogues
 WORDS = {
@@ -48,24 +41,6 @@ def check_label(lang: str, unit: str | None, label: str) -> None:
     assert says(lang, unit, label), (lang, unit, label)
     if unit not in (units.PEOPLE, units.SHARE):
         assert not says(lang, units.PEOPLE, label), (lang, unit, label)
-
-
-@pytest.fixture(autouse=True)
-def _fresh_caches():
-    st.cache_data.clear()
-    data._LAST.clear()
-    yield
-    st.cache_data.clear()
-
-
-@pytest.fixture
-def sample_db(tmp_path_factory, tmp_path, monkeypatch) -> Path:
-    if not any(SAMPLE.glob("*.csv")):
-        pytest.skip("sample_data/ has no campaign yet")
-    source = built_database(tmp_path_factory.getbasetemp().parent, "sample", [SAMPLE])
-    db = copy_database(source, tmp_path)
-    monkeypatch.setenv("TURNOUT_DB", str(db))
-    return db
 
 
 @pytest.mark.parametrize("lang", i18n.LANGUAGES)
@@ -151,7 +126,7 @@ def test_every_rendered_figure_and_column_says_its_unit(sample_db, lang, role):
 def test_reach_shows_views_and_opens_beside_the_people_reached(sample_db, lang):
     counted = sample_expected.key_figures()  # from the sample files, read on their own
     at = app(lang, "board")
-    shown = {m.label: m.value for m in at.metric}
+    shown = metrics(at)
     assert shown[i18n.t(lang, "kpi.reached")] == i18n.number(lang, counted["reached"])
     assert shown[i18n.t(lang, "kpi.reached_people")] == i18n.number(
         lang, counted["people"]["awareness"]

@@ -11,39 +11,14 @@ from pathlib import Path
 
 import duckdb
 import pytest
-import streamlit as st
 
 from dashboard import data, i18n, loading
-from tests.dashboard_helpers import (
-    PAGES,
-    SAMPLE,
-    app,
-    built_database,
-    copy_database,
-    fixture,
-    no_exception,
-)
-
-
-@pytest.fixture(scope="session")
-def small_source(tmp_path_factory) -> Path:
-    return built_database(tmp_path_factory.getbasetemp().parent, "sample", [SAMPLE])
-
-
-@pytest.fixture
-def small_db(small_source, tmp_path, monkeypatch) -> Path:
-    db = copy_database(small_source, tmp_path)
-    monkeypatch.setenv("TURNOUT_DB", str(db))
-    return db
+from tests.dashboard_helpers import PAGES, app, fixture, no_exception
 
 
 @pytest.fixture(autouse=True)
-def _fresh(monkeypatch):
-    st.cache_data.clear()
-    data._LAST.clear()
+def _fresh(fresh_caches, monkeypatch):
     monkeypatch.setattr(loading, "_swept_since_start", True)
-    yield
-    st.cache_data.clear()
 
 
 def calendar(event_id: str) -> bytes:
@@ -235,7 +210,7 @@ def test_a_file_over_the_limit_sent_anyway_is_refused_in_the_readers_language(db
 
 
 @pytest.mark.parametrize("lang", ["en", "fr"])
-def test_a_download_during_an_import_says_the_database_is_busy(small_db, monkeypatch, lang):
+def test_a_download_during_an_import_says_the_database_is_busy(sample_db, monkeypatch, lang):
     from pipelines.errors import DatabaseBusy
 
     at = app(lang).switch_page(PAGES["people"]).run()
