@@ -1,4 +1,5 @@
-"""Put rows straight into the canonical tables, link people, rebuild the marts.
+"""Put rows straight into the canonical tables, link people, rebuild the marts; and read back
+the funnel and an event's row, which the tests check.
 
 The "given these rows, expect these numbers" tests use this instead of import files, so
 each test states exactly which records exist. Key hashes are stand-in strings.
@@ -9,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from pipelines import identity, marts, warehouse
+from tests.conftest import query
 
 _DEFAULTS = {
     "registrations": {
@@ -64,3 +66,22 @@ def given(db: Path, **tables: list[dict]) -> None:
                 )
         identity.resolve_people(con)
         marts.rebuild(con)
+
+
+def funnel(db: Path, campaign: str = "(all)", channel: str = "(all)") -> dict:
+    """The all-time funnel of ``campaign`` and ``channel``: stage → (interactions, people)."""
+    rows = query(
+        db,
+        "select stage, interactions, people from mart_funnel where campaign = ? "
+        "and channel = ? and period = 'all'",
+        [campaign, channel],
+    )
+    return {stage: (interactions, people) for stage, interactions, people in rows}
+
+
+def gap(db: Path, event_id: str) -> dict:
+    """The event's row of mart_event_gap, column → value."""
+    with warehouse.reader(db) as con:
+        cursor = con.execute("select * from mart_event_gap where event_id = ?", [event_id])
+        names = [d[0] for d in cursor.description]
+        return dict(zip(names, cursor.fetchone(), strict=True))
