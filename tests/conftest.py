@@ -109,3 +109,29 @@ def sample_db(sample_source, tmp_path, monkeypatch) -> Path:
 def small_db(small_source, tmp_path, monkeypatch) -> Path:
     """The test's own copy of the small campaign's database, named by TURNOUT_DB."""
     return _own_copy(small_source, tmp_path, monkeypatch)
+
+
+# the synthetic campaign, read from its files (tests/sample_files.py)
+
+
+@pytest.fixture(scope="module")
+def sample_campaign(tmp_path_factory) -> Path:
+    """The synthetic campaign written with the generator's defaults, once for a test module."""
+    from pipelines import sample
+
+    out = tmp_path_factory.mktemp("campaign")
+    sample.generate(out)
+    return out
+
+
+@pytest.fixture(scope="module")
+def sample_views(sample_campaign):
+    """A DuckDB connection with the synthetic campaign's files as views."""
+    import duckdb
+
+    from tests.sample_files import load_views
+
+    con = duckdb.connect()
+    load_views(con, sample_campaign)
+    yield con
+    con.close()
