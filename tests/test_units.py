@@ -5,11 +5,10 @@ from __future__ import annotations
 
 import re
 
-import pandas as pd
 import pytest
 
 from dashboard import board_pack, data, i18n, ui, units
-from tests import sample_expected
+from tests import frames, sample_expected
 from tests.dashboard_helpers import BOARD_PAGES, PAGES, app, metrics
 from tests.funnel_reference import window_figures
 
@@ -61,35 +60,19 @@ def test_the_check_catches_a_people_label_on_an_interaction_count():
 
 
 def test_counted_figures_are_read_from_the_column_their_unit_names():
-    stages = ("awareness", "engagement", "commitment", "action")
-    rows = pd.DataFrame(
-        {
-            "stage": stages,
-            "interactions": [9000, 700, 60, 50],
-            "people": [300, 40, 20, 10],
-            # the rates come with the funnel (pipelines.funnel), by hand here
-            "slacktivism_index": (20 - 10) / 20,
-            "actions_per_1000_engagements": 1000 * 50 / 700,
-        }
+    rows = frames.funnel(
+        [9000, 700, 60, 50],
+        [300, 40, 20, 10],
+        # the rates come with the funnel (pipelines.funnel), by hand here
+        slacktivism_index=(20 - 10) / 20,
+        actions_per_1000_engagements=1000 * 50 / 700,
     )
-    figures = data.key_figures(rows, _no_events())
+    figures = data.key_figures(rows, frames.no_events())
     # by hand from the frame above
     assert figures["reached"] == 9000 and figures["reached_people"] == 300
     assert figures["committed"] == 20 and figures["acted"] == 10
     assert figures["slacktivism"] == pytest.approx(0.5)
     assert figures["per_1000"] == pytest.approx(1000 * 50 / 700)
-
-
-def _no_events() -> pd.DataFrame:
-    return pd.DataFrame(
-        columns=[
-            "has_attendance_data",
-            "registered",
-            "registered_attended",
-            "attended",
-            "facebook_going",
-        ]
-    )
 
 
 def _key(lang: str, prefix: str, label: str) -> str | None:
