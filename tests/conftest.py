@@ -32,6 +32,13 @@ def db(tmp_path) -> Path:
     return path
 
 
+@pytest.fixture
+def cal(db) -> Path:
+    """A new database with the events calendar of the person-level fixtures imported."""
+    run_import(db, ROOT / "tests" / "fixtures" / "people" / "calendar.csv")
+    return db
+
+
 def write(folder: Path, name: str, text: str, encoding: str = "utf-8") -> Path:
     path = folder / name
     path.write_bytes(text.encode(encoding))

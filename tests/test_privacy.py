@@ -29,12 +29,6 @@ CANARY_NAME = "Zéphirine Quarkwell"
 CANARIES = (CANARY_EMAIL, CANARY_PHONE, "+1 438 555 0147", CANARY_NAME, f"par {CANARY_EMAIL}")
 
 
-@pytest.fixture
-def cal(db):
-    run_import(db, PEOPLE / "calendar.csv")
-    return db
-
-
 def leaks(text: str) -> list[str]:
     """The canaries found in ``text``, in any case and any way of writing the phone."""
     lowered = text.lower()
