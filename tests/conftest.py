@@ -39,6 +39,15 @@ def cal(db) -> Path:
     return db
 
 
+@pytest.fixture
+def rally_db(db, tmp_path) -> Path:
+    """A new database whose events calendar holds one event, rally-1 (import_helpers.py)."""
+    from tests.import_helpers import CALENDAR
+
+    run_import(db, write(tmp_path, "calendar.csv", CALENDAR))
+    return db
+
+
 def write(folder: Path, name: str, text: str, encoding: str = "utf-8") -> Path:
     path = folder / name
     path.write_bytes(text.encode(encoding))

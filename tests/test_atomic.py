@@ -6,7 +6,6 @@ import os
 import signal
 import subprocess
 import sys
-import textwrap
 
 import duckdb
 import pytest
@@ -15,24 +14,7 @@ from pipelines import load, marts, warehouse
 from pipelines import merge as merge_module
 from pipelines.errors import ImportRefused, TurnoutError
 from tests.conftest import ROOT, query, run_import, write
-
-CALENDAR = "event_id,name,starts_at\nrally-1,Rally,2026-03-05 18:30\n"
-
-
-def snapshot(db) -> dict:
-    """Every table's row count and a checksum of its content, read in one connection."""
-    with warehouse.reader(db) as con:
-        tables = [
-            t
-            for (t,) in con.execute(
-                "select table_name from information_schema.tables "
-                "where table_schema = 'main' order by 1"
-            ).fetchall()
-        ]
-        return {
-            t: con.execute(f"select count(*), bit_xor(hash(columns(*))) from {t}").fetchone()
-            for t in tables
-        }
+from tests.import_helpers import CALENDAR, import_process, snapshot
 
 
 def big_sheet(path, rows: int) -> None:
@@ -52,21 +34,7 @@ def big_sheet(path, rows: int) -> None:
 def import_killed_at(db, path, step: str) -> list[str]:
     """Import ``path`` in another process, kill -9 it when it reaches ``step``; the steps
     it printed."""
-    script = textwrap.dedent(f"""
-        from pathlib import Path
-        from pipelines import load
-        def step(name):
-            print(name, flush=True)
-        load.import_file(Path({str(db)!r}), Path({str(path)!r}), progress=step)
-        print("done", flush=True)
-    """)
-    child = subprocess.Popen(
-        [sys.executable, "-c", script],
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        text=True,
-        env=os.environ.copy(),
-    )
+    child = import_process(db, path)
     seen = []
     for line in child.stdout:
         seen.append(line.strip())
@@ -160,8 +128,6 @@ def test_figures_that_fail_to_refresh_keep_the_files_and_are_refreshed_next_time
 def test_a_reader_waits_for_a_writer_in_the_same_process(db):
     import threading
     import time
-
-    from pipelines import warehouse
 
     opened = threading.Event()
 

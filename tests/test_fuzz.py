@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from pipelines import sources
 from pipelines.errors import TurnoutError
 from tests.conftest import ROOT, query, run_import, write
-from tests.test_atomic import snapshot
+from tests.import_helpers import snapshot
 
 CALENDAR = (
     "event_id,name,starts_at,eventbrite_event_id,zoom_webinar_id,mobilize_event_id\n"
