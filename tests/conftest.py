@@ -48,6 +48,15 @@ def rally_db(db, tmp_path) -> Path:
     return db
 
 
+@pytest.fixture
+def wide_console(monkeypatch):
+    """The command's output on lines wide enough for long file names (a zip's members)."""
+    from pipelines.commands import output
+
+    for console in (output.console, output.errors):
+        monkeypatch.setattr(console, "_width", 2000)
+
+
 def write(folder: Path, name: str, text: str, encoding: str = "utf-8") -> Path:
     path = folder / name
     path.write_bytes(text.encode(encoding))

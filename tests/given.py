@@ -1,5 +1,5 @@
 """Put rows straight into the canonical tables, link people, rebuild the marts; and read back
-the funnel and an event's row, which the tests check.
+the funnel, an event's row and the awareness of each channel, which the tests check.
 
 The "given these rows, expect these numbers" tests use this instead of import files, so
 each test states exactly which records exist. Key hashes are stand-in strings.
@@ -85,3 +85,13 @@ def gap(db: Path, event_id: str) -> dict:
         cursor = con.execute("select * from mart_event_gap where event_id = ?", [event_id])
         names = [d[0] for d in cursor.description]
         return dict(zip(names, cursor.fetchone(), strict=True))
+
+
+def awareness_by_channel(db: Path) -> dict[str, int]:
+    """The awareness interactions of each channel, from the funnel's facts."""
+    rows = query(
+        db,
+        "select channel, sum(interactions) from mart_funnel_facts "
+        "where stage = 'awareness' group by channel",
+    )
+    return {channel: int(total) for channel, total in rows}

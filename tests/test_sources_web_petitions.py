@@ -15,18 +15,10 @@ from typer.testing import CliRunner
 from pipelines.cli import app
 from pipelines.errors import ImportRefused
 from tests.conftest import query, run_import, write
+from tests.given import awareness_by_channel
 
 FIXTURES = Path(__file__).parent / "fixtures" / "aggregate"
 JAN_31, FEB_28 = datetime(2026, 1, 31), datetime(2026, 2, 28)
-
-
-def awareness_by_channel(db) -> dict[str, int]:
-    rows = query(
-        db,
-        "select channel, sum(interactions) from mart_funnel_facts "
-        "where stage = 'awareness' group by channel",
-    )
-    return {channel: int(total) for channel, total in rows}
 
 
 def web_rows(db) -> set[tuple]:
