@@ -51,6 +51,12 @@ def event(event_id: str, starts_at: str = "2026-03-05 18:30", **extra) -> dict:
     }
 
 
+def registration(event_id: str, email_key: str, **columns) -> dict:
+    """A registration to ``event_id`` by the person whose email key is ``email_key``; other
+    columns as named."""
+    return {"event_id": event_id, "email_key": email_key, **columns}
+
+
 def given(db: Path, **tables: list[dict]) -> None:
     """Insert ``tables`` (name → rows), resolve people and rebuild every mart."""
     with warehouse.writer(db) as con:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 
 from tests.conftest import query
-from tests.given import event, funnel, gap, given
+from tests.given import event, funnel, gap, given, registration
 
 
 def test_walk_ins(db):
@@ -37,18 +37,38 @@ def test_walk_ins(db):
     assert row["show_up_rate_high"] == pytest.approx(0.90547, abs=1e-4)
 
 
-def test_unknown_is_not_a_no_show(db):
+@pytest.mark.parametrize(
+    "registrations",
+    [
+        pytest.param(
+            [
+                # Eventbrite "Attending": a ticket holder; says nothing about showing up
+                {"event_id": "e1", "email_key": "ann@", "status": "attending"},
+                {"event_id": "e1", "email_key": "bob@", "status": "attending"},
+                # Zoom Attended Yes / No
+                {"event_id": "e2", "email_key": "ann@", "source": "zoom", "attended": True},
+                {"event_id": "e2", "email_key": "bob@", "source": "zoom", "attended": False},
+            ],
+            id="eventbrite_and_zoom",
+        ),
+        pytest.param(
+            [
+                # Mobilize's attended left empty: nobody marked at e1; at e2, one marked, so
+                # the event has attendance data and the unmarked registrant did not attend
+                {"event_id": "e1", "platform_key": "mob:1", "source": "mobilize"},
+                {"event_id": "e1", "platform_key": "mob:2", "source": "mobilize"},
+                {"event_id": "e2", "platform_key": "mob:1", "source": "mobilize", "attended": True},
+                {"event_id": "e2", "platform_key": "mob:2", "source": "mobilize"},
+            ],
+            id="mobilize_attended_null",
+        ),
+    ],
+)
+def test_unknown_is_not_a_no_show(db, registrations):
     given(
         db,
         events=[event("e1"), event("e2", "2026-03-12 18:30")],
-        registrations=[
-            # Eventbrite "Attending": a ticket holder; says nothing about showing up
-            {"event_id": "e1", "email_key": "ann@", "status": "attending"},
-            {"event_id": "e1", "email_key": "bob@", "status": "attending"},
-            # Zoom Attended Yes / No
-            {"event_id": "e2", "email_key": "ann@", "source": "zoom", "attended": True},
-            {"event_id": "e2", "email_key": "bob@", "source": "zoom", "attended": False},
-        ],
+        registrations=registrations,
         facebook_event_snapshots=[
             {"event_id": "e1", "snapshot_at": "2026-03-01", "going": 30},
             {"event_id": "e2", "snapshot_at": "2026-03-10", "going": 4},
@@ -66,6 +86,10 @@ def test_unknown_is_not_a_no_show(db):
     ] == [2, 1, 1, 0, 0]
     assert e2["show_up_rate"] == 0.5
     assert e2["facebook_going_conversion"] == 1 / 4
+    assert query(
+        db,
+        "select count_found from mart_data_quality where check_name = 'events_without_attendance'",
+    ) == [(1,)]
 
 
 def test_anonymous_sign_ins(db):
@@ -93,15 +117,9 @@ def test_several_eventbrite_tickets_to_one_email(db):
         db,
         events=[event("e1")],
         registrations=[
-            {
-                "event_id": "e1",
-                "email_key": "ann@",
-                "source_ref": "1001",
-                "status": "checked in",
-                "attended": True,
-            },
-            {"event_id": "e1", "email_key": "ann@", "source_ref": "1002", "status": "attending"},
-            {"event_id": "e1", "email_key": "ann@", "source_ref": "1003", "status": "attending"},
+            registration("e1", "ann@", source_ref="1001", status="checked in", attended=True),
+            registration("e1", "ann@", source_ref="1002", status="attending"),
+            registration("e1", "ann@", source_ref="1003", status="attending"),
         ],
     )
     row = gap(db, "e1")
@@ -116,23 +134,11 @@ def test_zoom_rejoins(db):
         events=[event("e1"), event("e2", "2026-03-12 18:30")],
         registrations=[
             # Ann joined twice (40 + 55 minutes), merged upstream into one registration
-            {
-                "event_id": "e1",
-                "email_key": "ann@",
-                "source": "zoom",
-                "attended": True,
-                "minutes_attended": 95.0,
-            },
-            {
-                "event_id": "e1",
-                "email_key": "bob@",
-                "source": "zoom",
-                "attended": False,
-                "minutes_attended": 0.0,
-            },
+            registration("e1", "ann@", source="zoom", attended=True, minutes_attended=95.0),
+            registration("e1", "bob@", source="zoom", attended=False, minutes_attended=0.0),
             # had the rows not been merged, Ann would still be one attendee
-            {"event_id": "e2", "email_key": "ann@", "source": "zoom", "attended": True},
-            {"event_id": "e2", "email_key": "ann@", "source": "zoom", "attended": True},
+            registration("e2", "ann@", source="zoom", attended=True),
+            registration("e2", "ann@", source="zoom", attended=True),
         ],
     )
     e1, e2 = gap(db, "e1"), gap(db, "e2")
@@ -141,41 +147,14 @@ def test_zoom_rejoins(db):
     assert funnel(db)["action"] == (2, 1)  # (Ann, e1) and (Ann, e2)
 
 
-def test_mobilize_attended_null(db):
-    given(
-        db,
-        events=[event("e1"), event("e2", "2026-03-12 18:30")],
-        registrations=[
-            {"event_id": "e1", "platform_key": "mob:1", "source": "mobilize"},
-            {"event_id": "e1", "platform_key": "mob:2", "source": "mobilize"},
-            {"event_id": "e2", "platform_key": "mob:1", "source": "mobilize", "attended": True},
-            {"event_id": "e2", "platform_key": "mob:2", "source": "mobilize"},
-        ],
-    )
-    e1, e2 = gap(db, "e1"), gap(db, "e2")
-    # nobody marked: unknown, never a no-show
-    assert (e1["attended"], e1["no_show"], e1["attendance_unknown"]) == (None, None, 2)
-    # one marked: the event has attendance data; the unmarked registrant did not attend
-    assert (e2["attended"], e2["no_show"], e2["attendance_unknown"]) == (1, 1, 0)
-    assert query(
-        db,
-        "select count_found from mart_data_quality where check_name = 'events_without_attendance'",
-    ) == [(1,)]
-
-
 def test_cancelled_registrations(db):
     given(
         db,
         events=[event("e1")],
         registrations=[
-            {
-                "event_id": "e1",
-                "email_key": "ann@",
-                "status": "not attending",
-                "is_cancelled": True,
-            },
-            {"event_id": "e1", "email_key": "bob@", "source": "osdi", "status": "declined"},
-            {"event_id": "e1", "email_key": "cat@", "status": "attending"},
+            registration("e1", "ann@", status="not attending", is_cancelled=True),
+            registration("e1", "bob@", source="osdi", status="declined"),
+            registration("e1", "cat@", status="attending"),
         ],
         checkins=[{"event_id": "e1", "email_key": "ann@"}],  # Ann came after all
     )

@@ -10,7 +10,7 @@ from importlib import resources
 
 from pipelines import marts, warehouse
 from tests.conftest import ROOT, query, run_import
-from tests.given import event, given
+from tests.given import event, given, registration
 
 FIXTURES = ROOT / "tests" / "fixtures"
 
@@ -53,6 +53,16 @@ def tiers(db) -> dict:
     return dict(query(db, "select person_id, tier from mart_person_tiers"))
 
 
+def tier_flow(db, month: str) -> list[tuple]:
+    """The moves between tiers in ``month``: (from_tier, to_tier, direction, count_people)."""
+    return query(
+        db,
+        "select from_tier, to_tier, direction, count_people from mart_tier_flow "
+        "where month = ?::date order by all",
+        [month],
+    )
+
+
 def test_default_pyramid_tiers(db):
     given(db, **pyramid_rows())
     assert sorted(tiers(db).values()) == ["contributing", "endorsing", "following", "owning"]
@@ -77,13 +87,8 @@ def test_pyramid_rules_come_from_the_toml_file(db):
     # Dan was listed in January: with a one-month window he is back to observing by March
     assert found["pdan@"] == "observing"
     assert found["peve@"] == "observing"  # clicks place nobody in these rules
-    flow = query(
-        db,
-        "select from_tier, to_tier, direction, count_people from mart_tier_flow "
-        "where month = date '2026-02-01' order by all",
-    )
     # February: Dan following → observing (down), Ann owning → owning, Eve new, observing
-    assert flow == [
+    assert tier_flow(db, "2026-02-01") == [
         ("following", "observing", "down", 1),
         ("observing", "observing", "stay", 1),
         ("owning", "owning", "stay", 1),
@@ -92,13 +97,8 @@ def test_pyramid_rules_come_from_the_toml_file(db):
 
 def test_tier_flow_counts_moves(db):
     given(db, **pyramid_rows())
-    march = query(
-        db,
-        "select from_tier, to_tier, direction, count_people from mart_tier_flow "
-        "where month = date '2026-03-01' order by all",
-    )
     # Ann contributing → owning; Bob new → contributing; Dan and Eve stay
-    assert march == [
+    assert tier_flow(db, "2026-03-01") == [
         ("contributing", "owning", "up", 1),
         ("endorsing", "endorsing", "stay", 1),
         ("following", "following", "stay", 1),
@@ -131,13 +131,9 @@ def test_channels_and_their_slacktivism(db):
         db,
         events=[event("e1")],
         registrations=[
-            {
-                "event_id": "e1",
-                "email_key": "ann@",
-                "channel": "facebook",
-                "registered_at": "2026-02-01",
-                "attended": True,
-            }
+            registration(
+                "e1", "ann@", channel="facebook", registered_at="2026-02-01", attended=True
+            )
         ],
         signatures=[
             {
