@@ -14,10 +14,20 @@ import pytest
 
 from pipelines import warehouse
 from pipelines.errors import ImportRefused
-from tests.conftest import ROOT, run_import
+from tests.conftest import ROOT, run_import, write
 
 CALENDAR = "event_id,name,starts_at\nrally-1,Rally,2026-03-05 18:30\n"
 SHEET_HEADER = "event_id,name,email,signed_in_at,heard_from\n"
+
+
+def new_event_files(folder: Path, *rows: str) -> tuple[Path, Path]:
+    """A calendar that adds the event new-1, and a sign-in sheet of ``rows``
+    (event_id,name,email,signed_in_at), written in ``folder``."""
+    calendar = write(
+        folder, "calendar.csv", "event_id,name,starts_at\nnew-1,New,2026-03-30 18:00\n"
+    )
+    sheet = write(folder, "sheet.csv", "event_id,name,email,signed_in_at\n" + "".join(rows))
+    return calendar, sheet
 
 
 def sheet_rows(count: int, start: int = 0) -> str:

@@ -12,6 +12,7 @@ from streamlit.testing.v1 import AppTest
 from dashboard import i18n
 from pipelines import load
 from tests.dashboard_helpers import PAGES, app, no_exception
+from tests.import_helpers import new_event_files
 
 # a sign-in sheet in nobody's format: French headers no template uses
 UNKNOWN = (
@@ -103,14 +104,11 @@ def test_an_unknown_file_is_mapped_in_the_browser_and_the_mapping_saved(small_db
 
 
 def test_the_preview_says_what_each_file_would_give_and_writes_nothing(small_db, tmp_path):
-    calendar = tmp_path / "calendar.csv"
-    calendar.write_text("event_id,name,starts_at\nnew-1,New,2026-03-30 18:00\n")
-    sheet = tmp_path / "sheet.csv"
-    sheet.write_text(
-        "event_id,name,email,signed_in_at\n"
-        "new-1,A,a@example.org,2026-03-30 18:05\n"
-        "nope,B,b@example.org,2026-03-30 18:06\n"
-        "new-1,C,c@example.org,2026-03-30 18:07\n"
+    calendar, sheet = new_event_files(
+        tmp_path,
+        "new-1,A,a@example.org,2026-03-30 18:05\n",
+        "nope,B,b@example.org,2026-03-30 18:06\n",
+        "new-1,C,c@example.org,2026-03-30 18:07\n",
     )
     with duckdb.connect(str(small_db), read_only=True) as con:
         imports = con.execute("select count(*) from imports").fetchone()[0]

@@ -16,6 +16,7 @@ from typer.testing import CliRunner
 from pipelines import config, load, warehouse
 from pipelines.cli import app
 from pipelines.errors import TurnoutError
+from tests.import_helpers import new_event_files
 
 PEOPLE = Path(__file__).parent / "fixtures" / "people"
 AGGREGATE = Path(__file__).parent / "fixtures" / "aggregate"
@@ -192,13 +193,10 @@ def test_a_preview_counts_as_the_import_would_and_writes_nothing(db):
 def test_a_preview_sees_the_files_before_it_in_the_batch(db, tmp_path):
     """A sign-in sheet previewed after the calendar that adds its event loads; alone, its
     rows would be rejected (the event is unknown)."""
-    calendar = tmp_path / "calendar.csv"
-    calendar.write_text("event_id,name,starts_at\nnew-1,New,2026-03-30 18:00\n")
-    sheet = tmp_path / "sheet.csv"
-    sheet.write_text(
-        "event_id,name,email,signed_in_at\n"
-        "new-1,A,a@example.org,2026-03-30 18:05\n"
-        "new-1,B,b@example.org,2026-03-30 18:06\n"
+    calendar, sheet = new_event_files(
+        tmp_path,
+        "new-1,A,a@example.org,2026-03-30 18:05\n",
+        "new-1,B,b@example.org,2026-03-30 18:06\n",
     )
     before = state(db)
     with load.session(db, refresh_figures=False) as batch:
