@@ -6,7 +6,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.conftest import query
+import pytest
+
+from pipelines.errors import ImportRefused
+from tests.conftest import query, run_import
 
 FIXTURES = Path(__file__).parent / "fixtures" / "people"
 EVENTBRITE = FIXTURES / "eventbrite_1234567890123.csv"
@@ -42,3 +45,11 @@ def registrations(db, source: str) -> dict[str, tuple]:
         [source],
     )
     return {r[0]: r[1:] for r in rows}
+
+
+def imported_with_event(db, path: Path, event_id: str, **options):
+    """``path``, a file that names no event, refused without one (``--event``), then imported
+    under ``event_id``: the result of that import."""
+    with pytest.raises(ImportRefused, match="--event"):
+        run_import(db, path, **options)
+    return run_import(db, path, event_id=event_id, **options)

@@ -16,9 +16,15 @@ from pathlib import Path
 import pytest
 
 from pipelines import load, reader
-from pipelines.errors import ImportRefused
 from tests.conftest import query, run_import
-from tests.people_files import AN_SIGNATURES_NAME, EVENTBRITE, FIXTURES, person_of, registrations
+from tests.people_files import (
+    AN_SIGNATURES_NAME,
+    EVENTBRITE,
+    FIXTURES,
+    imported_with_event,
+    person_of,
+    registrations,
+)
 
 # detection -----------------------------------------------------------------------
 
@@ -84,10 +90,7 @@ def test_eventbrite_three_tickets_one_person(cal):
 
 
 def test_eventbrite_older_header_windows_1252_needs_an_event(cal):
-    path = FIXTURES / "eventbrite_older_cp1252.csv"
-    with pytest.raises(ImportRefused, match="--event"):
-        run_import(cal, path)
-    result = run_import(cal, path, event_id="rally-2026-03")
+    result = imported_with_event(cal, FIXTURES / "eventbrite_older_cp1252.csv", "rally-2026-03")
     assert (result.rows_loaded, result.rows_rejected) == (2, 0)
     got = registrations(cal, "eventbrite")
     assert got["8101"][:4] == ("rally-2026-03", "checked in", False, True)
@@ -175,10 +178,7 @@ def test_zoom_rejoins_no_shows_and_other_sections(cal):
 
 
 def test_zoom_us_dates_and_event_from_the_command_line(cal):
-    path = FIXTURES / "zoom_webinar_us_dates.csv"
-    with pytest.raises(ImportRefused, match="--event"):
-        run_import(cal, path)
-    result = run_import(cal, path, event_id="townhall-2026-03")
+    result = imported_with_event(cal, FIXTURES / "zoom_webinar_us_dates.csv", "townhall-2026-03")
     assert (result.rows_loaded, result.rows_rejected) == (2, 0)
     rows = query(
         cal,
