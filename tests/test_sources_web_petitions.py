@@ -69,41 +69,37 @@ def test_the_same_period_exported_again_replaces_another_period_adds(db, tmp_pat
     assert awareness_by_channel(db) == {"web": 700 + 402 + 97 + 610 + 402 + 97}
 
 
+# GA4's pages report in French, saved by a French Excel: BOM, ';', the French comment lines
+# and headers, "1 520" with a no-break space
+GA4_FRENCH = (
+    "\ufeff# ----------------------------------------\n"
+    "# Pages et écrans : Chemin de la page et classe de l'écran\n"
+    "# Date de début : 20260201\n"
+    "# Date de fin : 20260228\n"
+    "Chemin de la page et classe de l'écran;Vues;Utilisateurs actifs;Nombre d'événements\n"
+    "/;1\u00a0520;610;3\u00a0050\n"
+    "/vigile-31-janvier/;880;402;1\u00a0702\n"
+)
+# Matomo's pages in French, dated by the file's name: ';', CRLF, French column names, "1 020"
+# with a no-break space
+MATOMO_FRENCH = (
+    "Libellé;Pages vues uniques;Pages vues;Taux de rebond\r\n"
+    "/index;1\u00a0020;1\u00a0655;41\u00a0%\r\n"
+    "/vigile-31-janvier;233;301;38\u00a0%\r\n"
+)
+
+
 def test_ga4_pages_french_interface_saved_by_french_excel(db, tmp_path):
-    # BOM, ';', the French comment lines and headers, "1 520" with a no-break space
-    path = write(
-        tmp_path,
-        "pages-et-ecrans.csv",
-        (
-            "\ufeff# ----------------------------------------\n"
-            "# Pages et écrans : Chemin de la page et classe de l'écran\n"
-            "# Date de début : 20260201\n"
-            "# Date de fin : 20260228\n"
-            "Chemin de la page et classe de l'écran;Vues;Utilisateurs actifs;Nombre d'événements\n"
-            "/;1\u00a0520;610;3\u00a0050\n"
-            "/vigile-31-janvier/;880;402;1\u00a0702\n"
-        ),
-        encoding="utf-8",
-    )
-    result = run_import(db, path)
+    result = run_import(db, write(tmp_path, "pages-et-ecrans.csv", GA4_FRENCH))
     assert (result.source, result.rows_loaded, result.rows_rejected) == ("ga4_pages", 2, 0)
     assert not result.exported_at_unknown  # "# Date de fin : 20260228"
     assert web_rows(db) == {("web", FEB_28, 610, 1520), ("web", FEB_28, 402, 880)}
 
 
 def test_matomo_pages_french_interface(db, tmp_path):
-    # ';', CRLF, French column names, "1 020" with a no-break space, dated by its name
-    path = write(
-        tmp_path,
-        "matomo_pages_2026-02-01_2026-02-28.csv",
-        (
-            "Libellé;Pages vues uniques;Pages vues;Taux de rebond\r\n"
-            "/index;1\u00a0020;1\u00a0655;41\u00a0%\r\n"
-            "/vigile-31-janvier;233;301;38\u00a0%\r\n"
-        ),
-        encoding="utf-8",
+    result = run_import(
+        db, write(tmp_path, "matomo_pages_2026-02-01_2026-02-28.csv", MATOMO_FRENCH)
     )
-    result = run_import(db, path)
     assert (result.source, result.rows_loaded, result.rows_rejected) == ("matomo_pages", 2, 0)
     assert web_rows(db) == {("web", FEB_28, 1020, 1655), ("web", FEB_28, 233, 301)}
 
@@ -160,16 +156,16 @@ def test_canadian_epetition_summed_over_provinces(db):
     ) == [(3837,)]
 
 
+# the signatures of a House of Commons e-petition by province, in French, with a totals row
+CA_EPETITION_FRENCH = """\ufeffPétition;Province / territoire;Signatures
+e-5123;Québec;1\u00a0402
+e-5123;Ontario;310
+Total;;1\u00a0712
+"""
+
+
 def test_canadian_epetition_french_headers_number_column_and_totals_row(db, tmp_path):
-    path = write(
-        tmp_path,
-        "signatures-par-province.csv",
-        "\ufeffPétition;Province / territoire;Signatures\n"
-        "e-5123;Québec;1\u00a0402\n"
-        "e-5123;Ontario;310\n"
-        "Total;;1\u00a0712\n",
-        encoding="utf-8",
-    )
+    path = write(tmp_path, "signatures-par-province.csv", CA_EPETITION_FRENCH)
     result = run_import(db, path, exported_at=datetime(2026, 4, 2))
     assert (result.source, result.rows_loaded, result.rows_rejected) == ("ca_epetition", 2, 1)
     assert [r["code"] for r in result.rejects] == ["row.totals"]
@@ -210,16 +206,16 @@ def test_changeorg_signers_count_as_the_petition_total_not_people(db):
     assert query(db, "select count(*) from mart_funnel_facts where person_id is not null") == [(0,)]
 
 
+# Change.org's signatures in French, one date that is not a date
+CHANGEORG_FRENCH = """Nom;Ville;Province;Code postal;Pays;Signé le
+Ana;Montréal;QC;H2X 1Y4;CA;01/02/2026
+Bo;Québec;QC;G1R 2L3;CA;hier
+Cy;Laval;QC;H7N 1A1;CA;14/02/2026
+"""
+
+
 def test_changeorg_french_headers_and_a_bad_date(db, tmp_path):
-    path = write(
-        tmp_path,
-        "changeorg_accueil_2026-02-15.csv",
-        "Nom;Ville;Province;Code postal;Pays;Signé le\n"
-        "Ana;Montréal;QC;H2X 1Y4;CA;01/02/2026\n"
-        "Bo;Québec;QC;G1R 2L3;CA;hier\n"
-        "Cy;Laval;QC;H7N 1A1;CA;14/02/2026\n",
-        encoding="cp1252",
-    )
+    path = write(tmp_path, "changeorg_accueil_2026-02-15.csv", CHANGEORG_FRENCH, "cp1252")
     result = run_import(db, path)
     assert (result.rows_read, result.rows_loaded, result.rows_rejected) == (3, 2, 1)
     assert [(r["line"], r["code"]) for r in result.rejects] == [(3, "row.not_a_date")]
