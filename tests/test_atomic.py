@@ -16,6 +16,8 @@ from pipelines.errors import ImportRefused, TurnoutError
 from tests.conftest import ROOT, query, run_import, write
 from tests.import_helpers import CALENDAR, import_process, snapshot
 
+ONE_ROW = "event_id,name,email,signed_in_at\nrally-1,Ana,ana@example.org,18:00\n"
+
 
 def big_sheet(path, rows: int) -> None:
     con = duckdb.connect()
@@ -49,14 +51,7 @@ def import_killed_at(db, path, step: str) -> list[str]:
 @pytest.mark.slow
 def test_kill_9_in_the_middle_leaves_the_database_as_it_was(db, tmp_path):
     run_import(db, write(tmp_path, "calendar.csv", CALENDAR))
-    run_import(
-        db,
-        write(
-            tmp_path,
-            "small.csv",
-            "event_id,name,email,signed_in_at\nrally-1,Ana,ana@example.org,18:00\n",
-        ),
-    )
+    run_import(db, write(tmp_path, "small.csv", ONE_ROW))
     before = snapshot(db)
     big = tmp_path / "big.csv"
     big_sheet(big, 600_000)
@@ -76,6 +71,13 @@ def test_kill_9_in_the_middle_leaves_the_database_as_it_was(db, tmp_path):
     assert query(db, "select count(*) from checkins") == [(before["checkins"][0] + 1,)]
 
 
+def import_one_row(db, folder, refused: type[Exception]) -> Exception:
+    """The error raised by the import of a one-row sign-in sheet, s.csv."""
+    with pytest.raises(refused) as caught:
+        run_import(db, write(folder, "s.csv", ONE_ROW))
+    return caught.value
+
+
 def test_an_error_mid_import_rolls_everything_back(db, tmp_path, monkeypatch):
     run_import(db, write(tmp_path, "calendar.csv", CALENDAR))
     before = snapshot(db)
@@ -86,12 +88,8 @@ def test_an_error_mid_import_rolls_everything_back(db, tmp_path, monkeypatch):
         raise RuntimeError("the disk is full")
 
     monkeypatch.setattr(merge_module, "merge", merge_then_fail)
-    sheet = write(
-        tmp_path, "s.csv", "event_id,name,email,signed_in_at\nrally-1,Ana,ana@example.org,18:00\n"
-    )
-    with pytest.raises(ImportRefused) as caught:
-        run_import(db, sheet)
-    assert "s.csv" in str(caught.value) and "Nothing was written" in str(caught.value)
+    error = import_one_row(db, tmp_path, ImportRefused)
+    assert "s.csv" in str(error) and "Nothing was written" in str(error)
     assert snapshot(db) == before
 
 
@@ -105,12 +103,8 @@ def test_figures_that_fail_to_refresh_keep_the_files_and_are_refreshed_next_time
         raise RuntimeError("marts could not be refreshed")
 
     monkeypatch.setattr(marts, "refresh", broken)
-    sheet = write(
-        tmp_path, "s.csv", "event_id,name,email,signed_in_at\nrally-1,Ana,ana@example.org,18:00\n"
-    )
-    with pytest.raises(TurnoutError) as caught:
-        run_import(db, sheet)
-    assert "saved" in str(caught.value) and "turnout init" in str(caught.value)
+    error = import_one_row(db, tmp_path, TurnoutError)
+    assert "saved" in str(error) and "turnout init" in str(error)
     # the file landed; the figures wait, and say so
     assert query(db, "select count(*) from checkins") == [(1,)]
     assert query(db, "select count(*) from pending_refresh") == [(1,)]
