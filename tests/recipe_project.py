@@ -33,10 +33,13 @@ INSTAGRAM = (
 )
 
 
-def recipe(title: str) -> str:
-    """The README section ``## <title>``, up to the next section."""
+def recipe(title: str, *named: str) -> str:
+    """The README section ``## <title>``, up to the next section, checked to still name each
+    of ``named``."""
     found = re.search(rf"^## {title}\n(.*?)(?=^## )", README, re.S | re.M)
     assert found, f"the README has no section '## {title}'"
+    for each in named:
+        assert each in found.group(1), f"the recipe no longer says {each!r}"
     return found.group(1)
 
 

@@ -76,8 +76,8 @@ FORMAT_FILES = {
 
 def test_add_a_format_as_the_readme_says(tmp_path):
     project = copied_project(tmp_path)
-    steps = recipe("Add a format")
-    for named in (
+    recipe(
+        "Add a format",
         "pipelines/sources/<name>.py",
         "SOURCE = Source(",
         "signatures",
@@ -87,8 +87,7 @@ def test_add_a_format_as_the_readme_says(tmp_path):
         "constants",
         "tests/fixtures/",
         "formats table",
-    ):
-        assert named in steps, f"the recipe no longer says {named!r}"
+    )
     project.write("pipelines/sources/mastodon_posts.py", FORMAT_MODULE)  # step 1
     # step 2: its fields are the target's columns; `constants` gives the platform
     project.write("tests/fixtures/aggregate/mastodon_posts_2026-03-08.csv", FORMAT_FILE)
@@ -169,8 +168,8 @@ METRIC_FILES = {
 
 def test_add_a_metric_as_the_readme_says(tmp_path):
     project = copied_project(tmp_path)
-    steps = recipe("Add a metric")
-    for named in (
+    recipe(
+        "Add a metric",
         "pipelines/sql/marts/",
         "header comment",
         "numeric prefix",
@@ -178,8 +177,7 @@ def test_add_a_metric_as_the_readme_says(tmp_path):
         "contract",
         "given these rows",
         "docs/metrics.md",
-    ):
-        assert named in steps, f"the recipe no longer says {named!r}"
+    )
     project.write("pipelines/sql/marts/50_mart_platform_posts.sql", MART_SQL)  # step 1
     without = project.pytest("tests/test_marts.py", "-k", "every_mart_has_a_contract", check=False)
     assert without.returncode == 1 and "add a contract" in without.stdout  # as it warns
