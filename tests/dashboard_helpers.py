@@ -25,10 +25,16 @@ APP = str(ROOT / "dashboard" / "app.py")
 SAMPLE = ROOT / "sample_data"
 FIXTURES = ROOT / "tests" / "fixtures"
 # a small campaign from the per-format fixtures (found by pattern: their names may change)
-SMALL_PATTERNS = ("people/calendar.csv", "aggregate/events_calendar.csv",
-                  "people/eventbrite_1234567890123.csv", "people/zoom*attendee_report.csv",
-                  "people/mobilize_participations.csv", "people/*rsvps_vigil.csv",
-                  "aggregate/facebook_event.json", "aggregate/*posts_2026-03-08.csv")
+SMALL_PATTERNS = (
+    "people/calendar.csv",
+    "aggregate/events_calendar.csv",
+    "people/eventbrite_1234567890123.csv",
+    "people/zoom*attendee_report.csv",
+    "people/mobilize_participations.csv",
+    "people/*rsvps_vigil.csv",
+    "aggregate/facebook_event.json",
+    "aggregate/*posts_2026-03-08.csv",
+)
 SMALL_FILES = [found for pattern in SMALL_PATTERNS for found in sorted(FIXTURES.glob(pattern))[:1]]
 
 
@@ -81,19 +87,6 @@ def built_database(cache_root: Path, name: str, files: list[Path]) -> Path:
     return db
 
 
-def sample_copy(tmp_path: Path, monkeypatch) -> Path:
-    """A copy of the shared sample database, named by TURNOUT_DB for the test."""
-    import pytest
-
-    from tests.sample_db import CACHE
-
-    if not any(SAMPLE.glob("*.csv")):
-        pytest.skip("sample_data/ has no campaign yet")
-    db = copy_database(built_database(CACHE, "sample", [SAMPLE]), tmp_path)
-    monkeypatch.setenv("TURNOUT_DB", str(db))
-    return db
-
-
 def copy_database(source: Path, target_folder: Path) -> Path:
     target = target_folder / "turnout.duckdb"
     shutil.copy(source, target)
@@ -114,7 +107,13 @@ def no_exception(at: AppTest) -> None:
     assert not at.exception, [e.message for e in at.exception]
 
 
+def metrics(at: AppTest) -> dict[str, str]:
+    """The page's key figures: each label with its value as shown."""
+    return {m.label: m.value for m in at.metric}
+
+
 # what is on screen -------------------------------------------------------------------
+
 
 def decode(values):
     """A plotly 7 array: a list, or {"dtype", "bdata"} base64."""
@@ -140,12 +139,29 @@ def figures(at: AppTest) -> list[dict]:
 def strings(at: AppTest) -> list[str]:
     """Every piece of text the page shows in its own words (not table cells)."""
     found = []
-    for kind in ("title", "header", "subheader", "markdown", "caption", "info", "warning",
-                 "success", "error"):
+    for kind in (
+        "title",
+        "header",
+        "subheader",
+        "markdown",
+        "caption",
+        "info",
+        "warning",
+        "success",
+        "error",
+    ):
         found += [e.value for e in at.get(kind)]
     found += [m.label for m in at.metric]
-    for kind in ("button", "selectbox", "radio", "toggle", "text_input", "date_input",
-                 "file_uploader", "download_button"):
+    for kind in (
+        "button",
+        "selectbox",
+        "radio",
+        "toggle",
+        "text_input",
+        "date_input",
+        "file_uploader",
+        "download_button",
+    ):
         for widget in at.get(kind):
             found.append(getattr(widget, "label", None) or widget.proto.label)
     for widget in list(at.selectbox) + list(at.radio):
@@ -169,8 +185,11 @@ def _template(text: str) -> re.Pattern:
 
 def catalogue_patterns() -> list[re.Pattern]:
     """Every form of every entry of the dashboard's and the importer's catalogues."""
-    entries = [entry for lang in i18n.LANGUAGES
-               for entry in [*i18n.catalogue(lang).values(), *messages.catalogue(lang).values()]]
+    entries = [
+        entry
+        for lang in i18n.LANGUAGES
+        for entry in [*i18n.catalogue(lang).values(), *messages.catalogue(lang).values()]
+    ]
     return [_template(text) for entry in entries for text in wording.forms(entry)]
 
 

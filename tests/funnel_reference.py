@@ -26,25 +26,39 @@ def reference_funnel(db: Path, campaign, channel, since, until, group=None) -> l
     if since is not None:
         keep &= (facts["occurred_at"] >= since) & (facts["occurred_at"] < until)
     facts = facts[keep].copy()
-    facts["key"] = facts["campaign"].fillna("(none)") if group == "campaign" \
-        else facts["channel"] if group else ""
+    facts["key"] = (
+        facts["campaign"].fillna("(none)")
+        if group == "campaign"
+        else facts["channel"]
+        if group
+        else ""
+    )
     tops = facts.dropna(subset=["person_id"]).groupby(["key", "person_id"])["stage_rank"].max()
     rows = []
     for key in sorted(facts["key"].unique()) if group else [""]:
         cell = facts[facts["key"] == key]
         for rank, stage in enumerate(STAGES, start=1):
-            rows.append([key, stage, int(cell.loc[cell["stage"] == stage, "interactions"].sum()),
-                         int((tops.get(key, pd.Series(dtype=int)) >= rank).sum())])
+            rows.append(
+                [
+                    key,
+                    stage,
+                    int(cell.loc[cell["stage"] == stage, "interactions"].sum()),
+                    int((tops.get(key, pd.Series(dtype=int)) >= rank).sum()),
+                ]
+            )
     return rows
 
 
 def window_figures(db: Path, since, until) -> dict:
     """The funnel's key figures in [since, until), from ``reference_funnel``."""
-    counted = {stage: (i, p) for _, stage, i, p in reference_funnel(db, None, None, since,
-                                                                      until)}
+    counted = {stage: (i, p) for _, stage, i, p in reference_funnel(db, None, None, since, until)}
     committed, acted = counted["commitment"][1], counted["action"][1]
     engaged, actions = counted["engagement"][0], counted["action"][0]
-    return {"reached": counted["awareness"][0], "reached_people": counted["awareness"][1],
-            "committed": committed, "acted": acted,
-            "slacktivism": (committed - acted) / committed if committed else None,
-            "per_1000": 1000 * actions / engaged if engaged else None}
+    return {
+        "reached": counted["awareness"][0],
+        "reached_people": counted["awareness"][1],
+        "committed": committed,
+        "acted": acted,
+        "slacktivism": (committed - acted) / committed if committed else None,
+        "per_1000": 1000 * actions / engaged if engaged else None,
+    }

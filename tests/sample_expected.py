@@ -63,8 +63,12 @@ def zoom_sections(path: Path) -> tuple[str, list[dict]]:
 
 def expected_events() -> dict[str, dict]:
     calendar = rows("events_calendar.csv")
-    by_platform = {(k, e[k]): e["event_id"] for e in calendar
-                   for k in ("eventbrite_event_id", "zoom_webinar_id", "mobilize_event_id") if e[k]}
+    by_platform = {
+        (k, e[k]): e["event_id"]
+        for e in calendar
+        for k in ("eventbrite_event_id", "zoom_webinar_id", "mobilize_event_id")
+        if e[k]
+    }
     people = People()
     registrations, attendance = [], []  # (event, key); (event, key or None, came)
     for path in sorted(SAMPLE_DATA.glob("eventbrite_attendees_*.csv")):
@@ -85,16 +89,21 @@ def expected_events() -> dict[str, dict]:
             attendance.append((event, key, r["Attended"] == "Yes"))
     for r in rows("mobilize_participations.csv"):
         event = by_platform[("mobilize_event_id", r["event_id"])]
-        key = people.link(email(r["user__email_address"]), phone(r["user__phone_number"]),
-                          "mobilize:" + r["user_id"])
+        key = people.link(
+            email(r["user__email_address"]),
+            phone(r["user__phone_number"]),
+            "mobilize:" + r["user_id"],
+        )
         if r["status"] != "CANCELLED":
             registrations.append((event, key))
         if r["attended"] in ("true", "false"):
             attendance.append((event, key, r["attended"] == "true"))
     sheets = [(r["event_id"], r["email"], r["phone"]) for r in rows("signin_sheets.csv")]
     for path in sorted(SAMPLE_DATA.glob("feuille_presence_*.csv")):
-        sheets += [(r["evenement_id"], r["courriel"], r["telephone"])
-                   for r in rows(path.name, encoding="cp1252")]
+        sheets += [
+            (r["evenement_id"], r["courriel"], r["telephone"])
+            for r in rows(path.name, encoding="cp1252")
+        ]
     anonymous = defaultdict(int)
     for event, mail, tel in sheets:
         key = people.link(email(mail), phone(tel))
@@ -112,20 +121,29 @@ def expected_events() -> dict[str, dict]:
         came = {people.find(k) for k, c in marked if c and k}
         row = {"registered": len(registered), "attendance_unknown": 0}
         if marked:
-            row |= {"attended": len(came) + anonymous[event],
-                    "no_show": len(registered - came),
-                    "walk_ins": len(came - registered) + anonymous[event],
-                    "show_up_rate": (len(registered & came) / len(registered)
-                                     if registered else None)}
+            row |= {
+                "attended": len(came) + anonymous[event],
+                "no_show": len(registered - came),
+                "walk_ins": len(came - registered) + anonymous[event],
+                "show_up_rate": (len(registered & came) / len(registered) if registered else None),
+            }
         else:
-            row |= {"attended": None, "no_show": None, "walk_ins": None, "show_up_rate": None,
-                    "attendance_unknown": len(registered)}
+            row |= {
+                "attended": None,
+                "no_show": None,
+                "walk_ins": None,
+                "show_up_rate": None,
+                "attendance_unknown": len(registered),
+            }
         expected[event] = row
     for r in rows("facebook_event_counts.csv"):  # the latest snapshot of each event
         row = expected[r["event_id"]]
         if r["snapshot_at"] >= row.get("_snapshot", ""):
-            row |= {"_snapshot": r["snapshot_at"], "facebook_going": int(r["going"]),
-                    "facebook_interested": int(r["interested"])}
+            row |= {
+                "_snapshot": r["snapshot_at"],
+                "facebook_going": int(r["going"]),
+                "facebook_interested": int(r["interested"]),
+            }
     return expected
 
 
@@ -135,16 +153,24 @@ def post_totals() -> tuple[int, int]:
     for name in sorted(p.name for p in SAMPLE_DATA.glob("facebook_posts_*.csv")):
         for r in rows(name):  # file names sort by export date
             latest["fb" + r["Post ID"]] = (
-                name, int(r["Reach"]), int(r["Reactions"]) + int(r["Comments"]) + int(r["Shares"]))
+                name,
+                int(r["Reach"]),
+                int(r["Reactions"]) + int(r["Comments"]) + int(r["Shares"]),
+            )
     for r in rows("instagram_posts.csv"):
-        latest["ig" + r["Post ID"]] = ("", int(r["Reach"]),
-                                       int(r["Likes"]) + int(r["Comments"]) + int(r["Shares"]))
+        latest["ig" + r["Post ID"]] = (
+            "",
+            int(r["Reach"]),
+            int(r["Likes"]) + int(r["Comments"]) + int(r["Shares"]),
+        )
     number = lambda text: int(text.replace(",", ""))  # noqa: E731
     for path in SAMPLE_DATA.glob("account_analytics_content_*.csv"):
         for r in rows(path.name):
-            latest["x" + r["Post id"]] = ("", number(r["Impressions"]),
-                                          number(r["Likes"]) + number(r["Replies"])
-                                          + number(r["Reposts"]))
+            latest["x" + r["Post id"]] = (
+                "",
+                number(r["Impressions"]),
+                number(r["Likes"]) + number(r["Replies"]) + number(r["Reposts"]),
+            )
     return sum(v[1] for v in latest.values()), sum(v[2] for v in latest.values())
 
 
@@ -157,14 +183,17 @@ def email_activity() -> tuple[int, int]:
     return len(seen["open"]), len(seen["click"])
 
 
-
 Record = tuple[str | None, int, str | None]  # (a key of the person, stage rank, event)
 
 
 def _calendar_ids() -> dict[tuple[str, str], str]:
     """(platform column, platform's event id) → the calendar's event_id."""
-    return {(k, e[k]): e["event_id"] for e in rows("events_calendar.csv")
-            for k in ("eventbrite_event_id", "zoom_webinar_id", "mobilize_event_id") if e[k]}
+    return {
+        (k, e[k]): e["event_id"]
+        for e in rows("events_calendar.csv")
+        for k in ("eventbrite_event_id", "zoom_webinar_id", "mobilize_event_id")
+        if e[k]
+    }
 
 
 def _eventbrite_records(people: People) -> list[Record]:
@@ -196,8 +225,11 @@ def _mobilize_records(people: People) -> list[Record]:
     records = []
     for r in rows("mobilize_participations.csv"):
         event = _calendar_ids()[("mobilize_event_id", r["event_id"])]
-        key = people.link(email(r["user__email_address"]), phone(r["user__phone_number"]),
-                          "mobilize:" + r["user_id"])
+        key = people.link(
+            email(r["user__email_address"]),
+            phone(r["user__phone_number"]),
+            "mobilize:" + r["user_id"],
+        )
         if r["status"] != "CANCELLED":
             records.append((key, 3, event))
         if r["attended"] == "true":
@@ -208,28 +240,46 @@ def _mobilize_records(people: People) -> list[Record]:
 def _sheet_records(people: People) -> list[Record]:
     sheets = [(r["event_id"], r["email"], r["phone"]) for r in rows("signin_sheets.csv")]
     for path in sorted(SAMPLE_DATA.glob("feuille_presence_*.csv")):
-        sheets += [(r["evenement_id"], r["courriel"], r["telephone"])
-                   for r in rows(path.name, encoding="cp1252")]
+        sheets += [
+            (r["evenement_id"], r["courriel"], r["telephone"])
+            for r in rows(path.name, encoding="cp1252")
+        ]
     return [(people.link(email(mail), phone(tel)), 4, event) for event, mail, tel in sheets]
 
 
 def _signature_records(people: People) -> list[Record]:
-    records = [(people.link(email(r["email"]), phone(r["phone"])), 3, None)
-               for r in rows("petition_signatures.csv")]
+    records = [
+        (people.link(email(r["email"]), phone(r["phone"])), 3, None)
+        for r in rows("petition_signatures.csv")
+    ]
     for path in SAMPLE_DATA.glob("export-*-csv_report_*.csv"):  # Action Network
-        records += [(people.link(email(r["email"]), phone(r["can2_phone"]),
-                                 "action_network:" + r["uuid"]), 3, None)
-                    for r in rows(path.name)]
+        records += [
+            (
+                people.link(
+                    email(r["email"]), phone(r["can2_phone"]), "action_network:" + r["uuid"]
+                ),
+                3,
+                None,
+            )
+            for r in rows(path.name)
+        ]
     return records
 
 
 def _email_records(people: People) -> list[Record]:
-    records = [(people.link(email(r["Email Address"])), 1, None)
-               for r in rows("mailchimp_audience_subscribed.csv")]  # on the list: aware
+    records = [
+        (people.link(email(r["Email Address"])), 1, None)
+        for r in rows("mailchimp_audience_subscribed.csv")
+    ]  # on the list: aware
     for path in SAMPLE_DATA.glob("mailchimp_activity_*.csv"):
-        records += [(people.link(email(r["Email Address"])),
-                     2 if r["Action"].strip().lower() == "click" else 1, None)
-                    for r in rows(path.name)]
+        records += [
+            (
+                people.link(email(r["Email Address"])),
+                2 if r["Action"].strip().lower() == "click" else 1,
+                None,
+            )
+            for r in rows(path.name)
+        ]
     return records
 
 
@@ -238,8 +288,14 @@ def people_funnel(campaign: str | None = None) -> tuple[dict[str, int], int]:
     and the number of anonymous sign-ins: each is a person of its own, at action. With a
     campaign: only the records of its events (no other record of the files names one)."""
     people = People()  # every file links keys, whatever the campaign
-    records = (_eventbrite_records(people) + _zoom_records(people) + _mobilize_records(people)
-               + _sheet_records(people) + _signature_records(people) + _email_records(people))
+    records = (
+        _eventbrite_records(people)
+        + _zoom_records(people)
+        + _mobilize_records(people)
+        + _sheet_records(people)
+        + _signature_records(people)
+        + _email_records(people)
+    )
     if campaign is not None:
         events = {e["event_id"] for e in rows("events_calendar.csv") if e["campaign"] == campaign}
         records = [r for r in records if r[2] in events]
@@ -251,27 +307,33 @@ def people_funnel(campaign: str | None = None) -> tuple[dict[str, int], int]:
             continue
         person = people.find(key)
         top[person] = max(top.get(person, 0), rank)
-    counts = {stage: sum(1 for r in top.values() if r >= rank) + anonymous
-              for rank, stage in enumerate(STAGES, start=1)}
+    counts = {
+        stage: sum(1 for r in top.values() if r >= rank) + anonymous
+        for rank, stage in enumerate(STAGES, start=1)
+    }
     return counts, anonymous
 
 
 def event_figures(since: datetime | None = None, until: datetime | None = None) -> dict:
     """The events' key figures over the events starting in [since, until): the pooled
     show-up rate and the Facebook "going" conversion (METRICS.md)."""
-    starts = {e["event_id"]: datetime.fromisoformat(e["starts_at"])
-              for e in rows("events_calendar.csv")}
-    events = [row for event, row in expected_events().items()
-              if (since is None or starts[event] >= since)
-              and (until is None or starts[event] < until)]
+    starts = {
+        e["event_id"]: datetime.fromisoformat(e["starts_at"]) for e in rows("events_calendar.csv")
+    }
+    events = [
+        row
+        for event, row in expected_events().items()
+        if (since is None or starts[event] >= since) and (until is None or starts[event] < until)
+    ]
     marked = [e for e in events if e["attended"] is not None]
     registered = sum(e["registered"] for e in marked)
     came = sum(e["registered"] - e["no_show"] for e in marked)
     with_going = [e for e in marked if e.get("facebook_going")]
     going = sum(e["facebook_going"] for e in with_going)
-    return {"show_up": came / registered if registered else None,
-            "going_conversion": (sum(e["attended"] for e in with_going) / going
-                                 if going else None)}
+    return {
+        "show_up": came / registered if registered else None,
+        "going_conversion": (sum(e["attended"] for e in with_going) / going if going else None),
+    }
 
 
 def key_figures() -> dict:
@@ -286,8 +348,13 @@ def key_figures() -> dict:
     people, anonymous = people_funnel()
     committed, acted = people["commitment"], people["action"]
     return {
-        "reached": reach + opens, "engaged": engagements, "actions": actions,
-        "people": people, "anonymous": anonymous, "committed": committed, "acted": acted,
+        "reached": reach + opens,
+        "engaged": engagements,
+        "actions": actions,
+        "people": people,
+        "anonymous": anonymous,
+        "committed": committed,
+        "acted": acted,
         "slacktivism": (committed - acted) / committed if committed else None,
         "per_1000": 1000 * actions / engagements if engagements else None,
         **event_figures(),

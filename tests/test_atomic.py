@@ -6,7 +6,6 @@ import os
 import signal
 import subprocess
 import sys
-import textwrap
 
 import duckdb
 import pytest
@@ -15,18 +14,9 @@ from pipelines import load, marts, warehouse
 from pipelines import merge as merge_module
 from pipelines.errors import ImportRefused, TurnoutError
 from tests.conftest import ROOT, query, run_import, write
+from tests.import_helpers import CALENDAR, import_process, snapshot
 
-CALENDAR = "event_id,name,starts_at\nrally-1,Rally,2026-03-05 18:30\n"
-
-
-def snapshot(db) -> dict:
-    """Every table's row count and a checksum of its content, read in one connection."""
-    with warehouse.reader(db) as con:
-        tables = [t for (t,) in con.execute(
-            "select table_name from information_schema.tables "
-            "where table_schema = 'main' order by 1").fetchall()]
-        return {t: con.execute(f"select count(*), bit_xor(hash(columns(*))) from {t}").fetchone()
-                for t in tables}
+ONE_ROW = "event_id,name,email,signed_in_at\nrally-1,Ana,ana@example.org,18:00\n"
 
 
 def big_sheet(path, rows: int) -> None:
@@ -46,16 +36,7 @@ def big_sheet(path, rows: int) -> None:
 def import_killed_at(db, path, step: str) -> list[str]:
     """Import ``path`` in another process, kill -9 it when it reaches ``step``; the steps
     it printed."""
-    script = textwrap.dedent(f"""
-        from pathlib import Path
-        from pipelines import load
-        def step(name):
-            print(name, flush=True)
-        load.import_file(Path({str(db)!r}), Path({str(path)!r}), progress=step)
-        print("done", flush=True)
-    """)
-    child = subprocess.Popen([sys.executable, "-c", script], cwd=ROOT, stdout=subprocess.PIPE,
-                             text=True, env=os.environ.copy())
+    child = import_process(db, path)
     seen = []
     for line in child.stdout:
         seen.append(line.strip())
@@ -70,8 +51,7 @@ def import_killed_at(db, path, step: str) -> list[str]:
 @pytest.mark.slow
 def test_kill_9_in_the_middle_leaves_the_database_as_it_was(db, tmp_path):
     run_import(db, write(tmp_path, "calendar.csv", CALENDAR))
-    run_import(db, write(tmp_path, "small.csv", "event_id,name,email,signed_in_at\n"
-                                                "rally-1,Ana,ana@example.org,18:00\n"))
+    run_import(db, write(tmp_path, "small.csv", ONE_ROW))
     before = snapshot(db)
     big = tmp_path / "big.csv"
     big_sheet(big, 600_000)
@@ -79,10 +59,23 @@ def test_kill_9_in_the_middle_leaves_the_database_as_it_was(db, tmp_path):
     assert "merging" in seen and "done" not in seen
     assert snapshot(db) == before
     # and the database is healthy: the next import lands whole
-    result = run_import(db, write(tmp_path, "after.csv", "event_id,name,email,signed_in_at\n"
-                                                         "rally-1,Bo,bo@example.org,18:05\n"))
+    result = run_import(
+        db,
+        write(
+            tmp_path,
+            "after.csv",
+            "event_id,name,email,signed_in_at\nrally-1,Bo,bo@example.org,18:05\n",
+        ),
+    )
     assert result.rows_loaded == 1
     assert query(db, "select count(*) from checkins") == [(before["checkins"][0] + 1,)]
+
+
+def import_one_row(db, folder, refused: type[Exception]) -> Exception:
+    """The error raised by the import of a one-row sign-in sheet, s.csv."""
+    with pytest.raises(refused) as caught:
+        run_import(db, write(folder, "s.csv", ONE_ROW))
+    return caught.value
 
 
 def test_an_error_mid_import_rolls_everything_back(db, tmp_path, monkeypatch):
@@ -95,16 +88,14 @@ def test_an_error_mid_import_rolls_everything_back(db, tmp_path, monkeypatch):
         raise RuntimeError("the disk is full")
 
     monkeypatch.setattr(merge_module, "merge", merge_then_fail)
-    sheet = write(tmp_path, "s.csv", "event_id,name,email,signed_in_at\n"
-                                     "rally-1,Ana,ana@example.org,18:00\n")
-    with pytest.raises(ImportRefused) as caught:
-        run_import(db, sheet)
-    assert "s.csv" in str(caught.value) and "Nothing was written" in str(caught.value)
+    error = import_one_row(db, tmp_path, ImportRefused)
+    assert "s.csv" in str(error) and "Nothing was written" in str(error)
     assert snapshot(db) == before
 
 
 def test_figures_that_fail_to_refresh_keep_the_files_and_are_refreshed_next_time(
-        db, tmp_path, monkeypatch):
+    db, tmp_path, monkeypatch
+):
     run_import(db, write(tmp_path, "calendar.csv", CALENDAR))
     refresh = marts.refresh
 
@@ -112,11 +103,8 @@ def test_figures_that_fail_to_refresh_keep_the_files_and_are_refreshed_next_time
         raise RuntimeError("marts could not be refreshed")
 
     monkeypatch.setattr(marts, "refresh", broken)
-    sheet = write(tmp_path, "s.csv", "event_id,name,email,signed_in_at\n"
-                                     "rally-1,Ana,ana@example.org,18:00\n")
-    with pytest.raises(TurnoutError) as caught:
-        run_import(db, sheet)
-    assert "saved" in str(caught.value) and "turnout init" in str(caught.value)
+    error = import_one_row(db, tmp_path, TurnoutError)
+    assert "saved" in str(error) and "turnout init" in str(error)
     # the file landed; the figures wait, and say so
     assert query(db, "select count(*) from checkins") == [(1,)]
     assert query(db, "select count(*) from pending_refresh") == [(1,)]
@@ -134,8 +122,6 @@ def test_figures_that_fail_to_refresh_keep_the_files_and_are_refreshed_next_time
 def test_a_reader_waits_for_a_writer_in_the_same_process(db):
     import threading
     import time
-
-    from pipelines import warehouse
 
     opened = threading.Event()
 
@@ -156,15 +142,21 @@ def test_a_reader_waits_for_a_writer_in_the_same_process(db):
 
 @pytest.mark.slow
 def test_kill_9_while_refreshing_keeps_the_file_and_init_brings_the_figures_up_to_date(
-        db, tmp_path):
+    db, tmp_path
+):
     run_import(db, write(tmp_path, "calendar.csv", CALENDAR))
     big = tmp_path / "big.csv"
     big_sheet(big, 50_000)
     import_killed_at(db, big, "linking people")
     assert query(db, "select count(*) from checkins") == [(50_000,)]
     assert query(db, "select count(*) from pending_refresh") == [(1,)]
-    done = subprocess.run([sys.executable, "-m", "pipelines.cli", "init"], cwd=ROOT,
-                          capture_output=True, text=True, env=os.environ.copy())
+    done = subprocess.run(
+        [sys.executable, "-m", "pipelines.cli", "init"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env=os.environ.copy(),
+    )
     assert done.returncode == 0, done.stderr
     assert "up to date" in done.stdout
     assert query(db, "select count(*) from pending_refresh") == [(0,)]

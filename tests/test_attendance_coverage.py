@@ -29,19 +29,23 @@ def covered(db):
             # e1: four RSVPs, a sign-in sheet with only two walk-ins on it
             *[rsvp("e1", who) for who in ("ann", "bob", "cat", "dan")],
             # e2: two RSVPs, one of them signs the sheet
-            rsvp("e2", "ann"), rsvp("e2", "bob"),
+            rsvp("e2", "ann"),
+            rsvp("e2", "bob"),
             # e3: Eventbrite's check-in list in use (Ann checked in, Bob not), Cat's RSVP
             # comes from a system that says nothing about showing up
             rsvp("e3", "ann", "eventbrite", attended=True),
             rsvp("e3", "bob", "eventbrite", status="attending"),
             rsvp("e3", "cat"),
             # e4: RSVPs and nobody recorded who came
-            rsvp("e4", "ann"), rsvp("e4", "bob"),
+            rsvp("e4", "ann"),
+            rsvp("e4", "bob"),
             # e6: Zoom marks everyone, Yes or No
-            rsvp("e6", "ann", "zoom", attended=False), rsvp("e6", "bob", "zoom", attended=False),
+            rsvp("e6", "ann", "zoom", attended=False),
+            rsvp("e6", "bob", "zoom", attended=False),
         ],
         checkins=[
-            {"event_id": "e1", "email_key": "eve@"}, {"event_id": "e1", "email_key": "fay@"},
+            {"event_id": "e1", "email_key": "eve@"},
+            {"event_id": "e1", "email_key": "fay@"},
             {"event_id": "e2", "email_key": "ann@"},
             # e5: a sheet, no registrations
             {"event_id": "e5", "email_key": "ann@"},
@@ -50,14 +54,17 @@ def covered(db):
     return db
 
 
-@pytest.mark.parametrize(("event_id", "coverage"), [
-    ("e1", 0.0),      # none of the 4 registrants is on the sheet
-    ("e2", 1 / 2),    # Ann on the sheet; Bob's absence is not vouched for
-    ("e3", 2 / 3),    # Eventbrite marks Ann and Bob; Cat's RSVP is silent
-    ("e4", None),     # no attendance data
-    ("e5", None),     # no registrations
-    ("e6", 1.0),      # Zoom marks both: two confident no-shows
-])
+@pytest.mark.parametrize(
+    ("event_id", "coverage"),
+    [
+        ("e1", 0.0),  # none of the 4 registrants is on the sheet
+        ("e2", 1 / 2),  # Ann on the sheet; Bob's absence is not vouched for
+        ("e3", 2 / 3),  # Eventbrite marks Ann and Bob; Cat's RSVP is silent
+        ("e4", None),  # no attendance data
+        ("e5", None),  # no registrations
+        ("e6", 1.0),  # Zoom marks both: two confident no-shows
+    ],
+)
 def test_attendance_coverage(covered, event_id, coverage):
     assert gap(covered, event_id)["attendance_coverage"] == coverage
 

@@ -8,9 +8,8 @@ import hmac
 import os
 
 import pytest
-import streamlit as st
 
-from dashboard import access, data, i18n, loading
+from dashboard import access, i18n, loading
 from pipelines import messages
 from tests.dashboard_helpers import PAGES, app, no_exception
 
@@ -19,12 +18,8 @@ PASSWORDS = {"lead": LEAD, "board": BOARD}
 
 
 @pytest.fixture(autouse=True)
-def _fresh(monkeypatch):
-    st.cache_data.clear()
-    data._LAST.clear()
+def _fresh(fresh_caches, monkeypatch):
     monkeypatch.setattr(access, "ATTEMPTS", access.Attempts())
-    yield
-    st.cache_data.clear()
 
 
 @pytest.fixture
@@ -39,6 +34,7 @@ def sign_in(at, password: str):
 
 
 # the comparison --------------------------------------------------------------------------
+
 
 def test_every_role_is_compared_with_compare_digest(monkeypatch):
     seen = []
@@ -103,6 +99,7 @@ def test_the_app_refuses_a_shared_password_in_the_readers_language(monkeypatch, 
 
 # attempts ------------------------------------------------------------------------------
 
+
 class Clock:
     def __init__(self):
         self.now = 1000.0
@@ -158,6 +155,7 @@ def test_the_sign_in_form_stops_checking_after_five_wrong_passwords(passwords, m
 
 # staying signed in ----------------------------------------------------------------------
 
+
 def test_a_token_names_its_role_until_it_expires_and_holds_no_password():
     token = access.sign("board", PASSWORDS, now=0)
     assert LEAD not in token and BOARD not in token
@@ -208,6 +206,7 @@ def test_a_forged_token_opens_nothing(passwords):
 
 # what the board sees -------------------------------------------------------------------
 
+
 def test_the_boards_about_page_shows_no_server_path(passwords, db):
     at = sign_in(app(), BOARD)
     at.switch_page(PAGES["about"]).run()
@@ -220,6 +219,7 @@ def test_the_boards_about_page_shows_no_server_path(passwords, db):
 
 
 # the command that starts it --------------------------------------------------------------
+
 
 def start(monkeypatch, tmp_path, *args: str, lead: str | None = None, board: str | None = None):
     from typer.testing import CliRunner
@@ -262,7 +262,8 @@ def test_another_address_needs_both_passwords(monkeypatch, tmp_path, host):
 def test_passwords_in_the_projects_secrets_file_count(monkeypatch, tmp_path):
     (tmp_path / ".streamlit").mkdir()
     (tmp_path / ".streamlit" / "secrets.toml").write_text(
-        f'[passwords]\nlead = "{LEAD}"\nboard = "{BOARD}"\n', encoding="utf-8")
+        f'[passwords]\nlead = "{LEAD}"\nboard = "{BOARD}"\n', encoding="utf-8"
+    )
     result, argv = start(monkeypatch, tmp_path, "--host", "0.0.0.0")
     assert result.exit_code == 0 and argv
 

@@ -18,16 +18,20 @@ NOT_AN_EXPORT = "colour,flavour\nred,sweet\n"
 
 @pytest.fixture
 def files(tmp_path):
-    return [batch.BatchFile.at(write(tmp_path, "calendar.csv", CALENDAR)),
-            batch.BatchFile.at(write(tmp_path, "colours.csv", NOT_AN_EXPORT)),
-            batch.BatchFile.at(write(tmp_path, "sheet.csv", SHEET))]
+    return [
+        batch.BatchFile.at(write(tmp_path, "calendar.csv", CALENDAR)),
+        batch.BatchFile.at(write(tmp_path, "colours.csv", NOT_AN_EXPORT)),
+        batch.BatchFile.at(write(tmp_path, "sheet.csv", SHEET)),
+    ]
 
 
 def test_a_refused_file_is_noted_and_the_next_one_imported(db, files):
     outcome = batch.import_all(db, files)
     assert [name for name, _ in outcome.files] == ["calendar.csv", "colours.csv", "sheet.csv"]
     assert [(name, r.status) for name, r in outcome.results] == [
-        ("calendar.csv", "imported"), ("sheet.csv", "imported")]
+        ("calendar.csv", "imported"),
+        ("sheet.csv", "imported"),
+    ]
     [(name, error)] = outcome.refusals
     assert name == "colours.csv" and isinstance(error, TurnoutError)
     assert outcome.not_refreshed is None
@@ -37,8 +41,9 @@ def test_a_refused_file_is_noted_and_the_next_one_imported(db, files):
 
 def test_the_figures_are_refreshed_once_for_the_whole_batch(db, files, monkeypatch):
     refresh, rebuilds = marts.refresh, []
-    monkeypatch.setattr(marts, "refresh",
-                        lambda *args, **kwargs: rebuilds.append(1) or refresh(*args, **kwargs))
+    monkeypatch.setattr(
+        marts, "refresh", lambda *args, **kwargs: rebuilds.append(1) or refresh(*args, **kwargs)
+    )
     batch.import_all(db, files)
     assert rebuilds == [1]
     assert query(db, "select count(*) from people") == [(1,)]
@@ -53,7 +58,8 @@ def test_progress_says_which_file_then_its_steps_then_the_refresh(db, files):
     refresh = [s.step for s in seen if s.file is None]
     assert refresh and all(s.index == s.total == 3 for s in seen if s.file is None)
     assert seen.index(batch.Step(3, 3, None, refresh[0])) > seen.index(
-        batch.Step(2, 3, "sheet.csv", "checking"))
+        batch.Step(2, 3, "sheet.csv", "checking")
+    )
 
 
 def test_a_file_that_cannot_be_put_on_disk_is_refused_and_removed_whatever_happens(db, tmp_path):
@@ -72,11 +78,16 @@ def test_a_file_that_cannot_be_put_on_disk_is_refused_and_removed_whatever_happe
 
     sheet = write(tmp_path, "sheet.csv", SHEET)
     calendar = write(tmp_path, "calendar.csv", CALENDAR)
-    outcome = batch.import_all(db, [
-        batch.BatchFile("calendar.csv", lambda: on_disk(calendar)),
-        batch.BatchFile("upload.csv", full_disk),
-        batch.BatchFile("sheet.csv", lambda: on_disk(sheet),
-                        load.ImportOptions(event_id="rally-1"))])
+    outcome = batch.import_all(
+        db,
+        [
+            batch.BatchFile("calendar.csv", lambda: on_disk(calendar)),
+            batch.BatchFile("upload.csv", full_disk),
+            batch.BatchFile(
+                "sheet.csv", lambda: on_disk(sheet), load.ImportOptions(event_id="rally-1")
+            ),
+        ],
+    )
     assert opened == closed == ["calendar.csv", "sheet.csv"]
     [(name, error)] = outcome.refusals
     assert name == "upload.csv" and isinstance(error, OSError)

@@ -24,8 +24,10 @@ def test_the_harness_measures_every_figure(tmp_path):
     assert not saved["pages"]["errors"]
     assert saved["pandas"]["differences"] == []
     numbers = saved["pandas"]["numbers"]
-    assert numbers["funnel"] == {stage: saved["report_funnel"]["interactions"][stage]
-                                 for stage in ("awareness", "engagement", "action")}
+    assert numbers["funnel"] == {
+        stage: saved["report_funnel"]["interactions"][stage]
+        for stage in ("awareness", "engagement", "action")
+    }
     # the two ways agree on real numbers, not on an empty campaign
     assert min(numbers["funnel"].values()) > 0
     assert sum(e["attended"] or 0 for e in numbers["events"].values()) > 0
@@ -41,20 +43,33 @@ def test_profile_marts_times_every_mart_and_leaves_the_database_as_it_was(db, tm
     from pipelines import marts
     from tests.conftest import query, run_import, write
 
-    run_import(db, write(tmp_path, "calendar.csv", "event_id,name,starts_at\n"
-                                                   "rally-1,Rally,2026-03-05 18:30\n"))
-    run_import(db, write(tmp_path, "sheet.csv", "event_id,name,email,signed_in_at\n"
-                                                "rally-1,Ana,ana@example.org,18:00\n"
-                                                "rally-1,Bo,bo@example.org,18:01\n"))
+    run_import(
+        db,
+        write(
+            tmp_path, "calendar.csv", "event_id,name,starts_at\nrally-1,Rally,2026-03-05 18:30\n"
+        ),
+    )
+    run_import(
+        db,
+        write(
+            tmp_path,
+            "sheet.csv",
+            "event_id,name,email,signed_in_at\n"
+            "rally-1,Ana,ana@example.org,18:00\n"
+            "rally-1,Bo,bo@example.org,18:01\n",
+        ),
+    )
     from benchmarks import profile_marts
 
     before = query(db, "select count(*) from mart_person_tiers")
     text = profile_marts.profile(db)
-    rows = {line.split("|")[1].strip(): line.split("|")[3].strip()
-            for line in text.splitlines()[2:]}
+    rows = {
+        line.split("|")[1].strip(): line.split("|")[3].strip() for line in text.splitlines()[2:]
+    }
     assert set(rows) == {marts.table_name(stem) for stem, _ in marts.mart_files()} | {"all"}
-    assert rows["mart_person_tiers"] == f"{before[0][0]:,}" and rows["mart_person_months"] \
-        == "(view)"
+    assert (
+        rows["mart_person_tiers"] == f"{before[0][0]:,}" and rows["mart_person_months"] == "(view)"
+    )
     assert query(db, "select count(*) from mart_person_tiers") == before  # rolled back
 
 
@@ -62,10 +77,17 @@ def test_profile_import_times_the_steps_and_leaves_the_refresh_pending(db, tmp_p
     from benchmarks import profile_import
     from tests.conftest import query, run_import, write
 
-    run_import(db, write(tmp_path, "calendar.csv", "event_id,name,starts_at\n"
-                                                   "rally-1,Rally,2026-03-05 18:30\n"))
-    sheet = write(tmp_path, "sheet.csv", "event_id,name,email,signed_in_at\n"
-                                         "rally-1,Ana,ana@example.org,18:00\n")
+    run_import(
+        db,
+        write(
+            tmp_path, "calendar.csv", "event_id,name,starts_at\nrally-1,Rally,2026-03-05 18:30\n"
+        ),
+    )
+    sheet = write(
+        tmp_path,
+        "sheet.csv",
+        "event_id,name,email,signed_in_at\nrally-1,Ana,ana@example.org,18:00\n",
+    )
     text = profile_import.profile(db, sheet, refresh=False)
     assert text.startswith("sheet.csv: imported; rows read 1, loaded 1")
     for step in ("reading", "checking rows", "staging", "merging", "saving"):
@@ -75,8 +97,7 @@ def test_profile_import_times_the_steps_and_leaves_the_refresh_pending(db, tmp_p
     assert query(db, "select count(*) from pending_refresh") == [(1,)]
 
 
-def test_the_week_of_new_data_is_refreshed_both_ways_with_the_same_marts(tmp_path,
-                                                                        monkeypatch):
+def test_the_week_of_new_data_is_refreshed_both_ways_with_the_same_marts(tmp_path, monkeypatch):
     from benchmarks import incremental
     from pipelines import marts
 

@@ -10,51 +10,16 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-import streamlit as st
 
 from dashboard import board_pack, data, i18n, ui
-from tests.dashboard_helpers import (
-    PAGES,
-    SAMPLE,
-    SMALL_FILES,
-    app,
-    built_database,
-    copy_database,
-    decode,
-    no_exception,
-)
-from tests.sample_db import CACHE
+from tests.dashboard_helpers import PAGES, app, decode, no_exception
+
+pytestmark = pytest.mark.usefixtures("fresh_caches")
 
 pypdf = pytest.importorskip("pypdf")
 CHROMIUM = shutil.which("chromium") or (Path("/usr/bin/chromium").exists() or None)
 MADE_ON = date(2026, 11, 25)
 MAX_PAGES = 3  # a short document a board reads in one sitting
-
-
-@pytest.fixture(autouse=True)
-def _fresh_caches():
-    st.cache_data.clear()
-    data._LAST.clear()
-    yield
-    st.cache_data.clear()
-
-
-@pytest.fixture
-def sample_db(tmp_path_factory, tmp_path, monkeypatch) -> Path:
-    if not any(SAMPLE.glob("*.csv")):
-        pytest.skip("sample_data/ has no campaign yet")
-    source = built_database(CACHE, "sample", [SAMPLE])
-    db = copy_database(source, tmp_path)
-    monkeypatch.setenv("TURNOUT_DB", str(db))
-    return db
-
-
-@pytest.fixture
-def small_db(tmp_path_factory, tmp_path, monkeypatch) -> Path:
-    source = built_database(CACHE, "small", SMALL_FILES)
-    db = copy_database(source, tmp_path)
-    monkeypatch.setenv("TURNOUT_DB", str(db))
-    return db
 
 
 @pytest.fixture
@@ -142,7 +107,8 @@ def test_the_pack_never_shows_a_count_under_five(small_db, lang):
     c = context(lang, role=ui.LEAD)  # even a campaign lead gets the board's pack
     pack = board_pack.collect(c, MADE_ON)
     shown = pack.funnel["people"].tolist() + [
-        v for k in board_pack.COMPARED for v in pack.events[k].dropna().tolist()]
+        v for k in board_pack.COMPARED for v in pack.events[k].dropna().tolist()
+    ]
     assert any(0 < v < 5 for v in shown), "the small campaign should have small counts"
     pdf, _ = board_pack.build(pack, render=None)
     _, text = read(pdf)
@@ -196,8 +162,17 @@ def test_the_builder_never_calls_streamlit():
 def test_a_period_without_events_has_no_empty_chart(sample_db):
     from datetime import datetime
 
-    c = ui.Context("en", ui.LEAD, None, None, "custom", datetime(2001, 1, 1),
-                   datetime(2001, 1, 2), datetime(2000, 12, 31), datetime(2001, 1, 1))
+    c = ui.Context(
+        "en",
+        ui.LEAD,
+        None,
+        None,
+        "custom",
+        datetime(2001, 1, 1),
+        datetime(2001, 1, 2),
+        datetime(2000, 12, 31),
+        datetime(2001, 1, 1),
+    )
     asked = []
 
     def render(figs):

@@ -11,28 +11,15 @@ from datetime import date
 
 import pandas as pd
 import pytest
-import streamlit as st
 
 from dashboard import board_pack, data, i18n, ui
-from tests.dashboard_helpers import sample_copy
+
+pytestmark = pytest.mark.usefixtures("fresh_caches")
 
 pdfplumber = pytest.importorskip("pdfplumber")
 MADE_ON = date(2026, 11, 25)
 MIN_POINTS = 7.0
 SLACK = 0.3  # points: glyph boxes of neighbouring letters may touch
-
-
-@pytest.fixture(autouse=True)
-def _fresh_caches():
-    st.cache_data.clear()
-    data._LAST.clear()
-    yield
-    st.cache_data.clear()
-
-
-@pytest.fixture
-def sample_db(tmp_path, monkeypatch):
-    return sample_copy(tmp_path, monkeypatch)
 
 
 def context(lang: str, period: str, role: str) -> ui.Context:
@@ -48,8 +35,12 @@ def flaws(pdf: bytes) -> list[str]:
             lines = page.extract_text_lines(return_chars=True, strip=True)
             for line in lines:
                 where = f"page {number}: {line['text']!r}"
-                if (line["x0"] < 0 or line["top"] < 0 or line["x1"] > page.width
-                        or line["bottom"] > page.height):
+                if (
+                    line["x0"] < 0
+                    or line["top"] < 0
+                    or line["x1"] > page.width
+                    or line["bottom"] > page.height
+                ):
                     found.append(f"off the page, {where}")
                 if line["text"].endswith(("...", "…")):
                     found.append(f"cut short, {where}")
@@ -62,9 +53,11 @@ def flaws(pdf: bytes) -> list[str]:
                         found.append(f"letters over letters at {a['text']}{b['text']}, {where}")
                         break
             for i, a in enumerate(lines):
-                for b in lines[i + 1:]:
-                    if (min(a["x1"], b["x1"]) - max(a["x0"], b["x0"]) > SLACK
-                            and min(a["bottom"], b["bottom"]) - max(a["top"], b["top"]) > SLACK):
+                for b in lines[i + 1 :]:
+                    if (
+                        min(a["x1"], b["x1"]) - max(a["x0"], b["x0"]) > SLACK
+                        and min(a["bottom"], b["bottom"]) - max(a["top"], b["top"]) > SLACK
+                    ):
                         found.append(f"page {number}: {a['text']!r} over {b['text']!r}")
     return found
 
@@ -115,8 +108,9 @@ def test_the_pack_states_window_freshness_and_rule(sample_db, lang):
     window = i18n.t(lang, "pack.window", window=c.window_text())
     rule = i18n.t(lang, "pack.suppression")
     with data.__dict__["duckdb"].connect(str(sample_db), read_only=True) as con:
-        last, sources = con.execute("select max(imported_at), count(distinct source) "
-                                    "from imports").fetchone()
+        last, sources = con.execute(
+            "select max(imported_at), count(distinct source) from imports"
+        ).fetchone()
     fresh = board_pack.freshness_text(pack)
     assert str(sources) in fresh and i18n.day(lang, pd.Timestamp(last)) in fresh
     for stated in (window, rule, fresh):

@@ -4,30 +4,11 @@ labels clear of their error bars."""
 from __future__ import annotations
 
 import pytest
-import streamlit as st
 
-from dashboard import charts, data, i18n
-from tests.dashboard_helpers import (
-    PAGES,
-    app,
-    decode,
-    figures,
-    no_exception,
-    sample_copy,
-)
+from dashboard import charts, i18n
+from tests.dashboard_helpers import PAGES, app, decode, figures, no_exception
 
-
-@pytest.fixture(autouse=True)
-def _fresh_caches():
-    st.cache_data.clear()
-    data._LAST.clear()
-    yield
-    st.cache_data.clear()
-
-
-@pytest.fixture
-def sample_db(tmp_path, monkeypatch):
-    return sample_copy(tmp_path, monkeypatch)
+pytestmark = pytest.mark.usefixtures("fresh_caches")
 
 
 @pytest.mark.parametrize("measure", ("interactions", "people"))
@@ -47,8 +28,9 @@ def test_the_funnel_by_channel_has_linear_scales_and_no_empty_rows(sample_db, me
 
 
 def test_rate_labels_sit_clear_of_the_error_bars():
-    fig = charts.rates(["a", "b"], [0.2, 0.9], [0.1, 0.8], [0.35, 1.0], ["20%", "90%"],
-                       "t", "share").to_plotly_json()
+    fig = charts.rates(
+        ["a", "b"], [0.2, 0.9], [0.1, 0.8], [0.35, 1.0], ["20%", "90%"], "t", "share"
+    ).to_plotly_json()
     bar, labels = fig["data"]
     assert not bar.get("text")  # no text on the bar, where an error bar may cross it
     assert min(decode(labels["x"])) > max(h for h in (0.35, 1.0))

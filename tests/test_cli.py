@@ -15,8 +15,13 @@ CALENDAR = "event_id,name,starts_at\nrally-1,Rally,2026-03-05 18:30\n"
 
 
 def turnout(*args: str, env=None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "pipelines.cli", *args], cwd=ROOT,
-                          capture_output=True, text=True, env=env)
+    return subprocess.run(
+        [sys.executable, "-m", "pipelines.cli", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env=env,
+    )
 
 
 def test_every_command_has_help():
@@ -33,15 +38,21 @@ def test_init_then_import_prints_counts(tmp_path, monkeypatch):
     monkeypatch.setenv("TURNOUT_DB", str(db))
     assert runner.invoke(app, ["init"]).exit_code == 0
     calendar = write(tmp_path, "calendar.csv", CALENDAR)
-    sheet = write(tmp_path, "sheet.csv", "event_id,name,email,signed_in_at\n"
-                                         "rally-1,Ana,ana@example.org,18:00\n"
-                                         "nope,Bo,bo@example.org,18:01\n"
-                                         "rally-1,Cy,cy@example.org,18:02\n")
+    sheet = write(
+        tmp_path,
+        "sheet.csv",
+        "event_id,name,email,signed_in_at\n"
+        "rally-1,Ana,ana@example.org,18:00\n"
+        "nope,Bo,bo@example.org,18:01\n"
+        "rally-1,Cy,cy@example.org,18:02\n",
+    )
     result = runner.invoke(app, ["import", str(sheet), str(calendar)])
     assert result.exit_code == 0, result.output
     # the calendar is imported first even when named second
-    assert query(db, "select file_name from imports order by import_id") == \
-        [("calendar.csv",), ("sheet.csv",)]
+    assert query(db, "select file_name from imports order by import_id") == [
+        ("calendar.csv",),
+        ("sheet.csv",),
+    ]
     assert "line 3, column 'event_id'" in result.output
     assert "sheet.csv: 1 row rejected" in " ".join(result.output.split())
     history = runner.invoke(app, ["imports", "--rejects"])
@@ -67,8 +78,11 @@ def test_folder_import_names_skipped_files(tmp_path, monkeypatch):
 
 
 def test_errors_are_messages_not_tracebacks(tmp_path):
-    env = {"TURNOUT_DB": str(tmp_path / "none.duckdb"), "PATH": "/usr/bin:/bin",
-           "HOME": str(tmp_path)}
+    env = {
+        "TURNOUT_DB": str(tmp_path / "none.duckdb"),
+        "PATH": "/usr/bin:/bin",
+        "HOME": str(tmp_path),
+    }
     missing_db = turnout("imports", env=env)
     assert missing_db.returncode == 1
     assert "turnout init" in missing_db.stderr and "Traceback" not in missing_db.stderr
@@ -92,17 +106,24 @@ def test_a_folder_is_imported_file_by_file_and_its_figures_refreshed_once(tmp_pa
     folder = tmp_path / "exports"
     folder.mkdir()
     write(folder, "calendar.csv", CALENDAR)
-    write(folder, "sheet-a.csv", "event_id,name,email,signed_in_at\n"
-                                 "rally-1,Ana,ana@example.org,18:00\n")
-    write(folder, "sheet-b.csv", "event_id,name,email,signed_in_at\n"
-                                 "rally-1,Bo,bo@example.org,18:01\n"
-                                 "rally-1,Ana,ana@example.org,18:00\n")
-    write(folder, "broken.csv", "event_id,name,email,signed_in_at\n"
-                                "nope,Cy,cy@example.org,18:03\n")
+    write(
+        folder,
+        "sheet-a.csv",
+        "event_id,name,email,signed_in_at\nrally-1,Ana,ana@example.org,18:00\n",
+    )
+    write(
+        folder,
+        "sheet-b.csv",
+        "event_id,name,email,signed_in_at\n"
+        "rally-1,Bo,bo@example.org,18:01\n"
+        "rally-1,Ana,ana@example.org,18:00\n",
+    )
+    write(folder, "broken.csv", "event_id,name,email,signed_in_at\nnope,Cy,cy@example.org,18:03\n")
     rebuilds = []
     real = marts.refresh
-    monkeypatch.setattr(marts, "refresh",
-                        lambda con, **options: rebuilds.append(1) or real(con, **options))
+    monkeypatch.setattr(
+        marts, "refresh", lambda con, **options: rebuilds.append(1) or real(con, **options)
+    )
     result = runner.invoke(app, ["import", str(folder)])
     assert result.exit_code == 1  # the broken sheet is refused, the others land
     assert "broken.csv" in result.output

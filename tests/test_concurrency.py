@@ -18,8 +18,9 @@ CALENDAR = "event_id,name,starts_at\nrally-1,Rally,2026-03-05 18:30\n"
 
 
 def sheet(folder: Path, name: str, first: int, count: int) -> Path:
-    rows = "".join(f"rally-1,P{i},p{i}@example.org,18:{i % 60:02d}\n"
-                   for i in range(first, first + count))
+    rows = "".join(
+        f"rally-1,P{i},p{i}@example.org,18:{i % 60:02d}\n" for i in range(first, first + count)
+    )
     return write(folder, name, "event_id,name,email,signed_in_at\n" + rows)
 
 
@@ -39,16 +40,31 @@ def holding_import(db: Path, path: Path, release: Path) -> subprocess.Popen:
         file_import.import_one = held
         cli.app(["import", {str(path)!r}])
     """)
-    return subprocess.Popen([sys.executable, "-c", script], cwd=ROOT, stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT, text=True,
-                            env={**os.environ, "TURNOUT_DB": str(db), "COLUMNS": "200"})
+    return subprocess.Popen(
+        [sys.executable, "-c", script],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env={**os.environ, "TURNOUT_DB": str(db), "COLUMNS": "200"},
+    )
 
 
 def turnout_import(db: Path, path: Path, wait: float) -> subprocess.CompletedProcess:
-    env = {**os.environ, "TURNOUT_DB": str(db), "TURNOUT_LOCK_WAIT_SECONDS": str(wait),
-           "COLUMNS": "200"}
-    return subprocess.run([sys.executable, "-m", "pipelines.cli", "import", str(path)],
-                          cwd=ROOT, capture_output=True, text=True, env=env, timeout=120)
+    env = {
+        **os.environ,
+        "TURNOUT_DB": str(db),
+        "TURNOUT_LOCK_WAIT_SECONDS": str(wait),
+        "COLUMNS": "200",
+    }
+    return subprocess.run(
+        [sys.executable, "-m", "pipelines.cli", "import", str(path)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
 
 
 @pytest.mark.slow
@@ -71,12 +87,16 @@ def test_a_second_import_stops_busy_and_nothing_is_lost_or_doubled(db, tmp_path)
     assert "stayed busy for 2 s" in said and "Traceback" not in busy.stderr + busy.stdout
     assert 2 <= waited < 60
     # the first landed whole, the second not at all
-    assert query(db, "select file_name, rows_loaded from imports order by import_id") == \
-        [("calendar.csv", 1), ("first.csv", 40)]
+    assert query(db, "select file_name, rows_loaded from imports order by import_id") == [
+        ("calendar.csv", 1),
+        ("first.csv", 40),
+    ]
     again = turnout_import(db, second, wait=2)
     assert again.returncode == 0, again.stdout + again.stderr
     # P30–P39 are in both files, at the same minute: 10 duplicates, 70 people, 70 check-ins
-    assert query(db, "select rows_read, rows_loaded, rows_duplicate from imports "
-                     "where file_name = 'second.csv'") == [(40, 30, 10)]
+    assert query(
+        db,
+        "select rows_read, rows_loaded, rows_duplicate from imports where file_name = 'second.csv'",
+    ) == [(40, 30, 10)]
     assert query(db, "select count(*) from people") == [(70,)]
     assert query(db, "select count(*) from checkins") == [(70,)]

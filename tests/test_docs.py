@@ -20,8 +20,9 @@ FORMAT_NAMES = sorted(sources.REGISTRY)
 
 @pytest.mark.parametrize("name", FORMAT_NAMES)
 def test_every_format_is_in_the_readme_table(name):
-    assert re.search(rf"^\| `{name}` \|", README, re.MULTILINE), \
+    assert re.search(rf"^\| `{name}` \|", README, re.MULTILINE), (
         f"add `{name}` to the README's table of formats"
+    )
 
 
 def example_file(name: str):
@@ -36,8 +37,9 @@ def test_every_format_has_an_example_file_that_is_recognised(name):
     source = sources.REGISTRY[name]
     assert source.example_header and source.title
     path = example_file(name)
-    assert path is not None, \
+    assert path is not None, (
         f"{name}: sample_file should name a file in sample_data/ or tests/fixtures/"
+    )
     if source.auto_detect:
         assert load.recognise(path, load.ImportOptions()).name == name
 
@@ -94,13 +96,19 @@ def test_every_figure_of_the_json_report_is_in_the_metrics_doc(db):
     with warehouse.reader(db) as con:
         built = json.loads(report.to_json(report.build(con)))
     found = figures(built)
-    assert {"funnel.people", "events[].registered", "channels[].slacktivism_index",
-            "data_quality.anonymous_signins", "time_to_action.median_days"} <= found
+    assert {
+        "funnel.people",
+        "events[].registered",
+        "channels[].slacktivism_index",
+        "data_quality.anonymous_signins",
+        "time_to_action.median_days",
+    } <= found
     missing = sorted(path for path in found if not documented(path))
     assert missing == [], f"add these to the JSON report's table in docs/metrics.md: {missing}"
 
 
 # the README says what the code does -----------------------------------------------------
+
 
 def test_the_readme_hash_formula_is_what_is_stored(db):
     """`sha256(secret || kind || ':' || key)`, worked out here for one Mobilize row: Marie,
@@ -117,21 +125,33 @@ def test_the_readme_hash_formula_is_what_is_stored(db):
     def formula(kind: str, key: str) -> str:
         return hashlib.sha256(f"{secret}{kind}:{key}".encode()).hexdigest()
 
-    stored = query(db, "select email_key, phone_key, platform_key from registrations "
-                       "where source_ref = '3001'")
-    assert stored == [(formula("email", "marie@example.org"), formula("phone", "+15145550101"),
-                       formula("platform", "mobilize:3001"))]
+    stored = query(
+        db, "select email_key, phone_key, platform_key from registrations where source_ref = '3001'"
+    )
+    assert stored == [
+        (
+            formula("email", "marie@example.org"),
+            formula("phone", "+15145550101"),
+            formula("platform", "mobilize:3001"),
+        )
+    ]
 
 
 def _readme_section(title: str) -> str:
     start = README.index(f"## {title}\n")
-    return README[start:README.index("\n## ", start + 1)]
+    return README[start : README.index("\n## ", start + 1)]
 
 
 def test_the_readme_export_time_rule_names_every_step_in_the_codes_order():
     rule = _readme_section("Importing: what to expect")
-    rule = rule[rule.index("**Export time.**"):]
-    steps = ["`--exported-at`", "preamble", "latest date written in its name",
-             "period's", "modification time", "never dated before the newest post"]
+    rule = rule[rule.index("**Export time.**") :]
+    steps = [
+        "`--exported-at`",
+        "preamble",
+        "latest date written in its name",
+        "period's",
+        "modification time",
+        "never dated before the newest post",
+    ]
     found = [rule.find(step) for step in steps]
     assert -1 not in found and found == sorted(found), dict(zip(steps, found, strict=True))

@@ -27,12 +27,17 @@ ROWS = {
 
 def listed(db) -> set[tuple]:
     """(event, a key of the person, attendance, Eventbrite, Mobilize and Zoom ids)."""
-    return set(query(db, """
+    return set(
+        query(
+            db,
+            """
         select a.event_id, min(k.key_hash), a.attendance, a.eventbrite_attendee_number,
                a.mobilize_user_id, a.zoom_registrant_email_hash
         from mart_event_attendance as a join person_keys as k using (person_id)
         group by all
-    """))
+    """,
+        )
+    )
 
 
 def test_each_registrant_came_did_not_or_is_unknown(db):
@@ -40,7 +45,7 @@ def test_each_registrant_came_did_not_or_is_unknown(db):
     assert listed(db) == {
         ("e1", "ann@", "came", "7001", None, None),
         ("e1", "bob@", "no_show", None, "u-22", None),  # e1 has attendance records: no-show
-        ("e1", "dee@", "walk_in", None, None, None),    # came without registering
+        ("e1", "dee@", "walk_in", None, None, None),  # came without registering
         ("e2", "ann@", "unknown", None, None, "ann@"),  # nobody recorded e2's attendance
     }  # cy@ cancelled: not listed; the anonymous sign-in is counted, never listed
 
@@ -53,36 +58,33 @@ def test_the_command_line_writes_one_events_list_for_a_french_spreadsheet(db, tm
     text = out.read_bytes().decode("utf-8")
     assert text.startswith("\ufeff")
     rows = list(csv.DictReader(io.StringIO(text[1:]), delimiter=";"))
-    assert sorted((r["attendance"], r["eventbrite_attendee_number"], r["mobilize_user_id"])
-                  for r in rows) == \
-        [("came", "7001", ""), ("no_show", "", "u-22"), ("walk_in", "", "")]
+    assert sorted(
+        (r["attendance"], r["eventbrite_attendee_number"], r["mobilize_user_id"]) for r in rows
+    ) == [("came", "7001", ""), ("no_show", "", "u-22"), ("walk_in", "", "")]
     assert list(rows[0])[:3] == ["event_id", "person_id", "attendance"]
     unknown = CliRunner().invoke(app, ["attendance", "nope", "--out", str(out)])
     assert unknown.exit_code == 1 and "nope" in unknown.output
 
 
-def test_the_lead_sees_each_events_list_and_the_board_never_does(tmp_path, monkeypatch):
-    from tests.dashboard_helpers import (
-        PAGES,
-        SMALL_FILES,
-        app,
-        built_database,
-        copy_database,
-        no_exception,
-    )
-    from tests.sample_db import CACHE
+def test_the_lead_sees_each_events_list_and_the_board_never_does(small_db):
+    from tests.dashboard_helpers import PAGES, app, no_exception  # app: the dashboard's
 
-    db = copy_database(built_database(CACHE, "small", SMALL_FILES), tmp_path)
-    monkeypatch.setenv("TURNOUT_DB", str(db))
     at = app("fr").switch_page(PAGES["attendance"]).run()
     no_exception(at)
     event_id = at.selectbox(key="w_attendance").value
-    expected = query(db, "select attendance, count(*) from mart_event_attendance "
-                     "where event_id = ? group by all", [event_id])
+    expected = query(
+        small_db,
+        "select attendance, count(*) from mart_event_attendance where event_id = ? group by all",
+        [event_id],
+    )
     shown = at.dataframe[0].value
     assert len(shown) == sum(n for _, n in expected) > 0
-    assert set(shown["Venu\u00a0?"]) <= {"venu", "pas venu", "inconnu (présence non relevée)",
-                                       "venu sans inscription"}
+    assert set(shown["Venu\u00a0?"]) <= {
+        "venu",
+        "pas venu",
+        "inconnu (présence non relevée)",
+        "venu sans inscription",
+    }
     assert "@" not in " ".join(map(str, shown.to_numpy().ravel()))
     with pytest.raises(ValueError):  # the board is never offered the page
         app("fr", "board").switch_page(PAGES["attendance"])

@@ -4,19 +4,12 @@ attendance data barely vouches for is shown as doubtful, never as a confident fi
 from __future__ import annotations
 
 import pytest
-import streamlit as st
 
-from dashboard import data, i18n
+from dashboard import i18n
 from tests.dashboard_helpers import PAGES, app, no_exception
 from tests.given import event, given
 
-
-@pytest.fixture(autouse=True)
-def _fresh_caches():
-    st.cache_data.clear()
-    data._LAST.clear()
-    yield
-    st.cache_data.clear()
+pytestmark = pytest.mark.usefixtures("fresh_caches")
 
 
 def people(prefix: str, n: int) -> list[str]:
@@ -29,15 +22,24 @@ def events_db(db):
     given(
         db,
         imports=[{"import_id": 1, "file_name": "x.csv", "rows_read": 1, "rows_loaded": 1}],
-        events=[event("e1", "2026-03-02 18:30"), event("e2", "2026-03-03 18:30"),
-                event("e3", "2026-03-04 18:30")],
+        events=[
+            event("e1", "2026-03-02 18:30"),
+            event("e2", "2026-03-03 18:30"),
+            event("e3", "2026-03-04 18:30"),
+        ],
         registrations=[
-            *[{"event_id": "e1", "email_key": k, "source": "actionnetwork_rsvps"}
-              for k in people("r", 5)],
-            *[{"event_id": "e2", "email_key": k, "source": "zoom", "attended": True}
-              for k in people("z", 10)],
-            *[{"event_id": "e3", "email_key": k, "source": "zoom", "attended": True}
-              for k in people("y", 9)],
+            *[
+                {"event_id": "e1", "email_key": k, "source": "actionnetwork_rsvps"}
+                for k in people("r", 5)
+            ],
+            *[
+                {"event_id": "e2", "email_key": k, "source": "zoom", "attended": True}
+                for k in people("z", 10)
+            ],
+            *[
+                {"event_id": "e3", "email_key": k, "source": "zoom", "attended": True}
+                for k in people("y", 9)
+            ],
         ],
         checkins=[{"event_id": "e1", "email_key": k} for k in people("w", 16)],
     )
@@ -76,5 +78,4 @@ def test_the_95_percent_interval_is_never_drawn_as_a_change(events_db):
     at.switch_page(PAGES["events"]).run()
     no_exception(at)
     assert not [m.delta for m in at.metric if m.delta]
-    assert any(c.value.startswith(i18n.t("en", "events.interval", interval="")) for c in
-               at.caption)
+    assert any(c.value.startswith(i18n.t("en", "events.interval", interval="")) for c in at.caption)

@@ -23,7 +23,8 @@ X_HEADER = "Post id,Date,Post text,Link,Impressions,Likes,Replies,Reposts,Url cl
 NEWEST_POST = datetime(2025, 2, 10)  # "Mon Feb 10 2025", the later of the two posts
 TWEETS = X_HEADER + (
     "1888959709614682283,Mon Feb 10 2025,Hi,https://x.com/a/status/1,1,1,0,0,0\n"
-    "1887000000000000000,Wed Feb 05 2025,Earlier,https://x.com/a/status/2,1,1,0,0,0\n")
+    "1887000000000000000,Wed Feb 05 2025,Earlier,https://x.com/a/status/2,1,1,0,0,0\n"
+)
 A_LONG_TIME_AGO = datetime(2020, 1, 1, 12, 0).timestamp()
 
 
@@ -48,16 +49,20 @@ def undated_and_dated(db, tmp_path):
     undated = write(tmp_path, "my_tweets.csv", TWEETS)
     os.utime(undated, (A_LONG_TIME_AGO, A_LONG_TIME_AGO))
     first = run_import(db, undated)
-    second = run_import(db, write(tmp_path, "more_tweets.csv", TWEETS.replace("Hi", "Hello")),
-                        exported_at=datetime(2025, 3, 1, 9, 0))
+    second = run_import(
+        db,
+        write(tmp_path, "more_tweets.csv", TWEETS.replace("Hi", "Hello")),
+        exported_at=datetime(2025, 3, 1, 9, 0),
+    )
     assert (first.exported_at_unknown, second.exported_at_unknown) == (True, False)
     return db
 
 
 def test_the_history_keeps_whether_the_export_time_was_unknown(undated_and_dated):
-    assert query(undated_and_dated, "select file_name, is_export_time_unknown from imports "
-                                    "order by import_id") == \
-        [("my_tweets.csv", True), ("more_tweets.csv", False)]
+    assert query(
+        undated_and_dated,
+        "select file_name, is_export_time_unknown from imports order by import_id",
+    ) == [("my_tweets.csv", True), ("more_tweets.csv", False)]
     result = CliRunner().invoke(app, ["imports"])
     assert result.exit_code == 0, result.output
     text = " ".join(result.output.split())  # the table wraps its cells
@@ -76,12 +81,13 @@ def test_the_data_page_history_says_which_export_time_was_unknown(undated_and_da
     files = history[i18n.t(lang, "col.file")].tolist()
     exported = dict(zip(files, history[column], strict=True))
     assert exported == {
-        "my_tweets.csv": i18n.t(lang, "data.exported_unknown",
-                                day=i18n.day(lang, NEWEST_POST)),
-        "more_tweets.csv": i18n.day(lang, datetime(2025, 3, 1))}
+        "my_tweets.csv": i18n.t(lang, "data.exported_unknown", day=i18n.day(lang, NEWEST_POST)),
+        "more_tweets.csv": i18n.day(lang, datetime(2025, 3, 1)),
+    }
 
 
 # never before the newest post ------------------------------------------------------------
+
 
 def test_an_export_is_never_dated_before_the_newest_post_it_holds(db, tmp_path):
     # the name says the period ends on 3 February; the file holds a post of 10 February
@@ -93,8 +99,10 @@ def test_an_export_is_never_dated_before_the_newest_post_it_holds(db, tmp_path):
     os.utime(copy, (A_LONG_TIME_AGO, A_LONG_TIME_AGO))
     result = run_import(db, copy)
     assert (result.exported_at, result.exported_at_unknown) == (NEWEST_POST, True)
-    assert query(db, "select file_name, exported_at from imports order by import_id") == \
-        [(named.name, NEWEST_POST), ("copy.csv", NEWEST_POST)]
+    assert query(db, "select file_name, exported_at from imports order by import_id") == [
+        (named.name, NEWEST_POST),
+        ("copy.csv", NEWEST_POST),
+    ]
     assert query(db, "select distinct exported_at from post_snapshots") == [(NEWEST_POST,)]
 
 
@@ -105,14 +113,18 @@ def test_a_period_ending_after_the_newest_post_is_kept(db, tmp_path):
 
 # the migration ---------------------------------------------------------------------------
 
+
 def test_migration_009_runs_twice_and_leaves_older_imports_unknown(db):
-    sql = (resources.files("pipelines") / "sql" / "schema" /
-           "009_export_time_unknown.sql").read_text(encoding="utf-8")
+    sql = (
+        resources.files("pipelines") / "sql" / "schema" / "009_export_time_unknown.sql"
+    ).read_text(encoding="utf-8")
     with warehouse.writer(db) as con:
         con.execute("alter table imports drop column is_export_time_unknown")
-        con.execute("insert into imports (import_id, file_name, sha256, source, imported_at, "
-                    "rows_read, rows_loaded, rows_duplicate, rows_rejected) values "
-                    "(1, 'old.csv', 'x', 'x_posts', current_timestamp::timestamp, 1, 1, 0, 0)")
+        con.execute(
+            "insert into imports (import_id, file_name, sha256, source, imported_at, "
+            "rows_read, rows_loaded, rows_duplicate, rows_rejected) values "
+            "(1, 'old.csv', 'x', 'x_posts', current_timestamp::timestamp, 1, 1, 0, 0)"
+        )
         con.execute(sql)
         con.execute(sql)  # again: nothing changes, nothing fails
         columns = [r[0] for r in con.execute("describe imports").fetchall()]

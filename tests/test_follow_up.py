@@ -16,8 +16,9 @@ from tests.conftest import SAMPLE_DATA, query
 from tests.given import event, given
 from tests.sample_db import sample_database
 
-needs_sample = pytest.mark.skipif(not (SAMPLE_DATA / "events_calendar.csv").exists(),
-                                  reason="no sample campaign")
+needs_sample = pytest.mark.skipif(
+    not (SAMPLE_DATA / "events_calendar.csv").exists(), reason="no sample campaign"
+)
 
 
 @pytest.fixture(scope="module")
@@ -37,14 +38,20 @@ def test_model_beats_recency_on_a_later_window(sample_db):
 
 @needs_sample
 def test_the_list_holds_committed_people_who_never_acted(sample_db):
-    listed = query(sample_db, "select count(*), count(distinct person_id), min(rank), "
-                   "max(rank), count(distinct rank) from mart_follow_up")[0]
+    listed = query(
+        sample_db,
+        "select count(*), count(distinct person_id), min(rank), "
+        "max(rank), count(distinct rank) from mart_follow_up",
+    )[0]
     assert listed[0] == listed[1] == listed[3] == listed[4] > 100 and listed[2] == 1
-    acted = query(sample_db, """
+    acted = query(
+        sample_db,
+        """
         select count(*) from mart_follow_up
         where person_id in (select person_id from mart_person_records where stage = 'action')
            or person_id not in (select person_id from mart_person_records
-                                where stage = 'commitment')""")
+                                where stage = 'commitment')""",
+    )
     assert acted == [(0,)]
     ordered = query(sample_db, "select probability from mart_follow_up order by rank")
     assert [p for (p,) in ordered] == sorted((p for (p,) in ordered), reverse=True)
@@ -75,16 +82,30 @@ def test_formulas_are_neutralised(cell):
 
 
 def test_a_formula_in_a_source_id_is_written_as_text(db, tmp_path):
-    given(db, events=[event("e1", "2026-03-05 18:30"), event("e2", "2026-05-05 18:30")],
-          registrations=[{"event_id": "e1", "email_key": "a@", "source": "mobilize",
-                          "source_ref": '=HYPERLINK("http://x","y")',
-                          "registered_at": "2026-03-01"},
-                         {"event_id": "e2", "email_key": "a@", "source": "mobilize",
-                          "source_ref": "-42", "registered_at": "2026-04-01"}])
+    given(
+        db,
+        events=[event("e1", "2026-03-05 18:30"), event("e2", "2026-05-05 18:30")],
+        registrations=[
+            {
+                "event_id": "e1",
+                "email_key": "a@",
+                "source": "mobilize",
+                "source_ref": '=HYPERLINK("http://x","y")',
+                "registered_at": "2026-03-01",
+            },
+            {
+                "event_id": "e2",
+                "email_key": "a@",
+                "source": "mobilize",
+                "source_ref": "-42",
+                "registered_at": "2026-04-01",
+            },
+        ],
+    )
     with warehouse.writer(db) as con:
         assert follow_up.refresh(con).startswith("refitted")
     with warehouse.reader(db) as con:
         present.write_follow_up(con, tmp_path / "list.csv", spreadsheet.dialect("en"))
     row = next(csv.DictReader((tmp_path / "list.csv").open(encoding="utf-8-sig")))
-    assert row["mobilize_user_id"] == "'-42; =HYPERLINK(\"http://x\",\"y\")"
+    assert row["mobilize_user_id"] == '\'-42; =HYPERLINK("http://x","y")'
     assert row["method"] == follow_up.RECENCY  # nobody ever acted: nothing to learn from

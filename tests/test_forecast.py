@@ -17,8 +17,9 @@ from tests.given import event, given
 from tests.sample_db import sample_database
 
 METHODS = {forecast.MODEL, forecast.RATE, forecast.FACEBOOK, forecast.SIMILAR, forecast.NONE}
-needs_sample = pytest.mark.skipif(not (SAMPLE_DATA / "events_calendar.csv").exists(),
-                                  reason="no sample campaign")
+needs_sample = pytest.mark.skipif(
+    not (SAMPLE_DATA / "events_calendar.csv").exists(), reason="no sample campaign"
+)
 
 
 @pytest.fixture(scope="module")
@@ -76,12 +77,17 @@ def test_a_past_event_is_forecast_without_its_own_outcome(sample_db):
 
 @needs_sample
 def test_features_only_look_back(sample_db):
-    rows = query(sample_db, """
+    rows = query(
+        sample_db,
+        """
         with f as (select event_id, person_id, past_attended + past_no_show as seen
-                   from (""" + forecast._sql("forecast_registrations") + """))
+                   from ("""
+        + forecast._sql("forecast_registrations")
+        + """))
         select count(*) from f join events using (event_id)
         where seen > (select count(*) from events as e2 where e2.starts_at < events.starts_at)
-    """)
+    """,
+    )
     assert rows[0][0] == 0
 
 
@@ -99,8 +105,11 @@ def test_a_sampled_fit_is_the_same_on_every_load(sample_db, monkeypatch):
 
 @needs_sample
 def test_the_mart_is_refitted_by_the_import(sample_db):
-    rows = query(sample_db, "select event_id, method, expected, low, high, actual, is_upcoming "
-                 "from mart_event_forecast order by starts_at")
+    rows = query(
+        sample_db,
+        "select event_id, method, expected, low, high, actual, is_upcoming "
+        "from mart_event_forecast order by starts_at",
+    )
     assert len(rows) == 21
     past = [r for r in rows if not r[6]]
     assert {r[1] for r in past} == {forecast.MODEL}
@@ -134,6 +143,7 @@ def test_evaluate_prints_the_figures(sample_db, monkeypatch):
 
 # a campaign with a short history -------------------------------------------------------
 
+
 def small_campaign() -> dict:
     """Three past events with attendance, one upcoming with registrations, one with only a
     Facebook count, one with nothing yet."""
@@ -142,21 +152,32 @@ def small_campaign() -> dict:
     for number, day in enumerate(("2026-01-10", "2026-02-10", "2026-03-10")):
         event_id = f"past{number}"
         for i, key in enumerate(people[: 8 + number]):
-            registrations.append({"event_id": event_id, "email_key": key,
-                                  "registered_at": f"{day[:8]}01", "attended": i % 3 != 0})
+            registrations.append(
+                {
+                    "event_id": event_id,
+                    "email_key": key,
+                    "registered_at": f"{day[:8]}01",
+                    "attended": i % 3 != 0,
+                }
+            )
         checkins.append({"event_id": event_id, "phone_key": f"walk{number}#"})
-    registrations += [{"event_id": "soon", "email_key": key, "registered_at": "2026-04-01"}
-                      for key in people[:6]]
+    registrations += [
+        {"event_id": "soon", "email_key": key, "registered_at": "2026-04-01"} for key in people[:6]
+    ]
     return {
-        "events": [event("past0", "2026-01-10 18:00", kind="rally", is_online=False),
-                   event("past1", "2026-02-10 18:00", kind="rally", is_online=False),
-                   event("past2", "2026-03-10 18:00", kind="vigil", is_online=False),
-                   event("soon", "2026-04-20 18:00", kind="rally", is_online=False),
-                   event("fb", "2026-04-25 18:00", kind="rally", is_online=False),
-                   event("later", "2026-05-20 18:00", kind="vigil", is_online=False)],
-        "registrations": registrations, "checkins": checkins,
-        "facebook_event_snapshots": [{"event_id": "fb", "snapshot_at": "2026-04-02",
-                                      "going": 40, "interested": 90}],
+        "events": [
+            event("past0", "2026-01-10 18:00", kind="rally", is_online=False),
+            event("past1", "2026-02-10 18:00", kind="rally", is_online=False),
+            event("past2", "2026-03-10 18:00", kind="vigil", is_online=False),
+            event("soon", "2026-04-20 18:00", kind="rally", is_online=False),
+            event("fb", "2026-04-25 18:00", kind="rally", is_online=False),
+            event("later", "2026-05-20 18:00", kind="vigil", is_online=False),
+        ],
+        "registrations": registrations,
+        "checkins": checkins,
+        "facebook_event_snapshots": [
+            {"event_id": "fb", "snapshot_at": "2026-04-02", "going": 40, "interested": 90}
+        ],
     }
 
 
@@ -165,9 +186,14 @@ def test_a_short_history_gets_the_fallback(db):
     with warehouse.writer(db) as con:
         forecast.refresh(con)
     rows = dict(query(db, "select event_id, method from mart_event_forecast"))
-    assert rows == {"past0": forecast.RATE, "past1": forecast.RATE, "past2": forecast.RATE,
-                    "soon": forecast.RATE, "fb": forecast.FACEBOOK,
-                    "later": forecast.SIMILAR}
+    assert rows == {
+        "past0": forecast.RATE,
+        "past1": forecast.RATE,
+        "past2": forecast.RATE,
+        "soon": forecast.RATE,
+        "fb": forecast.FACEBOOK,
+        "later": forecast.SIMILAR,
+    }
     for low, expected, high in query(db, "select low, expected, high from mart_event_forecast"):
         assert 0 <= low <= expected <= high
 
@@ -189,5 +215,6 @@ def test_a_model_that_fails_falls_back(db, monkeypatch):
     monkeypatch.setattr(showup, "fit", broken)
     with warehouse.writer(db) as con:
         forecast.refresh(con)
-    assert query(db, "select distinct method from mart_event_forecast "
-                 "where event_id like 'past%'") == [(forecast.RATE,)]
+    assert query(
+        db, "select distinct method from mart_event_forecast where event_id like 'past%'"
+    ) == [(forecast.RATE,)]

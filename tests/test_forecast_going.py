@@ -16,8 +16,9 @@ def test_each_command_says_which_going_it_gives(db):
     given(
         db,
         events=[event("vigil", "2026-03-05 18:30")],
-        registrations=[{"event_id": "vigil", "email_key": "ann@", "source": "zoom",
-                        "attended": True}],
+        registrations=[
+            {"event_id": "vigil", "email_key": "ann@", "source": "zoom", "attended": True}
+        ],
         facebook_event_snapshots=[
             {"event_id": "vigil", "snapshot_at": "2026-03-01 09:00", "going": 30},
             {"event_id": "vigil", "snapshot_at": "2026-03-07 09:00", "going": 41},

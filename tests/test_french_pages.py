@@ -10,52 +10,16 @@ import re
 import pandas as pd
 import pyarrow as pa
 import pytest
-import streamlit as st
 
-from dashboard import data, i18n
+from dashboard import i18n
 from pipelines import messages, wording
 from pipelines.models import follow_up, forecast
 from pipelines.sources import REGISTRY
-from tests.dashboard_helpers import (
-    BOARD_PAGES,
-    PAGES,
-    SAMPLE,
-    SMALL_FILES,
-    app,
-    built_database,
-    copy_database,
-    no_exception,
-    strings,
-)
+from tests.dashboard_helpers import BOARD_PAGES, PAGES, app, no_exception, strings
+
+pytestmark = pytest.mark.usefixtures("fresh_caches")
 
 NOT_SHOWN = {"None", "nan", "NaN", "NaT", "<NA>", "null"}
-
-
-@pytest.fixture(autouse=True)
-def _fresh_caches():
-    st.cache_data.clear()
-    data._LAST.clear()
-    yield
-    st.cache_data.clear()
-
-
-def _database(tmp_path_factory, tmp_path, monkeypatch, name, files):
-    source = built_database(tmp_path_factory.getbasetemp().parent, name, files)
-    db = copy_database(source, tmp_path)
-    monkeypatch.setenv("TURNOUT_DB", str(db))
-    return db
-
-
-@pytest.fixture
-def sample_db(tmp_path_factory, tmp_path, monkeypatch):
-    if not any(SAMPLE.glob("*.csv")):
-        pytest.skip("sample_data/ has no campaign yet")
-    return _database(tmp_path_factory, tmp_path, monkeypatch, "sample", [SAMPLE])
-
-
-@pytest.fixture
-def small_db(tmp_path_factory, tmp_path, monkeypatch):
-    return _database(tmp_path_factory, tmp_path, monkeypatch, "small", SMALL_FILES)
 
 
 def _pattern(text: str) -> re.Pattern | None:
@@ -68,13 +32,28 @@ def _pattern(text: str) -> re.Pattern | None:
 def english_only() -> list[re.Pattern]:
     """Every English wording that is not also French, and the English names the code knows
     (format titles, model method names)."""
-    french = {text for catalogue in (i18n.catalogue("fr"), messages.catalogue("fr"))
-              for entry in catalogue.values() for text in wording.forms(entry)}
-    english = {text for catalogue in (i18n.catalogue("en"), messages.catalogue("en"))
-               for entry in catalogue.values() for text in wording.forms(entry)}
+    french = {
+        text
+        for catalogue in (i18n.catalogue("fr"), messages.catalogue("fr"))
+        for entry in catalogue.values()
+        for text in wording.forms(entry)
+    }
+    english = {
+        text
+        for catalogue in (i18n.catalogue("en"), messages.catalogue("en"))
+        for entry in catalogue.values()
+        for text in wording.forms(entry)
+    }
     english |= {source.title for source in REGISTRY.values()}
-    english |= {follow_up.MODEL, follow_up.RECENCY, forecast.MODEL, forecast.RATE,
-                forecast.FACEBOOK, forecast.SIMILAR, forecast.NONE}
+    english |= {
+        follow_up.MODEL,
+        follow_up.RECENCY,
+        forecast.MODEL,
+        forecast.RATE,
+        forecast.FACEBOOK,
+        forecast.SIMILAR,
+        forecast.NONE,
+    }
     # each language is offered under its own name
     own_names = {i18n.t("en", "language.name"), i18n.t("en", "template.in_en")}
     return [p for text in sorted(english - french - own_names) if (p := _pattern(text))]
@@ -84,24 +63,30 @@ def cells(at) -> list[str]:
     """Every table cell as the reader sees it (a styled table's display texts included)."""
     found = []
     for frame in [*at.dataframe, *at.table]:
-        styled = frame.proto.arrow_data.styler.display_values if hasattr(
-            frame.proto, "arrow_data") else b""
+        styled = (
+            frame.proto.arrow_data.styler.display_values
+            if hasattr(frame.proto, "arrow_data")
+            else b""
+        )
         if styled:  # what the reader sees is the styler's text, whatever lies beneath
             shown = pa.ipc.open_stream(io.BytesIO(styled)).read_pandas()
             found += [str(v) for v in shown.to_numpy().ravel()]
             continue
         # a missing value in a plain table is drawn as "None" by the browser
-        found += ["None" if pd.isna(v) else v for v in
-                  frame.value.astype(object).to_numpy().ravel()
-                  if isinstance(v, str) or pd.isna(v)]
+        found += [
+            "None" if pd.isna(v) else v
+            for v in frame.value.astype(object).to_numpy().ravel()
+            if isinstance(v, str) or pd.isna(v)
+        ]
     return found
 
 
 def english_on(at) -> list[str]:
     patterns = english_only()
     texts = [piece for text in strings(at) + cells(at) for piece in text.split(" · ")]
-    return sorted({t for t in texts if t.strip() in NOT_SHOWN
-                   or any(p.fullmatch(t) for p in patterns)})
+    return sorted(
+        {t for t in texts if t.strip() in NOT_SHOWN or any(p.fullmatch(t) for p in patterns)}
+    )
 
 
 @pytest.mark.parametrize("role", ("lead", "board"))
@@ -119,11 +104,16 @@ def test_every_french_page_is_in_french(sample_db, role):
 
 def test_upload_names_the_format_in_french(small_db):
     at = app("fr").switch_page(PAGES["data"]).run()
-    sheet = (b"event_id,name,email,phone,signed_in_at,heard_from\n"
-             b"upload-test,P1,p1@example.org,,18:01,flyer\n")
+    sheet = (
+        b"event_id,name,email,phone,signed_in_at,heard_from\n"
+        b"upload-test,P1,p1@example.org,,18:01,flyer\n"
+    )
     at.file_uploader[0].set_value([("feuille.csv", sheet, "text/csv")]).run()
     no_exception(at)
     detected = [m.value for m in at.markdown if "feuille.csv" in m.value]
-    assert detected == [i18n.t("fr", "data.detected", file="feuille.csv",
-                               format=i18n.t("fr", "format.signin_sheet"))]
+    assert detected == [
+        i18n.t(
+            "fr", "data.detected", file="feuille.csv", format=i18n.t("fr", "format.signin_sheet")
+        )
+    ]
     assert english_on(at) == []

@@ -18,16 +18,23 @@ from hypothesis import strategies as st
 from pipelines import sources
 from pipelines.errors import TurnoutError
 from tests.conftest import ROOT, query, run_import, write
-from tests.test_atomic import snapshot
+from tests.import_helpers import snapshot
 
-CALENDAR = ("event_id,name,starts_at,eventbrite_event_id,zoom_webinar_id,mobilize_event_id\n"
-            "rally-1,Rally,2026-03-05 18:30,111,222,333\n")
-FIXTURES = sorted(p for p in (ROOT / "tests" / "fixtures").rglob("*")
-                  if p.is_file() and p.suffix in (".csv", ".json"))
+CALENDAR = (
+    "event_id,name,starts_at,eventbrite_event_id,zoom_webinar_id,mobilize_event_id\n"
+    "rally-1,Rally,2026-03-05 18:30,111,222,333\n"
+)
+FIXTURES = sorted(
+    p
+    for p in (ROOT / "tests" / "fixtures").rglob("*")
+    if p.is_file() and p.suffix in (".csv", ".json")
+)
 SAMPLES = sorted(p for p in (ROOT / "sample_data").glob("*") if p.suffix in (".csv", ".json"))
-FUZZ = settings(max_examples=25, deadline=None,
-                suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                       HealthCheck.too_slow])
+FUZZ = settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 counter = itertools.count()
 
 
@@ -56,14 +63,24 @@ def import_survives(db, folder: Path, content: bytes, suffix: str = ".csv", **op
         assert snapshot(db) == before
     else:
         assert result.status in ("imported", "already imported"), result.status
-        stored = query(db, "select sha256, rows_read, rows_loaded, rows_duplicate, "
-                           "rows_rejected from imports where import_id = ?", [result.import_id])
+        stored = query(
+            db,
+            "select sha256, rows_read, rows_loaded, rows_duplicate, "
+            "rows_rejected from imports where import_id = ?",
+            [result.import_id],
+        )
         assert [row[0] for row in stored] == [hashlib.sha256(content).hexdigest()]
         if result.status == "imported":
-            assert result.rows_read == \
-                result.rows_loaded + result.rows_duplicate + result.rows_rejected
-            assert stored[0][1:] == (result.rows_read, result.rows_loaded,
-                                     result.rows_duplicate, result.rows_rejected)
+            assert (
+                result.rows_read
+                == result.rows_loaded + result.rows_duplicate + result.rows_rejected
+            )
+            assert stored[0][1:] == (
+                result.rows_read,
+                result.rows_loaded,
+                result.rows_duplicate,
+                result.rows_rejected,
+            )
         else:  # the same bytes came before: this import wrote nothing
             assert snapshot(db) == before
     assert sorted(temp.iterdir()) == in_temp
@@ -81,10 +98,10 @@ HOSTILE = {  # inputs that once ended in a traceback, a half-read file or a wron
     "utf32": (SHEET + ROW).encode("utf-32"),
     "xls": b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600),
     "huge_numbers": b"event_id,snapshot_at,going\nrally-1,2026-03-01 10:00,1e308\n"
-                    b"rally-1,2026-03-01 11:00,nan\nrally-1,2026-03-01 12:00,5\n"
-                    b"rally-1,2026-03-01 13:00,99999999999999999999\n",
+    b"rally-1,2026-03-01 11:00,nan\nrally-1,2026-03-01 12:00,5\n"
+    b"rally-1,2026-03-01 13:00,99999999999999999999\n",
     "dates_far_away": b"event_id,snapshot_at,going\nrally-1,9999-12-31,1\n"
-                      b"rally-1,0000-01-01,2\nrally-1,2026-03-01 12:00+05:00,5\n",
+    b"rally-1,0000-01-01,2\nrally-1,2026-03-01 12:00+05:00,5\n",
     "bracket_first_cell": ("[event_id],name\n" + ROW).encode(),
     "one_megabyte_cell": (SHEET + "rally-1," + "x" * 1_000_000 + ",a@example.org,,\n").encode(),
     "wide": (SHEET.strip() + "," + ",".join(f"c{i}" for i in range(100_000)) + "\n").encode(),
@@ -92,8 +109,8 @@ HOSTILE = {  # inputs that once ended in a traceback, a half-read file or a wron
 HOSTILE_JSON = {
     "deep": ('{"a":' * 10_000 + "1" + "}" * 10_000).encode(),
     "duplicate_key": b'{"_embedded": {"osdi:people": [{"identifiers": ["action_network:1"], '
-                     b'"identifiers": ["x:2"], '
-                     b'"email_addresses": [{"address": "a@example.org"}]}]}}',
+    b'"identifiers": ["x:2"], '
+    b'"email_addresses": [{"address": "a@example.org"}]}]}}',
 }
 
 
@@ -121,28 +138,50 @@ def test_truncated_files(calendar_db, tmp_path, data):
 
 def _cells():
     return st.one_of(
-        st.sampled_from(["", "--", "N/A", "-3", "1.22158E+17", "2026-03-05 18:30", "13/13/2026",
-                         "Yes", "No", "Checked In", "1,234", "a@example.org", "514-555-0123",
-                         '"x', "rally-1", "Total"]),
+        st.sampled_from(
+            [
+                "",
+                "--",
+                "N/A",
+                "-3",
+                "1.22158E+17",
+                "2026-03-05 18:30",
+                "13/13/2026",
+                "Yes",
+                "No",
+                "Checked In",
+                "1,234",
+                "a@example.org",
+                "514-555-0123",
+                '"x',
+                "rally-1",
+                "Total",
+            ]
+        ),
         st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=12),
     )
 
 
-@pytest.mark.parametrize("name", sorted(s.name for s in sources.REGISTRY.values()
-                                        if s.file_type == "csv"))
-@settings(max_examples=12, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@pytest.mark.parametrize(
+    "name", sorted(s.name for s in sources.REGISTRY.values() if s.file_type == "csv")
+)
+@settings(
+    max_examples=12,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 @given(data=st.data())
 def test_mutated_headers(calendar_db, tmp_path, name, data):
     header = next(iter(__import__("csv").reader([sources.REGISTRY[name].example_header])))
     mutated = data.draw(st.permutations(header))
     drop = data.draw(st.integers(min_value=0, max_value=max(0, len(mutated) - 1)))
     if data.draw(st.booleans()):
-        mutated = mutated[:drop] + mutated[drop + 1:]
+        mutated = mutated[:drop] + mutated[drop + 1 :]
     if data.draw(st.booleans()):
         mutated = mutated + [mutated[0]]  # a repeated header name
-    rows = data.draw(st.lists(st.lists(_cells(), min_size=len(mutated), max_size=len(mutated)),
-                              max_size=6))
+    rows = data.draw(
+        st.lists(st.lists(_cells(), min_size=len(mutated), max_size=len(mutated)), max_size=6)
+    )
     delimiter = data.draw(st.sampled_from([",", ";"]))
     lines = [delimiter.join(mutated)] + [delimiter.join(row) for row in rows]
     encoding = data.draw(st.sampled_from(["utf-8", "utf-8-sig", "utf-16", "cp1252"]))

@@ -30,10 +30,17 @@ def test_no_string_is_empty_and_placeholders_agree(lang):
             assert "other" in entry and set(entry) <= {*wording.PLURAL_FORMS, "plural"}, key
 
 
-@pytest.mark.parametrize("lang, value, expected", [
-    ("en", 1, "1 row read"), ("en", 0, "0 rows read"), ("en", 1234, "1,234 rows read"),
-    ("fr", 1, "1 ligne lue"), ("fr", 0, "0 ligne lue"), ("fr", 2, "2 lignes lues"),
-])
+@pytest.mark.parametrize(
+    "lang, value, expected",
+    [
+        ("en", 1, "1 row read"),
+        ("en", 0, "0 rows read"),
+        ("en", 1234, "1,234 rows read"),
+        ("fr", 1, "1 ligne lue"),
+        ("fr", 0, "0 ligne lue"),
+        ("fr", 2, "2 lignes lues"),
+    ],
+)
 def test_a_count_chooses_its_plural_form_by_the_language_rules(lang, value, expected):
     text = i18n.t(lang, "data.count.read", count=i18n.number(lang, value))
     assert text == expected
@@ -42,8 +49,10 @@ def test_a_count_chooses_its_plural_form_by_the_language_rules(lang, value, expe
 def test_a_hidden_count_takes_the_plural_form():
     hidden = i18n.count("fr", 1, hide_small=True)
     assert i18n.t("fr", "retention.cohort", month="mars", people=hidden) == "mars (<5 personnes)"
-    assert i18n.t("fr", "retention.cohort", month="mars", people=i18n.number("fr", 1)) \
+    assert (
+        i18n.t("fr", "retention.cohort", month="mars", people=i18n.number("fr", 1))
         == "mars (1 personne)"
+    )
 
 
 @pytest.mark.parametrize("duplicate", [copy.deepcopy, lambda c: pickle.loads(pickle.dumps(c))])
@@ -68,8 +77,15 @@ def test_every_dynamic_key_family_is_complete():
         assert f"stage.{stage}" in keys
     for period in ("all", "30", "90", "365", "custom"):
         assert f"period.{period}" in keys
-    for name in ("reached", "committed", "acted", "slacktivism", "show_up", "going_conversion",
-                 "per_1000"):
+    for name in (
+        "reached",
+        "committed",
+        "acted",
+        "slacktivism",
+        "show_up",
+        "going_conversion",
+        "per_1000",
+    ):
         assert {f"kpi.{name}", f"kpi.{name}.help"} <= keys
     for role in ("lead", "board"):
         assert f"role.{role}" in keys

@@ -7,33 +7,20 @@ import tomllib
 from pathlib import Path
 
 import duckdb
-import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard import i18n
 from pipelines import load
-from tests.dashboard_helpers import (
-    PAGES,
-    SMALL_FILES,
-    app,
-    built_database,
-    copy_database,
-    no_exception,
-)
-from tests.sample_db import CACHE
+from tests.dashboard_helpers import PAGES, app, no_exception
+from tests.import_helpers import new_event_files
 
 # a sign-in sheet in nobody's format: French headers no template uses
-UNKNOWN = ("Quand;Qui;Adresse courriel;Activité\n"
-           "2026-03-28 14:05;Hélène;helene@example.org;rally-2026-03\n"
-           "2026-03-28 14:07;Omar;omar@example.org;rally-2026-03\n"
-           "demain;Zoé;zoe@example.org;rally-2026-03\n")
-
-
-@pytest.fixture
-def small_db(tmp_path, monkeypatch) -> Path:
-    db = copy_database(built_database(CACHE, "small", SMALL_FILES), tmp_path)
-    monkeypatch.setenv("TURNOUT_DB", str(db))
-    return db
+UNKNOWN = (
+    "Quand;Qui;Adresse courriel;Activité\n"
+    "2026-03-28 14:05;Hélène;helene@example.org;rally-2026-03\n"
+    "2026-03-28 14:07;Omar;omar@example.org;rally-2026-03\n"
+    "demain;Zoé;zoe@example.org;rally-2026-03\n"
+)
 
 
 def mapping_page():
@@ -82,8 +69,11 @@ def test_an_unknown_file_is_mapped_in_the_browser_and_the_mapping_saved(small_db
     assert at.session_state["chosen"] is None  # nothing chosen yet: nothing saved
     lacking = [i.value for i in at.info]
     assert any(i18n.t("fr", "field.event_id") in v for v in lacking), lacking
-    for field, column in (("event_id", "Activité"), ("signed_in_at", "Quand"),
-                          ("email", "Adresse courriel")):
+    for field, column in (
+        ("event_id", "Activité"),
+        ("signed_in_at", "Quand"),
+        ("email", "Adresse courriel"),
+    ):
         at.selectbox(key=f"map_presences_csv_checkins_{field}").set_value(column).run()
     no_exception(at)
     preview = at.dataframe[0].value  # the first rows, field by field
@@ -95,8 +85,11 @@ def test_an_unknown_file_is_mapped_in_the_browser_and_the_mapping_saved(small_db
     assert saved.parent == small_db.parent / "mappings"
     spec = tomllib.loads(saved.read_text(encoding="utf-8"))
     assert spec["target"] == "checkins"
-    assert spec["columns"] == {"event_id": "Activité", "signed_in_at": "Quand",
-                               "email": "Adresse courriel"}
+    assert spec["columns"] == {
+        "event_id": "Activité",
+        "signed_in_at": "Quand",
+        "email": "Adresse courriel",
+    }
     # the saved mapping imports the file as --mapping would: "demain" is one rejected row
     result = load.import_file(small_db, path, load.ImportOptions(mapping=saved))
     assert (result.rows_loaded, result.rows_rejected) == (2, 1)
@@ -111,21 +104,22 @@ def test_an_unknown_file_is_mapped_in_the_browser_and_the_mapping_saved(small_db
 
 
 def test_the_preview_says_what_each_file_would_give_and_writes_nothing(small_db, tmp_path):
-    calendar = tmp_path / "calendar.csv"
-    calendar.write_text("event_id,name,starts_at\nnew-1,New,2026-03-30 18:00\n")
-    sheet = tmp_path / "sheet.csv"
-    sheet.write_text("event_id,name,email,signed_in_at\n"
-                     "new-1,A,a@example.org,2026-03-30 18:05\n"
-                     "nope,B,b@example.org,2026-03-30 18:06\n"
-                     "new-1,C,c@example.org,2026-03-30 18:07\n")
+    calendar, sheet = new_event_files(
+        tmp_path,
+        "new-1,A,a@example.org,2026-03-30 18:05\n",
+        "nope,B,b@example.org,2026-03-30 18:06\n",
+        "new-1,C,c@example.org,2026-03-30 18:07\n",
+    )
     with duckdb.connect(str(small_db), read_only=True) as con:
         imports = con.execute("select count(*) from imports").fetchone()[0]
     at = run(preview_page, lang="en", plan=[(str(calendar), None), (str(sheet), None)])
     no_exception(at)
     assert at.session_state["would_load"] is True
     said = [m.value for m in at.markdown]
-    counts = {name: i18n.t("en", f"data.count.{name}", count=count) for name, count in
-              (("read", 3), ("loaded", 2), ("duplicate", 0), ("rejected", 1))}
+    counts = {
+        name: i18n.t("en", f"data.count.{name}", count=count)
+        for name, count in (("read", 3), ("loaded", 2), ("duplicate", 0), ("rejected", 1))
+    }
     assert i18n.t("en", "preview.counts", file="sheet.csv", **counts) in said, said
     with duckdb.connect(str(small_db), read_only=True) as con:
         assert con.execute("select count(*) from imports").fetchone()[0] == imports
@@ -133,8 +127,9 @@ def test_the_preview_says_what_each_file_would_give_and_writes_nothing(small_db,
 
 def test_the_lead_undoes_an_import_from_the_data_page(small_db):
     with duckdb.connect(str(small_db), read_only=True) as con:
-        last, name = con.execute("select import_id, file_name from imports "
-                                 "order by import_id desc limit 1").fetchone()
+        last, name = con.execute(
+            "select import_id, file_name from imports order by import_id desc limit 1"
+        ).fetchone()
         count = con.execute("select count(*) from imports").fetchone()[0]
     at = app("fr").switch_page(PAGES["data"]).run()
     no_exception(at)
@@ -146,5 +141,9 @@ def test_the_lead_undoes_an_import_from_the_data_page(small_db):
     assert any(f"n°\u00a0{last}" in s.value and name in s.value for s in at.success)
     with duckdb.connect(str(small_db), read_only=True) as con:
         assert con.execute("select count(*) from imports").fetchone()[0] == count - 1
-        assert con.execute("select count(*) from undone_imports where import_id = ?",
-                           [last]).fetchone()[0] == 1
+        assert (
+            con.execute(
+                "select count(*) from undone_imports where import_id = ?", [last]
+            ).fetchone()[0]
+            == 1
+        )

@@ -35,10 +35,15 @@ def turnout(*args: str):
 def everything(db: Path) -> dict[str, list]:
     """Every row of every table, in order: what "the database is unchanged" compares."""
     with duckdb.connect(str(db), read_only=True) as con:
-        tables = [r[0] for r in con.execute(
-            "select table_name from information_schema.tables order by table_name").fetchall()]
-        return {t: sorted(map(repr, con.execute(f'select * from "{t}"').fetchall()))
-                for t in tables}
+        tables = [
+            r[0]
+            for r in con.execute(
+                "select table_name from information_schema.tables order by table_name"
+            ).fetchall()
+        ]
+        return {
+            t: sorted(map(repr, con.execute(f'select * from "{t}"').fetchall())) for t in tables
+        }
 
 
 @pytest.fixture(scope="module")
@@ -76,11 +81,13 @@ class said:
 
 
 def _counts(db: Path) -> tuple[int, int]:
-    return query(db, "select (select count(*) from registrations), "
-                     "(select count(*) from people)")[0]
+    return query(db, "select (select count(*) from registrations), (select count(*) from people)")[
+        0
+    ]
 
 
 # a lost key ------------------------------------------------------------------------------
+
 
 def test_a_lost_key_refuses_init_and_import_and_changes_nothing(campaign):
     key = config.key_path(campaign)
@@ -147,8 +154,9 @@ def test_init_on_a_database_without_data_makes_its_key(tmp_path, monkeypatch):
 def test_the_fingerprint_is_a_keyed_hash_and_never_the_key(campaign):
     secret = config.key_path(campaign).read_text().strip()
     expected = hmac.new(secret.encode(), keys.FINGERPRINT_TEXT, hashlib.sha256).hexdigest()
-    assert query(campaign, "select fingerprint, reason from key_fingerprints") == \
-        [(expected, "new_database")]
+    assert query(campaign, "select fingerprint, reason from key_fingerprints") == [
+        (expected, "new_database")
+    ]
     assert not any(secret in row for rows in everything(campaign).values() for row in rows)
 
 
@@ -157,15 +165,16 @@ def test_a_database_made_before_fingerprints_records_the_key_present(campaign):
         con.execute("delete from key_fingerprints")
     load.import_file(campaign, LATER)
     secret = config.key_path(campaign).read_bytes().strip()
-    assert query(campaign, "select fingerprint, reason, after_import from key_fingerprints") \
-        == [(hmac.new(secret, keys.FINGERPRINT_TEXT, hashlib.sha256).hexdigest(),
-             "existing_data", 2)]
+    assert query(campaign, "select fingerprint, reason, after_import from key_fingerprints") == [
+        (hmac.new(secret, keys.FINGERPRINT_TEXT, hashlib.sha256).hexdigest(), "existing_data", 2)
+    ]
     config.key_path(campaign).write_text(OTHER_KEY)
     with pytest.raises(TurnoutError, match="not the key"):
         load.import_file(campaign, CALENDAR)
 
 
 # turnout rekey -----------------------------------------------------------------------------
+
 
 def test_rekey_without_the_flag_changes_nothing(campaign):
     config.key_path(campaign).unlink()
@@ -203,11 +212,14 @@ def test_rekey_adopts_a_present_key_and_says_when_nothing_changes(campaign):
     config.key_path(campaign).write_text(OTHER_KEY)
     assert turnout("rekey", "--i-understand-people-will-split").exit_code == 0
     assert load.import_file(campaign, LATER).status == "imported"
-    assert query(campaign, "select reason from key_fingerprints order by recorded_at") == \
-        [("new_database",), ("rekey",)]
+    assert query(campaign, "select reason from key_fingerprints order by recorded_at") == [
+        ("new_database",),
+        ("rekey",),
+    ]
 
 
 # an empty, short or readable key -----------------------------------------------------------
+
 
 @pytest.mark.parametrize("text", ["", "\n", "   \n", "a" * 31 + "\n"])
 def test_an_empty_or_short_key_is_refused(campaign, text):
@@ -244,6 +256,7 @@ def test_a_key_readable_by_its_group_is_made_private_from_the_command_line(campa
 
 # settings ----------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("region", ["ZZ", 'C"A', "C\nA", "", "CAN"])
 def test_init_refuses_a_region_phone_numbers_cannot_use(tmp_path, monkeypatch, region):
     db = tmp_path / "turnout.duckdb"
@@ -274,11 +287,14 @@ def test_the_settings_file_is_written_as_toml_whatever_the_value(tmp_path, monke
     assert tomllib.loads(config.settings_path(db).read_text()) == {"default_region": 'C"A\\\n'}
 
 
-@pytest.mark.parametrize("text, why", [
-    ('default_region = "C"A"\n', "cannot be read"),
-    ("default_region = \"ZZ\"\n", "not valid"),
-    (b"\xff\xfe".decode("latin-1"), "cannot be read"),
-])
+@pytest.mark.parametrize(
+    "text, why",
+    [
+        ('default_region = "C"A"\n', "cannot be read"),
+        ('default_region = "ZZ"\n', "not valid"),
+        (b"\xff\xfe".decode("latin-1"), "cannot be read"),
+    ],
+)
 def test_a_settings_file_that_cannot_be_used_is_named(campaign, text, why):
     path = config.settings_path(campaign)
     path.write_text(text, encoding="latin-1")
@@ -290,6 +306,7 @@ def test_a_settings_file_that_cannot_be_used_is_named(campaign, text, why):
 
 
 # the dashboard only reads ------------------------------------------------------------------
+
 
 def test_no_dashboard_code_creates_a_key():
     for path in (ROOT / "dashboard").rglob("*.py"):

@@ -5,19 +5,12 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-import streamlit as st
 
-from dashboard import data, i18n
+from dashboard import i18n
 from tests.dashboard_helpers import app, decode, figures, no_exception
 from tests.given import event, given
 
-
-@pytest.fixture(autouse=True)
-def _fresh_caches():
-    st.cache_data.clear()
-    data._LAST.clear()
-    yield
-    st.cache_data.clear()
+pytestmark = pytest.mark.usefixtures("fresh_caches")
 
 
 @pytest.fixture
@@ -27,9 +20,15 @@ def unrecorded_db(db):
         db,
         imports=[{"import_id": 1, "file_name": "x.csv", "rows_read": 1, "rows_loaded": 1}],
         events=[event("vigil", "2026-02-10 18:30"), event("rally", "2026-03-12 18:30")],
-        registrations=[{"event_id": "rally", "email_key": f"r{i}@",
-                        "source": "actionnetwork_rsvps", "registered_at": "2026-03-01 10:00"}
-                       for i in range(6)],
+        registrations=[
+            {
+                "event_id": "rally",
+                "email_key": f"r{i}@",
+                "source": "actionnetwork_rsvps",
+                "registered_at": "2026-03-01 10:00",
+            }
+            for i in range(6)
+        ],
         checkins=[{"event_id": "vigil", "email_key": f"v{i}@"} for i in range(7)],
     )
     return db

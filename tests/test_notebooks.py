@@ -14,8 +14,9 @@ from tests import sample_expected
 from tests.conftest import ROOT, SAMPLE_DATA
 from tests.sample_db import sample_database
 
-with_sample = pytest.mark.skipif(not (SAMPLE_DATA / "events_calendar.csv").exists(),
-                                 reason="no sample campaign")
+with_sample = pytest.mark.skipif(
+    not (SAMPLE_DATA / "events_calendar.csv").exists(), reason="no sample campaign"
+)
 
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 
@@ -63,8 +64,12 @@ def run_notebook(path: Path) -> dict:
     notebook.cells.append(probe)
     # kernel "python3" runs `python`, which jupyter_client resolves to this interpreter
     # (the venv's): the notebooks see the same packages as the tests
-    client = NotebookClient(notebook, timeout=600, kernel_name="python3",
-                            resources={"metadata": {"path": str(path.parent)}})
+    client = NotebookClient(
+        notebook,
+        timeout=600,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(path.parent)}},
+    )
     client.execute()
     printed = "".join(o.get("text", "") for o in probe.outputs if o.output_type == "stream")
     return json.loads(printed)
@@ -84,8 +89,11 @@ def test_the_walkthrough_shows_the_files_funnel_and_gap(notebook_db):
     found = run_notebook(ROOT / "notebooks" / "01_walkthrough.ipynb")
     people, _ = sample_expected.people_funnel()  # from the files, read on their own
     assert found["people"] == people
-    came = {event: row["attended"] for event, row in sample_expected.expected_events().items()
-            if row["attended"] is not None}
+    came = {
+        event: row["attended"]
+        for event, row in sample_expected.expected_events().items()
+        if row["attended"] is not None
+    }
     assert found["attended"] == came
     calendar = sample_expected.rows("events_calendar.csv")
     assert found["kinds"] == sorted({e["kind"] for e in calendar if e["event_id"] in came})
@@ -94,8 +102,11 @@ def test_the_walkthrough_shows_the_files_funnel_and_gap(notebook_db):
 @with_sample
 def test_the_forecast_is_judged_on_every_past_event_with_attendance(notebook_db):
     found = run_notebook(ROOT / "notebooks" / "02_turnout_forecast.ipynb")
-    came = {event: row["attended"] for event, row in sample_expected.expected_events().items()
-            if row["attended"] is not None}
+    came = {
+        event: row["attended"]
+        for event, row in sample_expected.expected_events().items()
+        if row["attended"] is not None
+    }
     assert found["actual"] == came  # what really happened, as the files say
     assert 0 <= found["coverage"] <= 1 and 0 <= found["mae"] < max(came.values())
     calendar = sample_expected.rows("events_calendar.csv")

@@ -31,8 +31,11 @@ def test_safe_keeps_markup_as_text_and_shows_control_characters():
 def test_file_names_print_as_they_are(db, tmp_path, monkeypatch):
     monkeypatch.setattr(cli.console, "_width", 250)  # names whole on one line
     monkeypatch.setattr(cli.errors, "_width", 250)
-    calendar = write(tmp_path, f"{MARKUP}\x1b[2J.csv",
-                     "event_id,name,starts_at\nrally-1,Rally,2026-03-05 18:30\n")
+    calendar = write(
+        tmp_path,
+        f"{MARKUP}\x1b[2J.csv",
+        "event_id,name,starts_at\nrally-1,Rally,2026-03-05 18:30\n",
+    )
     result = runner.invoke(app, ["import", str(calendar)])
     assert result.exit_code == 0, result.output
     assert "\x1b" not in result.output
@@ -45,10 +48,13 @@ def test_file_names_print_as_they_are(db, tmp_path, monkeypatch):
 
 
 def calendar_with_hostile_names(db, tmp_path):
-    calendar = write(tmp_path, "calendar.csv",
-                     "event_id,name,starts_at,campaign\n"
-                     f"e1,{QUOTED},2026-03-05 18:30,+campaign\n"
-                     f"e2,{MARKUP} {ANSI},2026-03-06 18:30,welcome\n")
+    calendar = write(
+        tmp_path,
+        "calendar.csv",
+        "event_id,name,starts_at,campaign\n"
+        f"e1,{QUOTED},2026-03-05 18:30,+campaign\n"
+        f"e2,{MARKUP} {ANSI},2026-03-06 18:30,welcome\n",
+    )
     assert run_import(db, calendar).status == "imported"
 
 
@@ -63,8 +69,7 @@ def test_the_reports_csv_never_carries_a_formula(db, tmp_path):
     assert names["e1"] == "'" + FORMULA
     assert {row["campaign"] for row in rows} == {"'+campaign", "welcome"}
     for row in rows:  # numbers stay numbers
-        assert not any(v.startswith("'") for k, v in row.items()
-                       if k not in ("name", "campaign"))
+        assert not any(v.startswith("'") for k, v in row.items() if k not in ("name", "campaign"))
 
 
 def test_the_reports_table_prints_event_names_as_they_are(db, tmp_path):

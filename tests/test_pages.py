@@ -10,8 +10,11 @@ DASHBOARD = ROOT / "dashboard"
 
 
 def test_every_page_file_is_listed_once_and_every_listed_file_exists():
-    files = sorted(p.relative_to(DASHBOARD).as_posix()
-                   for p in (DASHBOARD / "app_pages").glob("*.py") if p.name != "__init__.py")
+    files = sorted(
+        p.relative_to(DASHBOARD).as_posix()
+        for p in (DASHBOARD / "app_pages").glob("*.py")
+        if p.name != "__init__.py"
+    )
     listed = [p.file for p in pages.PAGES]
     assert sorted(listed) == files
     assert len({p.name for p in pages.PAGES}) == len(pages.PAGES)

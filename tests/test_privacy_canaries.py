@@ -43,10 +43,11 @@ CAMPAIGN = [
     (PEOPLE / "eventbrite_older_cp1252.csv", {"event": "rally-2026-03"}),
     (PEOPLE / "zoom_webinar_attendee_report.csv", {}),
     (PEOPLE / "mobilize_participations_fr.csv", {}),
-    (PEOPLE / "actionnetwork_signatures_export-2026-03-22-csv_report_332566_1774185600.csv",
-     {}),
-    (PEOPLE / "actionnetwork_rsvps_vigil.csv",
-     {"source": "actionnetwork_rsvps", "event": "vigil-2026-04"}),
+    (PEOPLE / "actionnetwork_signatures_export-2026-03-22-csv_report_332566_1774185600.csv", {}),
+    (
+        PEOPLE / "actionnetwork_rsvps_vigil.csv",
+        {"source": "actionnetwork_rsvps", "event": "vigil-2026-04"},
+    ),
     (PEOPLE / "mailchimp_audience_subscribed.csv", {}),
     (PEOPLE / "mailchimp_activity_with_action.csv", {}),
     (PEOPLE / "mailchimp_spring-appeal_opened.csv", {}),
@@ -73,12 +74,16 @@ def _seeded_rows(row: list[str], kinds: list[str | None], width: int) -> list[li
         for canary in CANARIES:
             if canary == CANARY_NAME and kinds[i] == "calendar text":
                 continue
-            seeded.append(row[:i] + [canary] + row[i + 1:])
+            seeded.append(row[:i] + [canary] + row[i + 1 :])
     # a row with its people's cells filled with canaries, then one cell missing
-    person = [{"email": CANARY_EMAIL, "phone": CANARY_PHONE, "name": CANARY_NAME}.get(
-        kinds[i] or "", cell) for i, cell in enumerate(row)]
+    person = [
+        {"email": CANARY_EMAIL, "phone": CANARY_PHONE, "name": CANARY_NAME}.get(
+            kinds[i] or "", cell
+        )
+        for i, cell in enumerate(row)
+    ]
     for i in range(width - 1):
-        seeded.append(person[:i] + person[i + 1:] + [""])
+        seeded.append(person[:i] + person[i + 1 :] + [""])
     return seeded
 
 
@@ -88,9 +93,8 @@ def _seed_csv(path: Path, options: dict, folder: Path) -> Path:
     source, layout = reader.find_layout(path, text, encoding, forced)
     body = path.read_bytes().decode(encoding if encoding != "utf-8" else "utf-8-sig")
     lines = body.splitlines(keepends=True)
-    head = lines[:layout.header_line + layout.skip_rows]
-    rows = list(csv.reader(io.StringIO("".join(lines[len(head):])),
-                           delimiter=layout.delimiter))
+    head = lines[: layout.header_line + layout.skip_rows]
+    rows = list(csv.reader(io.StringIO("".join(lines[len(head) :])), delimiter=layout.delimiter))
     columns = staging.map_columns(source, layout.headers, path.name)
     kinds: list[str | None] = [None] * layout.width
     for column in columns:
@@ -137,11 +141,16 @@ def _seed_json(path: Path, folder: Path) -> Path:
         copy[trail[0]] = replaced(node[trail[0]], trail[1:], value)
         return copy
 
-    seeded = [replaced(first, trail, canary) for trail in strings(first)
-              for canary in (CANARY_EMAIL, CANARY_PHONE, CANARY_NAME)]
+    seeded = [
+        replaced(first, trail, canary)
+        for trail in strings(first)
+        for canary in (CANARY_EMAIL, CANARY_PHONE, CANARY_NAME)
+    ]
     records.extend(seeded)
-    records.extend(json.loads(json.dumps(records[:-len(seeded)])) * (len(seeded) // len(
-        records[:-len(seeded)]) + 1))
+    records.extend(
+        json.loads(json.dumps(records[: -len(seeded)]))
+        * (len(seeded) // len(records[: -len(seeded)]) + 1)
+    )
     target = folder / f"{path.stem} {CANARY_EMAIL}{path.suffix}"
     target.write_text(json.dumps(document), encoding="utf-8")
     return target
@@ -177,19 +186,23 @@ def test_canaries_in_every_field_of_every_format_leave_no_trace(tmp_path, monkey
     output = [runner.invoke(app, ["init"]).output]
     campaign = f"printemps {CANARY_EMAIL} {CANARY_PHONE}"
     for path, options in CAMPAIGN:
-        seeded = _seed_json(path, files) if path.suffix == ".json" else \
-            _seed_csv(path, options, files)
+        seeded = (
+            _seed_json(path, files) if path.suffix == ".json" else _seed_csv(path, options, files)
+        )
         arguments = ["import", str(seeded), "--campaign", campaign]
         for name, value in options.items():
             arguments += [f"--{name}", value]
         result = runner.invoke(app, arguments, terminal_width=250)
         output.append(result.output)
-        assert result.exception is None or isinstance(result.exception, SystemExit), \
-            result.output
+        assert result.exception is None or isinstance(result.exception, SystemExit), result.output
     out = tmp_path / "out"
-    for arguments in (["imports"], ["imports", "--rejects"], ["report"],
-                      ["report", "--format", "csv", "--out", str(out)],
-                      ["follow-up", "--out", str(out / "follow-up.csv")]):
+    for arguments in (
+        ["imports"],
+        ["imports", "--rejects"],
+        ["report"],
+        ["report", "--format", "csv", "--out", str(out)],
+        ["follow-up", "--out", str(out / "follow-up.csv")],
+    ):
         output.append(runner.invoke(app, arguments, terminal_width=250).output)
     everything = "\n".join(output)
     assert "rejected" in everything and "imported" in everything  # the imports ran

@@ -12,10 +12,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import streamlit as st
 from typer.testing import CliRunner
 
-from dashboard import data, loading
+from dashboard import loading
 from pipelines.cli import app as cli
 from tests.dashboard_helpers import PAGES, app, no_exception
 from tests.test_privacy import CANARY_EMAIL, CANARY_NAME, CANARY_PHONE, leaks
@@ -24,10 +23,12 @@ LOGGERS = ("", "pipelines", "dashboard", "streamlit", "turnout", "py.warnings")
 CALENDAR = "event_id,name,starts_at,kind,campaign\nlog-test,Log test,2026-03-30 18:00,meeting,x\n"
 # a sign-in sheet with a canary in every cell a person fills in, and a shifted row whose email
 # lands in the time column (its reject reason must not quote it)
-SHEET = ("event_id,name,email,phone,signed_in_at,heard_from\n"
-         + "".join(f"log-test,Ana {i},ana{i}@example.org,,18:0{i},flyer\n" for i in range(4))
-         + f"log-test,{CANARY_NAME},{CANARY_EMAIL},{CANARY_PHONE},18:30,par {CANARY_EMAIL}\n"
-         + f"log-test,{CANARY_EMAIL},{CANARY_PHONE},{CANARY_NAME},{CANARY_PHONE}\n")
+SHEET = (
+    "event_id,name,email,phone,signed_in_at,heard_from\n"
+    + "".join(f"log-test,Ana {i},ana{i}@example.org,,18:0{i},flyer\n" for i in range(4))
+    + f"log-test,{CANARY_NAME},{CANARY_EMAIL},{CANARY_PHONE},18:30,par {CANARY_EMAIL}\n"
+    + f"log-test,{CANARY_EMAIL},{CANARY_PHONE},{CANARY_NAME},{CANARY_PHONE}\n"
+)
 SHEET_NAME = f"presences {CANARY_EMAIL}.csv"
 
 
@@ -62,6 +63,7 @@ def logs(monkeypatch) -> Iterator[Everything]:
         found = made(name)
         found.addHandler(handler)
         return found
+
     monkeypatch.setattr(st_logger, "get_logger", made_and_heard)
     for lg in loggers:
         lg.addHandler(handler)
@@ -95,9 +97,12 @@ def test_an_import_from_the_command_line_logs_no_personal_data(tmp_path, monkeyp
     calendar, sheet = _files(tmp_path)
     runner = CliRunner()
     output = [runner.invoke(cli, ["init"]).output]
-    for arguments in (["import", str(calendar)],
-                      ["import", str(sheet), "--campaign", f"printemps {CANARY_PHONE}"],
-                      ["imports", "--rejects"], ["report"]):
+    for arguments in (
+        ["import", str(calendar)],
+        ["import", str(sheet), "--campaign", f"printemps {CANARY_PHONE}"],
+        ["imports", "--rejects"],
+        ["report"],
+    ):
         result = runner.invoke(cli, arguments, terminal_width=250)
         assert result.exit_code == 0, result.output
         output.append(result.output)
@@ -109,23 +114,23 @@ def test_an_import_from_the_command_line_logs_no_personal_data(tmp_path, monkeyp
 
 
 @pytest.fixture
-def dashboard_db(tmp_path, monkeypatch) -> Path:
+def dashboard_db(fresh_caches, tmp_path, monkeypatch) -> Path:
     db = tmp_path / "data" / "turnout.duckdb"
     monkeypatch.setenv("TURNOUT_DB", str(db))
     assert CliRunner().invoke(cli, ["init"]).exit_code == 0
-    st.cache_data.clear()
-    data._LAST.clear()
     monkeypatch.setattr(loading, "_swept_since_start", True)
-    yield db
-    st.cache_data.clear()
+    return db
 
 
 def test_an_import_from_the_dashboard_logs_no_personal_data(dashboard_db, tmp_path, logs):
     calendar, sheet = _files(tmp_path)
     at = app("fr").switch_page(PAGES["data"]).run()
-    at.file_uploader[0].set_value([
-        (calendar.name, calendar.read_bytes(), "text/csv"),
-        (sheet.name, sheet.read_bytes(), "text/csv")]).run()
+    at.file_uploader[0].set_value(
+        [
+            (calendar.name, calendar.read_bytes(), "text/csv"),
+            (sheet.name, sheet.read_bytes(), "text/csv"),
+        ]
+    ).run()
     no_exception(at)
     at.button(key="run_import").click().run()
     no_exception(at)

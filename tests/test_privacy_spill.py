@@ -28,18 +28,24 @@ MEMORY_LIMIT = "100MB"  # below about 50 MB, the refresh after the import runs o
 def _forms(text: str) -> dict[bytes, str]:
     """``text`` as it could sit in a file: UTF-8, UTF-16 either way, hex, base64 at any offset."""
     raw = text.encode("utf-8")
-    found = {raw: text, text.encode("utf-16-le"): f"{text} (UTF-16)",
-             text.encode("utf-16-be"): f"{text} (UTF-16)", raw.hex().encode(): f"{text} (hex)"}
+    found = {
+        raw: text,
+        text.encode("utf-16-le"): f"{text} (UTF-16)",
+        text.encode("utf-16-be"): f"{text} (UTF-16)",
+        raw.hex().encode(): f"{text} (hex)",
+    }
     for shift in range(3):  # a substring's base64 depends on where it starts
-        encoded = base64.b64encode(b"\0" * shift + raw)[4 if shift else 0:]
+        encoded = base64.b64encode(b"\0" * shift + raw)[4 if shift else 0 :]
         found[encoded[:-4]] = f"{text} (base64)"  # its last group depends on what follows
     return found
 
 
-NEEDLES = {form.lower(): name
-           for text in ("canary-example", "quarkwell", "4385550147", "555-0147")
-           for form, name in _forms(text).items()
-           if len(form) >= 8}  # shorter, a form turns up by chance in megabytes of bytes
+NEEDLES = {
+    form.lower(): name
+    for text in ("canary-example", "quarkwell", "4385550147", "555-0147")
+    for form, name in _forms(text).items()
+    if len(form) >= 8
+}  # shorter, a form turns up by chance in megabytes of bytes
 
 
 def _files(folder: Path) -> list[Path]:
@@ -59,7 +65,7 @@ def _hits(folder: Path) -> dict[str, set[str]]:
         for form, name in NEEDLES.items():
             at = data.find(form)
             if at >= 0:  # where, and what is around it: enough to tell what wrote it
-                around = data[max(0, at - 40):at + len(form) + 40]
+                around = data[max(0, at - 40) : at + len(form) + 40]
                 found.setdefault(path.name, set()).add(f"{name} in {around!r}")
     return found
 
@@ -106,8 +112,10 @@ def _petition(folder: Path) -> Path:
     with open(path, "w", encoding="utf-8") as out:
         out.write("petition_id,signed_at,name,email,phone,heard_from\n")
         for i in range(ROWS):
-            out.write(f"p1,2026-03-14 10:{i % 60:02d},{CANARY_NAME},"
-                      f"zephirine.quarkwell.{i}@{CANARY_DOMAIN},{CANARY_PHONE},flyer\n")
+            out.write(
+                f"p1,2026-03-14 10:{i % 60:02d},{CANARY_NAME},"
+                f"zephirine.quarkwell.{i}@{CANARY_DOMAIN},{CANARY_PHONE},flyer\n"
+            )
     return path
 
 
@@ -121,11 +129,11 @@ def test_an_import_that_spills_writes_no_clear_key_to_disk(db, tmp_path, monkeyp
         def step(con, *args, **kwargs):
             watcher.look(f"before {name}")
             return original(con, *args, **kwargs)
+
         monkeypatch.setattr(module, name, step)
 
     # after the read, after typing, after the keys: each a moment a clear table could be held
-    for module, name in ((staging, "build_typed"), (identity, "attach_keys"),
-                         (merge, "stage")):
+    for module, name in ((staging, "build_typed"), (identity, "attach_keys"), (merge, "stage")):
         looking_first(module, name)
     path = _petition(tmp_path)
     with watcher:
@@ -134,5 +142,9 @@ def test_an_import_that_spills_writes_no_clear_key_to_disk(db, tmp_path, monkeyp
     assert query(db, "select count(distinct email_key) from signatures") == [(ROWS,)]
     assert watcher.spilled > 1_000_000, "the import never spilled: the test proves nothing"
     if watcher.hits:
-        pytest.fail("\n".join(f"{where}: {', '.join(sorted(found))}"
-                               for where, found in sorted(watcher.hits.items())))
+        pytest.fail(
+            "\n".join(
+                f"{where}: {', '.join(sorted(found))}"
+                for where, found in sorted(watcher.hits.items())
+            )
+        )

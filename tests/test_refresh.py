@@ -10,25 +10,40 @@ from tests.given import event, given
 
 def test_an_event_whose_format_is_unknown_is_forecast_as_in_person(db, tmp_path):
     people = [f"p{i}@" for i in range(10)]
-    registrations = [{"event_id": "past", "email_key": key, "registered_at": "2026-01-01",
-                      "attended": i % 2 == 0} for i, key in enumerate(people)]
-    registrations += [{"event_id": "next", "email_key": key, "registered_at": "2026-04-01"}
-                      for key in people[:4]]
-    given(db, events=[event("past", "2026-01-10 18:00", kind="rally", is_online=False),
-                      event("next", "2026-04-20 18:00", kind="rally", is_online=None)],
-          registrations=registrations)
+    registrations = [
+        {
+            "event_id": "past",
+            "email_key": key,
+            "registered_at": "2026-01-01",
+            "attended": i % 2 == 0,
+        }
+        for i, key in enumerate(people)
+    ]
+    registrations += [
+        {"event_id": "next", "email_key": key, "registered_at": "2026-04-01"} for key in people[:4]
+    ]
+    given(
+        db,
+        events=[
+            event("past", "2026-01-10 18:00", kind="rally", is_online=False),
+            event("next", "2026-04-20 18:00", kind="rally", is_online=None),
+        ],
+        registrations=registrations,
+    )
     with warehouse.writer(db) as con:
         forecast.refresh(con)
     rows = dict(query(db, "select event_id, method from mart_event_forecast"))
     assert rows["next"] == forecast.RATE
     # and through an import: a calendar row with an empty is_online column
-    calendar = write(tmp_path, "calendar.csv", "event_id,name,starts_at,is_online\n"
-                                               "later,Later,2026-06-01 18:00,\n")
+    calendar = write(
+        tmp_path,
+        "calendar.csv",
+        "event_id,name,starts_at,is_online\nlater,Later,2026-06-01 18:00,\n",
+    )
     result = load.import_file(db, calendar)
     assert result.rows_loaded == 1
     assert query(db, "select count(*) from pending_refresh") == [(0,)]
-    assert query(db, "select count(*) from mart_event_forecast where event_id = 'later'") \
-        == [(1,)]
+    assert query(db, "select count(*) from mart_event_forecast where event_id = 'later'") == [(1,)]
 
 
 def test_the_report_says_when_imported_files_are_not_in_the_figures_yet(db, tmp_path):
@@ -37,17 +52,26 @@ def test_the_report_says_when_imported_files_are_not_in_the_figures_yet(db, tmp_
 
     from tests.conftest import ROOT
 
-    load.import_file(db, write(tmp_path, "calendar.csv", "event_id,name,starts_at\n"
-                                                         "rally-1,Rally,2026-03-05 18:30\n"))
-    sheet = write(tmp_path, "s.csv", "event_id,name,email,signed_in_at\n"
-                                     "rally-1,Ana,ana@example.org,18:00\n")
+    load.import_file(
+        db,
+        write(
+            tmp_path, "calendar.csv", "event_id,name,starts_at\nrally-1,Rally,2026-03-05 18:30\n"
+        ),
+    )
+    sheet = write(
+        tmp_path, "s.csv", "event_id,name,email,signed_in_at\nrally-1,Ana,ana@example.org,18:00\n"
+    )
     with warehouse.writer(db) as con:  # a batch whose refresh never ran
         batch = load.Session(db, con)
         batch.import_file(sheet)
 
     def report() -> subprocess.CompletedProcess:
-        return subprocess.run([sys.executable, "-m", "pipelines.cli", "report", "--format",
-                               "json"], cwd=ROOT, capture_output=True, text=True)
+        return subprocess.run(
+            [sys.executable, "-m", "pipelines.cli", "report", "--format", "json"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+        )
 
     before = report()
     assert before.returncode == 0
@@ -81,9 +105,9 @@ def test_a_batch_links_people_as_a_full_relink_would(db):
     with warehouse.writer(db) as con:
         con.execute("begin transaction")
         identity.resolve_people(con)  # from every record, as if nothing had been linked
-        assert sorted(con.execute("select key_hash, person_id from person_keys").fetchall()) \
-            == linked
-        assert sorted(con.execute("select person_id, count_keys from people").fetchall()) \
-            == people
+        assert (
+            sorted(con.execute("select key_hash, person_id from person_keys").fetchall()) == linked
+        )
+        assert sorted(con.execute("select person_id, count_keys from people").fetchall()) == people
         con.execute("rollback")
     assert len(people) > 1000

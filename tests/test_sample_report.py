@@ -25,16 +25,16 @@ from tests.sample_expected import (
     rows,
 )
 
-pytestmark = pytest.mark.skipif(not (SAMPLE_DATA / "events_calendar.csv").exists(),
-                                reason="no sample campaign")
+pytestmark = pytest.mark.skipif(
+    not (SAMPLE_DATA / "events_calendar.csv").exists(), reason="no sample campaign"
+)
 
 
 @pytest.fixture(scope="module")
 def sample_db() -> Path:
     db = sample_database()  # every file imported, as `turnout import` orders them
     with warehouse.reader(db) as con:
-        files, rejected = con.execute(
-            "select count(*), sum(rows_rejected) from imports").fetchone()
+        files, rejected = con.execute("select count(*), sum(rows_rejected) from imports").fetchone()
     assert (files, rejected) == (len(load.expand([SAMPLE_DATA], load.ImportOptions())[0]), 0)
     return db
 
@@ -46,6 +46,7 @@ def sample_report(sample_db) -> dict:
 
 
 # the tests ----------------------------------------------------------------------------
+
 
 def test_every_event_gap_matches_the_files(sample_report):
     expected = expected_events()
@@ -113,9 +114,12 @@ def test_no_email_phone_or_name_is_stored(sample_db):
             where table_schema = 'main' and data_type = 'VARCHAR'
         """).fetchall()
         for table, column in columns:
-            values = [v for (v,) in con.execute(
-                f'select distinct "{column}" from "{table}" where "{column}" is not null'
-            ).fetchall()]
+            values = [
+                v
+                for (v,) in con.execute(
+                    f'select distinct "{column}" from "{table}" where "{column}" is not null'
+                ).fetchall()
+            ]
             for value in values:
                 # a phone however it was written: separators dropped, digits kept together
                 compact = re.sub(r"[\s().+-]", "", value)

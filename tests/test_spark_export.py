@@ -53,8 +53,9 @@ def build(db: Path, files: list[tuple[str, dict]]) -> Path:
 @functools.cache
 def adversarial_database() -> Path:
     """The harder fixture imported once per test process; tests only read it."""
-    return build(Path(tempfile.mkdtemp(prefix="turnout-adversarial-")) / "turnout.duckdb",
-                 ADVERSARIAL_FILES)
+    return build(
+        Path(tempfile.mkdtemp(prefix="turnout-adversarial-")) / "turnout.duckdb", ADVERSARIAL_FILES
+    )
 
 
 def rows(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> list:
@@ -65,21 +66,30 @@ def test_the_fixture_holds_the_cases_it_is_made_for():
     with warehouse.reader(adversarial_database()) as con:
         # two reasons rejected once each in one file: a tie for "the most common reason"
         assert rows(con, "select reject_code, count(*) from rejects group by all") == [
-            ("row.no_person_key", 1), ("row.not_a_date", 1)]
+            ("row.no_person_key", 1),
+            ("row.not_a_date", 1),
+        ]
         # carol signed one petition twice at the same minute, from two campaigns
-        assert con.execute("select count(distinct campaign), count(distinct signed_at) "
-                           "from signatures where signed_at = '2026-03-20 12:00'"
-                           ).fetchone() == (2, 1)
+        assert con.execute(
+            "select count(distinct campaign), count(distinct signed_at) "
+            "from signatures where signed_at = '2026-03-20 12:00'"
+        ).fetchone() == (2, 1)
         # alice's first signature has no campaign and no channel
-        assert con.execute("select campaign, channel from signatures "
-                           "where signed_at = '2026-03-10 09:00'").fetchone() == (None, None)
+        assert con.execute(
+            "select campaign, channel from signatures where signed_at = '2026-03-10 09:00'"
+        ).fetchone() == (None, None)
 
 
 def test_the_key_fingerprint_is_a_keyed_hash_of_a_constant():
     """The fingerprint a database keeps of its key: an HMAC of a fixed text, never the key."""
-    assert handover.key_fingerprint(b"0123abcd") == hmac.new(
-        b"0123abcd", b"turnout: fingerprint of the key that hashes emails and phone numbers",
-        hashlib.sha256).hexdigest()
+    assert (
+        handover.key_fingerprint(b"0123abcd")
+        == hmac.new(
+            b"0123abcd",
+            b"turnout: fingerprint of the key that hashes emails and phone numbers",
+            hashlib.sha256,
+        ).hexdigest()
+    )
     assert handover.key_fingerprint(b"0123abcd") != handover.key_fingerprint(b"0123abce")
 
 
@@ -89,8 +99,9 @@ def test_export_writes_every_canonical_row_and_never_the_key(tmp_path):
     with warehouse.reader(db) as con:
         for table in handover.CANONICAL_TABLES:
             files = str(tmp_path / "export" / table / "*.parquet")
-            assert rows(con, f"select * from {table}") == \
-                rows(con, "select * from read_parquet(?)", [files]), table
+            assert rows(con, f"select * from {table}") == rows(
+                con, "select * from read_parquet(?)", [files]
+            ), table
     written = b"".join(p.read_bytes() for p in (tmp_path / "export").rglob("*") if p.is_file())
     assert config.read_secret(db) not in written
     assert manifest["key_fingerprint"] == handover.key_fingerprint(config.read_secret(db))
@@ -104,8 +115,10 @@ def _section(folder: Path, files: list[tuple[str, dict]], key_from: Path | None)
     return build(db, files)
 
 
-OTHER_SECTION = [("mailchimp_activity.csv", {"campaign": "Infolettre"}),
-                 ("petition_signatures_campagne_b.csv", {"campaign": "Campagne B"})]
+OTHER_SECTION = [
+    ("mailchimp_activity.csv", {"campaign": "Infolettre"}),
+    ("petition_signatures_campagne_b.csv", {"campaign": "Campagne B"}),
+]
 
 
 def test_sections_sharing_the_key_pool_with_import_ids_that_never_collide(tmp_path):
@@ -113,16 +126,23 @@ def test_sections_sharing_the_key_pool_with_import_ids_that_never_collide(tmp_pa
     second = _section(tmp_path / "ouest", OTHER_SECTION, key_from=first)
     manifest = handover.export([first, second], tmp_path / "pooled")
     with duckdb.connect() as con:
-        imports = rows(con, "select import_id, file_name from read_parquet(?)",
-                       [str(tmp_path / "pooled" / "imports" / "*.parquet")])
-        emails = con.execute("select count(*), min(import_id), max(import_id) "
-                             "from read_parquet(?)",
-                             [str(tmp_path / "pooled" / "email_activity" / "*.parquet")]
-                             ).fetchone()
+        imports = rows(
+            con,
+            "select import_id, file_name from read_parquet(?)",
+            [str(tmp_path / "pooled" / "imports" / "*.parquet")],
+        )
+        emails = con.execute(
+            "select count(*), min(import_id), max(import_id) from read_parquet(?)",
+            [str(tmp_path / "pooled" / "email_activity" / "*.parquet")],
+        ).fetchone()
     # 3 imports in the first section, then the second's two, numbered after them
-    assert imports == [(1, "events_calendar.csv"), (2, "signin_sheets.csv"),
-                       (3, "petition_signatures.csv"), (4, "mailchimp_activity.csv"),
-                       (5, "petition_signatures_campagne_b.csv")]
+    assert imports == [
+        (1, "events_calendar.csv"),
+        (2, "signin_sheets.csv"),
+        (3, "petition_signatures.csv"),
+        (4, "mailchimp_activity.csv"),
+        (5, "petition_signatures_campagne_b.csv"),
+    ]
     assert emails == (6, 4, 4)
     assert manifest["rows"]["signatures"] == 5 + 2 and manifest["databases"] == 2
 
@@ -136,8 +156,7 @@ def test_the_same_file_in_two_sections_is_refused_and_an_earlier_export_kept(tmp
         handover.export([first, second], tmp_path / "pooled")
     assert refused.value.code == "export.same_rows"
     assert refused.value.params == {"count": 3, "table": "events"}
-    assert {p: p.read_bytes() for p in (tmp_path / "pooled").rglob("*") if p.is_file()} \
-        == before
+    assert {p: p.read_bytes() for p in (tmp_path / "pooled").rglob("*") if p.is_file()} == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["est", "ouest", "pooled"]
 
 
@@ -150,8 +169,7 @@ def test_sections_with_different_keys_are_refused_and_the_folder_is_left_alone(t
         handover.export([first, other], tmp_path / "pooled")
     assert refused.value.code == "export.different_keys"
     assert refused.value.params["database"] == str(other)
-    assert {p: p.read_bytes() for p in (tmp_path / "pooled").rglob("*") if p.is_file()} \
-        == before
+    assert {p: p.read_bytes() for p in (tmp_path / "pooled").rglob("*") if p.is_file()} == before
 
 
 def test_an_export_never_writes_into_a_folder_of_other_files(tmp_path):
@@ -169,8 +187,13 @@ def _marts_as_parquet(db: Path, export: Path, out: Path) -> list[str]:
         for name in names + ["person_keys"]:
             (out / name).mkdir(parents=True)
             con.execute(f"copy {name} to '{out / name / 'part.parquet'}' (format parquet)")
-    pooled.write_manifest(out, export, names + ["mart_person_months"], ["mart_person_months"],
-                          handover.read_manifest(export)["key_fingerprint"])
+    pooled.write_manifest(
+        out,
+        export,
+        names + ["mart_person_months"],
+        ["mart_person_months"],
+        handover.read_manifest(export)["key_fingerprint"],
+    )
     return names
 
 
@@ -183,11 +206,14 @@ def test_load_marts_gives_the_dashboard_a_database_with_the_same_marts(tmp_path)
     with warehouse.reader(db) as mine, warehouse.reader(target) as pooled_con:
         for name in names + ["mart_person_months", "person_keys", "registrations"]:
             assert rows(pooled_con, f"select * from {name}") == rows(mine, f"select * from {name}")
-            assert pooled_con.execute(f"describe {name}").fetchall() == \
-                mine.execute(f"describe {name}").fetchall(), name
+            assert (
+                pooled_con.execute(f"describe {name}").fetchall()
+                == mine.execute(f"describe {name}").fetchall()
+            ), name
         # the models were refitted on the pooled data
-        assert rows(pooled_con, "select event_id, expected from mart_event_forecast") == \
-            rows(mine, "select event_id, expected from mart_event_forecast")
+        assert rows(pooled_con, "select event_id, expected from mart_event_forecast") == rows(
+            mine, "select event_id, expected from mart_event_forecast"
+        )
     with pytest.raises(TurnoutError) as refused:
         pooled.load(tmp_path / "out", target)
     assert refused.value.code == "spark.database_exists"
@@ -199,8 +225,9 @@ def test_the_commands_export_refresh_and_say_what_spark_needs(tmp_path, monkeypa
     runner = CliRunner()
     exported = runner.invoke(app, ["export", "--parquet", str(tmp_path / "export")])
     assert exported.exit_code == 0, exported.output
-    assert json.loads((tmp_path / "export" / handover.MANIFEST).read_text())["rows"][
-        "checkins"] == 8
+    assert (
+        json.loads((tmp_path / "export" / handover.MANIFEST).read_text())["rows"]["checkins"] == 8
+    )
     with warehouse.reader(db) as con:
         before = rows(con, "select * from mart_person_records")
     refreshed = runner.invoke(app, ["refresh"])

@@ -22,8 +22,10 @@ from tests.test_spark_export import adversarial_database
 
 pytest.importorskip("pyspark", reason="PySpark is not installed: pip install -e '.[spark]'")
 if shutil.which("java") is None:
-    pytest.skip("no Java runtime here: Spark needs Java 17+ (apt-get install "
-                "openjdk-17-jre-headless)", allow_module_level=True)
+    pytest.skip(
+        "no Java runtime here: Spark needs Java 17+ (apt-get install openjdk-17-jre-headless)",
+        allow_module_level=True,
+    )
 
 from pipelines.engines import spark as engine  # noqa: E402  (after the skips)
 
@@ -49,18 +51,22 @@ def differences(db: Path, out: Path, table: str) -> str | None:
     files = str(out / table / "*.parquet")
     with warehouse.reader(db) as con:
         mine = [c for (c, *_) in con.execute(f"describe {table}").fetchall()]
-        theirs = [c for (c, *_) in con.execute(
-            "describe select * from read_parquet(?)", [files]).fetchall()]
+        theirs = [
+            c
+            for (c, *_) in con.execute("describe select * from read_parquet(?)", [files]).fetchall()
+        ]
         if sorted(mine) != sorted(theirs):
             return f"columns differ: {sorted(set(mine) ^ set(theirs))}"
         columns = ", ".join(mine)
         expected = con.execute(f"select {columns} from {table} order by all").fetchall()
-        got = con.execute(f"select {columns} from read_parquet(?) order by all",
-                          [files]).fetchall()
+        got = con.execute(f"select {columns} from read_parquet(?) order by all", [files]).fetchall()
     if len(expected) != len(got):
         return f"{len(expected)} rows on DuckDB, {len(got)} on Spark"
-    wrong = [(e, g) for e, g in zip(expected, got, strict=True)
-             if not all(_same(a, b) for a, b in zip(e, g, strict=True))]
+    wrong = [
+        (e, g)
+        for e, g in zip(expected, got, strict=True)
+        if not all(_same(a, b) for a, b in zip(e, g, strict=True))
+    ]
     if wrong:
         return f"{len(wrong)} of {len(expected)} rows differ, e.g. {wrong[0][0]} ≠ {wrong[0][1]}"
     return None
@@ -79,9 +85,13 @@ def test_spark_links_the_same_people_and_builds_the_same_marts(spark_session, tm
     for name, db in (("adversarial", adversarial_database()), ("sample", sample_database())):
         out, built = run_chain(spark_session, db, tmp_path / name)
         with warehouse.reader(db) as con:
-            marts_in_duckdb = {n for (n,) in con.execute(
-                "select table_name from information_schema.tables "
-                "where table_name like 'mart_%'").fetchall()}
+            marts_in_duckdb = {
+                n
+                for (n,) in con.execute(
+                    "select table_name from information_schema.tables "
+                    "where table_name like 'mart_%'"
+                ).fetchall()
+            }
         assert set(built) <= marts_in_duckdb and len(built) >= 16
         for table in ["person_keys", *built]:
             problem = differences(db, out, table)
@@ -92,10 +102,16 @@ def test_spark_links_the_same_people_and_builds_the_same_marts(spark_session, tm
     # and the dashboard's database made from Spark's marts has DuckDB's figures and types
     target = tmp_path / "pooled.duckdb"
     pooled.load(tmp_path / "sample" / "marts", target)
-    with warehouse.reader(sample_database()) as mine, \
-            duckdb.connect(str(target), read_only=True) as theirs:
+    with (
+        warehouse.reader(sample_database()) as mine,
+        duckdb.connect(str(target), read_only=True) as theirs,
+    ):
         for table in ("mart_funnel", "mart_event_gap", "mart_person_months"):
-            assert theirs.execute(f"describe {table}").fetchall() == \
-                mine.execute(f"describe {table}").fetchall()
-            assert theirs.execute(f"select count(*) from {table}").fetchone() == \
-                mine.execute(f"select count(*) from {table}").fetchone()
+            assert (
+                theirs.execute(f"describe {table}").fetchall()
+                == mine.execute(f"describe {table}").fetchall()
+            )
+            assert (
+                theirs.execute(f"select count(*) from {table}").fetchone()
+                == mine.execute(f"select count(*) from {table}").fetchone()
+            )

@@ -13,13 +13,17 @@ from pipelines import spreadsheet
 from pipelines.cli import app
 from tests.conftest import run_import, write
 
-CALENDAR = ("event_id,name,starts_at\n"
-            'e1,"=HYPERLINK(""http://x"",""y"")",2026-03-05 18:30\n'
-            "e2,Vigile,2026-03-12 18:30\n")
-SHEET = ("event_id,name,email,signed_in_at\n"
-         "e1,A,a@example.org,2026-03-05 18:40\n"
-         "e1,B,b@example.org,2026-03-05 18:41\n"
-         "e1,C,c@example.org,2026-03-05 18:42\n")
+CALENDAR = (
+    "event_id,name,starts_at\n"
+    'e1,"=HYPERLINK(""http://x"",""y"")",2026-03-05 18:30\n'
+    "e2,Vigile,2026-03-12 18:30\n"
+)
+SHEET = (
+    "event_id,name,email,signed_in_at\n"
+    "e1,A,a@example.org,2026-03-05 18:40\n"
+    "e1,B,b@example.org,2026-03-05 18:41\n"
+    "e1,C,c@example.org,2026-03-05 18:42\n"
+)
 
 
 def rows(data: bytes, delimiter: str) -> list[list[str]]:
@@ -28,19 +32,23 @@ def rows(data: bytes, delimiter: str) -> list[list[str]]:
 
 
 def test_the_french_dialect_writes_semicolons_and_decimal_commas():
-    data = spreadsheet.to_bytes(["événement", "taux"], [["Vigile", 0.25], ["=1+1", None]],
-                                spreadsheet.dialect("fr"))
+    data = spreadsheet.to_bytes(
+        ["événement", "taux"], [["Vigile", 0.25], ["=1+1", None]], spreadsheet.dialect("fr")
+    )
     assert rows(data, ";") == [["événement", "taux"], ["Vigile", "0,25"], ["'=1+1", ""]]
-    english = spreadsheet.to_bytes(["event", "rate"], [["Vigil", 0.25]],
-                                   spreadsheet.dialect("en"))
+    english = spreadsheet.to_bytes(["event", "rate"], [["Vigil", 0.25]], spreadsheet.dialect("en"))
     assert rows(english, ",") == [["event", "rate"], ["Vigil", "0.25"]]
 
 
 def test_a_dataframe_download_follows_the_dialect():
-    frame = pd.DataFrame({"event": ["@SUM(A1)", "Vigil"], "rate": [0.5, float("nan")],
-                          "people": [3, 4]})
-    assert rows(spreadsheet.frame_bytes(frame, spreadsheet.dialect("fr")), ";") == \
-        [["event", "rate", "people"], ["'@SUM(A1)", "0,5", "3"], ["Vigil", "", "4"]]
+    frame = pd.DataFrame(
+        {"event": ["@SUM(A1)", "Vigil"], "rate": [0.5, float("nan")], "people": [3, 4]}
+    )
+    assert rows(spreadsheet.frame_bytes(frame, spreadsheet.dialect("fr")), ";") == [
+        ["event", "rate", "people"],
+        ["'@SUM(A1)", "0,5", "3"],
+        ["Vigil", "", "4"],
+    ]
 
 
 def test_an_unknown_dialect_is_refused():
@@ -61,13 +69,14 @@ def test_the_report_csv_is_french_by_default_and_never_runs_a_calendar_name(db, 
     assert done.exit_code == 0, done.output
     events = rows((folder / "events.csv").read_bytes(), ";")
     name = events[0].index("name")
-    assert events[1][name] == "'=HYPERLINK(\"http://x\",\"y\")"
+    assert events[1][name] == '\'=HYPERLINK("http://x","y")'
     english = tmp_path / "en"
-    done = runner.invoke(app, ["report", "--format", "csv", "--out", str(english),
-                               "--csv", "en"])
+    done = runner.invoke(app, ["report", "--format", "csv", "--out", str(english), "--csv", "en"])
     assert done.exit_code == 0, done.output
-    assert rows((english / "funnel.csv").read_bytes(), ",")[0] == \
-        ["stage", "interactions", "people"]
-    wrong = runner.invoke(app, ["report", "--format", "csv", "--out", str(english),
-                                "--csv", "de"])
+    assert rows((english / "funnel.csv").read_bytes(), ",")[0] == [
+        "stage",
+        "interactions",
+        "people",
+    ]
+    wrong = runner.invoke(app, ["report", "--format", "csv", "--out", str(english), "--csv", "de"])
     assert wrong.exit_code != 0

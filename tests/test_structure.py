@@ -27,13 +27,13 @@ def project_sources() -> dict[str, tuple[str, bool]]:
             parts = list(path.relative_to(ROOT).with_suffix("").parts)
             if parts[-1] == "__init__":
                 parts.pop()
-            found[".".join(parts)] = (path.read_text(encoding="utf-8"),
-                                      path.name == "__init__.py")
+            found[".".join(parts)] = (path.read_text(encoding="utf-8"), path.name == "__init__.py")
     return found
 
 
-def _named(node: ast.Import | ast.ImportFrom, module: str, is_package: bool,
-           known: set[str]) -> list[str]:
+def _named(
+    node: ast.Import | ast.ImportFrom, module: str, is_package: bool, known: set[str]
+) -> list[str]:
     """The project modules an import statement loads: ``from a import b`` is module
     ``a.b`` when there is one, else ``a``; a relative import is resolved first."""
     if isinstance(node, ast.Import):
@@ -42,10 +42,12 @@ def _named(node: ast.Import | ast.ImportFrom, module: str, is_package: bool,
         base = node.module or ""
         if node.level:
             package = module.split(".") if is_package else module.split(".")[:-1]
-            package = package[:len(package) - node.level + 1]
+            package = package[: len(package) - node.level + 1]
             base = ".".join([*package, base] if base else package)
-        wanted = [f"{base}.{alias.name}" if f"{base}.{alias.name}" in known else base
-                  for alias in node.names]
+        wanted = [
+            f"{base}.{alias.name}" if f"{base}.{alias.name}" in known else base
+            for alias in node.names
+        ]
     found = []
     for name in wanted:
         while name not in known and "." in name:  # `import a.b.func`-like: the module
@@ -62,16 +64,19 @@ def imports(sources: dict[str, tuple[str, bool]]) -> dict[str, dict[str, tuple[i
     for module, (text, is_package) in sources.items():
         edges: dict[str, tuple[int, bool]] = {}
 
-        def visit(node: ast.AST, late: bool, module=module, is_package=is_package,
-                  edges=edges) -> None:
+        def visit(
+            node: ast.AST, late: bool, module=module, is_package=is_package, edges=edges
+        ) -> None:
             for child in ast.iter_child_nodes(node):
                 if isinstance(child, ast.If) and "TYPE_CHECKING" in ast.unparse(child.test):
                     continue  # read by type checkers only, never run
                 if isinstance(child, ast.Import | ast.ImportFrom):
                     for target in _named(child, module, is_package, known):
                         edges.setdefault(target, (child.lineno, late))
-                visit(child, late or isinstance(
-                    child, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda))
+                visit(
+                    child,
+                    late or isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda),
+                )
 
         visit(ast.parse(text), False)
         graph[module] = edges
@@ -128,17 +133,22 @@ def test_no_import_cycle_between_modules():
 
 
 def test_a_cycle_hidden_in_a_function_is_a_cycle_and_a_type_checking_import_is_not():
-    given = {"pipelines.a": ("from pipelines import b\n", False),
-             "pipelines.b": ("def later():\n    from pipelines import a\n", False),
-             "pipelines.c": ("import typing\nif typing.TYPE_CHECKING:\n"
-                             "    from pipelines import a\n", False),
-             "pipelines": ("", True)}
+    given = {
+        "pipelines.a": ("from pipelines import b\n", False),
+        "pipelines.b": ("def later():\n    from pipelines import a\n", False),
+        "pipelines.c": (
+            "import typing\nif typing.TYPE_CHECKING:\n    from pipelines import a\n",
+            False,
+        ),
+        "pipelines": ("", True),
+    }
     graph = imports(given)
     assert graph["pipelines.b"] == {"pipelines.a": (2, True)}
     assert graph["pipelines.c"] == {}
     assert cycles(graph) == [["pipelines.a", "pipelines.b"]]
     assert "pipelines.b:2 imports pipelines.a (inside a function)" in describe(
-        ["pipelines.a", "pipelines.b"], graph)
+        ["pipelines.a", "pipelines.b"], graph
+    )
     assert cycles(imports({**given, "pipelines.b": ("", False)})) == []
 
 
@@ -150,12 +160,17 @@ def test_relative_and_dotted_imports_name_the_module():
     assert _named(relative, "pipelines.sample.files", False, known) == ["pipelines.sample.model"]
     assert _named(relative, "pipelines.sample", True, known) == ["pipelines.sample.model"]
     assert _named(absolute, "pipelines.sample.model", False, known) == [
-        "pipelines.sample.files", "pipelines.sample"]
+        "pipelines.sample.files",
+        "pipelines.sample",
+    ]
     assert _named(dotted, "pipelines.sample", True, known) == ["pipelines.sample.model"]
 
 
 @pytest.mark.parametrize("package", PACKAGES)
 def test_no_file_over_400_lines(package):
-    long = {path.relative_to(ROOT).as_posix(): n for path in (ROOT / package).rglob("*.py")
-            if (n := len(path.read_text(encoding="utf-8").splitlines())) > MAX_LINES}
+    long = {
+        path.relative_to(ROOT).as_posix(): n
+        for path in (ROOT / package).rglob("*.py")
+        if (n := len(path.read_text(encoding="utf-8").splitlines())) > MAX_LINES
+    }
     assert long == {}, f"split these along their seams: {long}"

@@ -29,8 +29,10 @@ def schema(tmp_path_factory) -> dict[str, list[str]]:
     warehouse.create(db)
     with warehouse.writer(db) as con:
         marts.rebuild(con)
-        rows = con.execute("select table_name, column_name from information_schema.columns "
-                           "order by table_name, ordinal_position").fetchall()
+        rows = con.execute(
+            "select table_name, column_name from information_schema.columns "
+            "order by table_name, ordinal_position"
+        ).fetchall()
     columns: dict[str, list[str]] = {}
     for table, column in rows:
         columns.setdefault(table, []).append(column)
@@ -47,10 +49,19 @@ def back_in_duckdb(spark_sql: str, values: str) -> list[tuple]:
 
 @pytest.mark.parametrize("stem, sql", MARTS, ids=[stem for stem, _ in MARTS])
 def test_every_mart_translates_without_duckdb_only_syntax(stem, sql, schema):
-    spark_sql = re.sub(r"/\*.*?\*/", "", transpile.to_spark(stem, sql, schema),
-                       flags=re.DOTALL).upper()  # the comments may name DuckDB's functions
-    for duckdb_only in ("DAYNAME(", " EXCLUDE", "TO_MONTHS(", "CAST(EXPLODE(", "ARG_MIN(",
-                        "TURNOUT_", "MODE(", "ROW_NUMBER() OVER ()"):
+    spark_sql = re.sub(
+        r"/\*.*?\*/", "", transpile.to_spark(stem, sql, schema), flags=re.DOTALL
+    ).upper()  # the comments may name DuckDB's functions
+    for duckdb_only in (
+        "DAYNAME(",
+        " EXCLUDE",
+        "TO_MONTHS(",
+        "CAST(EXPLODE(",
+        "ARG_MIN(",
+        "TURNOUT_",
+        "MODE(",
+        "ROW_NUMBER() OVER ()",
+    ):
         assert duckdb_only not in spark_sql, (stem, duckdb_only)
     sqlglot.parse_one(spark_sql, read="spark")  # and Spark's dialect reads it back
 
@@ -79,34 +90,46 @@ def test_a_function_off_the_list_inside_a_macro_argument_is_caught_too():
 
 def test_the_translation_needs_the_pinned_sqlglot():
     pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
-    pins = [d for deps in pyproject["project"]["optional-dependencies"].values()
-            for d in deps if d.startswith("sqlglot")]
+    pins = [
+        d
+        for deps in pyproject["project"]["optional-dependencies"].values()
+        for d in deps
+        if d.startswith("sqlglot")
+    ]
     assert pins == [f"sqlglot=={transpile.SQLGLOT_VERSION}"] * len(pins) and pins
 
 
 def test_day_and_month_differences_count_boundaries_as_duckdb_does():
-    sql = ("select date_diff('day', a, b) as days, date_diff('month', a, b) as months "
-           "from t order by a")
+    sql = (
+        "select date_diff('day', a, b) as days, date_diff('month', a, b) as months "
+        "from t order by a"
+    )
     spark_sql = transpile.to_spark("99_mart_gaps", sql)
-    values = ("select * from (values "
-              "(timestamp '2026-03-14 23:00', timestamp '2026-03-15 00:10'), "
-              "(timestamp '2026-01-31 12:00', timestamp '2026-03-01 08:00'), "
-              "(timestamp '2025-12-15 00:00', timestamp '2026-02-14 00:00')) as v (a, b)")
+    values = (
+        "select * from (values "
+        "(timestamp '2026-03-14 23:00', timestamp '2026-03-15 00:10'), "
+        "(timestamp '2026-01-31 12:00', timestamp '2026-03-01 08:00'), "
+        "(timestamp '2025-12-15 00:00', timestamp '2026-02-14 00:00')) as v (a, b)"
+    )
     # by hand: 1 day boundary and 0 whole days; Jan 31 → Mar 1 is 29 days and 2 months
     assert back_in_duckdb(spark_sql, values) == [(61, 2), (29, 2), (1, 0)]
 
 
 def test_the_earliest_value_skips_null_values_and_unknown_times():
-    sql = ("select arg_min(campaign, turnout_earliest(occurred_at, campaign)) as campaign "
-           "from t")
+    sql = "select arg_min(campaign, turnout_earliest(occurred_at, campaign)) as campaign from t"
     spark_sql = transpile.to_spark("99_mart_first", sql)
     flat = re.sub(r"\s+", " ", spark_sql).replace("( ", "(").replace(" )", ")")
     # Spark's min_by keeps rows whose value or key is null: both are filtered out
-    assert re.search(r"MIN_BY\(.*\) FILTER\(WHERE NOT campaign IS NULL AND NOT \(\(CASE "
-                     r"WHEN NOT occurred_at IS NULL", flat), flat
-    values = ("select * from (values (timestamp '2026-03-10 09:00', null), "
-              "(null, 'Early'), (timestamp '2026-03-10 10:00', 'B'), "
-              "(timestamp '2026-03-10 10:00', 'A')) as v (occurred_at, campaign)")
+    assert re.search(
+        r"MIN_BY\(.*\) FILTER\(WHERE NOT campaign IS NULL AND NOT \(\(CASE "
+        r"WHEN NOT occurred_at IS NULL",
+        flat,
+    ), flat
+    values = (
+        "select * from (values (timestamp '2026-03-10 09:00', null), "
+        "(null, 'Early'), (timestamp '2026-03-10 10:00', 'B'), "
+        "(timestamp '2026-03-10 10:00', 'A')) as v (occurred_at, campaign)"
+    )
     assert back_in_duckdb(spark_sql, values) == [("A",)]
 
 
@@ -116,8 +139,10 @@ def test_the_weekday_is_the_full_english_name():
 
 
 def test_a_numbering_that_only_names_groups_uses_the_value_itself():
-    sql = ("select person_id, row_number() over () as person_no "
-           "from (select distinct person_id from t)")
+    sql = (
+        "select person_id, row_number() over () as person_no "
+        "from (select distinct person_id from t)"
+    )
     spark_sql = transpile.to_spark("99_mart_numbers", sql)
     assert "person_id AS person_no" in spark_sql
     with pytest.raises(transpile.NotTranslatable, match="order by"):
@@ -133,8 +158,7 @@ def test_star_exclude_is_spelt_out_from_the_schema():
 
 
 def test_a_cast_generator_becomes_a_generator_over_a_cast_array():
-    sql = ("select cast(unnest(generate_series(a, b, interval 1 month)) as date) as month "
-           "from t")
+    sql = "select cast(unnest(generate_series(a, b, interval 1 month)) as date) as month from t"
     spark_sql = transpile.to_spark("99_mart_months", sql)
     assert "EXPLODE(CAST(SEQUENCE(a, b, INTERVAL '1' MONTH) AS ARRAY<DATE>))" in spark_sql
 
@@ -145,19 +169,30 @@ def test_the_month_window_is_a_year_month_interval():
 
 
 def test_the_macros_file_is_read_whole():
-    assert set(transpile.macros()) == {"turnout_wilson_low", "turnout_wilson_high",
-                                       "turnout_earliest", "turnout_slacktivism",
-                                       "turnout_is_latest", "turnout_is_cancelled"}
-    assert Path(ROOT / "pipelines" / "sql" / "marts" / "_macros.sql").read_text(
-        encoding="utf-8").count("create or replace temp macro") == 6
+    assert set(transpile.macros()) == {
+        "turnout_wilson_low",
+        "turnout_wilson_high",
+        "turnout_earliest",
+        "turnout_slacktivism",
+        "turnout_is_latest",
+        "turnout_is_cancelled",
+    }
+    assert (
+        Path(ROOT / "pipelines" / "sql" / "marts" / "_macros.sql")
+        .read_text(encoding="utf-8")
+        .count("create or replace temp macro")
+        == 6
+    )
 
 
 def test_the_latest_snapshot_keeps_one_row_per_thing_on_spark_too():
     sql = "select event_id, going from t qualify turnout_is_latest(event_id, snapshot_at)"
     spark_sql = transpile.to_spark("99_mart_latest", sql)
-    values = ("select * from (values ('e1', date '2026-03-01', 30), "
-              "('e1', date '2026-03-04', 28), ('e2', date '2026-03-02', 4)) "
-              "as v (event_id, snapshot_at, going)")
+    values = (
+        "select * from (values ('e1', date '2026-03-01', 30), "
+        "('e1', date '2026-03-04', 28), ('e2', date '2026-03-02', 4)) "
+        "as v (event_id, snapshot_at, going)"
+    )
     # by hand: e1's newer snapshot (4 March, 28 going); e2's only one
     assert sorted(back_in_duckdb(spark_sql, values)) == [("e1", 28), ("e2", 4)]
 
@@ -165,10 +200,22 @@ def test_the_latest_snapshot_keeps_one_row_per_thing_on_spark_too():
 def test_every_cancelled_word_is_cancelled_on_spark_too():
     sql = "select status, turnout_is_cancelled(status) as gone from t"
     spark_sql = transpile.to_spark("99_mart_cancelled", sql)
-    words = ("not attending", "Cancelled", "canceled", "refunded", "deleted", "transferred",
-             "denied", "rejected", "declined")
+    words = (
+        "not attending",
+        "Cancelled",
+        "canceled",
+        "refunded",
+        "deleted",
+        "transferred",
+        "denied",
+        "rejected",
+        "declined",
+    )
     kept = ("attending", "checked in", "registered", "accepted", "approved", None)
-    values = "select * from (values " + ", ".join(
-        f"('{w}')" if w else "(null)" for w in words + kept) + ") as v (status)"
+    values = (
+        "select * from (values "
+        + ", ".join(f"('{w}')" if w else "(null)" for w in words + kept)
+        + ") as v (status)"
+    )
     found = dict(back_in_duckdb(spark_sql, values))
     assert found == {**dict.fromkeys(words, True), **dict.fromkeys(kept, False)}

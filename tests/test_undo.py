@@ -16,6 +16,7 @@ from typer.testing import CliRunner
 from pipelines import config, load, warehouse
 from pipelines.cli import app
 from pipelines.errors import TurnoutError
+from tests.import_helpers import new_event_files
 
 PEOPLE = Path(__file__).parent / "fixtures" / "people"
 AGGREGATE = Path(__file__).parent / "fixtures" / "aggregate"
@@ -23,7 +24,8 @@ CALENDAR = PEOPLE / "calendar.csv"
 EVENTBRITE = PEOPLE / "eventbrite_1234567890123.csv"
 EVENTBRITE_LATER = PEOPLE / "eventbrite_1234567890123_later.csv"
 POOL = [
-    EVENTBRITE, EVENTBRITE_LATER,
+    EVENTBRITE,
+    EVENTBRITE_LATER,
     PEOPLE / "zoom_webinar_attendee_report.csv",
     PEOPLE / "mobilize_participations.csv",
     PEOPLE / "mailchimp_spring-appeal_opened.csv",
@@ -34,8 +36,14 @@ POOL = [
     AGGREGATE / "facebook_posts_2026-03-08.csv",
 ]
 # bookkeeping of the undo itself, not figures (and when each mart and model was refreshed)
-NOT_FIGURES = {"schema_version", "pending_refresh", "undone_imports", "key_fingerprints",
-               "mart_refresh_state", "model_fits"}
+NOT_FIGURES = {
+    "schema_version",
+    "pending_refresh",
+    "undone_imports",
+    "key_fingerprints",
+    "mart_refresh_state",
+    "model_fits",
+}
 
 
 def exported(path: Path) -> datetime:
@@ -45,33 +53,41 @@ def exported(path: Path) -> datetime:
 
 def import_batch(db: Path, paths: list[Path]) -> list[load.ImportResult]:
     with load.session(db) as batch:
-        return [batch.import_file(p, load.ImportOptions(exported_at=exported(p)))
-                for p in paths]
+        return [batch.import_file(p, load.ImportOptions(exported_at=exported(p))) for p in paths]
 
 
 def state(db: Path) -> dict[str, list[tuple]]:
     """Every table's rows, sorted: canonical records, people, marts and models."""
     with warehouse.reader(db) as con:
-        tables = [name for (name,) in con.execute(
-            "select table_name from information_schema.tables where table_schema = 'main' "
-            "and table_type = 'BASE TABLE' order by 1").fetchall()]
-        return {table: sorted(con.execute(_select_all(con, table)).fetchall(), key=repr)
-                for table in tables
-                if table not in NOT_FIGURES and not table.endswith("_replaced")}
+        tables = [
+            name
+            for (name,) in con.execute(
+                "select table_name from information_schema.tables where table_schema = 'main' "
+                "and table_type = 'BASE TABLE' order by 1"
+            ).fetchall()
+        ]
+        return {
+            table: sorted(con.execute(_select_all(con, table)).fetchall(), key=repr)
+            for table in tables
+            if table not in NOT_FIGURES and not table.endswith("_replaced")
+        }
 
 
 def _select_all(con, table: str) -> str:
     """Every column but the time a model was fitted, which says when, not what."""
     columns = [name for (name, *_) in con.execute(f'describe "{table}"').fetchall()]
-    return f'select * exclude (fitted_at) from "{table}"' if "fitted_at" in columns \
+    return (
+        f'select * exclude (fitted_at) from "{table}"'
+        if "fitted_at" in columns
         else f'select * from "{table}"'
-
+    )
 
 
 def same(value, other) -> bool:
     if isinstance(value, float) and isinstance(other, float):
-        return (math.isnan(value) and math.isnan(other)) or \
-            math.isclose(value, other, rel_tol=1e-9, abs_tol=1e-9)
+        return (math.isnan(value) and math.isnan(other)) or math.isclose(
+            value, other, rel_tol=1e-9, abs_tol=1e-9
+        )
     return value == other
 
 
@@ -101,10 +117,12 @@ def test_undoing_a_newer_export_brings_back_the_status_it_replaced(db):
     assert (undone.rows_removed, undone.rows_restored) == (1, 1)
     assert_same_state(before, state(db))
     with warehouse.reader(db) as con:
-        assert con.execute("select status from registrations where source_ref = '7002'"
-                           ).fetchall() == [("attending",)]
-        assert con.execute("select import_id, file_name from undone_imports").fetchall() == \
-            [(later.import_id, EVENTBRITE_LATER.name)]
+        assert con.execute(
+            "select status from registrations where source_ref = '7002'"
+        ).fetchall() == [("attending",)]
+        assert con.execute("select import_id, file_name from undone_imports").fetchall() == [
+            (later.import_id, EVENTBRITE_LATER.name)
+        ]
 
 
 def test_an_undone_file_can_be_imported_again(db):
@@ -134,8 +152,12 @@ def test_an_unknown_import_is_refused(db):
     assert refused.value.code == "undo.unknown_import"
 
 
-@settings(max_examples=4, deadline=None, derandomize=True,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=4,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
 @given(data=st.data())
 def test_importing_then_undoing_a_file_is_never_importing_it(tmp_path_factory, data):
     chosen = data.draw(st.lists(st.sampled_from(POOL), min_size=2, max_size=5, unique=True))
@@ -155,29 +177,32 @@ def test_a_preview_counts_as_the_import_would_and_writes_nothing(db):
     size = Path(db).stat().st_size
     with load.session(db, refresh_figures=False) as batch:
         [preview] = batch.preview(
-            [(EVENTBRITE_LATER, load.ImportOptions(exported_at=exported(EVENTBRITE_LATER)))])
+            [(EVENTBRITE_LATER, load.ImportOptions(exported_at=exported(EVENTBRITE_LATER)))]
+        )
     assert preview.status == "preview"
     assert_same_state(before, state(db))
     assert Path(db).stat().st_size == size
     [real] = import_batch(db, [EVENTBRITE_LATER])
-    assert (preview.rows_read, preview.rows_loaded, preview.rows_duplicate,
-            preview.rows_rejected) == (real.rows_read, real.rows_loaded, real.rows_duplicate,
-                                       real.rows_rejected) == (6, 1, 5, 0)
+    assert (
+        (preview.rows_read, preview.rows_loaded, preview.rows_duplicate, preview.rows_rejected)
+        == (real.rows_read, real.rows_loaded, real.rows_duplicate, real.rows_rejected)
+        == (6, 1, 5, 0)
+    )
 
 
 def test_a_preview_sees_the_files_before_it_in_the_batch(db, tmp_path):
     """A sign-in sheet previewed after the calendar that adds its event loads; alone, its
     rows would be rejected (the event is unknown)."""
-    calendar = tmp_path / "calendar.csv"
-    calendar.write_text("event_id,name,starts_at\nnew-1,New,2026-03-30 18:00\n")
-    sheet = tmp_path / "sheet.csv"
-    sheet.write_text("event_id,name,email,signed_in_at\n"
-                     "new-1,A,a@example.org,2026-03-30 18:05\n"
-                     "new-1,B,b@example.org,2026-03-30 18:06\n")
+    calendar, sheet = new_event_files(
+        tmp_path,
+        "new-1,A,a@example.org,2026-03-30 18:05\n",
+        "new-1,B,b@example.org,2026-03-30 18:06\n",
+    )
     before = state(db)
     with load.session(db, refresh_figures=False) as batch:
-        first, second = batch.preview([(calendar, load.ImportOptions()),
-                                       (sheet, load.ImportOptions())])
+        first, second = batch.preview(
+            [(calendar, load.ImportOptions()), (sheet, load.ImportOptions())]
+        )
         [alone] = batch.preview([(sheet, load.ImportOptions())])
     assert (first.rows_loaded, second.rows_loaded, second.rows_rejected) == (1, 2, 0)
     assert isinstance(alone, TurnoutError) and alone.code == "rows.mostly_rejected"

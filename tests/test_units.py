@@ -4,32 +4,28 @@ only ever fed a count of people (``dashboard/units.py`` declares each measure's 
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
-import pandas as pd
 import pytest
-import streamlit as st
 
 from dashboard import board_pack, data, i18n, ui, units
-from tests import sample_expected
-from tests.dashboard_helpers import (
-    BOARD_PAGES,
-    PAGES,
-    SAMPLE,
-    app,
-    built_database,
-    copy_database,
-)
+from tests import frames, sample_expected
+from tests.dashboard_helpers import BOARD_PAGES, PAGES, app, metrics
 from tests.funnel_reference import window_figures
+
+pytestmark = pytest.mark.usefixtures("fresh_caches")
 
 # the words a reader takes for each unit, written here apart from the catalogues
 WORDS = {
     units.PEOPLE: {"en": r"\bpeople\b|\bperson", "fr": r"personne"},
-    units.INTERACTIONS: {"en": r"views|opens|clicks|interactions|engagements",
-                         "fr": r"vues|ouvertures|clics|interactions"},
+    units.INTERACTIONS: {
+        "en": r"views|opens|clicks|interactions|engagements",
+        "fr": r"vues|ouvertures|clics|interactions",
+    },
     units.EVENTS: {"en": r"\bevents?\b", "fr": r"événements?"},
-    units.SHARE: {"en": r"rate|index|\bper\b|share|drop-off|kept",
-                  "fr": r"taux|indice|\bpar\b|\bpour\b|part|perte|conservé"},
+    units.SHARE: {
+        "en": r"rate|index|\bper\b|share|drop-off|kept",
+        "fr": r"taux|indice|\bpar\b|\bpour\b|part|perte|conservé",
+    },
 }
 
 
@@ -44,24 +40,6 @@ def check_label(lang: str, unit: str | None, label: str) -> None:
     assert says(lang, unit, label), (lang, unit, label)
     if unit not in (units.PEOPLE, units.SHARE):
         assert not says(lang, units.PEOPLE, label), (lang, unit, label)
-
-
-@pytest.fixture(autouse=True)
-def _fresh_caches():
-    st.cache_data.clear()
-    data._LAST.clear()
-    yield
-    st.cache_data.clear()
-
-
-@pytest.fixture
-def sample_db(tmp_path_factory, tmp_path, monkeypatch) -> Path:
-    if not any(SAMPLE.glob("*.csv")):
-        pytest.skip("sample_data/ has no campaign yet")
-    source = built_database(tmp_path_factory.getbasetemp().parent, "sample", [SAMPLE])
-    db = copy_database(source, tmp_path)
-    monkeypatch.setenv("TURNOUT_DB", str(db))
-    return db
 
 
 @pytest.mark.parametrize("lang", i18n.LANGUAGES)
@@ -82,13 +60,14 @@ def test_the_check_catches_a_people_label_on_an_interaction_count():
 
 
 def test_counted_figures_are_read_from_the_column_their_unit_names():
-    stages = ("awareness", "engagement", "commitment", "action")
-    rows = pd.DataFrame({"stage": stages, "interactions": [9000, 700, 60, 50],
-                         "people": [300, 40, 20, 10],
-                         # the rates come with the funnel (pipelines.funnel), by hand here
-                         "slacktivism_index": (20 - 10) / 20,
-                         "actions_per_1000_engagements": 1000 * 50 / 700})
-    figures = data.key_figures(rows, _no_events())
+    rows = frames.funnel(
+        [9000, 700, 60, 50],
+        [300, 40, 20, 10],
+        # the rates come with the funnel (pipelines.funnel), by hand here
+        slacktivism_index=(20 - 10) / 20,
+        actions_per_1000_engagements=1000 * 50 / 700,
+    )
+    figures = data.key_figures(rows, frames.no_events())
     # by hand from the frame above
     assert figures["reached"] == 9000 and figures["reached_people"] == 300
     assert figures["committed"] == 20 and figures["acted"] == 10
@@ -96,16 +75,10 @@ def test_counted_figures_are_read_from_the_column_their_unit_names():
     assert figures["per_1000"] == pytest.approx(1000 * 50 / 700)
 
 
-def _no_events() -> pd.DataFrame:
-    return pd.DataFrame(columns=["has_attendance_data", "registered", "registered_attended",
-                                 "attended", "facebook_going"])
-
-
 def _key(lang: str, prefix: str, label: str) -> str | None:
     """The catalogue key a rendered label came from."""
-    found = [k for k, v in i18n.catalogue(lang).items()
-             if k.startswith(prefix) and v == label]
-    return found[0][len(prefix):] if found else None
+    found = [k for k, v in i18n.catalogue(lang).items() if k.startswith(prefix) and v == label]
+    return found[0][len(prefix) :] if found else None
 
 
 @pytest.mark.parametrize("lang", i18n.LANGUAGES)
@@ -136,18 +109,18 @@ def test_every_rendered_figure_and_column_says_its_unit(sample_db, lang, role):
 def test_reach_shows_views_and_opens_beside_the_people_reached(sample_db, lang):
     counted = sample_expected.key_figures()  # from the sample files, read on their own
     at = app(lang, "board")
-    shown = {m.label: m.value for m in at.metric}
+    shown = metrics(at)
     assert shown[i18n.t(lang, "kpi.reached")] == i18n.number(lang, counted["reached"])
     assert shown[i18n.t(lang, "kpi.reached_people")] == i18n.number(
-        lang, counted["people"]["awareness"])
+        lang, counted["people"]["awareness"]
+    )
     assert counted["reached"] != counted["people"]["awareness"]
 
 
 @pytest.mark.parametrize("lang", i18n.LANGUAGES)
 def test_the_board_pack_says_each_figures_unit(sample_db, lang):
     _, last = data.date_range()
-    pack = board_pack.collect(ui.Context(lang, ui.LEAD, None, None, "30",
-                                         *ui.window("30", last)))
+    pack = board_pack.collect(ui.Context(lang, ui.LEAD, None, None, "30", *ui.window("30", last)))
     counted = window_figures(sample_db, pack.c.since, pack.c.until)  # pandas, from the facts
     rows = {label: now for label, now, *_ in board_pack.key_figure_rows(pack)}
     for name in board_pack.KEY_FIGURES:
@@ -155,7 +128,9 @@ def test_the_board_pack_says_each_figures_unit(sample_db, lang):
     assert rows[i18n.t(lang, "kpi.reached")] == i18n.number(lang, counted["reached"])
     people = counted["reached_people"]
     assert rows[i18n.t(lang, "kpi.reached_people")] in (
-        i18n.number(lang, people), i18n.t(lang, "small_count"))
+        i18n.number(lang, people),
+        i18n.t(lang, "small_count"),
+    )
     _, series = board_pack.gap_series(pack)
     for name in series:
         assert _key(lang, "col.", name) in units.COLUMNS, name

@@ -11,44 +11,21 @@ from pathlib import Path
 
 import duckdb
 import pytest
-import streamlit as st
 
 from dashboard import data, i18n, loading
-from tests.dashboard_helpers import (
-    PAGES,
-    SAMPLE,
-    app,
-    built_database,
-    copy_database,
-    fixture,
-    no_exception,
-)
-
-
-@pytest.fixture(scope="session")
-def small_source(tmp_path_factory) -> Path:
-    return built_database(tmp_path_factory.getbasetemp().parent, "sample", [SAMPLE])
-
-
-@pytest.fixture
-def small_db(small_source, tmp_path, monkeypatch) -> Path:
-    db = copy_database(small_source, tmp_path)
-    monkeypatch.setenv("TURNOUT_DB", str(db))
-    return db
+from tests.dashboard_helpers import PAGES, app, fixture, no_exception
 
 
 @pytest.fixture(autouse=True)
-def _fresh(monkeypatch):
-    st.cache_data.clear()
-    data._LAST.clear()
+def _fresh(fresh_caches, monkeypatch):
     monkeypatch.setattr(loading, "_swept_since_start", True)
-    yield
-    st.cache_data.clear()
 
 
 def calendar(event_id: str) -> bytes:
-    return (b"event_id,name,starts_at,kind,campaign\n"
-            + f"{event_id},Event {event_id},2026-03-30 18:00,meeting,uploads\n".encode())
+    return (
+        b"event_id,name,starts_at,kind,campaign\n"
+        + f"{event_id},Event {event_id},2026-03-30 18:00,meeting,uploads\n".encode()
+    )
 
 
 def events(db: Path) -> set[str]:
@@ -66,8 +43,12 @@ def data_page(db: Path, lang: str = "en"):
 
 def test_two_uploads_with_the_same_name_are_both_imported(db):
     at = data_page(db)
-    at.file_uploader[0].set_value([("calendar.csv", calendar("first"), "text/csv"),
-                                   ("calendar.csv", calendar("second"), "text/csv")]).run()
+    at.file_uploader[0].set_value(
+        [
+            ("calendar.csv", calendar("first"), "text/csv"),
+            ("calendar.csv", calendar("second"), "text/csv"),
+        ]
+    ).run()
     no_exception(at)
     at.button(key="run_import").click().run()
     no_exception(at)
@@ -79,8 +60,7 @@ def test_two_uploads_with_the_same_name_are_both_imported(db):
 
 def test_the_same_per_event_file_twice_imports_once_and_says_so(db):
     at = data_page(db)
-    at.file_uploader[0].set_value(("calendar.csv", calendar("townhall-2026-03"),
-                                   "text/csv")).run()
+    at.file_uploader[0].set_value(("calendar.csv", calendar("townhall-2026-03"), "text/csv")).run()
     at.button(key="run_import").click().run()
     path = fixture("people/zoom*us_dates.csv")
     upload = (path.name, path.read_bytes(), "text/csv")
@@ -113,8 +93,7 @@ def test_a_name_the_disk_cannot_take_is_explained(db):
     at = data_page(db, "fr")
     at.file_uploader[0].set_value(("x" * 300 + ".csv", calendar("long"), "text/csv")).run()
     no_exception(at)
-    assert [e.value for e in at.error] == [i18n.t("fr", "data.not_saved", file="x" * 300
-                                                  + ".csv")]
+    assert [e.value for e in at.error] == [i18n.t("fr", "data.not_saved", file="x" * 300 + ".csv")]
 
 
 def test_uploads_wait_in_a_private_folder_next_to_the_database(db):
@@ -149,8 +128,9 @@ def test_nothing_is_left_when_an_import_fails_in_the_middle(db, monkeypatch):
 
 def test_a_refused_upload_leaves_nothing(db):
     at = data_page(db)
-    at.file_uploader[0].set_value(("calendar.csv", calendar("x") + b'y,"open,2026\n',
-                                   "text/csv")).run()
+    at.file_uploader[0].set_value(
+        ("calendar.csv", calendar("x") + b'y,"open,2026\n', "text/csv")
+    ).run()
     no_exception(at)  # refused at its preview: nothing is offered for import
     assert "run_import" not in [b.key for b in at.button]
     assert at.error and left_on_disk(db) == []
@@ -171,6 +151,7 @@ def test_leftovers_of_a_killed_server_are_swept_at_the_next_upload(db, monkeypat
 
 # the upload limit ------------------------------------------------------------------------
 
+
 @pytest.fixture
 def server_limit():
     """Streamlit's ``server.maxUploadSize`` for one test (`turnout dashboard` sets it)."""
@@ -180,14 +161,16 @@ def server_limit():
 
     def set_to(megabytes: int) -> None:
         config.set_option("server.maxUploadSize", megabytes, "test")
+
     yield set_to
     config.set_option("server.maxUploadSize", before, "test")
 
 
 @pytest.mark.parametrize("lang", ["en", "fr"])
 @pytest.mark.parametrize("configured", [loading.MAX_UPLOAD_MB, 50])
-def test_the_limit_the_page_states_is_the_one_browser_and_server_apply(db, server_limit,
-                                                                        lang, configured):
+def test_the_limit_the_page_states_is_the_one_browser_and_server_apply(
+    db, server_limit, lang, configured
+):
     server_limit(configured)
     at = data_page(db, lang)
     no_exception(at)
@@ -200,8 +183,9 @@ def test_the_limit_the_page_states_is_the_one_browser_and_server_apply(db, serve
     # what the page says, in the reader's language, when the browser has refused a file
     style = "".join(h.proto.body for h in at.get("html"))
     written = re.search(r'stFileChips.*?content: "([^"]*)"', style, re.S).group(1)
-    assert re.sub(r"\\([0-9a-f]+) ", lambda m: chr(int(m.group(1), 16)), written) == \
-        i18n.t(lang, "data.not_sent", limit=said)
+    assert re.sub(r"\\([0-9a-f]+) ", lambda m: chr(int(m.group(1), 16)), written) == i18n.t(
+        lang, "data.not_sent", limit=said
+    )
 
 
 def test_a_file_over_the_limit_sent_anyway_is_refused_in_the_readers_language(db, server_limit):
@@ -210,16 +194,23 @@ def test_a_file_over_the_limit_sent_anyway_is_refused_in_the_readers_language(db
     big = calendar("big") + b"#" * (2 * 1024 * 1024)
     at.file_uploader[0].set_value(("big.csv", big, "text/csv")).run()
     no_exception(at)
-    assert [w.value for w in at.warning] == [i18n.t(
-        "fr", "data.too_big", file="big.csv", size=i18n.number("fr", len(big) / 1024 / 1024),
-        limit=i18n.number("fr", 1))]
+    assert [w.value for w in at.warning] == [
+        i18n.t(
+            "fr",
+            "data.too_big",
+            file="big.csv",
+            size=i18n.number("fr", len(big) / 1024 / 1024),
+            limit=i18n.number("fr", 1),
+        )
+    ]
     assert "run_import" not in [b.key for b in at.button] and left_on_disk(db) == []
 
 
 # a download while an import runs ------------------------------------------------------------
 
+
 @pytest.mark.parametrize("lang", ["en", "fr"])
-def test_a_download_during_an_import_says_the_database_is_busy(small_db, monkeypatch, lang):
+def test_a_download_during_an_import_says_the_database_is_busy(sample_db, monkeypatch, lang):
     from pipelines.errors import DatabaseBusy
 
     at = app(lang).switch_page(PAGES["people"]).run()

@@ -1,0 +1,158 @@
+"""The ways a batch reaches the marts, one by one: an incremental refresh that says so, a sign-in
+row that merges two people, a mart whose SQL changed, an undo, a mart rebuilt for being small,
+the refresh command; and every mart declares how it is refreshed. After each, every mart
+equals a full rebuild."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from pipelines import load, marts, refresh, warehouse
+from tests.conftest import query
+from tests.refresh_campaign import Campaign, first_batch
+
+
+@pytest.fixture
+def campaign(tmp_path, monkeypatch):
+    monkeypatch.setattr("pipelines.models.refresh", lambda *a, **k: {})  # not marts
+    monkeypatch.setattr(marts, "SMALL_INPUT_ROWS", 0)  # a small campaign, kept incrementally
+    made = Campaign(tmp_path)
+    made.run(first_batch())
+    return made
+
+
+def refreshed(campaign: Campaign, batch: tuple) -> refresh.Refreshed:
+    """Run a batch without its refresh, then refresh and return what it did."""
+    kind, files = batch
+    with load.session(campaign.db, refresh_figures=False) as session:
+        for spec in files:
+            session.import_file(*campaign.make(spec))
+        return refresh.run(session.con)
+
+
+def how(done: refresh.Refreshed) -> dict[str, str]:
+    return {m.mart: m.how for m in done.marts}
+
+
+def test_a_batch_is_refreshed_incrementally_and_says_so(campaign):
+    done = refreshed(campaign, ("files", [("sign-in", [("rally-a", 3, 3, True, False, 9, "")])]))
+    assert how(done)["mart_person_records"] == "incremental"
+    assert how(done)["mart_funnel"] == "incremental"
+    records = next(m for m in done.marts if m.mart == "mart_person_records")
+    assert (records.keys, records.removed, records.added) == (1, 0, 1)
+    assert how(done)["mart_channels"] == "full"
+    assert done.relinked == "batch"
+    assert campaign.differences() == {}
+
+
+def test_a_sign_in_row_that_merges_two_people_moves_their_rows(campaign):
+    # person 0 signed in with an email, person 1 with a phone: now one row carries both
+    signed_in = (
+        "select count(distinct person_id) from mart_person_records where record_kind = 'checkin'"
+    )
+    assert query(campaign.db, signed_in) == [(3,)]
+    done = refreshed(campaign, ("files", [("merge", "rally-a", 0, 1)]))
+    assert done.moved_keys >= 1
+    assert query(campaign.db, signed_in) == [(2,)]
+    assert campaign.differences() == {}
+
+
+def test_a_mart_whose_sql_changed_is_rebuilt_in_full_with_the_marts_that_read_it(campaign):
+    def built_with_older_sql(mart: str) -> None:
+        with warehouse.writer(campaign.db) as con:
+            con.execute("update mart_refresh_state set code_hash = 'old' where mart = ?", [mart])
+
+    built_with_older_sql("mart_person_funnel_stage")
+    done = refreshed(campaign, ("files", [("petition", [(4, 2)])]))
+    assert how(done)["mart_funnel_facts"] == "incremental"
+    assert how(done)["mart_person_funnel_stage"] == "full"
+    assert how(done)["mart_funnel"] == "full"  # it counts people in that mart's rows
+    why = next(m.why for m in done.marts if m.mart == "mart_funnel")
+    assert why == "mart_person_funnel_stage was rebuilt in full"
+    assert campaign.differences() == {}
+    # a mart whose keys come from what changed in the one rebuilt stays incremental: the
+    # rebuild leaves that change (its old rows against its new ones)
+    built_with_older_sql("mart_funnel_facts")
+    done = refreshed(campaign, ("files", [("petition", [(5, 3)])]))
+    assert how(done)["mart_funnel_facts"] == "full"
+    assert how(done)["mart_person_funnel_stage"] == "incremental"
+    assert how(done)["mart_funnel"] == "incremental"
+    assert campaign.differences() == {}
+
+
+def test_undo_takes_the_rows_out_of_the_marts(campaign):
+    with load.session(campaign.db) as session:
+        extra, options = campaign.make(("eventbrite", "vigil-b", [(5, "Checked In", 3)]))
+        imported = session.import_file(extra, options)
+    assert query(
+        campaign.db, "select count(*) from mart_person_records where event_id = 'vigil-b'"
+    ) == [(2,)]
+    load.undo_import(campaign.db, imported.import_id)
+    assert query(
+        campaign.db, "select count(*) from mart_person_records where event_id = 'vigil-b'"
+    ) == [(0,)]
+    assert query(campaign.db, "select count(*) from registrations_removed") == [(0,)]
+    assert campaign.differences() == {}
+
+
+def test_every_mart_declares_how_it_is_refreshed():
+    folder = Path(marts.__file__).parent / "sql" / "marts"
+    deltas = {p.name.removesuffix(".delta.sql") for p in folder.glob("*.delta.sql")}
+    for mart in marts.marts():
+        if mart.is_view:
+            continue
+        assert mart.incremental or mart.why_full != "no refresh declared", (
+            f"{mart.stem}.sql: add '-- refresh: incremental by <keys>' or '-- refresh: full (why)'"
+        )
+        if mart.incremental:
+            assert mart.stem in deltas, f"{mart.stem}.delta.sql is missing"
+            assert not set(mart.delta.inputs) - _upstream_tables(mart), mart.stem
+    incremental = {m.stem for m in marts.marts() if m.incremental}
+    assert deltas == incremental, "a delta file without '-- refresh: incremental by' in its mart"
+
+
+def _upstream_tables(mart: marts.Mart) -> set[str]:
+    return marts._tokens(mart.sql)
+
+
+def test_the_command_refreshes_what_changed_and_everything_with_full(campaign, monkeypatch):
+    from typer.testing import CliRunner
+
+    from pipelines.cli import app
+
+    monkeypatch.setenv("TURNOUT_DB", str(campaign.db))
+    runner = CliRunner()
+    assert "--full" in runner.invoke(app, ["refresh", "--help"]).output
+    nothing = runner.invoke(app, ["refresh"])
+    assert nothing.exit_code == 0, nothing.output
+    assert "already up to date" in nothing.output
+    with load.session(campaign.db, refresh_figures=False) as session:  # cut short
+        session.import_file(*campaign.make(("petition", [(5, 3)])))
+    done = runner.invoke(app, ["refresh"])
+    assert done.exit_code == 0, done.output
+    assert "(1 import;" in done.output
+    assert re.search(r"mart_person_records: incremental: 1 key checked", done.output), done.output
+    assert query(campaign.db, "select count(*) from pending_refresh") == [(0,)]
+    full = runner.invoke(app, ["refresh", "--full"])
+    assert full.exit_code == 0, full.output
+    assert re.search(r"mart_person_records: full \(asked for", full.output), full.output
+    assert campaign.differences() == {}
+
+
+def test_a_mart_rebuilt_for_being_small_leaves_its_change_to_the_marts_after_it(
+    campaign, monkeypatch
+):
+    monkeypatch.setattr(
+        marts, "_small", lambda mart, sizes: "small" if mart.name == "mart_person_records" else ""
+    )
+    done = refreshed(
+        campaign,
+        ("files", [("merge", "rally-a", 2, 3), ("mailchimp", "news-2", [(4, "click", 5)])]),
+    )
+    assert how(done)["mart_person_records"] == "full"
+    assert how(done)["mart_funnel_facts"] == "incremental"
+    assert next(m for m in done.marts if m.mart == "mart_funnel_facts").added >= 1
+    assert campaign.differences() == {}
