@@ -1,6 +1,6 @@
 """The Parquet hand-over and the pooled database, without Spark.
 
-``adversarial_database`` is the harder fixture the Spark parity tests also run: ties at the
+``adversarial_db`` is the harder fixture the Spark parity tests also run: ties at the
 same moment, a first record without a campaign or a channel, timestamps late at night and
 mid-month, rejected rows with a tie between reasons, a petition's total beside its signers,
 and people whose records come from several sources and keys.
@@ -8,12 +8,10 @@ and people whose records come from several sources and keys.
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import hmac
 import json
 import shutil
-import tempfile
 from pathlib import Path
 
 import duckdb
@@ -50,20 +48,19 @@ def build(db: Path, files: list[tuple[str, dict]]) -> Path:
     return db
 
 
-@functools.cache
-def adversarial_database() -> Path:
-    """The harder fixture imported once per test process; tests only read it."""
-    return build(
-        Path(tempfile.mkdtemp(prefix="turnout-adversarial-")) / "turnout.duckdb", ADVERSARIAL_FILES
-    )
+@pytest.fixture(scope="session")
+def adversarial_db(tmp_path_factory) -> Path:
+    """The harder fixture imported once per test process, in pytest's temporary folder (which
+    pytest clears in later runs); tests only read it."""
+    return build(tmp_path_factory.mktemp("adversarial") / "turnout.duckdb", ADVERSARIAL_FILES)
 
 
 def rows(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> list:
     return sorted(con.execute(sql, params or []).fetchall(), key=repr)
 
 
-def test_the_fixture_holds_the_cases_it_is_made_for():
-    with warehouse.reader(adversarial_database()) as con:
+def test_the_fixture_holds_the_cases_it_is_made_for(adversarial_db):
+    with warehouse.reader(adversarial_db) as con:
         # two reasons rejected once each in one file: a tie for "the most common reason"
         assert rows(con, "select reject_code, count(*) from rejects group by all") == [
             ("row.no_person_key", 1),
@@ -93,8 +90,8 @@ def test_the_key_fingerprint_is_a_keyed_hash_of_a_constant():
     assert handover.key_fingerprint(b"0123abcd") != handover.key_fingerprint(b"0123abce")
 
 
-def test_export_writes_every_canonical_row_and_never_the_key(tmp_path):
-    db = adversarial_database()
+def test_export_writes_every_canonical_row_and_never_the_key(adversarial_db, tmp_path):
+    db = adversarial_db
     manifest = handover.export([db], tmp_path / "export")
     with warehouse.reader(db) as con:
         for table in handover.CANONICAL_TABLES:
@@ -172,10 +169,10 @@ def test_sections_with_different_keys_are_refused_and_the_folder_is_left_alone(t
     assert {p: p.read_bytes() for p in (tmp_path / "pooled").rglob("*") if p.is_file()} == before
 
 
-def test_an_export_never_writes_into_a_folder_of_other_files(tmp_path):
+def test_an_export_never_writes_into_a_folder_of_other_files(adversarial_db, tmp_path):
     (tmp_path / "notes.txt").write_text("mine", encoding="utf-8")
     with pytest.raises(TurnoutError) as refused:
-        handover.export([adversarial_database()], tmp_path)
+        handover.export([adversarial_db], tmp_path)
     assert refused.value.code == "export.folder_not_empty"
     assert [p.name for p in tmp_path.iterdir()] == ["notes.txt"]
 
@@ -197,8 +194,8 @@ def _marts_as_parquet(db: Path, export: Path, out: Path) -> list[str]:
     return names
 
 
-def test_load_marts_gives_the_dashboard_a_database_with_the_same_marts(tmp_path):
-    db = adversarial_database()
+def test_load_marts_gives_the_dashboard_a_database_with_the_same_marts(adversarial_db, tmp_path):
+    db = adversarial_db
     handover.export([db], tmp_path / "export")
     names = _marts_as_parquet(db, tmp_path / "export", tmp_path / "out")
     target = tmp_path / "pooled.duckdb"

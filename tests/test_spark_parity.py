@@ -18,7 +18,7 @@ import pytest
 from pipelines import warehouse
 from pipelines.engines import handover, pooled
 from tests.sample_db import sample_database
-from tests.test_spark_export import adversarial_database
+from tests.test_spark_export import adversarial_db  # noqa: F401  (a fixture)
 
 pytest.importorskip("pyspark", reason="PySpark is not installed: pip install -e '.[spark]'")
 if shutil.which("java") is None:
@@ -80,9 +80,13 @@ def run_chain(session, db: Path, folder: Path) -> tuple[Path, list[str]]:
     return folder / "marts", built
 
 
-def test_spark_links_the_same_people_and_builds_the_same_marts(spark_session, tmp_path):
+def test_spark_links_the_same_people_and_builds_the_same_marts(
+    spark_session,
+    adversarial_db,  # noqa: F811  (the fixture imported above)
+    tmp_path,
+):
     found = {}
-    for name, db in (("adversarial", adversarial_database()), ("sample", sample_database())):
+    for name, db in (("adversarial", adversarial_db), ("sample", sample_database())):
         out, built = run_chain(spark_session, db, tmp_path / name)
         with warehouse.reader(db) as con:
             marts_in_duckdb = {
