@@ -7,5 +7,8 @@ import argparse
 
 def command_line(module: str, doc: str | None) -> argparse.ArgumentParser:
     """The parser of ``python -m <module>``: its help is the module's docstring as written."""
-    return argparse.ArgumentParser(prog=f"python -m {module}", description=doc,
-                                   formatter_class=argparse.RawDescriptionHelpFormatter)
+    return argparse.ArgumentParser(
+        prog=f"python -m {module}",
+        description=doc,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )

@@ -37,8 +37,11 @@ def read_csv_arguments(path: Path) -> list:
 
     encoding, text = reader.read_head_text(path)
     _, layout = reader.find_layout(path, text, encoding, None)
-    return [str(path), layout.header_line - 1,
-            {"utf-8": "utf-8", "utf-8-sig": "utf-8"}.get(encoding, "latin-1")]
+    return [
+        str(path),
+        layout.header_line - 1,
+        {"utf-8": "utf-8", "utf-8-sig": "utf-8"}.get(encoding, "latin-1"),
+    ]
 
 
 def bare_read_csv(path: Path, scratch: Path) -> float:
@@ -49,8 +52,11 @@ def bare_read_csv(path: Path, scratch: Path) -> float:
     con = duckdb.connect(str(scratch))
     try:
         started = time.perf_counter()
-        con.execute("create or replace table bare as select * from read_csv(?, header=true, "
-                    "skip=?, encoding=?)", arguments)
+        con.execute(
+            "create or replace table bare as select * from read_csv(?, header=true, "
+            "skip=?, encoding=?)",
+            arguments,
+        )
         seconds = time.perf_counter() - started
         con.execute("drop table bare")
     finally:
@@ -90,14 +96,23 @@ def run_import(folder: Path, db: Path, out: Path, mart_runs: int) -> None:
         for path in files:
             marks: list[tuple[str, float]] = []
             begun = time.perf_counter()
-            imported = batch.import_file(path, load.ImportOptions(),
-                                         progress=lambda step, marks=marks: marks.append(
-                                             (step, time.perf_counter())))
+            imported = batch.import_file(
+                path,
+                load.ImportOptions(),
+                progress=lambda step, marks=marks: marks.append((step, time.perf_counter())),
+            )
             ended = time.perf_counter()
-            result["files"].append({
-                "file": path.name, "source": imported.source, "status": imported.status,
-                "rows": imported.rows_read, "rejected": imported.rows_rejected,
-                "seconds": ended - begun, "steps": _steps(marks, ended)})
+            result["files"].append(
+                {
+                    "file": path.name,
+                    "source": imported.source,
+                    "status": imported.status,
+                    "rows": imported.rows_read,
+                    "rejected": imported.rows_rejected,
+                    "seconds": ended - begun,
+                    "steps": _steps(marks, ended),
+                }
+            )
         begun = time.perf_counter()
         batch.refresh()
         refreshed = time.perf_counter()
@@ -133,8 +148,9 @@ def run_dashboard(db: Path, out: Path, runs: int) -> None:
 
     root = Path(__file__).resolve().parent.parent
     app = str(root / "dashboard" / "app.py")
-    pages = sorted(p.name for p in (root / "dashboard" / "app_pages").glob("*.py")
-                   if p.name != "__init__.py")
+    pages = sorted(
+        p.name for p in (root / "dashboard" / "app_pages").glob("*.py") if p.name != "__init__.py"
+    )
 
     def fresh() -> None:
         st.cache_data.clear()
@@ -167,11 +183,19 @@ def run_dashboard(db: Path, out: Path, runs: int) -> None:
             warm[page].append(time.perf_counter() - begun)
             if at.exception:
                 errors[page] = "; ".join(e.message for e in at.exception)[:300]
-    out.write_text(json.dumps({
-        "cold_seconds": {p: statistics.median(v) for p, v in cold.items() if v},
-        "warm_seconds": {p: statistics.median(v) for p, v in warm.items() if v},
-        "not_in_navigation": sorted(skipped),
-        "runs": runs, "errors": errors, "peak_rss_mb": peak_rss_mb()}, indent=1))
+    out.write_text(
+        json.dumps(
+            {
+                "cold_seconds": {p: statistics.median(v) for p, v in cold.items() if v},
+                "warm_seconds": {p: statistics.median(v) for p, v in warm.items() if v},
+                "not_in_navigation": sorted(skipped),
+                "runs": runs,
+                "errors": errors,
+                "peak_rss_mb": peak_rss_mb(),
+            },
+            indent=1,
+        )
+    )
 
 
 def run_pandas(folder: Path, out: Path) -> None:
@@ -182,8 +206,11 @@ def run_pandas(folder: Path, out: Path) -> None:
 
     result = pandas_way.compute(folder)
     seconds = time.perf_counter() - begun
-    out.write_text(json.dumps({"seconds": seconds, "result": result,
-                               "peak_rss_mb": peak_rss_mb()}, default=str))
+    out.write_text(
+        json.dumps(
+            {"seconds": seconds, "result": result, "peak_rss_mb": peak_rss_mb()}, default=str
+        )
+    )
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -47,20 +47,26 @@ def week_files(folder: Path, work: Path) -> tuple[list, list]:
     report = folder / f"eventbrite_attendees_{eventbrite['eventbrite_event_id']}.csv"
     vigils = [e for e in calendar if e["kind"] == "vigil" and e["starts_at"] < "2026-10-31"]
     vigil = max(vigils, key=lambda e: e["starts_at"])
-    sheet = next(p for p in files if p.name.startswith("feuille_presence")
-                 and vigil["event_id"] in p.name)
+    sheet = next(
+        p for p in files if p.name.startswith("feuille_presence") and vigil["event_id"] in p.name
+    )
     held = {NEWSLETTER, report.name, sheet.name}
     week = work / "week"
     week.mkdir(parents=True, exist_ok=True)
     starts = datetime.fromisoformat(eventbrite["starts_at"])
-    day_before = load.ImportOptions(event_id=eventbrite["event_id"],
-                                    exported_at=starts - timedelta(days=1))
-    day_after = load.ImportOptions(event_id=eventbrite["event_id"],
-                                   exported_at=starts + timedelta(days=1))
+    day_before = load.ImportOptions(
+        event_id=eventbrite["event_id"], exported_at=starts - timedelta(days=1)
+    )
+    day_after = load.ImportOptions(
+        event_id=eventbrite["event_id"], exported_at=starts + timedelta(days=1)
+    )
     base = [(p, load.ImportOptions()) for p in files if p.name not in held]
     base.append((_before_the_event(report, week / "eventbrite_day_before.csv"), day_before))
-    return base, [(folder / NEWSLETTER, load.ImportOptions()), (report, day_after),
-                  (_head(sheet, week / sheet.name, SHEET_ROWS), load.ImportOptions())]
+    return base, [
+        (folder / NEWSLETTER, load.ImportOptions()),
+        (report, day_after),
+        (_head(sheet, week / sheet.name, SHEET_ROWS), load.ImportOptions()),
+    ]
 
 
 def _calendar(folder: Path) -> list[dict]:
@@ -70,8 +76,10 @@ def _calendar(folder: Path) -> list[dict]:
 
 def _before_the_event(report: Path, out: Path) -> Path:
     """The report as exported the day before: every ticket "Attending"."""
-    with report.open(encoding="utf-8", newline="") as source, \
-            out.open("w", encoding="utf-8", newline="") as target:
+    with (
+        report.open(encoding="utf-8", newline="") as source,
+        out.open("w", encoding="utf-8", newline="") as target,
+    ):
         rows = csv.reader(source)
         header = next(rows)
         status = header.index("Attendee Status")
@@ -88,7 +96,7 @@ def _head(path: Path, out: Path, rows: int) -> Path:
     """The header and the first ``rows`` rows, in the file's own bytes (a French sheet may
     be Windows-1252)."""
     lines = path.read_bytes().splitlines(keepends=True)
-    out.write_bytes(b"".join(lines[:rows + 1]))
+    out.write_bytes(b"".join(lines[: rows + 1]))
     return out
 
 
@@ -124,18 +132,32 @@ def one_refresh(base: Path, place: Path, week: list, full: bool, check: bool) ->
     marks: list[tuple[str, float]] = []
     with load.session(db, refresh_figures=False) as batch:
         begun = time.perf_counter()
-        done = figures.run(batch.con, lambda s: marks.append((s.split(":")[0],
-                                                                 time.perf_counter())), full)
+        done = figures.run(
+            batch.con, lambda s: marks.append((s.split(":")[0], time.perf_counter())), full
+        )
         seconds = time.perf_counter() - begun
-        found = {"mode": "full" if full else "incremental", "import_seconds": imported,
-                 "refresh_seconds": seconds, "load_before": load_before,
-                 "relinked": done.relinked, "new_keys": done.new_keys,
-                 "moved_keys": done.moved_keys,
-                 "steps": _steps(marks, begun + seconds),
-                 "marts": {m.mart: {"how": m.how, "why": m.why, "keys": m.keys,
-                                    "removed": m.removed, "added": m.added,
-                                    "seconds": m.seconds} for m in done.marts},
-                 "models": done.models}
+        found = {
+            "mode": "full" if full else "incremental",
+            "import_seconds": imported,
+            "refresh_seconds": seconds,
+            "load_before": load_before,
+            "relinked": done.relinked,
+            "new_keys": done.new_keys,
+            "moved_keys": done.moved_keys,
+            "steps": _steps(marks, begun + seconds),
+            "marts": {
+                m.mart: {
+                    "how": m.how,
+                    "why": m.why,
+                    "keys": m.keys,
+                    "removed": m.removed,
+                    "added": m.added,
+                    "seconds": m.seconds,
+                }
+                for m in done.marts
+            },
+            "models": done.models,
+        }
         if check:
             started = time.perf_counter()
             found["differences"] = mart_check.differences(batch.con)
@@ -145,8 +167,10 @@ def one_refresh(base: Path, place: Path, week: list, full: bool, check: bool) ->
 
 
 def _steps(marks: list[tuple[str, float]], end: float) -> dict[str, float]:
-    return {name: following - at for (name, at), (_, following)
-            in zip(marks, marks[1:] + [("end", end)], strict=True)}
+    return {
+        name: following - at
+        for (name, at), (_, following) in zip(marks, marks[1:] + [("end", end)], strict=True)
+    }
 
 
 def measure(scale: int, rounds: int, work: Path) -> dict:
@@ -162,17 +186,26 @@ def measure(scale: int, rounds: int, work: Path) -> dict:
     config.ensure_secret(base)
     load_before = list(os.getloadavg())
     base_seconds = _import(base, base_files, refresh=True)
-    found = {"scale": scale, "people": people, "rounds": rounds,
-             "base_import_seconds": base_seconds,
-             "week": [{"file": p.name, "rows": _rows(p)} for p, _ in week], "runs": []}
+    found = {
+        "scale": scale,
+        "people": people,
+        "rounds": rounds,
+        "base_import_seconds": base_seconds,
+        "week": [{"file": p.name, "rows": _rows(p)} for p, _ in week],
+        "runs": [],
+    }
     for round_no in range(rounds):
         order = (False, True) if round_no % 2 == 0 else (True, False)
         for full in order:
             place = work / f"incremental-{scale}" / ("full" if full else "incremental")
-            found["runs"].append({"round": round_no + 1, **one_refresh(
-                base, place, week, full, check=not full)})
-    found["machine"] = {**machine(), "load_average_before": load_before,
-                        "load_average": list(os.getloadavg())}
+            found["runs"].append(
+                {"round": round_no + 1, **one_refresh(base, place, week, full, check=not full)}
+            )
+    found["machine"] = {
+        **machine(),
+        "load_average_before": load_before,
+        "load_average": list(os.getloadavg()),
+    }
     return found
 
 
@@ -187,16 +220,24 @@ def _summary(found: dict, mode: str, pick) -> tuple[float, float, float]:
 
 def section(every: list[dict]) -> str:
     """The "Incremental refresh" section: every scale measured, one table."""
-    lines = [BEGIN, "", "### Incremental refresh: a week of new data", "",
-             "A campaign that grows: the generated campaign without a week's files, then a "
-             "batch of the last newsletter's activity, a newer export of the latest past "
-             "Eventbrite event (statuses changed: \"Attending\" → \"Checked In\") and a "
-             f"{SHEET_ROWS}-row sign-in sheet. Interleaved A/B on copies of one database, "
-             "medians of the rounds with their range (min–max). Refresh = linking people, "
-             "every mart and both models, in one transaction.", ""]
-    lines += ["| scale | week's rows | incremental refresh s | full refresh (`--full`) s | "
-              "ratio | marts: incremental / full s | identical to a full rebuild | load |",
-              "|---|---|---|---|---|---|---|---|"]
+    lines = [
+        BEGIN,
+        "",
+        "### Incremental refresh: a week of new data",
+        "",
+        "A campaign that grows: the generated campaign without a week's files, then a "
+        "batch of the last newsletter's activity, a newer export of the latest past "
+        'Eventbrite event (statuses changed: "Attending" → "Checked In") and a '
+        f"{SHEET_ROWS}-row sign-in sheet. Interleaved A/B on copies of one database, "
+        "medians of the rounds with their range (min–max). Refresh = linking people, "
+        "every mart and both models, in one transaction.",
+        "",
+    ]
+    lines += [
+        "| scale | week's rows | incremental refresh s | full refresh (`--full`) s | "
+        "ratio | marts: incremental / full s | identical to a full rebuild | load |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
     for found in every:
         inc = _summary(found, "incremental", lambda r: r["refresh_seconds"])
         full = _summary(found, "full", lambda r: r["refresh_seconds"])
@@ -212,11 +253,19 @@ def section(every: list[dict]) -> str:
             f"| {marts_inc[0]:.2f} / {marts_full[0]:.2f} "
             f"| {'yes, every mart' if same else '**no**'} "
             f"| {min(loads):.1f}–{max(loads):.1f} (before {m['load_average_before'][0]:.1f}, "
-            f"after {m['load_average'][0]:.1f}) |")
-    lines += ["", "Reproduce: " + ", ".join(
-        f"`python -m benchmarks.incremental --scale {f['scale']} --rounds {f['rounds']}`"
-        for f in every) + ". Load: the 1-minute load average of the 2-core machine "
-        "before each refresh (other work was running).", ""]
+            f"after {m['load_average'][0]:.1f}) |"
+        )
+    lines += [
+        "",
+        "Reproduce: "
+        + ", ".join(
+            f"`python -m benchmarks.incremental --scale {f['scale']} --rounds {f['rounds']}`"
+            for f in every
+        )
+        + ". Load: the 1-minute load average of the 2-core machine "
+        "before each refresh (other work was running).",
+        "",
+    ]
     for found in every:
         lines += _steps_table(found)
     lines += [END]
@@ -229,6 +278,7 @@ def _marts_seconds(run: dict) -> float:
 
 def _steps_table(found: dict) -> list[str]:
     """Median seconds of each step at one scale, incremental next to full."""
+
     def median_of(mode: str, name: str) -> float:
         values = [r["steps"].get(name, 0.0) for r in found["runs"] if r["mode"] == mode]
         return statistics.median(values) if values else 0.0
@@ -236,9 +286,13 @@ def _steps_table(found: dict) -> list[str]:
     names = list(dict.fromkeys(n for r in found["runs"] for n in r["steps"]))
     incremental = next(r for r in found["runs"] if r["mode"] == "incremental")
 
-    lines = [f"At {found['scale']:,} (median seconds per step; how: the incremental "
-             "refresh's way for that mart):", "",
-             "| step | incremental | full | how |", "|---|---|---|---|"]
+    lines = [
+        f"At {found['scale']:,} (median seconds per step; how: the incremental "
+        "refresh's way for that mart):",
+        "",
+        "| step | incremental | full | how |",
+        "|---|---|---|---|",
+    ]
     for name in names:
         how = incremental["marts"].get(name, {})
         said = how.get("how", "")
@@ -246,8 +300,10 @@ def _steps_table(found: dict) -> list[str]:
             said = f"incremental, {how['keys']:,} keys"
         elif said == "full":
             said = f"full ({how['why']})"
-        lines.append(f"| {name} | {median_of('incremental', name):.2f} "
-                     f"| {median_of('full', name):.2f} | {said} |")
+        lines.append(
+            f"| {name} | {median_of('incremental', name):.2f} "
+            f"| {median_of('full', name):.2f} | {said} |"
+        )
     models = "; ".join(f"{k}: {v}" for k, v in incremental["models"].items())
     return lines + ["", f"Models after the incremental refresh: {models or '–'}.", ""]
 
@@ -261,9 +317,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", type=int, default=1_000_000)
     parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--work", type=Path, default=None,
-                        help="scratch folder (default: the one benchmarks.run uses, so the "
-                        "generated campaign is shared)")
+    parser.add_argument(
+        "--work",
+        type=Path,
+        default=None,
+        help="scratch folder (default: the one benchmarks.run uses, so the "
+        "generated campaign is shared)",
+    )
     parser.add_argument("--out", type=Path, default=HERE)
     args = parser.parse_args()
     work = args.work or Path(tempfile.gettempdir()) / "turnout-bench"

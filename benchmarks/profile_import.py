@@ -47,12 +47,15 @@ def hashed_read_csv(path: Path, scratch: Path) -> float:
     con = duckdb.connect(str(scratch))
     try:
         begun = time.perf_counter()
-        con.execute("""
+        con.execute(
+            """
             create or replace table hashed as
             select md5(concat_ws('|', *columns(*))) as record_id,
                    sha256('secret:' || coalesce(#1, '')) as key_hash, *
             from read_csv(?, header=true, skip=?, encoding=?)
-        """, arguments)
+        """,
+            arguments,
+        )
         return time.perf_counter() - begun
     finally:
         con.close()
@@ -84,14 +87,21 @@ def profile(db: Path, path: Path, refresh: bool, top: int = 15) -> str:
     bare = bare_read_csv(path, db.with_name("bare-profile.duckdb"))
     db.with_name("bare-profile.duckdb").unlink(missing_ok=True)
     hashed = hashed_read_csv(path, db.with_name("hashed-profile.duckdb"))
-    lines = [f"{path.name}: {result.status}; rows read {result.rows_read:,}, "
-             f"loaded {result.rows_loaded:,}",
-             f"the file's transaction {imported - begun:.2f} s; bare read_csv {bare:.2f} s "
-             f"(ratio {(imported - begun) / bare:.1f}×)"
-             + (f"; refresh {ended - imported:.2f} s" if refresh else
-                f"; refresh left pending ({pending} import(s))"),
-             f"read_csv with a keyed hash and a row id per row, the least a private import "
-             f"writes: {hashed:.2f} s ({hashed / bare:.1f}× bare read_csv)", "", "steps:"]
+    lines = [
+        f"{path.name}: {result.status}; rows read {result.rows_read:,}, "
+        f"loaded {result.rows_loaded:,}",
+        f"the file's transaction {imported - begun:.2f} s; bare read_csv {bare:.2f} s "
+        f"(ratio {(imported - begun) / bare:.1f}×)"
+        + (
+            f"; refresh {ended - imported:.2f} s"
+            if refresh
+            else f"; refresh left pending ({pending} import(s))"
+        ),
+        f"read_csv with a keyed hash and a row id per row, the least a private import "
+        f"writes: {hashed:.2f} s ({hashed / bare:.1f}× bare read_csv)",
+        "",
+        "steps:",
+    ]
     for (step, at), (_, following) in zip(marks, marks[1:] + [("end", ended)], strict=True):
         lines.append(f"  {step:<20} {following - at:7.2f} s")
     lines += ["", "slowest statements:"]
@@ -104,8 +114,9 @@ def main(argv: list[str] | None = None) -> None:
     parser = command_line("benchmarks.profile_import", __doc__)
     parser.add_argument("db", type=Path, help="a database (a copy: the file is imported)")
     parser.add_argument("file", type=Path, help="the export file to import")
-    parser.add_argument("--refresh", action="store_true",
-                        help="also time the refresh of the figures")
+    parser.add_argument(
+        "--refresh", action="store_true", help="also time the refresh of the figures"
+    )
     args = parser.parse_args(argv)
     print(profile(args.db, args.file, args.refresh))
 

@@ -31,8 +31,11 @@ def profile(db: Path) -> str:
             con.execute(f"create or replace {kind} {name} as {sql}")
             seconds = time.perf_counter() - begun
             total += seconds
-            rows = "(view)" if kind == "view" else \
-                f"{con.execute(f'select count(*) from {name}').fetchone()[0]:,}"
+            rows = (
+                "(view)"
+                if kind == "view"
+                else f"{con.execute(f'select count(*) from {name}').fetchone()[0]:,}"
+            )
             lines.append(f"| {name} | {seconds:.2f} | {rows} |")
         con.execute("rollback")
     lines.append(f"| all | {total:.2f} | |")

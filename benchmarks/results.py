@@ -43,8 +43,10 @@ def keep(found: dict, out: Path, kind: str = "scale") -> Path:
 
 def kept(out: Path, kind: str = "scale") -> list[dict]:
     """Every run of ``kind`` kept in ``out``, the smallest scale first."""
-    return sorted((json.loads(p.read_text()) for p in (out / "results").glob(f"{kind}-*.json")),
-                  key=lambda found: found["scale"])
+    return sorted(
+        (json.loads(p.read_text()) for p in (out / "results").glob(f"{kind}-*.json")),
+        key=lambda found: found["scale"],
+    )
 
 
 def save(found: dict, out: Path) -> tuple[Path, Path]:
@@ -61,7 +63,7 @@ def put_in_analysis(out: Path, section: str, begin: str, end: str) -> None:
     analysis = out / "analysis.md"
     text = analysis.read_text(encoding="utf-8") if analysis.exists() else ""
     if begin in text:
-        text = text[:text.index(begin)] + section + text[text.index(end) + len(end):]
+        text = text[: text.index(begin)] + section + text[text.index(end) + len(end) :]
     else:
         text = text.rstrip() + "\n\n" + section + "\n"
     analysis.write_text(text, encoding="utf-8")
@@ -101,65 +103,100 @@ def _main_table(found: dict) -> list[str]:
     values = figures(found)
     shown = {
         "import_ratio": f"{_n(values['import_ratio'], 1)}× (whole campaign "
-                        f"{_n(found['import']['ratio'], 1)}×: {_n(found['import']['seconds'], 1)}"
-                        f" s vs {_n(found['import']['read_csv_seconds'], 1)} s)",
+        f"{_n(found['import']['ratio'], 1)}×: {_n(found['import']['seconds'], 1)}"
+        f" s vs {_n(found['import']['read_csv_seconds'], 1)} s)",
         "mart_rebuild_seconds": f"{_n(values['mart_rebuild_seconds'])} s",
         "report_seconds": f"{_n(values['report_seconds'])} s",
         "slowest_page_seconds": f"{_n(values['slowest_page_seconds'])} s (slowest page, cold)",
         "import_peak_rss_mb": f"{_n(values['import_peak_rss_mb'], 0)} MB",
         "dashboard_peak_rss_mb": f"{_n(values['dashboard_peak_rss_mb'], 0)} MB",
         "pandas_ratio": f"{_times(values['pandas_ratio'])} end to end (pandas "
-                        f"{_n(found['pandas']['seconds'], 1)} s vs import + report); "
-                        f"{_times(found['pandas']['answer_ratio'])} to answer again; "
-                        + ("same numbers" if not found["pandas"]["differences"]
-                           else f"**{len(found['pandas']['differences'])} numbers differ**"),
+        f"{_n(found['pandas']['seconds'], 1)} s vs import + report); "
+        f"{_times(found['pandas']['answer_ratio'])} to answer again; "
+        + (
+            "same numbers"
+            if not found["pandas"]["differences"]
+            else f"**{len(found['pandas']['differences'])} numbers differ**"
+        ),
     }
-    names = {"import_ratio": "Import vs bare `read_csv`", "mart_rebuild_seconds": "Mart rebuild",
-             "report_seconds": "`turnout report --format json`",
-             "slowest_page_seconds": "Dashboard pages", "import_peak_rss_mb": "Peak RSS, import",
-             "dashboard_peak_rss_mb": "Peak RSS, dashboard", "pandas_ratio": "vs the pandas way"}
+    names = {
+        "import_ratio": "Import vs bare `read_csv`",
+        "mart_rebuild_seconds": "Mart rebuild",
+        "report_seconds": "`turnout report --format json`",
+        "slowest_page_seconds": "Dashboard pages",
+        "import_peak_rss_mb": "Peak RSS, import",
+        "dashboard_peak_rss_mb": "Peak RSS, dashboard",
+        "pandas_ratio": "vs the pandas way",
+    }
     lines = ["| Figure | Target | Result | Met |", "|---|---|---|---|"]
     for name, (target, ok) in TARGETS.items():
-        lines.append(f"| {names[name]} | {target} | {shown[name]} | "
-                     f"{'yes' if ok(values[name]) else '**no**'} |")
+        lines.append(
+            f"| {names[name]} | {target} | {shown[name]} | "
+            f"{'yes' if ok(values[name]) else '**no**'} |"
+        )
     return lines
 
 
 def _details(found: dict) -> list[str]:
     imp = found["import"]
-    lines = ["", "### Import, per per-person format (sum over its files)", "",
-             "Each file's own transaction, from reading it to its commit; the figures are "
-             "refreshed once for the whole campaign (below).", "",
-             "| Format | Files | Rows | Large | Import s | read_csv s | Ratio |",
-             "|---|---|---|---|---|---|---|"]
+    lines = [
+        "",
+        "### Import, per per-person format (sum over its files)",
+        "",
+        "Each file's own transaction, from reading it to its commit; the figures are "
+        "refreshed once for the whole campaign (below).",
+        "",
+        "| Format | Files | Rows | Large | Import s | read_csv s | Ratio |",
+        "|---|---|---|---|---|---|---|",
+    ]
     for name, f in imp["formats"].items():
-        lines.append(f"| {name} | {f['files']} | {f['rows']:,} | {'yes' if f['large'] else ''} "
-                     f"| {_n(f['import_seconds'])} | {_n(f['read_csv_seconds'])} | "
-                     f"{_n(f['ratio'], 1)}× |")
+        lines.append(
+            f"| {name} | {f['files']} | {f['rows']:,} | {'yes' if f['large'] else ''} "
+            f"| {_n(f['import_seconds'])} | {_n(f['read_csv_seconds'])} | "
+            f"{_n(f['ratio'], 1)}× |"
+        )
     refresh = imp["refresh_steps"]
     parts = [f"{name} {_n(seconds)} s" for name, seconds in sorted(refresh.items())]
     commit = imp["refresh_seconds"] - sum(refresh.values())
-    lines += ["", "### Import, where the time goes (whole campaign)", "",
-              f"{_n(imp['seconds'], 1)} s in all: the files {_n(imp['files_seconds'], 1)} s, "
-              f"then one refresh of the figures {_n(imp['refresh_seconds'], 1)} s ("
-              + ", ".join(parts) + f", commit {_n(commit)} s), then closing the database "
-              f"{_n(imp['close_seconds'])} s.", "",
-              "| Step of a file's import (all files) | Seconds | Share |", "|---|---|---|"]
+    lines += [
+        "",
+        "### Import, where the time goes (whole campaign)",
+        "",
+        f"{_n(imp['seconds'], 1)} s in all: the files {_n(imp['files_seconds'], 1)} s, "
+        f"then one refresh of the figures {_n(imp['refresh_seconds'], 1)} s ("
+        + ", ".join(parts)
+        + f", commit {_n(commit)} s), then closing the database "
+        f"{_n(imp['close_seconds'])} s.",
+        "",
+        "| Step of a file's import (all files) | Seconds | Share |",
+        "|---|---|---|",
+    ]
     steps = imp["steps_seconds"]
     total = sum(steps.values()) or 1
     for name, seconds in sorted(steps.items(), key=lambda kv: -kv[1]):
         lines.append(f"| {name} | {_n(seconds)} | {seconds / total:.0%} |")
-    lines += ["", "### Dashboard pages, server-side (AppTest), median seconds", "",
-              "| Page | Cold (caches cleared) | Warm (rerun) |", "|---|---|---|"]
+    lines += [
+        "",
+        "### Dashboard pages, server-side (AppTest), median seconds",
+        "",
+        "| Page | Cold (caches cleared) | Warm (rerun) |",
+        "|---|---|---|",
+    ]
     warm = found["pages"]["warm_seconds"]
     for page, seconds in found["pages"]["cold_seconds"].items():
         lines.append(f"| {page} | {_n(seconds)} | {_n(warm.get(page))} |")
     if found["pages"].get("errors"):
-        lines += ["", "Pages that raised: " + "; ".join(
-            f"{p}: {e}" for p, e in found["pages"]["errors"].items())]
+        lines += [
+            "",
+            "Pages that raised: "
+            + "; ".join(f"{p}: {e}" for p, e in found["pages"]["errors"].items()),
+        ]
     if found["pandas"]["differences"]:
-        lines += ["", "Numbers where pandas and Turnout differ: "
-                  + "; ".join(found["pandas"]["differences"][:20])]
+        lines += [
+            "",
+            "Numbers where pandas and Turnout differ: "
+            + "; ".join(found["pandas"]["differences"][:20]),
+        ]
     return lines
 
 
@@ -185,20 +222,32 @@ def _scaling(every: list[dict]) -> list[str]:
     if len(every) < 2:
         return []
     head = " | ".join(_scale(r["scale"]) for r in every)
-    growth = " | ".join(f"×{_n(b['scale'] / a['scale'], 0)} data"
-                        for a, b in zip(every, every[1:], strict=False))
-    lines = ["", "## Scaling curve", "",
-             "Each figure at each scale, then how much it grew for each step in data size "
-             "(linear growth = the same factor as the data).", "",
-             f"| Figure | {head} | {growth} |",
-             "|---|" + "---|" * (2 * len(every) - 1)]
+    growth = " | ".join(
+        f"×{_n(b['scale'] / a['scale'], 0)} data" for a, b in zip(every, every[1:], strict=False)
+    )
+    lines = [
+        "",
+        "## Scaling curve",
+        "",
+        "Each figure at each scale, then how much it grew for each step in data size "
+        "(linear growth = the same factor as the data).",
+        "",
+        f"| Figure | {head} | {growth} |",
+        "|---|" + "---|" * (2 * len(every) - 1),
+    ]
     for label, pick in SCALED.items():
         values = [pick(r) for r in every]
-        grown = [f"×{_n(b / a, 1)}" if a and b else "–"
-                 for a, b in zip(values, values[1:], strict=False)]
+        grown = [
+            f"×{_n(b / a, 1)}" if a and b else "–" for a, b in zip(values, values[1:], strict=False)
+        ]
         digits = 0 if label.startswith(("interactions", "peak")) else 2
-        lines.append(f"| {label} | " + " | ".join(_n(v, digits) for v in values) + " | "
-                     + " | ".join(grown) + " |")
+        lines.append(
+            f"| {label} | "
+            + " | ".join(_n(v, digits) for v in values)
+            + " | "
+            + " | ".join(grown)
+            + " |"
+        )
     return lines
 
 
@@ -206,17 +255,22 @@ def render(every: list[dict]) -> str:
     main = every[-1]
     m = main["machine"]
     lines = [
-        "# Turnout benchmarks", "",
+        "# Turnout benchmarks",
+        "",
         "Generated by `python -m benchmarks.run` (`make bench`); do not edit by hand: the "
-        "analysis below comes from `benchmarks/analysis.md`.", "",
+        "analysis below comes from `benchmarks/analysis.md`.",
+        "",
         f"## {_scale(main['scale'])} interactions ({main['interactions']:,} rows in "
-        f"{main['files']} files, {main['people']:,} simulated people)", "",
+        f"{main['files']} files, {main['people']:,} simulated people)",
+        "",
         f"Reproduce: `{main['command']}`. Medians of {main['runs']} runs "
-        f"({main['import_runs']} whole-campaign imports).", "",
+        f"({main['import_runs']} whole-campaign imports).",
+        "",
         f"Machine: {m['cores']} cores ({m['cpu']}), {m['memory_gb']} GB, {m['system']}; Python "
         f"{m['python']}, DuckDB {m['duckdb']}, pandas {m['pandas']}, Streamlit {m['streamlit']}. "
         f"Load average before/after: {', '.join(f'{x:.1f}' for x in m['load_average_before'])}"
-        f" / {', '.join(f'{x:.1f}' for x in m['load_average'])} (a shared machine).", "",
+        f" / {', '.join(f'{x:.1f}' for x in m['load_average'])} (a shared machine).",
+        "",
     ]
     lines += _main_table(main) + _details(main) + _scaling(every)
     analysis = HERE / "analysis.md"

@@ -38,8 +38,12 @@ def median(values: list[float]) -> float:
 
 
 def _child(*args: str, env: dict | None = None) -> None:
-    subprocess.run([sys.executable, "-m", "benchmarks.child", *args], cwd=ROOT, check=True,
-                   env={**os.environ, **(env or {})})
+    subprocess.run(
+        [sys.executable, "-m", "benchmarks.child", *args],
+        cwd=ROOT,
+        check=True,
+        env={**os.environ, **(env or {})},
+    )
 
 
 def sample_folder(work: Path, people: int, seed: int) -> Path:
@@ -54,8 +58,7 @@ def sample_folder(work: Path, people: int, seed: int) -> Path:
     return folder
 
 
-def measure_imports(folder: Path, work: Path, runs: int,
-                    mart_runs: int) -> tuple[list, Path]:
+def measure_imports(folder: Path, work: Path, runs: int, mart_runs: int) -> tuple[list, Path]:
     """Import the whole campaign ``runs`` times into new databases; the last one is kept."""
     measured = []
     for run in range(runs):
@@ -64,8 +67,14 @@ def measure_imports(folder: Path, work: Path, runs: int,
         place.mkdir(parents=True)
         last = run == runs - 1
         out = place / "import.json"
-        _child("import", str(folder), str(place / "turnout.duckdb"), str(out),
-               "--mart-runs", str(mart_runs if last else 0))
+        _child(
+            "import",
+            str(folder),
+            str(place / "turnout.duckdb"),
+            str(out),
+            "--mart-runs",
+            str(mart_runs if last else 0),
+        )
         measured.append(json.loads(out.read_text()))
         if not last:
             shutil.rmtree(place)
@@ -78,9 +87,14 @@ def measure_report(db: Path, runs: int) -> tuple[list[float], dict]:
     seconds, report = [], {}
     for _ in range(runs):
         begun = time.perf_counter()
-        done = subprocess.run([*command, "report", "--format", "json"], capture_output=True,
-                              text=True, check=True, cwd=ROOT,
-                              env={**os.environ, "TURNOUT_DB": str(db)})
+        done = subprocess.run(
+            [*command, "report", "--format", "json"],
+            capture_output=True,
+            text=True,
+            check=True,
+            cwd=ROOT,
+            env={**os.environ, "TURNOUT_DB": str(db)},
+        )
         seconds.append(time.perf_counter() - begun)
         report = json.loads(done.stdout)
     return seconds, report
@@ -113,8 +127,10 @@ def by_format(imports: list[dict], total_rows: int) -> dict[str, dict]:
         bare = median([total(r, lambda f: f["read_csv_seconds"]) for r in imports])
         found[name] = {
             "files": sum(1 for f in imports[0]["files"] if f["source"] == name),
-            "rows": int(rows), "large": rows >= LARGE_SHARE * total_rows,
-            "import_seconds": seconds, "read_csv_seconds": bare,
+            "rows": int(rows),
+            "large": rows >= LARGE_SHARE * total_rows,
+            "import_seconds": seconds,
+            "read_csv_seconds": bare,
             "ratio": seconds / bare if bare else None,
         }
     return found
@@ -125,16 +141,33 @@ def machine() -> dict:
     import pandas
     import streamlit
 
-    meminfo = Path("/proc/meminfo").read_text().split("\n") if Path("/proc/meminfo").exists() \
-        else []
+    meminfo = (
+        Path("/proc/meminfo").read_text().split("\n") if Path("/proc/meminfo").exists() else []
+    )
     total_kb = next((int(line.split()[1]) for line in meminfo if line.startswith("MemTotal")), 0)
-    cpu = next((line.split(":", 1)[1].strip() for line in
-                (Path("/proc/cpuinfo").read_text().split("\n") if Path("/proc/cpuinfo").exists()
-                 else []) if line.startswith("model name")), platform.processor())
-    return {"cores": os.cpu_count(), "memory_gb": round(total_kb / 1024 / 1024, 1), "cpu": cpu,
-            "system": platform.platform(), "python": platform.python_version(),
-            "duckdb": duckdb.__version__, "pandas": pandas.__version__,
-            "streamlit": streamlit.__version__, "load_average": list(os.getloadavg())}
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in (
+                Path("/proc/cpuinfo").read_text().split("\n")
+                if Path("/proc/cpuinfo").exists()
+                else []
+            )
+            if line.startswith("model name")
+        ),
+        platform.processor(),
+    )
+    return {
+        "cores": os.cpu_count(),
+        "memory_gb": round(total_kb / 1024 / 1024, 1),
+        "cpu": cpu,
+        "system": platform.platform(),
+        "python": platform.python_version(),
+        "duckdb": duckdb.__version__,
+        "pandas": pandas.__version__,
+        "streamlit": streamlit.__version__,
+        "load_average": list(os.getloadavg()),
+    }
 
 
 def run(scale: int, runs: int, import_runs: int, work: Path, seed: int = 2026) -> dict:
@@ -159,17 +192,25 @@ def run(scale: int, runs: int, import_runs: int, work: Path, seed: int = 2026) -
     steps: dict[str, float] = {}
     for name in {s for r in imports for f in r["files"] for s in f["steps"]}:
         steps[name] = median([sum(f["steps"].get(name, 0) for f in r["files"]) for r in imports])
-    refresh = {name: median([r["refresh_steps"].get(name, 0) for r in imports])
-               for name in {s for r in imports for s in r["refresh_steps"]}}
+    refresh = {
+        name: median([r["refresh_steps"].get(name, 0) for r in imports])
+        for name in {s for r in imports for s in r["refresh_steps"]}
+    }
     return {
-        "scale": scale, "people": people, "seed": seed, "interactions": total_rows,
-        "files": len(imports[0]["files"]), "runs": runs, "import_runs": import_runs,
+        "scale": scale,
+        "people": people,
+        "seed": seed,
+        "interactions": total_rows,
+        "files": len(imports[0]["files"]),
+        "runs": runs,
+        "import_runs": import_runs,
         "command": f"python -m benchmarks.run --scale {scale} --runs {runs}"
-                   + (f" --import-runs {import_runs}" if import_runs != runs else ""),
+        + (f" --import-runs {import_runs}" if import_runs != runs else ""),
         "machine": machine() | {"load_average_before": load_before},
         "generate_seconds": generate_seconds,
         "import": {
-            "seconds": import_seconds, "read_csv_seconds": read_csv_seconds,
+            "seconds": import_seconds,
+            "read_csv_seconds": read_csv_seconds,
             "ratio": import_seconds / read_csv_seconds if read_csv_seconds else None,
             "files_seconds": median([sum(f["seconds"] for f in r["files"]) for r in imports]),
             "steps_seconds": steps,
@@ -185,7 +226,8 @@ def run(scale: int, runs: int, import_runs: int, work: Path, seed: int = 2026) -
         "report_seconds": report_median,
         "pages": pages,
         "pandas": {
-            "seconds": pandas_seconds, "peak_rss_mb": max(r["peak_rss_mb"] for r in pandas_runs),
+            "seconds": pandas_seconds,
+            "peak_rss_mb": max(r["peak_rss_mb"] for r in pandas_runs),
             "end_to_end_ratio": pandas_seconds / (import_seconds + report_median),
             "answer_ratio": pandas_seconds / report_median,
             "differences": pandas_way.differences(pandas_numbers, report),
@@ -198,17 +240,33 @@ def run(scale: int, runs: int, import_runs: int, work: Path, seed: int = 2026) -
 
 def main(argv: list[str] | None = None) -> None:
     parser = command_line("benchmarks.run", __doc__)
-    parser.add_argument("--scale", type=int, default=DEFAULT_SCALE,
-                        help="interactions in the campaign (default 10 million)")
+    parser.add_argument(
+        "--scale",
+        type=int,
+        default=DEFAULT_SCALE,
+        help="interactions in the campaign (default 10 million)",
+    )
     parser.add_argument("--runs", type=int, default=3, help="runs per figure (median)")
-    parser.add_argument("--import-runs", type=int, default=None,
-                        help="whole-campaign imports (default: --runs, and 1 from "
-                             f"{ONE_IMPORT_FROM:,} interactions: each takes minutes there)")
-    parser.add_argument("--out", type=Path, default=HERE,
-                        help="folder for results/ and RESULTS.md (default benchmarks/)")
-    parser.add_argument("--work", type=Path, default=None,
-                        help="scratch folder for the campaign files and databases "
-                             "(default: a temporary folder; the files are kept there)")
+    parser.add_argument(
+        "--import-runs",
+        type=int,
+        default=None,
+        help="whole-campaign imports (default: --runs, and 1 from "
+        f"{ONE_IMPORT_FROM:,} interactions: each takes minutes there)",
+    )
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=HERE,
+        help="folder for results/ and RESULTS.md (default benchmarks/)",
+    )
+    parser.add_argument(
+        "--work",
+        type=Path,
+        default=None,
+        help="scratch folder for the campaign files and databases "
+        "(default: a temporary folder; the files are kept there)",
+    )
     parser.add_argument("--seed", type=int, default=2026)
     args = parser.parse_args(argv)
     work = args.work or Path(tempfile.gettempdir()) / "turnout-bench"

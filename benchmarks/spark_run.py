@@ -77,9 +77,10 @@ def row_counts(db: Path, out: Path, names: list[str]) -> dict[str, list[int]]:
     with warehouse.reader(db) as con:
         for name in names:
             files = str(out / name / "*.parquet")
-            counts[name] = [con.execute(f"select count(*) from {name}").fetchone()[0],
-                            con.execute("select count(*) from read_parquet(?)",
-                                        [files]).fetchone()[0]]
+            counts[name] = [
+                con.execute(f"select count(*) from {name}").fetchone()[0],
+                con.execute("select count(*) from read_parquet(?)", [files]).fetchone()[0],
+            ]
     return counts
 
 
@@ -93,8 +94,12 @@ def measure(scale: int, master: str, work: Path, fixed_seconds: float | None = N
         old.unlink(missing_ok=True)
     before = os.getloadavg()
     people = round(scale / ROWS_PER_PERSON)
-    found = {"scale": scale, "master": master, "people": people,
-             "import_s": import_campaign(folder, db)}
+    found = {
+        "scale": scale,
+        "master": master,
+        "people": people,
+        "import_s": import_campaign(folder, db),
+    }
     found["duckdb_refresh_s"] = duckdb_refresh(db)
     started = time.perf_counter()
     manifest = handover.export([db], work / "export")
@@ -115,13 +120,18 @@ def measure(scale: int, master: str, work: Path, fixed_seconds: float | None = N
         found["spark_fixed_measured"] = True
     found["spark_fixed_s"] = fixed_seconds
     found["spark_refresh_s"], found["spark_steps_s"] = spark_refresh(
-        session, work / "export", work / "out")
+        session, work / "export", work / "out"
+    )
     session.stop()
     built = pooled.read_manifest(work / "out")
-    found["row_counts"] = row_counts(db, work / "out", ["person_keys"] + [
-        n for n in built["marts"] if n not in built["views"]])
-    found["machine"] = {**machine(), "load_average_before": list(before),
-                        "load_average": list(os.getloadavg())}
+    found["row_counts"] = row_counts(
+        db, work / "out", ["person_keys"] + [n for n in built["marts"] if n not in built["views"]]
+    )
+    found["machine"] = {
+        **machine(),
+        "load_average_before": list(before),
+        "load_average": list(os.getloadavg()),
+    }
     return found
 
 
@@ -137,13 +147,18 @@ def section(found: dict) -> str:
     same = sum(1 for duck, spark in counts.values() if duck == spark)
     m = found["machine"]
     lines = [
-        BEGIN, "", "### Spark", "",
+        BEGIN,
+        "",
+        "### Spark",
+        "",
         f"Reproduce: `python -m benchmarks.spark_run --scale {found['scale']} --master "
         f"{found['master']}`. One run, {found['people']:,} simulated people; load average "
         "before/after "
         f"{', '.join(f'{x:.1f}' for x in m['load_average_before'])} / "
-        f"{', '.join(f'{x:.1f}' for x in m['load_average'])} (a shared machine).", "",
-        "| Step | Seconds |", "|---|---|",
+        f"{', '.join(f'{x:.1f}' for x in m['load_average'])} (a shared machine).",
+        "",
+        "| Step | Seconds |",
+        "|---|---|",
         f"| import into DuckDB (for reference) | {found['import_s']:.1f} |",
         f"| DuckDB: link people and rebuild every mart | {found['duckdb_refresh_s']:.1f} |",
         f"| `turnout export --parquet` ({found['parquet_mb']:.0f} MB of Parquet) "
@@ -153,16 +168,28 @@ def section(found: dict) -> str:
         f"{'empty export' if found.get('spark_fixed_measured') else 'given with --fixed-seconds'}"
         f" (the fixed cost) | {found['spark_fixed_s']:.1f} |",
         f"| Spark: link people and build every mart, {found['master']} "
-        f"| {found['spark_refresh_s']:.1f} |", "",
+        f"| {found['spark_refresh_s']:.1f} |",
+        "",
         f"Rows: {same} of {len(counts)} tables have as many rows on Spark as on DuckDB "
-        "(the parity tests compare every row on smaller data).", "",
-        "Slowest steps on Spark: " + ", ".join(
-            f"{name} {seconds:.1f} s" for name, seconds in sorted(
-                found["spark_steps_s"].items(), key=lambda item: -item[1])[:4]) + ".", "",
+        "(the parity tests compare every row on smaller data).",
+        "",
+        "Slowest steps on Spark: "
+        + ", ".join(
+            f"{name} {seconds:.1f} s"
+            for name, seconds in sorted(found["spark_steps_s"].items(), key=lambda item: -item[1])[
+                :4
+            ]
+        )
+        + ".",
+        "",
         "Expected on a cluster of N workers of 2 cores (a model, not a measurement: the "
-        "fixed cost stays, the rest is shared out; shuffles over a network add to it):", "",
-        "| Workers | Expected seconds |", "|---|---|",
-        *[f"| {n} | {seconds:.0f} |" for n, seconds in projection(found)], "", END,
+        "fixed cost stays, the rest is shared out; shuffles over a network add to it):",
+        "",
+        "| Workers | Expected seconds |",
+        "|---|---|",
+        *[f"| {n} | {seconds:.0f} |" for n, seconds in projection(found)],
+        "",
+        END,
     ]
     return "\n".join(lines)
 
@@ -178,9 +205,13 @@ def main() -> None:
     parser.add_argument("--master", default="local[2]")
     parser.add_argument("--work", type=Path, default=None)
     parser.add_argument("--out", type=Path, default=HERE)
-    parser.add_argument("--fixed-seconds", type=float, default=None,
-                        help="Spark's fixed cost measured before (e.g. the parity test's "
-                        "small chain), instead of a run on an empty export")
+    parser.add_argument(
+        "--fixed-seconds",
+        type=float,
+        default=None,
+        help="Spark's fixed cost measured before (e.g. the parity test's "
+        "small chain), instead of a run on an empty export",
+    )
     args = parser.parse_args()
     work = args.work or Path(tempfile.mkdtemp(prefix="turnout-spark-bench-"))
     work.mkdir(parents=True, exist_ok=True)

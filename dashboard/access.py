@@ -45,12 +45,15 @@ class SharedPassword(ValueError):
 
 def secrets_files(cwd: Path | None = None) -> list[Path]:
     """Where Streamlit reads secrets from, the one that wins last."""
-    return [Path.home() / ".streamlit" / "secrets.toml",
-            (cwd or Path.cwd()) / ".streamlit" / "secrets.toml"]
+    return [
+        Path.home() / ".streamlit" / "secrets.toml",
+        (cwd or Path.cwd()) / ".streamlit" / "secrets.toml",
+    ]
 
 
-def passwords_from(secret_passwords: Mapping[str, object],
-                   environ: Mapping[str, str] | None = None) -> dict[str, str]:
+def passwords_from(
+    secret_passwords: Mapping[str, object], environ: Mapping[str, str] | None = None
+) -> dict[str, str]:
     """role → password, for the roles that have one; a secret wins over the environment."""
     environ = os.environ if environ is None else environ
     found: dict[str, str] = {}
@@ -102,6 +105,7 @@ def is_loopback(host: str) -> bool:
 
 # sign-in tokens ------------------------------------------------------------------------
 
+
 def _signature(role: str, expires: int, password: str) -> str:
     key = hmac.new(_SERVER_SECRET, password.encode("utf-8"), hashlib.sha256).digest()
     mac = hmac.new(key, f"{role}.{expires}".encode(), hashlib.sha256).digest()
@@ -114,8 +118,9 @@ def sign(role: str, passwords: dict[str, str], now: float | None = None) -> str:
     return f"{role}.{expires}.{_signature(role, expires, passwords[role])}"
 
 
-def role_of_token(token: str | None, passwords: dict[str, str],
-                  now: float | None = None) -> str | None:
+def role_of_token(
+    token: str | None, passwords: dict[str, str], now: float | None = None
+) -> str | None:
     """The role a token was signed for, if it is genuine, unexpired and not signed out."""
     if not token or token in _signed_out:
         return None
@@ -140,6 +145,7 @@ def sign_out(token: str | None) -> None:
 
 # attempt limits ------------------------------------------------------------------------
 
+
 @dataclass
 class _Failures:
     times: list[float] = field(default_factory=list)
@@ -159,22 +165,26 @@ class Attempts:
         """Seconds before any of ``keys`` may try again (0: now)."""
         now = self._clock()
         with self._lock:
-            return max([self._by_key[k].locked_until - now for k in keys
-                        if k in self._by_key] + [0.0])
+            return max(
+                [self._by_key[k].locked_until - now for k in keys if k in self._by_key] + [0.0]
+            )
 
     def failed(self, keys: list[str]) -> None:
         now = self._clock()
         with self._lock:
             if len(self._by_key) > MAX_KEYS:  # forget the quiet ones first
-                self._by_key = {k: e for k, e in self._by_key.items()
-                                if now - e.times[-1] < LONGEST_WAIT_SECONDS}
+                self._by_key = {
+                    k: e
+                    for k, e in self._by_key.items()
+                    if now - e.times[-1] < LONGEST_WAIT_SECONDS
+                }
             for key in keys:
                 entry = self._by_key.get(key)
                 if entry is None or now - entry.times[-1] >= LONGEST_WAIT_SECONDS:
                     entry = self._by_key[key] = _Failures()
                 entry.times = [t for t in entry.times if now - t < WINDOW_SECONDS] + [now]
                 if entry.extra or len(entry.times) >= MAX_ATTEMPTS:
-                    delay = min(WINDOW_SECONDS * 2 ** entry.extra, LONGEST_WAIT_SECONDS)
+                    delay = min(WINDOW_SECONDS * 2**entry.extra, LONGEST_WAIT_SECONDS)
                     entry.locked_until = now + delay
                     entry.extra += 1
 

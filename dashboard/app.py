@@ -30,8 +30,13 @@ def choose_language() -> str:
         header = headers.get("Accept-Language", "")
         st.session_state["lang"] = i18n.language_from_locale(st.context.locale or header)
     lang = st.session_state["lang"]
-    st.sidebar.radio(i18n.t(lang, "language"), i18n.LANGUAGES, key="lang", horizontal=True,
-                     format_func=lambda code: i18n.t(code, "language.name"))
+    st.sidebar.radio(
+        i18n.t(lang, "language"),
+        i18n.LANGUAGES,
+        key="lang",
+        horizontal=True,
+        format_func=lambda code: i18n.t(code, "language.name"),
+    )
     return st.session_state["lang"]
 
 
@@ -90,29 +95,53 @@ def filters(lang: str, role: str) -> ui.Context:
     first_day, last_day = data.date_range()
     campaigns = [ALL, *found["campaign"]]
     _remembered("campaign", campaigns)
-    side.selectbox(i18n.t(lang, "filter.campaign"), campaigns, key="w_campaign",
-                   format_func=lambda v: i18n.t(lang, "filter.all_campaigns") if v == ALL
-                   else v, on_change=_remember, args=("campaign",))
+    side.selectbox(
+        i18n.t(lang, "filter.campaign"),
+        campaigns,
+        key="w_campaign",
+        format_func=lambda v: i18n.t(lang, "filter.all_campaigns") if v == ALL else v,
+        on_change=_remember,
+        args=("campaign",),
+    )
     channels = [ALL, *found["channel"]]
     _remembered("channel", channels)
-    side.selectbox(i18n.t(lang, "filter.channel"), channels, key="w_channel",
-                   format_func=lambda v: i18n.t(lang, "filter.all_channels") if v == ALL
-                   else i18n.label(lang, "channel", v), on_change=_remember, args=("channel",))
+    side.selectbox(
+        i18n.t(lang, "filter.channel"),
+        channels,
+        key="w_channel",
+        format_func=lambda v: (
+            i18n.t(lang, "filter.all_channels") if v == ALL else i18n.label(lang, "channel", v)
+        ),
+        on_change=_remember,
+        args=("channel",),
+    )
     _remembered("period", list(ui.PERIODS))
-    period = side.selectbox(i18n.t(lang, "filter.period"), ui.PERIODS, key="w_period",
-                            format_func=lambda p: i18n.t(lang, f"period.{p}"),
-                            on_change=_remember, args=("period",))
+    period = side.selectbox(
+        i18n.t(lang, "filter.period"),
+        ui.PERIODS,
+        key="w_period",
+        format_func=lambda p: i18n.t(lang, f"period.{p}"),
+        on_change=_remember,
+        args=("period",),
+    )
     custom = None
     if period == "custom" and last_day is not None:
-        custom = side.date_input(i18n.t(lang, "filter.dates"), (first_day, last_day),
-                                 min_value=first_day, max_value=last_day, key="w_dates")
+        custom = side.date_input(
+            i18n.t(lang, "filter.dates"),
+            (first_day, last_day),
+            min_value=first_day,
+            max_value=last_day,
+            key="w_dates",
+        )
     for name in ("campaign", "channel", "period"):
         _remember(name)
     if last_day is not None:
         side.caption(i18n.t(lang, "filter.data_to", date=i18n.day(lang, last_day)))
     since, until, prev_since, prev_until = ui.window(period, last_day, custom)
-    campaign, channel = (None if st.session_state[f"w_{name}"] == ALL
-                         else st.session_state[f"w_{name}"] for name in ("campaign", "channel"))
+    campaign, channel = (
+        None if st.session_state[f"w_{name}"] == ALL else st.session_state[f"w_{name}"]
+        for name in ("campaign", "channel")
+    )
     return ui.Context(lang, role, campaign, channel, period, since, until, prev_since, prev_until)
 
 
@@ -130,11 +159,16 @@ def main() -> None:
         st.caption(i18n.error(lang, error))
         st.stop()
     allowed = pages.shown(state == "ready", role)
-    offered = [st.Page(p.file, title=i18n.t(lang, p.title_key), icon=p.icon, url_path=p.name,
-                       default=(i == 0)) for i, p in enumerate(allowed)]
+    offered = [
+        st.Page(
+            p.file, title=i18n.t(lang, p.title_key), icon=p.icon, url_path=p.name, default=(i == 0)
+        )
+        for i, p in enumerate(allowed)
+    ]
     page = st.navigation(offered)
-    current = next((p for p, shown in zip(allowed, offered, strict=True) if shown is page),
-                   allowed[0])
+    current = next(
+        (p for p, shown in zip(allowed, offered, strict=True) if shown is page), allowed[0]
+    )
     st.sidebar.caption(i18n.t(lang, f"role.{role}"))
     if state == "ready" and current.filtered:
         try:

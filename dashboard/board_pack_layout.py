@@ -14,8 +14,20 @@ from fpdf import FPDF
 
 FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
 FONT_FILES = {"": "DejaVuSans.ttf", "B": "DejaVuSans-Bold.ttf"}
-LATIN_1 = str.maketrans({"—": "-", "–": "-", "’": "'", "‘": "'", "“": '"', "”": '"',
-                         "…": "...", "\u202f": " ", "·": "-", "≥": ">="})
+LATIN_1 = str.maketrans(
+    {
+        "—": "-",
+        "–": "-",
+        "’": "'",
+        "‘": "'",
+        "“": '"',
+        "”": '"',
+        "…": "...",
+        "\u202f": " ",
+        "·": "-",
+        "≥": ">=",
+    }
+)
 MIN_POINTS = 7.5  # the smallest text of the pack: 7 points is the least a board reads
 PT = 0.3528  # millimetres per point
 
@@ -62,19 +74,41 @@ class Page(FPDF):
     def lines(self, text: str, width: float, markdown: bool = False) -> list[str]:
         """How the current font breaks ``text`` into lines of ``width``."""
         # fpdf2 annotates multi_cell with the union of every output; "LINES" is list[str]
-        return self.multi_cell(width, 1, self.text_of(text), dry_run=True,  # type: ignore[return-value]
-                               output="LINES", markdown=markdown, padding=0)
+        return self.multi_cell(
+            width,
+            1,
+            self.text_of(text),
+            dry_run=True,  # type: ignore[return-value]
+            output="LINES",
+            markdown=markdown,
+            padding=0,
+        )
 
-    def block(self, text: str, size: float, bold: bool = False, colour: str = "#000000",
-              x: float = MARGIN, width: float = WIDTH, gap: float = 1.0,
-              markdown: bool = False) -> None:
+    def block(
+        self,
+        text: str,
+        size: float,
+        bold: bool = False,
+        colour: str = "#000000",
+        x: float = MARGIN,
+        width: float = WIDTH,
+        gap: float = 1.0,
+        markdown: bool = False,
+    ) -> None:
         """A wrapped paragraph at the cursor, on a new page if it does not fit."""
         self.style(size, bold, colour)
         line = max(size, MIN_POINTS) * PT * 1.35
         self.room(len(self.lines(text, width, markdown)) * line)
         self.set_x(x)
-        self.multi_cell(width, line, self.text_of(text), markdown=markdown, align="L",
-                        new_x="LMARGIN", new_y="NEXT")
+        self.multi_cell(
+            width,
+            line,
+            self.text_of(text),
+            markdown=markdown,
+            align="L",
+            new_x="LMARGIN",
+            new_y="NEXT",
+        )
         self.set_y(self.get_y() + gap)
 
     def heading(self, text: str, size: float = 12) -> None:
@@ -88,17 +122,28 @@ class Page(FPDF):
         self.line(MARGIN, self.get_y(), MARGIN + WIDTH, self.get_y())
         self.set_y(self.get_y() + 2)
 
-    def wrapped_table(self, head: Sequence[str], rows: Sequence[Sequence[str]],
-                      widths: Sequence[float], size: float = 8.5,
-                      first_bold: bool = False) -> None:
+    def wrapped_table(
+        self,
+        head: Sequence[str],
+        rows: Sequence[Sequence[str]],
+        widths: Sequence[float],
+        size: float = 8.5,
+        first_bold: bool = False,
+    ) -> None:
         """A table whose cells wrap: each row as tall as its tallest cell."""
         line = size * PT * 1.3
         aligns = ["L"] + ["R"] * (len(widths) - 1)
 
         def row_height(cells: Sequence[str], bold: bool) -> float:
             self.style(size, bold)
-            return max(len(self.lines(text or "-", w - 2)) for text, w in
-                       zip(cells, widths, strict=True)) * line + 2
+            return (
+                max(
+                    len(self.lines(text or "-", w - 2))
+                    for text, w in zip(cells, widths, strict=True)
+                )
+                * line
+                + 2
+            )
 
         def draw(cells: Sequence[str], bold: bool, fill: str | None) -> None:
             height = row_height(cells, bold)
@@ -108,8 +153,7 @@ class Page(FPDF):
                 self.set_fill_color(*rgb(fill))
                 self.rect(MARGIN, top, sum(widths), height, style="F")
             for j, (text, w) in enumerate(zip(cells, widths, strict=True)):
-                self.style(size, bold or (first_bold and j == 1), "#333333" if bold else
-                           "#000000")
+                self.style(size, bold or (first_bold and j == 1), "#333333" if bold else "#000000")
                 self.set_xy(left + 1, top + 1)
                 self.multi_cell(w - 2, line, self.text_of(text or "-"), align=aligns[j])
                 left += w
@@ -125,8 +169,7 @@ class Page(FPDF):
         self.image(png, x=MARGIN, y=self.get_y(), w=width, h=height)
         self.set_y(self.get_y() + height + 1)
 
-    def boxed(self, title: str, text: str, fill: str = "#fff4e0",
-              border: str = "#E69F00") -> None:
+    def boxed(self, title: str, text: str, fill: str = "#fff4e0", border: str = "#E69F00") -> None:
         """A titled note in a coloured box (the small-numbers caution)."""
         self.style(8.5, bold=True)
         title_h = 8.5 * PT * 1.4

@@ -97,8 +97,7 @@ def add_events(table: disclosure.Table, rows: pd.DataFrame, tag: str = "") -> No
     pooled = {}
     for name in ("registered", "came", "no_show"):
         keys = [(name, *e) for e in data_rows]
-        pooled[name] = table.add((f"pooled_{name}", tag),
-                                 sum(table.values[k] or 0 for k in keys))
+        pooled[name] = table.add((f"pooled_{name}", tag), sum(table.values[k] or 0 for k in keys))
         table.unseen.add(pooled[name])  # shown only through the pooled show-up rate
         table.total(pooled[name], *keys)
     table.total(pooled["registered"], pooled["came"], pooled["no_show"])
@@ -107,8 +106,7 @@ def add_events(table: disclosure.Table, rows: pd.DataFrame, tag: str = "") -> No
     keys = [("attended", tag, e) for e in going["event_id"]]
     both = table.add(("pooled_attended_going", tag), sum(table.values[k] or 0 for k in keys))
     table.total(both, *keys)
-    going_key = table.add(("pooled_going", tag), int(going["facebook_going"].sum()),
-                          people=False)
+    going_key = table.add(("pooled_going", tag), int(going["facebook_going"].sum()), people=False)
     table.share(both, going_key)  # came per "going"
 
 
@@ -123,8 +121,7 @@ def add_funnel(table: disclosure.Table, rows: pd.DataFrame, tag: str = "") -> No
     table.share(never, keys[2], keys[3])  # the slacktivism index
     interactions = dict(zip(rows["stage"], rows["interactions"], strict=True))
     for stage in STAGES:
-        table.add(("interactions", tag, stage), int(interactions[stage]),
-                  people=stage in PERSONAL)
+        table.add(("interactions", tag, stage), int(interactions[stage]), people=stage in PERSONAL)
 
 
 def events(lang: str, board: bool, rows: pd.DataFrame) -> Shown:
@@ -133,9 +130,14 @@ def events(lang: str, board: bool, rows: pd.DataFrame) -> Shown:
     return shown.protect()
 
 
-def figures(lang: str, board: bool, funnel_now: pd.DataFrame, events_now: pd.DataFrame,
-            funnel_before: pd.DataFrame | None = None,
-            events_before: pd.DataFrame | None = None) -> Shown:
+def figures(
+    lang: str,
+    board: bool,
+    funnel_now: pd.DataFrame,
+    events_now: pd.DataFrame,
+    funnel_before: pd.DataFrame | None = None,
+    events_before: pd.DataFrame | None = None,
+) -> Shown:
     """The key figures of a period and the one before (Overview, Funnel, board pack)."""
     shown = Shown(lang, board)
     add_funnel(shown.table, funnel_now)
@@ -151,8 +153,11 @@ def trend(lang: str, board: bool, wide: pd.DataFrame) -> Shown:
     """People per month and stage (commitment at least action)."""
     shown = Shown(lang, board)
     for month in wide.index:
-        keys = {s: shown.table.add((s, month), cell_count(wide.at[month, s]))
-                for s in ("commitment", "action") if s in wide}
+        keys = {
+            s: shown.table.add((s, month), cell_count(wide.at[month, s]))
+            for s in ("commitment", "action")
+            if s in wide
+        }
         if len(keys) == 2:
             shown.table.at_least(keys["commitment"], keys["action"])
     return shown.protect()
@@ -163,8 +168,12 @@ def breakdown(lang: str, board: bool, rows: pd.DataFrame, measure: str) -> Shown
     shown = Shown(lang, board)
     for group, part in rows.groupby("group_value", sort=False):
         values = dict(zip(part["stage"], part[measure], strict=True))
-        keys = [shown.table.add((group, s), cell_count(values.get(s)),
-                                people=measure == "people" or s in PERSONAL) for s in STAGES]
+        keys = [
+            shown.table.add(
+                (group, s), cell_count(values.get(s)), people=measure == "people" or s in PERSONAL
+            )
+            for s in STAGES
+        ]
         if measure == "people":
             for larger, smaller in zip(keys, keys[1:], strict=False):
                 shown.table.at_least(larger, smaller)
@@ -195,8 +204,11 @@ def figure_keys(name: str, tag: str = "") -> tuple:
         "acted": (("people", tag, "action"),),
         "actions": (("interactions", tag, "action"),),
         "per_1000": (("interactions", tag, "action"),),
-        "slacktivism": (("people", tag, "commitment"), ("people", tag, "action"),
-                        ("never_acted", tag)),
+        "slacktivism": (
+            ("people", tag, "commitment"),
+            ("people", tag, "action"),
+            ("never_acted", tag),
+        ),
         "show_up": (("pooled_registered", tag), ("pooled_came", tag), ("pooled_no_show", tag)),
         "going_conversion": (("pooled_attended_going", tag),),
     }.get(name, ())

@@ -62,8 +62,7 @@ def _token(path: Path) -> tuple[int, ...]:
     return tuple(stamps)
 
 
-def _run(path: Path, sql: str, params: tuple[object, ...],
-         rates: bool = False) -> pd.DataFrame:
+def _run(path: Path, sql: str, params: tuple[object, ...], rates: bool = False) -> pd.DataFrame:
     def work(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
         if rates:  # the funnel's rates are the marts' macros
             funnel_sql.install(con)
@@ -92,8 +91,9 @@ def _read(path: Path, work: Callable[[duckdb.DuckDBPyConnection], T]) -> T:
 
 
 @st.cache_data(ttl=TTL, show_spinner=False, max_entries=500)
-def _cached(path: str, token: tuple[int, ...], sql: str, params: tuple[object, ...],
-            rates: bool) -> pd.DataFrame:
+def _cached(
+    path: str, token: tuple[int, ...], sql: str, params: tuple[object, ...], rates: bool
+) -> pd.DataFrame:
     return _run(Path(path), sql, params, rates)
 
 
@@ -168,8 +168,13 @@ def date_range() -> tuple[pd.Timestamp, pd.Timestamp]:
 # funnel -----------------------------------------------------------------------------
 
 
-def funnel(campaign: str | None, channel: str | None, since: datetime | None,
-           until: datetime | None, group: str | None = None) -> pd.DataFrame:
+def funnel(
+    campaign: str | None,
+    channel: str | None,
+    since: datetime | None,
+    until: datetime | None,
+    group: str | None = None,
+) -> pd.DataFrame:
     """One row per stage: interactions and (cumulative) people, as the report counts them,
     with the funnel's rates on every row. Within a period, ``group`` reads them in one pass
     with that breakdown (``funnel_by``)."""
@@ -177,12 +182,16 @@ def funnel(campaign: str | None, channel: str | None, since: datetime | None,
         rows = frame(funnel_sql.CELL_SQL, (campaign or "(all)", channel or "(all)"), rates=True)
     else:
         rows = _window_by(group, campaign, channel, since, until)
-    return rows[rows["is_total"]].drop(columns=["is_total", "group_value"]).reset_index(
-        drop=True)
+    return rows[rows["is_total"]].drop(columns=["is_total", "group_value"]).reset_index(drop=True)
 
 
-def funnel_by(group: str, campaign: str | None, channel: str | None, since: datetime | None,
-              until: datetime | None) -> pd.DataFrame:
+def funnel_by(
+    group: str,
+    campaign: str | None,
+    channel: str | None,
+    since: datetime | None,
+    until: datetime | None,
+) -> pd.DataFrame:
     """One row per value of ``group`` (channel or campaign) and stage, within the filters."""
     if since is None and until is None:
         fixed, chosen = (campaign, channel) if group == "channel" else (channel, campaign)
@@ -191,10 +200,18 @@ def funnel_by(group: str, campaign: str | None, channel: str | None, since: date
     return rows[~rows["is_total"]].drop(columns="is_total").reset_index(drop=True)
 
 
-def _window_by(group: str | None, campaign: str | None, channel: str | None,
-               since: datetime | None, until: datetime | None) -> pd.DataFrame:
-    return frame(funnel_sql.window_sql(group),
-                 tuple(funnel_sql.params(campaign, channel, since, until)), rates=True)
+def _window_by(
+    group: str | None,
+    campaign: str | None,
+    channel: str | None,
+    since: datetime | None,
+    until: datetime | None,
+) -> pd.DataFrame:
+    return frame(
+        funnel_sql.window_sql(group),
+        tuple(funnel_sql.params(campaign, channel, since, until)),
+        rates=True,
+    )
 
 
 def trend(campaign: str | None, channel: str | None) -> pd.DataFrame:
@@ -225,8 +242,13 @@ def forecasts() -> pd.DataFrame:
     return frame(queries.FORECAST_SQL)
 
 
-def within(df: pd.DataFrame, column: str, campaign: str | None, since: datetime | None,
-           until: datetime | None) -> pd.DataFrame:
+def within(
+    df: pd.DataFrame,
+    column: str,
+    campaign: str | None,
+    since: datetime | None,
+    until: datetime | None,
+) -> pd.DataFrame:
     """Rows of ``df`` in the campaign and the window [since, until): filtering outside the cache."""
     keep = pd.Series(True, index=df.index)
     if campaign is not None:
@@ -273,10 +295,12 @@ def follow_up_count(campaign: str | None) -> int:
 def follow_up_csv(campaign: str | None, headers: list[str], dialect: str = "fr") -> bytes:
     """The whole follow-up list as CSV under ``headers`` (the page's column names, in its
     order) in the spreadsheet ``dialect``, written batch by batch from DuckDB's Arrow stream."""
+
     def write(con: duckdb.DuckDBPyConnection) -> bytes:
         result = con.cursor().sql(queries.FOLLOW_UP_CSV_SQL, params=[campaign, campaign])
-        return spreadsheet.arrow_bytes(result.to_arrow_reader(CSV_BATCH_ROWS), headers,
-                                       spreadsheet.dialect(dialect))
+        return spreadsheet.arrow_bytes(
+            result.to_arrow_reader(CSV_BATCH_ROWS), headers, spreadsheet.dialect(dialect)
+        )
 
     return _read(db_path(), write)
 
@@ -309,6 +333,7 @@ def quality() -> pd.DataFrame:
 
 # key figures (pure: from frames already read) ---------------------------------------------
 
+
 def event_figures(event_rows: pd.DataFrame) -> dict[str, float | None]:
     """The key figures made of events alone: show-up and "going" conversion."""
     with_data = event_rows[event_rows["has_attendance_data"].fillna(False).astype(bool)]
@@ -322,14 +347,16 @@ def event_figures(event_rows: pd.DataFrame) -> dict[str, float | None]:
     }
 
 
-def key_figures(funnel_rows: pd.DataFrame,
-                event_rows: pd.DataFrame) -> dict[str, float | None]:
+def key_figures(funnel_rows: pd.DataFrame, event_rows: pd.DataFrame) -> dict[str, float | None]:
     """The Overview's figures, as METRICS.md and `turnout report` define them; each count is
     read from the funnel column its unit names (``units.FIGURES``), each rate from the
     funnel's rate columns (``pipelines.funnel``)."""
     by_stage = funnel_rows.set_index("stage").to_dict()  # {column: {stage: value}}
-    counted = {name: int(by_stage[unit][stage])
-               for name, (unit, stage) in units.FIGURES.items() if stage is not None}
+    counted = {
+        name: int(by_stage[unit][stage])
+        for name, (unit, stage) in units.FIGURES.items()
+        if stage is not None
+    }
     rates: pd.Series | dict[str, Any] = funnel_rows.iloc[0] if len(funnel_rows) else {}
     events = event_figures(event_rows)
     return {

@@ -54,8 +54,14 @@ class Table:
 
     def signature(self) -> tuple:
         """Everything the decision depends on, hashable."""
-        return (tuple(self.values.items()), frozenset(self.people), tuple(self.sums),
-                tuple(self.ordered), frozenset(self.unseen), tuple(self.shares.items()))
+        return (
+            tuple(self.values.items()),
+            frozenset(self.people),
+            tuple(self.sums),
+            tuple(self.ordered),
+            frozenset(self.unseen),
+            tuple(self.shares.items()),
+        )
 
     def at_least(self, larger: Hashable, smaller: Hashable) -> None:
         self.ordered.append((larger, smaller))
@@ -68,8 +74,11 @@ class Table:
         if p is None or not w:
             return
         shown = round(100 * p / w)
-        self.shares[part] = (max(0, math.ceil((shown - 0.5) * w / 100)),
-                             math.floor((shown + 0.5) * w / 100), (part, whole, *made_of))
+        self.shares[part] = (
+            max(0, math.ceil((shown - 0.5) * w / 100)),
+            math.floor((shown + 0.5) * w / 100),
+            (part, whole, *made_of),
+        )
 
 
 @dataclass(frozen=True)
@@ -105,8 +114,9 @@ def _loose(table: Table, hidden: Hidden) -> set:
     return {k for k in table.values if k in hidden or k in table.unseen}
 
 
-def feasible_range(table: Table, hidden: Hidden,
-                   key: Hashable) -> tuple[int, int] | tuple[None, None]:
+def feasible_range(
+    table: Table, hidden: Hidden, key: Hashable
+) -> tuple[int, int] | tuple[None, None]:
     """The least and the greatest value ``key`` can take, for a reader who sees every count
     not in ``hidden`` (a share's part only through its share) and knows the relations; an
     unknown count's range is unknown: (None, None)."""
@@ -126,8 +136,7 @@ def feasible_range(table: Table, hidden: Hidden,
     for k, i in index.items():
         if k in hidden.small:
             low[i], high[i] = 1, SMALL - 1
-        elif k in hidden.cover or k not in table.shares or \
-                not hidden.visible(*table.shares[k][2]):
+        elif k in hidden.cover or k not in table.shares or not hidden.visible(*table.shares[k][2]):
             low[i], high[i] = 0, big
         else:  # seen through a share that is shown
             low[i], high[i] = table.shares[k][:2]
@@ -160,8 +169,9 @@ def feasible_range(table: Table, hidden: Hidden,
     for direction in (1, -1):
         objective = np.zeros(size)
         objective[index[key]] = direction
-        result = milp(objective, integrality=np.ones(size), bounds=Bounds(low, high),
-                      constraints=constraints)
+        result = milp(
+            objective, integrality=np.ones(size), bounds=Bounds(low, high), constraints=constraints
+        )
         if not result.success:  # cannot happen with true values; treat as revealed
             return value, value
         found.append(round(result.x[index[key]]))
@@ -204,9 +214,17 @@ def _candidates(table: Table, hidden: Hidden, key: Hashable) -> list:
     found, seen, frontier = [], {key}, {key}
     while frontier:
         around = _neighbours(table, frontier) - seen
-        found += sorted((k for k in around if k not in hidden and k in table.people
-                         and table.values.get(k) is not None and not small(table.values[k])),
-                        key=lambda k: (table.values[k], str(k)))
+        found += sorted(
+            (
+                k
+                for k in around
+                if k not in hidden
+                and k in table.people
+                and table.values.get(k) is not None
+                and not small(table.values[k])
+            ),
+            key=lambda k: (table.values[k], str(k)),
+        )
         seen |= around
         frontier = around
     return found
@@ -241,7 +259,8 @@ def _protect(table: Table) -> Hidden:
             if not candidates:  # nothing left to hide around it: it stays pinned
                 break
             # one count that covers it alone beats several; else the nearest, smallest
-            chosen = next((k for k in candidates[:LOOKAHEAD]
-                           if _covers(table, hidden, key, k)), candidates[0])
+            chosen = next(
+                (k for k in candidates[:LOOKAHEAD] if _covers(table, hidden, key, k)), candidates[0]
+            )
             hidden = Hidden(hidden.small, hidden.cover | {chosen})
     return hidden

@@ -15,8 +15,15 @@ from dashboard import data, ui
 from pipelines.errors import DatabaseBusy
 
 
-def on_request(c: ui.Context, prepare_label: str, label: str, make: Callable[[], bytes],
-               file_name: str, mime: str, key: str) -> None:
+def on_request(
+    c: ui.Context,
+    prepare_label: str,
+    label: str,
+    make: Callable[[], bytes],
+    file_name: str,
+    mime: str,
+    key: str,
+) -> None:
     slot = st.empty()
     if not slot.button(prepare_label, key=f"{key}_prepare"):
         return
@@ -25,5 +32,6 @@ def on_request(c: ui.Context, prepare_label: str, label: str, make: Callable[[],
     except (DatabaseBusy, data.Unavailable):
         st.warning(c.t("busy.download"))  # the button stays, to try again
         return
-    slot.download_button(label, content, file_name, mime, key=key, on_click="ignore",
-                         type="primary")
+    slot.download_button(
+        label, content, file_name, mime, key=key, on_click="ignore", type="primary"
+    )

@@ -53,9 +53,12 @@ def error(lang: str, problem: Exception) -> str:
     return worded(lang) if callable(worded) else str(problem)
 
 
-def reasons(lang: str, codes: Iterable[str | None],
-            params: Iterable[str | Mapping[str, object] | None],
-            stored: Iterable[str | None]) -> list[str]:
+def reasons(
+    lang: str,
+    codes: Iterable[str | None],
+    params: Iterable[str | Mapping[str, object] | None],
+    stored: Iterable[str | None],
+) -> list[str]:
     """Rejected rows' reasons in this language, each distinct message worded once.
 
     Rows imported before codes were kept have none: their stored English is shown.
@@ -63,8 +66,11 @@ def reasons(lang: str, codes: Iterable[str | None],
     worded: dict[tuple, str] = {}
     found = []
     for code, values, english in zip(codes, params, stored, strict=True):
-        key = (code, values if isinstance(values, str) else json.dumps(values, sort_keys=True),
-               english)
+        key = (
+            code,
+            values if isinstance(values, str) else json.dumps(values, sort_keys=True),
+            english,
+        )
         if key not in worded:
             worded[key] = messages.reason_text(lang, code or None, values or None, english)
         found.append(worded[key])

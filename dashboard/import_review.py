@@ -24,6 +24,7 @@ REMEMBERED = "mapping_for_"  # session state: the mapping chosen for an uploaded
 
 # zips ------------------------------------------------------------------------------------
 
+
 def unzipped(c: ui.Context, files: Sequence[loading.Upload]) -> list[loading.Upload]:
     """The uploads, each zip replaced by the exports it holds (each then an upload of its
     own); the files a zip leaves out are listed with why, and a zip that cannot be unzipped
@@ -46,8 +47,9 @@ def unzipped(c: ui.Context, files: Sequence[loading.Upload]) -> list[loading.Upl
             st.caption(i18n.error(c.lang, found.refused))
         else:
             if found.skipped:
-                with st.expander(c.t("data.zip_skipped", file=upload.name,
-                                     count=len(found.skipped))):
+                with st.expander(
+                    c.t("data.zip_skipped", file=upload.name, count=len(found.skipped))
+                ):
                     for _, why in found.skipped:
                         st.caption(i18n.error(c.lang, why))
             uploads += found.members
@@ -55,6 +57,7 @@ def unzipped(c: ui.Context, files: Sequence[loading.Upload]) -> list[loading.Upl
 
 
 # preview ---------------------------------------------------------------------------------
+
 
 def preview(c: ui.Context, plan: list[tuple[Path, str | None, Path | None]]) -> bool:
     """Show what importing each file would do; True when at least one file would load."""
@@ -73,22 +76,35 @@ def preview(c: ui.Context, plan: list[tuple[Path, str | None, Path | None]]) -> 
             st.info(c.t("preview.already", file=path.name))
             continue
         any_rows = any_rows or result.rows_loaded > 0
-        st.markdown(c.t("preview.counts", file=path.name, **{
-            name: c.t(f"data.count.{name}", count=i18n.number(c.lang, value))
-            for name, value in (("read", result.rows_read), ("loaded", result.rows_loaded),
-                                ("duplicate", result.rows_duplicate),
-                                ("rejected", result.rows_rejected))}))
+        st.markdown(
+            c.t(
+                "preview.counts",
+                file=path.name,
+                **{
+                    name: c.t(f"data.count.{name}", count=i18n.number(c.lang, value))
+                    for name, value in (
+                        ("read", result.rows_read),
+                        ("loaded", result.rows_loaded),
+                        ("duplicate", result.rows_duplicate),
+                        ("rejected", result.rows_rejected),
+                    )
+                },
+            )
+        )
         if result.rejects:
             rejects = pd.DataFrame(result.rejects)
-            rejects["reason"] = i18n.reasons(c.lang, rejects["code"], rejects["params"],
-                                             rejects["reason"])
+            rejects["reason"] = i18n.reasons(
+                c.lang, rejects["code"], rejects["params"], rejects["reason"]
+            )
             with st.expander(c.t("data.rejects", file=path.name)):
-                ui.table(rejects, {"line": "col.line", "column": "col.column",
-                                   "reason": "col.reason"})
+                ui.table(
+                    rejects, {"line": "col.line", "column": "col.column", "reason": "col.reason"}
+                )
     return any_rows
 
 
 # mapping screen ------------------------------------------------------------------------
+
 
 def _key(path: Path) -> str:
     """A widget key from a file name (letters, digits and _ only: it names a CSS class)."""
@@ -110,29 +126,45 @@ def mapping_screen(c: ui.Context, path: Path, error: loading.TurnoutError) -> Pa
     st.warning(c.t("mapping.unknown", file=path.name))
     closest = (error.params or {}).get("closest")
     if closest and header:
-        st.caption(c.t("mapping.closest", format=c.label("format", closest),
-                       missing=", ".join(mappings.missing_columns(closest, header))))
+        st.caption(
+            c.t(
+                "mapping.closest",
+                format=c.label("format", closest),
+                missing=", ".join(mappings.missing_columns(closest, header)),
+            )
+        )
     if not header:
         return None
     db = config.database_path()
     for saved in mappings.saved_for(db, header):
-        if st.button(c.t("mapping.use_saved", name=saved.stem),
-                     key=f"saved_{_key(path)}_{saved.stem}"):
+        if st.button(
+            c.t("mapping.use_saved", name=saved.stem), key=f"saved_{_key(path)}_{saved.stem}"
+        ):
             return _remember(path, saved)
     with st.expander(c.t("mapping.title", file=path.name), expanded=True):
-        target = st.selectbox(c.t("mapping.target"), list(TARGETS), key=f"target_{_key(path)}",
-                              format_func=lambda t: c.label("target", t))
+        target = st.selectbox(
+            c.t("mapping.target"),
+            list(TARGETS),
+            key=f"target_{_key(path)}",
+            format_func=lambda t: c.label("target", t),
+        )
         wanted = mappings.fields(target)
         chosen: dict[str, str] = {}
         options = [NOT_IN_FILE, *header]
-        for group, names in (("required", wanted.required), ("one_of", wanted.one_of),
-                             ("optional", wanted.optional)):
+        for group, names in (
+            ("required", wanted.required),
+            ("one_of", wanted.one_of),
+            ("optional", wanted.optional),
+        ):
             if names:
                 st.markdown(c.t(f"mapping.{group}"))
             for name in names:
-                column = st.selectbox(_field_label(c, name), options,
-                                      key=f"map_{_key(path)}_{target}_{name}",
-                                      format_func=lambda h: h or c.t("mapping.not_in_file"))
+                column = st.selectbox(
+                    _field_label(c, name),
+                    options,
+                    key=f"map_{_key(path)}_{target}_{name}",
+                    format_func=lambda h: h or c.t("mapping.not_in_file"),
+                )
                 if column:
                     chosen[name] = column
         lacking = [n for n in wanted.required if n not in chosen]
@@ -141,14 +173,22 @@ def mapping_screen(c: ui.Context, path: Path, error: loading.TurnoutError) -> Pa
         shown = mappings.masked_preview(header, rows, chosen)
         if shown:
             st.caption(c.t("mapping.first_rows", n=len(shown)))
-            st.dataframe(pd.DataFrame(shown).rename(columns=lambda n: _field_label(c, n)),
-                         hide_index=True, width="stretch")
+            st.dataframe(
+                pd.DataFrame(shown).rename(columns=lambda n: _field_label(c, n)),
+                hide_index=True,
+                width="stretch",
+            )
         if lacking:
-            st.info(c.t("mapping.lacking", fields=", ".join(
-                _field_label(c, n) if "/" not in n else n for n in lacking)))
+            st.info(
+                c.t(
+                    "mapping.lacking",
+                    fields=", ".join(_field_label(c, n) if "/" not in n else n for n in lacking),
+                )
+            )
             return None
-        name = st.text_input(c.t("mapping.name"), value=Path(path.name).stem,
-                             key=f"mapname_{_key(path)}")
+        name = st.text_input(
+            c.t("mapping.name"), value=Path(path.name).stem, key=f"mapname_{_key(path)}"
+        )
         if st.button(c.t("mapping.save"), key=f"mapsave_{_key(path)}", type="primary"):
             text = mappings.to_toml(target, chosen, name)
             return _remember(path, mappings.save(db, name, text))
@@ -168,6 +208,7 @@ def forget_mappings() -> None:
 
 # undo ----------------------------------------------------------------------------------
 
+
 def undo_control(c: ui.Context) -> None:
     """Undo one import: pick it, confirm, and the figures are brought up to date."""
     history = data.imports()
@@ -177,8 +218,12 @@ def undo_control(c: ui.Context) -> None:
         st.caption(c.t("undo.help"))
         labels = dict(zip(history["import_id"], history["file_name"], strict=True))
         # a new import starts the choice afresh on the newest one
-        chosen = st.selectbox(c.t("undo.which"), list(labels), key=f"undo_which_{max(labels)}",
-                              format_func=lambda i: f"#{i} · {labels[i]}")
+        chosen = st.selectbox(
+            c.t("undo.which"),
+            list(labels),
+            key=f"undo_which_{max(labels)}",
+            format_func=lambda i: f"#{i} · {labels[i]}",
+        )
         sure = st.checkbox(c.t("undo.sure"), key="undo_sure")
         if st.button(c.t("undo.button"), key="undo_button", disabled=not sure):
             try:
@@ -188,9 +233,12 @@ def undo_control(c: ui.Context) -> None:
                 st.error(i18n.error(c.lang, error))
                 return
             st.session_state["undo_done"] = c.t(
-                "undo.done", id=done.import_id, file=done.file_name,
+                "undo.done",
+                id=done.import_id,
+                file=done.file_name,
                 removed=i18n.number(c.lang, done.rows_removed),
-                restored=i18n.number(c.lang, done.rows_restored))
+                restored=i18n.number(c.lang, done.rows_restored),
+            )
             st.rerun()
     if message := st.session_state.pop("undo_done", None):
         st.success(message)

@@ -39,9 +39,23 @@ STALE_UPLOAD_SECONDS = 3600  # no step keeps an upload on disk this long: a left
 _swept_since_start = False
 _SWEEPING = threading.Lock()
 
-__all__ = ["MAX_UPLOAD_MB", "SAMPLE_DATA", "Step", "TurnoutError", "Upload", "ensure_database",
-           "import_batch", "on_disk", "preview", "recognise", "sample_files", "undo",
-           "unzipped", "upload_root", "uploaded"]
+__all__ = [
+    "MAX_UPLOAD_MB",
+    "SAMPLE_DATA",
+    "Step",
+    "TurnoutError",
+    "Upload",
+    "ensure_database",
+    "import_batch",
+    "on_disk",
+    "preview",
+    "recognise",
+    "sample_files",
+    "undo",
+    "unzipped",
+    "upload_root",
+    "uploaded",
+]
 Progress = Callable[[str], None]
 Step = batch.Step  # where a batch is: a file and its step, or the refresh
 
@@ -121,15 +135,18 @@ def on_disk(name: str, content: bytes) -> Iterator[Path]:
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def uploaded(name: str, content: bytes, event_id: str | None = None,
-             mapping: Path | None = None) -> batch.BatchFile:
+def uploaded(
+    name: str, content: bytes, event_id: str | None = None, mapping: Path | None = None
+) -> batch.BatchFile:
     """An upload as a file of a batch: on disk (``on_disk``) only while it is imported."""
-    return batch.BatchFile(name, lambda: on_disk(name, content),
-                           load.ImportOptions(event_id=event_id, mapping=mapping))
+    return batch.BatchFile(
+        name, lambda: on_disk(name, content), load.ImportOptions(event_id=event_id, mapping=mapping)
+    )
 
 
-def import_batch(files: list[batch.BatchFile],
-                 progress: Callable[[Step], None] | None = None) -> batch.BatchOutcome:
+def import_batch(
+    files: list[batch.BatchFile], progress: Callable[[Step], None] | None = None
+) -> batch.BatchOutcome:
     """Import ``files`` as `turnout import` does (``pipelines.batch.import_all``): a refused
     file is noted and the next one imported; the figures are refreshed once at the end."""
     try:
@@ -179,9 +196,19 @@ def unzipped(upload: Upload) -> Unzipped | None:
         except TurnoutError as error:
             return Unzipped(refused=error)
     return Unzipped(
-        [ZipMember(member.name, member.size, f"{upload.file_id}/{member.inner}", member.inner,
-                   upload.getvalue, name) for member, _ in members],
-        [(member.name, error) for member, error in skipped])
+        [
+            ZipMember(
+                member.name,
+                member.size,
+                f"{upload.file_id}/{member.inner}",
+                member.inner,
+                upload.getvalue,
+                name,
+            )
+            for member, _ in members
+        ],
+        [(member.name, error) for member, error in skipped],
+    )
 
 
 def sample_files() -> list[batch.BatchFile]:
@@ -192,21 +219,30 @@ def sample_files() -> list[batch.BatchFile]:
     return [batch.BatchFile.at(path) for path in files]
 
 
-def preview(plan: list[tuple[Path, str | None, Path | None]],
-            progress: Progress | None = None) -> list[load.ImportResult | TurnoutError]:
+def preview(
+    plan: list[tuple[Path, str | None, Path | None]], progress: Progress | None = None
+) -> list[load.ImportResult | TurnoutError]:
     """What importing each (file, event, mapping) in this order would do, worked out and
     rolled back: nothing is written. A refused file gives its TurnoutError in the list."""
     db = ensure_database()
     with load.session(db, refresh_figures=False) as batch:
-        return batch.preview([(path, load.ImportOptions(event_id=event_id, mapping=mapping))
-                              for path, event_id, mapping in plan], progress)
+        return batch.preview(
+            [
+                (path, load.ImportOptions(event_id=event_id, mapping=mapping))
+                for path, event_id, mapping in plan
+            ],
+            progress,
+        )
 
 
 def undo(import_id: int, progress: Progress | None = None) -> Undone:
     """Undo one import (``turnout imports --undo``): its rows go, what it replaced comes
     back, and the figures are refreshed."""
-    return load.undo_import(config.database_path(), import_id,
-                            progress and (lambda step: progress(_as_pages_name_it(step))))
+    return load.undo_import(
+        config.database_path(),
+        import_id,
+        progress and (lambda step: progress(_as_pages_name_it(step))),
+    )
 
 
 def _as_pages_name_it(step: str) -> str:
@@ -217,6 +253,10 @@ def _as_pages_name_it(step: str) -> str:
 
 def _as_pages_name_steps(progress: Callable[[Step], None]) -> Callable[[Step], None]:
     def tell(at: Step) -> None:
-        progress(at if at.file is not None or at.step is None
-                 else replace(at, step=_as_pages_name_it(at.step)))
+        progress(
+            at
+            if at.file is not None or at.step is None
+            else replace(at, step=_as_pages_name_it(at.step))
+        )
+
     return tell

@@ -43,8 +43,7 @@ PAGES = (
 
 def shown(has_data: bool, role: str) -> list[Page]:
     """The pages offered to ``role``, in the sidebar's order; the first opens by default."""
-    return [p for p in PAGES
-            if role in p.roles and (p.with_data if has_data else p.without_data)]
+    return [p for p in PAGES if role in p.roles and (p.with_data if has_data else p.without_data)]
 
 
 def page(name: str) -> Page:

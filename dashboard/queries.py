@@ -59,8 +59,10 @@ def _cells_by(column: str, fixed: str) -> str:
     """
 
 
-CELLS_BY_SQL = {"channel": _cells_by("channel", fixed="campaign"),
-                "campaign": _cells_by("campaign", fixed="channel")}
+CELLS_BY_SQL = {
+    "channel": _cells_by("channel", fixed="campaign"),
+    "campaign": _cells_by("campaign", fixed="channel"),
+}
 TREND_SQL = """
     select period_start as month, stage, stage_rank, interactions, people from mart_funnel
     where period = 'month' and campaign = ? and channel = ?
@@ -77,8 +79,9 @@ FORECAST_SQL = """
     from mart_event_forecast as f join mart_event_gap as g using (event_id)
     order by f.starts_at, f.event_id
 """
-HAS_FORECAST_SQL = ("select count(*) as n from duckdb_tables() "
-                    "where table_name = 'mart_event_forecast'")
+HAS_FORECAST_SQL = (
+    "select count(*) as n from duckdb_tables() where table_name = 'mart_event_forecast'"
+)
 
 
 # people (campaign leads only) ----------------------------------------------------------

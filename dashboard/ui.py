@@ -49,12 +49,16 @@ class Context:
     def window_text(self) -> str:
         if self.since is None or self.until is None:  # window() sets both or neither
             return self.t("period.all_time")
-        return self.t("period.window", start=i18n.day(self.lang, self.since),
-                      end=i18n.day(self.lang, self.until - timedelta(days=1)))
+        return self.t(
+            "period.window",
+            start=i18n.day(self.lang, self.since),
+            end=i18n.day(self.lang, self.until - timedelta(days=1)),
+        )
 
 
-def figure(c: Context, shown: board_tables.Shown, name: str, values: Mapping[str, Any],
-           tag: str = "") -> str:
+def figure(
+    c: Context, shown: board_tables.Shown, name: str, values: Mapping[str, Any], tag: str = ""
+) -> str:
     """A key figure as the reader may see it: a hidden count as "<5" or "hidden", a share
     made of a hidden count as not shown."""
     keys = board_tables.figure_keys(name, tag)
@@ -70,17 +74,28 @@ def figure(c: Context, shown: board_tables.Shown, name: str, values: Mapping[str
     return i18n.count(c.lang, values[name])
 
 
-def figure_delta(c: Context, shown: board_tables.Shown, name: str, now: Mapping[str, Any],
-                 before: Mapping[str, Any] | None) -> str | None:
+def figure_delta(
+    c: Context,
+    shown: board_tables.Shown,
+    name: str,
+    now: Mapping[str, Any],
+    before: Mapping[str, Any] | None,
+) -> str | None:
     """The change of a key figure (a count, or a share in points), shown only when the
     figure is shown in both periods: a change and one side give the other."""
-    if before is None or now[name] is None or before[name] is None or not \
-            shown.visible(*board_tables.figure_keys(name), *board_tables.figure_keys(
-                name, "before")):
+    if (
+        before is None
+        or now[name] is None
+        or before[name] is None
+        or not shown.visible(
+            *board_tables.figure_keys(name), *board_tables.figure_keys(name, "before")
+        )
+    ):
         return None
     if units.unit(name) != units.SHARE:
         return ("+" if now[name] >= before[name] else "") + i18n.number(
-            c.lang, now[name] - before[name])
+            c.lang, now[name] - before[name]
+        )
     points = 100 * (now[name] - before[name])
     return c.t("delta.points", value=("+" if points >= 0 else "") + i18n.number(c.lang, points))
 
@@ -90,8 +105,9 @@ def context() -> Context:
     return st.session_state["ctx"]
 
 
-def window(period: str, last_day: date | None, custom: tuple | None = None
-           ) -> tuple[datetime, datetime, datetime, datetime] | tuple[None, None, None, None]:
+def window(
+    period: str, last_day: date | None, custom: tuple | None = None
+) -> tuple[datetime, datetime, datetime, datetime] | tuple[None, None, None, None]:
     """(since, until, prev_since, prev_until) for a period ending on the last day with data."""
     if period == "all" or last_day is None:
         return None, None, None, None
@@ -119,8 +135,13 @@ def chart(fig: go.Figure, data: pd.DataFrame, definition: str, key: str) -> None
     fig.update_layout(separators=i18n.separators(c.lang))  # axis numbers written the locale's way
     st.plotly_chart(fig, width="stretch", config={"displaylogo": False}, key=f"chart_{key}")
     st.caption(definition)
-    st.download_button(c.t("download_csv"), csv_bytes(data, c.lang), file_name=f"turnout-{key}.csv",
-                       mime="text/csv", key=f"csv_{key}")
+    st.download_button(
+        c.t("download_csv"),
+        csv_bytes(data, c.lang),
+        file_name=f"turnout-{key}.csv",
+        mime="text/csv",
+        key=f"csv_{key}",
+    )
 
 
 def table(df: pd.DataFrame, columns: Mapping[str, str], key: str | None = None) -> None:

@@ -114,8 +114,9 @@ def _checked(path: Path, archive: zipfile.ZipFile) -> list[zipfile.ZipInfo]:
         raise _refuse(path, "zip.too_many_members", count=len(entries), limit=MAX_MEMBERS)
     total = sum(entry.file_size for entry in entries)
     if total > MAX_TOTAL_BYTES:
-        raise _refuse(path, "zip.too_large", size=-(-total // 1024**2),
-                      limit=MAX_TOTAL_BYTES // 1024**2)
+        raise _refuse(
+            path, "zip.too_large", size=-(-total // 1024**2), limit=MAX_TOTAL_BYTES // 1024**2
+        )
     for entry in entries:
         member = SEPARATOR.join([path.name, entry.filename])
         if _points_outside(entry.filename):
@@ -133,15 +134,18 @@ def _checked(path: Path, archive: zipfile.ZipFile) -> list[zipfile.ZipInfo]:
 
 def _points_outside(name: str) -> bool:
     parts = name.replace("\\", "/").split("/")
-    return (name.startswith(_FOLDER_SIGNS) or "\x00" in name or ".." in parts
-            or (len(name) > 1 and name[1] == ":"))  # C:\…
+    return (
+        name.startswith(_FOLDER_SIGNS)
+        or "\x00" in name
+        or ".." in parts
+        or (len(name) > 1 and name[1] == ":")
+    )  # C:\…
 
 
 def members(path: Path) -> list[Member]:
     """The files of a zip, in the zip's order; ImportRefused if the zip is refused whole."""
     with _open(path) as archive:
-        return [Member(path, entry.filename, entry.file_size)
-                for entry in _checked(path, archive)]
+        return [Member(path, entry.filename, entry.file_size) for entry in _checked(path, archive)]
 
 
 def head(member: Member, size: int) -> bytes:
@@ -177,8 +181,10 @@ def copy_out(member: Member, folder: Path) -> Path:
         flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
         written = 0
         try:
-            with archive.open(entry) as source, \
-                    os.fdopen(os.open(target, flags, 0o600), "wb") as copy:
+            with (
+                archive.open(entry) as source,
+                os.fdopen(os.open(target, flags, 0o600), "wb") as copy,
+            ):
                 while chunk := source.read(CHUNK_BYTES):
                     written += len(chunk)
                     if written > entry.file_size:  # more than the index declared
@@ -224,15 +230,24 @@ def one_report_per_period(found: Found) -> tuple[Found, list[tuple[Member, Impor
         if not reports:
             kept.append((member, source))
         elif member.parts[-1].lower() not in reports:
-            skipped.append((member, ImportRefused(
-                member.name, "zip.report_not_read", format=source.name,
-                reports=", ".join(reports))))
+            skipped.append(
+                (
+                    member,
+                    ImportRefused(
+                        member.name,
+                        "zip.report_not_read",
+                        format=source.name,
+                        reports=", ".join(reports),
+                    ),
+                )
+            )
         else:
             groups.setdefault((member.folder, reports), []).append((member, source))
     for (_, reports), same in groups.items():
         same.sort(key=lambda found: reports.index(found[0].parts[-1].lower()))
         kept.append(same[0])
-        skipped += [(member, ImportRefused(member.name, "zip.same_visits",
-                                           chosen=same[0][0].parts[-1]))
-                    for member, _ in same[1:]]
+        skipped += [
+            (member, ImportRefused(member.name, "zip.same_visits", chosen=same[0][0].parts[-1]))
+            for member, _ in same[1:]
+        ]
     return kept, skipped

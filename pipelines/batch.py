@@ -28,8 +28,7 @@ class BatchFile:
     options: load.ImportOptions = field(default_factory=load.ImportOptions)
 
     @classmethod
-    def at(cls, path: Path | load.Member,
-           options: load.ImportOptions | None = None) -> BatchFile:
+    def at(cls, path: Path | load.Member, options: load.ImportOptions | None = None) -> BatchFile:
         """A file already on disk, or an export in a zip on disk (as ``load.expand`` lists
         them)."""
         return cls(path.name, lambda: nullcontext(path), options or load.ImportOptions())
@@ -65,14 +64,16 @@ class BatchOutcome:
         TurnoutError says why; an OSError or ValueError means the file could not be put
         on or read from the disk."""
         refused: list[tuple[str | None, Exception]] = [
-            (name, error) for name, error in self.files if isinstance(error, Exception)]
+            (name, error) for name, error in self.files if isinstance(error, Exception)
+        ]
         if self.not_refreshed is not None:
             refused.append((None, self.not_refreshed))
         return refused
 
 
-def import_all(db: Path, files: list[BatchFile],
-               progress: Callable[[Step], None] | None = None) -> BatchOutcome:
+def import_all(
+    db: Path, files: list[BatchFile], progress: Callable[[Step], None] | None = None
+) -> BatchOutcome:
     """Import ``files`` in this order into ``db``, then bring the figures up to date once."""
     tell = progress or (lambda _step: None)
     total = len(files)
@@ -95,8 +96,9 @@ def import_all(db: Path, files: list[BatchFile],
     return outcome
 
 
-def _import_one(import_file: Callable[..., load.ImportResult], item: BatchFile,
-                step: Callable[[str], None]) -> load.ImportResult | Exception:
+def _import_one(
+    import_file: Callable[..., load.ImportResult], item: BatchFile, step: Callable[[str], None]
+) -> load.ImportResult | Exception:
     try:
         with item.on_disk() as path:
             return import_file(path, item.options, progress=step)

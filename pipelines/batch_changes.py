@@ -32,22 +32,29 @@ def lay_out(con: duckdb.DuckDBPyConnection, import_ids: list[int]) -> None:
     batch = "(select import_id from batch_imports)"
     for target in TARGETS.values():
         table, key = target.table, ", ".join(target.key)
-        parts = [f"select * from {table} where import_id in {batch}",
-                 f"select * exclude (replaced_by) from {table}_replaced "
-                 f"where replaced_by in {batch}",
-                 f"select * exclude (removed_by) from {table}_removed "
-                 f"where removed_by in {batch}"]
-        if warehouse.scalar(con, f"select count(*) from {table}_removed "
-                                 f"where removed_by in {batch}"):
+        parts = [
+            f"select * from {table} where import_id in {batch}",
+            f"select * exclude (replaced_by) from {table}_replaced where replaced_by in {batch}",
+            f"select * exclude (removed_by) from {table}_removed where removed_by in {batch}",
+        ]
+        if warehouse.scalar(
+            con, f"select count(*) from {table}_removed where removed_by in {batch}"
+        ):
             # an undo put back what the import it undid had replaced: the same keys
             match = " and ".join(f"t.{k} = r.{k}" for k in target.key)
-            parts.append(f"select t.* from {table} as t semi join "
-                         f"(select {key} from {table}_removed where removed_by in {batch}) "
-                         f"as r on {match}")
-        con.execute(f"create or replace temp table batch_{table} as "
-                    + " union all by name ".join(parts))
-    keys = [f"select {column} as key_hash from batch_{table} where {column} is not null"
-            for table in PERSON_TABLES for column in _key_columns(con, table)]
+            parts.append(
+                f"select t.* from {table} as t semi join "
+                f"(select {key} from {table}_removed where removed_by in {batch}) "
+                f"as r on {match}"
+            )
+        con.execute(
+            f"create or replace temp table batch_{table} as " + " union all by name ".join(parts)
+        )
+    keys = [
+        f"select {column} as key_hash from batch_{table} where {column} is not null"
+        for table in PERSON_TABLES
+        for column in _key_columns(con, table)
+    ]
     con.execute("create or replace temp table batch_keys as " + " union ".join(keys))
 
 
@@ -58,8 +65,13 @@ def _key_columns(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
 
 def undone(con: duckdb.DuckDBPyConnection) -> bool:
     """Whether the batch undid an import."""
-    return bool(warehouse.scalar(con, "select count(*) from batch_imports "
-                                      "where import_id not in (select import_id from imports)"))
+    return bool(
+        warehouse.scalar(
+            con,
+            "select count(*) from batch_imports "
+            "where import_id not in (select import_id from imports)",
+        )
+    )
 
 
 def links_may_break(con: duckdb.DuckDBPyConnection) -> bool:
@@ -67,16 +79,23 @@ def links_may_break(con: duckdb.DuckDBPyConnection) -> bool:
     replaced record whose new version does not carry the same keys. Otherwise people are
     relinked from the batch's own records (``identity.resolve_people(added_by=...)``)."""
     for table in PERSON_TABLES:
-        removed = warehouse.scalar(con, f"select count(*) from {table}_removed "
-                                   "where removed_by in (select import_id from batch_imports)")
-        same = " and ".join(f"now.{c} is not distinct from old.{c}"
-                            for c in _key_columns(con, table))
-        differ = warehouse.scalar(con, f"""
+        removed = warehouse.scalar(
+            con,
+            f"select count(*) from {table}_removed "
+            "where removed_by in (select import_id from batch_imports)",
+        )
+        same = " and ".join(
+            f"now.{c} is not distinct from old.{c}" for c in _key_columns(con, table)
+        )
+        differ = warehouse.scalar(
+            con,
+            f"""
             select count(*) from {table}_replaced as old
             where old.replaced_by in (select import_id from batch_imports)
               and not exists (select 1 from {table} as now
                               where now.record_id = old.record_id and {same})
-        """)
+        """,
+        )
         if removed or differ:
             return True
     return False
@@ -86,20 +105,30 @@ def before_linking(con: duckdb.DuckDBPyConnection, whole: bool) -> None:
     """Keep who each key belonged to before people are relinked: every key (``whole``,
     when every person is relinked), or else every key of the people the batch touches
     (only their ids can change: a merge always goes through one of the batch's records)."""
-    touched = "" if whole else """
+    touched = (
+        ""
+        if whole
+        else """
         where person_id in (select person_id from person_keys
                             where key_hash in (select key_hash from batch_keys))"""
-    con.execute("create or replace temp table keys_before as "
-                f"select key_hash, person_id from person_keys{touched}")
+    )
+    con.execute(
+        "create or replace temp table keys_before as "
+        f"select key_hash, person_id from person_keys{touched}"
+    )
 
 
 def after_linking(con: duckdb.DuckDBPyConnection, whole: bool) -> tuple[int, int]:
     """``moved_keys``: the keys whose person is not the one they had before; how many are
     new, and how many are now another person's (merged, split)."""
-    now = "person_keys" if whole else """(
+    now = (
+        "person_keys"
+        if whole
+        else """(
         select key_hash, person_id from person_keys
         where key_hash in (select key_hash from keys_before union
                            select key_hash from batch_keys))"""
+    )
     con.execute(f"""
         create or replace temp table moved_keys as
         select key_hash, b.person_id as person_before, a.person_id as person_after
@@ -108,16 +137,20 @@ def after_linking(con: duckdb.DuckDBPyConnection, whole: bool) -> tuple[int, int
         where b.person_id is distinct from a.person_id
     """)
     new, moved = warehouse.one_row(
-        con, "select count(*) filter (where person_before is null), "
-             "count(*) filter (where person_before is not null) from moved_keys")
+        con,
+        "select count(*) filter (where person_before is null), "
+        "count(*) filter (where person_before is not null) from moved_keys",
+    )
     return new, moved
 
 
 def consume(con: duckdb.DuckDBPyConnection) -> None:
     """The rows an undo removed are out of the marts now: forget them; drop the layout."""
     for target in TARGETS.values():
-        con.execute(f"delete from {target.table}_removed "
-                    "where removed_by in (select import_id from batch_imports)")
+        con.execute(
+            f"delete from {target.table}_removed "
+            "where removed_by in (select import_id from batch_imports)"
+        )
         con.execute(f"drop table if exists temp.batch_{target.table}")
     for table in TEMP_TABLES:
         con.execute(f"drop table if exists temp.{table}")

@@ -38,17 +38,26 @@ def _print_version(asked: bool) -> None:
 
 @app.callback()
 def main(
-    version: Annotated[bool, typer.Option("--version", help="Print the version.", is_eager=True,
-                                          callback=_print_version)] = False,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", help="Print the version.", is_eager=True, callback=_print_version
+        ),
+    ] = False,
 ) -> None:
     pass  # the commands are below; the app's help says what Turnout is
 
 
 @app.command()
 def init(
-    region: Annotated[str | None, typer.Option(help="Country assumed for phone numbers without "
-                                               "+code (ISO code; CA when the database has no "
-                                               "settings yet).")] = None,
+    region: Annotated[
+        str | None,
+        typer.Option(
+            help="Country assumed for phone numbers without "
+            "+code (ISO code; CA when the database has no "
+            "settings yet)."
+        ),
+    ] = None,
 ) -> None:
     """Create the database, its secret hashing key (mode 0600) and its settings.
 
@@ -62,23 +71,31 @@ def init(
         version = warehouse.create(db)
         keys.ready_for_init(db)  # before anything is written: a lost key stops here
         if chosen or not config.settings_path(db).exists():
-            config.write_settings(db, config.Settings(default_region=chosen or
-                                                      config.DEFAULT_REGION))
+            config.write_settings(
+                db, config.Settings(default_region=chosen or config.DEFAULT_REGION)
+            )
         with load.session(db) as batch:
             if batch.refresh():
                 console.print("The figures are up to date with every imported file.")
     except TurnoutError as error:
         fail(error)
     console.print(f"Database ready: {_safe(db)} (schema version {version})")
-    console.print(f"Secret key: {_safe(config.key_path(db))} — back it up; without it new records "
-                  "cannot be matched to old ones (docs/security.md).")
+    console.print(
+        f"Secret key: {_safe(config.key_path(db))} — back it up; without it new records "
+        "cannot be matched to old ones (docs/security.md)."
+    )
 
 
 @app.command()
 def rekey(
-    understood: Annotated[bool, typer.Option(
-        keys.REKEY_FLAG, help="Confirm that people imported before and after will never be "
-        "matched, and may be counted twice.")] = False,
+    understood: Annotated[
+        bool,
+        typer.Option(
+            keys.REKEY_FLAG,
+            help="Confirm that people imported before and after will never be "
+            "matched, and may be counted twice.",
+        ),
+    ] = False,
 ) -> None:
     """Make the key file (a new one if it is lost) the database's hashing key, re-hashing
     nothing: only when the old key is truly lost, never instead of restoring a backup.
@@ -93,13 +110,16 @@ def rekey(
     except TurnoutError as error:
         fail(error)
     if outcome == "same":
-        console.print(f"{_safe(config.key_path(db))} is already the key of {_safe(db)}; "
-                      "nothing changed.")
+        console.print(
+            f"{_safe(config.key_path(db))} is already the key of {_safe(db)}; nothing changed."
+        )
         return
     made = "A new key was written to" if outcome == "created" else "The database now uses"
-    console.print(f"{made} {_safe(config.key_path(db))}. Back it up. People imported from now on "
-                  "are not matched with people imported before; `turnout imports` shows "
-                  "where the split is.")
+    console.print(
+        f"{made} {_safe(config.key_path(db))}. Back it up. People imported from now on "
+        "are not matched with people imported before; `turnout imports` shows "
+        "where the split is."
+    )
 
 
 @app.command("sources")
@@ -111,8 +131,11 @@ def list_sources() -> None:
     table.add_column("goes to")
     table.add_column("example header")
     for source in sorted(sources.REGISTRY.values(), key=lambda s: s.name):
-        title = source.title if source.header_confirmed else \
-            f"{source.title} (header not confirmed against a real export)"
+        title = (
+            source.title
+            if source.header_confirmed
+            else f"{source.title} (header not confirmed against a real export)"
+        )
         table.add_row(source.name, title, source.target, source.example_header)
     console.print(table)
 
@@ -134,18 +157,23 @@ app.command("load-marts")(engine_commands.load_marts_command)
 @app.command()
 def sample(
     out: Annotated[Path, typer.Option(help="Folder to write the sample campaign into.")],
-    people: Annotated[int, typer.Option(min=100, help="People in the campaign; every "
-                                        "per-person file scales with it.")] = 3000,
-    seed: Annotated[int, typer.Option(help="Random seed: the same seed writes the same "
-                                      "bytes.")] = 2026,
+    people: Annotated[
+        int,
+        typer.Option(min=100, help="People in the campaign; every per-person file scales with it."),
+    ] = 3000,
+    seed: Annotated[
+        int, typer.Option(help="Random seed: the same seed writes the same bytes.")
+    ] = 2026,
 ) -> None:
     """Write the synthetic campaign "Bienvenue aux réfugiés" in the real export formats."""
     from pipelines import sample as sample_campaign
 
     files = sample_campaign.generate(out, people=people, seed=seed)
     size = sum(f.stat().st_size for f in files)
-    console.print(f"Wrote {len(files)} files ({size / 1e6:.1f} MB) to {_safe(out)}. "
-                  f"Import them with: turnout import {_safe(out)}")
+    console.print(
+        f"Wrote {len(files)} files ({size / 1e6:.1f} MB) to {_safe(out)}. "
+        f"Import them with: turnout import {_safe(out)}"
+    )
 
 
 app.command()(dashboard_command.dashboard)

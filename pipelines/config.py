@@ -68,11 +68,15 @@ def load_settings(db: Path) -> Settings:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
         region = check_region(str(data.get("default_region", DEFAULT_REGION)))
     except TurnoutError as error:
-        raise TurnoutError(code="settings.invalid", path=str(path),
-                           problem={"code": error.code, "params": error.params}) from None
+        raise TurnoutError(
+            code="settings.invalid",
+            path=str(path),
+            problem={"code": error.code, "params": error.params},
+        ) from None
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
-        raise TurnoutError(code="settings.unreadable", path=str(path),
-                           problem=str(error) or type(error).__name__) from None
+        raise TurnoutError(
+            code="settings.unreadable", path=str(path), problem=str(error) or type(error).__name__
+        ) from None
     return Settings(default_region=region)
 
 
@@ -111,8 +115,9 @@ def read_secret(db: Path) -> bytes:
     _make_private(path)
     secret = path.read_text(encoding="utf-8").strip().encode()
     if len(secret) < MIN_KEY_CHARS:
-        raise TurnoutError(code="key.too_short", key=str(path), length=len(secret),
-                           minimum=MIN_KEY_CHARS)
+        raise TurnoutError(
+            code="key.too_short", key=str(path), length=len(secret), minimum=MIN_KEY_CHARS
+        )
     return secret
 
 
@@ -120,5 +125,8 @@ def _make_private(path: Path) -> None:
     mode = stat.S_IMODE(path.stat().st_mode)
     if mode & 0o077:
         path.chmod(PRIVATE)
-        log.warning(messages.text(messages.ENGLISH, "key.made_private", {
-            "key": str(path), "mode": f"{mode:04o}"}))
+        log.warning(
+            messages.text(
+                messages.ENGLISH, "key.made_private", {"key": str(path), "mode": f"{mode:04o}"}
+            )
+        )

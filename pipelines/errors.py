@@ -16,19 +16,21 @@ FILE_PARAMS = ("path", "file", "file_name")
 
 
 def _masked(params: Mapping[str, object]) -> dict[str, Any]:
-    return {name: privacy.masked(value) if name in FILE_PARAMS and isinstance(value, str)
-            else value for name, value in params.items()}
+    return {
+        name: privacy.masked(value) if name in FILE_PARAMS and isinstance(value, str) else value
+        for name, value in params.items()
+    }
 
 
 class TurnoutError(Exception):
     """A problem explained in words; the command line prints it without a traceback."""
 
-    def __init__(self, message: str | None = None, *, code: str | None = None,
-                 **params: object) -> None:
+    def __init__(
+        self, message: str | None = None, *, code: str | None = None, **params: object
+    ) -> None:
         self.code = code
         self.params = params = _masked(params)
-        super().__init__(message if code is None else messages.text(messages.ENGLISH, code,
-                                                                    params))
+        super().__init__(message if code is None else messages.text(messages.ENGLISH, code, params))
 
     def text(self, lang: str) -> str:
         """The message in ``lang``; as written when it was made without a code."""
@@ -44,8 +46,14 @@ class ImportRefused(TurnoutError):
     ``reason`` is the why in English.
     """
 
-    def __init__(self, file_name: str, code: str, line: int | None = None,
-                 column: str | None = None, **params: object) -> None:
+    def __init__(
+        self,
+        file_name: str,
+        code: str,
+        line: int | None = None,
+        column: str | None = None,
+        **params: object,
+    ) -> None:
         self.file_name = privacy.masked_file_name(file_name)
         self.line = line
         self.column = column
@@ -55,9 +63,14 @@ class ImportRefused(TurnoutError):
         Exception.__init__(self, self.text(messages.ENGLISH))
 
     def text(self, lang: str) -> str:
-        return messages.text(lang, "refused", {
-            "where": messages.where(self.file_name, self.line, self.column),
-            "reason": {"code": self.code, "params": self.params}})
+        return messages.text(
+            lang,
+            "refused",
+            {
+                "where": messages.where(self.file_name, self.line, self.column),
+                "reason": {"code": self.code, "params": self.params},
+            },
+        )
 
 
 class DatabaseBusy(TurnoutError):

@@ -20,8 +20,9 @@ ID_FIELD = "post_id"
 PERMALINK_FIELD = "permalink"
 
 
-def recover_from_permalinks(con: duckdb.DuckDBPyConnection, columns: list[Column],
-                            table: str = "raw") -> int:
+def recover_from_permalinks(
+    con: duckdb.DuckDBPyConnection, columns: list[Column], table: str = "raw"
+) -> int:
     """Rewrite recoverable scientific ids in ``table`` (text, before typing); return how many."""
     by_name = {c.field.name: c.raw for c in columns if c.raw}
     id_column, permalink = by_name.get(ID_FIELD), by_name.get(PERMALINK_FIELD)

@@ -22,8 +22,11 @@ from pipelines import marts
 
 STAGES = ("awareness", "engagement", "commitment", "action")
 # the breakdown of a window: each value of this expression, and the total over them all
-GROUPS = {"channel": "channel", "campaign": "coalesce(campaign, '(none)')",
-          None: "cast(null as varchar)"}
+GROUPS = {
+    "channel": "channel",
+    "campaign": "coalesce(campaign, '(none)')",
+    None: "cast(null as varchar)",
+}
 
 STAGES_SQL = """
     select * from (values ('awareness', 1), ('engagement', 2), ('commitment', 3),
@@ -135,8 +138,9 @@ def window_sql(group: str | None) -> str:
     return WINDOW_SQL.replace("{group}", GROUPS[group])
 
 
-def params(campaign: str | None, channel: str | None, since: datetime | None,
-           until: datetime | None) -> list[object]:
+def params(
+    campaign: str | None, channel: str | None, since: datetime | None, until: datetime | None
+) -> list[object]:
     """The bound values of ``FACT_FILTER``, in its order."""
     return [campaign, campaign, channel, channel, since, since, until, until]
 

@@ -34,8 +34,12 @@ def normalise_phone(raw: str | None, region: str) -> str | None:
 def register_functions(con: duckdb.DuckDBPyConnection) -> None:
     def create() -> None:
         con.create_function(
-            "turnout_phone", normalise_phone, ["VARCHAR", "VARCHAR"], "VARCHAR",
-            null_handling=FunctionNullHandling.SPECIAL, side_effects=False,
+            "turnout_phone",
+            normalise_phone,
+            ["VARCHAR", "VARCHAR"],
+            "VARCHAR",
+            null_handling=FunctionNullHandling.SPECIAL,
+            side_effects=False,
         )
 
     # a result left half-fetched by an earlier statement would make the registration fail
@@ -46,15 +50,17 @@ def register_functions(con: duckdb.DuckDBPyConnection) -> None:
         # a function registered inside a transaction that was rolled back is gone from the
         # catalog while the connection still holds its name (the count is fetched whole:
         # a result left open would make the removal fail)
-        found = con.execute("select count(*) from duckdb_functions() "
-                            "where function_name = 'turnout_phone'").fetchall()[0][0]
+        found = con.execute(
+            "select count(*) from duckdb_functions() where function_name = 'turnout_phone'"
+        ).fetchall()[0][0]
         if not found:
             con.remove_function("turnout_phone")
             create()
 
 
-def use_secret(con: duckdb.DuckDBPyConnection, secret: bytes | None,
-               region: str | None = None) -> None:
+def use_secret(
+    con: duckdb.DuckDBPyConnection, secret: bytes | None, region: str | None = None
+) -> None:
     """Give the import's SQL the secret (``turnout_key``) and the region phones are read in
     (:func:`phone_key_sql`), or take them away (None)."""
     if secret is None:
@@ -64,8 +70,10 @@ def use_secret(con: duckdb.DuckDBPyConnection, secret: bytes | None,
     con.execute("set variable turnout_secret = ?", [secret.decode()])
     if region is not None:  # turnout_phone is registered once per batch (load.Session)
         con.execute("set variable turnout_region = ?", [region])
-        con.execute("set variable turnout_north_american = ?",
-                    [phonenumbers.country_code_for_region(region) == 1])
+        con.execute(
+            "set variable turnout_north_american = ?",
+            [phonenumbers.country_code_for_region(region) == 1],
+        )
 
 
 def phone_key_sql(x: str) -> str:
@@ -108,7 +116,7 @@ def _edges_sql(only: str = "") -> str:
     pairs = []
     for table in PERSON_TABLES:
         for i, left in enumerate(KEY_COLUMNS):
-            for right in KEY_COLUMNS[i + 1:]:
+            for right in KEY_COLUMNS[i + 1 :]:
                 if table in ("checkins", "email_activity") and "platform_key" in (left, right):
                     continue
                 if table == "email_activity" and "phone_key" in (left, right):
@@ -129,13 +137,14 @@ def _keys_sql(only: str = "") -> str:
             if table == "email_activity" and column == "phone_key":
                 continue
             kind = column.removesuffix("_key")
-            parts.append(f"select {column} as key_hash, '{kind}' as key_kind from {table} "
-                         f"where {column} is not null{only}")
+            parts.append(
+                f"select {column} as key_hash, '{kind}' as key_kind from {table} "
+                f"where {column} is not null{only}"
+            )
     return " union ".join(parts)
 
 
-def resolve_people(con: duckdb.DuckDBPyConnection,
-                   added_by: list[int] | None = None) -> int:
+def resolve_people(con: duckdb.DuckDBPyConnection, added_by: list[int] | None = None) -> int:
     """Rebuild ``person_keys`` and ``people``: connected components of keys.
 
     With ``added_by``, the ids of imports that only added records (they replaced none, so
@@ -144,8 +153,9 @@ def resolve_people(con: duckdb.DuckDBPyConnection,
     """
     if added_by is not None and warehouse.scalar(con, "select count(*) from person_keys"):
         return _link_added(con, added_by)
-    con.execute("create or replace temp table key_edges as "
-                f"select distinct a, b from ({_edges_sql()})")
+    con.execute(
+        f"create or replace temp table key_edges as select distinct a, b from ({_edges_sql()})"
+    )
     con.execute(f"""
         create or replace temp table key_labels as
         select key_hash, any_value(key_kind) as key_kind, key_hash as label
@@ -173,11 +183,14 @@ def resolve_people(con: duckdb.DuckDBPyConnection,
             from key_labels
             left join best_neighbour using (key_hash)
         """)
-        changed = warehouse.scalar(con, """
+        changed = warehouse.scalar(
+            con,
+            """
             select count(*) from key_labels_next
             join key_labels using (key_hash)
             where key_labels_next.label <> key_labels.label
-        """)
+        """,
+        )
         con.execute("drop table key_labels; alter table key_labels_next rename to key_labels")
         if changed == 0:
             break
@@ -233,7 +246,9 @@ def _link_added(con: duckdb.DuckDBPyConnection, import_ids: list[int]) -> int:
     rounds = 0
     while True:
         rounds += 1
-        changed = warehouse.scalar(con, """
+        changed = warehouse.scalar(
+            con,
+            """
             with neighbours as (
                 select a as node, b as other from node_edges
                 union all
@@ -247,7 +262,8 @@ def _link_added(con: duckdb.DuckDBPyConnection, import_ids: list[int]) -> int:
             update node_labels set label = best.label
             from best
             where best.node = node_labels.node and best.label < node_labels.label
-        """)
+        """,
+        )
         if changed == 0:
             break
     # people whose id changes, and the ids every touched person ends with
@@ -281,6 +297,8 @@ def _link_added(con: duckdb.DuckDBPyConnection, import_ids: list[int]) -> int:
         where person_id in (select person_id from touched_people)
         group by person_id
     """)
-    con.execute("drop table added_keys; drop table key_nodes; drop table node_edges; "
-                "drop table node_labels; drop table moved_people; drop table touched_people")
+    con.execute(
+        "drop table added_keys; drop table key_nodes; drop table node_edges; "
+        "drop table node_labels; drop table moved_people; drop table touched_people"
+    )
     return rounds

@@ -33,15 +33,18 @@ def holds_data(con: duckdb.DuckDBPyConnection) -> bool:
 
 def recorded(con: duckdb.DuckDBPyConnection) -> str | None:
     """The fingerprint of the database's key; None before its first writer with a key."""
-    row = con.execute("select fingerprint from key_fingerprints "
-                      "order by recorded_at desc, rowid desc limit 1").fetchone()
+    row = con.execute(
+        "select fingerprint from key_fingerprints order by recorded_at desc, rowid desc limit 1"
+    ).fetchone()
     return row[0] if row else None
 
 
 def _record(con: duckdb.DuckDBPyConnection, secret: bytes, reason: str) -> None:
     now = datetime.now(UTC).replace(tzinfo=None)  # stored in UTC, as imported_at
-    con.execute("insert into key_fingerprints select ?, ?, ?, max(import_id) from imports",
-                [fingerprint(secret), now, reason])
+    con.execute(
+        "insert into key_fingerprints select ?, ?, ?, max(import_id) from imports",
+        [fingerprint(secret), now, reason],
+    )
 
 
 def _matches(con: duckdb.DuckDBPyConnection, secret: bytes) -> bool:
@@ -51,8 +54,9 @@ def _matches(con: duckdb.DuckDBPyConnection, secret: bytes) -> bool:
 
 def _missing(con: duckdb.DuckDBPyConnection, db: Path) -> TurnoutError:
     if holds_data(con):
-        return TurnoutError(code="key.missing", key=str(config.key_path(db)), database=str(db),
-                            flag=REKEY_FLAG)
+        return TurnoutError(
+            code="key.missing", key=str(config.key_path(db)), database=str(db), flag=REKEY_FLAG
+        )
     return TurnoutError(code="key.not_created", database=str(db))
 
 
@@ -68,8 +72,9 @@ def check(con: duckdb.DuckDBPyConnection, db: Path) -> bytes:
     if recorded(con) is None:
         _record(con, secret, "existing_data" if holds_data(con) else "new_database")
     elif not _matches(con, secret):
-        raise TurnoutError(code="key.different", key=str(config.key_path(db)),
-                           database=str(db), flag=REKEY_FLAG)
+        raise TurnoutError(
+            code="key.different", key=str(config.key_path(db)), database=str(db), flag=REKEY_FLAG
+        )
     return secret
 
 
@@ -117,5 +122,7 @@ REPLACEMENTS_SQL = """
 
 def replacements(con: duckdb.DuckDBPyConnection) -> list[dict]:
     """Each replacement of the key after an import, as a message for the import history."""
-    return [{"code": "key.replaced", "params": {"date": date, "after_import": after}}
-            for date, after in con.execute(REPLACEMENTS_SQL).fetchall()]
+    return [
+        {"code": "key.replaced", "params": {"date": date, "after_import": after}}
+        for date, after in con.execute(REPLACEMENTS_SQL).fetchall()
+    ]

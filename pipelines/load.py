@@ -21,9 +21,24 @@ from pipelines.import_types import ImportOptions, ImportResult, Progress
 from pipelines.recognise import contents, date_in_name, expand, recognise, sha256_file
 from pipelines.refresh import refresh
 
-__all__ = ["ImportOptions", "ImportResult", "Member", "Progress", "Session", "contents",
-           "date_in_name", "expand", "import_file", "is_archive", "read_member", "recognise",
-           "refresh", "session", "sha256_file", "undo_import"]
+__all__ = [
+    "ImportOptions",
+    "ImportResult",
+    "Member",
+    "Progress",
+    "Session",
+    "contents",
+    "date_in_name",
+    "expand",
+    "import_file",
+    "is_archive",
+    "read_member",
+    "recognise",
+    "refresh",
+    "session",
+    "sha256_file",
+    "undo_import",
+]
 
 # One import at a time per process: the dashboard serves each browser session in a thread,
 # and two write transactions on one DuckDB file would conflict.
@@ -48,16 +63,22 @@ class Session:
         # rolled back (a refused file), it would be gone for the next file of the batch
         identity.register_functions(con)
 
-    def import_file(self, path: Path | Member, options: ImportOptions | None = None,
-                    progress: Progress | None = None) -> ImportResult:
+    def import_file(
+        self,
+        path: Path | Member,
+        options: ImportOptions | None = None,
+        progress: Progress | None = None,
+    ) -> ImportResult:
         """Import one file (or one member of a zip, as ``expand`` lists them) in one
         transaction; raise ImportRefused (nothing written) if it can't."""
         with textfile.private_workspace(self.db) as work:
-            return file_import.import_one(self, archives.on_disk(path, work),
-                                          options or ImportOptions(), progress, work)
+            return file_import.import_one(
+                self, archives.on_disk(path, work), options or ImportOptions(), progress, work
+            )
 
-    def preview(self, files: list[tuple[Path | Member, ImportOptions]],
-                progress: Progress | None = None) -> list[ImportResult | TurnoutError]:
+    def preview(
+        self, files: list[tuple[Path | Member, ImportOptions]], progress: Progress | None = None
+    ) -> list[ImportResult | TurnoutError]:
         """What importing the files in this order would do, file by file (rows loaded,
         duplicate, rejected and why), or why a file would be refused. Each file is tried
         after the files before it (a calendar, then the sign-in sheet that needs it), in
@@ -67,13 +88,26 @@ class Session:
             self.con.execute("begin transaction")
             try:
                 with textfile.private_workspace(self.db) as work:
-                    for (before, its_options), outcome in zip(files[:index], found,
-                                                              strict=True):
+                    for (before, its_options), outcome in zip(files[:index], found, strict=True):
                         if isinstance(outcome, ImportResult):
-                            file_import.import_one(self, archives.on_disk(before, work),
-                                                   its_options, None, work, preview=True)
-                    found.append(file_import.import_one(self, archives.on_disk(path, work),
-                                                        options, progress, work, preview=True))
+                            file_import.import_one(
+                                self,
+                                archives.on_disk(before, work),
+                                its_options,
+                                None,
+                                work,
+                                preview=True,
+                            )
+                    found.append(
+                        file_import.import_one(
+                            self,
+                            archives.on_disk(path, work),
+                            options,
+                            progress,
+                            work,
+                            preview=True,
+                        )
+                    )
             except TurnoutError as error:
                 found.append(error)
             finally:
@@ -87,8 +121,9 @@ class Session:
 
 
 @contextmanager
-def session(db: Path, progress: Progress | None = None,
-            refresh_figures: bool = True) -> Iterator[Session]:
+def session(
+    db: Path, progress: Progress | None = None, refresh_figures: bool = True
+) -> Iterator[Session]:
     """Import files with ``session.import_file``; the figures are refreshed on the way out
     (unless ``refresh_figures`` is False: a batch of previews writes nothing).
 
@@ -109,8 +144,9 @@ def undo_import(db: Path, import_id: int, progress: Progress | None = None) -> u
         return undo.undo(batch.con, import_id)
 
 
-def import_file(db: Path, path: Path, options: ImportOptions | None = None,
-                progress: Progress | None = None) -> ImportResult:
+def import_file(
+    db: Path, path: Path, options: ImportOptions | None = None, progress: Progress | None = None
+) -> ImportResult:
     """Import one file, then refresh the figures: a batch of one."""
     with session(db, progress) as batch:
         return batch.import_file(path, options, progress)

@@ -38,8 +38,11 @@ def fields(target: str) -> Fields:
     required = tuple(mapped.REQUIRED.get(target, ()))
     if TARGETS[target].needs_event and "event_id" not in required:
         required += ("event_id",)  # the browser has no --event: the rows must name it
-    one_of = tuple(k for k in mapped.PERSON_INPUTS if k in allowed) \
-        if TARGETS[target].needs_person else ()
+    one_of = (
+        tuple(k for k in mapped.PERSON_INPUTS if k in allowed)
+        if TARGETS[target].needs_person
+        else ()
+    )
     optional = tuple(c for c in allowed if c not in required and c not in one_of)
     return Fields(required, one_of, optional)
 
@@ -50,10 +53,10 @@ def head_rows(path: Path) -> tuple[list[str], list[list[str]]]:
     best: tuple[int, list[str], list[list[str]]] | None = None
     for delimiter in reader.DELIMITERS:
         rows = list(csv.reader(io.StringIO(text), delimiter=delimiter, strict=False))
-        for index, row in enumerate(rows[:reader.HEADER_SEARCH_ROWS]):
+        for index, row in enumerate(rows[: reader.HEADER_SEARCH_ROWS]):
             width = len([c for c in row if c.strip()])
             if width >= 2 and (best is None or width > best[0]):
-                best = (width, [c.strip() for c in row], rows[index + 1:])
+                best = (width, [c.strip() for c in row], rows[index + 1 :])
                 break
     if best is None:
         return [], []
@@ -61,8 +64,9 @@ def head_rows(path: Path) -> tuple[list[str], list[list[str]]]:
     return header, [r for r in following if any(c.strip() for c in r)][:PREVIEW_ROWS]
 
 
-def masked_preview(header: list[str], rows: list[list[str]],
-                   chosen: dict[str, str]) -> list[dict[str, str]]:
+def masked_preview(
+    header: list[str], rows: list[list[str]], chosen: dict[str, str]
+) -> list[dict[str, str]]:
     """The first rows as the mapping reads them, field by field; emails and phones are only
     said to be there, never shown."""
     where = {name: header.index(column) for name, column in chosen.items() if column in header}
@@ -112,6 +116,7 @@ def missing_columns(source_name: str, header: list[str]) -> list[str]:
     """The columns a known format expects that this header lacks (its closest signature)."""
     source = sources.get(source_name)
     present = {sources.normalise_header(h) for h in header}
-    best = max(source.signatures,
-               key=lambda sig: len({sources.normalise_header(n) for n in sig} & present))
+    best = max(
+        source.signatures, key=lambda sig: len({sources.normalise_header(n) for n in sig} & present)
+    )
     return [name for name in best if sources.normalise_header(name) not in present]

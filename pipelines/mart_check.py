@@ -37,32 +37,44 @@ def _compare(con: duckdb.DuckDBPyConnection, kept: str, built: str) -> str:
     if kept_columns != columns:
         return f"columns {kept_columns} instead of {columns}"
     listed = ", ".join(columns)
-    only_kept = con.execute(f"select {listed} from {kept} except all "
-                            f"select {listed} from {built}").fetchall()
-    only_built = con.execute(f"select {listed} from {built} except all "
-                             f"select {listed} from {kept}").fetchall()
+    only_kept = con.execute(
+        f"select {listed} from {kept} except all select {listed} from {built}"
+    ).fetchall()
+    only_built = con.execute(
+        f"select {listed} from {built} except all select {listed} from {kept}"
+    ).fetchall()
     if not only_kept and not only_built:
         return ""
     floats = [i for i, r in enumerate(described) if r[1] in FLOATS]
     if floats and len(only_kept) == len(only_built) and _close(only_kept, only_built, floats):
         return ""
-    return (f"{len(only_kept)} row(s) only in the refreshed mart, e.g. {only_kept[:3]}; "
-            f"{len(only_built)} only in the full rebuild, e.g. {only_built[:3]}")
+    return (
+        f"{len(only_kept)} row(s) only in the refreshed mart, e.g. {only_kept[:3]}; "
+        f"{len(only_built)} only in the full rebuild, e.g. {only_built[:3]}"
+    )
 
 
 def _close(left: list[tuple], right: list[tuple], floats: list[int]) -> bool:
     """The rows pair up on every other column, and their floats are within TOLERANCE."""
+
     def exact(row: tuple) -> tuple:
         return tuple(v for i, v in enumerate(row) if i not in floats)
 
     def near(a: float | None, b: float | None) -> bool:
         return (a is None and b is None) or (
-            a is not None and b is not None and abs(a - b) <= TOLERANCE)
+            a is not None and b is not None and abs(a - b) <= TOLERANCE
+        )
 
     waiting = sorted(right, key=lambda r: repr(exact(r)))
     for row in sorted(left, key=lambda r: repr(exact(r))):
-        match = next((i for i, other in enumerate(waiting) if exact(other) == exact(row)
-                      and all(near(row[i], other[i]) for i in floats)), None)
+        match = next(
+            (
+                i
+                for i, other in enumerate(waiting)
+                if exact(other) == exact(row) and all(near(row[i], other[i]) for i in floats)
+            ),
+            None,
+        )
         if match is None:
             return False
         waiting.pop(match)

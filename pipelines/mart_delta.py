@@ -44,35 +44,53 @@ def run(con: duckdb.DuckDBPyConnection, mart: Mart) -> MartRefresh:
     columns = ", ".join(r[0] for r in con.execute(f"describe {name}").fetchall())
     keys = ", ".join(mart.keys)
     con.execute(f"create or replace temp table redo_keys as {delta.keys}")
-    con.execute(f"create or replace temp table redo_key_values as "
-                f"select distinct {keys} from redo_keys")
+    con.execute(
+        f"create or replace temp table redo_key_values as select distinct {keys} from redo_keys"
+    )
     count = warehouse.scalar(con, "select count(*) from redo_key_values")
     if count == 0:  # nothing of this mart changed: nothing to read
         for change in ("removed", "added"):
-            con.execute(f"create or replace temp table {change}_{name} as "
-                        f"select {columns} from {name} limit 0")
+            con.execute(
+                f"create or replace temp table {change}_{name} as "
+                f"select {columns} from {name} limit 0"
+            )
         return MartRefresh(name, "incremental")
-    con.execute(f"create or replace temp table old_rows as select m.* from {name} as m "
-                f"semi join redo_key_values as k on {_match('m', 'k', mart.keys)}")
+    con.execute(
+        f"create or replace temp table old_rows as select m.* from {name} as m "
+        f"semi join redo_key_values as k on {_match('m', 'k', mart.keys)}"
+    )
     if delta.inputs:
         _rebuild_from_inputs(con, mart)
-    con.execute(f"create or replace temp table new_rows as "
-                f"select r.* from ({delta.rows or 'select * from rebuilt'}) as r "
-                f"semi join redo_key_values as k on {_match('r', 'k', mart.keys)}")
+    con.execute(
+        f"create or replace temp table new_rows as "
+        f"select r.* from ({delta.rows or 'select * from rebuilt'}) as r "
+        f"semi join redo_key_values as k on {_match('r', 'k', mart.keys)}"
+    )
     # a mart's rows are distinct (its contract's key is unique): set differences suffice
-    con.execute(f"create or replace temp table removed_{name} as "
-                f"select {columns} from old_rows except select {columns} from new_rows")
-    con.execute(f"create or replace temp table added_{name} as "
-                f"select {columns} from new_rows except select {columns} from old_rows")
+    con.execute(
+        f"create or replace temp table removed_{name} as "
+        f"select {columns} from old_rows except select {columns} from new_rows"
+    )
+    con.execute(
+        f"create or replace temp table added_{name} as "
+        f"select {columns} from new_rows except select {columns} from old_rows"
+    )
     # only the keys whose rows differ are written: most keys may come back as they were
-    con.execute(f"create or replace temp table redo_key_values as "
-                f"select {keys} from removed_{name} union select {keys} from added_{name}")
-    con.execute(f"delete from {name} as m using redo_key_values as k "
-                f"where {_match('m', 'k', mart.keys)}")
-    con.execute(f"insert into {name} by name select {columns} from new_rows as r "
-                f"semi join redo_key_values as k on {_match('r', 'k', mart.keys)}")
-    removed, added = (warehouse.scalar(con, f"select count(*) from {change}_{name}")
-                      for change in ("removed", "added"))
+    con.execute(
+        f"create or replace temp table redo_key_values as "
+        f"select {keys} from removed_{name} union select {keys} from added_{name}"
+    )
+    con.execute(
+        f"delete from {name} as m using redo_key_values as k where {_match('m', 'k', mart.keys)}"
+    )
+    con.execute(
+        f"insert into {name} by name select {columns} from new_rows as r "
+        f"semi join redo_key_values as k on {_match('r', 'k', mart.keys)}"
+    )
+    removed, added = (
+        warehouse.scalar(con, f"select count(*) from {change}_{name}")
+        for change in ("removed", "added")
+    )
     return MartRefresh(name, "incremental", keys=count, removed=removed, added=added)
 
 
@@ -84,10 +102,14 @@ def change_of_rebuild(con: duckdb.DuckDBPyConnection, name: str) -> bool:
     now = [r[:2] for r in con.execute(f"describe {name}").fetchall()]
     if before == now:
         columns = ", ".join(column for column, _ in now)
-        for change, first, second in (("removed", f"before_{name}", name),
-                                      ("added", name, f"before_{name}")):
-            con.execute(f"create or replace temp table {change}_{name} as select {columns} "
-                        f"from {first} except all select {columns} from {second}")
+        for change, first, second in (
+            ("removed", f"before_{name}", name),
+            ("added", name, f"before_{name}"),
+        ):
+            con.execute(
+                f"create or replace temp table {change}_{name} as select {columns} "
+                f"from {first} except all select {columns} from {second}"
+            )
     con.execute(f"drop table temp.before_{name}")
     return before == now
 
@@ -106,8 +128,10 @@ def _rebuild_from_inputs(con: duckdb.DuckDBPyConnection, mart: Mart) -> None:
         con.execute(f"create or replace temp view redo_input_{table} as {query}")
         sql, found = _FROM_OR_JOIN[table].subn(rf"\g<1>redo_input_{table}", sql)
         if not found or table in _names(sql):
-            raise ValueError(f"{mart.stem}.sql must read {table} with 'from {table}' or "
-                             f"'join {table}' only, for its delta's input")
+            raise ValueError(
+                f"{mart.stem}.sql must read {table} with 'from {table}' or "
+                f"'join {table}' only, for its delta's input"
+            )
     try:
         con.execute(f"create or replace temp table rebuilt as {sql}")
     finally:
@@ -132,6 +156,8 @@ def _names(sql: str) -> set[str]:
 
 def clear(con: duckdb.DuckDBPyConnection, names: list[str]) -> None:
     """Drop the refresh's working tables and the marts' changes."""
-    for table in [*WORK_TABLES, *(f"{change}_{name}" for name in names
-                                  for change in ("removed", "added"))]:
+    for table in [
+        *WORK_TABLES,
+        *(f"{change}_{name}" for name in names for change in ("removed", "added")),
+    ]:
         con.execute(f"drop table if exists temp.{table}")

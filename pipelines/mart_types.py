@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 @dataclass(frozen=True)
 class Delta:
     """The sections of a ``.delta.sql`` file (see ``pipelines/mart_delta.py``)."""
+
     keys: str
     inputs: dict[str, str] = field(default_factory=dict)
     rows: str | None = None
@@ -41,6 +42,7 @@ class Mart:
 @dataclass
 class MartRefresh:
     """What the refresh did to one mart."""
+
     mart: str
     how: str  # incremental | full | view
     why: str = ""  # why it was rebuilt in full
@@ -51,8 +53,10 @@ class MartRefresh:
 
     def describe(self) -> str:
         if self.how == "incremental":
-            return (f"incremental: {self.keys:,} {_plural(self.keys, 'key')} checked, "
-                    f"{self.removed:,} {_plural(self.removed, 'row')} out, {self.added:,} in")
+            return (
+                f"incremental: {self.keys:,} {_plural(self.keys, 'key')} checked, "
+                f"{self.removed:,} {_plural(self.removed, 'row')} out, {self.added:,} in"
+            )
         return self.how if self.how == "view" else f"full ({self.why})"
 
 

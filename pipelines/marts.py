@@ -40,8 +40,7 @@ __all__ = ["Delta", "Mart", "MartRefresh", "marts", "rebuild", "refresh"]
 # part of every mart's fingerprint: a change to how marts are refreshed rebuilds them all
 REFRESH_VERSION = "1"
 _DECLARATION = re.compile(r"^-- refresh: (incremental by|full)\b(.*)$", re.MULTILINE)
-_SECTION = re.compile(r"^-- (keys|input [a-z_][a-z0-9_]*|rows|full when)\b:?(.*)$",
-                      re.MULTILINE)
+_SECTION = re.compile(r"^-- (keys|input [a-z_][a-z0-9_]*|rows|full when)\b:?(.*)$", re.MULTILINE)
 
 
 def _folder() -> Traversable:
@@ -53,7 +52,8 @@ def mart_files() -> list[tuple[str, str]]:
     return sorted(
         (entry.name.removesuffix(".sql"), entry.read_text(encoding="utf-8"))
         for entry in _folder().iterdir()
-        if entry.name.endswith(".sql") and not entry.name.startswith("_")
+        if entry.name.endswith(".sql")
+        and not entry.name.startswith("_")
         and not entry.name.endswith(".delta.sql")
     )
 
@@ -85,16 +85,22 @@ def parse_delta(text: str) -> Delta:
     reason = ""
     for match, following in zip(found, found[1:] + [None], strict=True):
         end = following.start() if following else len(text)
-        sections[match.group(1)] = text[match.end():end].strip()
+        sections[match.group(1)] = text[match.end() : end].strip()
         if match.group(1) == "full when":
             reason = match.group(2).strip()
     if "keys" not in sections:
         raise ValueError("a delta file needs a '-- keys:' section")
-    return Delta(keys=sections["keys"],
-                 inputs={name.removeprefix("input "): sql for name, sql in sections.items()
-                         if name.startswith("input ")},
-                 rows=sections.get("rows"), full_when=sections.get("full when"),
-                 full_when_reason=reason)
+    return Delta(
+        keys=sections["keys"],
+        inputs={
+            name.removeprefix("input "): sql
+            for name, sql in sections.items()
+            if name.startswith("input ")
+        },
+        rows=sections.get("rows"),
+        full_when=sections.get("full when"),
+        full_when_reason=reason,
+    )
 
 
 @cache
@@ -152,22 +158,32 @@ def _prepare(con: duckdb.DuckDBPyConnection) -> dict[str, object]:
 
 def _build(con: duckdb.DuckDBPyConnection, mart: Mart) -> None:
     kind = "view" if mart.is_view else "table"
-    was = con.execute("select case table_type when 'VIEW' then 'view' else 'table' end "
-                      "from information_schema.tables "
-                      "where table_schema = 'main' and table_name = ?", [mart.name]).fetchone()
+    was = con.execute(
+        "select case table_type when 'VIEW' then 'view' else 'table' end "
+        "from information_schema.tables "
+        "where table_schema = 'main' and table_name = ?",
+        [mart.name],
+    ).fetchone()
     if was and was[0] != kind:  # a mart that changed kind
         con.execute(f"drop {was[0]} {mart.name}")
     con.execute(f"create or replace {kind} {mart.name} as {mart.sql}")
 
 
 def _record(con: duckdb.DuckDBPyConnection, mart: Mart, code: str, how: str) -> None:
-    con.execute("insert or replace into mart_refresh_state values "
-                "(?, ?, current_timestamp::timestamp, ?)", [mart.name, code, how])
+    con.execute(
+        "insert or replace into mart_refresh_state values (?, ?, current_timestamp::timestamp, ?)",
+        [mart.name, code, how],
+    )
 
 
 def _has_state(con: duckdb.DuckDBPyConnection) -> bool:
-    return bool(warehouse.scalar(con, "select count(*) from information_schema.tables "
-                                      "where table_name = 'mart_refresh_state'"))
+    return bool(
+        warehouse.scalar(
+            con,
+            "select count(*) from information_schema.tables "
+            "where table_name = 'mart_refresh_state'",
+        )
+    )
 
 
 def rebuild(con: duckdb.DuckDBPyConnection) -> list[str]:
@@ -188,16 +204,20 @@ def stale(con: duckdb.DuckDBPyConnection) -> list[str]:
     return [m.name for m in marts() if stored.get(m.name) != fingerprint(m, rules)]
 
 
-def refresh(con: duckdb.DuckDBPyConnection, full: bool = False,
-            progress: Progress | None = None) -> list[MartRefresh]:
+def refresh(
+    con: duckdb.DuckDBPyConnection, full: bool = False, progress: Progress | None = None
+) -> list[MartRefresh]:
     """Bring every mart up to date with the batch laid out by ``pipelines/batch_changes.py``,
     inside the caller's transaction: incrementally where a mart declares how, in full
     where it must be (``full``: every mart in full)."""
     step = progress or (lambda _name: None)
     rules = _prepare(con)
     stored = dict(con.execute("select mart, code_hash from mart_refresh_state").fetchall())
-    sizes = dict(con.execute("select table_name, estimated_size from duckdb_tables() "
-                             "where schema_name = 'main'").fetchall())
+    sizes = dict(
+        con.execute(
+            "select table_name, estimated_size from duckdb_tables() where schema_name = 'main'"
+        ).fetchall()
+    )
     small = {m.name: _small(m, sizes) for m in marts() if m.incremental}
     # rebuilt in full (not for being small): whether what changed in it is known
     rebuilt: dict[str, bool] = {}
@@ -213,11 +233,11 @@ def refresh(con: duckdb.DuckDBPyConnection, full: bool = False,
             outcome = mart_delta.run(con, mart)
         else:
             # a mart after it reads what changed in it: keep the rows it had, to compare
-            keep = how == "full" and not full and mart.name in sizes \
-                and _change_read(mart, small)
+            keep = how == "full" and not full and mart.name in sizes and _change_read(mart, small)
             if keep:
-                con.execute(f"create or replace temp table before_{mart.name} as "
-                            f"select * from {mart.name}")
+                con.execute(
+                    f"create or replace temp table before_{mart.name} as select * from {mart.name}"
+                )
             _build(con, mart)
             known = keep and mart_delta.change_of_rebuild(con, mart.name)
             if how == "full" and not too_small:
@@ -247,16 +267,20 @@ def _small(mart: Mart, sizes: dict[str, int]) -> str:
 def _change_read(mart: Mart, small: dict[str, str]) -> bool:
     """Whether a mart after ``mart``, refreshed incrementally (not too small for it), reads
     what changed in it."""
-    return any(_reads_change(other, mart.name) for other in marts()
-               if other.incremental and not small.get(other.name))
+    return any(
+        _reads_change(other, mart.name)
+        for other in marts()
+        if other.incremental and not small.get(other.name)
+    )
 
 
 def _reads_change(mart: Mart, other: str) -> bool:
     return bool({f"removed_{other}", f"added_{other}"} & _tokens(_delta_text(mart) or ""))
 
 
-def _why_full(con: duckdb.DuckDBPyConnection, mart: Mart, full: bool, changed: bool,
-              rebuilt: dict[str, bool]) -> str:
+def _why_full(
+    con: duckdb.DuckDBPyConnection, mart: Mart, full: bool, changed: bool, rebuilt: dict[str, bool]
+) -> str:
     """Why ``mart`` is rebuilt in full this time, or '' when it is refreshed incrementally.
 
     ``rebuilt``: marts rebuilt in full before it (their SQL changed, say), and whether
@@ -271,11 +295,18 @@ def _why_full(con: duckdb.DuckDBPyConnection, mart: Mart, full: bool, changed: b
         return mart.why_full
     if changed:
         return "its SQL or rules changed since it was built"
-    if not warehouse.scalar(con, "select count(*) from information_schema.tables "
-                            "where table_schema = 'main' and table_name = ?", [mart.name]):
+    if not warehouse.scalar(
+        con,
+        "select count(*) from information_schema.tables "
+        "where table_schema = 'main' and table_name = ?",
+        [mart.name],
+    ):
         return "it was missing"
-    upstream = sorted(name for name, known in rebuilt.items() if reads(mart, name)
-                      and not (known and _reads_change(mart, name)))
+    upstream = sorted(
+        name
+        for name, known in rebuilt.items()
+        if reads(mart, name) and not (known and _reads_change(mart, name))
+    )
     if upstream:
         return f"{', '.join(upstream)} was rebuilt in full"
     delta = mart.required_delta()

@@ -28,22 +28,28 @@ def stage(con: duckdb.DuckDBPyConnection, source: sources.Source, target: Target
             con.execute(f"alter table stg add column {column} varchar")
 
 
-def _default_staging(con: duckdb.DuckDBPyConnection, source: sources.Source,
-                     target: Target) -> tuple[str, list]:
+def _default_staging(
+    con: duckdb.DuckDBPyConnection, source: sources.Source, target: Target
+) -> tuple[str, list]:
     """A format whose fields are the target's columns needs no stg_ file: its fields, its
     constants (bound as values) and the import's context (columns it lacks are left
     empty)."""
     present = {r[0] for r in con.execute("describe keyed").fetchall()}
     extra = [f"?::varchar as {name}" for name in source.constants]
-    extra += [f"ctx.{name}" for name in ("source", "exported_at", "campaign")
-              if name not in present and name not in source.constants
-              and (name != "campaign" or name in target.columns)]
+    extra += [
+        f"ctx.{name}"
+        for name in ("source", "exported_at", "campaign")
+        if name not in present
+        and name not in source.constants
+        and (name != "campaign" or name in target.columns)
+    ]
     values = [str(value) for value in source.constants.values()]
     return f"select keyed.*, {', '.join(extra)} from keyed, ctx", values
 
 
-def reject_unmatched(con: duckdb.DuckDBPyConnection, target: Target,
-                     columns: Sequence[staging.Column]) -> None:
+def reject_unmatched(
+    con: duckdb.DuckDBPyConnection, target: Target, columns: Sequence[staging.Column]
+) -> None:
     """Rows that the canonical table cannot take: unknown events, nobody to match."""
     present = {r[0] for r in con.execute("describe stg").fetchall()}
     if "reject_code" in present:  # a staging query may reject rows itself, with a message
@@ -51,12 +57,15 @@ def reject_unmatched(con: duckdb.DuckDBPyConnection, target: Target,
             insert into import_rejects select line, null, reject_code, reject_params, n_rows
             from stg where reject_code is not null
         """)
-        con.execute("delete from stg where reject_code is not null; "
-                    "alter table stg drop column reject_code; "
-                    "alter table stg drop column reject_params")
+        con.execute(
+            "delete from stg where reject_code is not null; "
+            "alter table stg drop column reject_code; "
+            "alter table stg drop column reject_params"
+        )
     if target.needs_event:
         label = next((c.label for c in columns if c.field.name == "event_id" and c.raw), None)
-        con.execute("""
+        con.execute(
+            """
             insert into import_rejects
             select line, ?, r.code, r.params, n_rows
             from (select *, case when event_id is null then {'code': 'row.no_event',
@@ -66,9 +75,13 @@ def reject_unmatched(con: duckdb.DuckDBPyConnection, target: Target,
                                      'event_id', event_id, null) end as r
                   from stg)
             where event_id is null or event_id not in (select event_id from events)
-        """, [label])
-        con.execute("delete from stg where event_id is null "
-                    "or event_id not in (select event_id from events)")
+        """,
+            [label],
+        )
+        con.execute(
+            "delete from stg where event_id is null "
+            "or event_id not in (select event_id from events)"
+        )
     if target.needs_person:
         missing = " and ".join(f"{k} is null" for k in PERSON_KEYS if k in target.columns)
         con.execute(f"""
@@ -93,21 +106,25 @@ def merge(con: duckdb.DuckDBPyConnection, target: Target, secret: bytes) -> tupl
         key_select = ", ".join(f"stg.{k}" for k in target.key if k not in target.columns)
         params = []
     select_key = f"{key_select}, " if key_select else ""
-    con.execute(f"""
+    con.execute(
+        f"""
         create or replace temp table staged as
         select {select_key}stg.line, stg.n_rows,
-               {', '.join(f'stg.{c}' for c in target.columns)},
-               {_hash_expr(target.compared, 'stg')} as row_hash
+               {", ".join(f"stg.{c}" for c in target.columns)},
+               {_hash_expr(target.compared, "stg")} as row_hash
         from stg, ctx
-    """, params)
+    """,
+        params,
+    )
     key_match = " and ".join(f"existing.{k} = s.{k}" for k in target.key)
-    existing_hash = ("existing.row_hash" if target.person_level
-                     else _hash_expr(target.compared, "existing"))
+    existing_hash = (
+        "existing.row_hash" if target.person_level else _hash_expr(target.compared, "existing")
+    )
     stale = "existing.exported_at > s.exported_at" if target.person_level else "false"
     con.execute(f"""
         create or replace temp table merge_plan as
         with ranked as (
-            select *, row_number() over (partition by {', '.join(target.key)} order by line)
+            select *, row_number() over (partition by {", ".join(target.key)} order by line)
                       as occurrence
             from staged
         )
@@ -135,15 +152,18 @@ def merge(con: duckdb.DuckDBPyConnection, target: Target, secret: bytes) -> tupl
     extra = ", record_id, row_hash" if target.person_level else ""
     con.execute(f"""
         insert into {target.table} by name
-        select {', '.join('merge_plan.' + c for c in target.columns)}{extra}, ctx.import_id
+        select {", ".join("merge_plan." + c for c in target.columns)}{extra}, ctx.import_id
         from merge_plan, ctx
         where verdict in ('new', 'changed')
     """)
-    loaded, duplicates, replaced = warehouse.one_row(con, """
+    loaded, duplicates, replaced = warehouse.one_row(
+        con,
+        """
         select coalesce(sum(n_rows) filter (where verdict in ('new', 'changed')), 0),
                coalesce(sum(n_rows) filter (where verdict in ('same', 'stale', 'repeated')), 0),
                count(*) filter (where verdict = 'changed')
         from merge_plan
-    """)
+    """,
+    )
     con.execute("drop table staged; drop table merge_plan; drop table stg")
     return int(loaded), int(duplicates), int(replaced)

@@ -34,9 +34,12 @@ def catalogue(lang: str) -> dict[str, wording.Entry]:
 def text(lang: str, code: str, params: Mapping[str, Any] | None = None) -> str:
     """One message in ``lang`` (English when the language lacks it, which a test forbids)."""
     entry = catalogue(lang).get(code) or catalogue(ENGLISH)[code]
-    values = {name: text(lang, value["code"], value.get("params"))
-              if isinstance(value, dict) and "code" in value else value
-              for name, value in (params or {}).items()}
+    values = {
+        name: text(lang, value["code"], value.get("params"))
+        if isinstance(value, dict) and "code" in value
+        else value
+        for name, value in (params or {}).items()
+    }
     return wording.fill(lang, entry, values)
 
 
@@ -57,8 +60,9 @@ def row_where(line: int | None, column: str | None) -> dict:
     return {"code": "where.row", "params": {"line": line}}
 
 
-def reason_text(lang: str, code: str | None, params: str | Mapping[str, Any] | None,
-                stored: str | None = None) -> str:
+def reason_text(
+    lang: str, code: str | None, params: str | Mapping[str, Any] | None, stored: str | None = None
+) -> str:
     """A rejected row's reason in ``lang``: from its code, else the stored English text.
 
     ``params`` may be the JSON text the database holds. Rows imported before codes were
@@ -71,6 +75,7 @@ def reason_text(lang: str, code: str | None, params: str | Mapping[str, Any] | N
 
 
 # SQL ----------------------------------------------------------------------------------
+
 
 def _sql_literal(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
@@ -98,5 +103,7 @@ def reason_macro() -> str:
         if not isinstance(entry, str):
             raise ValueError(f"{code}: a row message has no plural forms")
         branches.append(f"when {_sql_literal(code)} then {_english_sql(entry, 'p')}")
-    return ("create or replace temp macro turnout_reason(c, p) as "
-            f"case c {' '.join(branches)} else c end")
+    return (
+        "create or replace temp macro turnout_reason(c, p) as "
+        f"case c {' '.join(branches)} else c end"
+    )

@@ -19,8 +19,11 @@ _lock = threading.Lock()  # the dashboard serves each browser session in a threa
 @cache
 def _connection() -> duckdb.DuckDBPyConnection:
     con = duckdb.connect()
-    con.execute((resources.files("pipelines") / "sql" / "staging" / "_privacy.sql")
-                .read_text(encoding="utf-8"))
+    con.execute(
+        (resources.files("pipelines") / "sql" / "staging" / "_privacy.sql").read_text(
+            encoding="utf-8"
+        )
+    )
     return con
 
 

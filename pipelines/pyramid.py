@@ -16,8 +16,16 @@ import duckdb
 
 from pipelines.errors import TurnoutError
 
-METRICS = ("on_list", "email_opens", "email_clicks", "signatures", "registrations",
-           "events_attended", "volunteer_shifts", "events_hosted")
+METRICS = (
+    "on_list",
+    "email_opens",
+    "email_clicks",
+    "signatures",
+    "registrations",
+    "events_attended",
+    "volunteer_shifts",
+    "events_hosted",
+)
 
 
 def rules_path(db: Path | None) -> Path | None:
@@ -44,14 +52,17 @@ def load_rules(path: Path | None = None) -> dict:
     for tier in tiers:
         unknown = set(tier.get("any_of", {})) - set(METRICS)
         if "name" not in tier or unknown:
-            raise TurnoutError(f"{where}: tier {tier.get('name', '?')!r} needs a name and "
-                               f"metrics among {', '.join(METRICS)} (unknown: {sorted(unknown)}).")
+            raise TurnoutError(
+                f"{where}: tier {tier.get('name', '?')!r} needs a name and "
+                f"metrics among {', '.join(METRICS)} (unknown: {sorted(unknown)})."
+            )
     return {"window_months": int(data.get("window_months", 0)), "tiers": tiers}
 
 
 def _database_path(con: duckdb.DuckDBPyConnection) -> Path | None:
-    row = con.execute("select path from duckdb_databases() "
-                      "where database_name = current_database()").fetchone()
+    row = con.execute(
+        "select path from duckdb_databases() where database_name = current_database()"
+    ).fetchone()
     return Path(row[0]) if row and row[0] else None
 
 
@@ -63,13 +74,19 @@ def rules_for(con: duckdb.DuckDBPyConnection) -> dict:
 def install_rules(con: duckdb.DuckDBPyConnection, rules: dict | None = None) -> None:
     rules = rules or rules_for(con)
     con.execute("create or replace temp table pyramid_tiers (tier varchar, tier_rank integer)")
-    con.execute("create or replace temp table pyramid_rules "
-                "(tier varchar, tier_rank integer, metric varchar, at_least integer)")
-    con.execute("create or replace temp table pyramid_settings as "
-                "select ?::integer as window_months", [rules["window_months"]])
+    con.execute(
+        "create or replace temp table pyramid_rules "
+        "(tier varchar, tier_rank integer, metric varchar, at_least integer)"
+    )
+    con.execute(
+        "create or replace temp table pyramid_settings as select ?::integer as window_months",
+        [rules["window_months"]],
+    )
     con.execute("insert into pyramid_tiers values ('observing', 0)")
     for rank, tier in enumerate(rules["tiers"], start=1):
         con.execute("insert into pyramid_tiers values (?, ?)", [tier["name"], rank])
         for metric, at_least in tier.get("any_of", {}).items():
-            con.execute("insert into pyramid_rules values (?, ?, ?, ?)",
-                        [tier["name"], rank, metric, int(at_least)])
+            con.execute(
+                "insert into pyramid_rules values (?, ?, ?, ?)",
+                [tier["name"], rank, metric, int(at_least)],
+            )

@@ -36,8 +36,9 @@ class NotFromTheHead(Exception):
     Turnout reads in memory): recognised when it is imported."""
 
 
-def sniff(path: Path | archives.Member, options: ImportOptions,
-          con: duckdb.DuckDBPyConnection) -> tuple[sources.Source, reader.Layout | None]:
+def sniff(
+    path: Path | archives.Member, options: ImportOptions, con: duckdb.DuckDBPyConnection
+) -> tuple[sources.Source, reader.Layout | None]:
     if not isinstance(path, archives.Member) and not path.is_file():
         raise TurnoutError(code="file.missing", path=str(path))
     forced: sources.Source | None
@@ -51,9 +52,11 @@ def sniff(path: Path | archives.Member, options: ImportOptions,
     encoding, text = reader.read_head_text(named, head)
     if reader.is_json(text) and (forced is None or forced.file_type == "json"):
         try:
-            paths = _member_json_paths(con, path, head) \
-                if isinstance(path, archives.Member) and head is not None \
+            paths = (
+                _member_json_paths(con, path, head)
+                if isinstance(path, archives.Member) and head is not None
                 else jsonfile.json_paths(con, named, text)
+            )
         except ImportRefused as error:
             if error.code != "json.unparsable" or forced is not None:
                 raise
@@ -64,14 +67,18 @@ def sniff(path: Path | archives.Member, options: ImportOptions,
                 if '":' in first_line:  # a JSON key: damaged JSON rather than a CSV
                     raise error from None
                 raise
-        candidates = [forced] if forced else [
-            s for s in sources.REGISTRY.values() if s.file_type == "json" and s.auto_detect]
+        candidates = (
+            [forced]
+            if forced
+            else [s for s in sources.REGISTRY.values() if s.file_type == "json" and s.auto_detect]
+        )
         best = max(candidates, key=lambda s: (s.match_score(paths), s.signature_size(paths)))
         if best.match_score(paths) < 1.0:
             if forced:
                 raise ImportRefused(path.name, "json.not_this_format", format=forced.name)
-            raise ImportRefused(path.name, "json.unknown_format",
-                                known=", ".join(sorted(sources.REGISTRY)))
+            raise ImportRefused(
+                path.name, "json.unknown_format", known=", ".join(sorted(sources.REGISTRY))
+            )
         return best, None
     return reader.find_layout(named, text, encoding, forced)
 
@@ -85,8 +92,9 @@ def _as_path(path: Path | archives.Member) -> Path:
 JSON_IN_MEMORY_BYTES = 32 * 1024 * 1024  # a zip's JSON member read whole to recognise it
 
 
-def _member_json_paths(con: duckdb.DuckDBPyConnection, member: archives.Member,
-                       head: bytes) -> set[str]:
+def _member_json_paths(
+    con: duckdb.DuckDBPyConnection, member: archives.Member, head: bytes
+) -> set[str]:
     """The key paths of a zipped JSON file's first object, read in memory."""
     data = head
     if member.size > len(head):
@@ -104,7 +112,9 @@ _NAME_DATE = re.compile(r"(?<!\d)(20\d\d)-?(0[1-9]|1[0-2])-?(0[1-9]|[12]\d|3[01]
 # Meta names its exports after their period in words: Oct-01-2025_Oct-31-2025_<page id>.csv
 _NAME_WORD_DATE = re.compile(
     r"(?<![a-z])(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*[-_ .]?"
-    r"(0?[1-9]|[12]\d|3[01])[-_ ,.]+(20\d\d)(?!\d)", re.IGNORECASE)
+    r"(0?[1-9]|[12]\d|3[01])[-_ ,.]+(20\d\d)(?!\d)",
+    re.IGNORECASE,
+)
 _MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 
 
@@ -115,8 +125,9 @@ def date_in_name(name: str) -> datetime | None:
     name is the better witness of when an export was taken.
     """
     written = [(int(y), int(m), int(d)) for y, m, d in _NAME_DATE.findall(name)]
-    written += [(int(y), _MONTHS.index(m.lower()) + 1, int(d))
-                for m, d, y in _NAME_WORD_DATE.findall(name)]
+    written += [
+        (int(y), _MONTHS.index(m.lower()) + 1, int(d)) for m, d, y in _NAME_WORD_DATE.findall(name)
+    ]
     found = []
     for year, month, day in written:
         try:
@@ -132,8 +143,9 @@ IGNORED_FOLDERS = {"__MACOSX"}  # what macOS adds to a zip it makes: no export i
 Skipped = list[tuple[Path | archives.Member, str]]
 
 
-def expand(paths: list[Path], options: ImportOptions
-           ) -> tuple[list[Path | archives.Member], Skipped]:
+def expand(
+    paths: list[Path], options: ImportOptions
+) -> tuple[list[Path | archives.Member], Skipped]:
     """Files to import, calendar first; and the files of a folder or a zip that were
     skipped, with why. A zip gives its members (``archives.Member``); one that cannot be
     unzipped stays as it is, and its import says why it is refused."""
@@ -165,9 +177,11 @@ def expand(paths: list[Path], options: ImportOptions
     return [p for _, _, p in chosen], skipped
 
 
-def contents(path: Path, options: ImportOptions
-             ) -> tuple[list[tuple[archives.Member, sources.Source | None]],
-                        list[tuple[archives.Member, TurnoutError]]]:
+def contents(
+    path: Path, options: ImportOptions
+) -> tuple[
+    list[tuple[archives.Member, sources.Source | None]], list[tuple[archives.Member, TurnoutError]]
+]:
     """A zip's members to import, each with its format (None: told when it is imported),
     and those skipped, each with why; ImportRefused when the zip is refused whole."""
     found: archives.Found = []
@@ -193,8 +207,12 @@ def _in_a_line(member: archives.Member, error: TurnoutError) -> TurnoutError:
     """A zip holds reports no format reads (Plausible's countries, browsers…): each is
     said in a line, without the list of every known format."""
     if error.code == "file.unknown_format_closest":
-        return ImportRefused(member.name, "zip.unknown_member",
-                             closest=error.params["closest"], share=error.params["share"])
+        return ImportRefused(
+            member.name,
+            "zip.unknown_member",
+            closest=error.params["closest"],
+            share=error.params["share"],
+        )
     if error.code in ("file.unknown_format", "json.unknown_format"):
         return ImportRefused(member.name, "zip.unknown_member_none")
     return error
@@ -202,8 +220,10 @@ def _in_a_line(member: archives.Member, error: TurnoutError) -> TurnoutError:
 
 def _ignored(parts: tuple[str, ...]) -> bool:
     """Hidden files, notes and mappings beside the exports, and macOS's zip folders."""
-    return any(part.startswith(".") or part in IGNORED_FOLDERS for part in parts) \
+    return (
+        any(part.startswith(".") or part in IGNORED_FOLDERS for part in parts)
         or Path(parts[-1]).suffix.lower() in IGNORED_SUFFIXES
+    )
 
 
 def _order(source: sources.Source | None) -> int:

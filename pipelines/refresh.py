@@ -25,6 +25,7 @@ STEPS_AFTER = (*models.STEPS, "saving")
 @dataclass
 class Refreshed:
     """What one refresh did."""
+
     imports: list[int]
     full: bool
     relinked: str  # "batch" (its records only) | "everyone"
@@ -44,15 +45,20 @@ def refresh(con: duckdb.DuckDBPyConnection, progress: Progress | None = None) ->
     return run(con, progress) is not None
 
 
-def run(con: duckdb.DuckDBPyConnection, progress: Progress | None = None,
-        full: bool = False) -> Refreshed | None:
+def run(
+    con: duckdb.DuckDBPyConnection, progress: Progress | None = None, full: bool = False
+) -> Refreshed | None:
     """Relink people, refresh the marts and the models for the pending imports (``full``:
     rebuild everything from every row). None when nothing needed it.
 
     One transaction: if it fails, the imports stay pending and the error says so.
     """
-    pending = [i for (i,) in con.execute(
-        "select import_id from pending_refresh order by import_id").fetchall()]
+    pending = [
+        i
+        for (i,) in con.execute(
+            "select import_id from pending_refresh order by import_id"
+        ).fetchall()
+    ]
     if not (pending or full or marts.stale(con)):
         return None
     step = progress or (lambda _name: None)
@@ -70,8 +76,7 @@ def run(con: duckdb.DuckDBPyConnection, progress: Progress | None = None,
         con.execute("commit")
     except Exception as error:
         con.execute("rollback")
-        raise TurnoutError(code="figures.not_refreshed", error=type(error).__name__) \
-            from error
+        raise TurnoutError(code="figures.not_refreshed", error=type(error).__name__) from error
     done.seconds = time.perf_counter() - begun
     return done
 
@@ -84,8 +89,9 @@ def _refit_models(con: duckdb.DuckDBPyConnection, full: bool) -> str:
     return "an import was undone" if batch_changes.undone(con) else ""
 
 
-def _relink(con: duckdb.DuckDBPyConnection, pending: list[int], full: bool,
-            step: Progress) -> Refreshed:
+def _relink(
+    con: duckdb.DuckDBPyConnection, pending: list[int], full: bool, step: Progress
+) -> Refreshed:
     # relink everyone when a key or a link may have gone; else only the batch's people
     empty = not warehouse.scalar(con, "select count(*) from person_keys")
     everyone = full or empty or batch_changes.links_may_break(con)

@@ -70,8 +70,9 @@ def cell(value: object, form: Dialect) -> str:
     return safe_cell(value)
 
 
-def write_rows(handle: TextIO, columns: Sequence[str], rows: Iterable[Sequence],
-               form: Dialect) -> int:
+def write_rows(
+    handle: TextIO, columns: Sequence[str], rows: Iterable[Sequence], form: Dialect
+) -> int:
     """Write a header and the rows to an open text handle; returns the number of rows."""
     handle.write(BOM)
     writer = csv.writer(handle, delimiter=form.delimiter, lineterminator="\r\n")
@@ -83,8 +84,7 @@ def write_rows(handle: TextIO, columns: Sequence[str], rows: Iterable[Sequence],
     return count
 
 
-def write_file(path: Path, columns: Sequence[str], rows: Iterable[Sequence],
-               form: Dialect) -> int:
+def write_file(path: Path, columns: Sequence[str], rows: Iterable[Sequence], form: Dialect) -> int:
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "w", newline="", encoding="utf-8") as handle:
         return write_rows(handle, columns, rows, form)
@@ -102,8 +102,7 @@ def frame_bytes(frame: pd.DataFrame, form: Dialect) -> bytes:
     return to_bytes([str(c) for c in frame.columns], rows, form)
 
 
-def arrow_bytes(batches: Iterable[pa.RecordBatch], headers: Sequence[str],
-                form: Dialect) -> bytes:
+def arrow_bytes(batches: Iterable[pa.RecordBatch], headers: Sequence[str], form: Dialect) -> bytes:
     """An Arrow record-batch stream as CSV, batch by batch (the follow-up list can be long):
     decimals in the dialect's form, text cells made safe as ``safe_cell`` does."""
     import pyarrow as pa
@@ -120,13 +119,15 @@ def arrow_bytes(batches: Iterable[pa.RecordBatch], headers: Sequence[str],
                 column = pc.replace_substring(pc.cast(column, pa.string()), ".", form.decimal)
             elif pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
                 formula = pc.match_substring_regex(column, r"^[=+\-@\t\r]")
-                column = pc.if_else(formula, pc.binary_join_element_wise("'", column, ""),
-                                    column)
+                column = pc.if_else(formula, pc.binary_join_element_wise("'", column, ""), column)
             columns.append(column)
         safe = pa.RecordBatch.from_arrays(columns, names=list(headers))
         if writer is None:
-            writer = pa_csv.CSVWriter(sink, safe.schema, write_options=pa_csv.WriteOptions(
-                delimiter=form.delimiter, quoting_style="needed"))
+            writer = pa_csv.CSVWriter(
+                sink,
+                safe.schema,
+                write_options=pa_csv.WriteOptions(delimiter=form.delimiter, quoting_style="needed"),
+            )
         writer.write_batch(safe)
     if writer is None:
         sink.write(form.delimiter.join(headers).encode() + b"\r\n")

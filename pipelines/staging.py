@@ -56,19 +56,27 @@ def map_columns(source: Source, headers: list[str], file_name: str) -> list[Colu
         positions.setdefault(normalise_header(header), index)
     columns = []
     for fld in source.fields:
-        match = next((positions[normalise_header(a)] for a in fld.aliases
-                      if normalise_header(a) in positions), None)
+        match = next(
+            (
+                positions[normalise_header(a)]
+                for a in fld.aliases
+                if normalise_header(a) in positions
+            ),
+            None,
+        )
         if match is None and fld.required:
-            raise ImportRefused(file_name, "column.missing", name=fld.aliases[0],
-                                format=source.title)
+            raise ImportRefused(
+                file_name, "column.missing", name=fld.aliases[0], format=source.title
+            )
         raw = f"c{match + 1:03d}" if match is not None else None
         label = headers[match] if match is not None else fld.aliases[0]
         columns.append(Column(fld, raw, label))
     return columns
 
 
-def decide_day_first(con: duckdb.DuckDBPyConnection, columns: list[Column], delimiter: str,
-                     table: str = "raw") -> bool:
+def decide_day_first(
+    con: duckdb.DuckDBPyConnection, columns: list[Column], delimiter: str, table: str = "raw"
+) -> bool:
     """Day-first or month-first, decided once per file from all its slash dates."""
     dated = [c.raw for c in columns if c.field.type == "timestamp" and c.raw]
     if not dated:
@@ -79,8 +87,10 @@ def decide_day_first(con: duckdb.DuckDBPyConnection, columns: list[Column], deli
         for c in dated
     )
     first, second = warehouse.one_row(
-        con, f"select max(cast(split_part(v, '/', 1) as integer)), "
-        f"max(cast(split_part(v, '/', 2) as integer)) from ({parts})")
+        con,
+        f"select max(cast(split_part(v, '/', 1) as integer)), "
+        f"max(cast(split_part(v, '/', 2) as integer)) from ({parts})",
+    )
     if first is None:
         return False
     if first > 12 >= second:
@@ -114,8 +124,10 @@ def _hash_sql(column: Column, x: str) -> str:
     if kind == "phone":
         return identity.phone_key_sql(x)
     if kind == "id":
-        return (f"case when turnout_is_scientific({x}) then {x} "
-                f"else turnout_key('platform', {prefix}nullif(trim({x}), '')) end")
+        return (
+            f"case when turnout_is_scientific({x}) then {x} "
+            f"else turnout_key('platform', {prefix}nullif(trim({x}), '')) end"
+        )
     return f"turnout_key('text', lower(trim({prefix}turnout_masked(nullif(trim({x}), '')))))"
 
 
@@ -135,16 +147,18 @@ def read_hashed(source: Source, columns: list[Column]) -> str:
     kept = {c.raw for c in columns if c.raw and not _is_hashed(source, c)}
     words = ", ".join(quote_literal(w) for w in TOTALS_WORDS)
     emptied = sorted({x for _, x in hashed} - kept)
-    replaced = ", ".join(f"case when lower(trim({x})) in ({words}) then {x} end as {x}"
-                         for x in emptied)
+    replaced = ", ".join(
+        f"case when lower(trim({x})) in ({words}) then {x} end as {x}" for x in emptied
+    )
     added = "".join(f", {_hash_sql(c, x)} as {_hashed_name(c)}" for c, x in hashed)
     return (f"* replace ({replaced})" if replaced else "*") + added
 
 
 def hashed_read(source: Source, columns: list[Column]) -> list[Column]:
     """``columns`` as :func:`read_hashed` reads them: each hashed field from its own column."""
-    return [replace(c, raw=_hashed_name(c)) if c.raw and _is_hashed(source, c) else c
-            for c in columns]
+    return [
+        replace(c, raw=_hashed_name(c)) if c.raw and _is_hashed(source, c) else c for c in columns
+    ]
 
 
 def _reject(code: str, **params: str) -> str:
@@ -170,12 +184,15 @@ def _reject_quoting(code: str, x: str, **params: str) -> str:
     """A row message quoting the value of ``x``, unless it looks like personal data."""
     pairs = ", ".join(f"{quote_literal(name)}, {value}" for name, value in params.items())
     extra = f"json_object({pairs})" if params else "cast(null as json)"
-    return (f"turnout_reject_quoting({quote_literal(code)}, {quote_literal(QUOTING[code])}, "
-            f"'value', {x}, {extra})")
+    return (
+        f"turnout_reject_quoting({quote_literal(code)}, {quote_literal(QUOTING[code])}, "
+        f"'value', {x}, {extra})"
+    )
 
 
-def _typed(column: Column, decimal_mark: str, day_first: bool,
-           hashed: bool = False) -> tuple[str, str | None, str | None]:
+def _typed(
+    column: Column, decimal_mark: str, day_first: bool, hashed: bool = False
+) -> tuple[str, str | None, str | None]:
     """(typed expression, condition that makes the value bad, the row message it gets)."""
     x = column.raw
     kind = column.field.type
@@ -183,22 +200,27 @@ def _typed(column: Column, decimal_mark: str, day_first: bool,
         return "null", None, None
     if hashed:  # read as a keyed hash (read_hashed); a rounded platform id is rejected
         if kind == "id":
-            return (x, f"turnout_is_scientific({x})",
-                    _reject_quoting("row.scientific_id", x))
+            return (x, f"turnout_is_scientific({x})", _reject_quoting("row.scientific_id", x))
         return x, None, None
     prefix = f"{quote_literal(column.field.prefix)} || " if column.field.prefix else ""
     if kind == "id":
         # an id is stored as written: an email, a phone or a full name in its place (a shifted
         # row) is not; ten bare digits are left alone, as many platforms' ids look like that
         # a uuid's digit runs can look like a written phone (…799878-5366…): a uuid is an id
-        uuid = (f"regexp_full_match(trim({x}), "
-                f"'[0-9a-fA-F]{{8}}(-[0-9a-fA-F]{{4}}){{3}}-[0-9a-fA-F]{{12}}')")
-        personal = (f"(not {uuid} and (turnout_has_email({x}) or turnout_has_written_phone({x}) "
-                    f"or (turnout_looks_like_name({x}) and contains(trim({x}), ' '))))")
-        return (f"{prefix}nullif(trim({x}), '')",
-                f"(turnout_is_scientific({x}) or {personal})",
-                f"case when {personal} then {_reject('row.id_looks_personal')} "
-                f"else {_reject_quoting('row.scientific_id', x)} end")
+        uuid = (
+            f"regexp_full_match(trim({x}), "
+            f"'[0-9a-fA-F]{{8}}(-[0-9a-fA-F]{{4}}){{3}}-[0-9a-fA-F]{{12}}')"
+        )
+        personal = (
+            f"(not {uuid} and (turnout_has_email({x}) or turnout_has_written_phone({x}) "
+            f"or (turnout_looks_like_name({x}) and contains(trim({x}), ' '))))"
+        )
+        return (
+            f"{prefix}nullif(trim({x}), '')",
+            f"(turnout_is_scientific({x}) or {personal})",
+            f"case when {personal} then {_reject('row.id_looks_personal')} "
+            f"else {_reject_quoting('row.scientific_id', x)} end",
+        )
     if kind in ("count", "number"):
         value = f"turnout_number({x}, '{decimal_mark}')"
         typed = f"cast(round({value}) as bigint)" if kind == "count" else value
@@ -207,15 +229,21 @@ def _typed(column: Column, decimal_mark: str, day_first: bool,
         in_range = f"(isfinite({value}) and abs({value}) < {NUMBER_LIMIT})"
         typed = f"case when {in_range} then {typed} end"
         # a phone number written in a count parses as a number: it is not one
-        bad = (f"({x} is not null and ({value} is null or not {in_range} "
-               f"or turnout_has_written_phone({x})))")
-        reject = (f"case when {value} is not null and not {in_range} then "
-                  f"{_reject_quoting('row.number_out_of_range', x)} "
-                  f"else {_reject_quoting('row.not_a_number', x)} end")
+        bad = (
+            f"({x} is not null and ({value} is null or not {in_range} "
+            f"or turnout_has_written_phone({x})))"
+        )
+        reject = (
+            f"case when {value} is not null and not {in_range} then "
+            f"{_reject_quoting('row.number_out_of_range', x)} "
+            f"else {_reject_quoting('row.not_a_number', x)} end"
+        )
         if kind == "count":
             bad = f"({bad} or {value} < 0)"
-            reject = (f"case when {value} < 0 and {in_range} then "
-                      f"{_reject_quoting('row.negative_count', x)} else {reject} end")
+            reject = (
+                f"case when {value} < 0 and {in_range} then "
+                f"{_reject_quoting('row.negative_count', x)} else {reject} end"
+            )
         return typed, bad, reject
     if kind == "timestamp":
         value = f"turnout_timestamp({x}, {str(day_first).lower()})"
@@ -223,25 +251,39 @@ def _typed(column: Column, decimal_mark: str, day_first: bool,
         # a time an export can hold: from 2000, and not after the import (plus a day for time
         # zones) unless it is an event's schedule, which may be up to a year ahead
         latest = "interval 1 year" if column.field.name in SCHEDULED else "interval 1 day"
-        bad_date = (f"({value} < timestamp '{EARLIEST_DATE}' or {value} > "
-                    f"current_timestamp::timestamp + {latest})")
+        bad_date = (
+            f"({value} < timestamp '{EARLIEST_DATE}' or {value} > "
+            f"current_timestamp::timestamp + {latest})"
+        )
         too_late = f"{value} > current_timestamp::timestamp + interval 1 day"
-        out_of_range = ("row.date_in_future" if column.field.name not in SCHEDULED
-                        else "row.date_out_of_range")
-        reject = (f"case when {value} is null then "
-                  f"{_reject_quoting('row.not_a_date', x, example=quote_literal(example))} "
-                  f"when {too_late} then {_reject_quoting(out_of_range, x)} "
-                  f"else {_reject_quoting('row.date_out_of_range', x)} end")
-        return (f"case when not {bad_date} then {value} end",
-                f"({x} is not null and ({value} is null or {bad_date}))", reject)
+        out_of_range = (
+            "row.date_in_future" if column.field.name not in SCHEDULED else "row.date_out_of_range"
+        )
+        reject = (
+            f"case when {value} is null then "
+            f"{_reject_quoting('row.not_a_date', x, example=quote_literal(example))} "
+            f"when {too_late} then {_reject_quoting(out_of_range, x)} "
+            f"else {_reject_quoting('row.date_out_of_range', x)} end"
+        )
+        return (
+            f"case when not {bad_date} then {value} end",
+            f"({x} is not null and ({value} is null or {bad_date}))",
+            reject,
+        )
     if kind == "bool":
         return f"turnout_bool({x})", None, None
     # free text keeps no email or phone: they are masked before anything stores the value
     return f"{prefix}turnout_masked(nullif(trim({x}), ''))", None, None
 
 
-def build_typed(con: duckdb.DuckDBPyConnection, source: Source, columns: list[Column],
-                decimal_mark: str, day_first: bool, table: str = "raw") -> None:
+def build_typed(
+    con: duckdb.DuckDBPyConnection,
+    source: Source,
+    columns: list[Column],
+    decimal_mark: str,
+    day_first: bool,
+    table: str = "raw",
+) -> None:
     """Create temp table ``typed``: line, one column per field, reject_column and reject
     (the code and JSON parameters of what is wrong with the row; null when nothing is).
 
@@ -250,11 +292,17 @@ def build_typed(con: duckdb.DuckDBPyConnection, source: Source, columns: list[Co
     checks: list[tuple[str, str, str]] = []  # (when the row is bad, column, its message)
     if source.file_type == "csv":
         words = ", ".join(quote_literal(w) for w in TOTALS_WORDS)
-        checks.append((f"lower(trim(c001)) in ({words}) or lower(trim(c002)) in ({words})",
-                       "null", _reject("row.totals")))
+        checks.append(
+            (
+                f"lower(trim(c001)) in ({words}) or lower(trim(c002)) in ({words})",
+                "null",
+                _reject("row.totals"),
+            )
+        )
     for column in columns:
-        typed, bad, reject = _typed(column, decimal_mark, day_first,
-                                    hashed=_is_hashed(source, column))
+        typed, bad, reject = _typed(
+            column, decimal_mark, day_first, hashed=_is_hashed(source, column)
+        )
         selects.append(f"{typed} as {column.field.name}")
         label = quote_literal(column.label)
         if column.field.required:
@@ -274,7 +322,7 @@ def build_typed(con: duckdb.DuckDBPyConnection, source: Source, columns: list[Co
         reject_case = "cast(null as struct(code varchar, params json))"
     con.execute(f"""
         create or replace temp table typed as
-        select line, {', '.join(selects)},
+        select line, {", ".join(selects)},
                {column_case} as reject_column,
                {reject_case} as reject
         from {table}

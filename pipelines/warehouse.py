@@ -35,8 +35,7 @@ def _migrations() -> list[tuple[int, str]]:
     return sorted(found)
 
 
-def one_row(con: duckdb.DuckDBPyConnection, sql: str,
-            parameters: object = None) -> tuple[Any, ...]:
+def one_row(con: duckdb.DuckDBPyConnection, sql: str, parameters: object = None) -> tuple[Any, ...]:
     """The first row ``sql`` returns (an aggregate always returns one); LookupError if none."""
     row = con.execute(sql, parameters).fetchone()
     if row is None:
@@ -66,8 +65,11 @@ def migrate(con: duckdb.DuckDBPyConnection) -> int:
     )
     current = schema_version(con)
     # a migration may check values for personal data, with the importer's own macros
-    con.execute((resources.files("pipelines") / "sql" / "staging" / "_privacy.sql")
-                .read_text(encoding="utf-8"))
+    con.execute(
+        (resources.files("pipelines") / "sql" / "staging" / "_privacy.sql").read_text(
+            encoding="utf-8"
+        )
+    )
     for version, sql in _migrations():
         if version <= current:
             continue
@@ -146,8 +148,7 @@ def _open(path: Path, read_only: bool, wait: float | None) -> duckdb.DuckDBPyCon
             delay = min(delay * 2, 0.5)
 
 
-def _open_existing(path: Path, read_only: bool,
-                   wait: float | None) -> duckdb.DuckDBPyConnection:
+def _open_existing(path: Path, read_only: bool, wait: float | None) -> duckdb.DuckDBPyConnection:
     """A connection to a database that `turnout init` has created."""
     if not path.exists():
         raise TurnoutError(f"There is no database at {path}. Run `turnout init` first.")
@@ -164,8 +165,9 @@ def writer(path: Path, wait: float | None = None) -> Iterator[duckdb.DuckDBPyCon
         try:
             con.execute("set memory_limit = ?", [limit])
         except duckdb.Error:
-            raise TurnoutError(f"TURNOUT_MEMORY_LIMIT={limit!r} is not a memory size like "
-                               "'2GB' or '800MB'.") from None
+            raise TurnoutError(
+                f"TURNOUT_MEMORY_LIMIT={limit!r} is not a memory size like '2GB' or '800MB'."
+            ) from None
         migrate(con)
         yield con
     finally:

@@ -96,8 +96,9 @@ def forms(entry: Entry) -> list[str]:
 
 def placeholders(entry: Entry) -> set[str]:
     """The names an entry uses (with the count that chooses its form)."""
-    names = {name for text in forms(entry)
-             for _, name, _, _ in string.Formatter().parse(text) if name}
+    names = {
+        name for text in forms(entry) for _, name, _, _ in string.Formatter().parse(text) if name
+    }
     if isinstance(entry, dict):
         names.add(entry.get("plural", "count"))
     return names

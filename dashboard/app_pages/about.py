@@ -7,8 +7,20 @@ import streamlit as st
 from dashboard import ui
 from pipelines import __version__, config
 
-DEFINITIONS = ("stages", "interactions", "people", "slacktivism", "per_1000", "show_up",
-               "going_conversion", "unknown", "interval", "pyramid", "channels", "small")
+DEFINITIONS = (
+    "stages",
+    "interactions",
+    "people",
+    "slacktivism",
+    "per_1000",
+    "show_up",
+    "going_conversion",
+    "unknown",
+    "interval",
+    "pyramid",
+    "channels",
+    "small",
+)
 
 c = ui.context()
 st.title(c.t("page.about"))

@@ -10,10 +10,12 @@ from dashboard import data, i18n, ui
 
 STATUSES = ("came", "no_show", "unknown", "walk_in")
 # the ids the source systems know a person by, as in the follow-up list
-SOURCE_IDS = {"eventbrite_attendee_number": "col.eventbrite_attendee",
-              "mobilize_user_id": "col.mobilize_user_id",
-              "action_network_uuid": "col.action_network_uuid",
-              "zoom_registrant_email_hash": "col.zoom_hash"}
+SOURCE_IDS = {
+    "eventbrite_attendee_number": "col.eventbrite_attendee",
+    "mobilize_user_id": "col.mobilize_user_id",
+    "action_network_uuid": "col.action_network_uuid",
+    "zoom_registrant_email_hash": "col.zoom_hash",
+}
 
 
 def choose_event(c: ui.Context) -> str | None:
@@ -23,8 +25,12 @@ def choose_event(c: ui.Context) -> str | None:
         return None
     names = dict(zip(events["event_id"], events["name"], strict=True))
     days = dict(zip(events["event_id"], events["starts_at"], strict=True))
-    return st.selectbox(c.t("attendance.event"), events["event_id"].tolist(), key="w_attendance",
-                        format_func=lambda e: f"{names[e] or e} · {i18n.day(c.lang, days[e])}")
+    return st.selectbox(
+        c.t("attendance.event"),
+        events["event_id"].tolist(),
+        key="w_attendance",
+        format_func=lambda e: f"{names[e] or e} · {i18n.day(c.lang, days[e])}",
+    )
 
 
 def attendance_block(c: ui.Context, event_id: str) -> None:
@@ -33,17 +39,27 @@ def attendance_block(c: ui.Context, event_id: str) -> None:
         st.info(c.t("attendance.empty"))
         return
     counts = rows["attendance"].value_counts()
-    st.markdown(c.t("attendance.counts", **{s: i18n.number(c.lang, int(counts.get(s, 0)))
-                                            for s in STATUSES}))
-    table = pd.DataFrame({
-        c.t("col.attendance"): [c.label("attendance", s) for s in rows["attendance"]],
-        **{c.t(label): rows[name].fillna("").tolist() for name, label in SOURCE_IDS.items()},
-        c.t("col.person"): rows["person_id"].tolist(),
-    })
+    st.markdown(
+        c.t(
+            "attendance.counts", **{s: i18n.number(c.lang, int(counts.get(s, 0))) for s in STATUSES}
+        )
+    )
+    table = pd.DataFrame(
+        {
+            c.t("col.attendance"): [c.label("attendance", s) for s in rows["attendance"]],
+            **{c.t(label): rows[name].fillna("").tolist() for name, label in SOURCE_IDS.items()},
+            c.t("col.person"): rows["person_id"].tolist(),
+        }
+    )
     st.dataframe(table, hide_index=True, width="stretch")
     st.caption(c.t("attendance.def"))
-    st.download_button(c.t("download_csv"), ui.csv_bytes(table, c.lang),
-                       f"turnout-attendance-{event_id}.csv", "text/csv", key="csv_attendance")
+    st.download_button(
+        c.t("download_csv"),
+        ui.csv_bytes(table, c.lang),
+        f"turnout-attendance-{event_id}.csv",
+        "text/csv",
+        key="csv_attendance",
+    )
 
 
 c = ui.context()

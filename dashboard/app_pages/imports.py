@@ -54,8 +54,7 @@ def upload_limit_mb() -> int:
 
 def css_text(text: str) -> str:
     """``text`` as the inside of a CSS string."""
-    return "".join(ch if ch.isalnum() or ch in " .,:;'()«»" else f"\\{ord(ch):x} "
-                   for ch in text)
+    return "".join(ch if ch.isalnum() or ch in " .,:;'()«»" else f"\\{ord(ch):x} " for ch in text)
 
 
 def recognised(c: ui.Context, files: Sequence[loading.Upload]) -> list[Staged]:
@@ -67,8 +66,14 @@ def recognised(c: ui.Context, files: Sequence[loading.Upload]) -> list[Staged]:
     for upload in files:
         size_mb = upload.size / 1024 / 1024
         if size_mb > limit:  # the browser sends none; a request made by hand might
-            st.warning(c.t("data.too_big", file=upload.name, size=i18n.number(c.lang, size_mb),
-                           limit=i18n.number(c.lang, limit)))
+            st.warning(
+                c.t(
+                    "data.too_big",
+                    file=upload.name,
+                    size=i18n.number(c.lang, size_mb),
+                    limit=i18n.number(c.lang, limit),
+                )
+            )
             continue
         if upload.file_id not in known:
             try:
@@ -105,16 +110,25 @@ def confirm(c: ui.Context, staged: list[Staged]) -> list[Planned]:
     seen: Counter[str] = Counter()
     for item in staged:
         upload, source = item["upload"], item["source"]
-        label = format_name(c, source) if item["mapping"] is None else \
-            c.t("data.mapped_by", name=item["mapping"].stem)
+        label = (
+            format_name(c, source)
+            if item["mapping"] is None
+            else c.t("data.mapped_by", name=item["mapping"].stem)
+        )
         st.markdown(c.t("data.detected", file=upload.name, format=label))
         event, seen[upload.name] = None, seen[upload.name] + 1
         if source.per_event:  # two uploads may share a name: the second gets its own key
-            key = f"event_{upload.name}" + (f"_{seen[upload.name]}" if seen[upload.name] > 1
-                                           else "")
-            event = st.selectbox(c.t("data.which_event", file=upload.name), choices,
-                                 key=key, format_func=lambda e:
-                                 c.t("data.event_auto") if e == AUTO else f"{names[e] or e} ({e})")
+            key = f"event_{upload.name}" + (
+                f"_{seen[upload.name]}" if seen[upload.name] > 1 else ""
+            )
+            event = st.selectbox(
+                c.t("data.which_event", file=upload.name),
+                choices,
+                key=key,
+                format_func=lambda e: (
+                    c.t("data.event_auto") if e == AUTO else f"{names[e] or e} ({e})"
+                ),
+            )
         plan.append((upload, None if event in (None, AUTO) else event, item["mapping"]))
     return plan
 
@@ -123,8 +137,14 @@ def preview(c: ui.Context, plan: list[Planned]) -> bool:
     """What each upload would give, the uploads on disk only while they are worked out."""
     try:
         with ExitStack() as on_disk:
-            files = [(on_disk.enter_context(loading.on_disk(upload.name, upload.getvalue())),
-                      event, mapping) for upload, event, mapping in plan]
+            files = [
+                (
+                    on_disk.enter_context(loading.on_disk(upload.name, upload.getvalue())),
+                    event,
+                    mapping,
+                )
+                for upload, event, mapping in plan
+            ]
             return import_review.preview(c, files)
     except (OSError, ValueError):
         return False
@@ -136,11 +156,18 @@ def _shown(name: str, found: ImportResult | Exception) -> dict[str, object]:
         return {"file": name, "status": "refused", "error": found}
     if isinstance(found, Exception):  # the upload could not be put on the server's disk
         return {"file": name, "status": "not saved"}
-    return {"file": name, "status": found.status, "format": found.source,
-            "read": found.rows_read, "loaded": found.rows_loaded,
-            "duplicate": found.rows_duplicate, "rejected": found.rows_rejected,
-            "rejects": found.rejects, "export_time_unknown": found.exported_at_unknown,
-            "message": found.message}
+    return {
+        "file": name,
+        "status": found.status,
+        "format": found.source,
+        "read": found.rows_read,
+        "loaded": found.rows_loaded,
+        "duplicate": found.rows_duplicate,
+        "rejected": found.rows_rejected,
+        "rejects": found.rejects,
+        "export_time_unknown": found.exported_at_unknown,
+        "message": found.message,
+    }
 
 
 def run_imports(c: ui.Context, plan: list[Planned]) -> None:
@@ -150,11 +177,15 @@ def run_imports(c: ui.Context, plan: list[Planned]) -> None:
         if at.file is None:  # the figures, once for the whole batch
             bar.progress(1.0, text=c.label("step", at.step))
         elif at.step is not None:
-            bar.progress(at.index / at.total, text=c.t("data.progress_step", file=at.file,
-                                                       step=c.label("step", at.step)))
+            bar.progress(
+                at.index / at.total,
+                text=c.t("data.progress_step", file=at.file, step=c.label("step", at.step)),
+            )
 
-    files = [loading.uploaded(upload.name, upload.getvalue(), event, mapping)
-             for upload, event, mapping in plan]
+    files = [
+        loading.uploaded(upload.name, upload.getvalue(), event, mapping)
+        for upload, event, mapping in plan
+    ]
     with data.writing():  # every upload in one batch, as `turnout import` does
         outcome = loading.import_batch(files, progress)
     results = [_shown(name, found) for name, found in outcome.files]
@@ -180,18 +211,25 @@ def show_results(c: ui.Context) -> None:
             st.error(c.t("data.refused", file=r["file"]))
             st.caption(i18n.error(c.lang, r["error"]))
             continue
-        counts = {name: c.t(f"data.count.{name}", count=i18n.number(c.lang, r.get(name)))
-                  for name in ("read", "loaded", "duplicate", "rejected")}
+        counts = {
+            name: c.t(f"data.count.{name}", count=i18n.number(c.lang, r.get(name)))
+            for name in ("read", "loaded", "duplicate", "rejected")
+        }
         st.success(c.t(f"data.result.{r['status'].replace(' ', '_')}", file=r["file"], **counts))
         if r.get("export_time_unknown"):
             st.warning(c.t("data.export_time_unknown", file=r["file"]))
         if r.get("rejects"):
             rejects = pd.DataFrame(r["rejects"])
-            rejects["reason"] = i18n.reasons(c.lang, rejects["code"], rejects["params"],
-                                             rejects["reason"])
+            rejects["reason"] = i18n.reasons(
+                c.lang, rejects["code"], rejects["params"], rejects["reason"]
+            )
             with st.expander(c.t("data.rejects", file=r["file"])):
-                whole_table(c, rejects, {"line": "col.line", "column": "col.column",
-                                         "reason": "col.reason"}, f"rejects_{r['file']}")
+                whole_table(
+                    c,
+                    rejects,
+                    {"line": "col.line", "column": "col.column", "reason": "col.reason"},
+                    f"rejects_{r['file']}",
+                )
 
 
 def format_name(c: ui.Context, source: Source | str) -> str:
@@ -208,25 +246,39 @@ def whole_table(c: ui.Context, df: pd.DataFrame, columns: dict[str, str], key: s
     shown = df[list(columns)].rename(columns={k: c.t(v) for k, v in columns.items()})
     st.table(shown.head(ROWS_SHOWN).astype(str), hide_index=True)
     if len(shown) > ROWS_SHOWN:
-        st.caption(c.t("data.rows_shown", shown=i18n.number(c.lang, ROWS_SHOWN),
-                       total=i18n.number(c.lang, len(shown))))
-        st.download_button(c.t("download_csv"), ui.csv_bytes(shown),
-                           file_name="turnout-rejects.csv", mime="text/csv",
-                           key=f"csv_{key}")
+        st.caption(
+            c.t(
+                "data.rows_shown",
+                shown=i18n.number(c.lang, ROWS_SHOWN),
+                total=i18n.number(c.lang, len(shown)),
+            )
+        )
+        st.download_button(
+            c.t("download_csv"),
+            ui.csv_bytes(shown),
+            file_name="turnout-rejects.csv",
+            mime="text/csv",
+            key=f"csv_{key}",
+        )
 
 
 def upload_section(c: ui.Context) -> None:
     limit = upload_limit_mb()
     st.subheader(c.t("data.upload"))
     st.caption(c.t("data.upload.help", limit=i18n.number(c.lang, limit)))
-    st.html(UPLOADER_STYLE.replace("NOT_SENT", css_text(
-        c.t("data.not_sent", limit=i18n.number(c.lang, limit)))))
+    st.html(
+        UPLOADER_STYLE.replace(
+            "NOT_SENT", css_text(c.t("data.not_sent", limit=i18n.number(c.lang, limit)))
+        )
+    )
     with st.container(key="upload_zone"):
         # the browser refuses a larger file before sending any of it
         files = st.file_uploader(
             c.t("data.drop", limit=i18n.number(c.lang, limit)),
-            accept_multiple_files=True, max_upload_size=limit,
-            key=f"uploads_{st.session_state.get('uploader_round', 0)}")
+            accept_multiple_files=True,
+            max_upload_size=limit,
+            key=f"uploads_{st.session_state.get('uploader_round', 0)}",
+        )
     show_results(c)
     if not files:
         return
@@ -235,8 +287,9 @@ def upload_section(c: ui.Context) -> None:
         return
     st.markdown(c.t("preview.title"))
     # nothing is imported until the lead has seen what each file would give, and confirms
-    if preview(c, plan) and \
-            st.button(c.t("data.import", n=len(plan)), type="primary", key="run_import"):
+    if preview(c, plan) and st.button(
+        c.t("data.import", n=len(plan)), type="primary", key="run_import"
+    ):
         st.session_state.pop("import_results", None)
         run_imports(c, plan)
 
@@ -244,33 +297,63 @@ def upload_section(c: ui.Context) -> None:
 def history_section(c: ui.Context) -> None:
     st.subheader(c.t("data.history"))
     for split in data.key_replacements().itertuples():  # people split by `turnout rekey`
-        st.warning(messages.text(c.lang, "key.replaced", {"date": split.date,
-                                                          "after_import": split.after_import}))
+        st.warning(
+            messages.text(
+                c.lang, "key.replaced", {"date": split.date, "after_import": split.after_import}
+            )
+        )
     history = data.imports().astype(object).fillna("")
     history["imported_at"] = [i18n.day(c.lang, d) for d in history["imported_at"]]
     history["exported_at"] = [  # a file's own date stood in for an unknown export time
-        c.t("data.exported_unknown", day=i18n.day(c.lang, d)) if bool(unknown) else
-        i18n.day(c.lang, d) if d != "" else ""
-        for d, unknown in zip(history["exported_at"], history["is_export_time_unknown"],
-                              strict=True)]
+        c.t("data.exported_unknown", day=i18n.day(c.lang, d))
+        if bool(unknown)
+        else i18n.day(c.lang, d)
+        if d != ""
+        else ""
+        for d, unknown in zip(
+            history["exported_at"], history["is_export_time_unknown"], strict=True
+        )
+    ]
     history["most_common_reason"] = i18n.reasons(
-        c.lang, history["most_common_code"], history["most_common_params"],
-        history["most_common_reason"])
+        c.lang,
+        history["most_common_code"],
+        history["most_common_params"],
+        history["most_common_reason"],
+    )
     history["source"] = [format_name(c, name) for name in history["source"]]
     # one compact row per file; each reason is shown whole in the rejected rows below
-    ui.table(history, {"import_id": "col.import_id", "file_name": "col.file",
-                       "source": "col.format", "exported_at": "col.exported_at",
-                       "imported_at": "col.imported_at",
-                       "rows_read": "col.read", "rows_loaded": "col.loaded",
-                       "rows_duplicate": "col.duplicate", "rows_rejected": "col.rejected",
-                       "most_common_reason": "col.reason"})
+    ui.table(
+        history,
+        {
+            "import_id": "col.import_id",
+            "file_name": "col.file",
+            "source": "col.format",
+            "exported_at": "col.exported_at",
+            "imported_at": "col.imported_at",
+            "rows_read": "col.read",
+            "rows_loaded": "col.loaded",
+            "rows_duplicate": "col.duplicate",
+            "rows_rejected": "col.rejected",
+            "most_common_reason": "col.reason",
+        },
+    )
     with st.expander(c.t("data.all_rejects")):
         rejects = data.rejects().astype(object).fillna("")
-        rejects["reason"] = i18n.reasons(c.lang, rejects["reject_code"],
-                                         rejects["reject_params"], rejects["reason"])
-        whole_table(c, rejects, {"import_id": "col.import_id", "file_name": "col.file",
-                                 "line": "col.line", "column_name": "col.column",
-                                 "reason": "col.reason"}, "all_rejects")
+        rejects["reason"] = i18n.reasons(
+            c.lang, rejects["reject_code"], rejects["reject_params"], rejects["reason"]
+        )
+        whole_table(
+            c,
+            rejects,
+            {
+                "import_id": "col.import_id",
+                "file_name": "col.file",
+                "line": "col.line",
+                "column_name": "col.column",
+                "reason": "col.reason",
+            },
+            "all_rejects",
+        )
     import_review.undo_control(c)
     st.subheader(c.t("data.quality"))
     checks = data.quality()
@@ -286,8 +369,13 @@ def templates_section(c: ui.Context) -> None:
         columns[0].markdown(c.t(f"template.{name}"))
         for column, lang in zip(columns[1:], i18n.LANGUAGES, strict=True):
             path = TEMPLATES / f"{name}_{lang}.csv"
-            column.download_button(c.t(f"template.in_{lang}"), path.read_bytes(), path.name,
-                                   "text/csv", key=f"template_{name}_{lang}")
+            column.download_button(
+                c.t(f"template.in_{lang}"),
+                path.read_bytes(),
+                path.name,
+                "text/csv",
+                key=f"template_{name}_{lang}",
+            )
 
 
 c = ui.context()

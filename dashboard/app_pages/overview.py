@@ -17,22 +17,27 @@ RATES = ("slacktivism", "show_up", "going_conversion")
 INVERSE = {"slacktivism"}  # a lower slacktivism index is better
 
 
-def period_rows(c: ui.Context, since: datetime | None,
-                until: datetime | None) -> tuple[pd.DataFrame, pd.DataFrame]:
+def period_rows(
+    c: ui.Context, since: datetime | None, until: datetime | None
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The funnel and the events of a period, within the filters."""
-    return (data.funnel(c.campaign, c.channel, since, until),
-            data.within(data.events(), "starts_at", c.campaign, since, until))
+    return (
+        data.funnel(c.campaign, c.channel, since, until),
+        data.within(data.events(), "starts_at", c.campaign, since, until),
+    )
 
 
-def show_figures(c: ui.Context, shown: board_tables.Shown, now: dict,
-                 before: dict | None) -> None:
+def show_figures(c: ui.Context, shown: board_tables.Shown, now: dict, before: dict | None) -> None:
     for names in (COUNTS, RATES):
         columns = st.columns(len(names))
         for column, name in zip(columns, names, strict=True):
-            column.metric(c.t(f"kpi.{name}"), ui.figure(c, shown, name, now),
-                          ui.figure_delta(c, shown, name, now, before),
-                          delta_color="inverse" if name in INVERSE else "normal",
-                          help=c.t(f"kpi.{name}.help"))
+            column.metric(
+                c.t(f"kpi.{name}"),
+                ui.figure(c, shown, name, now),
+                ui.figure_delta(c, shown, name, now, before),
+                delta_color="inverse" if name in INVERSE else "normal",
+                help=c.t(f"kpi.{name}.help"),
+            )
 
 
 def funnel_block(c: ui.Context, rows: pd.DataFrame, shown: board_tables.Shown) -> None:
@@ -41,11 +46,16 @@ def funnel_block(c: ui.Context, rows: pd.DataFrame, shown: board_tables.Shown) -
         return
     labels = [c.t(f"stage.{s}") for s in rows["stage"]]
     keys = [("people", "", s) for s in rows["stage"]]
-    fig = charts.funnel(labels, [shown.value(k) for k in keys], [shown.text(k) for k in keys],
-                        c.t("chart.funnel_people"),
-                        [charts.STAGE_COLOURS[s] for s in rows["stage"]])
-    table = pd.DataFrame({c.t("col.stage"): labels,
-                          c.t("col.people"): [shown.text(k) for k in keys]})
+    fig = charts.funnel(
+        labels,
+        [shown.value(k) for k in keys],
+        [shown.text(k) for k in keys],
+        c.t("chart.funnel_people"),
+        [charts.STAGE_COLOURS[s] for s in rows["stage"]],
+    )
+    table = pd.DataFrame(
+        {c.t("col.stage"): labels, c.t("col.people"): [shown.text(k) for k in keys]}
+    )
     ui.chart(fig, table, c.t("chart.funnel_people.def"), "overview-funnel")
 
 
@@ -79,18 +89,37 @@ def trend_block(c: ui.Context) -> None:
     series = {c.t(f"stage.{s}"): [value(s, m) for m in wide.index] for s in stages}
     colours = {c.t(f"stage.{s}"): charts.STAGE_COLOURS[s] for s in stages}
     labels = [i18n.month(c.lang, m) for m in wide.index]
-    fig = charts.lines(labels, series, c.t("chart.trend"), c.t("unit.people"), colours,
-                       missing=[i18n.month(c.lang, m) for m in wide.index if m in missing],
-                       missing_text=c.t("chart.not_recorded"))
-    table = pd.DataFrame({c.t("col.month"): [m.strftime("%Y-%m") for m in wide.index],
-                          **{c.t(f"stage.{s}"): [c.t("chart.not_recorded")
-                                                 if s == "action" and m in missing
-                                                 else shown.text((s, m)) for m in wide.index]
-                             for s in stages}})
+    fig = charts.lines(
+        labels,
+        series,
+        c.t("chart.trend"),
+        c.t("unit.people"),
+        colours,
+        missing=[i18n.month(c.lang, m) for m in wide.index if m in missing],
+        missing_text=c.t("chart.not_recorded"),
+    )
+    table = pd.DataFrame(
+        {
+            c.t("col.month"): [m.strftime("%Y-%m") for m in wide.index],
+            **{
+                c.t(f"stage.{s}"): [
+                    c.t("chart.not_recorded")
+                    if s == "action" and m in missing
+                    else shown.text((s, m))
+                    for m in wide.index
+                ]
+                for s in stages
+            },
+        }
+    )
     ui.chart(fig, table, c.t("chart.trend.def"), "overview-trend")
     if missing:
-        st.caption(c.t("chart.not_recorded.note", months=", ".join(
-            i18n.month(c.lang, m) for m in sorted(missing))))
+        st.caption(
+            c.t(
+                "chart.not_recorded.note",
+                months=", ".join(i18n.month(c.lang, m) for m in sorted(missing)),
+            )
+        )
 
 
 def board_pack_block(c: ui.Context) -> None:
@@ -120,8 +149,15 @@ def board_pack_block(c: ui.Context) -> None:
     if ready:
         if ready["route"] == "drawn":
             st.info(c.t("pack.drawn"))
-        st.download_button(c.t("pack.download"), ready["pdf"], ready["name"], "application/pdf",
-                           key="pack_download", on_click="ignore", type="primary")
+        st.download_button(
+            c.t("pack.download"),
+            ready["pdf"],
+            ready["name"],
+            "application/pdf",
+            key="pack_download",
+            on_click="ignore",
+            type="primary",
+        )
 
 
 c = ui.context()
@@ -132,8 +168,7 @@ before, funnel_before, events_before = None, None, None
 if c.since is not None:
     funnel_before, events_before = period_rows(c, c.prev_since, c.prev_until)
     before = data.key_figures(funnel_before, events_before)
-shown = board_tables.figures(c.lang, c.board, funnel_now, events_now, funnel_before,
-                             events_before)
+shown = board_tables.figures(c.lang, c.board, funnel_now, events_now, funnel_before, events_before)
 st.caption(c.window_text() + (" · " + c.t("period.compared") if before else ""))
 show_figures(c, shown, now, before)
 if c.channel is not None:

@@ -24,8 +24,11 @@ def load_sample(c: ui.Context) -> None:
         outcome = loading.import_batch(files, progress)
     bar.progress(1.0, text=c.t("data.progress_done"))
     for name, error in outcome.refusals:
-        st.error(i18n.error(c.lang, error) if isinstance(error, loading.TurnoutError)
-                 else c.t("data.not_saved", file=name))
+        st.error(
+            i18n.error(c.lang, error)
+            if isinstance(error, loading.TurnoutError)
+            else c.t("data.not_saved", file=name)
+        )
     if not outcome.refusals:
         st.rerun()
 

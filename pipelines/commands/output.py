@@ -16,9 +16,14 @@ console = Console()
 errors = Console(stderr=True)
 
 
-CsvDialect = Annotated[str, typer.Option(
-    "--csv", help="How CSV files are written: fr (';' between cells, decimal comma, for "
-    "French-language spreadsheets) or en (',' and a decimal point). Both carry a UTF-8 BOM.")]
+CsvDialect = Annotated[
+    str,
+    typer.Option(
+        "--csv",
+        help="How CSV files are written: fr (';' between cells, decimal comma, for "
+        "French-language spreadsheets) or en (',' and a decimal point). Both carry a UTF-8 BOM.",
+    ),
+]
 
 
 def csv_dialect(name: str) -> Dialect:

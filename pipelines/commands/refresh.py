@@ -19,19 +19,37 @@ from pipelines.errors import TurnoutError
 
 
 def refresh_command(
-    full: Annotated[bool, typer.Option(
-        "--full", help="Relink everyone and rebuild every mart from every row, and refit "
-        "the models, instead of updating them from the imports not yet in the figures. "
-        "Slower; the figures are the same.")] = False,
-    engine: Annotated[str, typer.Option(help="duckdb: in the database. spark: link people "
-                                        "and build the marts on Spark, from --input to "
-                                        "--output (always in full).")] = "duckdb",
-    input_folder: Annotated[Path | None, typer.Option(
-        "--input", help="With spark: a folder written by `turnout export --parquet`.")] = None,
-    output: Annotated[Path | None, typer.Option(
-        help="With spark: the folder to write each mart to, as OUTPUT/<mart name>/.")] = None,
-    master: Annotated[str, typer.Option(help="With spark: the cluster to run on (local[N], "
-                                        "spark://host:7077, yarn, k8s://…).")] = "local[2]",
+    full: Annotated[
+        bool,
+        typer.Option(
+            "--full",
+            help="Relink everyone and rebuild every mart from every row, and refit "
+            "the models, instead of updating them from the imports not yet in the figures. "
+            "Slower; the figures are the same.",
+        ),
+    ] = False,
+    engine: Annotated[
+        str,
+        typer.Option(
+            help="duckdb: in the database. spark: link people "
+            "and build the marts on Spark, from --input to "
+            "--output (always in full)."
+        ),
+    ] = "duckdb",
+    input_folder: Annotated[
+        Path | None,
+        typer.Option("--input", help="With spark: a folder written by `turnout export --parquet`."),
+    ] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option(help="With spark: the folder to write each mart to, as OUTPUT/<mart name>/."),
+    ] = None,
+    master: Annotated[
+        str,
+        typer.Option(
+            help="With spark: the cluster to run on (local[N], spark://host:7077, yarn, k8s://…)."
+        ),
+    ] = "local[2]",
 ) -> None:
     """Bring the figures up to date: people linked, marts and forecasts.
 
@@ -56,8 +74,13 @@ def refresh_command(
 
 def _refresh(db: Path, full: bool) -> figures.Refreshed | None:
     """The refresh, with a progress bar of its steps: linking people, each mart, each model."""
-    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-               TextColumn("{task.fields[step]}"), TimeElapsedColumn())
+    columns = (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.fields[step]}"),
+        TimeElapsedColumn(),
+    )
     with Progress(*columns, console=console, transient=True) as progress:
         task = progress.add_task("Updating the figures", total=figures.step_count(), step="")
         started: list[str] = []
@@ -75,14 +98,25 @@ def _print(done: figures.Refreshed) -> None:
     imports = f"{count} import{'s' if count > 1 else ''}" if count else "no new import"
     how = "rebuilt in full" if done.full else "updated from what changed"
     people = "everyone" if done.relinked == "everyone" else "those the imports touch"
-    keys = "".join(f", {n:,} {one if n == 1 else many}" for n, one, many in (
-        (done.new_keys, "new key", "new keys"),
-        (done.moved_keys, "key now another person's", "keys now another person's")) if n)
-    console.print(f"The figures are up to date ({imports}; {how}, {done.seconds:.1f} s). "
-                  f"People relinked: {people}{keys}.", highlight=False)
+    keys = "".join(
+        f", {n:,} {one if n == 1 else many}"
+        for n, one, many in (
+            (done.new_keys, "new key", "new keys"),
+            (done.moved_keys, "key now another person's", "keys now another person's"),
+        )
+        if n
+    )
+    console.print(
+        f"The figures are up to date ({imports}; {how}, {done.seconds:.1f} s). "
+        f"People relinked: {people}{keys}.",
+        highlight=False,
+    )
     console.print("How each mart was brought up to date:", highlight=False)
     for mart in done.marts:  # one line each: readable in a narrow terminal too
-        console.print(f"  {mart.mart}: {mart.describe()}, {mart.seconds:.2f} s",
-                      highlight=False, soft_wrap=True)
+        console.print(
+            f"  {mart.mart}: {mart.describe()}, {mart.seconds:.2f} s",
+            highlight=False,
+            soft_wrap=True,
+        )
     for model, what in done.models.items():
         console.print(f"{model}: {what}", highlight=False)

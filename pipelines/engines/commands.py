@@ -23,11 +23,18 @@ def fail(error: Exception) -> None:
 
 
 def export_command(
-    parquet: Annotated[Path, typer.Option(help="Folder to write the canonical tables to, as "
-                                          "Parquet (new, or an earlier export).")],
-    databases: Annotated[list[Path] | None, typer.Argument(
-        help="DuckDB files to pool, each with its key file next to it (default: the "
-        "database).")] = None,
+    parquet: Annotated[
+        Path,
+        typer.Option(
+            help="Folder to write the canonical tables to, as Parquet (new, or an earlier export)."
+        ),
+    ],
+    databases: Annotated[
+        list[Path] | None,
+        typer.Argument(
+            help="DuckDB files to pool, each with its key file next to it (default: the database)."
+        ),
+    ] = None,
 ) -> None:
     """Write the canonical tables of one or many databases as Parquet, for
     `turnout refresh --engine spark`. Pooled databases must share one hashing key: a
@@ -38,8 +45,10 @@ def export_command(
         manifest = handover.export(databases or [config.database_path()], parquet)
     except TurnoutError as error:
         fail(error)
-    console.print(f"Wrote {sum(manifest['rows'].values())} rows of {manifest['databases']} "
-                  f"database(s) to {parquet}.")
+    console.print(
+        f"Wrote {sum(manifest['rows'].values())} rows of {manifest['databases']} "
+        f"database(s) to {parquet}."
+    )
 
 
 def spark_refresh(input_folder: Path | None, output: Path | None, master: str) -> None:
@@ -52,19 +61,26 @@ def spark_refresh(input_folder: Path | None, output: Path | None, master: str) -
 
         started = datetime.now()
         session = spark.start(master)
-        built = spark.refresh(session, input_folder, output,
-                              step=lambda name: console.print(f"  {name}", highlight=False))
+        built = spark.refresh(
+            session,
+            input_folder,
+            output,
+            step=lambda name: console.print(f"  {name}", highlight=False),
+        )
         session.stop()
     except TurnoutError as error:
         fail(error)
     seconds = (datetime.now() - started).total_seconds()
-    console.print(f"Built {len(built)} marts in {seconds:.0f} s into {output}. Load them for "
-                  f"the dashboard with: turnout load-marts {output}")
+    console.print(
+        f"Built {len(built)} marts in {seconds:.0f} s into {output}. Load them for "
+        f"the dashboard with: turnout load-marts {output}"
+    )
 
 
 def load_marts_command(
-    marts_folder: Annotated[Path, typer.Argument(help="The --output folder of `turnout "
-                                                 "refresh --engine spark`.")],
+    marts_folder: Annotated[
+        Path, typer.Argument(help="The --output folder of `turnout refresh --engine spark`.")
+    ],
     replace: Annotated[bool, typer.Option(help="Rebuild the database if it exists.")] = False,
 ) -> None:
     """Make the database (TURNOUT_DB) a pooled one for the dashboard: the exported tables,
@@ -76,5 +92,6 @@ def load_marts_command(
         loaded = pooled.load(marts_folder, db, replace=replace)
     except TurnoutError as error:
         fail(error)
-    console.print(f"Loaded {len(loaded)} marts into {db}. Start the dashboard with: "
-                  "turnout dashboard")
+    console.print(
+        f"Loaded {len(loaded)} marts into {db}. Start the dashboard with: turnout dashboard"
+    )

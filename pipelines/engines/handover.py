@@ -19,16 +19,32 @@ import duckdb
 from pipelines import config, keys, pyramid, warehouse
 from pipelines.errors import TurnoutError
 
-CANONICAL_TABLES = ("imports", "rejects", "events", "registrations", "checkins", "signatures",
-                    "email_activity", "identities", "post_snapshots",
-                    "facebook_event_snapshots", "petition_snapshots")
+CANONICAL_TABLES = (
+    "imports",
+    "rejects",
+    "events",
+    "registrations",
+    "checkins",
+    "signatures",
+    "email_activity",
+    "identities",
+    "post_snapshots",
+    "facebook_event_snapshots",
+    "petition_snapshots",
+)
 PYRAMID_TABLES = ("pyramid_tiers", "pyramid_rules", "pyramid_settings")
 # what identifies a row of each table: unique in one database, and must stay so pooled
-ROW_KEYS = {"events": "event_id", "registrations": "record_id", "checkins": "record_id",
-            "signatures": "record_id", "email_activity": "record_id",
-            "identities": "record_id", "post_snapshots": "post_id, exported_at",
-            "facebook_event_snapshots": "event_id, snapshot_at",
-            "petition_snapshots": "petition_id, snapshot_at"}
+ROW_KEYS = {
+    "events": "event_id",
+    "registrations": "record_id",
+    "checkins": "record_id",
+    "signatures": "record_id",
+    "email_activity": "record_id",
+    "identities": "record_id",
+    "post_snapshots": "post_id, exported_at",
+    "facebook_event_snapshots": "event_id, snapshot_at",
+    "petition_snapshots": "petition_id, snapshot_at",
+}
 MANIFEST = "turnout-export.json"
 
 
@@ -50,8 +66,7 @@ def _check_same_key(databases: list[Path]) -> str:
     first = databases[0]
     for db, fingerprint in fingerprints.items():
         if fingerprint != fingerprints[first]:
-            raise TurnoutError(code="export.different_keys", database=str(db),
-                               first=str(first))
+            raise TurnoutError(code="export.different_keys", database=str(db), first=str(first))
     return fingerprints[first]
 
 
@@ -59,8 +74,9 @@ def _check_same_rules(databases: list[Path]) -> dict:
     rules = [pyramid.load_rules(pyramid.rules_path(db)) for db in databases]
     for db, own in zip(databases, rules, strict=True):
         if own != rules[0]:
-            raise TurnoutError(code="export.different_pyramids", database=str(db),
-                               first=str(databases[0]))
+            raise TurnoutError(
+                code="export.different_pyramids", database=str(db), first=str(databases[0])
+            )
     return rules[0]
 
 
@@ -100,8 +116,12 @@ def export(databases: list[Path], folder: Path) -> dict:
             (incoming / table).rename(folder / table)
     finally:
         shutil.rmtree(incoming, ignore_errors=True)
-    manifest = {"key_fingerprint": fingerprint, "databases": len(databases), "rows": rows,
-                "pyramid": rules}
+    manifest = {
+        "key_fingerprint": fingerprint,
+        "databases": len(databases),
+        "rows": rows,
+        "pyramid": rules,
+    }
     (folder / MANIFEST).write_text(json.dumps(manifest, indent=1), encoding="utf-8")
     return manifest
 
@@ -111,16 +131,23 @@ def _write_tables(databases: list[Path], folder: Path) -> dict[str, int]:
     for number, db in enumerate(databases):
         with warehouse.reader(db) as con:
             for table in CANONICAL_TABLES:
-                columns = [c for (c,) in con.execute(
-                    "select column_name from information_schema.columns "
-                    "where table_schema = 'main' and table_name = ? order by ordinal_position",
-                    [table]).fetchall()]
+                columns = [
+                    c
+                    for (c,) in con.execute(
+                        "select column_name from information_schema.columns "
+                        "where table_schema = 'main' and table_name = ? order by ordinal_position",
+                        [table],
+                    ).fetchall()
+                ]
                 # pooled files count their imports from 1: shift each file past the last
-                select = ", ".join(f"{c} + ? as {c}" if c == "import_id" else c
-                                   for c in columns)
+                select = ", ".join(f"{c} + ? as {c}" if c == "import_id" else c for c in columns)
                 params = [offset] if "import_id" in columns else []
-                _copy(con, f"select {select} from {table}",
-                      folder / table / f"part-{number:04d}.parquet", params)
+                _copy(
+                    con,
+                    f"select {select} from {table}",
+                    folder / table / f"part-{number:04d}.parquet",
+                    params,
+                )
                 rows[table] += warehouse.scalar(con, f"select count(*) from {table}")
             offset += warehouse.scalar(con, "select coalesce(max(import_id), 0) from imports")
     return rows
@@ -131,9 +158,12 @@ def _check_pooled_rows_unique(folder: Path) -> None:
     with duckdb.connect() as con:
         for table, key in ROW_KEYS.items():
             files = str(folder / table / "*.parquet")
-            repeated = warehouse.scalar(con, f"select count(*) from (select {key} from "
-                                        "read_parquet(?) group by all having count(*) > 1)",
-                                        [files])
+            repeated = warehouse.scalar(
+                con,
+                f"select count(*) from (select {key} from "
+                "read_parquet(?) group by all having count(*) > 1)",
+                [files],
+            )
             if repeated:
                 raise TurnoutError(code="export.same_rows", count=repeated, table=table)
 

@@ -21,10 +21,15 @@ from pipelines.errors import TurnoutError
 MARTS_MANIFEST = "turnout-marts.json"
 
 
-def write_manifest(out: Path, input_folder: Path, built: list[str], views: list[str],
-                   key_fingerprint: str) -> None:
-    manifest = {"input": str(input_folder.resolve()), "marts": built, "views": views,
-                "key_fingerprint": key_fingerprint}
+def write_manifest(
+    out: Path, input_folder: Path, built: list[str], views: list[str], key_fingerprint: str
+) -> None:
+    manifest = {
+        "input": str(input_folder.resolve()),
+        "marts": built,
+        "views": views,
+        "key_fingerprint": key_fingerprint,
+    }
     (out / MARTS_MANIFEST).write_text(json.dumps(manifest, indent=1), encoding="utf-8")
 
 
@@ -37,14 +42,21 @@ def read_manifest(out: Path) -> dict:
 
 def _replace_from_parquet(con: duckdb.DuckDBPyConnection, table: str, folder: Path) -> None:
     """The table's rows from Parquet, keeping the warehouse's own column types."""
-    columns = [c for (c,) in con.execute(
-        "select column_name from information_schema.columns "
-        "where table_schema = 'main' and table_name = ? order by ordinal_position",
-        [table]).fetchall()]
+    columns = [
+        c
+        for (c,) in con.execute(
+            "select column_name from information_schema.columns "
+            "where table_schema = 'main' and table_name = ? order by ordinal_position",
+            [table],
+        ).fetchall()
+    ]
     files = str(folder / "*.parquet")
     con.execute(f"delete from {table}")
-    con.execute(f"insert into {table} ({', '.join(columns)}) "
-                f"select {', '.join(columns)} from read_parquet(?)", [files])
+    con.execute(
+        f"insert into {table} ({', '.join(columns)}) "
+        f"select {', '.join(columns)} from read_parquet(?)",
+        [files],
+    )
 
 
 def load(out: Path, db: Path, replace: bool = False) -> list[str]:
@@ -66,8 +78,10 @@ def load(out: Path, db: Path, replace: bool = False) -> list[str]:
         for table in handover.CANONICAL_TABLES:
             _replace_from_parquet(con, table, input_folder / table)
         _replace_from_parquet(con, "person_keys", out / "person_keys")
-        con.execute("insert into people select person_id, count(*), null from person_keys "
-                    "group by person_id")
+        con.execute(
+            "insert into people select person_id, count(*), null from person_keys "
+            "group by person_id"
+        )
         for name in manifest["marts"]:
             if name not in manifest["views"]:
                 _replace_from_parquet(con, name, out / name)

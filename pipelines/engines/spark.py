@@ -30,19 +30,23 @@ PERSON_KEYS = "person_keys"
 def start(master: str = LOCAL_MASTER, app_name: str = "turnout") -> SparkSession:
     """A Spark session that counts time in UTC, as the DuckDB side does."""
     # PySpark warns about pandas versions on import; Turnout hands it no pandas frames
-    warnings.filterwarnings("ignore", message="PySpark does not yet fully support pandas",
-                            category=FutureWarning)
+    warnings.filterwarnings(
+        "ignore", message="PySpark does not yet fully support pandas", category=FutureWarning
+    )
     try:
         from pyspark.sql import SparkSession
     except ImportError:
         raise TurnoutError(code="spark.not_installed") from None
     if shutil.which("java") is None and not os.environ.get("JAVA_HOME"):
         raise TurnoutError(code="spark.no_java")
-    builder = (SparkSession.builder.master(master).appName(app_name)
-               .config("spark.sql.session.timeZone", "UTC")
-               .config("spark.sql.parquet.outputTimestampType", "TIMESTAMP_MICROS")
-               .config("spark.ui.enabled", "false")
-               .config("spark.ui.showConsoleProgress", "false"))
+    builder = (
+        SparkSession.builder.master(master)
+        .appName(app_name)
+        .config("spark.sql.session.timeZone", "UTC")
+        .config("spark.sql.parquet.outputTimestampType", "TIMESTAMP_MICROS")
+        .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")
+    )
     if master.startswith("local"):
         # few shuffle partitions on one machine; a cluster keeps Spark's own default
         builder = builder.config("spark.sql.shuffle.partitions", "2")
@@ -73,8 +77,9 @@ def link_people(spark: SparkSession) -> DataFrame:
     label and then the label of the label (pointer jumping), until no label changes.
     """
     edges = spark.sql(f"select distinct a, b from ({identity._edges_sql()})")
-    edges.union(edges.selectExpr("b as a", "a as b")).localCheckpoint() \
-        .createOrReplaceTempView("key_neighbours")
+    edges.union(edges.selectExpr("b as a", "a as b")).localCheckpoint().createOrReplaceTempView(
+        "key_neighbours"
+    )
     labels = spark.sql(f"""
         select key_hash, min(key_kind) as key_kind, key_hash as label
         from ({_keys_sql()}) group by key_hash
@@ -116,8 +121,9 @@ def _materialise(spark: SparkSession, frame: DataFrame, name: str, out: Path) ->
     return written.columns
 
 
-def refresh(spark: SparkSession, input_folder: Path, out: Path,
-            step: Callable[[str], None] | None = None) -> list[str]:
+def refresh(
+    spark: SparkSession, input_folder: Path, out: Path, step: Callable[[str], None] | None = None
+) -> list[str]:
     """Link people and build every mart from ``input_folder`` into ``out``; the marts' names.
 
     A mart that is a view in DuckDB (``-- materialized: view``) stays a view here: it is

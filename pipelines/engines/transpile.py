@@ -22,20 +22,47 @@ from pipelines.errors import TurnoutError
 SQLGLOT_VERSION = "30.30.0"  # the translation is checked against this release only
 
 # The functions (sqlglot's names for them) the marts may use: each runs in the parity tests.
-ALLOWED_FUNCTIONS = frozenset({
-    # logic, comparison, arithmetic
-    "and", "or", "case", "if", "coalesce", "greatest", "least", "sqrt", "cast",
-    # text and time
-    "lower", "dayname", "time_to_str", "timestamp_trunc", "datediff", "to_months",
-    "generate_series", "explode", "struct",
-    # aggregates and windows
-    "count", "sum", "min", "max", "any_value", "arg_min", "grouping", "row_number",
-    "lag", "lead", "last_value",
-})
+ALLOWED_FUNCTIONS = frozenset(
+    {
+        # logic, comparison, arithmetic
+        "and",
+        "or",
+        "case",
+        "if",
+        "coalesce",
+        "greatest",
+        "least",
+        "sqrt",
+        "cast",
+        # text and time
+        "lower",
+        "dayname",
+        "time_to_str",
+        "timestamp_trunc",
+        "datediff",
+        "to_months",
+        "generate_series",
+        "explode",
+        "struct",
+        # aggregates and windows
+        "count",
+        "sum",
+        "min",
+        "max",
+        "any_value",
+        "arg_min",
+        "grouping",
+        "row_number",
+        "lag",
+        "lead",
+        "last_value",
+    }
+)
 
 _MACRO = re.compile(
     r"create\s+or\s+replace\s+temp\s+macro\s+(\w+)\s*\(([^)]*)\)\s+as\s+(.*?);\s*(?=\n|$)",
-    re.IGNORECASE | re.DOTALL)
+    re.IGNORECASE | re.DOTALL,
+)
 
 
 class NotTranslatable(TurnoutError):
@@ -65,39 +92,49 @@ def check_allowed(mart: str, tree: exp.Expr) -> None:
         raise NotTranslatable(
             f"{mart}: {', '.join(unknown)} is not on the list of functions known to give "
             "the same result on DuckDB and Spark (pipelines/engines/transpile.py). Use "
-            "another function, or add it there with a parity test that covers it.")
+            "another function, or add it there with a parity test that covers it."
+        )
 
 
 def macros() -> dict[str, tuple[list[str], exp.Expr]]:
     """The macros of ``sql/marts/_macros.sql``: name → (parameters, body)."""
     text = (resources.files("pipelines") / "sql" / "marts" / "_macros.sql").read_text(
-        encoding="utf-8")
+        encoding="utf-8"
+    )
     text = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("--"))
-    return {name.lower(): ([p.strip().lower() for p in params.split(",")],
-                           sqlglot.parse_one(body, read="duckdb"))
-            for name, params, body in _MACRO.findall(text)}
+    return {
+        name.lower(): (
+            [p.strip().lower() for p in params.split(",")],
+            sqlglot.parse_one(body, read="duckdb"),
+        )
+        for name, params, body in _MACRO.findall(text)
+    }
 
 
-def _inline_macros(tree: exp.Expr,
-                   known: Mapping[str, tuple[Sequence[str], exp.Expr]]) -> exp.Expr:
+def _inline_macros(tree: exp.Expr, known: Mapping[str, tuple[Sequence[str], exp.Expr]]) -> exp.Expr:
     def expand(node: exp.Expr) -> exp.Expr:
         if isinstance(node, exp.Anonymous) and node.name.lower() in known:
             params, body = known[node.name.lower()]
             values = dict(zip(params, node.expressions, strict=True))
             body = body.copy().transform(
-                lambda n: values[n.name.lower()].copy()
-                if isinstance(n, exp.Column) and not n.table and n.name.lower() in values
-                else n)
+                lambda n: (
+                    values[n.name.lower()].copy()
+                    if isinstance(n, exp.Column) and not n.table and n.name.lower() in values
+                    else n
+                )
+            )
             return exp.Paren(this=body)
         return node
+
     return tree.transform(expand)
 
 
 def _month_number(moment: exp.Expr) -> exp.Expr:
     year = exp.Anonymous(this="year", expressions=[moment.copy()])
     month = exp.Anonymous(this="month", expressions=[moment.copy()])
-    return exp.Paren(this=exp.Add(this=exp.Mul(this=year, expression=exp.Literal.number(12)),
-                                  expression=month))
+    return exp.Paren(
+        this=exp.Add(this=exp.Mul(this=year, expression=exp.Literal.number(12)), expression=month)
+    )
 
 
 def _date_diff(node: exp.DateDiff) -> exp.Expr:
@@ -105,8 +142,10 @@ def _date_diff(node: exp.DateDiff) -> exp.Expr:
     unit = node.text("unit").lower()
     end, start = node.this, node.expression
     if unit == "day":
-        return exp.Anonymous(this="datediff", expressions=[
-            exp.cast(end.copy(), "date"), exp.cast(start.copy(), "date")])
+        return exp.Anonymous(
+            this="datediff",
+            expressions=[exp.cast(end.copy(), "date"), exp.cast(start.copy(), "date")],
+        )
     if unit == "month":
         return exp.Paren(this=exp.Sub(this=_month_number(end), expression=_month_number(start)))
     raise NotTranslatable(f"date_diff('{unit}', …) has no Spark translation here.")
@@ -117,12 +156,17 @@ def _first_value_skipping_nulls(node: exp.Expr) -> exp.Expr:
     filtered = node.this if isinstance(node, exp.Filter) else None
     call = node.this if filtered is not None else node
     value, key = call.this, call.expression
-    known = exp.and_(exp.Not(this=exp.Is(this=value.copy(), expression=exp.Null())),
-                     exp.Not(this=exp.Is(this=key.copy(), expression=exp.Null())))
-    condition = known if filtered is None else exp.and_(
-        exp.Paren(this=node.expression.this.copy()), known)
-    return exp.Filter(this=exp.Anonymous(this="min_by", expressions=[value.copy(), key.copy()]),
-                      expression=exp.Where(this=condition))
+    known = exp.and_(
+        exp.Not(this=exp.Is(this=value.copy(), expression=exp.Null())),
+        exp.Not(this=exp.Is(this=key.copy(), expression=exp.Null())),
+    )
+    condition = (
+        known if filtered is None else exp.and_(exp.Paren(this=node.expression.this.copy()), known)
+    )
+    return exp.Filter(
+        this=exp.Anonymous(this="min_by", expressions=[value.copy(), key.copy()]),
+        expression=exp.Where(this=condition),
+    )
 
 
 def _numbering_by_value(select: exp.Select) -> None:
@@ -130,13 +174,18 @@ def _numbering_by_value(select: exp.Select) -> None:
     on Spark the value itself names it, without a sort on one machine."""
     for projection in select.expressions:
         window = projection.this if isinstance(projection, exp.Alias) else projection
-        if not (isinstance(window, exp.Window) and isinstance(window.this, exp.RowNumber)
-                and not window.args.get("partition_by") and not window.args.get("order")):
+        if not (
+            isinstance(window, exp.Window)
+            and isinstance(window.this, exp.RowNumber)
+            and not window.args.get("partition_by")
+            and not window.args.get("order")
+        ):
             continue
         others = [p for p in select.expressions if p is not projection]
         if len(others) != 1 or not isinstance(others[0], exp.Column):
-            raise NotTranslatable("row_number() over () numbers rows in no defined order; "
-                                  "give it an order by.")
+            raise NotTranslatable(
+                "row_number() over () numbers rows in no defined order; give it an order by."
+            )
         window.replace(others[0].copy())
 
 
@@ -149,19 +198,27 @@ def _expand_exclude(select: exp.Select, schema: Mapping[str, Sequence[str]]) -> 
     projections = []
     for projection in select.expressions:
         star = projection.this if isinstance(projection, exp.Column) else projection
-        excluded = star.args.get("except_") or star.args.get("except") \
-            if isinstance(star, exp.Star) else None
+        excluded = (
+            star.args.get("except_") or star.args.get("except")
+            if isinstance(star, exp.Star)
+            else None
+        )
         if not excluded:
             projections.append(projection)
             continue
         alias = projection.table.lower() if isinstance(projection, exp.Column) else None
         table = sources.get(alias) if alias else None
         if table is None or table not in schema:
-            raise NotTranslatable(f"{projection.sql('duckdb')}: the columns of "
-                                  f"{table or alias} are not known to expand it.")
+            raise NotTranslatable(
+                f"{projection.sql('duckdb')}: the columns of "
+                f"{table or alias} are not known to expand it."
+            )
         dropped = {c.name.lower() for c in excluded}
-        projections += [exp.column(column, table=alias) for column in schema[table]
-                        if column.lower() not in dropped]
+        projections += [
+            exp.column(column, table=alias)
+            for column in schema[table]
+            if column.lower() not in dropped
+        ]
     select.set("expressions", projections)
 
 
@@ -171,16 +228,18 @@ def _rewrite(node: exp.Expr, schema: Mapping[str, Sequence[str]]) -> exp.Expr:
         _expand_exclude(node, schema)
         return node
     if isinstance(node, exp.Anonymous) and node.name.lower() == "to_months":
-        return exp.Anonymous(this="make_ym_interval",
-                             expressions=[exp.Literal.number(0), node.expressions[0].copy()])
+        return exp.Anonymous(
+            this="make_ym_interval", expressions=[exp.Literal.number(0), node.expressions[0].copy()]
+        )
     if isinstance(node, exp.Cast) and isinstance(node.this, exp.Explode):
         # a generator cannot sit inside a cast on Spark: cast the array instead
         array_type = exp.DataType.build(f"array<{node.to.sql('spark')}>", dialect="spark")
         return exp.Explode(this=exp.cast(node.this.this.copy(), array_type))
     if isinstance(node, exp.Dayname):
         # Spark's dayname() says 'Sat' where DuckDB says 'Saturday'
-        return exp.Anonymous(this="date_format",
-                             expressions=[node.this.copy(), exp.Literal.string("EEEE")])
+        return exp.Anonymous(
+            this="date_format", expressions=[node.this.copy(), exp.Literal.string("EEEE")]
+        )
     if isinstance(node, exp.DateDiff):
         return _date_diff(node)
     if isinstance(node, exp.Filter) and isinstance(node.this, exp.ArgMin):
@@ -193,8 +252,10 @@ def _rewrite(node: exp.Expr, schema: Mapping[str, Sequence[str]]) -> exp.Expr:
 def to_spark(mart: str, sql: str, schema: Mapping[str, Sequence[str]] | None = None) -> str:
     """Spark SQL for one mart. ``schema``: table → column names, to expand ``* exclude``."""
     if sqlglot.__version__ != SQLGLOT_VERSION:
-        raise NotTranslatable(f"The Spark translation is checked with sqlglot "
-                              f"{SQLGLOT_VERSION}; this is {sqlglot.__version__}.")
+        raise NotTranslatable(
+            f"The Spark translation is checked with sqlglot "
+            f"{SQLGLOT_VERSION}; this is {sqlglot.__version__}."
+        )
     tree = parse(sql)
     check_allowed(mart, tree)
     lowered = {table.lower(): list(columns) for table, columns in (schema or {}).items()}

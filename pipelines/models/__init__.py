@@ -15,8 +15,9 @@ import duckdb
 STEPS = ("forecast", "follow-up list")
 
 
-def refresh(con: duckdb.DuckDBPyConnection, progress: Callable[[str], None] | None = None,
-            refit: str = "") -> dict[str, str]:
+def refresh(
+    con: duckdb.DuckDBPyConnection, progress: Callable[[str], None] | None = None, refit: str = ""
+) -> dict[str, str]:
     """Bring both models' marts up to date, inside the refresh's transaction (``refit``:
     why both are refitted whatever changed); what each did."""
     # only when a model is refitted: `turnout report` never loads scikit-learn

@@ -41,16 +41,29 @@ def _evaluate(frames: Frames) -> tuple[pd.DataFrame, dict]:
         low, high = _interval(expected, variance, _dispersion(inner, actual), len(others))
         registered = len(_known_at_forecast(frames, event))
         rate = others["attended"].sum() / others["registered"].sum()
-        rows.append({
-            "event_id": k, "starts_at": event["starts_at"], "kind": event["kind"],
-            "registered": registered, "facebook_going": event["facebook_going"],
-            "actual": event["attended"], "expected": expected, "low": low, "high": high,
-            **dict(zip(("fallback", "fallback_low", "fallback_high"),
-                       fallback.historical_rate(others, registered, event["is_online"]),
-                       strict=True)),
-            "going": event["facebook_going"], "halves": 0.5 * event["facebook_going"],
-            "rate_x_registered": rate * registered,
-        })
+        rows.append(
+            {
+                "event_id": k,
+                "starts_at": event["starts_at"],
+                "kind": event["kind"],
+                "registered": registered,
+                "facebook_going": event["facebook_going"],
+                "actual": event["attended"],
+                "expected": expected,
+                "low": low,
+                "high": high,
+                **dict(
+                    zip(
+                        ("fallback", "fallback_low", "fallback_high"),
+                        fallback.historical_rate(others, registered, event["is_online"]),
+                        strict=True,
+                    )
+                ),
+                "going": event["facebook_going"],
+                "halves": 0.5 * event["facebook_going"],
+                "rate_x_registered": rate * registered,
+            }
+        )
     table = pd.DataFrame(rows)
     return table, {**summarise(table), "time_ordered": _time_ordered(frames, table)}
 
@@ -67,26 +80,35 @@ def _time_ordered(frames: Frames, table: pd.DataFrame) -> dict:
         expected, variance = _model_forecasts(frames, ids, event).iloc[0]
         dispersion = _dispersion(_model_forecasts(frames, ids, earlier), actual)
         low, high = _interval(expected, variance, dispersion, len(ids))
-        rows.append({"event_id": event["event_id"].iloc[0], "expected": expected,
-                     "low": low, "high": high})
+        rows.append(
+            {"event_id": event["event_id"].iloc[0], "expected": expected, "low": low, "high": high}
+        )
     if not rows:
         return {"events": 0}
     ordered = pd.DataFrame(rows).merge(
-        table[["event_id", "actual", "going", "halves"]], on="event_id")
+        table[["event_id", "actual", "going", "halves"]], on="event_id"
+    )
     registered: pd.Series[int] = table.set_index("event_id")["registered"]
     ordered["rate_x_registered"] = [
         past.iloc[:i]["attended"].sum() / past.iloc[:i]["registered"].sum() * registered[e]
-        for i, e in zip(range(MIN_EVENTS, len(past)), ordered["event_id"], strict=True)]
-    inside = (ordered["actual"] >= np.floor(ordered["low"])) & \
-        (ordered["actual"] <= np.ceil(ordered["high"]))
+        for i, e in zip(range(MIN_EVENTS, len(past)), ordered["event_id"], strict=True)
+    ]
+    inside = (ordered["actual"] >= np.floor(ordered["low"])) & (
+        ordered["actual"] <= np.ceil(ordered["high"])
+    )
     with_going = ordered[ordered["going"].notna()]
     return {
-        "events": len(ordered), "events_with_facebook_going": len(with_going),
-        "mae": {MODEL: _mae(ordered, "expected"),
-                "baseline: historical rate × registered": _mae(ordered, "rate_x_registered")},
+        "events": len(ordered),
+        "events_with_facebook_going": len(with_going),
+        "mae": {
+            MODEL: _mae(ordered, "expected"),
+            "baseline: historical rate × registered": _mae(ordered, "rate_x_registered"),
+        },
         "mae_events_with_facebook_going": {
-            MODEL: _mae(with_going, "expected"), "baseline: Facebook going":
-            _mae(with_going, "going"), "baseline: 0.5 × going": _mae(with_going, "halves")},
+            MODEL: _mae(with_going, "expected"),
+            "baseline: Facebook going": _mae(with_going, "going"),
+            "baseline: 0.5 × going": _mae(with_going, "halves"),
+        },
         "coverage_80": {MODEL: round(float(inside.mean()), 3)},
     }
 
@@ -97,8 +119,7 @@ def _mae(rows: pd.DataFrame, column: str) -> float | None:
 
 def summarise(table: pd.DataFrame) -> dict:
     def mae(column: str, rows: pd.DataFrame) -> float | None:
-        return None if rows.empty else round(float((rows[column] - rows["actual"]).abs()
-                                                   .mean()), 2)
+        return None if rows.empty else round(float((rows[column] - rows["actual"]).abs().mean()), 2)
 
     def coverage(prefix: str) -> float | None:
         low, high = table[f"{prefix}low"], table[f"{prefix}high"]
@@ -106,22 +127,39 @@ def summarise(table: pd.DataFrame) -> dict:
         return None if table.empty else round(float(inside.mean()), 3)
 
     if table.empty:
-        return {"events": 0, "events_with_facebook_going": 0, "mae": {},
-                "mae_events_with_facebook_going": {}, "coverage_80": {},
-                "mean_interval_width": {}}
+        return {
+            "events": 0,
+            "events_with_facebook_going": 0,
+            "mae": {},
+            "mae_events_with_facebook_going": {},
+            "coverage_80": {},
+            "mean_interval_width": {},
+        }
     with_going = table[table["going"].notna()]
     return {
-        "events": len(table), "events_with_facebook_going": len(with_going),
-        "mae": {name: mae(column, table) for name, column in
-                [(MODEL, "expected"), (RATE, "fallback"),
-                 ("baseline: historical rate × registered", "rate_x_registered")]},
-        "mae_events_with_facebook_going": {name: mae(column, with_going) for name, column in
-                [(MODEL, "expected"), (RATE, "fallback"),
-                 ("baseline: historical rate × registered", "rate_x_registered"),
-                 ("baseline: Facebook going", "going"),
-                 ("baseline: 0.5 × going", "halves")]},
+        "events": len(table),
+        "events_with_facebook_going": len(with_going),
+        "mae": {
+            name: mae(column, table)
+            for name, column in [
+                (MODEL, "expected"),
+                (RATE, "fallback"),
+                ("baseline: historical rate × registered", "rate_x_registered"),
+            ]
+        },
+        "mae_events_with_facebook_going": {
+            name: mae(column, with_going)
+            for name, column in [
+                (MODEL, "expected"),
+                (RATE, "fallback"),
+                ("baseline: historical rate × registered", "rate_x_registered"),
+                ("baseline: Facebook going", "going"),
+                ("baseline: 0.5 × going", "halves"),
+            ]
+        },
         "coverage_80": {MODEL: coverage(""), RATE: coverage("fallback_")},
         "mean_interval_width": {
             MODEL: round(float((table["high"] - table["low"]).mean()), 1),
-            RATE: round(float((table["fallback_high"] - table["fallback_low"]).mean()), 1)},
+            RATE: round(float((table["fallback_high"] - table["fallback_low"]).mean()), 1),
+        },
     }

@@ -42,25 +42,33 @@ def historical_rate(past: pd.DataFrame, registered: float, is_online: bool | Non
     alpha = PRIOR_RATE * PRIOR_STRENGTH + came
     beta = (1 - PRIOR_RATE) * PRIOR_STRENGTH + total - came
     if alpha + beta > MAX_CONCENTRATION:
-        alpha, beta = (alpha * MAX_CONCENTRATION / (alpha + beta),
-                       beta * MAX_CONCENTRATION / (alpha + beta))
+        alpha, beta = (
+            alpha * MAX_CONCENTRATION / (alpha + beta),
+            beta * MAX_CONCENTRATION / (alpha + beta),
+        )
     walk = walk_in_ratio(past, online)
     n = max(0, round(registered))
     low, high = betabinom.ppf([0.1, 0.9], n, alpha, beta) if n else (0.0, 0.0)
-    return (registered * alpha / (alpha + beta) * (1 + walk),
-            float(low) * (1 + walk), float(high) * (1 + walk))
+    return (
+        registered * alpha / (alpha + beta) * (1 + walk),
+        float(low) * (1 + walk),
+        float(high) * (1 + walk),
+    )
 
 
 def walk_in_ratio(past: pd.DataFrame, is_online: bool) -> float:
     same = past[past["is_online"].fillna(False).astype(bool) == is_online]
-    return float((same["walk_ins"].sum() + WALK_IN_PRIOR[is_online] * WALK_IN_STRENGTH)
-                 / (same["registered_attended"].sum() + WALK_IN_STRENGTH))
+    return float(
+        (same["walk_ins"].sum() + WALK_IN_PRIOR[is_online] * WALK_IN_STRENGTH)
+        / (same["registered_attended"].sum() + WALK_IN_STRENGTH)
+    )
 
 
 def facebook_conversion(past: pd.DataFrame, going: float) -> Interval:
     both = past[past["facebook_going"] > 0]
-    rate = ((both["attended"].sum() + HALVES * HALVES_STRENGTH)
-            / (both["facebook_going"].sum() + HALVES_STRENGTH))
+    rate = (both["attended"].sum() + HALVES * HALVES_STRENGTH) / (
+        both["facebook_going"].sum() + HALVES_STRENGTH
+    )
     spread = _log_spread(both["attended"] / both["facebook_going"])
     return _lognormal(going * rate, spread)
 

@@ -15,7 +15,8 @@ if TYPE_CHECKING:
     import pandas as pd
 
 CODE = sorted(Path(__file__).parent.glob("*.py")) + sorted(
-    (Path(__file__).parent.parent / "sql" / "models").glob("*.sql"))
+    (Path(__file__).parent.parent / "sql" / "models").glob("*.sql")
+)
 
 
 def fingerprint(*frames: pd.DataFrame) -> str:
@@ -33,8 +34,12 @@ def fingerprint(*frames: pd.DataFrame) -> str:
 
 
 def stored_fingerprint(con: duckdb.DuckDBPyConnection, table: str) -> str | None:
-    has = warehouse.scalar(con, "select count(*) from duckdb_columns() where table_name = ? "
-                           "and column_name = 'inputs_hash'", [table])
+    has = warehouse.scalar(
+        con,
+        "select count(*) from duckdb_columns() where table_name = ? "
+        "and column_name = 'inputs_hash'",
+        [table],
+    )
     if not has:
         return None
     return warehouse.scalar(con, f"select any_value(inputs_hash) from {table}")

@@ -43,10 +43,12 @@ def code_hash() -> str:
 
 
 def stored(con: duckdb.DuckDBPyConnection, model: str) -> Fit | None:
-    has = warehouse.scalar(con, "select count(*) from information_schema.tables "
-                                "where table_name = 'model_fits'")
-    row = con.execute("select * from model_fits where model = ?", [model]).fetchone() \
-        if has else None
+    has = warehouse.scalar(
+        con, "select count(*) from information_schema.tables where table_name = 'model_fits'"
+    )
+    row = (
+        con.execute("select * from model_fits where model = ?", [model]).fetchone() if has else None
+    )
     if row is None:
         return None
     model, fitted_at, code, rows, positives, events, parameters, sample = row
@@ -54,14 +56,24 @@ def stored(con: duckdb.DuckDBPyConnection, model: str) -> Fit | None:
 
 
 def save(con: duckdb.DuckDBPyConnection, fit: Fit) -> None:
-    con.execute("insert or replace into model_fits values (?, ?, ?, ?, ?, ?, ?, ?)",
-                [fit.model, fit.fitted_at, fit.code_hash, fit.training_rows,
-                 fit.training_positives, fit.training_events, json.dumps(fit.parameters),
-                 fit.sample])
+    con.execute(
+        "insert or replace into model_fits values (?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            fit.model,
+            fit.fitted_at,
+            fit.code_hash,
+            fit.training_rows,
+            fit.training_positives,
+            fit.training_events,
+            json.dumps(fit.parameters),
+            fit.sample,
+        ],
+    )
 
 
-def why_refit(fit: Fit | None, rows: int, positives: int, events: list[str] | None,
-              asked: str = "") -> str:
+def why_refit(
+    fit: Fit | None, rows: int, positives: int, events: list[str] | None, asked: str = ""
+) -> str:
     """Why the model is refitted now (``asked``: the refresh's own reason), or '' to keep
     ``fit``."""
     if asked:
@@ -72,13 +84,17 @@ def why_refit(fit: Fit | None, rows: int, positives: int, events: list[str] | No
         return "its code changed"
     if events is not None and sorted(events) != sorted(fit.training_events or []):
         return "the past events it learns from changed"
-    for name, before, now in (("training rows", fit.training_rows, rows),
-                              ("outcomes", fit.training_positives, positives)):
+    for name, before, now in (
+        ("training rows", fit.training_rows, rows),
+        ("outcomes", fit.training_positives, positives),
+    ):
         if abs(now - before) > CHANGED_ENOUGH * max(before, 1):
             return f"its {name} changed by more than {CHANGED_ENOUGH:.0%} ({before:,} → {now:,})"
     return ""
 
 
 def kept(fit: Fit) -> str:
-    return (f"kept the fit of {fit.fitted_at:%Y-%m-%d %H:%M} (its training data changed by "
-            f"{CHANGED_ENOUGH:.0%} or less)")
+    return (
+        f"kept the fit of {fit.fitted_at:%Y-%m-%d %H:%M} (its training data changed by "
+        f"{CHANGED_ENOUGH:.0%} or less)"
+    )

@@ -50,14 +50,22 @@ def design(rows: pd.DataFrame) -> np.ndarray:
     social = channel.isin(SOCIAL).to_numpy()
     email = (channel == "email").to_numpy()
     unknown = channel.isna().to_numpy()
-    count = {c: np.log1p(rows[c].to_numpy(float)) for c in
-             ("registrations", "upcoming", "no_shows", "signatures", "opens", "clicks")}
-    return np.column_stack([
-        np.log1p(rows["days_since_last"].to_numpy(float).clip(0)),
-        np.log1p(rows["days_since_first"].to_numpy(float).clip(0)),
-        *count.values(), rows["on_list"].fillna(False).to_numpy(bool),
-        social, email, unknown, ~(social | email | unknown),
-    ]).astype(float)
+    count = {
+        c: np.log1p(rows[c].to_numpy(float))
+        for c in ("registrations", "upcoming", "no_shows", "signatures", "opens", "clicks")
+    }
+    return np.column_stack(
+        [
+            np.log1p(rows["days_since_last"].to_numpy(float).clip(0)),
+            np.log1p(rows["days_since_first"].to_numpy(float).clip(0)),
+            *count.values(),
+            rows["on_list"].fillna(False).to_numpy(bool),
+            social,
+            email,
+            unknown,
+            ~(social | email | unknown),
+        ]
+    ).astype(float)
 
 
 def recency_score(rows: pd.DataFrame) -> np.ndarray:
@@ -79,8 +87,10 @@ def windows(con: duckdb.DuckDBPyConnection) -> Windows | None:
     """Two windows of a third of the campaign's life each (from its first commitment or
     action), ending at the latest activity."""
     first, last = warehouse.one_row(
-        con, "select min(occurred_at) filter (where stage in ('commitment', 'action')), "
-        "max(occurred_at) from mart_person_records where not is_anonymous")
+        con,
+        "select min(occurred_at) filter (where stage in ('commitment', 'action')), "
+        "max(occurred_at) from mart_person_records where not is_anonymous",
+    )
     if first is None or last is None:
         return None
     days = max(MIN_HORIZON_DAYS, (last - first).days // 3)
@@ -89,7 +99,8 @@ def windows(con: duckdb.DuckDBPyConnection) -> Windows | None:
 
 def _fit(rows: pd.DataFrame) -> LogisticRegression:
     return LogisticRegression(C=1.0, solver="newton-cholesky", max_iter=200).fit(
-        design(rows), rows["acted"].to_numpy(bool))
+        design(rows), rows["acted"].to_numpy(bool)
+    )
 
 
 def _enough(rows: pd.DataFrame) -> bool:
@@ -105,17 +116,25 @@ def evaluate(con: duckdb.DuckDBPyConnection) -> dict:
         return {"method": RECENCY, "reason": "no records"}
     first, second = found.cutoffs
     train, test = people(con, first, second), people(con, second, found.as_of)
-    summary = {"cutoffs": [first.isoformat(), second.isoformat()],
-               "horizon_days": found.horizon.days, "as_of": found.as_of.isoformat(),
-               "train_people": len(train), "train_acted": int(train["acted"].sum()),
-               "test_people": len(test), "test_acted": int(test["acted"].sum())}
+    summary = {
+        "cutoffs": [first.isoformat(), second.isoformat()],
+        "horizon_days": found.horizon.days,
+        "as_of": found.as_of.isoformat(),
+        "train_people": len(train),
+        "train_acted": int(train["acted"].sum()),
+        "test_people": len(test),
+        "test_acted": int(test["acted"].sum()),
+    }
     if not (_enough(train) and _enough(test)):
         return {**summary, "method": RECENCY, "reason": "too few people acted in a window"}
     with threadpool_limits(1):
         scores = _fit(train).predict_proba(design(test))[:, 1]
-    return {**summary, "method": MODEL,
-            "auc": round(float(roc_auc_score(test["acted"], scores)), 3),
-            "auc_recency": round(float(roc_auc_score(test["acted"], recency_score(test))), 3)}
+    return {
+        **summary,
+        "method": MODEL,
+        "auc": round(float(roc_auc_score(test["acted"], scores)), 3),
+        "auc_recency": round(float(roc_auc_score(test["acted"], recency_score(test))), 3),
+    }
 
 
 def score(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
@@ -130,8 +149,10 @@ def score(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 def _frames(con: duckdb.DuckDBPyConnection, found: Windows) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The people to rank (as of the latest activity) and the two windows to learn from."""
     first, second = found.cutoffs
-    return (people(con, found.as_of, found.as_of),
-            pd.concat([people(con, first, second), people(con, second, found.as_of)]))
+    return (
+        people(con, found.as_of, found.as_of),
+        pd.concat([people(con, first, second), people(con, second, found.as_of)]),
+    )
 
 
 def _rank(now: pd.DataFrame, history: pd.DataFrame) -> pd.DataFrame:
@@ -158,9 +179,15 @@ def _rank_with(now: pd.DataFrame, model: LogisticRegression | None) -> pd.DataFr
         method = MODEL
     if method == RECENCY:  # a ranking, not a probability: more recent first
         probability = np.full(len(now), np.nan)
-    order = np.lexsort((now["person_id"].to_numpy(str), -np.nan_to_num(probability),
-                        now["days_since_last"].to_numpy(float)) if method == RECENCY else
-                       (now["person_id"].to_numpy(str), -probability))
+    order = np.lexsort(
+        (
+            now["person_id"].to_numpy(str),
+            -np.nan_to_num(probability),
+            now["days_since_last"].to_numpy(float),
+        )
+        if method == RECENCY
+        else (now["person_id"].to_numpy(str), -probability)
+    )
     ranked = now.iloc[order].assign(probability=probability[order], method=method)
     ranked["rank"] = np.arange(1, len(ranked) + 1)
     return ranked
@@ -185,20 +212,32 @@ def refresh(con: duckdb.DuckDBPyConnection, refit: str = "") -> str:
     sources = con.execute(_sql("follow_up_sources")).df()
     fit = fits.stored(con, "follow_up")
     committed, acted = warehouse.one_row(
-        con, "select count(first_commitment_at), count(first_action_at) "
-        "from mart_person_milestones")
+        con, "select count(first_commitment_at), count(first_action_at) from mart_person_milestones"
+    )
     why = fits.why_refit(fit, committed, acted, None, refit)
     if not why and fit is not None:  # why_refit gives a reason whenever no fit is kept
         why = _a_month_later(fit, found)
     if why or fit is None:
-        model = _fitted(pd.concat([people(con, *found.cutoffs),
-                                   people(con, found.cutoffs[1], found.as_of)])) \
-            if found and len(now) else None
-        fit = fits.Fit("follow_up", datetime.now().replace(microsecond=0), fits.code_hash(),
-                       committed, acted, None, _parameters(model, found))
+        model = (
+            _fitted(
+                pd.concat([people(con, *found.cutoffs), people(con, found.cutoffs[1], found.as_of)])
+            )
+            if found and len(now)
+            else None
+        )
+        fit = fits.Fit(
+            "follow_up",
+            datetime.now().replace(microsecond=0),
+            fits.code_hash(),
+            committed,
+            acted,
+            None,
+            _parameters(model, found),
+        )
     # what it ranks, and the coefficients it ranks them with
-    inputs = fingerprint(now, sources, pd.DataFrame(
-        {"fit": [json.dumps(fit.parameters, sort_keys=True)]}))
+    inputs = fingerprint(
+        now, sources, pd.DataFrame({"fit": [json.dumps(fit.parameters, sort_keys=True)]})
+    )
     if inputs == stored_fingerprint(con, "mart_follow_up"):
         return "unchanged: nothing it reads changed"
     if why:
@@ -226,9 +265,11 @@ def _a_month_later(fit: fits.Fit, found: Windows | None) -> str:
 
 
 def _parameters(model: LogisticRegression | None, found: Windows | None) -> dict:
-    return {"as_of": found.as_of.isoformat() if found else None,
-            "coef": None if model is None else model.coef_.tolist(),
-            "intercept": None if model is None else model.intercept_.tolist()}
+    return {
+        "as_of": found.as_of.isoformat() if found else None,
+        "coef": None if model is None else model.coef_.tolist(),
+        "intercept": None if model is None else model.intercept_.tolist(),
+    }
 
 
 def _model(parameters: dict) -> LogisticRegression | None:
@@ -252,15 +293,25 @@ def mart_rows(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     return _mart_rows(now, history, con.execute(_sql("follow_up_sources")).df())
 
 
-def _mart_rows(now: pd.DataFrame, history: pd.DataFrame, sources: pd.DataFrame
-               ) -> pd.DataFrame:
+def _mart_rows(now: pd.DataFrame, history: pd.DataFrame, sources: pd.DataFrame) -> pd.DataFrame:
     return _list(_rank(now, history), sources)
 
 
 def _list(ranked: pd.DataFrame, sources: pd.DataFrame) -> pd.DataFrame:
-    table = ranked[["person_id", "rank", "probability", "method", "days_since_last",
-                    "registrations", "upcoming", "signatures"]].copy()
+    table = ranked[
+        [
+            "person_id",
+            "rank",
+            "probability",
+            "method",
+            "days_since_last",
+            "registrations",
+            "upcoming",
+            "signatures",
+        ]
+    ].copy()
     table["probability"] = table["probability"].round(4)
     table["days_since_last"] = table["days_since_last"].round(1)
     return table.merge(sources, on="person_id", how="left")[
-        [c.split()[0] for c in MART_COLUMNS.split(",")][:-1]]
+        [c.split()[0] for c in MART_COLUMNS.split(",")][:-1]
+    ]

@@ -34,8 +34,12 @@ from pipelines.models.fingerprints import fingerprint, stored_fingerprint
 log = logging.getLogger(__name__)
 MIN_EVENTS = 8  # past events with attendance data and registrations, for the model
 MODEL, RATE, FACEBOOK, SIMILAR, NONE = (
-    "registration model", "historical rate", "facebook conversion", "similar events",
-    "no data")
+    "registration model",
+    "historical rate",
+    "facebook conversion",
+    "similar events",
+    "no data",
+)
 EVENT_COLUMNS = ["event_id", "starts_at", "kind", "is_online", "reminder_sent"]
 
 
@@ -59,21 +63,32 @@ def load(con: duckdb.DuckDBPyConnection) -> Frames:
     events = con.execute(_sql("forecast_events")).df()
     registrations = con.execute(_sql("forecast_registrations")).df()
     registrations = registrations.merge(events[EVENT_COLUMNS], on="event_id")
-    for column in ("registered", "attended", "walk_ins", "registered_attended",
-                   "facebook_going", "facebook_interested"):
+    for column in (
+        "registered",
+        "attended",
+        "walk_ins",
+        "registered_attended",
+        "facebook_going",
+        "facebook_interested",
+    ):
         events[column] = events[column].astype(float)
     return Frames(events, registrations)
 
 
 # the model, leave-one-event-out ---------------------------------------------------------
 
+
 def _known_at_forecast(frames: Frames, event: pd.Series) -> pd.DataFrame:
     rows = frames.registrations[frames.registrations["event_id"] == event["event_id"]]
     return rows[rows["registered_at"] <= event["forecast_at"]]
 
 
-def _model_forecasts(frames: Frames, train_ids: list[str], targets: pd.DataFrame,
-                     shared: showup.ShowUpModel | None = None) -> pd.DataFrame:
+def _model_forecasts(
+    frames: Frames,
+    train_ids: list[str],
+    targets: pd.DataFrame,
+    shared: showup.ShowUpModel | None = None,
+) -> pd.DataFrame:
     """Expected attendance and variance of ``targets``; a target among the training events
     is forecast by a model fitted without it, any other by ``shared`` (fitted on every
     training event when not given)."""
@@ -86,25 +101,29 @@ def _model_forecasts(frames: Frames, train_ids: list[str], targets: pd.DataFrame
     for _, event in targets.iterrows():
         if event["event_id"] in train_ids:
             rows = _sampled(in_training & (event_of != event["event_id"]))
-            model = showup.fit(outcomes.iloc[rows],
-                               _events_of(events, train_ids, event["event_id"]), matrix[rows])
+            model = showup.fit(
+                outcomes.iloc[rows], _events_of(events, train_ids, event["event_id"]), matrix[rows]
+            )
         else:
             shared = shared or _shared_model(frames, train_ids, matrix)
             model = shared
-        expected, variance = showup.expected_attendance(model, event,
-                                                        _known_at_forecast(frames, event))
+        expected, variance = showup.expected_attendance(
+            model, event, _known_at_forecast(frames, event)
+        )
         out.append((event["event_id"], expected, variance))
     return pd.DataFrame(out, columns=["event_id", "expected", "variance"]).set_index("event_id")
 
 
-def _shared_model(frames: Frames, train_ids: list[str], matrix: np.ndarray | None = None
-                  ) -> showup.ShowUpModel:
+def _shared_model(
+    frames: Frames, train_ids: list[str], matrix: np.ndarray | None = None
+) -> showup.ShowUpModel:
     """The model of every training event: it forecasts the events outside them."""
     regs = frames.registrations
     matrix = showup.design(regs) if matrix is None else matrix
     rows = _sampled(np.isin(regs["event_id"].to_numpy(str), train_ids))
-    return showup.fit(regs[["came", "lead_days"]].iloc[rows],
-                      _events_of(frames.events, train_ids), matrix[rows])
+    return showup.fit(
+        regs[["came", "lead_days"]].iloc[rows], _events_of(frames.events, train_ids), matrix[rows]
+    )
 
 
 def _sampled(keep: np.ndarray) -> np.ndarray:
@@ -115,13 +134,11 @@ def _sampled(keep: np.ndarray) -> np.ndarray:
     return np.sort(np.random.default_rng(0).choice(rows, showup.MAX_TRAINING_ROWS, replace=False))
 
 
-def _events_of(events: pd.DataFrame, ids: list[str], leave_out: str | None = None
-               ) -> pd.DataFrame:
+def _events_of(events: pd.DataFrame, ids: list[str], leave_out: str | None = None) -> pd.DataFrame:
     return events[events["event_id"].isin(ids) & (events["event_id"] != leave_out)]
 
 
-def _interval(expected: float, variance: float, dispersion: float, n: int
-              ) -> tuple[float, float]:
+def _interval(expected: float, variance: float, dispersion: float, n: int) -> tuple[float, float]:
     half = student.ppf(0.9, max(1, n - 1)) * np.sqrt(dispersion * variance * (1 + 1 / max(1, n)))
     return max(0.0, expected - half), expected + half
 
@@ -134,9 +151,11 @@ def _dispersion(checked: pd.DataFrame, actual: pd.Series) -> float:
 
 # every event ------------------------------------------------------------------------------
 
+
 @dataclass
 class Fitted:
     """What forecasting more events needs, besides the data: kept between refreshes."""
+
     model: showup.ShowUpModel | None  # None: too few past events for the model
     dispersion: float  # of the past events' leave-one-out forecasts
     checked: int  # how many past events that dispersion is measured on
@@ -157,8 +176,11 @@ def _forecast(frames: Frames, allow_model: bool) -> tuple[pd.DataFrame, Fitted]:
     use_model = allow_model and len(past) >= MIN_EVENTS
     ids = list(past["event_id"])
     shared = _shared_model(frames, ids) if use_model else None
-    checked = _model_forecasts(frames, ids, frames.events[frames.events["registered"] > 0],
-                               shared) if use_model else None
+    checked = (
+        _model_forecasts(frames, ids, frames.events[frames.events["registered"] > 0], shared)
+        if use_model
+        else None
+    )
     actual = past.set_index("event_id")["attended"]
     rows: list[tuple[object, ...]] = []
     for _, event in frames.events.iterrows():
@@ -167,22 +189,29 @@ def _forecast(frames: Frames, allow_model: bool) -> tuple[pd.DataFrame, Fitted]:
         if registered and checked is not None:  # checked: whenever the model is used
             expected, variance = checked.loc[event["event_id"]]
             out_of_sample = checked.loc[checked.index.isin(others["event_id"])]
-            low, high = _interval(expected, variance, _dispersion(out_of_sample, actual),
-                                  len(out_of_sample))
+            low, high = _interval(
+                expected, variance, _dispersion(out_of_sample, actual), len(out_of_sample)
+            )
             rows.append((event["event_id"], registered, expected, low, high, MODEL))
         else:
-            rows.append((event["event_id"], registered,
-                         *_fallback(frames, event, others, registered)))
-    result = pd.DataFrame(rows, columns=["event_id", "registered_then", "expected", "low",
-                                         "high", "method"])
+            rows.append(
+                (event["event_id"], registered, *_fallback(frames, event, others, registered))
+            )
+    result = pd.DataFrame(
+        rows, columns=["event_id", "registered_then", "expected", "low", "high", "method"]
+    )
     in_sample = checked.loc[checked.index.isin(ids)] if checked is not None else None
-    fitted = Fitted(shared, _dispersion(in_sample, actual) if in_sample is not None else 1.0,
-                    0 if in_sample is None else len(in_sample))
+    fitted = Fitted(
+        shared,
+        _dispersion(in_sample, actual) if in_sample is not None else 1.0,
+        0 if in_sample is None else len(in_sample),
+    )
     return frames.events.merge(result, on="event_id"), fitted
 
 
-def _forecast_again(frames: Frames, fitted: Fitted, trained: set[str],
-                    kept: pd.DataFrame) -> pd.DataFrame:
+def _forecast_again(
+    frames: Frames, fitted: Fitted, trained: set[str], kept: pd.DataFrame
+) -> pd.DataFrame:
     """Every event forecast with a kept fit: the events it learnt from keep their forecast
     (``kept``: the mart's rows), the others are forecast from today's registrations."""
     past = frames.past
@@ -194,25 +223,38 @@ def _forecast_again(frames: Frames, fitted: Fitted, trained: set[str],
         known = _known_at_forecast(frames, event)
         if event_id in trained and event_id in kept.index:
             before = kept.loc[event_id]
-            rows.append((event_id, len(known), before["expected"], before["low"],
-                         before["high"], before["method"]))
+            rows.append(
+                (
+                    event_id,
+                    len(known),
+                    before["expected"],
+                    before["low"],
+                    before["high"],
+                    before["method"],
+                )
+            )
         elif len(known) and fitted.model is not None:
             expected, variance = showup.expected_attendance(fitted.model, event, known)
             low, high = _interval(expected, variance, fitted.dispersion, fitted.checked)
             rows.append((event_id, len(known), expected, low, high, MODEL))
         else:
             rows.append((event_id, len(known), *_fallback(frames, event, others, len(known))))
-    result = pd.DataFrame(rows, columns=["event_id", "registered_then", "expected", "low",
-                                         "high", "method"])
+    result = pd.DataFrame(
+        rows, columns=["event_id", "registered_then", "expected", "low", "high", "method"]
+    )
     return frames.events.merge(result, on="event_id")
 
 
-def _fallback(frames: Frames, event: pd.Series, others: pd.DataFrame, registered: int
-              ) -> tuple[float | None, float | None, float | None, str]:
+def _fallback(
+    frames: Frames, event: pd.Series, others: pd.DataFrame, registered: int
+) -> tuple[float | None, float | None, float | None, str]:
     if registered:
         days_left = (event["starts_at"] - event["forecast_at"]).total_seconds() / 86400
-        leads = np.sort(frames.registrations.loc[frames.registrations["event_id"].isin(
-            others["event_id"]), "lead_days"].to_numpy(float))
+        leads = np.sort(
+            frames.registrations.loc[
+                frames.registrations["event_id"].isin(others["event_id"]), "lead_days"
+            ].to_numpy(float)
+        )
         projected = registered / showup.share_of_registrations(leads, days_left)
         return (*fallback.historical_rate(others, projected, event["is_online"]), RATE)
     going = event["facebook_going"]
@@ -257,8 +299,9 @@ def refresh(con: duckdb.DuckDBPyConnection, refit: str = "") -> str:
         fit = _fit_record(fitted, trained, len(training), int(training["came"].sum()))
         said = f"refitted: {why}"
     else:
-        kept = con.execute("select event_id, expected, low, high, method "
-                           "from mart_event_forecast").df()
+        kept = con.execute(
+            "select event_id, expected, low, high, method from mart_event_forecast"
+        ).df()
         with threadpool_limits(1):
             result = _forecast_again(frames, _kept(fit), set(trained), kept)
         said = fits.kept(fit)
@@ -283,19 +326,29 @@ def _fitted_or_fallback(frames: Frames) -> tuple[pd.DataFrame, Fitted]:
 
 
 def _fit_record(fitted: Fitted, trained: list[str], rows: int, came: int) -> fits.Fit:
-    parameters: dict = {"dispersion": fitted.dispersion, "checked": fitted.checked,
-                        "model": None}
+    parameters: dict = {"dispersion": fitted.dispersion, "checked": fitted.checked, "model": None}
     leads = None
     if fitted.model is not None:
         parameters["model"], leads = showup.to_parameters(fitted.model)
-    return fits.Fit("forecast", datetime.now().replace(microsecond=0), fits.code_hash(), rows,
-                    came, trained, parameters, leads)
+    return fits.Fit(
+        "forecast",
+        datetime.now().replace(microsecond=0),
+        fits.code_hash(),
+        rows,
+        came,
+        trained,
+        parameters,
+        leads,
+    )
 
 
 def _kept(fit: fits.Fit) -> Fitted:
     model = fit.parameters["model"]
-    return Fitted(None if model is None else showup.from_parameters(model, fit.sample or []),
-                  fit.parameters["dispersion"], fit.parameters["checked"])
+    return Fitted(
+        None if model is None else showup.from_parameters(model, fit.sample or []),
+        fit.parameters["dispersion"],
+        fit.parameters["checked"],
+    )
 
 
 def mart_rows(frames: Frames) -> pd.DataFrame:
@@ -304,21 +357,29 @@ def mart_rows(frames: Frames) -> pd.DataFrame:
 
 
 def _table(result: pd.DataFrame, fitted_at: datetime) -> pd.DataFrame:
-    table = pd.DataFrame({
-        "event_id": result["event_id"], "starts_at": result["starts_at"],
-        "kind": result["kind"], "is_online": result["is_online"],
-        "is_upcoming": result["is_upcoming"], "forecast_at": result["forecast_at"],
-        "registered_then": result["registered_then"],
-        "facebook_going_then": result["facebook_going"],
-        "expected": result["expected"].astype(float).round(1),
-        "low": np.floor(result["low"].astype(float)),
-        "high": np.ceil(result["high"].astype(float)),
-        "method": result["method"], "actual": result["attended"].astype(float),
-    })
+    table = pd.DataFrame(
+        {
+            "event_id": result["event_id"],
+            "starts_at": result["starts_at"],
+            "kind": result["kind"],
+            "is_online": result["is_online"],
+            "is_upcoming": result["is_upcoming"],
+            "forecast_at": result["forecast_at"],
+            "registered_then": result["registered_then"],
+            "facebook_going_then": result["facebook_going"],
+            "expected": result["expected"].astype(float).round(1),
+            "low": np.floor(result["low"].astype(float)),
+            "high": np.ceil(result["high"].astype(float)),
+            "method": result["method"],
+            "actual": result["attended"].astype(float),
+        }
+    )
     inside = (table["actual"] >= table["low"]) & (table["actual"] <= table["high"])
     unknown = table["actual"].isna() | table["low"].isna()
     # the stubs take neither None as a value of np.where nor object as a Series dtype
-    table["is_covered"] = pd.Series(np.where(unknown, None, inside),  # type: ignore[call-overload]
-                                    dtype=object)  # type: ignore[arg-type]
+    table["is_covered"] = pd.Series(
+        np.where(unknown, None, inside),  # type: ignore[call-overload]
+        dtype=object,  # type: ignore[arg-type]
+    )
     table["fitted_at"] = fitted_at
     return table

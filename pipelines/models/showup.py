@@ -40,11 +40,19 @@ def design(rows: pd.DataFrame, lead: np.ndarray | None = None) -> np.ndarray:
         np.log2(1 + lead_days),
         (reminder == True).to_numpy(),  # noqa: E712 (a nullable column)
         reminder.isna().to_numpy(),
-        weekday >= 5, weekday == 4, hour >= 17, hour < 12,
+        weekday >= 5,
+        weekday == 4,
+        hour >= 17,
+        hour < 12,
         rows["is_online"].fillna(False).to_numpy(bool),
         *[(kind == k).to_numpy() for k in KINDS],
-        past >= 1, past >= 3, np.log1p(rows["past_no_show"].to_numpy(float)),
-        social, email, unknown, ~(social | email | unknown),
+        past >= 1,
+        past >= 3,
+        np.log1p(rows["past_no_show"].to_numpy(float)),
+        social,
+        email,
+        unknown,
+        ~(social | email | unknown),
     ]
     return np.column_stack(columns).astype(float)
 
@@ -80,8 +88,9 @@ def share_of_registrations(leads: np.ndarray, days_left: float) -> float:
     return max(MIN_SHARE_REGISTERED, float(share))
 
 
-def fit(rows: pd.DataFrame, events: pd.DataFrame, matrix: np.ndarray | None = None,
-        seed: int = 0) -> ShowUpModel:
+def fit(
+    rows: pd.DataFrame, events: pd.DataFrame, matrix: np.ndarray | None = None, seed: int = 0
+) -> ShowUpModel:
     """Fit on the registrations (``rows``, their ``design`` as ``matrix`` if already built)
     of past events with attendance data (``events``)."""
     matrix = design(rows) if matrix is None else matrix
@@ -93,8 +102,12 @@ def fit(rows: pd.DataFrame, events: pd.DataFrame, matrix: np.ndarray | None = No
     if 0 < came.sum() < len(came):
         classifier = LogisticRegression(C=1.0, solver="newton-cholesky", max_iter=200)
         classifier.fit(matrix, came)
-    return ShowUpModel(classifier, float(came.mean()) if len(came) else 0.5,
-                       *_walk_in_ratios(events), np.sort(rows["lead_days"].to_numpy(float)))
+    return ShowUpModel(
+        classifier,
+        float(came.mean()) if len(came) else 0.5,
+        *_walk_in_ratios(events),
+        np.sort(rows["lead_days"].to_numpy(float)),
+    )
 
 
 def _walk_in_ratios(events: pd.DataFrame) -> tuple[dict[str, float], dict[bool, float]]:
@@ -110,13 +123,16 @@ def _walk_in_ratios(events: pd.DataFrame) -> tuple[dict[str, float], dict[bool, 
         defaults[flag] = float(pooled)
         for kind in set(kinds[same]):
             of_kind = same & (kinds == kind)
-            ratios[kind] = float((walk[of_kind].sum() + WALK_IN_PRIOR * pooled)
-                                 / (came[of_kind].sum() + WALK_IN_PRIOR))
+            ratios[kind] = float(
+                (walk[of_kind].sum() + WALK_IN_PRIOR * pooled)
+                / (came[of_kind].sum() + WALK_IN_PRIOR)
+            )
     return ratios, defaults
 
 
-def expected_attendance(model: ShowUpModel, event: pd.Series, rows: pd.DataFrame
-                        ) -> tuple[float, float]:
+def expected_attendance(
+    model: ShowUpModel, event: pd.Series, rows: pd.DataFrame
+) -> tuple[float, float]:
     """Expected attendance of one event and its variance (before overdispersion).
 
     ``rows`` are the registrations known at the forecast time. For an upcoming event the
@@ -125,8 +141,9 @@ def expected_attendance(model: ShowUpModel, event: pd.Series, rows: pd.DataFrame
     """
     p = model.probabilities(rows) if len(rows) else np.array([])
     came, variance = p.sum(), (p * (1 - p)).sum()
-    days_left = (pd.Timestamp(event["starts_at"]) - pd.Timestamp(event["forecast_at"])
-                 ).total_seconds() / 86400
+    days_left = (
+        pd.Timestamp(event["starts_at"]) - pd.Timestamp(event["forecast_at"])
+    ).total_seconds() / 86400
     share = model.share_registered(days_left)
     if share < 1 and len(rows):
         still_to_come = len(rows) * (1 / share - 1)
@@ -143,9 +160,12 @@ def to_parameters(model: ShowUpModel) -> tuple[dict, list[float]]:
     return {
         "coef": None if classifier is None else classifier.coef_.tolist(),
         "intercept": None if classifier is None else classifier.intercept_.tolist(),
-        "constant": model.constant, "walk_in_ratio": model.walk_in_ratio,
-        "default_walk_in": {"online" if online else "offline": ratio
-                            for online, ratio in model.default_walk_in.items()},
+        "constant": model.constant,
+        "walk_in_ratio": model.walk_in_ratio,
+        "default_walk_in": {
+            "online" if online else "offline": ratio
+            for online, ratio in model.default_walk_in.items()
+        },
     }, model.leads.tolist()
 
 
@@ -157,7 +177,11 @@ def from_parameters(parameters: dict, leads: list[float]) -> ShowUpModel:
         classifier.intercept_ = np.array(parameters["intercept"], dtype=float)
         classifier.classes_ = np.array([False, True])
         classifier.n_features_in_ = classifier.coef_.shape[1]
-    defaults = {name == "online": ratio
-                for name, ratio in parameters["default_walk_in"].items()}
-    return ShowUpModel(classifier, parameters["constant"], parameters["walk_in_ratio"],
-                       defaults, np.array(leads, dtype=float))
+    defaults = {name == "online": ratio for name, ratio in parameters["default_walk_in"].items()}
+    return ShowUpModel(
+        classifier,
+        parameters["constant"],
+        parameters["walk_in_ratio"],
+        defaults,
+        np.array(leads, dtype=float),
+    )

@@ -96,9 +96,7 @@ class Source:
 
     def signature_size(self, headers: set[str]) -> int:
         sizes = [
-            len(sig)
-            for sig in self.signatures
-            if {normalise_header(n) for n in sig} <= headers
+            len(sig) for sig in self.signatures if {normalise_header(n) for n in sig} <= headers
         ]
         return max(sizes, default=0)
 
@@ -124,8 +122,9 @@ def get(name: str) -> Source:
     return REGISTRY[name]
 
 
-def detect(headers: list[str],
-           file_type: str = "csv") -> tuple[Source | None, Source | None, float]:
+def detect(
+    headers: list[str], file_type: str = "csv"
+) -> tuple[Source | None, Source | None, float]:
     """Return (the recognised source or None, the closest source, its score)."""
     normalised = {normalise_header(h) for h in headers if h}
     candidates = [s for s in REGISTRY.values() if s.file_type == file_type and s.auto_detect]

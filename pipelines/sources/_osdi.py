@@ -15,7 +15,8 @@ def items_sql(collection: str, columns: dict[str, str]) -> str:
     ``columns`` maps an output column to an SQL expression over ``item`` (the element as JSON).
     """
     selected = ",\n    ".join(
-        f"cast({expr} as varchar) as {name}" for name, expr in columns.items())
+        f"cast({expr} as varchar) as {name}" for name, expr in columns.items()
+    )
     return f"""
 with pages as (
     select row_number() over () as page,
@@ -48,15 +49,21 @@ def link_id(link: str) -> str:
 def link_key(link: str) -> str:
     """``system:id`` for a link, the system being the site's name."""
     href = text(f'$._links."{link}".href')
-    system = (f"coalesce(nullif(regexp_extract({href}, "
-              f"'^[a-z]+://(?:[^/]*\\.)?([^./]+)\\.[a-z]+(?::[0-9]+)?/', 1), ''), 'osdi')")
+    system = (
+        f"coalesce(nullif(regexp_extract({href}, "
+        f"'^[a-z]+://(?:[^/]*\\.)?([^./]+)\\.[a-z]+(?::[0-9]+)?/', 1), ''), 'osdi')"
+    )
     return f"{system} || ':' || {link_id(link)}"
 
 
 def platform_id_from_identifiers() -> str:
     """``actionnetwork:<uuid>`` from identifiers like ``action_network:<uuid>`` (first one else)."""
     ids = "from_json(json_extract(item, '$.identifiers'), '[\"VARCHAR\"]')"
-    chosen = (f"coalesce(list_filter({ids}, lambda x: x like 'action_network:%')[1], "
-              f"list_filter({ids}, lambda x: x like '%:%')[1])")
-    return (f"lower(replace(split_part({chosen}, ':', 1), '_', '')) || ':' || "
-            f"substr({chosen}, strpos({chosen}, ':') + 1)")
+    chosen = (
+        f"coalesce(list_filter({ids}, lambda x: x like 'action_network:%')[1], "
+        f"list_filter({ids}, lambda x: x like '%:%')[1])"
+    )
+    return (
+        f"lower(replace(split_part({chosen}, ':', 1), '_', '')) || ':' || "
+        f"substr({chosen}, strpos({chosen}, ':') + 1)"
+    )

@@ -17,8 +17,10 @@ AN_SIGNATURES = (
     ("uuid", "email", "can2_subscription_status"),
 )
 
-AN_HEADER = ("uuid,first_name,last_name,email,zip_code,can2_user_address,can2_user_city,"
-             "can2_user_state,can2_phone,can2_user_tags,can2_subscription_status,can2_sms_status")
+AN_HEADER = (
+    "uuid,first_name,last_name,email,zip_code,can2_user_address,can2_user_city,"
+    "can2_user_state,can2_phone,can2_user_tags,can2_subscription_status,can2_sms_status"
+)
 
 SOURCE = Source(
     name="actionnetwork_signatures",

@@ -20,12 +20,26 @@ SOURCE = Source(
         ("Province", "Signatures"),
     ),
     fields=(
-        Field("province", ("Province / Territory", "Province / territoire", "Province",
-                           "Province or territory", "Province ou territoire"), required=True),
-        Field("signature_count", ("Signatures", "Number of signatures",
-                                  "Nombre de signatures"), "count", required=True),
-        Field("petition_number", ("Petition", "Petition number", "Pétition",
-                                  "Numéro de la pétition")),
+        Field(
+            "province",
+            (
+                "Province / Territory",
+                "Province / territoire",
+                "Province",
+                "Province or territory",
+                "Province ou territoire",
+            ),
+            required=True,
+        ),
+        Field(
+            "signature_count",
+            ("Signatures", "Number of signatures", "Nombre de signatures"),
+            "count",
+            required=True,
+        ),
+        Field(
+            "petition_number", ("Petition", "Petition number", "Pétition", "Numéro de la pétition")
+        ),
     ),
     example_header="Province / Territory,Signatures",
     header_confirmed=False,

@@ -22,9 +22,7 @@ SOURCE = Source(
         ("name", "city", "state_province", "signed_at"),
         ("Nom", "Ville", "Code postal", "Signé le"),
     ),
-    fields=(
-        Field("signed_at", ("Signed On", "signed_at", "Signé le", "Date"), "timestamp"),
-    ),
+    fields=(Field("signed_at", ("Signed On", "signed_at", "Signé le", "Date"), "timestamp"),),
     example_header="Name,City,State,Postal Code,Country,Signed On",
     header_confirmed=False,
     sample_file="changeorg_accueillons-les_signatures.csv",

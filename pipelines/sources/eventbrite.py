@@ -19,8 +19,9 @@ SOURCE = Source(
         Field("order_no", ("Order #",), "id"),
         Field("ordered_at", ("Order Date", "Date"), "timestamp"),
         Field("email", ("Email",), "email"),
-        Field("phone", ("Cell Phone", "Mobile Phone", "Phone", "Home Phone", "Work Phone"),
-              "phone"),
+        Field(
+            "phone", ("Cell Phone", "Mobile Phone", "Phone", "Home Phone", "Work Phone"), "phone"
+        ),
         Field("ticket_type", ("Ticket Type",)),
         Field("attendee_status", ("Attendee Status",)),
         Field("heard_from", ("How did you hear about this event?", "How did you hear about us?")),

@@ -6,8 +6,10 @@ SOURCE = Source(
     name="facebook_event_counts",
     title="Facebook event counts (template)",
     target="facebook_event_snapshots",
-    signatures=(("event_id", "snapshot_at", "going"),
-                ("evenement_id", "releve_le", "participants")),
+    signatures=(
+        ("event_id", "snapshot_at", "going"),
+        ("evenement_id", "releve_le", "participants"),
+    ),
     fields=(
         Field("event_id", ("event_id", "evenement_id"), "id", required=True),
         Field("snapshot_at", ("snapshot_at", "releve_le"), "timestamp", required=True),

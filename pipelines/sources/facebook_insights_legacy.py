@@ -34,8 +34,9 @@ SOURCE = Source(
         Field("reach", ("Lifetime Post Total Reach",), "count"),
         Field("impressions", ("Lifetime Post Total Impressions",), "count"),
         Field("reactions", (STORIES + "like", TALKING + "like", "like", "likes"), "count"),
-        Field("comments", (STORIES + "comment", TALKING + "comment", "comment", "comments"),
-              "count"),
+        Field(
+            "comments", (STORIES + "comment", TALKING + "comment", "comment", "comments"), "count"
+        ),
         Field("shares", (STORIES + "share", TALKING + "share", "share", "shares"), "count"),
         Field("clicks", ("Lifetime Post Consumptions",), "count"),
     ),

@@ -22,12 +22,22 @@ SOURCE = Source(
         ("Titre de la page et classe de l'écran", "Vues"),
     ),
     fields=(
-        Field("label", ("Page path and screen class", "Page title and screen class",
-                        "Chemin de la page et classe de l'écran",
-                        "Titre de la page et classe de l'écran"), required=True),
+        Field(
+            "label",
+            (
+                "Page path and screen class",
+                "Page title and screen class",
+                "Chemin de la page et classe de l'écran",
+                "Titre de la page et classe de l'écran",
+            ),
+            required=True,
+        ),
         Field("views", ("Views", "Vues"), "count"),
-        Field("visitors", ("Active users", "Users", "Total users", "Utilisateurs actifs",
-                           "Utilisateurs"), "count"),
+        Field(
+            "visitors",
+            ("Active users", "Users", "Total users", "Utilisateurs actifs", "Utilisateurs"),
+            "count",
+        ),
     ),
     example_header="Page path and screen class,Views,Active users,Views per active user,"
     "Average engagement time per active user,Event count,Key events,Total revenue",

@@ -12,11 +12,16 @@ not confirmed against a real download; French names inferred.
 from pipelines.sources import Field, Source, _web
 
 LABELS = (
-    "Session primary channel group (Default Channel Group)", "Session default channel group",
-    "Session source / medium", "Session source", "Session campaign",
+    "Session primary channel group (Default Channel Group)",
+    "Session default channel group",
+    "Session source / medium",
+    "Session source",
+    "Session campaign",
     "Groupe de canaux principal de la session (groupe de canaux par défaut)",
-    "Groupe de canaux par défaut de la session", "Source/Support de la session",
-    "Source de la session", "Campagne de la session",
+    "Groupe de canaux par défaut de la session",
+    "Source/Support de la session",
+    "Source de la session",
+    "Campagne de la session",
 )
 
 SOURCE = Source(
@@ -27,8 +32,11 @@ SOURCE = Source(
     fields=(
         Field("label", LABELS, required=True),
         Field("views", ("Sessions",), "count"),
-        Field("visitors", ("Users", "Active users", "Total users", "Utilisateurs",
-                           "Utilisateurs actifs"), "count"),
+        Field(
+            "visitors",
+            ("Users", "Active users", "Total users", "Utilisateurs", "Utilisateurs actifs"),
+            "count",
+        ),
     ),
     example_header="Session primary channel group (Default Channel Group),Users,Sessions,"
     "Engaged sessions,Average engagement time per session,Events per session,Event count,"

@@ -19,8 +19,18 @@ else the file name without its extension and without the open/click word
 from pipelines.sources import Field, Source
 
 _EMAIL = ("Email Address", "Email", "Adresse e-mail", "Adresse courriel")
-_TIMES = ("Timestamp", "Time", "Open Time", "Click Time", "Opened", "Clicked", "Opened At",
-          "Clicked At", "Date", "Horodatage")
+_TIMES = (
+    "Timestamp",
+    "Time",
+    "Open Time",
+    "Click Time",
+    "Opened",
+    "Clicked",
+    "Opened At",
+    "Clicked At",
+    "Date",
+    "Horodatage",
+)
 
 SOURCE = Source(
     name="mailchimp_activity",

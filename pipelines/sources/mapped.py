@@ -39,8 +39,19 @@ REQUIRED = {
     "signatures": ("petition_id",),
     "email_activity": ("action",),
 }
-COUNTS = {"reach", "impressions", "reactions", "comments", "shares", "clicks", "going",
-          "interested", "maybe", "declined", "signature_count"}
+COUNTS = {
+    "reach",
+    "impressions",
+    "reactions",
+    "comments",
+    "shares",
+    "clicks",
+    "going",
+    "interested",
+    "maybe",
+    "declined",
+    "signature_count",
+}
 # which columns make a person-level record the same record when imported again
 RECORD_GRAIN = ("event_id", "petition_id", "email_campaign_id", "action")
 
@@ -62,8 +73,9 @@ def column_type(name: str) -> str:
 
 
 def _fail(path: Path, key: str, problem: str, **params: object) -> TurnoutError:
-    return TurnoutError(code="mapping.problem", file=path.name, key=key,
-                        problem={"code": problem, "params": params})
+    return TurnoutError(
+        code="mapping.problem", file=path.name, key=key, problem={"code": problem, "params": params}
+    )
 
 
 def _literal(text: str) -> str:
@@ -97,8 +109,9 @@ def _validate(path: Path, spec: dict) -> tuple[str, dict[str, str], dict[str, ob
             raise _fail(path, key, "mapping.unknown_key", known=", ".join(sorted(KNOWN_KEYS)))
     target = spec.get("target")
     if target not in TARGETS:
-        raise _fail(path, "target", "mapping.not_a_table", target=repr(target),
-                    tables=", ".join(TARGETS))
+        raise _fail(
+            path, "target", "mapping.not_a_table", target=repr(target), tables=", ".join(TARGETS)
+        )
     allowed = _allowed(target)
     sections: dict[str, dict] = {}
     for section in ("columns", "constants"):
@@ -107,8 +120,13 @@ def _validate(path: Path, spec: dict) -> tuple[str, dict[str, str], dict[str, ob
             raise _fail(path, section, "mapping.section_not_a_table")
         for column, given in value.items():
             if column not in allowed:
-                raise _fail(path, f"{section}.{column}", "mapping.no_such_column", target=target,
-                            allowed=", ".join(allowed))
+                raise _fail(
+                    path,
+                    f"{section}.{column}",
+                    "mapping.no_such_column",
+                    target=target,
+                    allowed=", ".join(allowed),
+                )
             if section == "columns" and not (isinstance(given, str) and given.strip()):
                 raise _fail(path, f"columns.{column}", "mapping.header_as_text")
             if section == "constants" and not isinstance(given, str | int | float | bool):
@@ -124,8 +142,13 @@ def _validate(path: Path, spec: dict) -> tuple[str, dict[str, str], dict[str, ob
         if column not in given:
             raise _fail(path, f"columns.{column}", "mapping.required", target=target)
     if TARGETS[target].needs_person and not given & set(PERSON_INPUTS):
-        raise _fail(path, "columns.email", "mapping.no_person_key", target=target,
-                    keys=", ".join(PERSON_INPUTS))
+        raise _fail(
+            path,
+            "columns.email",
+            "mapping.no_person_key",
+            target=target,
+            keys=", ".join(PERSON_INPUTS),
+        )
     return target, columns, constants
 
 
@@ -136,8 +159,10 @@ def _constant_sql(value: object, kind: str) -> str:
         return str(value)
     text = _literal(str(value))
     if "{file}" in text or "{line}" in text:
-        return (f"replace(replace({text}, '{{file}}', ctx.file_name), "
-                f"'{{line}}', cast(keyed.line as varchar))")
+        return (
+            f"replace(replace({text}, '{{file}}', ctx.file_name), "
+            f"'{{line}}', cast(keyed.line as varchar))"
+        )
     if kind == "count":
         return f"cast(round(turnout_number({text}, '.')) as bigint)"
     if kind == "number":
@@ -184,8 +209,10 @@ def _staging_sql(target: str, columns: dict[str, str], constants: dict[str, obje
         keys = ", ".join(f"keyed.{k}" for k in PERSON_KEYS if k in spec.columns)
         select.append(f"concat_ws('|', {', '.join(grain + [f'coalesce({keys})'])}) as record_ref")
     body = ",\n    ".join(select)
-    return f"-- stg for a column mapping: the target's columns, one per mapped header\n" \
-           f"select\n    {body}\nfrom keyed, ctx"
+    return (
+        f"-- stg for a column mapping: the target's columns, one per mapped header\n"
+        f"select\n    {body}\nfrom keyed, ctx"
+    )
 
 
 def _personal_data_rejects(columns: dict[str, str]) -> list[str]:
@@ -194,17 +221,25 @@ def _personal_data_rejects(columns: dict[str, str]) -> list[str]:
     Typing masked them already ([…]); the row is refused rather than stored masked, so the
     person who mapped an email to ``status`` hears of it. Channels keep their placeholder.
     """
-    checked = [(column, header) for column, header in columns.items()
-               if column_type(column) == "text" and column != "channel"]
+    checked = [
+        (column, header)
+        for column, header in columns.items()
+        if column_type(column) == "text" and column != "channel"
+    ]
     if not checked:
         return []
-    holds = {column: f"(turnout_has_contact(keyed.{column}) or contains(keyed.{column}, '[…]'))"
-             for column, _ in checked}
-    first = " ".join(f"when {holds[column]} then json_object('column', {_literal(header)})"
-                     for column, header in checked)
-    return [f"case when {' or '.join(holds.values())} then 'row.personal_data' end "
-            "as reject_code",
-            f"case {first} end as reject_params"]
+    holds = {
+        column: f"(turnout_has_contact(keyed.{column}) or contains(keyed.{column}, '[…]'))"
+        for column, _ in checked
+    }
+    first = " ".join(
+        f"when {holds[column]} then json_object('column', {_literal(header)})"
+        for column, header in checked
+    )
+    return [
+        f"case when {' or '.join(holds.values())} then 'row.personal_data' end as reject_code",
+        f"case {first} end as reject_params",
+    ]
 
 
 def source_from_mapping(path: Path) -> Source:

@@ -21,8 +21,7 @@ SOURCE = Source(
     fields=(
         Field("label", ("label", "Libellé"), required=True),
         Field("views", ("nb_visits", "Visits", "Visites"), "count"),
-        Field("visitors", ("nb_uniq_visitors", "Unique visitors", "Visiteurs uniques"),
-              "count"),
+        Field("visitors", ("nb_uniq_visitors", "Unique visitors", "Visiteurs uniques"), "count"),
     ),
     example_header="label,nb_uniq_visitors,nb_visits,nb_actions,nb_users,max_actions,"
     "sum_visit_length,bounce_count,nb_visits_converted",

@@ -13,8 +13,10 @@ from pipelines.sources import Field, Source
 def content_signatures(reactions: str, reactions_fr: str) -> tuple[tuple[str, ...], ...]:
     """The header of a Business Suite "Content" export, English and French, that names its
     reactions column ``reactions`` (``reactions_fr`` in French)."""
-    return (("Post ID", "Publish time", "Reach", reactions),
-            ("Identifiant de la publication", "Heure de publication", "Couverture", reactions_fr))
+    return (
+        ("Post ID", "Publish time", "Reach", reactions),
+        ("Identifiant de la publication", "Heure de publication", "Couverture", reactions_fr),
+    )
 
 
 def content_fields(reactions: Field, *more: Field) -> tuple[Field, ...]:
@@ -39,8 +41,10 @@ SOURCE = Source(
     target="post_snapshots",
     constants={"platform": "facebook"},
     signatures=content_signatures("Reactions", "Réactions"),
-    fields=content_fields(Field("reactions", ("Reactions", "Réactions"), "count"),
-                          Field("clicks", ("Total clicks", "Total des clics"), "count")),
+    fields=content_fields(
+        Field("reactions", ("Reactions", "Réactions"), "count"),
+        Field("clicks", ("Total clicks", "Total des clics"), "count"),
+    ),
     example_header='"Post ID","Page ID","Page name",Title,Description,"Duration (sec)",'
     '"Publish time","Caption type",Permalink,"Is crosspost","Is share","Post type",Languages,'
     '"Custom labels","Funded content status","Data comment",Date,Views,Reach,'

@@ -7,8 +7,15 @@ SOURCE = Source(
     title="Mobilize participations export",
     target="registrations",
     signatures=(
-        ("id", "created_date", "user_id", "user__email_address", "event_id", "timeslot_id",
-         "status"),
+        (
+            "id",
+            "created_date",
+            "user_id",
+            "user__email_address",
+            "event_id",
+            "timeslot_id",
+            "status",
+        ),
     ),
     fields=(
         Field("participation_id", ("id",), "id", required=True),

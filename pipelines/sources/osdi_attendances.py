@@ -18,15 +18,18 @@ SOURCE = Source(
         Field("attended", ("attended",), "bool"),
         Field("created_date", ("created_date",), "timestamp"),
     ),
-    json_sql=items_sql("osdi:attendances", {
-        "attendance_id": text("$.identifiers[0]"),
-        "platform_id": link_key("osdi:person"),
-        "person_uuid": link_id("osdi:person"),
-        "osdi_event_id": link_id("osdi:event"),
-        "status": text("$.status"),
-        "attended": text("$.attended"),
-        "created_date": f"coalesce({text('$.created_date')}, {text('$.action_date')})",
-    }),
+    json_sql=items_sql(
+        "osdi:attendances",
+        {
+            "attendance_id": text("$.identifiers[0]"),
+            "platform_id": link_key("osdi:person"),
+            "person_uuid": link_id("osdi:person"),
+            "osdi_event_id": link_id("osdi:event"),
+            "status": text("$.status"),
+            "attended": text("$.attended"),
+            "created_date": f"coalesce({text('$.created_date')}, {text('$.action_date')})",
+        },
+    ),
     example_header='{"_embedded": {"osdi:attendances": [{"identifiers": ["…"], "status": '
     '"accepted", "attended": true, "_links": {"osdi:person": {"href": "…/people/<uuid>"}, '
     '"osdi:event": {"href": "…/events/<id>"}}}]}}',

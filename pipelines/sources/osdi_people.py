@@ -3,14 +3,20 @@
 from pipelines.sources import Field, Source
 from pipelines.sources._osdi import items_sql, platform_id_from_identifiers, text
 
-_EMAILS = ("from_json(json_extract(item, '$.email_addresses'), "
-           "'[{\"primary\": \"BOOLEAN\", \"address\": \"VARCHAR\"}]')")
-_PHONES = ("from_json(json_extract(item, '$.phone_numbers'), "
-           "'[{\"primary\": \"BOOLEAN\", \"number\": \"VARCHAR\"}]')")
-_PRIMARY_EMAIL = (f"coalesce(list_filter({_EMAILS}, lambda e: e.primary)[1].address, "
-                  f"{_EMAILS}[1].address)")
-_PRIMARY_PHONE = (f"coalesce(list_filter({_PHONES}, lambda p: p.primary)[1].number, "
-                  f"{_PHONES}[1].number)")
+_EMAILS = (
+    "from_json(json_extract(item, '$.email_addresses'), "
+    '\'[{"primary": "BOOLEAN", "address": "VARCHAR"}]\')'
+)
+_PHONES = (
+    "from_json(json_extract(item, '$.phone_numbers'), "
+    '\'[{"primary": "BOOLEAN", "number": "VARCHAR"}]\')'
+)
+_PRIMARY_EMAIL = (
+    f"coalesce(list_filter({_EMAILS}, lambda e: e.primary)[1].address, {_EMAILS}[1].address)"
+)
+_PRIMARY_PHONE = (
+    f"coalesce(list_filter({_PHONES}, lambda p: p.primary)[1].number, {_PHONES}[1].number)"
+)
 
 SOURCE = Source(
     name="osdi_people",
@@ -25,13 +31,16 @@ SOURCE = Source(
         Field("phone", ("phone",), "phone"),
         Field("modified_date", ("modified_date",), "timestamp"),
     ),
-    json_sql=items_sql("osdi:people", {
-        "platform_id": platform_id_from_identifiers(),
-        "person_uuid": f"split_part({platform_id_from_identifiers()}, ':', 2)",
-        "email": _PRIMARY_EMAIL,
-        "phone": _PRIMARY_PHONE,
-        "modified_date": text("$.modified_date"),
-    }),
+    json_sql=items_sql(
+        "osdi:people",
+        {
+            "platform_id": platform_id_from_identifiers(),
+            "person_uuid": f"split_part({platform_id_from_identifiers()}, ':', 2)",
+            "email": _PRIMARY_EMAIL,
+            "phone": _PRIMARY_PHONE,
+            "modified_date": text("$.modified_date"),
+        },
+    ),
     example_header='{"_embedded": {"osdi:people": [{"identifiers": ["action_network:…"], '
     '"email_addresses": [{"primary": true, "address": "…"}], '
     '"phone_numbers": [{"number": "…"}]}]}}',

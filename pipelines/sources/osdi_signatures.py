@@ -16,13 +16,16 @@ SOURCE = Source(
         Field("petition_id", ("petition_id",), "id", required=True),
         Field("signed_at", ("signed_at",), "timestamp"),
     ),
-    json_sql=items_sql("osdi:signatures", {
-        "signature_id": text("$.identifiers[0]"),
-        "platform_id": link_key("osdi:person"),
-        "person_uuid": link_id("osdi:person"),
-        "petition_id": link_key("osdi:petition"),
-        "signed_at": f"coalesce({text('$.action_date')}, {text('$.created_date')})",
-    }),
+    json_sql=items_sql(
+        "osdi:signatures",
+        {
+            "signature_id": text("$.identifiers[0]"),
+            "platform_id": link_key("osdi:person"),
+            "person_uuid": link_id("osdi:person"),
+            "petition_id": link_key("osdi:petition"),
+            "signed_at": f"coalesce({text('$.action_date')}, {text('$.created_date')})",
+        },
+    ),
     example_header='{"_embedded": {"osdi:signatures": [{"identifiers": ["…"], "action_date": '
     '"…", "_links": {"osdi:person": {"href": "…/people/<uuid>"}, "osdi:petition": '
     '{"href": "…/petitions/<id>"}}}]}}',

@@ -24,8 +24,10 @@ SOURCE = Source(
         Field("visitors", ("visitors",), "count"),
     ),
     example_header="name,visitors,pageviews,bounce_rate,time_on_page",
-    extra={"staging_sql": _web.staging_sql("stg_web_pages.sql"),
-           "zip_reports": _web.PLAUSIBLE_ZIP_REPORTS},
+    extra={
+        "staging_sql": _web.staging_sql("stg_web_pages.sql"),
+        "zip_reports": _web.PLAUSIBLE_ZIP_REPORTS,
+    },
     header_confirmed=False,
     sample_file="plausible_pages_2026-01-01_2026-01-31.csv",
     notes="Site dashboard > Export (a zip of CSV files): import the zip, and Turnout reads "

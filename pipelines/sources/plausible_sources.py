@@ -21,8 +21,10 @@ SOURCE = Source(
         Field("views", ("pageviews", "visits"), "count"),  # not in sources.csv: left empty
     ),
     example_header="name,visitors,bounce_rate,visit_duration",
-    extra={"staging_sql": _web.staging_sql("stg_web_sources.sql"),
-           "zip_reports": _web.PLAUSIBLE_ZIP_REPORTS},
+    extra={
+        "staging_sql": _web.staging_sql("stg_web_sources.sql"),
+        "zip_reports": _web.PLAUSIBLE_ZIP_REPORTS,
+    },
     header_confirmed=False,
     sample_file="plausible_sources_2026-01-01_2026-01-31.csv",
     notes="Site dashboard > Export: import the zip, and Turnout reads sources.csv from it "

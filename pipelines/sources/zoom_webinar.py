@@ -13,9 +13,16 @@ from datetime import datetime
 from pipelines.sources import Field, Source, normalise_header
 
 _REPORT_TIME_FORMATS = (
-    "%b %d, %Y %I:%M %p", "%b %d, %Y %I:%M:%S %p", "%b %d, %Y %H:%M:%S", "%b %d, %Y %H:%M",
-    "%m/%d/%Y %I:%M:%S %p", "%m/%d/%Y %I:%M %p", "%m/%d/%Y %H:%M:%S", "%m/%d/%Y %H:%M",
-    "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M",
+    "%b %d, %Y %I:%M %p",
+    "%b %d, %Y %I:%M:%S %p",
+    "%b %d, %Y %H:%M:%S",
+    "%b %d, %Y %H:%M",
+    "%m/%d/%Y %I:%M:%S %p",
+    "%m/%d/%Y %I:%M %p",
+    "%m/%d/%Y %H:%M:%S",
+    "%m/%d/%Y %H:%M",
+    "%Y-%m-%d %H:%M:%S",
+    "%Y-%m-%d %H:%M",
 )
 
 
@@ -52,8 +59,16 @@ SOURCE = Source(
     title="Zoom webinar attendee report",
     target="registrations",
     signatures=(
-        ("Attended", "User Name (Original Name)", "Email", "Registration Time",
-         "Approval Status", "Join Time", "Leave Time", "Time in Session (minutes)"),
+        (
+            "Attended",
+            "User Name (Original Name)",
+            "Email",
+            "Registration Time",
+            "Approval Status",
+            "Join Time",
+            "Leave Time",
+            "Time in Session (minutes)",
+        ),
     ),
     fields=(
         Field("attended", ("Attended",), "bool"),

@@ -17,10 +17,17 @@ def server(tmp_path, request):
     """The dashboard over a copy of the sample database, without passwords. Its output goes
     to ``streamlit.log`` in the test's temporary folder; a test module's ``SERVER_ARGS`` are
     added to ``streamlit run``."""
-    env = {k: v for k, v in os.environ.items()
-           if k not in ("TURNOUT_LEAD_PASSWORD", "TURNOUT_BOARD_PASSWORD")}
-    with dashboard(sample_copy(tmp_path), tmp_path / "streamlit.log", env,
-                   tuple(getattr(request.module, "SERVER_ARGS", ()))) as url:
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("TURNOUT_LEAD_PASSWORD", "TURNOUT_BOARD_PASSWORD")
+    }
+    with dashboard(
+        sample_copy(tmp_path),
+        tmp_path / "streamlit.log",
+        env,
+        tuple(getattr(request.module, "SERVER_ARGS", ())),
+    ) as url:
         yield url
 
 
@@ -39,8 +46,9 @@ def browser(server):
 @pytest.fixture
 def page(browser, server):
     """A tab in English on the dashboard's first page."""
-    context = browser.new_context(locale="en-CA", accept_downloads=True,
-                                  viewport={"width": 1400, "height": 1000})
+    context = browser.new_context(
+        locale="en-CA", accept_downloads=True, viewport={"width": 1400, "height": 1000}
+    )
     tab = context.new_page()
     tab.set_default_timeout(WAIT_MS)
     tab.goto(server)

@@ -56,7 +56,8 @@ def settle(page: Page) -> None:
 
 def go_to(page: Page, lang: str, name: str) -> None:
     page.locator('[data-testid="stSidebarNav"] a').filter(
-        has_text=t(lang, f"page.{name}")).first.click()
+        has_text=t(lang, f"page.{name}")
+    ).first.click()
     settle(page)
     expect(page.locator("h1").first).to_contain_text(t(lang, f"page.{name}"))
 

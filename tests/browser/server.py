@@ -19,8 +19,16 @@ from tests.dashboard_helpers import ROOT, SAMPLE, built_database, copy_database
 from tests.sample_db import CACHE
 
 CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 START_SECONDS = 90
 WAIT_MS = 90_000
 
@@ -32,19 +40,39 @@ def free_port() -> int:
 
 
 @contextmanager
-def dashboard(db: Path, log_path: Path, env: dict[str, str],
-              args: tuple[str, ...] = ()) -> Iterator[str]:
+def dashboard(
+    db: Path, log_path: Path, env: dict[str, str], args: tuple[str, ...] = ()
+) -> Iterator[str]:
     """``streamlit run`` over ``db`` on a free port until it answers its health check; its
     address. Its output goes to ``log_path``; it is always stopped."""
     port = free_port()
     with log_path.open("w") as log:
         process = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "dashboard/app.py",
-             "--server.headless", "true", "--server.port", str(port),
-             "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
-             "--server.fileWatcherType", "none", "--client.toolbarMode", "minimal", *args],
-            cwd=ROOT, env={**env, "TURNOUT_DB": str(db), "PYTHONPATH": str(ROOT)},
-            stdout=log, stderr=subprocess.STDOUT)
+            [
+                sys.executable,
+                "-m",
+                "streamlit",
+                "run",
+                "dashboard/app.py",
+                "--server.headless",
+                "true",
+                "--server.port",
+                str(port),
+                "--server.address",
+                "127.0.0.1",
+                "--browser.gatherUsageStats",
+                "false",
+                "--server.fileWatcherType",
+                "none",
+                "--client.toolbarMode",
+                "minimal",
+                *args,
+            ],
+            cwd=ROOT,
+            env={**env, "TURNOUT_DB": str(db), "PYTHONPATH": str(ROOT)},
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
         try:
             url = f"http://127.0.0.1:{port}"
             deadline = time.monotonic() + START_SECONDS
@@ -56,8 +84,7 @@ def dashboard(db: Path, log_path: Path, env: dict[str, str],
                 except OSError:
                     pass
                 if process.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail("streamlit did not start:\n"
-                                + log_path.read_text(errors="replace"))
+                    pytest.fail("streamlit did not start:\n" + log_path.read_text(errors="replace"))
                 time.sleep(0.3)
             yield url
         finally:

@@ -26,11 +26,13 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 from playwright.sync_api import Page, expect  # noqa: E402  (the helpers skip first)
 
-CALENDAR = (b"event_id,name,starts_at,kind,campaign\n"
-            b"browser-test,Browser test,2026-03-30 18:00,meeting,browser\n")
-SIGN_IN = (b"event_id,name,email,phone,signed_in_at,heard_from\n"
-           + b"".join(b"browser-test,B%d,browser%d@example.org,,18:0%d,flyer\n" % (i, i, i)
-                      for i in range(7)))
+CALENDAR = (
+    b"event_id,name,starts_at,kind,campaign\n"
+    b"browser-test,Browser test,2026-03-30 18:00,meeting,browser\n"
+)
+SIGN_IN = b"event_id,name,email,phone,signed_in_at,heard_from\n" + b"".join(
+    b"browser-test,B%d,browser%d@example.org,,18:0%d,flyer\n" % (i, i, i) for i in range(7)
+)
 pypdf = pytest.importorskip("pypdf")
 
 
@@ -48,7 +50,8 @@ def test_the_dashboard_in_a_real_browser(page, tmp_path):
 
     # French: the switch in the sidebar, and the page speaks French
     page.locator('[data-testid="stSidebar"] label').filter(
-        has_text=t("fr", "language.name")).first.click()
+        has_text=t("fr", "language.name")
+    ).first.click()
     settle(page)
     expect(page.locator("h1").first).to_contain_text(t("fr", "page.about"))
     expect(page.get_by_text(t("fr", "about.definitions"))).to_be_visible()
@@ -59,7 +62,8 @@ def test_the_dashboard_in_a_real_browser(page, tmp_path):
     (tmp_path / "calendar_browser.csv").write_bytes(CALENDAR)
     (tmp_path / "sign_in_browser.csv").write_bytes(SIGN_IN)
     page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(
-        [str(tmp_path / "calendar_browser.csv"), str(tmp_path / "sign_in_browser.csv")])
+        [str(tmp_path / "calendar_browser.csv"), str(tmp_path / "sign_in_browser.csv")]
+    )
     settle(page)
     page.locator(".st-key-run_import button").click()
     settle(page)
@@ -95,9 +99,11 @@ def test_the_dashboard_in_a_real_browser(page, tmp_path):
 
 # every page, both languages, both roles; the pack's pages -----------------------------
 
+
 def tab(browser, server: str, lang: str, width: int = 1400):
-    context = browser.new_context(locale=f"{lang}-CA", accept_downloads=True,
-                                  viewport={"width": width, "height": 1000})
+    context = browser.new_context(
+        locale=f"{lang}-CA", accept_downloads=True, viewport={"width": width, "height": 1000}
+    )
     opened = context.new_page()
     opened.set_default_timeout(WAIT_MS)
     opened.goto(server)
@@ -140,7 +146,8 @@ def test_every_page_for_both_roles_and_the_pack_in_screenshots(browser, server, 
         taken.append(shot_as(page, f"{lang}-lead-{name}"))
     go_to(page, lang, "overview")
     page.locator('[data-testid="stSidebar"] label').filter(
-        has_text=t(lang, "auth.preview_board")).first.click()
+        has_text=t(lang, "auth.preview_board")
+    ).first.click()
     settle(page)
     for name in board_pages:
         if name != "overview":
@@ -155,8 +162,9 @@ def test_every_page_for_both_roles_and_the_pack_in_screenshots(browser, server, 
     print(f"\nscreenshots in {SHOTS}")
 
 
-def test_the_show_up_rate_is_in_view_at_1280_px_and_reject_reasons_are_whole(browser, server,
-                                                                             tmp_path):
+def test_the_show_up_rate_is_in_view_at_1280_px_and_reject_reasons_are_whole(
+    browser, server, tmp_path
+):
     # the page's constant, read without running the page (importing it would run it)
     events_page = (ROOT / "dashboard" / "app_pages" / "events.py").read_text(encoding="utf-8")
     widths = re.search(r"^LEADING_WIDTHS = (\(.*?\))", events_page, re.MULTILINE).group(1)
@@ -172,24 +180,31 @@ def test_the_show_up_rate_is_in_view_at_1280_px_and_reject_reasons_are_whole(bro
     # a sheet whose second row names an event the calendar lacks: a rejected row
     go_to(page, "fr", "data")
     sheet = tmp_path / "feuille_rejet.csv"
-    sheet.write_bytes(b"event_id,name,email,phone,signed_in_at,heard_from\n"
-                      b"browser-test,R1,r1@example.org,,18:01,flyer\n"
-                      b"no-such-event-in-the-calendar,R2,r2@example.org,,18:02,flyer\n")
+    sheet.write_bytes(
+        b"event_id,name,email,phone,signed_in_at,heard_from\n"
+        b"browser-test,R1,r1@example.org,,18:01,flyer\n"
+        b"no-such-event-in-the-calendar,R2,r2@example.org,,18:02,flyer\n"
+    )
     (tmp_path / "calendar_rejet.csv").write_bytes(CALENDAR)
     page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(
-        [str(tmp_path / "calendar_rejet.csv"), str(sheet)])
+        [str(tmp_path / "calendar_rejet.csv"), str(sheet)]
+    )
     settle(page)
     page.locator(".st-key-run_import button").click()
     settle(page)
     done = page.locator('[data-testid="stAlertContentSuccess"]')
     expect(done.filter(has_text="feuille_rejet.csv")).to_have_count(1)  # marts refreshed
     settle(page)
-    summary = page.locator('[data-testid="stExpander"] summary').filter(
-        has_text=t("fr", "data.all_rejects")).first
+    summary = (
+        page.locator('[data-testid="stExpander"] summary')
+        .filter(has_text=t("fr", "data.all_rejects"))
+        .first
+    )
     summary.click()
     settle(page)
     reasons = page.locator('[data-testid="stTable"] td:visible').filter(
-        has_text="no-such-event-in-the-calendar")
+        has_text="no-such-event-in-the-calendar"
+    )
     if reasons.count() == 0:  # the click landed while the page was drawn again
         summary.click()
         settle(page)

@@ -20,8 +20,13 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 RELOADS = 20
 HOLD_SECONDS = 6  # per file, inside its transaction, after its rows are written
 PAGES = shown_pages(LEAD)
-NEVER_SHOWN = ("Could not set lock", "IOException", "Traceback", "DatabaseBusy",
-               "ConnectionException")
+NEVER_SHOWN = (
+    "Could not set lock",
+    "IOException",
+    "Traceback",
+    "DatabaseBusy",
+    "ConnectionException",
+)
 
 
 def slow_import(db: Path, files: list[Path]) -> subprocess.Popen:
@@ -40,9 +45,14 @@ def slow_import(db: Path, files: list[Path]) -> subprocess.Popen:
         cli.app(["import", *{[str(f) for f in files]!r}])
     """)
     root = Path(__file__).resolve().parent.parent
-    return subprocess.Popen([sys.executable, "-c", script], cwd=root, stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT, text=True,
-                            env={**os.environ, "TURNOUT_DB": str(db), "COLUMNS": "200"})
+    return subprocess.Popen(
+        [sys.executable, "-c", script],
+        cwd=root,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env={**os.environ, "TURNOUT_DB": str(db), "COLUMNS": "200"},
+    )
 
 
 def test_reloads_during_an_import_never_show_a_lock_error(page, server, tmp_path):

@@ -11,10 +11,12 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 from playwright.sync_api import expect  # noqa: E402  (the helpers skip first)
 
-UNKNOWN = ("Quand;Qui;Adresse courriel;Activité\n"
-           "2025-11-22 13:05;Hélène;helene.browser@example.org;2025-11-22-rally-mtl\n"
-           "2025-11-22 13:07;Omar;omar.browser@example.org;2025-11-22-rally-mtl\n"
-           "2025-11-22 13:09;Zoé;zoe.browser@example.org;no-such-event\n")
+UNKNOWN = (
+    "Quand;Qui;Adresse courriel;Activité\n"
+    "2025-11-22 13:05;Hélène;helene.browser@example.org;2025-11-22-rally-mtl\n"
+    "2025-11-22 13:07;Omar;omar.browser@example.org;2025-11-22-rally-mtl\n"
+    "2025-11-22 13:09;Zoé;zoe.browser@example.org;no-such-event\n"
+)
 
 
 def test_a_lead_maps_previews_imports_and_undoes_a_file(page, tmp_path):
@@ -28,8 +30,11 @@ def test_a_lead_maps_previews_imports_and_undoes_a_file(page, tmp_path):
     settle(page)
     expect(page.get_by_text("is not in a format Turnout knows")).to_be_visible()
     choose(page, "target_presences_csv", t("en", "target.checkins"))
-    for field, column in (("event_id", "Activité"), ("email", "Adresse courriel"),
-                          ("signed_in_at", "Quand")):
+    for field, column in (
+        ("event_id", "Activité"),
+        ("email", "Adresse courriel"),
+        ("signed_in_at", "Quand"),
+    ):
         choose(page, f"map_presences_csv_checkins_{field}", column)
     page_text = page.locator('[data-testid="stMain"]').inner_text()
     assert "helene.browser@example.org" not in page_text  # the preview only marks emails ✓

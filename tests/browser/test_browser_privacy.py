@@ -25,7 +25,8 @@ UPLOADER = '[data-testid="stFileUploaderDropzoneInput"]'
 
 def _in_french(tab: Page) -> None:
     tab.locator('[data-testid="stSidebar"] label').filter(
-        has_text=t("fr", "language.name")).first.click()
+        has_text=t("fr", "language.name")
+    ).first.click()
     settle(tab)
 
 
@@ -55,7 +56,8 @@ def test_an_upload_full_of_canaries_leaves_none_in_the_servers_log(page, tmp_pat
     (tmp_path / "calendar_log.csv").write_text(CALENDAR, encoding="utf-8")
     (tmp_path / SHEET_NAME).write_text(SHEET, encoding="utf-8")
     page.locator(UPLOADER).set_input_files(
-        [str(tmp_path / "calendar_log.csv"), str(tmp_path / SHEET_NAME)])
+        [str(tmp_path / "calendar_log.csv"), str(tmp_path / SHEET_NAME)]
+    )
     settle(page)
     page.locator(".st-key-run_import button").click()
     settle(page)
