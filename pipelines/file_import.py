@@ -9,15 +9,15 @@ from __future__ import annotations
 import json
 import os
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, TypedDict
+from typing import TYPE_CHECKING
 
 import duckdb
 
 from pipelines import (
     csv_rows,
     excel_ids,
+    file_context,
     identity,
     jsonfile,
     merge,
@@ -39,9 +39,14 @@ if TYPE_CHECKING:  # load imports this module: its Session is named for the chec
 MOST_REJECTED = 0.5  # above this share of rejected rows, the file was probably misread
 
 
-def import_one(batch: Session, path: Path, options: ImportOptions,
-                 progress: Progress | None, work: Path, preview: bool = False
-                 ) -> ImportResult:
+def import_one(
+    batch: Session,
+    path: Path,
+    options: ImportOptions,
+    progress: Progress | None,
+    work: Path,
+    preview: bool = False,
+) -> ImportResult:
     """Import one file in its own transaction; with ``preview``, inside the caller's
     transaction instead, which the caller rolls back (``Session.preview``)."""
     step: Progress = progress or (lambda _name: None)
@@ -58,9 +63,13 @@ def import_one(batch: Session, path: Path, options: ImportOptions,
         "select import_id, source from imports where sha256 = ?", [digest]
     ).fetchone()
     if seen:
-        return ImportResult(privacy.masked_file_name(path.name), "already imported",
-                            source=seen[1], import_id=seen[0],
-                            message=f"already imported (import #{seen[0]}); nothing changed")
+        return ImportResult(
+            privacy.masked_file_name(path.name),
+            "already imported",
+            source=seen[1],
+            import_id=seen[0],
+            message=f"already imported (import #{seen[0]}); nothing changed",
+        )
     # the file is read into temporary tables first: nothing of the database changes yet
     try:
         staging.install_macros(con)
@@ -70,23 +79,25 @@ def import_one(batch: Session, path: Path, options: ImportOptions,
         raise
     except Exception as error:
         _check_unchanged(path, before, digest)
-        raise ImportRefused(path.name, "file.unreadable", error=type(error).__name__) \
-            from error
+        raise ImportRefused(path.name, "file.unreadable", error=type(error).__name__) from error
     if preview:
         try:
             result = _import(con, path, digest, options, batch.secret, step, read)
         except TurnoutError:
             raise
         except Exception as error:
-            raise ImportRefused(path.name, "file.not_imported",
-                                error=type(error).__name__) from error
+            raise ImportRefused(
+                path.name, "file.not_imported", error=type(error).__name__
+            ) from error
         result.status = "preview"
         return result
     con.execute("begin transaction")
     try:
         result = _import(con, path, digest, options, batch.secret, step, read)
-        con.execute("insert into pending_refresh values (?, ?)",
-                    [result.import_id, result.rows_replaced > 0])
+        con.execute(
+            "insert into pending_refresh values (?, ?)",
+            [result.import_id, result.rows_replaced > 0],
+        )
         step("saving")
         _check_unchanged(path, before, digest)  # the rows stored are the bytes hashed
         con.execute("commit")
@@ -96,8 +107,7 @@ def import_one(batch: Session, path: Path, options: ImportOptions,
     except Exception as error:  # never a traceback, never a partial write
         con.execute("rollback")
         _check_unchanged(path, before, digest)
-        raise ImportRefused(path.name, "file.not_imported",
-                            error=type(error).__name__) from error
+        raise ImportRefused(path.name, "file.not_imported", error=type(error).__name__) from error
     finally:
         for table in ("raw", "typed", "keyed", "stg", "staged", "merge_plan"):
             con.execute(f"drop table if exists temp.{table}")
@@ -109,9 +119,11 @@ def _check_unchanged(path: Path, before: os.stat_result, digest: str) -> None:
     """Refuse a file removed or rewritten while it was read: its hash would name other bytes."""
     try:
         now = os.stat(path)
-        same = (now.st_ino, now.st_size, now.st_mtime_ns) == \
-            (before.st_ino, before.st_size, before.st_mtime_ns) \
-            and recognise.sha256_file(path) == digest
+        same = (now.st_ino, now.st_size, now.st_mtime_ns) == (
+            before.st_ino,
+            before.st_size,
+            before.st_mtime_ns,
+        ) and recognise.sha256_file(path) == digest
     except FileNotFoundError:
         raise ImportRefused(path.name, "file.vanished") from None
     if not same:
@@ -128,8 +140,14 @@ class _Read:
     delimiter: str
 
 
-def _read(con: duckdb.DuckDBPyConnection, path: Path, options: ImportOptions, work: Path,
-          secret: bytes, region: str) -> _Read:
+def _read(
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    options: ImportOptions,
+    work: Path,
+    secret: bytes,
+    region: str,
+) -> _Read:
     """Recognise the file and load its rows, as text, into temp table ``raw``; a person's
     keys and name are hashed as they are read (``staging.read_hashed``)."""
     source, layout = recognise.sniff(path, options, con)
@@ -143,16 +161,22 @@ def _read(con: duckdb.DuckDBPyConnection, path: Path, options: ImportOptions, wo
             columns = _json_columns(source, found, path.name)
             return _Read(source, None, staging.hashed_read(source, columns), [], ".", ",")
         columns = staging.map_columns(source, layout.headers, path.name)
-        reader_rejects = csv_rows.load_csv(con, layout, work,
-                                         select=staging.read_hashed(source, columns))
-        return _Read(source, layout, staging.hashed_read(source, columns), reader_rejects,
-                     layout.decimal_mark, layout.delimiter)
+        reader_rejects = csv_rows.load_csv(
+            con, layout, work, select=staging.read_hashed(source, columns)
+        )
+        return _Read(
+            source,
+            layout,
+            staging.hashed_read(source, columns),
+            reader_rejects,
+            layout.decimal_mark,
+            layout.delimiter,
+        )
     finally:
         identity.use_secret(con, None)  # nothing after the read hashes: the secret goes
 
 
-def _json_columns(source: sources.Source, names: list[str], file_name: str
-                  ) -> list[staging.Column]:
+def _json_columns(source: sources.Source, names: list[str], file_name: str) -> list[staging.Column]:
     """A JSON format's columns are named after its fields, not c001, c002..."""
     columns = staging.map_columns(source, names, file_name)
     for column in columns:
@@ -161,33 +185,58 @@ def _json_columns(source: sources.Source, names: list[str], file_name: str
     return columns
 
 
-def _import(con: duckdb.DuckDBPyConnection, path: Path, digest: str, options: ImportOptions,
-            secret: bytes, step: Progress, read: _Read) -> ImportResult:
+def _import(
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    digest: str,
+    options: ImportOptions,
+    secret: bytes,
+    step: Progress,
+    read: _Read,
+) -> ImportResult:
     source, layout, columns = read.source, read.layout, read.columns
     import_id = warehouse.scalar(con, "select coalesce(max(import_id), 0) + 1 from imports")
-    context = _context(con, path, source, layout, options)
+    context = file_context.of_file(con, path, source, layout, options)
     file_name = privacy.masked_file_name(path.name)  # stored, shown and read by staging SQL
     con.execute(
         "create or replace temp table ctx as select ?::integer as import_id, ? as source, "
         "?::varchar as campaign, ?::varchar as event_id, ?::timestamp as exported_at, "
         "? as file_name",
-        [import_id, source.name, context["campaign"], context["event_id"],
-         context["exported_at"], file_name],
+        [
+            import_id,
+            source.name,
+            context["campaign"],
+            context["event_id"],
+            context["exported_at"],
+            file_name,
+        ],
     )
-    con.execute("create or replace temp table import_rejects (line bigint, column_name varchar, "
-                "reject_code varchar, reject_params json, n_rows bigint)")
+    con.execute(
+        "create or replace temp table import_rejects (line bigint, column_name varchar, "
+        "reject_code varchar, reject_params json, n_rows bigint)"
+    )
     if read.reader_rejects:
-        con.executemany("insert into import_rejects values (?, ?, ?, ?, 1)", [
-            [r["line"], r["column"], r["code"], json.dumps(r["params"]) if r["params"] else None]
-            for r in read.reader_rejects])
+        con.executemany(
+            "insert into import_rejects values (?, ?, ?, ?, 1)",
+            [
+                [
+                    r["line"],
+                    r["column"],
+                    r["code"],
+                    json.dumps(r["params"]) if r["params"] else None,
+                ]
+                for r in read.reader_rejects
+            ],
+        )
     decimal_mark, delimiter = read.decimal_mark, read.delimiter
-    rows_read = warehouse.scalar(con, "select count(*) from raw") + \
-        warehouse.scalar(con, "select count(*) from import_rejects")
+    rows_read = warehouse.scalar(con, "select count(*) from raw") + warehouse.scalar(
+        con, "select count(*) from import_rejects"
+    )
     step("checking rows")
     day_first = staging.decide_day_first(con, columns, delimiter)
     excel_ids.recover_from_permalinks(con, columns)
     staging.build_typed(con, source, columns, decimal_mark, day_first)
-    _not_before_newest_post(con, context, options)
+    file_context.not_before_newest_post(con, context, options)
     con.execute("drop table raw")
     con.execute("""
         insert into import_rejects
@@ -195,8 +244,7 @@ def _import(con: duckdb.DuckDBPyConnection, path: Path, digest: str, options: Im
         where reject is not null
     """)
     con.execute("delete from typed where reject is not null")
-    con.execute("alter table typed drop column reject_column; "
-                "alter table typed drop column reject")
+    con.execute("alter table typed drop column reject_column; alter table typed drop column reject")
     identity.attach_keys(con)
     step("staging")
     target = TARGETS[source.target]
@@ -206,8 +254,13 @@ def _import(con: duckdb.DuckDBPyConnection, path: Path, digest: str, options: Im
     loaded, duplicates, replaced = merge.merge(con, target, secret)
     rejected = warehouse.scalar(con, "select coalesce(sum(n_rows), 0) from import_rejects")
     rejects = [
-        {"line": line, "column": column, "reason": reason, "code": code,
-         "params": json.loads(params) if params else {}}
+        {
+            "line": line,
+            "column": column,
+            "reason": reason,
+            "code": code,
+            "params": json.loads(params) if params else {},
+        }
         for line, column, reason, code, params in con.execute(
             "select line, column_name, turnout_reason(reject_code, reject_params), reject_code, "
             "reject_params from import_rejects order by line nulls first"
@@ -216,12 +269,21 @@ def _import(con: duckdb.DuckDBPyConnection, path: Path, digest: str, options: Im
     if rows_read and rejected / rows_read > MOST_REJECTED:
         lost = [r for r in rejects if r["code"] == "row.scientific_id"]
         if len(lost) / rows_read > MOST_REJECTED:  # Excel, not a misread format: say so
-            raise ImportRefused(path.name, "rows.ids_lost_to_excel", rejected=len(lost),
-                                read=int(rows_read), value=lost[0]["params"].get("value"))
+            raise ImportRefused(
+                path.name,
+                "rows.ids_lost_to_excel",
+                rejected=len(lost),
+                read=int(rows_read),
+                value=lost[0]["params"].get("value"),
+            )
         first = rejects[0]
         raise ImportRefused(
-            path.name, "rows.mostly_rejected", rejected=int(rejected), read=int(rows_read),
-            format=source.title, first_where=row_where(first["line"], first["column"]),
+            path.name,
+            "rows.mostly_rejected",
+            rejected=int(rejected),
+            read=int(rows_read),
+            format=source.title,
+            first_where=row_where(first["line"], first["column"]),
             first_reason={"code": first["code"], "params": first["params"]},
         )
     con.execute(
@@ -229,88 +291,46 @@ def _import(con: duckdb.DuckDBPyConnection, path: Path, digest: str, options: Im
         "exported_at, imported_at, rows_read, rows_loaded, rows_duplicate, rows_rejected, "
         "is_export_time_unknown) "
         "values (?, ?, ?, ?, ?, ?, ?, current_timestamp::timestamp, ?, ?, ?, ?, ?)",
-        [import_id, file_name, digest, source.name, context["campaign"], context["event_id"],
-         context["exported_at"], rows_read, loaded, duplicates, rejected,
-         context["exported_at_unknown"]],
+        [
+            import_id,
+            file_name,
+            digest,
+            source.name,
+            context["campaign"],
+            context["event_id"],
+            context["exported_at"],
+            rows_read,
+            loaded,
+            duplicates,
+            rejected,
+            context["exported_at_unknown"],
+        ],
     )
-    con.execute("insert into rejects (import_id, line, column_name, reason, reject_code, "
-                "reject_params) select ?, line, column_name, turnout_reason(reject_code, "
-                "reject_params), reject_code, reject_params from import_rejects", [import_id])
-    return ImportResult(file_name, "imported", source=source.name, import_id=import_id,
-                        rows_read=rows_read, rows_loaded=loaded, rows_duplicate=duplicates,
-                        rows_rejected=rejected, rows_replaced=replaced, rejects=rejects,
-                        exported_at=context["exported_at"],
-                        exported_at_unknown=context["exported_at_unknown"])
+    con.execute(
+        "insert into rejects (import_id, line, column_name, reason, reject_code, "
+        "reject_params) select ?, line, column_name, turnout_reason(reject_code, "
+        "reject_params), reject_code, reject_params from import_rejects",
+        [import_id],
+    )
+    return ImportResult(
+        file_name,
+        "imported",
+        source=source.name,
+        import_id=import_id,
+        rows_read=rows_read,
+        rows_loaded=loaded,
+        rows_duplicate=duplicates,
+        rows_rejected=rejected,
+        rows_replaced=replaced,
+        rejects=rejects,
+        exported_at=context["exported_at"],
+        exported_at_unknown=context["exported_at_unknown"],
+    )
 
 
-class _Context(TypedDict):
-    """What is recorded of a file besides its rows (temp table ``ctx``, table ``imports``)."""
-
-    campaign: str | None
-    event_id: str | None
-    exported_at: datetime
-    exported_at_unknown: bool
-
-
-def _context(con: duckdb.DuckDBPyConnection, path: Path, source: sources.Source,
-             layout: reader.Layout | None, options: ImportOptions) -> _Context:
-    found = source.preamble(layout.preamble) if (layout and source.preamble) else {}
-    exported_at = (options.exported_at or found.get("exported_at")
-                   or recognise.date_in_name(path.name))
-    unknown = exported_at is None
-    if exported_at is None:  # a copied file keeps no trace of its export: the import says so
-        exported_at = datetime.fromtimestamp(os.path.getmtime(path)).replace(microsecond=0)
-    event_id = options.event_id
-    if source.per_event and not event_id:
-        event_id = _event_from_platform_ids(con, path, source, found)
-    if event_id is not None:
-        if not warehouse.scalar(con, "select count(*) from events where event_id = ?",
-                                [event_id]):
-            raise ImportRefused(path.name, "event.unknown", event_id=event_id)
-    return {"campaign": privacy.masked(options.campaign), "event_id": event_id,
-            "exported_at": exported_at, "exported_at_unknown": unknown}
-
-
-def _not_before_newest_post(con: duckdb.DuckDBPyConnection, context: _Context,
-                            options: ImportOptions) -> None:
-    """An export cannot predate the newest post it contains (a period's end is a midnight);
-    a snapshot time on every row (a petition's ``updated_at``) dates the file itself."""
-    typed_columns = {r[0] for r in con.execute("describe typed").fetchall()}
-    if "updated_at" in typed_columns and context["exported_at_unknown"]:
-        context["exported_at_unknown"] = warehouse.scalar(
-            con, "select count(*) = 0 or bool_or(updated_at is null) from typed")
-    if options.exported_at or "published_at" not in typed_columns:
-        return
-    newest = warehouse.scalar(con, "select max(published_at) from typed")
-    if newest is not None and newest > context["exported_at"]:
-        context["exported_at"] = newest
-        con.execute("update ctx set exported_at = ?", [newest])
-
-
-def _event_from_platform_ids(con: duckdb.DuckDBPyConnection, path: Path,
-                             source: sources.Source, found: dict[str, object]) -> str:
-    column = source.extra.get("calendar_column")
-    platform_id = found.get("platform_event_id")
-    if column and platform_id:
-        row = con.execute(f"select event_id from events where {column} = ?",
-                          [platform_id]).fetchone()
-        if row:
-            return row[0]
-    if column:  # a platform id in the file name, as platforms name their reports
-        rows = con.execute(
-            f"select event_id, {column} from events where {column} is not null"
-        ).fetchall()
-        for event_id, platform in rows:
-            if platform and platform in path.name:
-                return event_id
-    if column:
-        raise ImportRefused(path.name, "event.not_said_calendar", format=source.title,
-                            calendar_column=column)
-    raise ImportRefused(path.name, "event.not_said", format=source.title)
-
-
-def _load_json(con: duckdb.DuckDBPyConnection, path: Path, source: sources.Source,
-               select: str) -> None:
+def _load_json(
+    con: duckdb.DuckDBPyConnection, path: Path, source: sources.Source, select: str
+) -> None:
     """One row per record in temp table ``raw``, in one statement: the document is never a
     table of its own, and ``select`` hashes a person's keys before any table holds them."""
     try:
