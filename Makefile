@@ -44,9 +44,8 @@ demo: $(BIN)/turnout
 test: $(VENV)/.dev
 	$(BIN)/python -m pytest -n auto -q
 
-## check: what a contribution must pass: lint, types, the lock file, the tests
-# (format-check joins it once `ruff format` has been applied to the whole repository)
-check: lint typecheck lock-check test
+## check: what a contribution must pass: formatting, lint, types, the lock file, the tests
+check: format-check lint typecheck lock-check test
 
 format-check: $(VENV)/.dev
 	$(BIN)/ruff format --check pipelines dashboard tests benchmarks
