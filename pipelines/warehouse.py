@@ -48,6 +48,18 @@ def scalar(con: duckdb.DuckDBPyConnection, sql: str, parameters: object = None) 
     return one_row(con, sql, parameters)[0]
 
 
+def columns(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
+    """The columns of a table of the warehouse, in their order."""
+    return [
+        name
+        for (name,) in con.execute(
+            "select column_name from information_schema.columns "
+            "where table_schema = 'main' and table_name = ? order by ordinal_position",
+            [table],
+        ).fetchall()
+    ]
+
+
 def schema_version(con: duckdb.DuckDBPyConnection) -> int:
     exists = scalar(
         con, "select count(*) from information_schema.tables where table_name = 'schema_version'"

@@ -16,22 +16,10 @@ from pathlib import Path
 
 import duckdb
 
-from pipelines import config, keys, pyramid, warehouse
+from pipelines import config, keys, pyramid, sources, warehouse
 from pipelines.errors import TurnoutError
 
-CANONICAL_TABLES = (
-    "imports",
-    "rejects",
-    "events",
-    "registrations",
-    "checkins",
-    "signatures",
-    "email_activity",
-    "identities",
-    "post_snapshots",
-    "facebook_event_snapshots",
-    "petition_snapshots",
-)
+CANONICAL_TABLES = ("imports", "rejects", *sources.TARGETS)
 PYRAMID_TABLES = ("pyramid_tiers", "pyramid_rules", "pyramid_settings")
 # what identifies a row of each table: unique in one database, and must stay so pooled
 ROW_KEYS = {
@@ -131,14 +119,7 @@ def _write_tables(databases: list[Path], folder: Path) -> dict[str, int]:
     for number, db in enumerate(databases):
         with warehouse.reader(db) as con:
             for table in CANONICAL_TABLES:
-                columns = [
-                    c
-                    for (c,) in con.execute(
-                        "select column_name from information_schema.columns "
-                        "where table_schema = 'main' and table_name = ? order by ordinal_position",
-                        [table],
-                    ).fetchall()
-                ]
+                columns = warehouse.columns(con, table)
                 # pooled files count their imports from 1: shift each file past the last
                 select = ", ".join(f"{c} + ? as {c}" if c == "import_id" else c for c in columns)
                 params = [offset] if "import_id" in columns else []

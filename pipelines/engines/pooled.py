@@ -42,14 +42,7 @@ def read_manifest(out: Path) -> dict:
 
 def _replace_from_parquet(con: duckdb.DuckDBPyConnection, table: str, folder: Path) -> None:
     """The table's rows from Parquet, keeping the warehouse's own column types."""
-    columns = [
-        c
-        for (c,) in con.execute(
-            "select column_name from information_schema.columns "
-            "where table_schema = 'main' and table_name = ? order by ordinal_position",
-            [table],
-        ).fetchall()
-    ]
+    columns = warehouse.columns(con, table)
     files = str(folder / "*.parquet")
     con.execute(f"delete from {table}")
     con.execute(
