@@ -1,6 +1,6 @@
 """A week of new data into a grown campaign: the refresh after it, incremental against full.
 
-``python -m benchmarks.incremental [--scale 1000000] [--rounds 3] [--work DIR]``
+``python -m benchmarks.incremental [--scale 1000000] [--rounds 3] [--work DIR] [--reuse-base]``
 
 The campaign of ``benchmarks.run`` (same people, same seed) is imported without a week's
 files: the last monthly newsletter's activity, the report of the latest past Eventbrite
@@ -173,19 +173,21 @@ def _steps(marks: list[tuple[str, float]], end: float) -> dict[str, float]:
     }
 
 
-def measure(scale: int, rounds: int, work: Path) -> dict:
+def measure(scale: int, rounds: int, work: Path, reuse_base: bool = False) -> dict:
     from pipelines import config, warehouse
 
     people = round(scale / ROWS_PER_PERSON)
     folder = sample_folder(work, people, 2026)  # as benchmarks.run
     base_files, week = week_files(folder, work / f"incremental-{scale}")
     base = work / f"incremental-{scale}" / "base" / "turnout.duckdb"
-    shutil.rmtree(base.parent, ignore_errors=True)
-    base.parent.mkdir(parents=True)
-    warehouse.create(base)
-    config.ensure_secret(base)
     load_before = list(os.getloadavg())
-    base_seconds = _import(base, base_files, refresh=True)
+    base_seconds = None  # not measured when the base of an earlier run is reused
+    if not (reuse_base and base.exists()):
+        shutil.rmtree(base.parent, ignore_errors=True)
+        base.parent.mkdir(parents=True)
+        warehouse.create(base)
+        config.ensure_secret(base)
+        base_seconds = _import(base, base_files, refresh=True)
     found = {
         "scale": scale,
         "people": people,
@@ -325,10 +327,16 @@ def main() -> None:
         "generated campaign is shared)",
     )
     parser.add_argument("--out", type=Path, default=HERE)
+    parser.add_argument(
+        "--reuse-base",
+        action="store_true",
+        help="keep the campaign's database of an earlier run at this scale (the same code "
+        "must have built it) instead of importing it again",
+    )
     args = parser.parse_args()
     work = args.work or Path(tempfile.gettempdir()) / "turnout-bench"
     work.mkdir(parents=True, exist_ok=True)
-    found = measure(args.scale, args.rounds, work)
+    found = measure(args.scale, args.rounds, work, args.reuse_base)
     write(found, args.out)
     print(section([found]))
 
