@@ -81,3 +81,16 @@ def import_process(db: Path, path: Path) -> subprocess.Popen:
         text=True,
         env=os.environ.copy(),
     )
+
+
+def turnout_process(db: Path, script: str) -> subprocess.Popen:
+    """``script`` run by another Python process from the project's folder, with ``db`` as its
+    database and a wide terminal; what it prints (and its errors) readable as text."""
+    return subprocess.Popen(
+        [sys.executable, "-c", script],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env={**os.environ, "TURNOUT_DB": str(db), "COLUMNS": "200"},
+    )

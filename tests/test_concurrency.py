@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import ROOT, query, run_import, write
+from tests.import_helpers import turnout_process
 
 CALENDAR = "event_id,name,starts_at\nrally-1,Rally,2026-03-05 18:30\n"
 
@@ -40,14 +41,7 @@ def holding_import(db: Path, path: Path, release: Path) -> subprocess.Popen:
         file_import.import_one = held
         cli.app(["import", {str(path)!r}])
     """)
-    return subprocess.Popen(
-        [sys.executable, "-c", script],
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        env={**os.environ, "TURNOUT_DB": str(db), "COLUMNS": "200"},
-    )
+    return turnout_process(db, script)
 
 
 def turnout_import(db: Path, path: Path, wait: float) -> subprocess.CompletedProcess:

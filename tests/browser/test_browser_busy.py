@@ -4,9 +4,7 @@ beside it."""
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 import textwrap
 from pathlib import Path
 
@@ -15,6 +13,7 @@ import pytest
 from dashboard.ui import LEAD
 from tests.browser.helpers import settle, shown_pages
 from tests.browser.test_browser import CALENDAR, SIGN_IN
+from tests.import_helpers import turnout_process
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 RELOADS = 20
@@ -44,15 +43,7 @@ def slow_import(db: Path, files: list[Path]) -> subprocess.Popen:
         merge.merge = slow
         cli.app(["import", *{[str(f) for f in files]!r}])
     """)
-    root = Path(__file__).resolve().parent.parent
-    return subprocess.Popen(
-        [sys.executable, "-c", script],
-        cwd=root,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        env={**os.environ, "TURNOUT_DB": str(db), "COLUMNS": "200"},
-    )
+    return turnout_process(db, script)
 
 
 def test_reloads_during_an_import_never_show_a_lock_error(page, server, tmp_path):
