@@ -20,6 +20,10 @@ class Target:
 
 
 PERSON_KEYS = ("email_key", "phone_key", "platform_key")
+# the columns of the aggregate tables that hold counts (a platform's totals, never people)
+POST_COUNTS = ("reach", "impressions", "reactions", "comments", "shares", "clicks")
+RSVP_COUNTS = ("going", "interested", "maybe", "declined")
+COUNTS = frozenset((*POST_COUNTS, *RSVP_COUNTS, "signature_count"))
 
 TARGETS: dict[str, Target] = {
     target.table: target
@@ -133,12 +137,7 @@ TARGETS: dict[str, Target] = {
                 "campaign",
                 "published_at",
                 "exported_at",
-                "reach",
-                "impressions",
-                "reactions",
-                "comments",
-                "shares",
-                "clicks",
+                *POST_COUNTS,
             ),
             key=("post_id", "exported_at"),
         ),
@@ -147,10 +146,7 @@ TARGETS: dict[str, Target] = {
             (
                 "event_id",
                 "snapshot_at",
-                "going",
-                "interested",
-                "maybe",
-                "declined",
+                *RSVP_COUNTS,
             ),
             key=("event_id", "snapshot_at"),
             needs_event=True,

@@ -26,7 +26,7 @@ from pathlib import Path
 
 from pipelines.errors import TurnoutError
 from pipelines.sources import Field, Source
-from pipelines.targets import PERSON_KEYS, TARGETS
+from pipelines.targets import COUNTS, PERSON_KEYS, TARGETS
 
 KNOWN_KEYS = {"target", "title", "columns", "constants"}
 FROM_CONTEXT = {"source", "record_id"}  # always filled by the import itself
@@ -38,19 +38,6 @@ REQUIRED = {
     "facebook_event_snapshots": ("snapshot_at",),
     "signatures": ("petition_id",),
     "email_activity": ("action",),
-}
-COUNTS = {
-    "reach",
-    "impressions",
-    "reactions",
-    "comments",
-    "shares",
-    "clicks",
-    "going",
-    "interested",
-    "maybe",
-    "declined",
-    "signature_count",
 }
 # which columns make a person-level record the same record when imported again
 RECORD_GRAIN = ("event_id", "petition_id", "email_campaign_id", "action")
