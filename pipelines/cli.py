@@ -3,10 +3,12 @@ in the order `turnout --help` lists them (each seam in ``pipelines/commands/``).
 
 from __future__ import annotations
 
+import inspect
 from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from pipelines import __version__, config, keys, load, sources, warehouse
@@ -177,6 +179,20 @@ def sample(
 
 
 app.command()(dashboard_command.dashboard)
+
+
+def _paragraphs_as_lines(typer_app: typer.Typer) -> None:
+    """Give every command's help with each paragraph on one line. Typer prints a
+    docstring's line breaks as they are, in the middle of the terminal's own wrapping
+    ("…one transaction, then the" / "figures…"); one line per paragraph lets the terminal
+    wrap it alone. Square brackets are printed, not read as Rich's markup (which dropped
+    the "[passwords]" of secrets.toml)."""
+    for command in typer_app.registered_commands:
+        text = command.help or inspect.getdoc(command.callback) or ""
+        command.help = "\n\n".join(escape(" ".join(part.split())) for part in text.split("\n\n"))
+
+
+_paragraphs_as_lines(app)
 
 if __name__ == "__main__":
     app()

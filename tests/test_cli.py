@@ -33,6 +33,23 @@ def test_every_command_has_help():
         assert sub.exit_code == 0 and "Usage" in sub.output
 
 
+def test_every_help_paragraph_reads_as_one_paragraph():
+    # a docstring's own line breaks used to show in the middle of the terminal's wrapping
+    # ("each file in one transaction, then the" / "figures ..."): on a terminal wide
+    # enough, every paragraph of a command's help is printed whole, on one line
+    import inspect
+
+    wide = CliRunner(env={"COLUMNS": "400"})
+    listing = wide.invoke(app, ["--help"]).output
+    for command in app.registered_commands:
+        name = command.name or command.callback.__name__.replace("_", "-")
+        paragraphs = inspect.getdoc(command.callback).split("\n\n")
+        assert " ".join(paragraphs[0].split()) in listing, name
+        shown = wide.invoke(app, [name, "--help"]).output
+        for paragraph in paragraphs:
+            assert " ".join(paragraph.split()) in shown, (name, paragraph)
+
+
 def test_init_then_import_prints_counts(tmp_path, monkeypatch):
     db = tmp_path / "t.duckdb"
     monkeypatch.setenv("TURNOUT_DB", str(db))
