@@ -40,6 +40,10 @@ __all__ = [
     "undo_import",
 ]
 
+# Larger than any batch's write-ahead log (large inserts go straight to the database file;
+# the log keeps their place and the small changes): no checkpoint until the batch ends.
+BATCH_CHECKPOINT_THRESHOLD = "1TB"
+
 # One import at a time per process: the dashboard serves each browser session in a thread,
 # and two write transactions on one DuckDB file would conflict.
 _one_import_at_a_time = threading.Lock()
@@ -128,14 +132,20 @@ def session(
     (unless ``refresh_figures`` is False: a batch of previews writes nothing).
 
     If the batch is cut short (an exception, a kill), the files already imported stay,
-    and the next session (or ``turnout init``) refreshes the figures.
+    and the next session (or ``turnout init``) refreshes the figures. The database is
+    checkpointed once, when the batch ends (after a kill, DuckDB replays its write-ahead
+    log when the file is next opened).
     """
     with _one_import_at_a_time, warehouse.writer(db) as con:
         con.execute("set TimeZone = 'UTC'")
+        # one checkpoint per batch, at its end: by default DuckDB checkpoints inside any
+        # commit that leaves 16 MB in the write-ahead log, so inside a file's own commit
+        con.execute("set checkpoint_threshold = ?", [BATCH_CHECKPOINT_THRESHOLD])
         batch = Session(db, con)
         yield batch
         if refresh_figures:
             batch.refresh(progress)
+        con.execute("checkpoint")
 
 
 def undo_import(db: Path, import_id: int, progress: Progress | None = None) -> undo.Undone:

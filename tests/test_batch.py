@@ -104,3 +104,24 @@ def test_figures_that_fail_to_refresh_are_reported_and_the_files_stay(db, files,
     assert outcome.refusals[-1] == (None, outcome.not_refreshed)
     assert [r.status for _, r in outcome.results] == ["imported", "imported"]
     assert query(db, "select count(*) from pending_refresh") == [(2,)]
+
+
+def _opens(tmp_path, name: str, first: int, people: int):
+    rows = "".join(
+        f'"p{i}@example.org","open","2026-10-15 10:{i % 60:02d}:03",\n'
+        for i in range(first, first + people)
+    )
+    return write(tmp_path, name, '"Email Address","Action","Timestamp","URL"\n' + rows)
+
+
+def test_a_batch_is_checkpointed_once_when_it_ends(db, tmp_path):
+    # three files of 30,000 opens leave about 20 MB in the write-ahead log: DuckDB's own
+    # threshold (16 MiB) would checkpoint inside the third file's commit
+    files = [_opens(tmp_path, f"mailchimp_activity_{n}.csv", n * 30_000, 30_000) for n in range(3)]
+    wal = db.with_name(db.name + ".wal")
+    with load.session(db, refresh_figures=False) as batch_session:
+        for path in files:
+            assert batch_session.import_file(path).status == "imported"
+        assert wal.stat().st_size > 16 * 2**20  # the three commits, not checkpointed
+    assert not wal.exists() or wal.stat().st_size == 0  # checkpointed as the batch ended
+    assert query(db, "select count(*) from email_activity") == [(90_000,)]
