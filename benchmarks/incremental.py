@@ -1,6 +1,7 @@
 """A week of new data into a grown campaign: the refresh after it, incremental against full.
 
-``python -m benchmarks.incremental [--scale 1000000] [--rounds 3] [--work DIR] [--reuse-base]``
+``python -m benchmarks.incremental [--scale 1000000] [--rounds 3] [--work DIR] [--reuse-base]
+[--sheet-only]``
 
 The campaign of ``benchmarks.run`` (same people, same seed) is imported without a week's
 files: the last monthly newsletter's activity, the report of the latest past Eventbrite
@@ -11,6 +12,9 @@ back), then refreshes one copy incrementally (``turnout refresh``) and the other
 (``turnout refresh --full``); the order of the two alternates from round to round
 (interleaved A/B on a shared machine). After each incremental refresh, every mart is
 compared with a full rebuild of the same rows (``pipelines/mart_check.py``, rolled back).
+Each round also imports the sign-in sheet alone into a third copy, as a lead would after a
+vigil: the file and the refresh after it, end to end (``--sheet-only``: only that, added to
+the results kept for this scale).
 
 Writes ``results/incremental-N.json`` and the "Incremental refresh" section of
 ``analysis.md`` (between its markers), then renders ``RESULTS.md`` again.
@@ -166,6 +170,16 @@ def one_refresh(base: Path, place: Path, week: list, full: bool, check: bool) ->
     return found
 
 
+def sheet_end_to_end(base: Path, place: Path, sheet: tuple) -> dict:
+    """The sign-in sheet alone into a copy of ``base``: its import and the refresh after it,
+    as `turnout import sheet.csv` runs them."""
+    db = _copy(base, place)
+    load_before = os.getloadavg()[0]
+    seconds = _import(db, [sheet], refresh=True)
+    shutil.rmtree(place)
+    return {"seconds": seconds, "load_before": load_before}
+
+
 def _steps(marks: list[tuple[str, float]], end: float) -> dict[str, float]:
     return {
         name: following - at
@@ -173,7 +187,9 @@ def _steps(marks: list[tuple[str, float]], end: float) -> dict[str, float]:
     }
 
 
-def measure(scale: int, rounds: int, work: Path, reuse_base: bool = False) -> dict:
+def measure(
+    scale: int, rounds: int, work: Path, reuse_base: bool = False, sheet_only: bool = False
+) -> dict:
     from pipelines import config, warehouse
 
     people = round(scale / ROWS_PER_PERSON)
@@ -196,7 +212,11 @@ def measure(scale: int, rounds: int, work: Path, reuse_base: bool = False) -> di
         "week": [{"file": p.name, "rows": _rows(p)} for p, _ in week],
         "runs": [],
     }
+    found["sheet_runs"] = []
     for round_no in range(rounds):
+        found["sheet_runs"].append(sheet_end_to_end(base, work / "sheet", week[-1]))
+        if sheet_only:
+            continue
         order = (False, True) if round_no % 2 == 0 else (True, False)
         for full in order:
             place = work / f"incremental-{scale}" / ("full" if full else "incremental")
@@ -237,8 +257,9 @@ def section(every: list[dict]) -> str:
     ]
     lines += [
         "| scale | week's rows | incremental refresh s | full refresh (`--full`) s | "
-        "ratio | marts: incremental / full s | identical to a full rebuild | load |",
-        "|---|---|---|---|---|---|---|---|",
+        "ratio | marts: incremental / full s | identical to a full rebuild | load "
+        f"| the {SHEET_ROWS}-row sheet alone: import + refresh s |",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
     for found in every:
         inc = _summary(found, "incremental", lambda r: r["refresh_seconds"])
@@ -255,7 +276,7 @@ def section(every: list[dict]) -> str:
             f"| {marts_inc[0]:.2f} / {marts_full[0]:.2f} "
             f"| {'yes, every mart' if same else '**no**'} "
             f"| {min(loads):.1f}–{max(loads):.1f} (before {m['load_average_before'][0]:.1f}, "
-            f"after {m['load_average'][0]:.1f}) |"
+            f"after {m['load_average'][0]:.1f}) | {_sheet(found)} |"
         )
     lines += [
         "",
@@ -272,6 +293,13 @@ def section(every: list[dict]) -> str:
         lines += _steps_table(found)
     lines += [END]
     return "\n".join(lines)
+
+
+def _sheet(found: dict) -> str:
+    values = [r["seconds"] for r in found.get("sheet_runs", [])]
+    if not values:
+        return "not measured"
+    return f"{statistics.median(values):.2f} ({min(values):.2f}–{max(values):.2f})"
 
 
 def _marts_seconds(run: dict) -> float:
@@ -333,10 +361,23 @@ def main() -> None:
         help="keep the campaign's database of an earlier run at this scale (the same code "
         "must have built it) instead of importing it again",
     )
+    parser.add_argument(
+        "--sheet-only",
+        action="store_true",
+        help="time only the sign-in sheet's import and refresh on the campaign's database "
+        "(with --reuse-base), added to the results kept for this scale",
+    )
     args = parser.parse_args()
+    if args.sheet_only and not args.reuse_base:
+        parser.error("--sheet-only times the sheet on the kept campaign: add --reuse-base")
     work = args.work or Path(tempfile.gettempdir()) / "turnout-bench"
     work.mkdir(parents=True, exist_ok=True)
-    found = measure(args.scale, args.rounds, work, args.reuse_base)
+    found = measure(args.scale, args.rounds, work, args.reuse_base, args.sheet_only)
+    if args.sheet_only:  # the refresh runs kept for this scale stay, with their machine
+        earlier = [f for f in results.kept(args.out, "incremental") if f["scale"] == args.scale]
+        if not earlier:
+            parser.error(f"--sheet-only adds to the results of a run at {args.scale:,}")
+        found = {**earlier[0], "sheet_runs": found["sheet_runs"]}
     write(found, args.out)
     print(section([found]))
 
