@@ -26,18 +26,16 @@ import argparse
 import csv
 import os
 import shutil
-import statistics
 import tempfile
 import time
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from benchmarks import results
-from benchmarks.run import HERE, ROWS_PER_PERSON, machine, sample_folder
+from benchmarks import results, week_results
+from benchmarks.run import HERE, ROWS_PER_PERSON, machine, measure_report, sample_folder
+from benchmarks.week_results import BEGIN, END, SHEET_ROWS, section
 
-BEGIN, END = "<!-- incremental:begin -->", "<!-- incremental:end -->"
 NEWSLETTER = "mailchimp_activity_infolettre-2026-10.csv"
-SHEET_ROWS = 200
 
 
 def week_files(folder: Path, work: Path) -> tuple[list, list]:
@@ -104,14 +102,19 @@ def _head(path: Path, out: Path, rows: int) -> Path:
     return out
 
 
-def _import(db: Path, files: list, refresh: bool) -> float:
+def _import(db: Path, files: list, refresh: bool, each: dict | None = None) -> float:
+    """Seconds for the batch, the refresh if asked, and the checkpoint; ``each``: filled
+    with each file's own seconds."""
     from pipelines import load
 
     started = time.perf_counter()
     with load.session(db, refresh_figures=refresh) as batch:
         for path, options in files:
+            begun = time.perf_counter()
             result = batch.import_file(path, options)
             assert result.status != "refused", (path.name, result.message)
+            if each is not None:
+                each[path.name] = time.perf_counter() - begun
     return time.perf_counter() - started
 
 
@@ -132,7 +135,8 @@ def one_refresh(base: Path, place: Path, week: list, full: bool, check: bool) ->
 
     db = _copy(base, place)
     load_before = os.getloadavg()[0]
-    imported = _import(db, week, refresh=False)
+    each: dict[str, float] = {}
+    imported = _import(db, week, refresh=False, each=each)
     marks: list[tuple[str, float]] = []
     with load.session(db, refresh_figures=False) as batch:
         begun = time.perf_counter()
@@ -143,6 +147,7 @@ def one_refresh(base: Path, place: Path, week: list, full: bool, check: bool) ->
         found = {
             "mode": "full" if full else "incremental",
             "import_seconds": imported,
+            "import_each": each,
             "refresh_seconds": seconds,
             "load_before": load_before,
             "relinked": done.relinked,
@@ -166,6 +171,8 @@ def one_refresh(base: Path, place: Path, week: list, full: bool, check: bool) ->
             started = time.perf_counter()
             found["differences"] = mart_check.differences(batch.con)
             found["check_seconds"] = time.perf_counter() - started
+    if check:  # the numbers the pandas script is compared with
+        found["report"] = measure_report(db, 1)[1]
     shutil.rmtree(place)
     return found
 
@@ -204,6 +211,8 @@ def measure(
         warehouse.create(base)
         config.ensure_secret(base)
         base_seconds = _import(base, base_files, refresh=True)
+    with warehouse.writer(base):  # a kept base gets today's schema once, not in each copy
+        pass
     found = {
         "scale": scale,
         "people": people,
@@ -223,6 +232,8 @@ def measure(
             found["runs"].append(
                 {"round": round_no + 1, **one_refresh(base, place, week, full, check=not full)}
             )
+    if found["runs"]:
+        found.update(week_results.measure(folder, week, work / f"incremental-{scale}", found))
     found["machine"] = {
         **machine(),
         "load_average_before": load_before,
@@ -233,109 +244,6 @@ def measure(
 
 def _rows(path: Path) -> int:
     return path.read_bytes().count(b"\n") - 1
-
-
-def _summary(found: dict, mode: str, pick) -> tuple[float, float, float]:
-    values = [pick(r) for r in found["runs"] if r["mode"] == mode]
-    return statistics.median(values), min(values), max(values)
-
-
-def section(every: list[dict]) -> str:
-    """The "Incremental refresh" section: every scale measured, one table."""
-    lines = [
-        BEGIN,
-        "",
-        "### Incremental refresh: a week of new data",
-        "",
-        "A campaign that grows: the generated campaign without a week's files, then a "
-        "batch of the last newsletter's activity, a newer export of the latest past "
-        'Eventbrite event (statuses changed: "Attending" → "Checked In") and a '
-        f"{SHEET_ROWS}-row sign-in sheet. Interleaved A/B on copies of one database, "
-        "medians of the rounds with their range (min–max). Refresh = linking people, "
-        "every mart and both models, in one transaction.",
-        "",
-    ]
-    lines += [
-        "| scale | week's rows | incremental refresh s | full refresh (`--full`) s | "
-        "ratio | marts: incremental / full s | identical to a full rebuild | load "
-        f"| the {SHEET_ROWS}-row sheet alone: import + refresh s |",
-        "|---|---|---|---|---|---|---|---|---|",
-    ]
-    for found in every:
-        inc = _summary(found, "incremental", lambda r: r["refresh_seconds"])
-        full = _summary(found, "full", lambda r: r["refresh_seconds"])
-        marts_inc = _summary(found, "incremental", _marts_seconds)
-        marts_full = _summary(found, "full", _marts_seconds)
-        same = all(not r.get("differences") for r in found["runs"] if r["mode"] == "incremental")
-        loads = [r["load_before"] for r in found["runs"]]
-        m = found["machine"]
-        lines.append(
-            f"| {found['scale']:,} | {sum(w['rows'] for w in found['week']):,} "
-            f"| {inc[0]:.2f} ({inc[1]:.2f}–{inc[2]:.2f}) "
-            f"| {full[0]:.2f} ({full[1]:.2f}–{full[2]:.2f}) | {inc[0] / full[0]:.2f}× "
-            f"| {marts_inc[0]:.2f} / {marts_full[0]:.2f} "
-            f"| {'yes, every mart' if same else '**no**'} "
-            f"| {min(loads):.1f}–{max(loads):.1f} (before {m['load_average_before'][0]:.1f}, "
-            f"after {m['load_average'][0]:.1f}) | {_sheet(found)} |"
-        )
-    lines += [
-        "",
-        "Reproduce: "
-        + ", ".join(
-            f"`python -m benchmarks.incremental --scale {f['scale']} --rounds {f['rounds']}`"
-            for f in every
-        )
-        + ". Load: the 1-minute load average of the 2-core machine "
-        "before each refresh (other work was running).",
-        "",
-    ]
-    for found in every:
-        lines += _steps_table(found)
-    lines += [END]
-    return "\n".join(lines)
-
-
-def _sheet(found: dict) -> str:
-    values = [r["seconds"] for r in found.get("sheet_runs", [])]
-    if not values:
-        return "not measured"
-    return f"{statistics.median(values):.2f} ({min(values):.2f}–{max(values):.2f})"
-
-
-def _marts_seconds(run: dict) -> float:
-    return sum(m["seconds"] for m in run["marts"].values())
-
-
-def _steps_table(found: dict) -> list[str]:
-    """Median seconds of each step at one scale, incremental next to full."""
-
-    def median_of(mode: str, name: str) -> float:
-        values = [r["steps"].get(name, 0.0) for r in found["runs"] if r["mode"] == mode]
-        return statistics.median(values) if values else 0.0
-
-    names = list(dict.fromkeys(n for r in found["runs"] for n in r["steps"]))
-    incremental = next(r for r in found["runs"] if r["mode"] == "incremental")
-
-    lines = [
-        f"At {found['scale']:,} (median seconds per step; how: the incremental "
-        "refresh's way for that mart):",
-        "",
-        "| step | incremental | full | how |",
-        "|---|---|---|---|",
-    ]
-    for name in names:
-        how = incremental["marts"].get(name, {})
-        said = how.get("how", "")
-        if said == "incremental":
-            said = f"incremental, {how['keys']:,} keys"
-        elif said == "full":
-            said = f"full ({how['why']})"
-        lines.append(
-            f"| {name} | {median_of('incremental', name):.2f} "
-            f"| {median_of('full', name):.2f} | {said} |"
-        )
-    models = "; ".join(f"{k}: {v}" for k, v in incremental["models"].items())
-    return lines + ["", f"Models after the incremental refresh: {models or '–'}.", ""]
 
 
 def write(found: dict, out: Path) -> None:

@@ -102,14 +102,21 @@ def test_the_week_of_new_data_is_refreshed_both_ways_with_the_same_marts(tmp_pat
     from pipelines import marts
 
     monkeypatch.setattr(marts, "SMALL_INPUT_ROWS", 0)  # incremental even at this size
+    monkeypatch.setattr(incremental, "SHEET_ROWS", 10)  # a part of the sheet, at this size too
     found = incremental.measure(scale=10_000, rounds=1, work=tmp_path / "work")
     modes = [run["mode"] for run in found["runs"]]
     assert modes == ["incremental", "full"]
     assert [week["rows"] > 0 for week in found["week"]] == [True, True, True]
+    assert found["week"][-1]["rows"] <= 10
     incremental_run = found["runs"][0]
     assert incremental_run["differences"] == {}  # every mart as a full rebuild gives it
     assert incremental_run["marts"]["mart_person_records"]["added"] > 0
     assert found["runs"][1]["marts"]["mart_funnel"]["why"] == "asked for"
+    # the pandas script on the campaign as it stands after the week gives turnout's numbers
+    assert found["pandas"]["differences"] == []
+    assert found["largest"]["file"] == incremental.NEWSLETTER
+    assert len(found["sheet_runs"]) == 1
     incremental.write(found, tmp_path / "out")
     text = (tmp_path / "out" / "analysis.md").read_text()
     assert incremental.BEGIN in text and "python -m benchmarks.incremental --scale 10000" in text
+    assert "not measured" not in text  # every target has its figure
