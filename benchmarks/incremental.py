@@ -171,6 +171,8 @@ def one_refresh(base: Path, place: Path, week: list, full: bool, check: bool) ->
             started = time.perf_counter()
             found["differences"] = mart_check.differences(batch.con)
             found["check_seconds"] = time.perf_counter() - started
+        leaving = time.perf_counter()
+    found["checkpoint_seconds"] = time.perf_counter() - leaving  # as the session ends
     if check:  # the numbers the pandas script is compared with
         found["report"] = measure_report(db, 1)[1]
     shutil.rmtree(place)
