@@ -51,6 +51,8 @@ def measure(folder: Path, week: list, work: Path, found: dict) -> dict:
     imported = [r["import_each"][largest.name] for r in found["runs"] if "import_each" in r]
     pandas = measure_pandas(as_of_week(folder, week, work / "as-of-week"), work, 1)[0]
     report = next((r["report"] for r in found["runs"] if "report" in r), None)
+    for run in found["runs"]:  # compared below; the results keep the differences only
+        run.pop("report", None)
     return {
         "largest": {
             "file": largest.name,
@@ -206,7 +208,7 @@ def section(every: list[dict]) -> str:
             f"| {inc[0]:.2f} ({inc[1]:.2f}–{inc[2]:.2f}) "
             f"| {full[0]:.2f} ({full[1]:.2f}–{full[2]:.2f}) | {inc[0] / full[0]:.2f}× "
             f"| {marts_inc[0]:.2f} / {marts_full[0]:.2f} "
-            f"| {'yes, every mart' if same else '**no**'} "
+            f"| {'yes: every mart and every link of people' if same else '**no**'} "
             f"| {min(loads):.1f}–{max(loads):.1f} (before {m['load_average_before'][0]:.1f}, "
             f"after {m['load_average'][0]:.1f}) | {_sheet_cell(found)} |"
         )
@@ -227,7 +229,7 @@ def section(every: list[dict]) -> str:
             for f in every
         )
         + ". Load: the 1-minute load average of the 2-core machine "
-        "before each refresh (other work was running).",
+        "before each refresh (a shared machine).",
         "",
     ]
     for found in every:
