@@ -4,7 +4,7 @@
 -- sign-in's / signature's "heard from", already folded by turnout_channel(); a sign-in
 -- row saying nothing → 'offline'. No known channel at all → 'unknown'.
 -- upstream: mart_person_records
--- refresh: full (one row per person; a newsletter touches four people in ten: rebuilding is as fast)
+-- refresh: incremental by person_id
 with
 
 records as (select * from mart_person_records where not is_anonymous),
