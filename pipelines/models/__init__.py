@@ -20,11 +20,11 @@ def refresh(
 ) -> dict[str, str]:
     """Bring both models' marts up to date, inside the refresh's transaction (``refit``:
     why both are refitted whatever changed); what each did."""
-    # only when a model is refitted: `turnout report` never loads scikit-learn
+    step = progress or (lambda _name: None)
+    step(STEPS[0])  # before loading scikit-learn (about 1.5 s): the forecast's time, not a mart's
+    # only when the models are refreshed: `turnout report` never loads scikit-learn
     from pipelines.models import follow_up, forecast
 
-    step = progress or (lambda _name: None)
-    step(STEPS[0])
     done = {STEPS[0]: forecast.refresh(con, refit)}
     step(STEPS[1])
     done[STEPS[1]] = follow_up.refresh(con, refit)
