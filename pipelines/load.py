@@ -139,7 +139,7 @@ def session(
     with _one_import_at_a_time, warehouse.writer(db) as con:
         con.execute("set TimeZone = 'UTC'")
         # one checkpoint per batch, at its end: by default DuckDB checkpoints inside any
-        # commit that leaves 16 MB in the write-ahead log, so inside a file's own commit
+        # commit that leaves 16 MiB in the write-ahead log, so inside a file's own commit
         con.execute("set checkpoint_threshold = ?", [BATCH_CHECKPOINT_THRESHOLD])
         batch = Session(db, con)
         yield batch

@@ -1,8 +1,10 @@
 -- mart_person_channels after a batch: the people whose records changed in
 -- mart_person_records (new, changed or gone; merged or split by linking). A person's
--- row (the first channel that brought them, their highest stage) is made of their own records alone.
+-- row (the first channel that brought them, their highest stage) is made of their own
+-- records alone.
 
--- full when: the batch carries the keys of more than a tenth of people (a newsletter reaches four in ten: reading their records costs what rebuilding costs)
+-- full when: the batch reaches more than a tenth of people (rebuilding is then as fast)
+-- (a newsletter reaches four in ten: reading their records costs what rebuilding costs)
 select (select count(*) from batch_keys) > (select count(*) from people) / 10
 
 -- keys:
