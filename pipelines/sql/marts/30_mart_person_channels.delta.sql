@@ -3,7 +3,7 @@
 -- row (the first channel that brought them, their highest stage) is made of their own
 -- records alone.
 
--- full when: the batch reaches more than a tenth of people (rebuilding is then as fast)
+-- full when: the batch reaches more than a tenth of people: rebuilding is as fast
 -- (a newsletter reaches four in ten: reading their records costs what rebuilding costs)
 select (select count(*) from batch_keys) > (select count(*) from people) / 10
 

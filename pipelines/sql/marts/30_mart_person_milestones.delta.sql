@@ -2,7 +2,7 @@
 -- mart_person_records (new, changed or gone; merged or split by linking). A person's
 -- row (when they first committed and first acted) is made of their own records alone.
 
--- full when: the batch reaches more than a tenth of people (rebuilding is then as fast)
+-- full when: the batch reaches more than a tenth of people: rebuilding is as fast
 -- (a newsletter reaches four in ten: reading their records costs what rebuilding costs)
 select (select count(*) from batch_keys) > (select count(*) from people) / 10
 
