@@ -5,9 +5,9 @@
 Imports FILE into DB (use a copy: the file lands) as a batch of one and prints the
 seconds of each import step and of the slowest SQL statements, next to DuckDB's bare
 ``read_csv`` of the same file in the same process. With ``--refresh``, the refresh of the
-figures (people, marts, models) that follows a batch is timed too, step by step, and the
-checkpoint that ends the batch; without it, it is left pending for the next import or
-``turnout init``. ``--same-code`` counts the kept model fits and marts as made by this
+figures (people, marts, models) that follows a batch is timed too, step by step; without
+it, it is left pending for the next import or ``turnout init``. The checkpoint that ends
+the batch is timed either way. ``--same-code`` counts the kept model fits and marts as made by this
 code, so that a database built before a change to the models or the marts is refreshed as
 one built after it would be (nothing refitted or rebuilt once for the change).
 """

@@ -3,7 +3,8 @@
 -- uniqueness the index checked is the linking's own result: one row per key hash in
 -- person_keys, one per person id in people (pipelines/identity.py). The two indexes sat in
 -- memory, outside the spilling the memory limit allows: at 1M interactions they held
--- 80 MB through the whole refresh, at 10M most of the import's 1 GB.
+-- 80 MB through the whole refresh; with ten times the people at 10M, about ten times that
+-- of the import's 1 GB.
 
 create table person_keys_unindexed (
     key_hash   varchar not null,
