@@ -13,7 +13,7 @@ from pipelines import spreadsheet, warehouse
 from pipelines.cli import app
 from pipelines.models import follow_up, present
 from tests.conftest import SAMPLE_DATA, query
-from tests.given import event, given
+from tests.given import event, given, registration
 from tests.sample_db import sample_database
 
 needs_sample = pytest.mark.skipif(
@@ -109,3 +109,46 @@ def test_a_formula_in_a_source_id_is_written_as_text(db, tmp_path):
     row = next(csv.DictReader((tmp_path / "list.csv").open(encoding="utf-8-sig")))
     assert row["mobilize_user_id"] == '\'-42; =HYPERLINK("http://x","y")'
     assert row["method"] == follow_up.RECENCY  # nobody ever acted: nothing to learn from
+
+
+def test_what_a_person_did_counts_each_event_and_petition_once(db):
+    # a@ registered for the past event twice (two systems), for a past event nobody
+    # recorded attendance of and for the upcoming one, signed the petition twice and opened
+    # two emails; b@ came to the past event, so a@ was a no-show there
+    given(
+        db,
+        events=[
+            event("past", "2026-03-05 18:30"),
+            event("unknown", "2026-03-07 18:30"),
+            event("next", "2026-05-05 18:30"),
+        ],
+        registrations=[
+            registration("past", "a@", registered_at="2026-03-01"),
+            registration("unknown", "a@", registered_at="2026-03-01"),
+            registration("past", "a@", registered_at="2026-03-02", source="mobilize"),
+            registration("next", "a@", registered_at="2026-04-01"),
+        ],
+        checkins=[{"event_id": "past", "email_key": "b@", "signed_in_at": "2026-03-05 18:40"}],
+        signatures=[
+            {"petition_id": "p1", "email_key": "a@", "signed_at": "2026-03-10"},
+            {"petition_id": "p1", "email_key": "a@", "signed_at": "2026-03-11"},
+        ],
+        email_activity=[
+            {"email_key": "a@", "action": "open", "email_campaign_id": m, "occurred_at": at}
+            for m, at in (("m1", "2026-03-20"), ("m2", "2026-03-21"))
+        ],
+    )
+    with warehouse.reader(db) as con:
+        found = follow_up.windows(con)
+        assert found is not None
+        rows = follow_up.people(con, found.as_of, found.as_of)
+    assert len(rows) == 1  # b@ acted: not on the list
+    person = rows.iloc[0]
+    assert (
+        person["registrations"],
+        person["upcoming"],
+        person["no_shows"],
+        person["signatures"],
+        person["opens"],
+        person["days_since_last"],
+    ) == (3, 1, 1, 1, 2, 0.0)

@@ -34,7 +34,9 @@ refs_by_system as (
 
 ids_by_system as (
     -- a person's ids in one system, in order, in one text ('; ' between them)
-    select person_id, system, string_agg(ref, '; ' order by ref) as ids
+    -- (a list sorted per group: an ordered string_agg took 1.5× as long on 1.1M groups)
+    select person_id, system,
+           array_to_string(list_sort(list(ref) filter (where ref is not null)), '; ') as ids
     from refs_by_system
     group by person_id, system
 ),

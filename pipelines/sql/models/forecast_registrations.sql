@@ -10,7 +10,13 @@ with
 
 calendar as (select event_id, starts_at from events),
 gap as (select event_id, has_attendance_data from mart_event_gap),
-records as (select * from mart_person_records where not is_anonymous),
+-- read again by each step below rather than copied once: a copy of every record would be
+-- as large as the mart itself
+records as not materialized (
+    select event_id, person_id, occurred_at, channel, stage, record_kind
+    from mart_person_records
+    where not is_anonymous
+),
 
 registered as (
     select event_id, person_id, min(occurred_at) as registered_at,
@@ -24,7 +30,8 @@ attended as (
     select distinct event_id, person_id from records where stage = 'action'
 ),
 history as (
-    -- every earlier event of the person with attendance data: came or not
+    -- every event of the person with attendance data, once: came or not (a person who
+    -- came is in both halves with the same row)
     select r.event_id, r.person_id, c.starts_at,
            a.person_id is not null as came
     from registered as r
@@ -49,8 +56,8 @@ known_channel as (
 ),
 past as (
     select r.event_id, r.person_id,
-           count(distinct h.event_id) filter (where h.came) as past_attended,
-           count(distinct h.event_id) filter (where not h.came) as past_no_show
+           count(h.event_id) filter (where h.came) as past_attended,
+           count(h.event_id) filter (where not h.came) as past_no_show
     from registered as r
     join calendar as c using (event_id)
     left join history as h on h.person_id = r.person_id and h.starts_at < c.starts_at
