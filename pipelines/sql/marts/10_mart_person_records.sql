@@ -8,7 +8,9 @@ with
 
 calendar as (select event_id, campaign, starts_at from events),
 keys as (select key_hash, person_id from person_keys),
-registration_rows as (select * from registrations),
+-- (not materialized: read again where it is used rather than copied once, every column of
+-- every row)
+registration_rows as not materialized (select * from registrations),
 checkin_rows as (select * from checkins),
 signature_rows as (select * from signatures),
 email_rows as (select * from email_activity),

@@ -5,7 +5,9 @@
 with
 
 calendar as (select * from events),
-records as (select * from mart_person_records where event_id is not null),
+-- (not materialized: read again where it is used rather than copied once, every column of
+-- every row)
+records as not materialized (select * from mart_person_records where event_id is not null),
 latest_facebook as (
     select event_id, going, interested from facebook_event_snapshots
     qualify turnout_is_latest(event_id, snapshot_at)

@@ -7,7 +7,9 @@
 -- refresh: incremental by fact_id
 with
 
-records as (select * from mart_person_records),
+-- (not materialized: read again where it is used rather than copied once, every column of
+-- every row)
+records as not materialized (select * from mart_person_records),
 aggregates as (select * from mart_aggregate_facts),
 
 person_facts as (

@@ -7,7 +7,9 @@
 -- refresh: incremental by event_id
 with
 
-records as (select * from mart_person_records where event_id is not null),
+-- (not materialized: read again where it is used rather than copied once, every column of
+-- every row)
+records as not materialized (select * from mart_person_records where event_id is not null),
 events_with_data as (select event_id from mart_event_gap where has_attendance_data),
 keys as (select key_hash, person_id from person_keys),
 registration_rows as (select * from registrations),
