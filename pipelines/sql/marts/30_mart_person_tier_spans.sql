@@ -44,43 +44,33 @@ activity as (
 last_month as (select max(month) as month from activity),
 
 occurrences as (
-    select a.*, lag(a.month) over (partition by a.person_id, a.metric, a.item
-                                   order by a.month) as previous_month
+    -- each month an item occurs in, with the item's occurrences just before and after it
+    select a.*,
+           lag(a.month) over item_time as previous_month,
+           lead(a.month) over item_time as next_month
     from activity as a
-),
-
-runs as (
-    -- a new run when the item's previous occurrence has left the window
-    select o.*,
-           sum(case when o.previous_month is null
-                         or (settings.window_months > 0
-                             and o.month >= o.previous_month + to_months(settings.window_months))
-                    then 1 else 0 end)
-               over (partition by o.person_id, o.metric, o.item order by o.month) as run
-    from occurrences as o
-    cross join settings
-),
-
-item_spans as (
-    -- the months in which one item counts
-    select r.person_id, r.metric, min(r.month) as counts_from,
-           case when any_value(settings.window_months) = 0 then any_value(last_month.month)
-                else least(any_value(last_month.month),
-                           cast(max(r.month) + to_months(any_value(settings.window_months) - 1)
-                                as date))
-           end as counts_until
-    from runs as r
-    cross join settings
-    cross join last_month
-    group by r.person_id, r.metric, r.item, r.run
+    window item_time as (partition by a.person_id, a.metric, a.item order by a.month)
 ),
 
 value_changes as (
-    select person_id, metric, counts_from as month, 1 as change from item_spans
+    -- an item adds 1 from an occurrence that starts a run (the item's previous occurrence
+    -- has left the window) and takes it back window_months after the occurrence that ends
+    -- the run (its next one is out of the window); with window 0 it counts for ever
+    select o.person_id, o.metric, o.month, 1 as change
+    from occurrences as o
+    cross join settings
+    where o.previous_month is null
+       or (settings.window_months > 0
+           and o.month >= o.previous_month + to_months(settings.window_months))
     union all
-    select i.person_id, i.metric, cast(i.counts_until + interval 1 month as date), -1
-    from item_spans as i cross join last_month
-    where i.counts_until < last_month.month
+    select o.person_id, o.metric, cast(o.month + to_months(settings.window_months) as date), -1
+    from occurrences as o
+    cross join settings
+    cross join last_month
+    where settings.window_months > 0
+      and (o.next_month is null
+           or o.next_month >= o.month + to_months(settings.window_months))
+      and o.month + to_months(settings.window_months) <= last_month.month
 ),
 
 metric_values as (
