@@ -11,7 +11,10 @@ database twice, imports the week's three files into each copy (one batch, refres
 back), then refreshes one copy incrementally (``turnout refresh``) and the other in full
 (``turnout refresh --full``); the order of the two alternates from round to round
 (interleaved A/B on a shared machine). After each incremental refresh, every mart is
-compared with a full rebuild of the same rows (``pipelines/mart_check.py``, rolled back).
+compared with a full rebuild of the same rows (``pipelines/mart_check.py``, rolled back),
+and read back: `turnout report` and every dashboard page timed as ``benchmarks.run`` times
+them, against that benchmark's figures at the same scale; each refresh's peak memory
+(from its batch's import to the end of the refresh) is kept too.
 Each round also imports the sign-in sheet alone into a third copy, as a lead would after a
 vigil: the file and the refresh after it, end to end (``--sheet-only``: only that, added to
 the results kept for this scale).
@@ -36,6 +39,7 @@ from benchmarks.run import HERE, ROWS_PER_PERSON, machine, measure_report, sampl
 from benchmarks.week_results import BEGIN, END, SHEET_ROWS, section
 
 NEWSLETTER = "mailchimp_activity_infolettre-2026-10.csv"
+READ_BACK_RUNS = 3  # `turnout report` after the week's first incremental refresh
 
 
 def week_files(folder: Path, work: Path) -> tuple[list, list]:
@@ -136,6 +140,7 @@ def one_refresh(base: Path, place: Path, week: list, full: bool, check: bool) ->
     db = _copy(base, place)
     load_before = os.getloadavg()[0]
     each: dict[str, float] = {}
+    week_results.reset_peak_rss()
     imported = _import(db, week, refresh=False, each=each)
     marks: list[tuple[str, float]] = []
     with load.session(db, refresh_figures=False) as batch:
@@ -166,6 +171,7 @@ def one_refresh(base: Path, place: Path, week: list, full: bool, check: bool) ->
                 for m in done.marts
             },
             "models": done.models,
+            "peak_rss_mb": week_results.peak_rss_mb(),  # before the check's own rebuild
         }
         if check:
             started = time.perf_counter()
@@ -173,8 +179,9 @@ def one_refresh(base: Path, place: Path, week: list, full: bool, check: bool) ->
             found["check_seconds"] = time.perf_counter() - started
         leaving = time.perf_counter()
     found["checkpoint_seconds"] = time.perf_counter() - leaving  # as the session ends
-    if check:  # the numbers the pandas script is compared with
-        found["report"] = measure_report(db, 1)[1]
+    if check:  # the numbers the pandas script is compared with, and reading them back
+        seconds, found["report"] = measure_report(db, READ_BACK_RUNS)
+        found["read_back"] = week_results.read_back(db, place.parent, seconds)
     shutil.rmtree(place)
     return found
 
@@ -222,6 +229,7 @@ def measure(
         "base_import_seconds": base_seconds,
         "week": [{"file": p.name, "rows": _rows(p)} for p, _ in week],
         "runs": [],
+        "before": week_results.before(scale, HERE / "results"),
     }
     found["sheet_runs"] = []
     for round_no in range(rounds):

@@ -7,6 +7,7 @@ with its targets.
 
 from __future__ import annotations
 
+import json
 import statistics
 from collections.abc import Callable
 from pathlib import Path
@@ -64,6 +65,59 @@ def measure(folder: Path, week: list, work: Path, found: dict) -> dict:
             "seconds": pandas["seconds"],
             "differences": pandas_way.differences(pandas["result"], report) if report else None,
         },
+    }
+
+
+def reset_peak_rss() -> None:
+    """Count this process's peak resident memory from now on (Linux: ``clear_refs``)."""
+    try:
+        Path("/proc/self/clear_refs").write_text("5")
+    except OSError:  # elsewhere the peak stays the process's own, from its start
+        pass
+
+
+def peak_rss_mb() -> float | None:
+    """This process's peak resident memory since ``reset_peak_rss`` (Linux), in MB."""
+    try:
+        status = Path("/proc/self/status").read_text()
+    except OSError:
+        return None
+    line = next((x for x in status.splitlines() if x.startswith("VmHWM:")), None)
+    return int(line.split()[1]) / 1024 if line else None
+
+
+def read_back(db: Path, work: Path, report_seconds: list[float]) -> dict:
+    """After the week: `turnout report`'s seconds and every dashboard page's (cold,
+    server-side, as ``benchmarks.run`` times them)."""
+    from benchmarks.run import _child
+
+    out = work / "pages.json"
+    _child("dashboard", str(db), str(out), "--runs", "1")
+    pages = json.loads(out.read_text())
+    out.unlink()
+    cold = {p: s for p, s in pages["cold_seconds"].items() if p != "(first load)"}
+    slowest = max(cold, key=lambda p: cold[p])
+    return {
+        "report_seconds": statistics.median(report_seconds),
+        "slowest_page": slowest,
+        "slowest_page_seconds": cold[slowest],
+        "page_errors": pages["errors"],
+    }
+
+
+def before(scale: int, kept: Path) -> dict | None:
+    """The same figures from ``benchmarks.run`` at this scale (an earlier run, kept in
+    ``results/scale-N.json``): what "no worse" is measured against."""
+    from benchmarks import results
+
+    path = kept / f"scale-{scale}.json"
+    if not path.exists():
+        return None
+    found = results.figures(json.loads(path.read_text(encoding="utf-8")))
+    return {
+        "report_seconds": found["report_seconds"],
+        "slowest_page_seconds": found["slowest_page_seconds"],
+        "peak_rss_mb": found["import_peak_rss_mb"],
     }
 
 
@@ -138,6 +192,32 @@ def _pandas(found: dict) -> tuple[str, bool] | None:
     )
 
 
+def _reading_back(found: dict) -> tuple[str, bool] | None:
+    read = [r["read_back"] for r in found["runs"] if "read_back" in r]
+    peaks = [r["peak_rss_mb"] for r in found["runs"] if r.get("peak_rss_mb")]
+    if not read or not peaks:
+        return None
+    after = {  # medians over the rounds; the slowest page of each round
+        name: statistics.median(r[name] for r in read)
+        for name in ("report_seconds", "slowest_page_seconds")
+    }
+    pages = ", ".join(sorted({r["slowest_page"] for r in read}))
+    text = (
+        f"report {after['report_seconds']:.2f} s, slowest page {after['slowest_page_seconds']:.2f}"
+        f" s ({pages}), peak {max(peaks):,.0f} MB"
+    )
+    was = found.get("before")
+    if not was:
+        return text, False
+    text += (
+        f"; before: {was['report_seconds']:.2f} s, {was['slowest_page_seconds']:.2f} s, "
+        f"{was['peak_rss_mb']:,.0f} MB"
+    )
+    now = (after["report_seconds"], after["slowest_page_seconds"], max(peaks))
+    was_figures = (was["report_seconds"], was["slowest_page_seconds"], was["peak_rss_mb"])
+    return text, all(a <= b for a, b in zip(now, was_figures, strict=True))
+
+
 # (figure, target, how a scale's results give it: (text, met), or None when not measured)
 TARGETS = (
     ("refresh after the week's batch (incremental)", f"≤ {BATCH_TARGET_SECONDS:.0f} s", _batch),
@@ -157,6 +237,13 @@ TARGETS = (
         "the week's batch (import + refresh) against the pandas script on every file",
         f"≥ {PANDAS_TARGET_RATIO:.0f}× as fast, same numbers",
         _pandas,
+    ),
+    (
+        "reading back after the week: `turnout report`, the slowest dashboard page (cold, "
+        "server-side), the peak memory of the week's import and refresh (either mode)",
+        "no worse than before (`benchmarks.run` at this scale: the report, the slowest page, "
+        "the whole campaign's import)",
+        _reading_back,
     ),
 )
 

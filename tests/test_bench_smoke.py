@@ -112,6 +112,11 @@ def test_the_week_of_new_data_is_refreshed_both_ways_with_the_same_marts(tmp_pat
     assert incremental_run["differences"] == {}  # every mart as a full rebuild gives it
     assert incremental_run["marts"]["mart_person_records"]["added"] > 0
     assert found["runs"][1]["marts"]["mart_funnel"]["why"] == "asked for"
+    # read back after the week: the report and every page, without an error
+    read = incremental_run["read_back"]
+    assert read["report_seconds"] > 0 and read["slowest_page"].endswith(".py")
+    assert read["page_errors"] == {}
+    assert all(run["peak_rss_mb"] > 0 for run in found["runs"])
     # the pandas script on the campaign as it stands after the week gives turnout's numbers
     assert found["pandas"]["differences"] == []
     assert found["largest"]["file"] == incremental.NEWSLETTER
