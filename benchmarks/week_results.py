@@ -88,11 +88,13 @@ def peak_rss_mb() -> float | None:
 
 def read_back(db: Path, work: Path, report_seconds: list[float]) -> dict:
     """After the week: `turnout report`'s seconds and every dashboard page's (cold,
-    server-side, as ``benchmarks.run`` times them)."""
+    server-side, as ``benchmarks.run`` times them: the median of as many runs as the
+    report's, so that a page's first run in its process, which imports what it needs, is
+    not the one counted)."""
     from benchmarks.run import _child
 
     out = work / "pages.json"
-    _child("dashboard", str(db), str(out), "--runs", "1")
+    _child("dashboard", str(db), str(out), "--runs", str(len(report_seconds)))
     pages = json.loads(out.read_text())
     out.unlink()
     cold = {p: s for p, s in pages["cold_seconds"].items() if p != "(first load)"}

@@ -103,6 +103,7 @@ def test_the_week_of_new_data_is_refreshed_both_ways_with_the_same_marts(tmp_pat
 
     monkeypatch.setattr(marts, "SMALL_INPUT_ROWS", 0)  # incremental even at this size
     monkeypatch.setattr(incremental, "SHEET_ROWS", 10)  # a part of the sheet, at this size too
+    monkeypatch.setattr(incremental, "READ_BACK_RUNS", 1)
     found = incremental.measure(scale=10_000, rounds=1, work=tmp_path / "work")
     modes = [run["mode"] for run in found["runs"]]
     assert modes == ["incremental", "full"]
