@@ -126,3 +126,28 @@ def test_the_week_of_new_data_is_refreshed_both_ways_with_the_same_marts(tmp_pat
     text = (tmp_path / "out" / "analysis.md").read_text()
     assert incremental.BEGIN in text and "python -m benchmarks.incremental --scale 10000" in text
     assert "not measured" not in text  # every target has its figure
+
+
+def test_compare_sql_times_old_and_new_and_says_when_their_rows_differ(db, tmp_path):
+    from benchmarks import compare_sql
+    from pipelines import marts
+    from tests.conftest import query, run_import, write
+
+    run_import(
+        db,
+        write(
+            tmp_path, "calendar.csv", "event_id,name,starts_at\nrally-1,Rally,2026-03-05 18:30\n"
+        ),
+    )
+    sql = dict(marts.mart_files())["20_mart_event_gap"]
+    before = query(db, "select count(*) from mart_event_gap")
+    text = compare_sql.compare(
+        db, [("same", sql, sql), ("emptied", sql, sql + " where false")], 1, same_rows=True
+    )
+    rows = {
+        line.split("|")[1].strip(): line.split("|")[4].strip() for line in text.splitlines()[2:]
+    }
+    assert rows == {"same": "yes", "emptied": "**no**: 1 old, 0 new"}
+    assert query(db, "select count(*) from mart_event_gap") == before  # rolled back
+    for name, old, new in compare_sql.changed("HEAD"):  # whatever the tree holds now
+        assert old != new and name
