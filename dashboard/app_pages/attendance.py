@@ -1,12 +1,15 @@
 """Who came (campaign leads only): per event, every registrant with came / did not come /
-unknown, named by the ids of the tools they came from, and the list as a CSV."""
+unknown, named by the ids of the tools they came from, and the list as a CSV (written only
+when asked for: a large event lists tens of thousands of people)."""
 
 from __future__ import annotations
+
+from functools import partial
 
 import pandas as pd
 import streamlit as st
 
-from dashboard import data, i18n, ui
+from dashboard import data, downloads, i18n, ui
 
 STATUSES = ("came", "no_show", "unknown", "walk_in")
 # the ids the source systems know a person by, as in the follow-up list
@@ -46,16 +49,20 @@ def attendance_block(c: ui.Context, event_id: str) -> None:
     )
     table = pd.DataFrame(
         {
-            c.t("col.attendance"): [c.label("attendance", s) for s in rows["attendance"]],
+            c.t("col.attendance"): rows["attendance"].map(
+                {s: c.label("attendance", s) for s in STATUSES}
+            ),
             **{c.t(label): rows[name].fillna("").tolist() for name, label in SOURCE_IDS.items()},
             c.t("col.person"): rows["person_id"].tolist(),
         }
     )
     st.dataframe(table, hide_index=True, width="stretch")
     st.caption(c.t("attendance.def"))
-    st.download_button(
+    downloads.on_request(
+        c,
+        c.t("attendance.prepare"),
         c.t("download_csv"),
-        ui.csv_bytes(table, c.lang),
+        partial(ui.csv_bytes, table, c.lang),
         f"turnout-attendance-{event_id}.csv",
         "text/csv",
         key="csv_attendance",
