@@ -49,7 +49,6 @@ ALLOWED_FUNCTIONS = frozenset(
         "sum",
         "min",
         "max",
-        "any_value",
         "arg_min",
         "grouping",
         "row_number",
@@ -223,6 +222,9 @@ def _expand_exclude(select: exp.Select, schema: Mapping[str, Sequence[str]]) -> 
 
 
 def _rewrite(node: exp.Expr, schema: Mapping[str, Sequence[str]]) -> exp.Expr:
+    if isinstance(node, exp.CTE) and node.args.get("materialized") is not None:
+        node.set("materialized", None)  # DuckDB's hint; Spark plans a CTE its own way
+        return node
     if isinstance(node, exp.Select):
         _numbering_by_value(node)
         _expand_exclude(node, schema)
