@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import argparse
 
+# before any benchmark imports duckdb: pipelines sets how DuckDB frees memory
+import pipelines  # noqa: F401
+
 
 def command_line(module: str, doc: str | None) -> argparse.ArgumentParser:
     """The parser of ``python -m <module>``: its help is the module's docstring as written."""
