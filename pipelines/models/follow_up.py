@@ -238,7 +238,7 @@ def refresh(con: duckdb.DuckDBPyConnection, refit: str = "") -> str:
         )
     # what it ranks, and the coefficients it ranks them with
     inputs = fingerprint(
-        now, sources, pd.DataFrame({"fit": [json.dumps(fit.parameters, sort_keys=True)]})
+        con, now, sources, pd.DataFrame({"fit": [json.dumps(fit.parameters, sort_keys=True)]})
     )
     if inputs == stored_fingerprint(con, "mart_follow_up"):
         return "unchanged: nothing it reads changed"

@@ -283,7 +283,7 @@ def refresh(con: duckdb.DuckDBPyConnection, refit: str = "") -> str:
     (``pipelines/models/fits.py``) or ``refit`` says why, else forecast again with the kept
     fit. Says which."""
     frames = load(con)
-    inputs = fingerprint(frames.events.drop(columns=["as_of"]), frames.registrations)
+    inputs = fingerprint(con, frames.events.drop(columns=["as_of"]), frames.registrations)
     if not refit and inputs == stored_fingerprint(con, "mart_event_forecast"):
         return "unchanged: nothing it reads changed"
     con.execute(f"create table if not exists mart_event_forecast ({MART_COLUMNS})")
