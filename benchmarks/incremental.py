@@ -171,7 +171,7 @@ def one_refresh(base: Path, place: Path, week: list, full: bool, check: bool) ->
                 for m in done.marts
             },
             "models": done.models,
-            "peak_rss_mb": week_results.peak_rss_mb(),  # before the check's own rebuild
+            "peak_rss_mb": week_results.peak_since_reset_mb(),  # before the check's own rebuild
         }
         if check:
             started = time.perf_counter()

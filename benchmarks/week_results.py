@@ -76,7 +76,7 @@ def reset_peak_rss() -> None:
         pass
 
 
-def peak_rss_mb() -> float | None:
+def peak_since_reset_mb() -> float | None:
     """This process's peak resident memory since ``reset_peak_rss`` (Linux), in MB."""
     try:
         status = Path("/proc/self/status").read_text()
