@@ -165,9 +165,10 @@ def test_an_import_that_spills_writes_no_clear_key_to_disk(db, tmp_path, monkeyp
 AT_DUCKDB_IMPORT = """
 import os, sys
 class Spy:
+    seen = False
     def find_spec(self, name, path=None, target=None):
-        if name == "duckdb" and "seen" not in os.environ:
-            os.environ["seen"] = "1"
+        if name == "duckdb" and not Spy.seen:
+            Spy.seen = True
             print("malloc conf:", os.environ.get("DUCKDB_JE_MALLOC_CONF", ""))
 sys.meta_path.insert(0, Spy())
 import {module}
