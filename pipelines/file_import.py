@@ -251,7 +251,8 @@ def _import(
     merge.stage(con, source, target)
     merge.reject_unmatched(con, target, columns)
     step("merging")
-    loaded, duplicates, replaced = merge.merge(con, target, secret)
+    within = merge.partitions(con, source, target)
+    loaded, duplicates, replaced = merge.merge(con, target, secret, within)
     rejected = warehouse.scalar(con, "select coalesce(sum(n_rows), 0) from import_rejects")
     rejects = [
         {

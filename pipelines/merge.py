@@ -97,8 +97,46 @@ def _hash_expr(columns: tuple[str, ...], alias: str) -> str:
     return f"md5(concat_ws('|', {parts}))"
 
 
-def merge(con: duckdb.DuckDBPyConnection, target: Target, secret: bytes) -> tuple[int, int, int]:
-    """Insert new rows, replace changed ones; return (loaded, duplicate, replaced) counts."""
+MAX_PARTITIONS = 100  # beyond this many in one file, the list costs more than the scan
+
+
+def partitions(
+    con: duckdb.DuckDBPyConnection, source: sources.Source, target: Target
+) -> list[str] | None:
+    """The partitions (events, email campaigns, petitions) of the staged rows, when the merge
+    may compare them with the stored rows of those partitions only; else None (the whole
+    table).
+
+    A stored row can match a staged one only through the same record id, so the same source
+    and record_ref. When the source declares that its record_ref starts with the partition
+    value and every staged row shows it (not a null or masked value), a matching stored row
+    carries the same partition, and the rows of other partitions need not be read.
+    """
+    if target.partition is None or not source.record_ref_partitioned:
+        return None
+    column = target.partition
+    values, misfits = warehouse.one_row(
+        con,
+        f"""
+        select list(distinct {column}),
+               count(*) filter (where {column} is null
+                                or split_part(record_ref, '|', 1) is distinct from {column})
+        from stg
+    """,
+    )
+    if misfits or len(values or ()) > MAX_PARTITIONS:
+        return None
+    return sorted(values or ())
+
+
+def merge(
+    con: duckdb.DuckDBPyConnection,
+    target: Target,
+    secret: bytes,
+    within: list[str] | None = None,
+) -> tuple[int, int, int]:
+    """Insert new rows, replace changed ones; return (loaded, duplicate, replaced) counts.
+    ``within``: the partitions the stored rows to compare with are in (``partitions``)."""
     if target.person_level:
         key_select = "md5(? || ctx.source || ':' || stg.record_ref) as record_id"
         params = [secret.decode()]
@@ -117,11 +155,16 @@ def merge(con: duckdb.DuckDBPyConnection, target: Target, secret: bytes) -> tupl
         params,
     )
     key_match = " and ".join(f"existing.{k} = s.{k}" for k in target.key)
+    stored, in_within, bound = target.table, "true", []
+    if within is not None:  # a list of constants: the scan skips the other partitions' rows
+        in_within = f"existing.{target.partition} in ({', '.join('?' * len(within)) or 'null'})"
+        stored, bound = f"(select * from {target.table} as existing where {in_within})", within
     existing_hash = (
         "existing.row_hash" if target.person_level else _hash_expr(target.compared, "existing")
     )
     stale = "existing.exported_at > s.exported_at" if target.person_level else "false"
-    con.execute(f"""
+    con.execute(
+        f"""
         create or replace temp table merge_plan as
         with ranked as (
             select *, row_number() over (partition by {", ".join(target.key)} order by line)
@@ -137,18 +180,26 @@ def merge(con: duckdb.DuckDBPyConnection, target: Target, secret: bytes) -> tupl
                    else 'changed'
                end as verdict
         from ranked as s
-        left join {target.table} as existing on {key_match} and s.occurrence = 1
-    """)
-    con.execute(f"""
+        left join {stored} as existing on {key_match} and s.occurrence = 1
+    """,
+        bound,
+    )
+    con.execute(
+        f"""
         insert into {target.table}_replaced by name
         select existing.*, ctx.import_id as replaced_by
         from {target.table} as existing, merge_plan as s, ctx
-        where {key_match} and s.verdict = 'changed'
-    """)  # kept so that this import can be undone (pipelines/undo.py)
-    con.execute(f"""
+        where {in_within} and {key_match} and s.verdict = 'changed'
+    """,
+        bound,
+    )  # kept so that this import can be undone (pipelines/undo.py)
+    con.execute(
+        f"""
         delete from {target.table} as existing using merge_plan as s
-        where {key_match} and s.verdict = 'changed'
-    """)
+        where {in_within} and {key_match} and s.verdict = 'changed'
+    """,
+        bound,
+    )
     extra = ", record_id, row_hash" if target.person_level else ""
     con.execute(f"""
         insert into {target.table} by name

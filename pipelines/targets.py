@@ -13,6 +13,9 @@ class Target:
     person_level: bool = False
     needs_event: bool = False  # event_id must be in the calendar
     needs_person: bool = False  # at least one key: a row nobody can be matched to is rejected
+    # the column that splits a per-person table into the parts one export covers (its event,
+    # email campaign or petition); see ``merge.partitions``
+    partition: str | None = None
 
     @property
     def compared(self) -> tuple[str, ...]:
@@ -64,6 +67,7 @@ TARGETS: dict[str, Target] = {
             ),
             key=("record_id",),
             person_level=True,
+            partition="event_id",
             needs_event=True,
             needs_person=True,
         ),
@@ -80,6 +84,7 @@ TARGETS: dict[str, Target] = {
             ),
             key=("record_id",),
             person_level=True,
+            partition="event_id",
             needs_event=True,
         ),
         Target(
@@ -98,6 +103,7 @@ TARGETS: dict[str, Target] = {
             ),
             key=("record_id",),
             person_level=True,
+            partition="petition_id",
             needs_person=True,
         ),
         Target(
@@ -113,6 +119,7 @@ TARGETS: dict[str, Target] = {
             ),
             key=("record_id",),
             person_level=True,
+            partition="email_campaign_id",
             needs_person=True,
         ),
         Target(

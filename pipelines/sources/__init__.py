@@ -76,6 +76,10 @@ class Source:
     sample_file: str = ""
     # the same value on every row (e.g. platform = "facebook"), for formats with no stg_ file
     constants: dict = field(default_factory=dict)
+    # True when the staging SQL's record_ref starts with the row's partition value (its
+    # table's ``partition``: event, email campaign, petition) and a '|': a re-export then
+    # matches stored rows of its own partitions only, and is merged against those alone
+    record_ref_partitioned: bool = False
     extra: dict = field(default_factory=dict)
 
     def __post_init__(self) -> None:

@@ -29,6 +29,7 @@ SOURCE = Source(
     signatures=AN_SIGNATURES,
     fields=AN_FIELDS,
     example_header=AN_HEADER,
+    record_ref_partitioned=True,
     sample_file="export-2026-03-22-csv_report_332566_1774185600.csv",
     notes="The petition is named by the report number in the file name "
     "(`…csv_report_332566_…` → `actionnetwork:332566`), else by the file name. Action "

@@ -32,6 +32,7 @@ SOURCE = Source(
     "Home State,Home Zip,Home Country,Job Title,Company",
     per_event=True,
     extra={"calendar_column": "eventbrite_event_id"},
+    record_ref_partitioned=True,
     sample_file="eventbrite_attendees_1186234500011.csv",
     notes="One row per ticket: a buyer of three tickets is three registrations of one person. "
     "`Attendee Status` (any case): `Checked In` = attended; `Attending` says nothing about "

@@ -44,6 +44,7 @@ SOURCE = Source(
         Field("campaign_ref", ("Campaign ID", "Campaign", "Campaign Title", "Campagne")),
     ),
     example_header='"Email Address","Timestamp"',
+    record_ref_partitioned=True,
     sample_file="mailchimp_spring-appeal_clicked.csv",
     notes="Any file with `Email Address` and a time column (`Timestamp`, `Open Time`, "
     "`Clicked`…). Open or click comes from an `Action` column, else from the file name "

@@ -16,6 +16,7 @@ SOURCE = Source(
         Field("heard_from", ("heard_from", "source")),
     ),
     example_header="petition_id,signed_at,name,email,phone",
+    record_ref_partitioned=True,
     sample_file="petition_signatures.csv",
     notes="The same person signing twice counts once.",
 )

@@ -16,6 +16,7 @@ SOURCE = Source(
         Field("heard_from", ("heard_from", "source")),
     ),
     example_header="event_id,name,email,phone,signed_in_at,heard_from",
+    record_ref_partitioned=True,
     sample_file="signin_sheets.csv",
     notes="A row with a name only counts as an anonymous attendee. `signed_in_at` may be "
     "a time of day (18:45, 18h45, 18 h): the event's date is added; a time nobody can "

@@ -86,6 +86,7 @@ SOURCE = Source(
     per_event=True,
     preamble=read_preamble,
     extra={"calendar_column": "zoom_webinar_id"},
+    record_ref_partitioned=True,
     sample_file="zoom_webinar_84150012201.csv",
     notes="The webinar is found by the `Webinar ID` above the sections (matched to the "
     "calendar's `zoom_webinar_id`), and `Report Generated` is the export time. Several rows "
