@@ -153,3 +153,31 @@ def test_a_participation_moved_to_another_event_is_replaced_not_doubled(cal, tmp
     assert query(cal, "select event_id from registrations where source_ref = '3004'") == [
         ("canvass-2026-03",)
     ]
+
+
+def test_a_partition_the_reference_cannot_show_is_merged_against_the_whole_table(
+    db, tmp_path, monkeypatch
+):
+    """A campaign id holding the separator ("c0ffee|02") does not start the record's
+    reference on its own: the check refuses it, and the re-export is still recognised."""
+    text = (FIXTURES / "mailchimp_activity_with_action.csv").read_text(encoding="utf-8")
+    first = tmp_path / "first" / "mailchimp_activity.csv"
+    again = tmp_path / "again" / "mailchimp_activity.csv"
+    for path, extra in (
+        (first, ""),
+        (again, 'new.reader@example.org,c0ffee|02,open,"2026-04-02 08:00:00"\n'),
+    ):
+        path.parent.mkdir()
+        path.write_text(text.replace("c0ffee02", "c0ffee|02") + extra, encoding="utf-8")
+    given = []
+    real = merge.partitions
+
+    def spy(con, source, target):
+        given.append(real(con, source, target))
+        return given[-1]
+
+    monkeypatch.setattr(merge, "partitions", spy)
+    loaded = run_import(db, first).rows_loaded
+    result = run_import(db, again)
+    assert given == [None, None]
+    assert (result.rows_loaded, result.rows_duplicate) == (1, loaded)
