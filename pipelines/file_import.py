@@ -109,7 +109,7 @@ def import_one(
         _check_unchanged(path, before, digest)
         raise ImportRefused(path.name, "file.not_imported", error=type(error).__name__) from error
     finally:
-        for table in ("raw", "typed", "keyed", "stg", "staged", "merge_plan"):
+        for table in ("raw", "typed", "keyed", "stg", "merge_plan"):
             con.execute(f"drop table if exists temp.{table}")
         identity.use_secret(con, None)
     return result

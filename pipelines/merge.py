@@ -144,16 +144,6 @@ def merge(
         key_select = ", ".join(f"stg.{k}" for k in target.key if k not in target.columns)
         params = []
     select_key = f"{key_select}, " if key_select else ""
-    con.execute(
-        f"""
-        create or replace temp table staged as
-        select {select_key}stg.line, stg.n_rows,
-               {", ".join(f"stg.{c}" for c in target.columns)},
-               {_hash_expr(target.compared, "stg")} as row_hash
-        from stg, ctx
-    """,
-        params,
-    )
     key_match = " and ".join(f"existing.{k} = s.{k}" for k in target.key)
     stored, in_within, bound = target.table, "true", []
     if within is not None:  # a list of constants: the scan skips the other partitions' rows
@@ -166,7 +156,13 @@ def merge(
     con.execute(
         f"""
         create or replace temp table merge_plan as
-        with ranked as (
+        with staged as (
+            select {select_key}stg.line, stg.n_rows,
+                   {", ".join(f"stg.{c}" for c in target.columns)},
+                   {_hash_expr(target.compared, "stg")} as row_hash
+            from stg, ctx
+        ),
+        ranked as (
             select *, row_number() over (partition by {", ".join(target.key)} order by line)
                       as occurrence
             from staged
@@ -182,7 +178,7 @@ def merge(
         from ranked as s
         left join {stored} as existing on {key_match} and s.occurrence = 1
     """,
-        bound,
+        [*params, *bound],
     )
     con.execute(
         f"""
@@ -216,5 +212,5 @@ def merge(
         from merge_plan
     """,
     )
-    con.execute("drop table staged; drop table merge_plan; drop table stg")
+    con.execute("drop table merge_plan; drop table stg")
     return int(loaded), int(duplicates), int(replaced)
