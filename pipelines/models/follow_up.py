@@ -27,7 +27,7 @@ from sklearn.metrics import roc_auc_score
 from threadpoolctl import threadpool_limits
 
 from pipelines import warehouse
-from pipelines.models import fits
+from pipelines.models import fits, follow_up_inputs
 from pipelines.models.fingerprints import fingerprint, stored_fingerprint
 from pipelines.models.showup import SOCIAL
 
@@ -210,8 +210,11 @@ def refresh(con: duckdb.DuckDBPyConnection, refit: str = "") -> str:
     went by (``pipelines/models/fits.py``), or ``refit`` says why, else ranked again with
     the kept coefficients. Says which."""
     found = windows(con)
-    now = people(con, found.as_of, found.as_of) if found else pd.DataFrame()
-    sources = con.execute(_sql("follow_up_sources")).df()
+    if found:  # only the people the batch could have changed are read again
+        now, sources, read = follow_up_inputs.read(con, found.as_of, refit)
+    else:
+        now, sources, read = pd.DataFrame(), pd.DataFrame(), ""
+        follow_up_inputs.forget(con)
     fit = fits.stored(con, "follow_up")
     committed, acted = warehouse.one_row(
         con, "select count(first_commitment_at), count(first_action_at) from mart_person_milestones"
@@ -253,7 +256,8 @@ def refresh(con: duckdb.DuckDBPyConnection, refit: str = "") -> str:
             con.execute("insert into mart_follow_up select * from follow_up_rows order by rank")
         finally:
             con.unregister("follow_up_rows")
-    return f"refitted: {why}" if why else fits.kept(fit)
+    done = f"refitted: {why}" if why else fits.kept(fit)
+    return f"{done}; {read}" if read else done
 
 
 def _a_month_later(fit: fits.Fit, found: Windows | None) -> str:

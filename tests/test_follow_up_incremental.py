@@ -1,0 +1,117 @@
+"""The follow-up list's inputs kept between refreshes (``pipelines/models/follow_up_inputs.py``)
+read again for the people a batch could have changed only: after every batch, the same rows
+as reading every person again (``follow_up.people``, ``follow_up_sources.sql``).
+
+The campaigns and their batches are those of the incremental marts' property test: new
+files, newer exports, changed Eventbrite statuses, a sign-in row merging two people, a file
+imported twice, a calendar moving an event, an undo.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from unittest import mock
+
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, example, given, settings
+
+from pipelines import warehouse
+from pipelines.models import follow_up, follow_up_inputs
+from tests.refresh_campaign import Campaign, first_batch
+from tests.test_refresh_incremental import EVERY_KIND, batches
+
+
+@pytest.fixture(scope="module")
+def started(tmp_path_factory) -> Campaign:
+    made = Campaign(tmp_path_factory.mktemp("started"))
+    made.run(first_batch())
+    return made
+
+
+def kept_and_read_again(db: Path) -> tuple[tuple[pd.DataFrame, pd.DataFrame], ...]:
+    """(kept, read for everyone) for the people and for their sources; none when there is
+    no record left (an undo of everything): then nothing is kept."""
+    with warehouse.reader(db) as con:
+        found = follow_up.windows(con)
+        if found is None:
+            kept_tables = con.execute(
+                "select count(*) from duckdb_tables() where table_name like 'model_follow_up%'"
+            ).fetchall()
+            assert kept_tables == [(0,)]
+            return ()
+        people = follow_up.people(con, found.as_of, found.as_of)
+        sources = con.execute(follow_up_inputs._sql("follow_up_sources")).df()
+        sources = sources[sources["person_id"].isin(people["person_id"])]
+        kept = [
+            con.execute(f"select * from {table} order by person_id").df()
+            for table in (follow_up_inputs.PEOPLE, follow_up_inputs.SOURCES)
+        ]
+    return (kept[0], people), (kept[1], sources)
+
+
+def assert_same_rows(kept: pd.DataFrame, everyone: pd.DataFrame) -> None:
+    order = sorted(everyone.columns)
+    pd.testing.assert_frame_equal(
+        kept[order].sort_values(order).reset_index(drop=True),
+        everyone[order].sort_values(order).reset_index(drop=True),
+        check_dtype=False,
+    )
+
+
+def run_checking(started: Campaign, sequence: list) -> int:
+    """Run the batches, checking the kept inputs after each; how many refreshes read only
+    some people again."""
+    read_again = 0
+    real = follow_up_inputs._read_again
+
+    def counting(*args):
+        nonlocal read_again
+        read_again += 1
+        return real(*args)
+
+    with (
+        tempfile.TemporaryDirectory() as folder,
+        mock.patch.object(follow_up_inputs, "_read_again", counting),
+    ):
+        campaign = Campaign(Path(folder), start_from=started)
+        for batch in sequence:
+            campaign.run(batch)
+            for kept, everyone in kept_and_read_again(campaign.db):
+                assert_same_rows(kept, everyone)
+    return read_again
+
+
+# after a newsletter in May (the latest activity from then on), batches that do not move it;
+# each one changes someone on the list who is not on its own rows, or takes someone off it
+WITHIN_THE_SAME_LATEST_ACTIVITY = [
+    ("files", [("mailchimp", "news-2", [(5, "open", 5)])]),
+    ("files", [("petition", [(2, 2), (4, 3)])]),  # 2 and 4 sign: on the list
+    ("files", [("eventbrite", "talk-c", [(5, "Attending", 2), (4, "Attending", 3)])]),
+    # 4 comes to talk-c: it has attendance data now, and 5, who did not, a no-show
+    ("files", [("sign-in", [("talk-c", 4, 4, True, False, 5, "flyer")])]),
+    # talk-c moved after the latest activity: 5's registration is upcoming, not a no-show
+    ("files", [("calendar", "talk-c", "2026-06-02 18:00", "")]),
+    # 2 (a signer, by email) and 3 (known by phone) become one, who came: off the list
+    ("files", [("merge", "vigil-b", 2, 3)]),
+    ("undo", -2),  # read for everyone
+    ("files", [("again", 2)]),  # imported already: nothing to refresh
+]
+
+
+def test_batches_that_keep_the_latest_activity_read_again_only_whom_they_changed(started):
+    # the newsletter moves the latest activity, the undo asks for everyone, the file
+    # imported again changes nothing: five batches left
+    assert run_checking(started, WITHIN_THE_SAME_LATEST_ACTIVITY) == 5
+
+
+@settings(
+    max_examples=4,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(sequence=batches)
+@example(sequence=EVERY_KIND)
+def test_random_batches_keep_the_same_inputs_as_reading_everyone(started, sequence):
+    run_checking(started, sequence)
