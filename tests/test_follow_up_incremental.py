@@ -18,7 +18,7 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 
 from pipelines import warehouse
-from pipelines.models import follow_up, follow_up_inputs
+from pipelines.models import follow_up, follow_up_inputs, kept_inputs
 from tests.refresh_campaign import Campaign, first_batch
 from tests.test_refresh_incremental import EVERY_KIND, batches
 
@@ -42,7 +42,7 @@ def kept_and_read_again(db: Path) -> tuple[tuple[pd.DataFrame, pd.DataFrame], ..
             assert kept_tables == [(0,)]
             return ()
         people = follow_up.people(con, found.as_of, found.as_of)
-        sources = con.execute(follow_up_inputs._sql("follow_up_sources")).df()
+        sources = con.execute(kept_inputs.sql("follow_up_sources")).df()
         sources = sources[sources["person_id"].isin(people["person_id"])]
         kept = [
             con.execute(f"select * from {table} order by person_id").df()
