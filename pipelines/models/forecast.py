@@ -28,7 +28,7 @@ import pandas as pd
 from scipy.stats import t as student
 from threadpoolctl import threadpool_limits
 
-from pipelines.models import fallback, fits, showup
+from pipelines.models import fallback, fits, forecast_inputs, showup
 from pipelines.models.fingerprints import fingerprint, stored_fingerprint
 
 log = logging.getLogger(__name__)
@@ -60,8 +60,19 @@ def _sql(name: str) -> str:
 
 
 def load(con: duckdb.DuckDBPyConnection) -> Frames:
-    events = con.execute(_sql("forecast_events")).df()
-    registrations = con.execute(_sql("forecast_registrations")).df()
+    return _frames(
+        con.execute(_sql("forecast_events")).df(), con.execute(_sql(forecast_inputs.QUERY)).df()
+    )
+
+
+def load_kept(con: duckdb.DuckDBPyConnection, everyone: str = "") -> tuple[Frames, str]:
+    """The same frames, the registrations read again only for the people the batch could
+    have changed (``forecast_inputs.py``); and how they were read."""
+    registrations, how = forecast_inputs.read(con, everyone)
+    return _frames(con.execute(_sql("forecast_events")).df(), registrations), how
+
+
+def _frames(events: pd.DataFrame, registrations: pd.DataFrame) -> Frames:
     registrations = registrations.merge(events[EVENT_COLUMNS], on="event_id")
     for column in (
         "registered",
@@ -282,7 +293,7 @@ def refresh(con: duckdb.DuckDBPyConnection, refit: str = "") -> str:
     is made from changed: refitted when its training data changed enough
     (``pipelines/models/fits.py``) or ``refit`` says why, else forecast again with the kept
     fit. Says which."""
-    frames = load(con)
+    frames, read = load_kept(con, refit)
     inputs = fingerprint(con, frames.events.drop(columns=["as_of"]), frames.registrations)
     if not refit and inputs == stored_fingerprint(con, "mart_event_forecast"):
         return "unchanged: nothing it reads changed"
@@ -314,7 +325,7 @@ def refresh(con: duckdb.DuckDBPyConnection, refit: str = "") -> str:
         con.execute("insert into mart_event_forecast select * from forecast_rows")
     finally:
         con.unregister("forecast_rows")
-    return said
+    return f"{said}; {read}"
 
 
 def _fitted_or_fallback(frames: Frames) -> tuple[pd.DataFrame, Fitted]:

@@ -1,6 +1,8 @@
-"""The follow-up list's inputs kept between refreshes (``pipelines/models/follow_up_inputs.py``)
-read again for the people a batch could have changed only: after every batch, the same rows
-as reading every person again (``follow_up.people``, ``follow_up_sources.sql``).
+"""The models' inputs kept between refreshes and read again for the people a batch could have
+changed only (``pipelines/models/kept_inputs.py``): after every batch, the same rows as
+reading every person again, for the follow-up list (``follow_up.people``,
+``follow_up_sources.sql``) and for the forecast (``forecast_registrations.sql``, in its
+order).
 
 The campaigns and their batches are those of the incremental marts' property test: new
 files, newer exports, changed Eventbrite statuses, a sign-in row merging two people, a file
@@ -18,7 +20,7 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 
 from pipelines import warehouse
-from pipelines.models import follow_up, follow_up_inputs, kept_inputs
+from pipelines.models import follow_up, follow_up_inputs, forecast_inputs, kept_inputs
 from tests.refresh_campaign import Campaign, first_batch
 from tests.test_refresh_incremental import EVERY_KIND, batches
 
@@ -31,8 +33,8 @@ def started(tmp_path_factory) -> Campaign:
 
 
 def kept_and_read_again(db: Path) -> tuple[tuple[pd.DataFrame, pd.DataFrame], ...]:
-    """(kept, read for everyone) for the people and for their sources; none when there is
-    no record left (an undo of everything): then nothing is kept."""
+    """(kept, read for everyone) for the follow-up list's people and their sources; none
+    when there is no record left (an undo of everything): then nothing is kept."""
     with warehouse.reader(db) as con:
         found = follow_up.windows(con)
         if found is None:
@@ -51,6 +53,17 @@ def kept_and_read_again(db: Path) -> tuple[tuple[pd.DataFrame, pd.DataFrame], ..
     return (kept[0], people), (kept[1], sources)
 
 
+def assert_forecast_rows_as_read_for_everyone(db: Path) -> None:
+    """The forecast's kept registrations: the same rows in the same order (its model is
+    fitted on a sample picked by position)."""
+    with warehouse.reader(db) as con:
+        everyone = con.execute(kept_inputs.sql(forecast_inputs.QUERY)).df()
+        kept = con.execute(
+            f"select * from {forecast_inputs.REGISTRATIONS} order by event_id, person_id"
+        ).df()
+    pd.testing.assert_frame_equal(kept, everyone, check_dtype=False)
+
+
 def assert_same_rows(kept: pd.DataFrame, everyone: pd.DataFrame) -> None:
     order = sorted(everyone.columns)
     pd.testing.assert_frame_equal(
@@ -60,27 +73,30 @@ def assert_same_rows(kept: pd.DataFrame, everyone: pd.DataFrame) -> None:
     )
 
 
-def run_checking(started: Campaign, sequence: list) -> int:
+def run_checking(started: Campaign, sequence: list) -> dict[str, int]:
     """Run the batches, checking the kept inputs after each; how many refreshes read only
-    some people again."""
-    read_again = 0
-    real = follow_up_inputs._read_again
+    some people again, for each model."""
+    read_again = {follow_up_inputs.EVENTS: 0, forecast_inputs.EVENTS: 0}
+    real = kept_inputs.choose_people
 
-    def counting(*args):
-        nonlocal read_again
-        read_again += 1
-        return real(*args)
+    def counting(con, events):
+        read_again[events] += 1
+        return real(con, events)
 
     with (
         tempfile.TemporaryDirectory() as folder,
-        mock.patch.object(follow_up_inputs, "_read_again", counting),
+        mock.patch.object(kept_inputs, "choose_people", counting),
     ):
         campaign = Campaign(Path(folder), start_from=started)
         for batch in sequence:
             campaign.run(batch)
             for kept, everyone in kept_and_read_again(campaign.db):
                 assert_same_rows(kept, everyone)
-    return read_again
+            assert_forecast_rows_as_read_for_everyone(campaign.db)
+    return {
+        "follow-up": read_again[follow_up_inputs.EVENTS],
+        "forecast": read_again[forecast_inputs.EVENTS],
+    }
 
 
 # after a newsletter in May (the latest activity from then on), batches that do not move it;
@@ -101,9 +117,9 @@ WITHIN_THE_SAME_LATEST_ACTIVITY = [
 
 
 def test_batches_that_keep_the_latest_activity_read_again_only_whom_they_changed(started):
-    # the newsletter moves the latest activity, the undo asks for everyone, the file
-    # imported again changes nothing: five batches left
-    assert run_checking(started, WITHIN_THE_SAME_LATEST_ACTIVITY) == 5
+    # the undo asks for everyone, the file imported again changes nothing; the newsletter
+    # moves the latest activity, which the follow-up list counts from and the forecast not
+    assert run_checking(started, WITHIN_THE_SAME_LATEST_ACTIVITY) == {"follow-up": 5, "forecast": 6}
 
 
 @settings(
