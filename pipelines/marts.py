@@ -212,6 +212,7 @@ def refresh(
     where it must be (``full``: every mart in full)."""
     step = progress or (lambda _name: None)
     rules = _prepare(con)
+    con.execute(f"set variable turnout_full_share = {float(FULL_SHARE)!r}")
     stored = dict(con.execute("select mart, code_hash from mart_refresh_state").fetchall())
     sizes = dict(
         con.execute(
@@ -253,6 +254,10 @@ def refresh(
 # below this many rows in its largest input, rebuilding a mart costs about what finding
 # and redoing its changed rows costs (benchmarks/RESULTS.md, at 100,000 interactions)
 SMALL_INPUT_ROWS = 250_000
+# above this share of people reached by a batch, a mart kept per person is rebuilt in full:
+# reading their records costs what rebuilding costs (a newsletter reaches four in ten).
+# The deltas' "full when" read it as getvariable('turnout_full_share').
+FULL_SHARE = 0.1
 
 
 def _small(mart: Mart, sizes: dict[str, int]) -> str:

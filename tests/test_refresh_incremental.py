@@ -119,15 +119,22 @@ EVERY_KIND = [
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
-@given(sequence=batches, small=st.sampled_from([0, 0, 12, 40]))
-@example(sequence=EVERY_KIND, small=0)
-def test_every_mart_equals_a_full_rebuild_after_every_batch(started, sequence, small):
+@given(
+    sequence=batches,
+    small=st.sampled_from([0, 0, 12, 40]),
+    share=st.sampled_from([marts.FULL_SHARE, 1000.0]),
+)
+@example(sequence=EVERY_KIND, small=0, share=1000.0)
+def test_every_mart_equals_a_full_rebuild_after_every_batch(started, sequence, small, share):
     # small: below it a mart is rebuilt in full and leaves its change for the marts after
-    # it; the sizes drawn put the campaign's tables on both sides
+    # it; the sizes drawn put the campaign's tables on both sides. share: above it a batch
+    # reaches too many people for the marts kept per person; any batch of a campaign of six
+    # people reaches a tenth of them, so a share of 1000 keeps those marts incremental
     with (
         tempfile.TemporaryDirectory() as folder,
         mock.patch("pipelines.models.refresh", lambda *a, **k: {}),
         mock.patch.object(marts, "SMALL_INPUT_ROWS", small),
+        mock.patch.object(marts, "FULL_SHARE", share),
     ):
         campaign = Campaign(Path(folder), start_from=started)
         for batch in sequence:

@@ -19,6 +19,8 @@ from tests.refresh_campaign import Campaign, first_batch
 def campaign(tmp_path, monkeypatch):
     monkeypatch.setattr("pipelines.models.refresh", lambda *a, **k: {})  # not marts
     monkeypatch.setattr(marts, "SMALL_INPUT_ROWS", 0)  # a small campaign, kept incrementally
+    # any batch reaches a tenth of its six people: the marts kept per person too
+    monkeypatch.setattr(marts, "FULL_SHARE", 1000.0)
     made = Campaign(tmp_path)
     made.run(first_batch())
     return made
@@ -41,6 +43,8 @@ def test_a_batch_is_refreshed_incrementally_and_says_so(campaign):
     done = refreshed(campaign, ("files", [("sign-in", [("rally-a", 3, 3, True, False, 9, "")])]))
     assert how(done)["mart_person_records"] == "incremental"
     assert how(done)["mart_funnel"] == "incremental"
+    for per_person in ("mart_person_channels", "mart_person_milestones", "mart_person_tiers"):
+        assert how(done)[per_person] == "incremental", per_person
     records = next(m for m in done.marts if m.mart == "mart_person_records")
     assert (records.keys, records.removed, records.added) == (1, 0, 1)
     assert how(done)["mart_channels"] == "full"

@@ -4,8 +4,10 @@
 -- records alone.
 
 -- full when: the batch reaches more than a tenth of people: rebuilding is as fast
+-- (the tenth: marts.FULL_SHARE)
 -- (a newsletter reaches four in ten: reading their records costs what rebuilding costs)
-select (select count(*) from batch_keys) > (select count(*) from people) / 10
+select (select count(*) from batch_keys) > (select count(*) from people)
+       * getvariable('turnout_full_share')
 
 -- keys:
 select person_id from removed_mart_person_records where not is_anonymous

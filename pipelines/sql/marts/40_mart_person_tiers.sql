@@ -1,7 +1,7 @@
 -- mart_person_tiers: where each identified person stands on the engagement pyramid now.
 -- grain: one row per person_id. "Now" is the last month with data; rules: pyramid.toml.
 -- upstream: mart_person_tier_spans, pyramid_tiers
--- refresh: full (each person's tier at the last month with data, which moves for everyone)
+-- refresh: incremental by person_id
 with
 
 spans as (select * from mart_person_tier_spans),
