@@ -19,7 +19,7 @@ import pandas as pd
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 
-from pipelines import warehouse
+from pipelines import marts, warehouse
 from pipelines.models import follow_up, follow_up_inputs, forecast_inputs, kept_inputs
 from tests.refresh_campaign import Campaign, first_batch
 from tests.test_refresh_incremental import EVERY_KIND, batches
@@ -131,3 +131,35 @@ def test_batches_that_keep_the_latest_activity_read_again_only_whom_they_changed
 @example(sequence=EVERY_KIND)
 def test_random_batches_keep_the_same_inputs_as_reading_everyone(started, sequence):
     run_checking(started, sequence)
+
+
+def test_a_new_version_of_the_marts_they_read_has_everyone_read_again(started, tmp_path):
+    """A new version of mart_person_records may change every person's records: rebuilt in
+    full, it leaves no batch of people to read again."""
+    said = []
+    real = {module: module.read for module in (follow_up_inputs, forecast_inputs)}
+
+    def spying(module):
+        def read(*args):
+            found = real[module](*args)
+            said.append(found[-1])
+            return found
+
+        return read
+
+    campaign = Campaign(tmp_path, start_from=started)
+    built_by = marts.fingerprint
+
+    def new_version(mart, rules):
+        return built_by(mart, rules) + ("+1" if mart.name == "mart_person_records" else "")
+
+    with (
+        mock.patch.object(marts, "fingerprint", new_version),
+        mock.patch.object(follow_up_inputs, "read", spying(follow_up_inputs)),
+        mock.patch.object(forecast_inputs, "read", spying(forecast_inputs)),
+    ):
+        campaign.run(("files", [("petition", [(4, 2)])]))
+    assert said == ["read for everyone: its SQL, or that of the marts it reads, changed"] * 2
+    for kept, everyone in kept_and_read_again(campaign.db):
+        assert_same_rows(kept, everyone)
+    assert_forecast_rows_as_read_for_everyone(campaign.db)

@@ -31,7 +31,7 @@ def read(
 ) -> tuple[pd.DataFrame, pd.DataFrame, str]:
     """The people to rank as of ``as_of`` and their ids in other systems, brought up to date
     (``everyone``: why every person is read again whatever the batch was); and how."""
-    why = everyone or kept.why_everyone(con, TABLES, BASIS, kept.code_hash(*QUERIES))
+    why = everyone or kept.why_everyone(con, TABLES, BASIS, kept.code_hash(con, *QUERIES))
     if not why and warehouse.scalar(con, f"select any_value(as_of) from {BASIS}") != as_of:
         why = "the latest activity moved"
     if why:
@@ -56,7 +56,7 @@ def _read_everyone(con: duckdb.DuckDBPyConnection, as_of: datetime) -> None:
     kept.keep_events(con, EVENTS)
     con.execute(
         f"create or replace table {BASIS} as select ?::timestamp as as_of, ? as code_hash",
-        [as_of, kept.code_hash(*QUERIES)],
+        [as_of, kept.code_hash(con, *QUERIES)],
     )
 
 

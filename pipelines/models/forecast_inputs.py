@@ -24,14 +24,15 @@ QUERY = "forecast_registrations"
 def read(con: duckdb.DuckDBPyConnection, everyone: str = "") -> tuple[pd.DataFrame, str]:
     """Every registration's row, in the query's order, brought up to date (``everyone``: why
     every person is read again whatever the batch was); and how."""
-    why = everyone or kept.why_everyone(con, TABLES, BASIS, kept.code_hash(QUERY))
+    why = everyone or kept.why_everyone(con, TABLES, BASIS, kept.code_hash(con, QUERY))
     if why:
         con.execute(
             f"create or replace table {REGISTRATIONS} as select * from (\n{kept.sql(QUERY)}\n)"
         )
         kept.keep_events(con, EVENTS)
         con.execute(
-            f"create or replace table {BASIS} as select ? as code_hash", [kept.code_hash(QUERY)]
+            f"create or replace table {BASIS} as select ? as code_hash",
+            [kept.code_hash(con, QUERY)],
         )
         how = f"read for everyone: {why}"
     else:

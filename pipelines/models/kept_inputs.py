@@ -11,7 +11,8 @@ of. After a batch, the people whose rows may differ are:
   rows were kept (each model keeps the events as it read them).
 
 Their rows are deleted and read again with the model's own SQL, narrowed to them. Everyone
-is read again when nothing is kept yet, when the SQL changed, after a full refresh or an
+is read again when nothing is kept yet, when the SQL changed or that of the marts it reads
+(``UPSTREAM``: a new version may change everyone's records), after a full refresh or an
 undo, and when the batch's changes are not laid out (``pipelines/batch_changes.py``).
 """
 
@@ -36,8 +37,18 @@ def sql(name: str) -> str:
     return (resources.files("pipelines") / "sql" / "models" / f"{name}.sql").read_text("utf-8")
 
 
-def code_hash(*names: str) -> str:
-    return hashlib.sha256("\n".join(sql(name) for name in names).encode()).hexdigest()
+# the marts the models' SQL reads: a new version of one may change every person's records
+UPSTREAM = ("mart_person_records", "mart_event_gap")
+
+
+def code_hash(con: duckdb.DuckDBPyConnection, *names: str) -> str:
+    """The models' SQL ``names`` and the code the marts they read were built with."""
+    built = con.execute(
+        "select mart, code_hash from mart_refresh_state where mart in (?, ?) order by mart",
+        list(UPSTREAM),
+    ).fetchall()
+    text = "\n".join([*(sql(name) for name in names), repr(built)])
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def exists(con: duckdb.DuckDBPyConnection, table: str, temporary: bool = False) -> bool:
@@ -58,7 +69,7 @@ def why_everyone(
     if not all(exists(con, table) for table in kept):
         return "nothing kept yet"
     if warehouse.scalar(con, f"select any_value(code_hash) from {basis}") != code:
-        return "its SQL changed"
+        return "its SQL, or that of the marts it reads, changed"
     if not all(exists(con, table, temporary=True) for table in ("batch_keys", "moved_keys")):
         return "the batch's changes are not known"
     return ""
