@@ -225,7 +225,7 @@ def refresh(
     done = []
     for mart in marts():
         code = fingerprint(mart, rules)
-        why = _why_full(con, mart, full, stored.get(mart.name) != code, rebuilt)
+        why = _why_full(con, mart, full, stored.get(mart.name) != code, rebuilt, small)
         too_small = "" if why else small.get(mart.name, "")
         how = "view" if mart.is_view else "full" if why or too_small else "incremental"
         step(f"{mart.name}: {how if how != 'full' else 'in full'}")
@@ -284,14 +284,21 @@ def _reads_change(mart: Mart, other: str) -> bool:
 
 
 def _why_full(
-    con: duckdb.DuckDBPyConnection, mart: Mart, full: bool, changed: bool, rebuilt: dict[str, bool]
+    con: duckdb.DuckDBPyConnection,
+    mart: Mart,
+    full: bool,
+    changed: bool,
+    rebuilt: dict[str, bool],
+    small: dict[str, str],
 ) -> str:
-    """Why ``mart`` is rebuilt in full this time, or '' when it is refreshed incrementally.
+    """Why ``mart`` is rebuilt in full this time, or '' when it is refreshed incrementally
+    (or rebuilt for being small: ``small``).
 
     ``rebuilt``: marts rebuilt in full before it (their SQL changed, say), and whether
     what changed in them is known. A mart reading one of them is rebuilt in full too,
     unless its keys come from that mart's change (``removed_<mart>``, ``added_<mart>``)
-    and the change is known."""
+    and the change is known. A small mart's ``full when`` is not asked: it is rebuilt
+    anyway, and the marts before it leave their change only for marts that are not small."""
     if mart.is_view:
         return ""
     if full:
@@ -315,6 +322,8 @@ def _why_full(
     if upstream:
         return f"{', '.join(upstream)} was rebuilt in full"
     delta = mart.required_delta()
+    if small.get(mart.name):
+        return ""
     if delta.full_when and warehouse.scalar(con, delta.full_when):
         return delta.full_when_reason
     return ""

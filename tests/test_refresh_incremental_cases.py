@@ -43,7 +43,13 @@ def test_a_batch_is_refreshed_incrementally_and_says_so(campaign):
     done = refreshed(campaign, ("files", [("sign-in", [("rally-a", 3, 3, True, False, 9, "")])]))
     assert how(done)["mart_person_records"] == "incremental"
     assert how(done)["mart_funnel"] == "incremental"
-    for per_person in ("mart_person_channels", "mart_person_milestones", "mart_person_tiers"):
+    for per_person in (
+        "mart_person_channels",
+        "mart_person_milestones",
+        "mart_person_tiers",
+        "mart_tier_flow",
+        "mart_retention",
+    ):
         assert how(done)[per_person] == "incremental", per_person
     records = next(m for m in done.marts if m.mart == "mart_person_records")
     assert (records.keys, records.removed, records.added) == (1, 0, 1)

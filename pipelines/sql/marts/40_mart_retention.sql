@@ -2,7 +2,7 @@
 --                 cohort acting again in each later month.
 -- grain: one row per (cohort_month, months_after); months_after 0 is the cohort itself.
 -- upstream: mart_person_milestones, mart_person_records
--- refresh: full (cohort shares over every person who acted)
+-- refresh: incremental by cohort_month
 with
 
 milestones as (select * from mart_person_milestones where cohort_month is not null),

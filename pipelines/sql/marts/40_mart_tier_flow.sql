@@ -2,7 +2,7 @@
 -- grain: one row per (month, from_tier, to_tier); Sankey-ready. A person's month before
 --        their first is 'observing' (rank 0).
 -- upstream: mart_person_tier_spans, pyramid_tiers
--- refresh: full (month-to-month moves summed over everyone)
+-- refresh: incremental by month, from_tier, to_tier
 with
 
 spans as (select * from mart_person_tier_spans),
