@@ -11,9 +11,10 @@ with up to four sections, each opened by a comment line:
     (``removed_<mart>``, ``added_<mart>``: below).
 ``-- input <table>:`` (any number)
     the rows of an upstream table that the mart's own SQL needs to rebuild those keys; it
-    may read ``redo_keys`` (the keys above). The mart's own SQL then runs with each such
-    table (read with ``from <table>`` or ``join <table>``) replaced by these rows: its
-    result is ``rebuilt``.
+    may read ``redo_keys`` (the keys above), and the inputs before it as
+    ``redo_input_<table>``. The mart's own SQL then runs with each such table (read with
+    ``from <table>`` or ``join <table>``) replaced by these rows: its result is
+    ``rebuilt``.
 ``-- rows:`` (optional)
     the mart's new rows for the keys, when its own SQL over fewer rows cannot give them
     (a count over everyone, say); it may read ``rebuilt``, ``redo_keys`` and ``old_rows``

@@ -84,6 +84,16 @@ def mailchimp(rows: list[tuple[int, str, int]]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def audience(rows: list[tuple[int, int]]) -> str:
+    """A Mailchimp audience export: who joined the list, and in which month."""
+    lines = ['"Email Address",MEMBER_RATING,OPTIN_TIME,CONFIRM_TIME,LAST_CHANGED,LEID']
+    lines += [
+        f'"{email(p)}",2,"2026-{month:02d}-05 09:00:00",,"2026-{month:02d}-05 09:00:00",{p}'
+        for p, month in rows
+    ]
+    return "\n".join(lines) + "\n"
+
+
 def petition(rows: list[tuple[int, int]]) -> str:
     lines = ["petition_id,signed_at,name,email,phone"]
     lines += [f"pet-1,2026-{month:02d}-12 12:00,Name {p},{email(p)}," for p, month in rows]
@@ -142,6 +152,8 @@ class Campaign:
             )
         if kind == "mailchimp":
             return self.file(f"mailchimp_activity_{args[0]}.csv", mailchimp(args[1]))
+        if kind == "audience":
+            return self.file("mailchimp_audience_subscribed.csv", audience(args[0]))
         if kind == "petition":
             return self.file("petition_signatures.csv", petition(args[0]))
         if kind == "facebook":

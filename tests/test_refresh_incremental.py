@@ -2,9 +2,10 @@
 as a full rebuild of every row (``pipelines/marts.py``, ``pipelines/mart_delta.py``).
 
 The property test imports random small campaigns as random sequences of batches (new
-files, newer exports of the same Facebook counts, changed Eventbrite statuses, a sign-in
-sheet that merges two people, a file imported twice, a calendar that moves an event, an
-undo) and compares every mart with a full rebuild after each batch. The ways a batch reaches
+files, email list membership among them, newer exports of the same Facebook counts,
+changed Eventbrite statuses, a sign-in sheet that merges two people, a file imported
+twice, a calendar that moves an event, an undo) and compares every mart with a full
+rebuild after each batch. The ways a batch reaches
 the marts, one by one: test_refresh_incremental_cases.py.
 """
 
@@ -61,6 +62,7 @@ new_file = st.one_of(
         ),
     ),
     st.tuples(st.just("petition"), st.lists(st.tuples(people, months), min_size=1, max_size=3)),
+    st.tuples(st.just("audience"), st.lists(st.tuples(people, months), min_size=1, max_size=3)),
     st.tuples(st.just("facebook"), events, st.integers(1, 28), st.integers(0, 50)),
     st.tuples(
         st.just("calendar"),
@@ -111,6 +113,8 @@ EVERY_KIND = [
     ),
     ("undo", -3),
     ("files", [("again", 3), ("calendar", "rally-a", "2026-06-02 18:00", "beta")]),
+    ("files", [("audience", [(1, 2), (5, 3)])]),  # list membership: no email campaign
+    ("undo", -1),
 ]
 
 

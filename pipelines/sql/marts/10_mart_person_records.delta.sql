@@ -1,25 +1,50 @@
 -- mart_person_records after a batch: the records the batch added, changed, removed or put
 -- back, the records of events whose calendar row it changed, and the records of people
--- whose keys linking gave to another person (a merge, a split).
+-- whose keys linking gave to another person (a merge, a split). Each record comes with its
+-- partition (its event, petition or email campaign: pipelines/targets.py), so that reading
+-- it back skips the other partitions' rows instead of comparing every stored record id.
 
 -- keys:
-select record_id from batch_registrations
-union select record_id from batch_checkins
-union select record_id from batch_signatures
-union select record_id from batch_email_activity
+select record_id, event_id, cast(null as varchar) as petition_id,
+       cast(null as varchar) as email_campaign_id
+from batch_registrations
+union select record_id, event_id, null, null from batch_checkins
+union select record_id, null, petition_id, null from batch_signatures
+union select record_id, null, null, email_campaign_id from batch_email_activity
 union
-select record_id from mart_person_records
+select record_id, event_id, petition_id, email_campaign_id from mart_person_records
 where event_id in (select event_id from batch_events)
-   or person_id in (select person_before from moved_keys)
+union
+select record_id, event_id, petition_id, email_campaign_id from mart_person_records
+where person_id in (select person_before from moved_keys)
 
 -- input registrations:
-select * from registrations where record_id in (select record_id from redo_keys)
+select * from registrations semi join redo_keys using (event_id, record_id)
 
 -- input checkins:
-select * from checkins where record_id in (select record_id from redo_keys)
+select * from checkins semi join redo_keys using (event_id, record_id)
 
 -- input signatures:
-select * from signatures where record_id in (select record_id from redo_keys)
+select * from signatures semi join redo_keys using (petition_id, record_id)
 
 -- input email_activity:
-select * from email_activity where record_id in (select record_id from redo_keys)
+-- (list membership has no email campaign)
+select * from email_activity semi join redo_keys using (email_campaign_id, record_id)
+union all
+select * from email_activity
+where email_campaign_id is null
+  and record_id in (select record_id from redo_keys
+                    where coalesce(event_id, petition_id, email_campaign_id) is null)
+
+-- input person_keys:
+-- the keys of those records only
+select * from person_keys
+where key_hash in (
+    select coalesce(email_key, phone_key, platform_key) from redo_input_registrations
+    union all
+    select coalesce(email_key, phone_key) from redo_input_checkins
+    union all
+    select coalesce(email_key, phone_key, platform_key) from redo_input_signatures
+    union all
+    select email_key from redo_input_email_activity
+)
