@@ -6,6 +6,8 @@ from __future__ import annotations
 import csv
 import re
 
+import numpy as np
+import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
@@ -152,3 +154,43 @@ def test_what_a_person_did_counts_each_event_and_petition_once(db):
         person["opens"],
         person["days_since_last"],
     ) == (3, 1, 1, 1, 2, 0.0)
+
+
+def _people(count: int, seed: int) -> pd.DataFrame:
+    """People in person_id order (as the list reads them) with few distinct features:
+    many ties in probability and in recency."""
+    rng = np.random.default_rng(seed)
+    ids = sorted(f"{n:064x}" for n in rng.choice(10**9, count, replace=False))
+    return pd.DataFrame(
+        {
+            "person_id": ids,
+            "days_since_last": rng.choice([1.0, 7.0, 30.0], count),
+            "days_since_first": 60.0,
+            "registrations": rng.integers(0, 2, count),
+            "upcoming": 0,
+            "no_shows": 0,
+            "signatures": 0,
+            "opens": rng.integers(0, 2, count),
+            "clicks": 0,
+            "on_list": rng.choice([True, False], count),
+            "channel": rng.choice(np.array(["email", "facebook", None], dtype=object), count),
+            "acted": rng.choice([True, False], count),
+        }
+    )
+
+
+def test_the_list_ranks_by_probability_or_recency_with_ties_in_person_id_order():
+    now = _people(500, seed=3)
+    model = follow_up._fit(_people(300, seed=4))
+    probability = model.predict_proba(follow_up.design(now))[:, 1]
+    assert len(set(probability)) < len(now) / 5  # ties: the order among them is tested
+    ids, days = now["person_id"].tolist(), now["days_since_last"].tolist()
+    by_model = sorted(range(len(now)), key=lambda i: (-probability[i], ids[i]))
+    by_recency = sorted(range(len(now)), key=lambda i: (days[i], ids[i]))
+    ranked = follow_up._rank_with(now, model)
+    assert ranked["person_id"].tolist() == [ids[i] for i in by_model]
+    assert ranked["rank"].tolist() == list(range(1, len(now) + 1))
+    assert ranked["method"].eq(follow_up.MODEL).all()
+    ranked = follow_up._rank_with(now, None)
+    assert ranked["person_id"].tolist() == [ids[i] for i in by_recency]
+    assert ranked["method"].eq(follow_up.RECENCY).all() and ranked["probability"].isna().all()

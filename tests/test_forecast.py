@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 
+import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
@@ -114,6 +115,29 @@ def test_the_mart_is_refitted_by_the_import(sample_db):
     past = [r for r in rows if not r[6]]
     assert {r[1] for r in past} == {forecast.MODEL}
     assert all(r[3] <= r[2] <= r[4] and r[5] is not None for r in past)
+
+
+@needs_sample
+def test_a_kept_fit_forecasts_every_event_as_the_fit_itself_did(sample_db, tmp_path):
+    """With its fit kept, the forecast reads only the registrations of the events it
+    forecasts again and counts the others' in the database: on the data it was fitted on,
+    every event's row must come out as the fit's own refresh wrote it."""
+    from tests.dashboard_helpers import copy_database
+
+    db = copy_database(sample_db, tmp_path)
+    columns = "* exclude (inputs_hash)"
+    with warehouse.writer(db) as con:
+        assert forecast.refresh(con, "asked").startswith("refitted")
+        fitted = con.execute(f"select {columns} from mart_event_forecast order by event_id").df()
+        con.execute("update mart_event_forecast set inputs_hash = 'another'")
+        said = forecast.refresh(con)
+        again = con.execute(f"select {columns} from mart_event_forecast order by event_id").df()
+    assert said.startswith("kept the fit of"), said
+    # not a trivial case: events forecast again by the model, and events that keep theirs
+    upcoming = fitted[fitted["is_upcoming"]]
+    assert (upcoming["method"] == forecast.MODEL).any() and upcoming["registered_then"].gt(0).any()
+    assert (fitted.loc[~fitted["is_upcoming"], "registered_then"] > 0).all()
+    pd.testing.assert_frame_equal(again, fitted)
 
 
 @needs_sample

@@ -172,6 +172,9 @@ def _fitted(history: pd.DataFrame) -> LogisticRegression | None:
 
 
 def _rank_with(now: pd.DataFrame, model: LogisticRegression | None) -> pd.DataFrame:
+    """The people of ``now``, in person_id order (as ``follow_up_people.sql`` and the kept
+    rows are read), ranked: ties stay in that order (a stable sort; turning every id into
+    a numpy string to sort on took 0.5 s of a refresh at 10M)."""
     method = RECENCY
     if model is not None and len(now):
         with threadpool_limits(1):
@@ -179,15 +182,9 @@ def _rank_with(now: pd.DataFrame, model: LogisticRegression | None) -> pd.DataFr
         method = MODEL
     if method == RECENCY:  # a ranking, not a probability: more recent first
         probability = np.full(len(now), np.nan)
-    order = np.lexsort(
-        (
-            now["person_id"].to_numpy(str),
-            -np.nan_to_num(probability),
-            now["days_since_last"].to_numpy(float),
-        )
-        if method == RECENCY
-        else (now["person_id"].to_numpy(str), -probability)
-    )
+        order = np.argsort(now["days_since_last"].to_numpy(float), kind="stable")
+    else:
+        order = np.argsort(-probability, kind="stable")
     ranked = now.iloc[order].assign(probability=probability[order], method=method)
     ranked["rank"] = np.arange(1, len(ranked) + 1)
     return ranked
@@ -211,7 +208,8 @@ def refresh(con: duckdb.DuckDBPyConnection, refit: str = "") -> str:
     the kept coefficients. Says which."""
     found = windows(con)
     if found:  # only the people the batch could have changed are read again
-        now, sources, read = follow_up_inputs.read(con, found.as_of, refit)
+        now, read = follow_up_inputs.read(con, found.as_of, refit)
+        sources: pd.DataFrame | str = follow_up_inputs.SOURCES  # joined in the database
     else:
         now, sources, read = pd.DataFrame(), pd.DataFrame(), ""
         follow_up_inputs.forget(con)
@@ -249,13 +247,7 @@ def refresh(con: duckdb.DuckDBPyConnection, refit: str = "") -> str:
         fits.save(con, fit)
     con.execute(f"create or replace table mart_follow_up ({MART_COLUMNS})")
     if not now.empty:
-        ranked = _rank_with(now, _model(fit.parameters))
-        table = _list(ranked, sources).assign(inputs_hash=inputs)
-        con.register("follow_up_rows", table)
-        try:
-            con.execute("insert into mart_follow_up select * from follow_up_rows order by rank")
-        finally:
-            con.unregister("follow_up_rows")
+        _write(con, _ranked_columns(_rank_with(now, _model(fit.parameters))), inputs)
     done = f"refitted: {why}" if why else fits.kept(fit)
     return f"{done}; {read}" if read else done
 
@@ -303,7 +295,30 @@ def _mart_rows(now: pd.DataFrame, history: pd.DataFrame, sources: pd.DataFrame) 
     return _list(_rank(now, history), sources)
 
 
+def _write(con: duckdb.DuckDBPyConnection, ranked: pd.DataFrame, inputs: str) -> None:
+    """The list into ``mart_follow_up``, each person with their ids in other systems (the
+    kept ``SOURCES``, joined in the database rather than in pandas)."""
+    columns = ", ".join(c.split()[0] for c in MART_COLUMNS.split(",")[:-1])
+    con.register("follow_up_rows", ranked)
+    try:
+        con.execute(
+            f"insert into mart_follow_up select {columns}, ? as inputs_hash "
+            f"from follow_up_rows left join {follow_up_inputs.SOURCES} using (person_id) "
+            "order by rank",
+            [inputs],
+        )
+    finally:
+        con.unregister("follow_up_rows")
+
+
 def _list(ranked: pd.DataFrame, sources: pd.DataFrame) -> pd.DataFrame:
+    return _ranked_columns(ranked).merge(sources, on="person_id", how="left")[
+        [c.split()[0] for c in MART_COLUMNS.split(",")][:-1]
+    ]
+
+
+def _ranked_columns(ranked: pd.DataFrame) -> pd.DataFrame:
+    """What the list shows of the ranking, rounded as it shows it."""
     table = ranked[
         [
             "person_id",
@@ -318,6 +333,4 @@ def _list(ranked: pd.DataFrame, sources: pd.DataFrame) -> pd.DataFrame:
     ].copy()
     table["probability"] = table["probability"].round(4)
     table["days_since_last"] = table["days_since_last"].round(1)
-    return table.merge(sources, on="person_id", how="left")[
-        [c.split()[0] for c in MART_COLUMNS.split(",")][:-1]
-    ]
+    return table

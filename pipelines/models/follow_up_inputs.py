@@ -28,9 +28,10 @@ QUERIES = ("follow_up_people", "follow_up_sources")
 
 def read(
     con: duckdb.DuckDBPyConnection, as_of: datetime, everyone: str = ""
-) -> tuple[pd.DataFrame, pd.DataFrame, str]:
-    """The people to rank as of ``as_of`` and their ids in other systems, brought up to date
-    (``everyone``: why every person is read again whatever the batch was); and how."""
+) -> tuple[pd.DataFrame, str]:
+    """The people to rank as of ``as_of``, in person_id order, with their ids in other
+    systems brought up to date in ``SOURCES`` (``everyone``: why every person is read again
+    whatever the batch was); and how."""
     why = everyone or kept.why_everyone(con, TABLES, BASIS, kept.code_hash(con, *QUERIES))
     if not why and warehouse.scalar(con, f"select any_value(as_of) from {BASIS}") != as_of:
         why = "the latest activity moved"
@@ -39,9 +40,7 @@ def read(
         how = f"read for everyone: {why}"
     else:
         how = f"read again for {kept.people(_read_again(con, as_of))}"
-    people = con.execute(f"select * from {PEOPLE} order by person_id").df()
-    sources = con.execute(f"select * from {SOURCES} order by person_id").df()
-    return people, sources, how
+    return con.execute(f"select * from {PEOPLE} order by person_id").df(), how
 
 
 def _read_everyone(con: duckdb.DuckDBPyConnection, as_of: datetime) -> None:

@@ -20,6 +20,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cached_property
 from importlib import resources
 
 import duckdb
@@ -51,8 +52,22 @@ class Frames:
     @property
     def past(self) -> pd.DataFrame:
         """Past events the forecast can be checked against."""
-        e = self.events
-        return e[~e["is_upcoming"] & e["has_attendance_data"] & (e["registered"] > 0)]
+        return _past(self.events)
+
+    @cached_property
+    def by_event(self) -> dict[str, pd.DataFrame]:
+        """Each event's registrations, in their order: grouped once rather than every row
+        compared with each event's id in turn."""
+        return {
+            str(event_id): rows
+            for event_id, rows in self.registrations.groupby("event_id", sort=False)
+        }
+
+
+def _past(events: pd.DataFrame) -> pd.DataFrame:
+    return events[
+        ~events["is_upcoming"] & events["has_attendance_data"] & (events["registered"] > 0)
+    ]
 
 
 def _sql(name: str) -> str:
@@ -60,20 +75,11 @@ def _sql(name: str) -> str:
 
 
 def load(con: duckdb.DuckDBPyConnection) -> Frames:
-    return _frames(
-        con.execute(_sql("forecast_events")).df(), con.execute(_sql(forecast_inputs.QUERY)).df()
-    )
+    return _frames(_events(con), con.execute(_sql(forecast_inputs.QUERY)).df())
 
 
-def load_kept(con: duckdb.DuckDBPyConnection, everyone: str = "") -> tuple[Frames, str]:
-    """The same frames, the registrations read again only for the people the batch could
-    have changed (``forecast_inputs.py``); and how they were read."""
-    registrations, how = forecast_inputs.read(con, everyone)
-    return _frames(con.execute(_sql("forecast_events")).df(), registrations), how
-
-
-def _frames(events: pd.DataFrame, registrations: pd.DataFrame) -> Frames:
-    registrations = registrations.merge(events[EVENT_COLUMNS], on="event_id")
+def _events(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    events = con.execute(_sql("forecast_events")).df()
     for column in (
         "registered",
         "attended",
@@ -83,14 +89,18 @@ def _frames(events: pd.DataFrame, registrations: pd.DataFrame) -> Frames:
         "facebook_interested",
     ):
         events[column] = events[column].astype(float)
-    return Frames(events, registrations)
+    return events
+
+
+def _frames(events: pd.DataFrame, registrations: pd.DataFrame) -> Frames:
+    return Frames(events, registrations.merge(events[EVENT_COLUMNS], on="event_id"))
 
 
 # the model, leave-one-event-out ---------------------------------------------------------
 
 
 def _known_at_forecast(frames: Frames, event: pd.Series) -> pd.DataFrame:
-    rows = frames.registrations[frames.registrations["event_id"] == event["event_id"]]
+    rows = frames.by_event.get(event["event_id"], frames.registrations.iloc[:0])
     return rows[rows["registered_at"] <= event["forecast_at"]]
 
 
@@ -221,35 +231,38 @@ def _forecast(frames: Frames, allow_model: bool) -> tuple[pd.DataFrame, Fitted]:
 
 
 def _forecast_again(
-    frames: Frames, fitted: Fitted, trained: set[str], kept: pd.DataFrame
+    frames: Frames, fitted: Fitted, kept: pd.DataFrame, known_then: dict[str, int]
 ) -> pd.DataFrame:
-    """Every event forecast with a kept fit: the events it learnt from keep their forecast
-    (``kept``: the mart's rows), the others are forecast from today's registrations."""
+    """Every event forecast with a kept fit: the events of ``kept`` (the mart's rows of the
+    events it learnt from) keep their forecast, the others are forecast from today's
+    registrations (``frames`` may hold only theirs); ``known_then``: each event's
+    registrations known when it is forecast."""
     past = frames.past
     kept = kept.set_index("event_id")
     rows = []
     for _, event in frames.events.iterrows():
         event_id = event["event_id"]
-        others = past[past["event_id"] != event_id]
-        known = _known_at_forecast(frames, event)
-        if event_id in trained and event_id in kept.index:
+        registered = known_then.get(event_id, 0)
+        if event_id in kept.index:
             before = kept.loc[event_id]
             rows.append(
                 (
                     event_id,
-                    len(known),
+                    registered,
                     before["expected"],
                     before["low"],
                     before["high"],
                     before["method"],
                 )
             )
-        elif len(known) and fitted.model is not None:
+        elif registered and fitted.model is not None:
+            known = _known_at_forecast(frames, event)
             expected, variance = showup.expected_attendance(fitted.model, event, known)
             low, high = _interval(expected, variance, fitted.dispersion, fitted.checked)
-            rows.append((event_id, len(known), expected, low, high, MODEL))
+            rows.append((event_id, registered, expected, low, high, MODEL))
         else:
-            rows.append((event_id, len(known), *_fallback(frames, event, others, len(known))))
+            others = past[past["event_id"] != event_id]
+            rows.append((event_id, registered, *_fallback(frames, event, others, registered)))
     result = pd.DataFrame(
         rows, columns=["event_id", "registered_then", "expected", "low", "high", "method"]
     )
@@ -293,28 +306,25 @@ def refresh(con: duckdb.DuckDBPyConnection, refit: str = "") -> str:
     is made from changed: refitted when its training data changed enough
     (``pipelines/models/fits.py``) or ``refit`` says why, else forecast again with the kept
     fit. Says which."""
-    frames, read = load_kept(con, refit)
-    inputs = fingerprint(con, frames.events.drop(columns=["as_of"]), frames.registrations)
+    read = forecast_inputs.update(con, refit)
+    events = _events(con)
+    inputs = fingerprint(con, events.drop(columns=["as_of"]), forecast_inputs.REGISTRATIONS)
     if not refit and inputs == stored_fingerprint(con, "mart_event_forecast"):
         return "unchanged: nothing it reads changed"
     con.execute(f"create table if not exists mart_event_forecast ({MART_COLUMNS})")
-    if frames.events.empty:
+    if events.empty:
         con.execute(f"create or replace table mart_event_forecast ({MART_COLUMNS})")
         return "no events"
-    trained = list(frames.past["event_id"])
-    training = frames.registrations[frames.registrations["event_id"].isin(trained)]
+    trained = list(_past(events)["event_id"])
+    rows, came = forecast_inputs.training(con, trained)
     fit = fits.stored(con, "forecast")
-    why = fits.why_refit(fit, len(training), int(training["came"].sum()), trained, refit)
+    why = fits.why_refit(fit, rows, came, trained, refit)
     if why or fit is None:  # why_refit gives a reason whenever no fit is kept
-        result, fitted = _fitted_or_fallback(frames)
-        fit = _fit_record(fitted, trained, len(training), int(training["came"].sum()))
+        result, fitted = _fitted_or_fallback(_frames(events, forecast_inputs.rows(con)))
+        fit = _fit_record(fitted, trained, rows, came)
         said = f"refitted: {why}"
     else:
-        kept = con.execute(
-            "select event_id, expected, low, high, method from mart_event_forecast"
-        ).df()
-        with threadpool_limits(1):
-            result = _forecast_again(frames, _kept(fit), set(trained), kept)
+        result = _forecast_with(con, events, _kept(fit), set(trained))
         said = fits.kept(fit)
     con.execute(f"create or replace table mart_event_forecast ({MART_COLUMNS})")
     if why:
@@ -326,6 +336,21 @@ def refresh(con: duckdb.DuckDBPyConnection, refit: str = "") -> str:
     finally:
         con.unregister("forecast_rows")
     return f"{said}; {read}"
+
+
+def _forecast_with(
+    con: duckdb.DuckDBPyConnection, events: pd.DataFrame, fitted: Fitted, trained: set[str]
+) -> pd.DataFrame:
+    """Every event forecast with a kept fit. The events it learnt from keep their forecast:
+    only the others' registrations become frames, unless the fallback needs every past
+    event's lead times (no model)."""
+    kept = con.execute("select event_id, expected, low, high, method from mart_event_forecast").df()
+    kept = kept[kept["event_id"].isin(trained)]
+    again = [e for e in events["event_id"] if e not in set(kept["event_id"])]
+    registrations = forecast_inputs.rows(con, None if fitted.model is None else again)
+    known_then = forecast_inputs.known_then(con, events)
+    with threadpool_limits(1):
+        return _forecast_again(_frames(events, registrations), fitted, kept, known_then)
 
 
 def _fitted_or_fallback(frames: Frames) -> tuple[pd.DataFrame, Fitted]:

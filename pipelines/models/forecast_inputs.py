@@ -5,6 +5,10 @@ was known of them before the event (``forecast_registrations.sql``): the rows th
 model learns from and forecasts with. Reading them for every event reads every record:
 seconds at 10M. After a batch, only the rows of the people it could have changed are read
 again (``kept_inputs.py`` says who); nothing here counts from the latest activity.
+
+With its fit kept, the forecast turns into frames only the rows of the events it forecasts
+again (the others keep theirs) and counts the rest here: at 10M, hundreds of thousands of
+rows it no longer copies out of the database after each batch.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
+from pipelines import warehouse
 from pipelines.models import kept_inputs as kept
 
 REGISTRATIONS = "model_forecast_registrations"
@@ -21,9 +26,9 @@ TABLES = (REGISTRATIONS, EVENTS, BASIS)
 QUERY = "forecast_registrations"
 
 
-def read(con: duckdb.DuckDBPyConnection, everyone: str = "") -> tuple[pd.DataFrame, str]:
-    """Every registration's row, in the query's order, brought up to date (``everyone``: why
-    every person is read again whatever the batch was); and how."""
+def update(con: duckdb.DuckDBPyConnection, everyone: str = "") -> str:
+    """Bring the kept registrations up to date (``everyone``: why every person is read again
+    whatever the batch was); says how."""
     why = everyone or kept.why_everyone(con, TABLES, BASIS, kept.code_hash(con, QUERY))
     if why:
         con.execute(
@@ -34,20 +39,55 @@ def read(con: duckdb.DuckDBPyConnection, everyone: str = "") -> tuple[pd.DataFra
             f"create or replace table {BASIS} as select ? as code_hash",
             [kept.code_hash(con, QUERY)],
         )
-        how = f"read for everyone: {why}"
-    else:
-        count = kept.choose_people(con, EVENTS)
-        try:
-            query = kept.narrowed(kept.sql(QUERY), "mart_person_records")
-            con.execute(
-                f"delete from {REGISTRATIONS} "
-                f"where person_id in (select person_id from {kept.SCOPE})"
-            )
-            con.execute(f"insert into {REGISTRATIONS} select * from (\n{query}\n)")
-            kept.keep_events(con, EVENTS)
-        finally:
-            kept.drop_people(con)
-        how = f"read again for {kept.people(count)}"
-    # the query's own order: a large campaign's model is fitted on a sample by position
-    rows = con.execute(f"select * from {REGISTRATIONS} order by event_id, person_id").df()
-    return rows, how
+        return f"read for everyone: {why}"
+    count = kept.choose_people(con, EVENTS)
+    try:
+        query = kept.narrowed(kept.sql(QUERY), "mart_person_records")
+        con.execute(
+            f"delete from {REGISTRATIONS} where person_id in (select person_id from {kept.SCOPE})"
+        )
+        con.execute(f"insert into {REGISTRATIONS} select * from (\n{query}\n)")
+        kept.keep_events(con, EVENTS)
+    finally:
+        kept.drop_people(con)
+    return f"read again for {kept.people(count)}"
+
+
+def rows(con: duckdb.DuckDBPyConnection, events: list[str] | None = None) -> pd.DataFrame:
+    """The kept registrations of ``events`` (None: of every event), in the query's order: a
+    large campaign's model is fitted on a sample picked by position."""
+    if events is None:
+        return con.execute(f"select * from {REGISTRATIONS} order by event_id, person_id").df()
+    return con.execute(
+        f"select * from {REGISTRATIONS} where list_contains(?, event_id) "
+        "order by event_id, person_id",
+        [events],
+    ).df()
+
+
+def training(con: duckdb.DuckDBPyConnection, events: list[str]) -> tuple[int, int]:
+    """How many kept registrations ``events`` have, and how many of them came."""
+    counted, came = warehouse.one_row(
+        con,
+        f"select count(*), count(*) filter (where came) from {REGISTRATIONS} "
+        "where list_contains(?, event_id)",
+        [events],
+    )
+    return int(counted), int(came)
+
+
+def known_then(con: duckdb.DuckDBPyConnection, events: pd.DataFrame) -> dict[str, int]:
+    """For each of ``events`` (``event_id``, ``forecast_at``), how many of its kept
+    registrations were made by the time it is forecast at."""
+    con.register("forecast_times", events[["event_id", "forecast_at"]])
+    try:  # read in the refresh's transaction: the kept rows were just brought up to date
+        counted = con.execute(f"""
+            select e.event_id, count(*) as known
+            from {REGISTRATIONS} as r
+            join forecast_times as e on e.event_id = r.event_id
+            where r.registered_at <= e.forecast_at
+            group by e.event_id
+        """).fetchall()
+    finally:
+        con.unregister("forecast_times")
+    return {event_id: int(known) for event_id, known in counted}
