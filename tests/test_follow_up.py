@@ -194,3 +194,22 @@ def test_the_list_ranks_by_probability_or_recency_with_ties_in_person_id_order()
     ranked = follow_up._rank_with(now, None)
     assert ranked["person_id"].tolist() == [ids[i] for i in by_recency]
     assert ranked["method"].eq(follow_up.RECENCY).all() and ranked["probability"].isna().all()
+
+
+@needs_sample
+def test_the_list_written_by_a_refresh_is_the_list_computed_in_pandas(sample_db, tmp_path):
+    """The refresh ranks the kept people without their ids and puts ids and each person's
+    ids in other systems back in the database; ``mart_rows`` merges them in pandas."""
+    from tests.dashboard_helpers import copy_database
+
+    db = copy_database(sample_db, tmp_path)
+    with warehouse.writer(db) as con:
+        con.execute("update mart_follow_up set inputs_hash = 'another'")  # written again
+        assert follow_up.refresh(con, "asked").startswith("refitted: asked")
+        written = con.execute(
+            "select * exclude (inputs_hash) from mart_follow_up order by rank"
+        ).df()
+        computed = follow_up.mart_rows(con)
+    assert len(written) > 100 and written["method"].eq(follow_up.MODEL).all()
+    assert written["action_network_uuid"].notna().any()
+    pd.testing.assert_frame_equal(written, computed.reset_index(drop=True), check_dtype=False)

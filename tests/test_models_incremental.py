@@ -137,16 +137,14 @@ def test_a_new_version_of_the_marts_they_read_has_everyone_read_again(started, t
     """A new version of mart_person_records may change every person's records: rebuilt in
     full, it leaves no batch of people to read again."""
     said = []
-    reads = {follow_up_inputs: "read", forecast_inputs: "update"}  # each model's kept rows
-    real = {module: getattr(module, name) for module, name in reads.items()}
+    real = {module: module.update for module in (follow_up_inputs, forecast_inputs)}
 
     def spying(module):
-        def read(*args):
-            found = real[module](*args)
-            said.append(found[-1] if isinstance(found, tuple) else found)  # how, said last
-            return found
+        def update(*args):
+            said.append(real[module](*args))  # how each model's kept rows were read
+            return said[-1]
 
-        return read
+        return update
 
     campaign = Campaign(tmp_path, start_from=started)
     built_by = marts.fingerprint
@@ -156,7 +154,7 @@ def test_a_new_version_of_the_marts_they_read_has_everyone_read_again(started, t
 
     with (
         mock.patch.object(marts, "fingerprint", new_version),
-        mock.patch.object(follow_up_inputs, "read", spying(follow_up_inputs)),
+        mock.patch.object(follow_up_inputs, "update", spying(follow_up_inputs)),
         mock.patch.object(forecast_inputs, "update", spying(forecast_inputs)),
     ):
         campaign.run(("files", [("petition", [(4, 2)])]))

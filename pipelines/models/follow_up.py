@@ -208,10 +208,11 @@ def refresh(con: duckdb.DuckDBPyConnection, refit: str = "") -> str:
     the kept coefficients. Says which."""
     found = windows(con)
     if found:  # only the people the batch could have changed are read again
-        now, read = follow_up_inputs.read(con, found.as_of, refit)
-        sources: pd.DataFrame | str = follow_up_inputs.SOURCES  # joined in the database
+        read = follow_up_inputs.update(con, found.as_of, refit)
+        ranked = follow_up_inputs.count(con)
+        kept: tuple[pd.DataFrame | str, ...] = (follow_up_inputs.PEOPLE, follow_up_inputs.SOURCES)
     else:
-        now, sources, read = pd.DataFrame(), pd.DataFrame(), ""
+        read, ranked, kept = "", 0, (pd.DataFrame(), pd.DataFrame())
         follow_up_inputs.forget(con)
     fit = fits.stored(con, "follow_up")
     committed, acted = warehouse.one_row(
@@ -225,7 +226,7 @@ def refresh(con: duckdb.DuckDBPyConnection, refit: str = "") -> str:
             _fitted(
                 pd.concat([people(con, *found.cutoffs), people(con, found.cutoffs[1], found.as_of)])
             )
-            if found and len(now)
+            if found and ranked
             else None
         )
         fit = fits.Fit(
@@ -239,15 +240,15 @@ def refresh(con: duckdb.DuckDBPyConnection, refit: str = "") -> str:
         )
     # what it ranks, and the coefficients it ranks them with
     inputs = fingerprint(
-        con, now, sources, pd.DataFrame({"fit": [json.dumps(fit.parameters, sort_keys=True)]})
+        con, *kept, pd.DataFrame({"fit": [json.dumps(fit.parameters, sort_keys=True)]})
     )
     if inputs == stored_fingerprint(con, "mart_follow_up"):
         return "unchanged: nothing it reads changed"
     if why:
         fits.save(con, fit)
     con.execute(f"create or replace table mart_follow_up ({MART_COLUMNS})")
-    if not now.empty:
-        _write(con, _ranked_columns(_rank_with(now, _model(fit.parameters))), inputs)
+    if ranked:
+        _write(con, _model(fit.parameters), inputs)
     done = f"refitted: {why}" if why else fits.kept(fit)
     return f"{done}; {read}" if read else done
 
@@ -295,16 +296,28 @@ def _mart_rows(now: pd.DataFrame, history: pd.DataFrame, sources: pd.DataFrame) 
     return _list(_rank(now, history), sources)
 
 
-def _write(con: duckdb.DuckDBPyConnection, ranked: pd.DataFrame, inputs: str) -> None:
-    """The list into ``mart_follow_up``, each person with their ids in other systems (the
-    kept ``SOURCES``, joined in the database rather than in pandas)."""
-    columns = ", ".join(c.split()[0] for c in MART_COLUMNS.split(",")[:-1])
-    con.register("follow_up_rows", ranked)
+def _write(con: duckdb.DuckDBPyConnection, model: LogisticRegression | None, inputs: str) -> None:
+    """The kept people, ranked, into ``mart_follow_up`` with their ids in other systems.
+    Ids stay in the database: the ranking goes back by each person's position in person_id
+    order."""
+    now = follow_up_inputs.rows(con)
+    now["position"] = np.arange(1, len(now) + 1)
+    ranked = _rank_with(now, model)
+    table = _rounded(ranked[["position", "rank", "probability", "method", "days_since_last"]])
+    con.register("follow_up_rows", table)
     try:
         con.execute(
-            f"insert into mart_follow_up select {columns}, ? as inputs_hash "
-            f"from follow_up_rows left join {follow_up_inputs.SOURCES} using (person_id) "
-            "order by rank",
+            f"""
+            insert into mart_follow_up
+            select p.person_id, r.rank, r.probability, r.method, r.days_since_last,
+                   p.registrations, p.upcoming, p.signatures, s.action_network_uuid,
+                   s.mobilize_user_id, s.eventbrite_attendee_number,
+                   s.zoom_registrant_email_hash, ? as inputs_hash
+            from follow_up_rows as r
+            join {follow_up_inputs.POSITIONS} as p using (position)
+            left join {follow_up_inputs.SOURCES} as s using (person_id)
+            order by r.rank
+            """,
             [inputs],
         )
     finally:
@@ -312,25 +325,14 @@ def _write(con: duckdb.DuckDBPyConnection, ranked: pd.DataFrame, inputs: str) ->
 
 
 def _list(ranked: pd.DataFrame, sources: pd.DataFrame) -> pd.DataFrame:
-    return _ranked_columns(ranked).merge(sources, on="person_id", how="left")[
-        [c.split()[0] for c in MART_COLUMNS.split(",")][:-1]
-    ]
+    columns = [c.split()[0] for c in MART_COLUMNS.split(",")][:-1]
+    shown = [c for c in columns if c in ranked.columns]
+    return _rounded(ranked[shown]).merge(sources, on="person_id", how="left")[columns]
 
 
-def _ranked_columns(ranked: pd.DataFrame) -> pd.DataFrame:
-    """What the list shows of the ranking, rounded as it shows it."""
-    table = ranked[
-        [
-            "person_id",
-            "rank",
-            "probability",
-            "method",
-            "days_since_last",
-            "registrations",
-            "upcoming",
-            "signatures",
-        ]
-    ].copy()
-    table["probability"] = table["probability"].round(4)
-    table["days_since_last"] = table["days_since_last"].round(1)
-    return table
+def _rounded(ranked: pd.DataFrame) -> pd.DataFrame:
+    """The ranking's columns rounded as the list shows them."""
+    return ranked.assign(
+        probability=ranked["probability"].round(4),
+        days_since_last=ranked["days_since_last"].round(1),
+    )

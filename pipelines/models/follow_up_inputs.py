@@ -26,21 +26,30 @@ TABLES = (PEOPLE, SOURCES, EVENTS, BASIS)
 QUERIES = ("follow_up_people", "follow_up_sources")
 
 
-def read(
-    con: duckdb.DuckDBPyConnection, as_of: datetime, everyone: str = ""
-) -> tuple[pd.DataFrame, str]:
-    """The people to rank as of ``as_of``, in person_id order, with their ids in other
-    systems brought up to date in ``SOURCES`` (``everyone``: why every person is read again
-    whatever the batch was); and how."""
+def update(con: duckdb.DuckDBPyConnection, as_of: datetime, everyone: str = "") -> str:
+    """Bring the people to rank as of ``as_of`` and their ids in other systems up to date
+    (``everyone``: why every person is read again whatever the batch was); says how."""
     why = everyone or kept.why_everyone(con, TABLES, BASIS, kept.code_hash(con, *QUERIES))
     if not why and warehouse.scalar(con, f"select any_value(as_of) from {BASIS}") != as_of:
         why = "the latest activity moved"
     if why:
         _read_everyone(con, as_of)
-        how = f"read for everyone: {why}"
-    else:
-        how = f"read again for {kept.people(_read_again(con, as_of))}"
-    return con.execute(f"select * from {PEOPLE} order by person_id").df(), how
+        return f"read for everyone: {why}"
+    return f"read again for {kept.people(_read_again(con, as_of))}"
+
+
+def count(con: duckdb.DuckDBPyConnection) -> int:
+    return int(warehouse.scalar(con, f"select count(*) from {PEOPLE}"))
+
+
+def rows(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """The people to rank without their ids (hundreds of thousands of long strings at 10M):
+    row i is the person at ``position`` i + 1 of ``POSITIONS``."""
+    return con.execute(f"select * exclude (person_id) from {PEOPLE} order by person_id").df()
+
+
+# each person's place in person_id order, which ``rows`` keeps
+POSITIONS = f"(select row_number() over (order by person_id) as position, * from {PEOPLE})"
 
 
 def _read_everyone(con: duckdb.DuckDBPyConnection, as_of: datetime) -> None:
