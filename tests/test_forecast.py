@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 from pipelines import marts, warehouse
 from pipelines.cli import app
 from pipelines.models import evaluation as leave_one_out
-from pipelines.models import forecast, showup
+from pipelines.models import forecast, kept_inputs, showup
 from tests.conftest import SAMPLE_DATA, query
 from tests.given import event, given
 from tests.sample_db import sample_database
@@ -83,7 +83,7 @@ def test_features_only_look_back(sample_db):
         """
         with f as (select event_id, person_id, past_attended + past_no_show as seen
                    from ("""
-        + forecast._sql("forecast_registrations")
+        + kept_inputs.sql("forecast_registrations")
         + """))
         select count(*) from f join events using (event_id)
         where seen > (select count(*) from events as e2 where e2.starts_at < events.starts_at)

@@ -20,8 +20,6 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import datetime
-from functools import cached_property
-from importlib import resources
 
 import duckdb
 import numpy as np
@@ -29,8 +27,9 @@ import pandas as pd
 from scipy.stats import t as student
 from threadpoolctl import threadpool_limits
 
-from pipelines.models import fallback, fits, forecast_inputs, showup
+from pipelines.models import fallback, fits, forecast_inputs, kept_inputs, showup
 from pipelines.models.fingerprints import fingerprint, stored_fingerprint
+from pipelines.models.forecast_inputs import Frames, frames_of, past_of, read_events
 
 log = logging.getLogger(__name__)
 MIN_EVENTS = 8  # past events with attendance data and registrations, for the model
@@ -41,59 +40,10 @@ MODEL, RATE, FACEBOOK, SIMILAR, NONE = (
     "similar events",
     "no data",
 )
-EVENT_COLUMNS = ["event_id", "starts_at", "kind", "is_online", "reminder_sent"]
-
-
-@dataclass
-class Frames:
-    events: pd.DataFrame  # forecast_events.sql
-    registrations: pd.DataFrame  # forecast_registrations.sql joined with event attributes
-
-    @property
-    def past(self) -> pd.DataFrame:
-        """Past events the forecast can be checked against."""
-        return _past(self.events)
-
-    @cached_property
-    def by_event(self) -> dict[str, pd.DataFrame]:
-        """Each event's registrations, in their order: grouped once rather than every row
-        compared with each event's id in turn."""
-        return {
-            str(event_id): rows
-            for event_id, rows in self.registrations.groupby("event_id", sort=False)
-        }
-
-
-def _past(events: pd.DataFrame) -> pd.DataFrame:
-    return events[
-        ~events["is_upcoming"] & events["has_attendance_data"] & (events["registered"] > 0)
-    ]
-
-
-def _sql(name: str) -> str:
-    return (resources.files("pipelines") / "sql" / "models" / f"{name}.sql").read_text("utf-8")
 
 
 def load(con: duckdb.DuckDBPyConnection) -> Frames:
-    return _frames(_events(con), con.execute(_sql(forecast_inputs.QUERY)).df())
-
-
-def _events(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    events = con.execute(_sql("forecast_events")).df()
-    for column in (
-        "registered",
-        "attended",
-        "walk_ins",
-        "registered_attended",
-        "facebook_going",
-        "facebook_interested",
-    ):
-        events[column] = events[column].astype(float)
-    return events
-
-
-def _frames(events: pd.DataFrame, registrations: pd.DataFrame) -> Frames:
-    return Frames(events, registrations.merge(events[EVENT_COLUMNS], on="event_id"))
+    return frames_of(read_events(con), con.execute(kept_inputs.sql(forecast_inputs.QUERY)).df())
 
 
 # the model, leave-one-event-out ---------------------------------------------------------
@@ -307,7 +257,7 @@ def refresh(con: duckdb.DuckDBPyConnection, refit: str = "") -> str:
     (``pipelines/models/fits.py``) or ``refit`` says why, else forecast again with the kept
     fit. Says which."""
     read = forecast_inputs.update(con, refit)
-    events = _events(con)
+    events = read_events(con)
     inputs = fingerprint(con, events.drop(columns=["as_of"]), forecast_inputs.REGISTRATIONS)
     if not refit and inputs == stored_fingerprint(con, "mart_event_forecast"):
         return "unchanged: nothing it reads changed"
@@ -315,12 +265,12 @@ def refresh(con: duckdb.DuckDBPyConnection, refit: str = "") -> str:
     if events.empty:
         con.execute(f"create or replace table mart_event_forecast ({MART_COLUMNS})")
         return "no events"
-    trained = list(_past(events)["event_id"])
+    trained = list(past_of(events)["event_id"])
     rows, came = forecast_inputs.training(con, trained)
     fit = fits.stored(con, "forecast")
     why = fits.why_refit(fit, rows, came, trained, refit)
     if why or fit is None:  # why_refit gives a reason whenever no fit is kept
-        result, fitted = _fitted_or_fallback(_frames(events, forecast_inputs.rows(con)))
+        result, fitted = _fitted_or_fallback(frames_of(events, forecast_inputs.rows(con)))
         fit = _fit_record(fitted, trained, rows, came)
         said = f"refitted: {why}"
     else:
@@ -350,7 +300,7 @@ def _forecast_with(
     registrations = forecast_inputs.rows(con, None if fitted.model is None else again)
     known_then = forecast_inputs.known_then(con, events)
     with threadpool_limits(1):
-        return _forecast_again(_frames(events, registrations), fitted, kept, known_then)
+        return _forecast_again(frames_of(events, registrations), fitted, kept, known_then)
 
 
 def _fitted_or_fallback(frames: Frames) -> tuple[pd.DataFrame, Fitted]:

@@ -1,4 +1,5 @@
-"""The forecast's registrations, kept between refreshes.
+"""The forecast's inputs: the frames it is made from, and its registrations kept between
+refreshes.
 
 ``model_forecast_registrations`` holds one row per event and person registered, with what
 was known of them before the event (``forecast_registrations.sql``): the rows the show-up
@@ -13,6 +14,9 @@ rows it no longer copies out of the database after each batch.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from functools import cached_property
+
 import duckdb
 import pandas as pd
 
@@ -24,6 +28,62 @@ EVENTS = "model_forecast_events"  # the events as the rows were read
 BASIS = "model_forecast_basis"  # one row: the SQL's hash
 TABLES = (REGISTRATIONS, EVENTS, BASIS)
 QUERY = "forecast_registrations"
+
+
+# the frames the forecast is made from --------------------------------------------------
+
+EVENT_COLUMNS = ["event_id", "starts_at", "kind", "is_online", "reminder_sent"]
+
+
+@dataclass
+class Frames:
+    """The events and their registrations, as the show-up model and its fallback read them."""
+
+    events: pd.DataFrame  # forecast_events.sql
+    registrations: pd.DataFrame  # forecast_registrations.sql joined with event attributes
+
+    @property
+    def past(self) -> pd.DataFrame:
+        """Past events the forecast can be checked against."""
+        return past_of(self.events)
+
+    @cached_property
+    def by_event(self) -> dict[str, pd.DataFrame]:
+        """Each event's registrations, in their order: grouped once rather than every row
+        compared with each event's id in turn."""
+        return {
+            str(event_id): rows
+            for event_id, rows in self.registrations.groupby("event_id", sort=False)
+        }
+
+
+def past_of(events: pd.DataFrame) -> pd.DataFrame:
+    """Past events the forecast can be checked against."""
+    return events[
+        ~events["is_upcoming"] & events["has_attendance_data"] & (events["registered"] > 0)
+    ]
+
+
+def read_events(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Every event with what the forecast may know of it (``forecast_events.sql``)."""
+    events = con.execute(kept.sql("forecast_events")).df()
+    for column in (
+        "registered",
+        "attended",
+        "walk_ins",
+        "registered_attended",
+        "facebook_going",
+        "facebook_interested",
+    ):
+        events[column] = events[column].astype(float)
+    return events
+
+
+def frames_of(events: pd.DataFrame, registrations: pd.DataFrame) -> Frames:
+    return Frames(events, registrations.merge(events[EVENT_COLUMNS], on="event_id"))
+
+
+# the kept registrations ---------------------------------------------------------------
 
 
 def update(con: duckdb.DuckDBPyConnection, everyone: str = "") -> str:
