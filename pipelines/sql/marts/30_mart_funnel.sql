@@ -3,7 +3,9 @@
 --        '(all)' are the totals (campaign '(none)': records without one); period 'all' |
 --        'week' (label: the Monday) | 'month' (label: YYYY-MM). People are counted within
 --        each row's breakdown: a person's stage there is their highest stage there.
--- upstream: mart_funnel_facts
+--        The all-time cells count the people mart_person_funnel_stage keeps at their
+--        highest stage; the week and month cells find each person's highest stage here.
+-- upstream: mart_funnel_facts, mart_person_funnel_stage
 -- refresh: incremental by campaign, channel, period, period_start
 with
 
@@ -61,19 +63,16 @@ cell_list as (
     where period = 'all' or period_start is not null
 ),
 
-person_tops as (
-    -- a person's highest stage in each breakdown
+period_tops as (
+    -- a person's highest stage in each week's and each month's breakdowns
     select case when grouping(campaign) = 1 then '(all)' else campaign end as campaign_cell,
            case when grouping(channel) = 1 then '(all)' else channel end as channel_cell,
-           case when grouping(week_start) = 0 then 'week'
-                when grouping(month_start) = 0 then 'month' else 'all' end as period,
+           case when grouping(week_start) = 0 then 'week' else 'month' end as period,
            coalesce(week_start, month_start) as period_start,
            max(stage_rank) as top_rank
     from base
     where person_id is not null
     group by grouping sets (
-        (campaign, channel, person_id), (campaign, person_id), (channel, person_id),
-        (person_id),
         (campaign, channel, week_start, person_id), (campaign, week_start, person_id),
         (channel, week_start, person_id), (week_start, person_id),
         (campaign, channel, month_start, person_id), (campaign, month_start, person_id),
@@ -82,8 +81,13 @@ person_tops as (
 
 top_counts as (
     select campaign_cell, channel_cell, period, period_start, top_rank, count(*) as people
-    from person_tops
+    from period_tops
     group by all
+    union all
+    -- all time: each person once per breakdown, at their highest stage there
+    select campaign, channel, 'all', null, stage_rank, count(*)
+    from mart_person_funnel_stage
+    group by campaign, channel, stage_rank
 ),
 
 people_counts as (
