@@ -166,3 +166,41 @@ def test_a_mart_rebuilt_for_being_small_leaves_its_change_to_the_marts_after_it(
     assert how(done)["mart_funnel_facts"] == "incremental"
     assert next(m for m in done.marts if m.mart == "mart_funnel_facts").added >= 1
     assert campaign.differences() == {}
+
+
+def spans(campaign: Campaign) -> list[tuple]:
+    return query(
+        campaign.db,
+        "select person_id, from_month, to_month, tier from mart_person_tier_spans order by all",
+    )
+
+
+def test_records_that_cannot_move_a_tier_leave_the_spans_unread(campaign):
+    # first_batch: person 0 opened an email in January and came to the rally in February
+    # (following, then contributing); person 2 clicked in February (endorsing). February
+    # is the last month with data, and stays so.
+    before = spans(campaign)
+    done = refreshed(
+        campaign, ("files", [("mailchimp", "news-2", [(2, "open", 2), (0, "open", 1)])])
+    )
+    tier_spans = next(m for m in done.marts if m.mart == "mart_person_tier_spans")
+    assert (tier_spans.how, tier_spans.keys) == ("incremental", 0)  # an open reaches following
+    assert spans(campaign) == before
+    assert campaign.differences() == {}
+
+
+def test_records_that_can_move_a_tier_redo_the_persons_spans(campaign):
+    done = refreshed(
+        campaign,
+        (
+            "files",
+            [
+                ("mailchimp", "news-2", [(0, "click", 1)]),  # following in January: endorsing
+                ("petition", [(2, 1)]),  # a month before person 2's first: spans start earlier
+            ],
+        ),
+    )
+    assert campaign.differences() == {}  # the spans a full rebuild gives
+    tier_spans = next(m for m in done.marts if m.mart == "mart_person_tier_spans")
+    assert (tier_spans.how, tier_spans.keys) == ("incremental", 2)
+    assert tier_spans.added >= 2

@@ -28,14 +28,7 @@ settings as (select * from pyramid_settings),
 
 activity as (
     select distinct person_id, cast(date_trunc('month', occurred_at) as date) as month,
-           case record_kind
-               when 'email_subscribed' then 'on_list'
-               when 'email_open' then 'email_opens'
-               when 'email_click' then 'email_clicks'
-               when 'signature' then 'signatures'
-               when 'registration' then 'registrations'
-               else 'events_attended'
-           end as metric,
+           turnout_pyramid_metric(record_kind) as metric,
            coalesce(event_id, petition_id, email_campaign_id, 'list') as item
     from records
     where occurred_at is not null

@@ -40,3 +40,15 @@ create or replace temp macro turnout_is_cancelled(status) as (
     coalesce(lower(status) in ('not attending', 'cancelled', 'canceled', 'refunded',
                                'deleted', 'transferred', 'denied', 'rejected', 'declined'),
              false));
+
+-- The pyramid metric a record counts in (pyramid.toml names them): every record that is
+-- not on the list, an email, a signature or a registration is an attendance.
+create or replace temp macro turnout_pyramid_metric(record_kind) as (
+    case record_kind
+        when 'email_subscribed' then 'on_list'
+        when 'email_open' then 'email_opens'
+        when 'email_click' then 'email_clicks'
+        when 'signature' then 'signatures'
+        when 'registration' then 'registrations'
+        else 'events_attended'
+    end);
