@@ -3,11 +3,13 @@
 -- person's last span runs to: any person's spans give it. When the batch moves that month,
 -- every person's spans change, and so does every row here.
 
--- full when: the batch reaches more than a tenth of people: rebuilding is as fast
--- (the tenth: marts.FULL_SHARE)
--- (a month that moves changes everyone's spans: they are all redone then, a little slower)
-select (select count(*) from batch_keys) > (select count(*) from people)
-       * getvariable('turnout_full_share')
+-- full when: the spans of more than a tenth of people changed: rebuilding is as fast
+-- (the tenth: marts.FULL_SHARE; a month that moves changes everyone's last span)
+select (select count(*)
+        from (select person_id from removed_mart_person_tier_spans
+              union
+              select person_id from added_mart_person_tier_spans))
+       > (select count(*) from people) * getvariable('turnout_full_share')
 
 -- keys:
 select person_id from removed_mart_person_tier_spans
