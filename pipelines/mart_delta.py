@@ -21,6 +21,8 @@ with up to four sections, each opened by a comment line:
     (the rows of the keys before the refresh). Without it, the new rows are ``rebuilt``.
 ``-- full when: <why>`` (optional)
     true when the mart must be rebuilt in full instead; the refresh's summary says why.
+    It is asked before the keys, unless it reads them (``redo_key_values``, one row per
+    key): then once they are known, and the mart is rebuilt in full when it is true.
 
 The runner keeps only the new rows of the keys, compares them with the keys' old rows, and
 deletes and inserts the rows of the keys that differ. It leaves the net change for the
@@ -56,6 +58,8 @@ def run(con: duckdb.DuckDBPyConnection, mart: Mart) -> MartRefresh:
                 f"select {columns} from {name} limit 0"
             )
         return MartRefresh(name, "incremental")
+    if delta.full_when and delta.full_when_reads_keys and warehouse.scalar(con, delta.full_when):
+        return MartRefresh(name, "full", delta.full_when_reason, keys=count)
     con.execute(
         f"create or replace temp table old_rows as select m.* from {name} as m "
         f"semi join redo_key_values as k on {_match('m', 'k', mart.keys)}"

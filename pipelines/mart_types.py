@@ -4,6 +4,7 @@ shared by ``pipelines/marts.py``, which declares and runs them, and
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 
@@ -16,6 +17,12 @@ class Delta:
     rows: str | None = None
     full_when: str | None = None
     full_when_reason: str = ""
+
+    @property
+    def full_when_reads_keys(self) -> bool:
+        """A ``full when`` that counts the keys (``redo_key_values``) is asked once they are
+        known, by ``mart_delta.run``; any other before the mart is refreshed."""
+        return bool(self.full_when and re.search(r"\bredo_key_values\b", self.full_when))
 
 
 @dataclass(frozen=True)

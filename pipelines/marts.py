@@ -232,7 +232,9 @@ def refresh(
         begun = time.perf_counter()
         if how == "incremental":
             outcome = mart_delta.run(con, mart)
-        else:
+            if outcome.how == "full":  # its keys reach too many: rebuilt in full after all
+                how, why = "full", outcome.why
+        if how != "incremental":
             # a mart after it reads what changed in it: keep the rows it had, to compare
             keep = how == "full" and not full and mart.name in sizes and _change_read(mart, small)
             if keep:
@@ -324,6 +326,10 @@ def _why_full(
     delta = mart.required_delta()
     if small.get(mart.name):
         return ""
-    if delta.full_when and warehouse.scalar(con, delta.full_when):
+    if (
+        delta.full_when
+        and not delta.full_when_reads_keys
+        and warehouse.scalar(con, delta.full_when)
+    ):
         return delta.full_when_reason
     return ""

@@ -204,3 +204,44 @@ def test_records_that_can_move_a_tier_redo_the_persons_spans(campaign):
     tier_spans = next(m for m in done.marts if m.mart == "mart_person_tier_spans")
     assert (tier_spans.how, tier_spans.keys) == ("incremental", 2)
     assert tier_spans.added >= 2
+
+
+def keys_of(done: refresh.Refreshed) -> dict[str, tuple[str, int]]:
+    return {m.mart: (m.how, m.keys) for m in done.marts}
+
+
+def test_records_that_cannot_change_a_persons_row_leave_it_unread(campaign):
+    # person 0 acted in February (first_batch); an email opened that month after their
+    # first channel brings no commitment, no action, no higher stage, no earlier channel
+    done = refreshed(campaign, ("files", [("mailchimp", "news-2", [(0, "open", 2)])]))
+    assert campaign.differences() == {}
+    for per_person in ("mart_person_milestones", "mart_person_channels", "mart_person_tier_spans"):
+        assert keys_of(done)[per_person] == ("incremental", 0), per_person
+    assert keys_of(done)["mart_person_records"] == ("incremental", 1)
+
+
+def test_records_that_can_change_a_persons_row_redo_it(campaign):
+    done = refreshed(
+        campaign,
+        (
+            "files",
+            [
+                ("petition", [(0, 1)]),  # person 0's first commitment; below their stage
+                ("sign-in", [("rally-a", 2, 2, True, False, 30, "flyer")]),  # 2's first action
+            ],
+        ),
+    )
+    assert campaign.differences() == {}  # the rows a full rebuild gives
+    assert keys_of(done)["mart_person_milestones"] == ("incremental", 2)
+    assert keys_of(done)["mart_person_channels"] == ("incremental", 1)
+
+
+def test_a_mart_whose_keys_reach_a_tenth_of_people_is_rebuilt_in_full(campaign, monkeypatch):
+    monkeypatch.setattr(marts, "FULL_SHARE", 0.1)  # one person of six is more than a tenth
+    done = refreshed(campaign, ("files", [("sign-in", [("rally-a", 2, 2, True, False, 30, "")])]))
+    milestones = next(m for m in done.marts if m.mart == "mart_person_milestones")
+    assert (milestones.how, milestones.why) == (
+        "full",
+        "more than a tenth of people are redone: rebuilding is as fast",
+    )
+    assert campaign.differences() == {}

@@ -11,8 +11,7 @@ records as (select * from mart_person_records where not is_anonymous),
 
 channelled as (
     select person_id, occurred_at, stage_rank,
-           case when record_kind = 'checkin' then coalesce(channel, 'offline')
-                else channel end as known_channel
+           turnout_known_channel(record_kind, channel) as known_channel
     from records
 ),
 

@@ -52,3 +52,8 @@ create or replace temp macro turnout_pyramid_metric(record_kind) as (
         when 'registration' then 'registrations'
         else 'events_attended'
     end);
+
+-- The channel a record says brought the person, or null: a sign-in row saying nothing is
+-- 'offline'.
+create or replace temp macro turnout_known_channel(record_kind, channel) as (
+    case when record_kind = 'checkin' then coalesce(channel, 'offline') else channel end);
