@@ -1,0 +1,166 @@
+"""The refresh after a week's batch, mart by mart: a git revision's code against the working
+tree's, in turns.
+
+``python -m benchmarks.week_ab REV [--scale 1000000] [--rounds 2] [--work DIR] [--sheet]``
+
+The campaign's database without the week is the one ``benchmarks.incremental`` keeps at
+that scale (built here when missing). Each round copies it once per side, imports the
+week's three files (``--sheet``: the sign-in sheet alone) with the refresh held back, then
+times ``pipelines.refresh.run`` step by step; the side that goes first alternates from
+round to round (interleaved A/B on a shared machine). The revision's code runs from a
+``git worktree`` of it. Both sides count the marts and the models' kept inputs as built
+by their own code, as a database refreshed by that code would be: right only when both
+build the same rows (the property test, ``benchmarks.compare_sql --same-rows``).
+Prints each step's seconds per round, side by side, and how each mart was refreshed
+(incremental, with how many keys, or full).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def child(base: Path, place: Path, scale: int, sheet: bool) -> dict:
+    """One side, in a process whose ``pipelines`` is that side's code."""
+    from benchmarks.incremental import _copy, _import, week_files
+    from benchmarks.profile_import import _as_this_code
+    from benchmarks.run import ROWS_PER_PERSON, sample_folder
+    from pipelines import load
+    from pipelines import refresh as figures
+    from pipelines.models import follow_up_inputs, forecast_inputs
+    from pipelines.models import kept_inputs as kept
+
+    # the models' modules (scikit-learn) load before the clock starts, as in a running app
+    for module in ("pipelines.models.forecast", "pipelines.models.follow_up"):
+        importlib.import_module(module)
+
+    work = base.parent.parent
+    folder = sample_folder(work.parent, round(scale / ROWS_PER_PERSON), 2026)
+    _, week = week_files(folder, work)
+    db = _copy(base, place)
+    _import(db, week[-1:] if sheet else week, refresh=False)
+    with load.session(db, refresh_figures=False) as batch:
+        con = batch.con
+        _as_this_code(con)
+        for table, queries in (
+            (forecast_inputs.BASIS, (forecast_inputs.QUERY,)),
+            (follow_up_inputs.BASIS, follow_up_inputs.QUERIES),
+        ):
+            con.execute(f"update {table} set code_hash = ?", [kept.code_hash(con, *queries)])
+        begun = time.perf_counter()
+        done = figures.run(con, lambda _step: None)
+        seconds = time.perf_counter() - begun
+    shutil.rmtree(place)
+    return {
+        "refresh_seconds": seconds,
+        "marts": {m.mart: [m.seconds, m.how, m.keys] for m in done.marts},
+        "models": done.models,
+    }
+
+
+def main() -> None:
+    from benchmarks import command_line
+
+    parser = command_line("benchmarks.week_ab", __doc__)
+    parser.add_argument("rev", help="the git revision to compare the working tree with")
+    parser.add_argument("--scale", type=int, default=1_000_000)
+    parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--work", type=Path, default=None)
+    parser.add_argument("--sheet", action="store_true", help="the sign-in sheet alone")
+    parser.add_argument("--child", nargs=2, type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        base, place = args.child
+        print(json.dumps(child(base, place, args.scale, args.sheet)))
+        return
+    work = args.work or Path(tempfile.gettempdir()) / "turnout-bench"
+    print(compare(args.rev, args.scale, args.rounds, work, args.sheet))
+
+
+def compare(rev: str, scale: int, rounds: int, work: Path, sheet: bool = False) -> str:
+    """Both sides' seconds per step, as a table (``main`` without its command line)."""
+    base = work / f"incremental-{scale}" / "base" / "turnout.duckdb"
+    if not base.exists():
+        _build_base(scale, work)
+    checkout = Path(tempfile.mkdtemp(prefix="turnout-ab-"))
+    git = ["git", "-C", str(ROOT), "worktree"]
+    subprocess.run([*git, "add", "--detach", str(checkout), rev], check=True, capture_output=True)
+    try:
+        sides = {rev: checkout, "working tree": ROOT}
+        runs: dict[str, list[dict]] = {side: [] for side in sides}
+        for round_no in range(rounds):
+            order = list(sides) if round_no % 2 == 0 else list(sides)[::-1]
+            for side in order:
+                place = base.parent.parent / "ab"
+                runs[side].append(_side(sides[side], base, place, scale, sheet))
+        return _table(runs)
+    finally:
+        subprocess.run([*git, "remove", "--force", str(checkout)], check=True)
+
+
+def _side(root: Path, base: Path, place: Path, scale: int, sheet: bool) -> dict:
+    """One side's run, in a process that imports that side's code."""
+    command = [sys.executable, str(Path(__file__).resolve()), "-", "--scale", str(scale)]
+    command += ["--child", str(base), str(place)] + (["--sheet"] if sheet else [])
+    found = subprocess.run(
+        command,
+        env={**os.environ, "PYTHONPATH": str(root)},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return json.loads(found.stdout.strip().splitlines()[-1])
+
+
+def _build_base(scale: int, work: Path) -> None:
+    from benchmarks.incremental import _import, week_files
+    from benchmarks.run import ROWS_PER_PERSON, sample_folder
+    from pipelines import config, warehouse
+
+    folder = sample_folder(work, round(scale / ROWS_PER_PERSON), 2026)
+    base_files, _ = week_files(folder, work / f"incremental-{scale}")
+    base = work / f"incremental-{scale}" / "base" / "turnout.duckdb"
+    base.parent.mkdir(parents=True, exist_ok=True)
+    warehouse.create(base)
+    config.ensure_secret(base)
+    _import(base, base_files, refresh=True)
+
+
+def _table(runs: dict[str, list[dict]]) -> str:
+    before, after = runs.values()
+    lines = [
+        f"| step | {' | '.join(runs)} | how, keys |",
+        "|---|---|---|---|",
+        "| whole refresh | "
+        + " | ".join(
+            ", ".join(f"{r['refresh_seconds']:.2f}" for r in side) for side in runs.values()
+        )
+        + " | |",
+    ]
+    for mart in after[0]["marts"]:
+        cells = [
+            ", ".join(f"{r['marts'][mart][0]:.2f}" for r in side if mart in r["marts"])
+            for side in (before, after)
+        ]
+        keys = " → ".join(
+            f"{side[0]['marts'][mart][1]} {side[0]['marts'][mart][2]:,}"
+            for side in (before, after)
+            if mart in side[0]["marts"]
+        )
+        lines.append(f"| {mart} | {cells[0]} | {cells[1]} | {keys} |")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    main()
