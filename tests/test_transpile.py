@@ -176,12 +176,14 @@ def test_the_macros_file_is_read_whole():
         "turnout_slacktivism",
         "turnout_is_latest",
         "turnout_is_cancelled",
+        "turnout_pyramid_metric",
+        "turnout_known_channel",
     }
     assert (
         Path(ROOT / "pipelines" / "sql" / "marts" / "_macros.sql")
         .read_text(encoding="utf-8")
         .count("create or replace temp macro")
-        == 6
+        == 8
     )
 
 
