@@ -122,6 +122,17 @@ def _import(db: Path, files: list, refresh: bool, each: dict | None = None) -> f
     return time.perf_counter() - started
 
 
+def build_base(base: Path, files: list) -> float:
+    """The campaign without the week, imported into a new database at ``base``; seconds."""
+    from pipelines import config, warehouse
+
+    shutil.rmtree(base.parent, ignore_errors=True)
+    base.parent.mkdir(parents=True)
+    warehouse.create(base)
+    config.ensure_secret(base)
+    return _import(base, files, refresh=True)
+
+
 def _copy(db: Path, to: Path) -> Path:
     """The database with its key and settings, under another folder."""
     shutil.rmtree(to, ignore_errors=True)
@@ -206,7 +217,7 @@ def _steps(marks: list[tuple[str, float]], end: float) -> dict[str, float]:
 def measure(
     scale: int, rounds: int, work: Path, reuse_base: bool = False, sheet_only: bool = False
 ) -> dict:
-    from pipelines import config, warehouse
+    from pipelines import warehouse
 
     people = round(scale / ROWS_PER_PERSON)
     folder = sample_folder(work, people, 2026)  # as benchmarks.run
@@ -215,11 +226,7 @@ def measure(
     load_before = list(os.getloadavg())
     base_seconds = None  # not measured when the base of an earlier run is reused
     if not (reuse_base and base.exists()):
-        shutil.rmtree(base.parent, ignore_errors=True)
-        base.parent.mkdir(parents=True)
-        warehouse.create(base)
-        config.ensure_secret(base)
-        base_seconds = _import(base, base_files, refresh=True)
+        base_seconds = build_base(base, base_files)
     with warehouse.writer(base):  # a kept base gets today's schema once, not in each copy
         pass
     found = {

@@ -124,17 +124,12 @@ def _side(root: Path, base: Path, place: Path, scale: int, sheet: bool) -> dict:
 
 
 def _build_base(scale: int, work: Path) -> None:
-    from benchmarks.incremental import _import, week_files
+    from benchmarks.incremental import build_base, week_files
     from benchmarks.run import ROWS_PER_PERSON, sample_folder
-    from pipelines import config, warehouse
 
     folder = sample_folder(work, round(scale / ROWS_PER_PERSON), 2026)
     base_files, _ = week_files(folder, work / f"incremental-{scale}")
-    base = work / f"incremental-{scale}" / "base" / "turnout.duckdb"
-    base.parent.mkdir(parents=True, exist_ok=True)
-    warehouse.create(base)
-    config.ensure_secret(base)
-    _import(base, base_files, refresh=True)
+    build_base(work / f"incremental-{scale}" / "base" / "turnout.duckdb", base_files)
 
 
 def _table(runs: dict[str, list[dict]]) -> str:
