@@ -12,7 +12,7 @@ import pytest
 
 from pipelines import load, marts, refresh, warehouse
 from tests.conftest import query
-from tests.refresh_campaign import Campaign, first_batch
+from tests.refresh_campaign import Campaign, email, first_batch
 
 
 @pytest.fixture
@@ -244,4 +244,27 @@ def test_a_mart_whose_keys_reach_a_tenth_of_people_is_rebuilt_in_full(campaign, 
         "full",
         "more than a tenth of people are redone: rebuilding is as fast",
     )
+    assert campaign.differences() == {}
+
+
+def test_a_fact_at_the_first_instant_of_its_week_and_month_stays_in_their_cells(campaign):
+    # 1 June 2026 is a Monday: a signature at midnight opens both its week and its month;
+    # a later one the same week redoes those cells from the facts of that week and month
+    def signature(person: int, at: str) -> tuple[str, str]:
+        return "petition_signatures.csv", (
+            f"petition_id,signed_at,name,email,phone\npet-1,{at},Name {person},{email(person)},\n"
+        )
+
+    people_in_june = (
+        "select period, people from mart_funnel where campaign = '(all)' and channel = '(all)'"
+        " and period_start = date '2026-06-01' and stage = 'commitment' order by period"
+    )
+    with load.session(campaign.db) as session:
+        session.import_file(*campaign.file(*signature(7, "2026-06-01 00:00")))
+    assert query(campaign.db, people_in_june) == [("month", 1), ("week", 1)]
+    with load.session(campaign.db, refresh_figures=False) as session:
+        session.import_file(*campaign.file(*signature(8, "2026-06-03 12:00")))
+        done = refresh.run(session.con)
+    assert how(done)["mart_funnel"] == "incremental"
+    assert query(campaign.db, people_in_june) == [("month", 2), ("week", 2)]
     assert campaign.differences() == {}
