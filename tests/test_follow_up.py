@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import re
 
+import duckdb
 import numpy as np
 import pandas as pd
 import pytest
@@ -13,7 +14,7 @@ from typer.testing import CliRunner
 
 from pipelines import spreadsheet, warehouse
 from pipelines.cli import app
-from pipelines.models import follow_up, present
+from pipelines.models import follow_up, follow_up_inputs, present
 from tests.conftest import SAMPLE_DATA, query
 from tests.given import event, given, registration
 from tests.sample_db import sample_database
@@ -164,7 +165,7 @@ def _people(count: int, seed: int) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "person_id": ids,
-            "days_since_last": rng.choice([1.0, 7.0, 30.0], count),
+            "days_since_last": rng.choice([0.15, 7.0, 30.0], count),  # 0.15: a half
             "days_since_first": 60.0,
             "registrations": rng.integers(0, 2, count),
             "upcoming": 0,
@@ -173,7 +174,9 @@ def _people(count: int, seed: int) -> pd.DataFrame:
             "opens": rng.integers(0, 2, count),
             "clicks": 0,
             "on_list": rng.choice([True, False], count),
-            "channel": rng.choice(np.array(["email", "facebook", None], dtype=object), count),
+            "channel": rng.choice(
+                np.array(["email", "facebook", "flyer", None], dtype=object), count
+            ),
             "acted": rng.choice([True, False], count),
         }
     )
@@ -194,6 +197,49 @@ def test_the_list_ranks_by_probability_or_recency_with_ties_in_person_id_order()
     ranked = follow_up._rank_with(now, None)
     assert ranked["person_id"].tolist() == [ids[i] for i in by_recency]
     assert ranked["method"].eq(follow_up.RECENCY).all() and ranked["probability"].isna().all()
+
+
+def test_the_refresh_ranks_in_the_database_as_the_model_does_in_pandas():
+    """The refresh scores the kept people in SQL from the kept coefficients; scikit-learn's
+    probabilities (and its order, ties in person_id order) are the reference."""
+    now = _people(500, seed=3)
+    model = follow_up._fit(_people(300, seed=4))
+    probability = model.predict_proba(follow_up.design(now))[:, 1]
+    ids, days = now["person_id"].tolist(), now["days_since_last"].tolist()
+    con = duckdb.connect()
+    con.register("people", now.drop(columns="acted").sample(frac=1, random_state=5))
+    con.execute(f"create table {follow_up_inputs.PEOPLE} as select * from people")  # any order
+    con.execute(
+        f"create table {follow_up_inputs.SOURCES} (person_id varchar, action_network_uuid "
+        "varchar, mobilize_user_id varchar, eventbrite_attendee_number varchar, "
+        "zoom_registrant_email_hash varchar)"
+    )
+    for parameters, expected, method in (
+        (
+            {"coef": model.coef_.tolist(), "intercept": model.intercept_.tolist()},
+            sorted(range(len(now)), key=lambda i: (-probability[i], ids[i])),
+            follow_up.MODEL,
+        ),
+        (
+            {"coef": None, "intercept": None},
+            sorted(range(len(now)), key=lambda i: (days[i], ids[i])),
+            follow_up.RECENCY,
+        ),
+    ):
+        con.execute(f"create or replace table mart_follow_up ({follow_up.MART_COLUMNS})")
+        follow_up._write(con, parameters, "inputs")
+        written = con.execute("select * from mart_follow_up order by rank").df()
+        assert written["person_id"].tolist() == [ids[i] for i in expected]
+        assert written["rank"].tolist() == list(range(1, len(now) + 1))
+        assert written["method"].eq(method).all()
+        # rounded as the list shows them in pandas: numpy's way (0.15 days is 0.2 there)
+        assert written["days_since_last"].tolist() == [np.round(days[i], 1) for i in expected]
+        if method == follow_up.MODEL:
+            assert written["probability"].tolist() == [
+                np.round(probability[i], 4) for i in expected
+            ]
+        else:
+            assert written["probability"].isna().all()
 
 
 @needs_sample

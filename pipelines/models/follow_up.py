@@ -45,15 +45,16 @@ def people(con: duckdb.DuckDBPyConnection, cutoff: datetime, until: datetime) ->
     return con.execute(_sql("follow_up_people"), {"cutoff": cutoff, "until": until}).df()
 
 
+COUNTS = ("registrations", "upcoming", "no_shows", "signatures", "opens", "clicks")
+
+
 def design(rows: pd.DataFrame) -> np.ndarray:
+    """The model's inputs, one row per person: ``FEATURES`` computed in pandas."""
     channel = rows["channel"]
     social = channel.isin(SOCIAL).to_numpy()
     email = (channel == "email").to_numpy()
     unknown = channel.isna().to_numpy()
-    count = {
-        c: np.log1p(rows[c].to_numpy(float))
-        for c in ("registrations", "upcoming", "no_shows", "signatures", "opens", "clicks")
-    }
+    count = {c: np.log1p(rows[c].to_numpy(float)) for c in COUNTS}
     return np.column_stack(
         [
             np.log1p(rows["days_since_last"].to_numpy(float).clip(0)),
@@ -66,6 +67,21 @@ def design(rows: pd.DataFrame) -> np.ndarray:
             ~(social | email | unknown),
         ]
     ).astype(float)
+
+
+# the same inputs as ``design``, in its order, as SQL over the kept people: the refresh
+# ranks them in the database (tests/test_follow_up.py checks both give the same list)
+_SOCIAL = ", ".join(f"'{name}'" for name in sorted(SOCIAL))
+FEATURES = (
+    "ln(1 + greatest(days_since_last, 0))",
+    "ln(1 + greatest(days_since_first, 0))",
+    *(f"ln(1 + {c})" for c in COUNTS),
+    "cast(coalesce(on_list, false) as double)",
+    f"cast(coalesce(channel in ({_SOCIAL}), false) as double)",
+    "cast(coalesce(channel = 'email', false) as double)",
+    "cast(channel is null as double)",
+    f"cast(coalesce(channel not in ({_SOCIAL}, 'email'), false) as double)",
+)
 
 
 def recency_score(rows: pd.DataFrame) -> np.ndarray:
@@ -248,7 +264,7 @@ def refresh(con: duckdb.DuckDBPyConnection, refit: str = "") -> str:
         fits.save(con, fit)
     con.execute(f"create or replace table mart_follow_up ({MART_COLUMNS})")
     if ranked:
-        _write(con, _model(fit.parameters), inputs)
+        _write(con, fit.parameters, inputs)
     done = f"refitted: {why}" if why else fits.kept(fit)
     return f"{done}; {read}" if read else done
 
@@ -271,17 +287,6 @@ def _parameters(model: LogisticRegression | None, found: Windows | None) -> dict
     }
 
 
-def _model(parameters: dict) -> LogisticRegression | None:
-    if parameters["coef"] is None:
-        return None
-    model = LogisticRegression(C=1.0, solver="newton-cholesky", max_iter=200)
-    model.coef_ = np.array(parameters["coef"], dtype=float)
-    model.intercept_ = np.array(parameters["intercept"], dtype=float)
-    model.classes_ = np.array([False, True])
-    model.n_features_in_ = model.coef_.shape[1]
-    return model
-
-
 def mart_rows(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """The rows of ``mart_follow_up``, computed without writing (for a database filled
     before the list existed)."""
@@ -296,32 +301,44 @@ def _mart_rows(now: pd.DataFrame, history: pd.DataFrame, sources: pd.DataFrame) 
     return _list(_rank(now, history), sources)
 
 
-def _write(con: duckdb.DuckDBPyConnection, model: LogisticRegression | None, inputs: str) -> None:
-    """The kept people, ranked, into ``mart_follow_up`` with their ids in other systems.
-    Ids stay in the database: the ranking goes back by each person's position in person_id
-    order."""
-    now = follow_up_inputs.rows(con)
-    now["position"] = np.arange(1, len(now) + 1)
-    ranked = _rank_with(now, model)
-    table = _rounded(ranked[["position", "rank", "probability", "method", "days_since_last"]])
-    con.register("follow_up_rows", table)
-    try:
-        con.execute(
-            f"""
-            insert into mart_follow_up
-            select p.person_id, r.rank, r.probability, r.method, r.days_since_last,
-                   p.registrations, p.upcoming, p.signatures, s.action_network_uuid,
-                   s.mobilize_user_id, s.eventbrite_attendee_number,
-                   s.zoom_registrant_email_hash, ? as inputs_hash
-            from follow_up_rows as r
-            join {follow_up_inputs.POSITIONS} as p using (position)
-            left join {follow_up_inputs.SOURCES} as s using (person_id)
-            order by r.rank
-            """,
-            [inputs],
+def _write(con: duckdb.DuckDBPyConnection, parameters: dict, inputs: str) -> None:
+    """The kept people, ranked, into ``mart_follow_up`` with their ids in other systems, in
+    the database: the model's probability from the kept coefficients (or, without a model,
+    the most recent first), ties in person_id order, rounded as numpy rounds (as
+    ``_rank_with`` and ``_rounded`` do in pandas)."""
+    coefficients = parameters["coef"]
+    if coefficients is None:
+        probability, order, method, values = "cast(null as double)", "days_since_last", RECENCY, []
+    else:
+        terms = " + ".join(f"? * {feature}" for feature in FEATURES)
+        probability = f"1 / (1 + exp(-(? + {terms})))"
+        order, method = "probability desc", MODEL
+        values = [*parameters["intercept"], *coefficients[0]]
+    con.execute(
+        f"""
+        insert into mart_follow_up
+        with scored as (
+            select *, {probability} as probability from {follow_up_inputs.PEOPLE}
+        ),
+        ranked as (
+            select *, row_number() over (order by {order}, person_id) as rank from scored
         )
-    finally:
-        con.unregister("follow_up_rows")
+        select r.person_id, r.rank, {_rounded_sql("r.probability", 4)}, ? as method,
+               {_rounded_sql("r.days_since_last", 1)}, r.registrations, r.upcoming,
+               r.signatures, s.action_network_uuid, s.mobilize_user_id,
+               s.eventbrite_attendee_number, s.zoom_registrant_email_hash, ? as inputs_hash
+        from ranked as r
+        left join {follow_up_inputs.SOURCES} as s using (person_id)
+        order by r.rank
+        """,
+        [*values, method, inputs],
+    )
+
+
+def _rounded_sql(column: str, decimals: int) -> str:
+    """numpy's rounding (scale, round half to even, scale back) in SQL: DuckDB's
+    ``round_even(x, n)`` rounds the decimal value, which differs at halves (0.15 days)."""
+    return f"round_even({column} * {10**decimals}, 0) / {10**decimals}"
 
 
 def _list(ranked: pd.DataFrame, sources: pd.DataFrame) -> pd.DataFrame:

@@ -13,7 +13,6 @@ from __future__ import annotations
 from datetime import datetime
 
 import duckdb
-import pandas as pd
 
 from pipelines import warehouse
 from pipelines.models import kept_inputs as kept
@@ -40,16 +39,6 @@ def update(con: duckdb.DuckDBPyConnection, as_of: datetime, everyone: str = "") 
 
 def count(con: duckdb.DuckDBPyConnection) -> int:
     return int(warehouse.scalar(con, f"select count(*) from {PEOPLE}"))
-
-
-def rows(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """The people to rank without their ids (hundreds of thousands of long strings at 10M):
-    row i is the person at ``position`` i + 1 of ``POSITIONS``."""
-    return con.execute(f"select * exclude (person_id) from {PEOPLE} order by person_id").df()
-
-
-# each person's place in person_id order, which ``rows`` keeps
-POSITIONS = f"(select row_number() over (order by person_id) as position, * from {PEOPLE})"
 
 
 def _read_everyone(con: duckdb.DuckDBPyConnection, as_of: datetime) -> None:
