@@ -39,7 +39,7 @@ import duckdb
 from pipelines import warehouse
 from pipelines.mart_types import Mart, MartRefresh
 
-WORK_TABLES = ("redo_keys", "redo_key_values", "old_rows", "new_rows", "rebuilt")
+WORK_TABLES = ("redo_keys", "redo_key_values", "old_rows", "old_key_values", "new_rows", "rebuilt")
 
 
 def run(con: duckdb.DuckDBPyConnection, mart: Mart) -> MartRefresh:
@@ -71,14 +71,22 @@ def run(con: duckdb.DuckDBPyConnection, mart: Mart) -> MartRefresh:
         f"select r.* from ({delta.rows or 'select * from rebuilt'}) as r "
         f"semi join redo_key_values as k on {_match('r', 'k', mart.keys)}"
     )
-    # a mart's rows are distinct (its contract's key is unique): set differences suffice
+    # a mart's rows are distinct (its contract's key is unique): set differences suffice,
+    # and only the keys that had rows before need one; the others' new rows are all added
+    con.execute(
+        f"create or replace temp table old_key_values as select distinct {keys} from old_rows"
+    )
+    had_rows = f"semi join old_key_values as k on {_match('r', 'k', mart.keys)}"
     con.execute(
         f"create or replace temp table removed_{name} as "
-        f"select {columns} from old_rows except select {columns} from new_rows"
+        f"select {columns} from old_rows except select {columns} from new_rows as r {had_rows}"
     )
     con.execute(
         f"create or replace temp table added_{name} as "
-        f"select {columns} from new_rows except select {columns} from old_rows"
+        f"select {columns} from new_rows as r "
+        f"anti join old_key_values as k on {_match('r', 'k', mart.keys)} "
+        f"union all ("
+        f"select {columns} from new_rows as r {had_rows} except select {columns} from old_rows)"
     )
     # only the keys whose rows differ are written: most keys may come back as they were
     con.execute(
