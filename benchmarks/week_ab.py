@@ -11,8 +11,8 @@ round to round (interleaved A/B on a shared machine). The revision's code runs f
 ``git worktree`` of it. Both sides count the marts and the models' kept inputs as built
 by their own code, as a database refreshed by that code would be: right only when both
 build the same rows (the property test, ``benchmarks.compare_sql --same-rows``).
-Prints each step's seconds per round, side by side, and how each mart was refreshed
-(incremental, with how many keys, or full).
+Prints each step's seconds per round, side by side (linking people, each mart, the two
+models, saving), and how each mart was refreshed (incremental, with how many keys, or full).
 """
 
 from __future__ import annotations
@@ -58,12 +58,17 @@ def child(base: Path, place: Path, scale: int, sheet: bool) -> dict:
             (follow_up_inputs.BASIS, follow_up_inputs.QUERIES),
         ):
             con.execute(f"update {table} set code_hash = ?", [kept.code_hash(con, *queries)])
+        marks: list[tuple[str, float]] = []  # each step's start
         begun = time.perf_counter()
-        done = figures.run(con, lambda _step: None)
+        done = figures.run(
+            con, lambda step: marks.append((step.split(":")[0], time.perf_counter()))
+        )
         seconds = time.perf_counter() - begun
     shutil.rmtree(place)
+    ends = [at for _, at in marks[1:]] + [begun + seconds]
     return {
         "refresh_seconds": seconds,
+        "steps": {name: end - at for (name, at), end in zip(marks, ends, strict=True)},
         "marts": {m.mart: [m.seconds, m.how, m.keys] for m in done.marts},
         "models": done.models,
     }
@@ -143,17 +148,24 @@ def _table(runs: dict[str, list[dict]]) -> str:
         )
         + " | |",
     ]
-    for mart in after[0]["marts"]:
+    for step in after[0]["steps"]:
+        if step not in after[0]["marts"]:  # linking people, the models, saving
+            cells = [
+                ", ".join(f"{r['steps'][step]:.2f}" for r in side if step in r["steps"])
+                for side in (before, after)
+            ]
+            lines.append(f"| {step} | {cells[0]} | {cells[1]} | |")
+            continue
         cells = [
-            ", ".join(f"{r['marts'][mart][0]:.2f}" for r in side if mart in r["marts"])
+            ", ".join(f"{r['marts'][step][0]:.2f}" for r in side if step in r["marts"])
             for side in (before, after)
         ]
         keys = " → ".join(
-            f"{side[0]['marts'][mart][1]} {side[0]['marts'][mart][2]:,}"
+            f"{side[0]['marts'][step][1]} {side[0]['marts'][step][2]:,}"
             for side in (before, after)
-            if mart in side[0]["marts"]
+            if step in side[0]["marts"]
         )
-        lines.append(f"| {mart} | {cells[0]} | {cells[1]} | {keys} |")
+        lines.append(f"| {step} | {cells[0]} | {cells[1]} | {keys} |")
     return "\n".join(lines)
 
 

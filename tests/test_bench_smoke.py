@@ -155,12 +155,17 @@ def test_compare_sql_times_old_and_new_and_says_when_their_rows_differ(db, tmp_p
 
 def test_week_ab_times_a_revision_and_the_working_tree_step_by_step(tmp_path):
     from benchmarks import week_ab
-    from pipelines import marts
+    from pipelines import marts, refresh
 
     text = week_ab.compare("HEAD", scale=10_000, rounds=1, work=tmp_path / "work", sheet=True)
     lines = text.splitlines()
     assert lines[0] == "| step | HEAD | working tree | how, keys |"
     steps = {line.split("|")[1].strip(): line.split("|")[2:4] for line in lines[2:]}
-    assert set(steps) == {"whole refresh", *(m.name for m in marts.marts())}
+    assert set(steps) == {
+        "whole refresh",
+        *refresh.STEPS_BEFORE,
+        *(m.name for m in marts.marts()),
+        *refresh.STEPS_AFTER,
+    }
     for step, sides in steps.items():  # one run of each side, each a number of seconds
         assert all(float(cell) >= 0 for cell in sides), step
