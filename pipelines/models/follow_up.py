@@ -329,7 +329,6 @@ def _write(con: duckdb.DuckDBPyConnection, parameters: dict, inputs: str) -> Non
                s.eventbrite_attendee_number, s.zoom_registrant_email_hash, ? as inputs_hash
         from ranked as r
         left join {follow_up_inputs.SOURCES} as s using (person_id)
-        order by r.rank
         """,
         [*values, method, inputs],
     )
