@@ -50,12 +50,16 @@ def lay_out(con: duckdb.DuckDBPyConnection, import_ids: list[int]) -> None:
         con.execute(
             f"create or replace temp table batch_{table} as " + " union all by name ".join(parts)
         )
-    keys = [
+    con.execute(f"create or replace temp table batch_keys as {keys_on(con, PERSON_TABLES)}")
+
+
+def keys_on(con: duckdb.DuckDBPyConnection, tables: tuple[str, ...]) -> str:
+    """SQL: the people's keys (``key_hash``) on the batch's rows of ``tables``, once each."""
+    return " union ".join(
         f"select {column} as key_hash from batch_{table} where {column} is not null"
-        for table in PERSON_TABLES
+        for table in tables
         for column in _key_columns(con, table)
-    ]
-    con.execute("create or replace temp table batch_keys as " + " union ".join(keys))
+    )
 
 
 def _key_columns(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:

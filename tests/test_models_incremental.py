@@ -79,15 +79,20 @@ def _unknown_as_none(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.astype(object).where(frame.notna(), None)
 
 
-def run_checking(started: Campaign, sequence: list) -> dict[str, int]:
+def run_checking(
+    started: Campaign, sequence: list, people: dict[str, list[int]] | None = None
+) -> dict[str, int]:
     """Run the batches, checking the kept inputs after each; how many refreshes read only
-    some people again, for each model."""
+    some people again, for each model (``people``: how many people each of them read)."""
     read_again = {follow_up_inputs.EVENTS: 0, forecast_inputs.EVENTS: 0}
+    people = {} if people is None else people
     real = kept_inputs.choose_people
 
-    def counting(con, events):
+    def counting(con, events, *tables):
         read_again[events] += 1
-        return real(con, events)
+        count = real(con, events, *tables)
+        people.setdefault(events, []).append(count)
+        return count
 
     with (
         tempfile.TemporaryDirectory() as folder,
@@ -126,6 +131,14 @@ def test_batches_that_keep_the_latest_activity_read_again_only_whom_they_changed
     # the undo asks for everyone, the file imported again changes nothing; the newsletter
     # moves the latest activity, which the follow-up list counts from and the forecast not
     assert run_checking(started, WITHIN_THE_SAME_LATEST_ACTIVITY) == {"follow-up": 5, "forecast": 6}
+
+
+def test_email_activity_alone_has_no_one_read_again_for_the_forecast(started):
+    # the forecast leaves email records out; the follow-up list counts opens and clicks
+    people: dict[str, list[int]] = {}
+    newsletter = [("files", [("mailchimp", "news-2", [(0, "open", 2), (2, "click", 2)])])]
+    assert run_checking(started, newsletter, people) == {"follow-up": 1, "forecast": 1}
+    assert people == {follow_up_inputs.EVENTS: [2], forecast_inputs.EVENTS: [0]}
 
 
 @settings(

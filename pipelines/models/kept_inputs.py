@@ -5,7 +5,8 @@ A model's input rows are per person (one row per person, or per person and event
 person's rows depend on nothing but their own records and the events they have records
 of. After a batch, the people whose rows may differ are:
 
-* the people with a key on one of its rows (every version: added, replaced, put back);
+* the people with a key on one of its rows (every version: added, replaced, put back) of
+  the tables the model reads (the forecast leaves email activity out);
 * the people whose keys moved (two people merged by a sign-in sheet);
 * the people with a record of an event whose date or attendance data changed since the
   rows were kept (each model keeps the events as it read them).
@@ -24,7 +25,8 @@ from importlib import resources
 
 import duckdb
 
-from pipelines import warehouse
+from pipelines import batch_changes, warehouse
+from pipelines.identity import PERSON_TABLES
 
 SCOPE = "kept_inputs_scope"  # a temporary table: the people to read again
 EVENT_STATE = """
@@ -80,17 +82,23 @@ def keep_events(con: duckdb.DuckDBPyConnection, table: str) -> None:
     con.execute(f"create or replace table {table} as {EVENT_STATE}")
 
 
-def choose_people(con: duckdb.DuckDBPyConnection, events: str) -> int:
+def choose_people(
+    con: duckdb.DuckDBPyConnection, events: str, tables: tuple[str, ...] = PERSON_TABLES
+) -> int:
     """The temporary table ``SCOPE``: the people the batch could have changed (``events``:
-    the model's kept events); how many they are."""
+    the model's kept events; ``tables``: the record tables whose rows the model reads, of
+    ``PERSON_TABLES``); how many they are."""
     changed = f"""
         select event_id from (({EVENT_STATE}) except (select * from {events}))
         union
         select event_id from ((select * from {events}) except ({EVENT_STATE}))
     """
+    keys = "select key_hash from batch_keys"
+    if set(tables) != set(PERSON_TABLES):
+        keys = batch_changes.keys_on(con, tables)
     con.execute(f"""
         create or replace temp table {SCOPE} as
-        select person_id from person_keys where key_hash in (select key_hash from batch_keys)
+        select person_id from person_keys where key_hash in ({keys})
         union select person_before from moved_keys where person_before is not null
         union select person_after from moved_keys where person_after is not null
         union select person_id from mart_person_records

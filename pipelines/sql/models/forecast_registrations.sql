@@ -5,6 +5,9 @@
 --        the same data must always give the same rows in the same places.
 -- Nothing here looks past the event's start: past attendance counts earlier events only,
 -- and a person's channel comes from this registration or from their earlier records.
+-- Email records (email_*) change no row here: never a registration nor an action, and left
+-- out of the channels. After a batch, forecast_inputs.READS reads people again for their
+-- other records only.
 -- upstream: events, mart_person_records, mart_event_gap
 with
 
