@@ -59,13 +59,14 @@ def _model_forecasts(
     train_ids: list[str],
     targets: pd.DataFrame,
     shared: showup.ShowUpModel | None = None,
+    matrix: np.ndarray | None = None,
 ) -> pd.DataFrame:
     """Expected attendance and variance of ``targets``; a target among the training events
     is forecast by a model fitted without it, any other by ``shared`` (fitted on every
-    training event when not given)."""
+    training event when not given). ``matrix``: the registrations' design, if built."""
     regs, events = frames.registrations, frames.events
     outcomes = regs[["came", "lead_days"]]  # all a fit needs besides the design matrix
-    matrix = showup.design(regs)
+    matrix = showup.design(regs) if matrix is None else matrix
     event_of = regs["event_id"].to_numpy(str)
     in_training = np.isin(event_of, train_ids)
     out = []
@@ -146,9 +147,13 @@ def _forecast(frames: Frames, allow_model: bool) -> tuple[pd.DataFrame, Fitted]:
     past = frames.past
     use_model = allow_model and len(past) >= MIN_EVENTS
     ids = list(past["event_id"])
-    shared = _shared_model(frames, ids) if use_model else None
+    # the registrations' design, built once for the shared model and every model left out
+    matrix = showup.design(frames.registrations) if use_model else None
+    shared = _shared_model(frames, ids, matrix) if use_model else None
     checked = (
-        _model_forecasts(frames, ids, frames.events[frames.events["registered"] > 0], shared)
+        _model_forecasts(
+            frames, ids, frames.events[frames.events["registered"] > 0], shared, matrix
+        )
         if use_model
         else None
     )
