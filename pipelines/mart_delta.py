@@ -71,23 +71,7 @@ def run(con: duckdb.DuckDBPyConnection, mart: Mart) -> MartRefresh:
         f"select r.* from ({delta.rows or 'select * from rebuilt'}) as r "
         f"semi join redo_key_values as k on {_match('r', 'k', mart.keys)}"
     )
-    # a mart's rows are distinct (its contract's key is unique): set differences suffice,
-    # and only the keys that had rows before need one; the others' new rows are all added
-    con.execute(
-        f"create or replace temp table old_key_values as select distinct {keys} from old_rows"
-    )
-    had_rows = f"semi join old_key_values as k on {_match('r', 'k', mart.keys)}"
-    con.execute(
-        f"create or replace temp table removed_{name} as "
-        f"select {columns} from old_rows except select {columns} from new_rows as r {had_rows}"
-    )
-    con.execute(
-        f"create or replace temp table added_{name} as "
-        f"select {columns} from new_rows as r "
-        f"anti join old_key_values as k on {_match('r', 'k', mart.keys)} "
-        f"union all ("
-        f"select {columns} from new_rows as r {had_rows} except select {columns} from old_rows)"
-    )
+    _changes(con, mart, columns)
     # only the keys whose rows differ are written: most keys may come back as they were
     con.execute(
         f"create or replace temp table redo_key_values as "
@@ -105,6 +89,42 @@ def run(con: duckdb.DuckDBPyConnection, mart: Mart) -> MartRefresh:
         for change in ("removed", "added")
     )
     return MartRefresh(name, "incremental", keys=count, removed=removed, added=added)
+
+
+def _changes(con: duckdb.DuckDBPyConnection, mart: Mart, columns: str) -> None:
+    """``removed_<mart>`` (old rows that are not new) and ``added_<mart>`` (new rows that
+    are not old). A mart's rows are distinct (its contract's key is unique): set
+    differences suffice. When most keys are new (a week's new records), only the keys
+    that had rows before are compared; the others' new rows are all added."""
+    name, keys = mart.name, ", ".join(mart.keys)
+    old, new = (
+        warehouse.scalar(con, f"select count(*) from {t}") for t in ("old_rows", "new_rows")
+    )
+    if 2 * old >= new:  # comparing everything costs less than finding the keys first
+        for change, first, second in (
+            ("removed", "old_rows", "new_rows"),
+            ("added", "new_rows", "old_rows"),
+        ):
+            con.execute(
+                f"create or replace temp table {change}_{name} as "
+                f"select {columns} from {first} except select {columns} from {second}"
+            )
+        return
+    con.execute(
+        f"create or replace temp table old_key_values as select distinct {keys} from old_rows"
+    )
+    had_rows = f"semi join old_key_values as k on {_match('r', 'k', mart.keys)}"
+    con.execute(
+        f"create or replace temp table removed_{name} as "
+        f"select {columns} from old_rows except select {columns} from new_rows as r {had_rows}"
+    )
+    con.execute(
+        f"create or replace temp table added_{name} as "
+        f"select {columns} from new_rows as r "
+        f"anti join old_key_values as k on {_match('r', 'k', mart.keys)} "
+        f"union all ("
+        f"select {columns} from new_rows as r {had_rows} except select {columns} from old_rows)"
+    )
 
 
 def change_of_rebuild(con: duckdb.DuckDBPyConnection, name: str) -> bool:

@@ -268,3 +268,32 @@ def test_a_fact_at_the_first_instant_of_its_week_and_month_stays_in_their_cells(
     assert how(done)["mart_funnel"] == "incremental"
     assert query(campaign.db, people_in_june) == [("month", 2), ("week", 2)]
     assert campaign.differences() == {}
+
+
+def test_a_batch_of_mostly_new_records_still_finds_the_records_it_changed(campaign):
+    # the runner compares old and new rows only for the keys that had rows before when the
+    # new rows outnumber the old; here person 4's ticket changes among new signatures
+    def batch(status: str, signers: list[int]) -> refresh.Refreshed:
+        return refreshed(
+            campaign,
+            (
+                "files",
+                [
+                    ("eventbrite", "vigil-b", [(4, status, 2)]),
+                    ("petition", [(p, 3) for p in signers]),
+                ],
+            ),
+        )
+
+    def records(done: refresh.Refreshed) -> tuple:
+        found = next(m for m in done.marts if m.mart == "mart_person_records")
+        return found.how, found.keys, found.removed, found.added
+
+    with load.session(campaign.db) as session:
+        session.import_file(*campaign.make(("eventbrite", "vigil-b", [(4, "Attending", 2)])))
+    # checked in: the ticket's record gains its attendance row (1 old row, 6 new)
+    assert records(batch("Checked In", [0, 1, 2, 3])) == ("incremental", 5, 0, 5)
+    assert campaign.differences() == {}
+    # not attending after all: both of the ticket's rows go (2 old rows, 5 new)
+    assert records(batch("Not Attending", [6, 7, 8, 9, 10])) == ("incremental", 6, 2, 5)
+    assert campaign.differences() == {}
