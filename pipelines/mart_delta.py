@@ -94,8 +94,9 @@ def run(con: duckdb.DuckDBPyConnection, mart: Mart) -> MartRefresh:
 def _changes(con: duckdb.DuckDBPyConnection, mart: Mart, columns: str) -> None:
     """``removed_<mart>`` (old rows that are not new) and ``added_<mart>`` (new rows that
     are not old). A mart's rows are distinct (its contract's key is unique): set
-    differences suffice. When most keys are new (a week's new records), only the keys
-    that had rows before are compared; the others' new rows are all added."""
+    differences suffice. When the new rows outnumber the old more than twice (a week's
+    new records), only the keys that had rows before are compared; the others' new rows
+    are all added."""
     name, keys = mart.name, ", ".join(mart.keys)
     old, new = (
         warehouse.scalar(con, f"select count(*) from {t}") for t in ("old_rows", "new_rows")

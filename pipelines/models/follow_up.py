@@ -188,9 +188,8 @@ def _fitted(history: pd.DataFrame) -> LogisticRegression | None:
 
 
 def _rank_with(now: pd.DataFrame, model: LogisticRegression | None) -> pd.DataFrame:
-    """The people of ``now``, in person_id order (as ``follow_up_people.sql`` and the kept
-    rows are read), ranked: ties stay in that order (a stable sort; turning every id into
-    a numpy string to sort on took 0.5 s of a refresh at 10M)."""
+    """The people of ``now``, in person_id order (as ``follow_up_people.sql`` reads them),
+    ranked: ties stay in that order (a stable sort), as ``_write`` ranks them in SQL."""
     method = RECENCY
     if model is not None and len(now):
         with threadpool_limits(1):
