@@ -33,7 +33,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def child(base: Path, place: Path, scale: int, sheet: bool) -> dict:
     """One side, in a process whose ``pipelines`` is that side's code."""
-    from benchmarks.incremental import _copy, _import, week_files
+    from benchmarks.incremental import _copy, _import, _steps, week_files
     from benchmarks.profile_import import _as_this_code
     from benchmarks.run import ROWS_PER_PERSON, sample_folder
     from pipelines import load
@@ -65,10 +65,9 @@ def child(base: Path, place: Path, scale: int, sheet: bool) -> dict:
         )
         seconds = time.perf_counter() - begun
     shutil.rmtree(place)
-    ends = [at for _, at in marks[1:]] + [begun + seconds]
     return {
         "refresh_seconds": seconds,
-        "steps": {name: end - at for (name, at), end in zip(marks, ends, strict=True)},
+        "steps": _steps(marks, begun + seconds),
         "marts": {m.mart: [m.seconds, m.how, m.keys] for m in done.marts},
         "models": done.models,
     }
@@ -148,16 +147,13 @@ def _table(runs: dict[str, list[dict]]) -> str:
         )
         + " | |",
     ]
+
+    def seconds(run: dict, step: str) -> float:  # a mart's own time, or the step's
+        return run["marts"][step][0] if step in run["marts"] else run["steps"][step]
+
     for step in after[0]["steps"]:
-        if step not in after[0]["marts"]:  # linking people, the models, saving
-            cells = [
-                ", ".join(f"{r['steps'][step]:.2f}" for r in side if step in r["steps"])
-                for side in (before, after)
-            ]
-            lines.append(f"| {step} | {cells[0]} | {cells[1]} | |")
-            continue
         cells = [
-            ", ".join(f"{r['marts'][step][0]:.2f}" for r in side if step in r["marts"])
+            ", ".join(f"{seconds(r, step):.2f}" for r in side if step in r["steps"])
             for side in (before, after)
         ]
         keys = " → ".join(
