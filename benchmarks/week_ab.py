@@ -3,14 +3,15 @@ tree's, in turns.
 
 ``python -m benchmarks.week_ab REV [--scale 1000000] [--rounds 2] [--work DIR] [--sheet]``
 
-The campaign's database without the week is the one ``benchmarks.incremental`` keeps at
-that scale (built here when missing). Each round copies it once per side, imports the
-week's three files (``--sheet``: the sign-in sheet alone) with the refresh held back, then
-times ``pipelines.refresh.run`` step by step; the side that goes first alternates from
-round to round (interleaved A/B on a shared machine). The revision's code runs from a
-``git worktree`` of it. Both sides count the marts and the models' kept inputs as built
-by their own code, as a database refreshed by that code would be: right only when both
-build the same rows (the property test, ``benchmarks.compare_sql --same-rows``).
+The campaign's database without the week is the one ``benchmarks.incremental`` keeps at that
+scale (built here by the revision's code when missing); a side whose schema is newer reads a
+copy of it upgraded and refreshed in full by its own code (kept too). Each round copies it
+once per side, imports the week's three files (``--sheet``: the sign-in sheet alone) with
+the refresh held back, then times ``pipelines.refresh.run`` step by step; the side that goes
+first alternates from round to round (interleaved A/B on a shared machine). The revision's
+code runs from a ``git worktree`` of it. Both sides count the marts and the models' kept
+inputs as built by their own code, as a database refreshed by that code would be: right only
+when both build the same rows (the property test, ``benchmarks.compare_sql --same-rows``).
 Prints each step's seconds per round, side by side (linking people, each mart, the two
 models, saving), and how each mart was refreshed (incremental, with how many keys, or full).
 """
@@ -27,6 +28,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+import duckdb
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -48,7 +51,7 @@ def child(base: Path, place: Path, scale: int, sheet: bool) -> dict:
     work = base.parent.parent
     folder = sample_folder(work.parent, round(scale / ROWS_PER_PERSON), 2026)
     _, week = week_files(folder, work)
-    db = _copy(base, place)
+    db = _copy(_base_for_this_code(base), place)
     _import(db, week[-1:] if sheet else week, refresh=False)
     with load.session(db, refresh_figures=False) as batch:
         con = batch.con
@@ -73,6 +76,28 @@ def child(base: Path, place: Path, scale: int, sheet: bool) -> dict:
     }
 
 
+def _base_for_this_code(base: Path) -> Path:
+    """The campaign as this side's code would have built it: ``base``, or, when this code's
+    schema is newer than the one ``base`` was written with, a copy upgraded and refreshed in
+    full by this code (made once, kept next to ``base`` under the schema's version)."""
+    from benchmarks.incremental import _copy
+    from pipelines import load, warehouse
+    from pipelines import refresh as figures
+
+    with duckdb.connect(str(base), read_only=True) as con:
+        written_with = warehouse.schema_version(con)
+    latest = warehouse.latest_version()
+    if written_with >= latest:
+        return base
+    own = base.parent.parent / f"base-schema-{latest}" / base.name
+    if not own.exists():
+        partial = _copy(base, own.parent.with_name(own.parent.name + "-partial"))
+        with load.session(partial, refresh_figures=False) as batch:  # upgrades the schema
+            figures.run(batch.con, full=True)
+        partial.parent.rename(own.parent)
+    return own
+
+
 def main() -> None:
     from benchmarks import command_line
 
@@ -83,7 +108,11 @@ def main() -> None:
     parser.add_argument("--work", type=Path, default=None)
     parser.add_argument("--sheet", action="store_true", help="the sign-in sheet alone")
     parser.add_argument("--child", nargs=2, type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--build-base", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.build_base:
+        _build_base(args.scale, args.build_base)
+        return
     if args.child:
         base, place = args.child
         print(json.dumps(child(base, place, args.scale, args.sheet)))
@@ -95,12 +124,12 @@ def main() -> None:
 def compare(rev: str, scale: int, rounds: int, work: Path, sheet: bool = False) -> str:
     """Both sides' seconds per step, as a table (``main`` without its command line)."""
     base = work / f"incremental-{scale}" / "base" / "turnout.duckdb"
-    if not base.exists():
-        _build_base(scale, work)
     checkout = Path(tempfile.mkdtemp(prefix="turnout-ab-"))
     git = ["git", "-C", str(ROOT), "worktree"]
     subprocess.run([*git, "add", "--detach", str(checkout), rev], check=True, capture_output=True)
     try:
+        if not base.exists():  # by the revision's code: a newer schema upgrades a copy
+            _run(checkout, ["--scale", str(scale), "--build-base", str(work)])
         sides = {rev: checkout, "working tree": ROOT}
         runs: dict[str, list[dict]] = {side: [] for side in sides}
         for round_no in range(rounds):
@@ -115,16 +144,22 @@ def compare(rev: str, scale: int, rounds: int, work: Path, sheet: bool = False) 
 
 def _side(root: Path, base: Path, place: Path, scale: int, sheet: bool) -> dict:
     """One side's run, in a process that imports that side's code."""
-    command = [sys.executable, str(Path(__file__).resolve()), "-", "--scale", str(scale)]
-    command += ["--child", str(base), str(place)] + (["--sheet"] if sheet else [])
+    arguments = ["--scale", str(scale), "--child", str(base), str(place)]
+    return json.loads(_run(root, arguments + (["--sheet"] if sheet else [])).splitlines()[-1])
+
+
+def _run(root: Path, arguments: list[str]) -> str:
+    """This script with ``arguments``, in a process that imports the code under ``root``;
+    what it printed. A failure shows what the process said on stderr."""
     found = subprocess.run(
-        command,
+        [sys.executable, str(Path(__file__).resolve()), "-", *arguments],
         env={**os.environ, "PYTHONPATH": str(root)},
         capture_output=True,
         text=True,
-        check=True,
     )
-    return json.loads(found.stdout.strip().splitlines()[-1])
+    if found.returncode:
+        raise RuntimeError(f"{root} {' '.join(arguments)} failed:\n{found.stderr[-4000:]}")
+    return found.stdout.strip()
 
 
 def _build_base(scale: int, work: Path) -> None:

@@ -7,7 +7,7 @@ report's own.
 
 from __future__ import annotations
 
-from pipelines import keys
+from pipelines import identity, keys
 
 # state ---------------------------------------------------------------------------------
 
@@ -159,8 +159,9 @@ QUALITY_SQL = "select check_name, count_found from mart_data_quality order by ch
 
 # who came (campaign leads only) --------------------------------------------------------
 
-EVENT_ATTENDANCE_SQL = """
-    select person_id, attendance, action_network_uuid, mobilize_user_id,
+EVENT_ATTENDANCE_SQL = f"""
+    select {identity.person_label_sql("person_id")} as person_id,
+           attendance, action_network_uuid, mobilize_user_id,
            eventbrite_attendee_number, zoom_registrant_email_hash
     from mart_event_attendance
     where event_id = ?

@@ -129,7 +129,7 @@ counted as (
 
 ANONYMOUS_SQL = f"""
     select count(distinct person_id) from mart_funnel_facts
-    where {FACT_FILTER} and starts_with(person_id, 'anon:')
+    where {FACT_FILTER} and person_id < 0  -- turnout_anonymous_person
 """
 
 

@@ -111,6 +111,37 @@ def attach_keys(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("drop table typed")
 
 
+def person_id_sql(hex_text: str) -> str:
+    """SQL for the person id of a label: the number written by its first 15 hex digits.
+
+    A person is known inside the warehouse by this number (a BIGINT: 60 bits), not by text,
+    which every mart joins, groups and sorts several times faster. People read it as
+    :func:`person_label_sql` writes it.
+    """
+    return f"('0x' || left({hex_text}, 15))::bigint"
+
+
+def person_label_sql(person_id: str) -> str:
+    """SQL for the text a person reads for the person id in column ``person_id``.
+
+    A linked person is 'p' and the 15 hex digits of the smallest key hash of their keys. A
+    record with no key at all is its own anonymous person, numbered below zero from its
+    record id (``turnout_anonymous_person`` in ``sql/marts/_macros.sql``): 'anon:' and the
+    first 15 hex digits of that record id.
+    """
+    return (
+        f"case when {person_id} >= 0 then 'p' || lpad(lower(hex({person_id})), 15, '0') "
+        f"else 'anon:' || lpad(lower(hex(-1 - {person_id})), 15, '0') end"
+    )
+
+
+def person_label(person_id: int) -> str:
+    """:func:`person_label_sql` in Python, for rows already out of the database."""
+    if person_id >= 0:
+        return f"p{person_id:015x}"
+    return f"anon:{-1 - person_id:015x}"
+
+
 def _edges_sql(only: str = "") -> str:
     """Pairs of keys found on one record; ``only``: an extra condition on the records."""
     pairs = []
@@ -195,9 +226,9 @@ def resolve_people(con: duckdb.DuckDBPyConnection, added_by: list[int] | None = 
         if changed == 0:
             break
     con.execute("delete from person_keys")
-    con.execute("""
+    con.execute(f"""
         insert into person_keys
-        select key_hash, key_kind, 'p' || left(label, 15) as person_id from key_labels
+        select key_hash, key_kind, {person_id_sql("label")} as person_id from key_labels
     """)
     con.execute("delete from people")
     con.execute("""
@@ -212,10 +243,10 @@ def resolve_people(con: duckdb.DuckDBPyConnection, added_by: list[int] | None = 
 def _link_added(con: duckdb.DuckDBPyConnection, import_ids: list[int]) -> int:
     """Add some imports' keys and links to ``person_keys`` and ``people``.
 
-    A person's id is 'p' + the first 15 characters of the smallest key hash of their
-    component, so two people who become one take the smaller id (the prefix of the
-    smallest key is the smallest prefix). The graph walked here has one node per person
-    or new key that the import's records touch, not one per key of the database.
+    A person's id is the number written by the first 15 hex digits of the smallest key
+    hash of their component, so two people who become one take the smaller id (the prefix
+    of the smallest key is the smallest prefix). The graph walked here has one node per
+    person or new key that the import's records touch, not one per key of the database.
     """
     only = f" and import_id in ({', '.join(str(int(i)) for i in import_ids)})"
     con.execute(f"""
@@ -223,11 +254,11 @@ def _link_added(con: duckdb.DuckDBPyConnection, import_ids: list[int]) -> int:
         select key_hash, any_value(key_kind) as key_kind from ({_keys_sql(only)})
         group by key_hash
     """)
-    con.execute("""
+    con.execute(f"""
         create or replace temp table key_nodes as
         select a.key_hash, a.key_kind, k.person_id,
-               coalesce(k.person_id, 'n' || a.key_hash) as node,
-               coalesce(substr(k.person_id, 2), left(a.key_hash, 15)) as label
+               coalesce('p' || k.person_id, 'n' || a.key_hash) as node,
+               coalesce(k.person_id, {person_id_sql("a.key_hash")}) as label
         from added_keys as a
         left join person_keys as k using (key_hash)
     """)
@@ -269,9 +300,9 @@ def _link_added(con: duckdb.DuckDBPyConnection, import_ids: list[int]) -> int:
     # people whose id changes, and the ids every touched person ends with
     con.execute("""
         create or replace temp table moved_people as
-        select distinct k.person_id as old_id, 'p' || l.label as new_id
+        select distinct k.person_id as old_id, l.label as new_id
         from key_nodes as k join node_labels as l using (node)
-        where k.person_id is not null and k.person_id <> 'p' || l.label
+        where k.person_id is not null and k.person_id <> l.label
     """)
     con.execute("""
         update person_keys set person_id = moved_people.new_id
@@ -279,7 +310,7 @@ def _link_added(con: duckdb.DuckDBPyConnection, import_ids: list[int]) -> int:
     """)
     con.execute("""
         insert into person_keys
-        select k.key_hash, k.key_kind, 'p' || l.label
+        select k.key_hash, k.key_kind, l.label
         from key_nodes as k join node_labels as l using (node)
         where k.person_id is null
     """)
@@ -287,7 +318,7 @@ def _link_added(con: duckdb.DuckDBPyConnection, import_ids: list[int]) -> int:
         create or replace temp table touched_people as
         select old_id as person_id from moved_people
         union
-        select distinct 'p' || l.label from key_nodes as k join node_labels as l using (node)
+        select distinct l.label from key_nodes as k join node_labels as l using (node)
     """)
     con.execute("delete from people where person_id in (select person_id from touched_people)")
     con.execute("""

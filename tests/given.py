@@ -2,11 +2,14 @@
 the funnel, an event's row and the awareness of each channel, which the tests check.
 
 The "given these rows, expect these numbers" tests use this instead of import files, so
-each test states exactly which records exist. Key hashes are stand-in strings.
+each test states exactly which records exist. Keys are stand-in strings ("ann@"), stored as
+the hex digest of their sha256 and record ids as 32 hex digits, as the importer stores them:
+a person's id is read from the hex digits of a key hash, an anonymous one's from its record's.
 """
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 from pipelines import identity, marts, warehouse
@@ -57,14 +60,29 @@ def registration(event_id: str, email_key: str, **columns) -> dict:
     return {"event_id": event_id, "email_key": email_key, **columns}
 
 
+def stored_key(stand_in: str) -> str:
+    """The key hash stored for a stand-in key ("ann@")."""
+    return hashlib.sha256(stand_in.encode()).hexdigest()
+
+
+def person(*stand_ins: str) -> int:
+    """The person id of whoever has the stand-in keys ``stand_ins`` (all of their keys): the
+    number of the first 15 hex digits of the smallest stored key."""
+    return int(min(stored_key(k) for k in stand_ins)[:15], 16)
+
+
 def given(db: Path, **tables: list[dict]) -> None:
     """Insert ``tables`` (name → rows), resolve people and rebuild every mart."""
     with warehouse.writer(db) as con:
         for table, rows in tables.items():
             for row in rows:
                 values = {**_DEFAULTS[table], **row}
-                if table in identity.PERSON_TABLES and "record_id" not in values:
-                    values["record_id"] = f"{table[:3]}{next(_counter)}"
+                if table in identity.PERSON_TABLES:
+                    number = str(next(_counter)).encode()
+                    values.setdefault("record_id", hashlib.md5(number).hexdigest())
+                    for key in identity.KEY_COLUMNS:
+                        if values.get(key) is not None:
+                            values[key] = stored_key(values[key])
                 columns = ", ".join(values)
                 marks = ", ".join("?" for _ in values)
                 con.execute(

@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from pipelines.cli import app
 from tests.conftest import query
-from tests.given import event, given
+from tests.given import event, given, stored_key
 
 ROWS = {
     "events": [event("e1"), event("e2", "2026-04-09 19:00")],
@@ -42,11 +42,12 @@ def listed(db) -> set[tuple]:
 
 def test_each_registrant_came_did_not_or_is_unknown(db):
     given(db, **ROWS)
+    ann, bob, dee = stored_key("ann@"), stored_key("bob@"), stored_key("dee@")
     assert listed(db) == {
-        ("e1", "ann@", "came", "7001", None, None),
-        ("e1", "bob@", "no_show", None, "u-22", None),  # e1 has attendance records: no-show
-        ("e1", "dee@", "walk_in", None, None, None),  # came without registering
-        ("e2", "ann@", "unknown", None, None, "ann@"),  # nobody recorded e2's attendance
+        ("e1", ann, "came", "7001", None, None),
+        ("e1", bob, "no_show", None, "u-22", None),  # e1 has attendance records: no-show
+        ("e1", dee, "walk_in", None, None, None),  # came without registering
+        ("e2", ann, "unknown", None, None, ann),  # nobody recorded e2's attendance
     }  # cy@ cancelled: not listed; the anonymous sign-in is counted, never listed
 
 
@@ -62,6 +63,9 @@ def test_the_command_line_writes_one_events_list_for_a_french_spreadsheet(db, tm
         (r["attendance"], r["eventbrite_attendee_number"], r["mobilize_user_id"]) for r in rows
     ) == [("came", "7001", ""), ("no_show", "", "u-22"), ("walk_in", "", "")]
     assert list(rows[0])[:3] == ["event_id", "person_id", "attendance"]
+    # a person reads the id as 'p' and the first 15 hex digits of their smallest key
+    came = next(r for r in rows if r["attendance"] == "came")
+    assert came["person_id"] == "p" + stored_key("ann@")[:15]
     unknown = CliRunner().invoke(app, ["attendance", "nope", "--out", str(out)])
     assert unknown.exit_code == 1 and "nope" in unknown.output
 

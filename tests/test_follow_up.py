@@ -161,7 +161,7 @@ def _people(count: int, seed: int) -> pd.DataFrame:
     """People in person_id order (as the list reads them) with few distinct features:
     many ties in probability and in recency."""
     rng = np.random.default_rng(seed)
-    ids = sorted(f"{n:064x}" for n in rng.choice(10**9, count, replace=False))
+    ids = sorted(int(n) for n in rng.choice(2**60, count, replace=False))
     return pd.DataFrame(
         {
             "person_id": ids,
@@ -210,7 +210,7 @@ def test_the_refresh_ranks_in_the_database_as_the_model_does_in_pandas():
     con.register("people", now.drop(columns="acted").sample(frac=1, random_state=5))
     con.execute(f"create table {follow_up_inputs.PEOPLE} as select * from people")  # any order
     con.execute(
-        f"create table {follow_up_inputs.SOURCES} (person_id varchar, action_network_uuid "
+        f"create table {follow_up_inputs.SOURCES} (person_id bigint, action_network_uuid "
         "varchar, mobilize_user_id varchar, eventbrite_attendee_number varchar, "
         "zoom_registrant_email_hash varchar)"
     )

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pipelines import marts, warehouse
 from tests.conftest import query
-from tests.given import event, funnel, gap, given
+from tests.given import event, funnel, gap, given, person
 
 
 def test_latest_snapshot_replaces_older_ones(db):
@@ -176,13 +176,14 @@ def test_records_at_the_same_moment_give_the_same_channel_on_every_rebuild(db):
                     query(
                         db,
                         "select stage, channel from mart_funnel_facts "
-                        "where person_id = 'pann@' order by stage",
+                        f"where person_id = {person('ann@')} order by stage",
                     )
                 ),
                 tuple(
                     query(
                         db,
-                        "select first_channel from mart_person_channels where person_id = 'pann@'",
+                        "select first_channel from mart_person_channels "
+                        f"where person_id = {person('ann@')}",
                     )
                 ),
             )

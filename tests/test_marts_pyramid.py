@@ -1,7 +1,7 @@
 """Marts of people over time: pyramid tiers (rules from TOML), tier flow, retention, channels.
 
 Stand-in key hashes as in test_marts.py: a person's id is 'p' + their smallest key
-("pann@" is Ann), because identity labels a person by one of their keys.
+(person("ann@") is Ann), because identity labels a person by one of their keys.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from importlib import resources
 
 from pipelines import marts, warehouse
 from tests.conftest import ROOT, query, run_import
-from tests.given import event, given, registration
+from tests.given import event, given, person, registration
 
 FIXTURES = ROOT / "tests" / "fixtures"
 
@@ -66,9 +66,11 @@ def tier_flow(db, month: str) -> list[tuple]:
 def test_default_pyramid_tiers(db):
     given(db, **pyramid_rows())
     assert sorted(tiers(db).values()) == ["contributing", "endorsing", "following", "owning"]
-    assert tiers(db)["pann@"] == "owning"  # three events within twelve months
+    assert tiers(db)[person("ann@")] == "owning"  # three events within twelve months
     months = query(
-        db, "select month, tier from mart_person_months where person_id = 'pann@' order by month"
+        db,
+        "select month, tier from mart_person_months where person_id = ? order by month",
+        [person("ann@")],
     )
     assert [tier for _, tier in months] == ["contributing", "contributing", "owning"]
 
@@ -83,10 +85,10 @@ def test_pyramid_rules_come_from_the_toml_file(db):
     )
     given(db, **pyramid_rows())
     found = tiers(db)
-    assert (found["pann@"], found["pbob@"]) == ("owning", "owning")
+    assert (found[person("ann@")], found[person("bob@")]) == ("owning", "owning")
     # Dan was listed in January: with a one-month window he is back to observing by March
-    assert found["pdan@"] == "observing"
-    assert found["peve@"] == "observing"  # clicks place nobody in these rules
+    assert found[person("dan@")] == "observing"
+    assert found[person("eve@")] == "observing"  # clicks place nobody in these rules
     # February: Dan following → observing (down), Ann owning → owning, Eve new, observing
     assert tier_flow(db, "2026-02-01") == [
         ("following", "observing", "down", 1),
@@ -122,7 +124,9 @@ def test_retention_and_time_to_action(db):
     ]
     # Ann registered on 1 January for the event of 15 January
     assert query(
-        db, "select days_commitment_to_action from mart_person_milestones where person_id = 'pann@'"
+        db,
+        "select days_commitment_to_action from mart_person_milestones where person_id = ?",
+        [person("ann@")],
     ) == [(14,)]
 
 
@@ -202,8 +206,8 @@ def _tiers_month_by_month(activity: list[tuple[str, str, str, str]], window: int
 
     last = max(index(m) for _, m, _, _ in activity)
     ranks = {}
-    for person in {p for p, _, _, _ in activity}:
-        mine = [(index(m), metric, item) for p, m, metric, item in activity if p == person]
+    for who in {p for p, _, _, _ in activity}:
+        mine = [(index(m), metric, item) for p, m, metric, item in activity if p == who]
         for month in range(min(i for i, _, _ in mine), last + 1):
             rank = 0
             for metric, thresholds in rules.items():
@@ -213,7 +217,7 @@ def _tiers_month_by_month(activity: list[tuple[str, str, str, str]], window: int
                     if m == metric and i <= month and (window == 0 or i > month - window)
                 }
                 rank = max([rank] + [r for at_least, r in thresholds if len(items) >= at_least])
-            ranks[(person, f"{month // 12}-{month % 12 + 1:02d}")] = rank
+            ranks[(who, f"{month // 12}-{month % 12 + 1:02d}")] = rank
     return ranks
 
 
@@ -232,16 +236,16 @@ def test_tier_spans_equal_a_month_by_month_count_for_any_window(db):
     rows["events"].append(event("e4", "2026-06-15 18:30"))
     rows["checkins"].append({"event_id": "e4", "email_key": "ann@"})
     activity = [
-        ("pann@", "2026-01", "registrations", "e1"),
-        ("pann@", "2026-01", "events_attended", "e1"),
-        ("pann@", "2026-02", "events_attended", "e2"),
-        ("pann@", "2026-03", "events_attended", "e3"),
-        ("pann@", "2026-06", "events_attended", "e4"),
-        ("pbob@", "2026-03", "events_attended", "e3"),
-        ("pdan@", "2026-01", "on_list", "list"),
-        ("pdan@", "2026-03", "on_list", "list"),
-        ("pdan@", "2026-04", "email_opens", "m2"),
-        ("peve@", "2026-02", "email_clicks", "m1"),
+        (person("ann@"), "2026-01", "registrations", "e1"),
+        (person("ann@"), "2026-01", "events_attended", "e1"),
+        (person("ann@"), "2026-02", "events_attended", "e2"),
+        (person("ann@"), "2026-03", "events_attended", "e3"),
+        (person("ann@"), "2026-06", "events_attended", "e4"),
+        (person("bob@"), "2026-03", "events_attended", "e3"),
+        (person("dan@"), "2026-01", "on_list", "list"),
+        (person("dan@"), "2026-03", "on_list", "list"),
+        (person("dan@"), "2026-04", "email_opens", "m2"),
+        (person("eve@"), "2026-02", "email_clicks", "m1"),
     ]
     given(db, **rows)
     for window in (0, 1, 2, 3, 12):
@@ -264,7 +268,7 @@ def test_tier_spans_equal_a_month_by_month_count_for_any_window(db):
             "from mart_person_tier_spans order by person_id, from_month",
         )
         pairs = zip(spans, spans[1:], strict=False)
-        for (person, _, end, rank), (following, start, _, next_rank) in pairs:
-            if person == following:  # spans meet, and differ in tier
+        for (who, _, end, rank), (following, start, _, next_rank) in pairs:
+            if who == following:  # spans meet, and differ in tier
                 assert end.year * 12 + end.month + 1 == start.year * 12 + start.month
                 assert rank != next_rank

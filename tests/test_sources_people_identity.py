@@ -6,6 +6,9 @@ from __future__ import annotations
 
 import re
 
+import duckdb
+
+from pipelines import identity, warehouse
 from tests.conftest import query, run_import
 from tests.people_files import AN_SIGNATURES, AN_SIGNATURES_NAME, EVENTBRITE, FIXTURES, person_of
 
@@ -92,3 +95,48 @@ def test_reject_reasons_never_quote_people(cal):
     assert reasons
     assert not any(s in reasons for s in _secrets_in_fixtures())
     assert "walk in" not in reasons and "zed" not in reasons
+
+
+# person ids ------------------------------------------------------------------------
+
+
+def test_a_person_id_is_the_number_of_the_smallest_keys_first_15_hex_digits(cal):
+    run_import(cal, EVENTBRITE)
+    run_import(cal, FIXTURES / "mobilize_participations.csv")  # the same email + a phone
+    rows = query(
+        cal,
+        "select min(key_hash), any_value(person_id), count(*) from person_keys "
+        "group by person_id having count(*) > 1",
+    )
+    assert rows, "the fixtures give someone two keys"
+    for smallest, person_id, _ in rows:
+        assert person_id == int(smallest[:15], 16)
+        assert identity.person_label(person_id) == "p" + smallest[:15]
+    with duckdb.connect() as con:  # and the SQL says it as Python does, anonymous ones too
+        for number in (rows[0][1], 0, 5, 2**60 - 1, -1, -27, -(2**60)):
+            said = con.execute(f"select {identity.person_label_sql('$1::bigint')}", [number])
+            assert said.fetchone() == (identity.person_label(number),)
+    assert identity.person_label(-27) == "anon:00000000000001a"
+
+
+def test_an_older_database_numbers_its_people_on_upgrade_and_again_changes_nothing(cal):
+    run_import(cal, EVENTBRITE)
+    run_import(cal, FIXTURES / "mobilize_participations.csv")
+    before = query(cal, "select key_hash, person_id from person_keys order by key_hash")
+    people = query(cal, "select person_id, count_keys from people order by person_id")
+    text = "'p' || lpad(lower(hex(person_id::bigint)), 15, '0')"
+    with duckdb.connect(str(cal)) as con:  # ids as text, as version 12 stored them
+        for table in ("person_keys", "people"):
+            con.execute(f"alter table {table} alter person_id type varchar")
+            con.execute(f"update {table} set person_id = {text}")
+        con.execute("delete from schema_version where version >= 13")
+        assert con.execute("select min(person_id) from people").fetchone()[0].startswith("p")
+    for again in (False, True):  # the migration, then the same migration on numbers
+        if again:
+            with duckdb.connect(str(cal)) as con:
+                con.execute("delete from schema_version where version >= 13")
+        with warehouse.writer(cal):
+            pass
+        assert query(cal, "select key_hash, person_id from person_keys order by key_hash") == before
+        assert query(cal, "select person_id, count_keys from people order by person_id") == people
+    assert query(cal, "select count(*) from mart_refresh_state") == [(0,)]  # rebuilt next

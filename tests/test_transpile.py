@@ -168,6 +168,22 @@ def test_the_month_window_is_a_year_month_interval():
     assert "MAKE_YM_INTERVAL(0, 3)" in spark_sql
 
 
+def test_an_anonymous_person_is_numbered_from_hex_digits_on_spark_too():
+    sql = "select turnout_anonymous_person(record_id) as person_id from t"
+    spark_sql = transpile.to_spark("99_mart_anonymous", sql)
+    # Spark's cast of '0x…' gives null: the digits are read by conv, base 16 to base 10
+    assert "CAST(CONV(SUBSTRING(record_id, 1, 15), 16, 10) AS BIGINT)" in spark_sql
+    assert "'0x'" not in spark_sql
+    con = duckdb.connect()
+    marts.install_macros(con)
+    # by hand: 0x00000000000001a = 26, so -1 - 26; fff…f (15 digits) = 2^60 - 1
+    found = con.execute(
+        "select turnout_anonymous_person('00000000000001a' || repeat('f', 17)), "
+        "turnout_anonymous_person(repeat('f', 32))"
+    ).fetchone()
+    assert found == (-27, -(2**60))
+
+
 def test_the_macros_file_is_read_whole():
     assert set(transpile.macros()) == {
         "turnout_wilson_low",
@@ -178,12 +194,13 @@ def test_the_macros_file_is_read_whole():
         "turnout_is_cancelled",
         "turnout_pyramid_metric",
         "turnout_known_channel",
+        "turnout_anonymous_person",
     }
     assert (
         Path(ROOT / "pipelines" / "sql" / "marts" / "_macros.sql")
         .read_text(encoding="utf-8")
         .count("create or replace temp macro")
-        == 8
+        == 9
     )
 
 

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from pipelines import config, warehouse
+from pipelines import config, identity, warehouse
 from pipelines.commands.output import CsvDialect, console, csv_dialect, errors, fail
 from pipelines.errors import TurnoutError
 from pipelines.terminal import safe as _safe
@@ -128,7 +128,9 @@ def attendance_command(
             ):
                 raise TurnoutError(code="event.unknown", event_id=event_id)
             cursor = con.execute(
-                "select event_id, person_id, attendance, eventbrite_attendee_number, "
+                "select event_id, "
+                f"{identity.person_label_sql('person_id')} as person_id, "
+                "attendance, eventbrite_attendee_number, "
                 "mobilize_user_id, action_network_uuid, zoom_registrant_email_hash "
                 "from mart_event_attendance where event_id = ? order by attendance, "
                 "eventbrite_attendee_number, mobilize_user_id, action_network_uuid, "

@@ -110,7 +110,10 @@ def link_people(spark: SparkSession) -> DataFrame:
         labels = following
         if changed[0] == 0:
             break
-    return labels.selectExpr("key_hash", "key_kind", "'p' || left(label, 15) as person_id")
+    # identity.person_id_sql: the number of the label's first 15 hex digits
+    return labels.selectExpr(
+        "key_hash", "key_kind", "cast(conv(left(label, 15), 16, 10) as bigint) as person_id"
+    )
 
 
 def _materialise(spark: SparkSession, frame: DataFrame, name: str, out: Path) -> list[str]:

@@ -36,6 +36,7 @@ ALLOWED_FUNCTIONS = frozenset(
         "cast",
         # text and time
         "lower",
+        "substring",
         "dayname",
         "time_to_str",
         "timestamp_trunc",
@@ -237,6 +238,14 @@ def _rewrite(node: exp.Expr, schema: Mapping[str, Sequence[str]]) -> exp.Expr:
         # a generator cannot sit inside a cast on Spark: cast the array instead
         array_type = exp.DataType.build(f"array<{node.to.sql('spark')}>", dialect="spark")
         return exp.Explode(this=exp.cast(node.this.this.copy(), array_type))
+    if isinstance(node, exp.Cast) and _is_hex_number(node):
+        # DuckDB reads '0x…' as a number; Spark's cast gives null: conv reads the digits
+        digits = node.this.expression.copy()
+        conv = exp.Anonymous(
+            this="conv",
+            expressions=[digits, exp.Literal.number(16), exp.Literal.number(10)],
+        )
+        return exp.Cast(this=conv, to=node.to.copy())
     if isinstance(node, exp.Dayname):
         # Spark's dayname() says 'Sat' where DuckDB says 'Saturday'
         return exp.Anonymous(
@@ -249,6 +258,17 @@ def _rewrite(node: exp.Expr, schema: Mapping[str, Sequence[str]]) -> exp.Expr:
     if isinstance(node, exp.ArgMin) and not isinstance(node.parent, exp.Filter):
         return _first_value_skipping_nulls(node)
     return node
+
+
+def _is_hex_number(node: exp.Cast) -> bool:
+    """``cast('0x' || digits as <integer type>)``: hex digits read as a number."""
+    return (
+        node.to.is_type(*exp.DataType.INTEGER_TYPES)
+        and isinstance(node.this, exp.DPipe)
+        and isinstance(node.this.this, exp.Literal)
+        and node.this.this.is_string
+        and node.this.this.name.lower() == "0x"
+    )
 
 
 def to_spark(mart: str, sql: str, schema: Mapping[str, Sequence[str]] | None = None) -> str:

@@ -208,7 +208,7 @@ def _rank_with(now: pd.DataFrame, model: LogisticRegression | None) -> pd.DataFr
 # one row per person (the people ranked are grouped by person; test_follow_up checks it),
 # with no primary-key index: it would sit in memory through the refresh
 MART_COLUMNS = """
-    person_id varchar not null, rank integer not null, probability double,
+    person_id bigint not null, rank integer not null, probability double,
     method varchar not null, days_since_last double, registrations integer,
     upcoming integer, signatures integer, action_network_uuid varchar,
     mobilize_user_id varchar, eventbrite_attendee_number varchar,

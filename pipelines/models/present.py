@@ -10,7 +10,7 @@ import duckdb
 from rich.console import Console, JustifyMethod
 from rich.table import Table
 
-from pipelines import messages, spreadsheet, warehouse
+from pipelines import identity, messages, spreadsheet, warehouse
 from pipelines.models import evaluation as leave_one_out
 from pipelines.models import follow_up, forecast
 from pipelines.terminal import safe
@@ -197,10 +197,14 @@ def write_follow_up(
 ) -> int:
     rows: Iterable[Sequence[Any]]
     if _has_table(con, "mart_follow_up"):
+        columns = [
+            identity.person_label_sql(c) if c == "person_id" else c for c in FOLLOW_UP_COLUMNS
+        ]
         rows = con.execute(
-            f"select {', '.join(FOLLOW_UP_COLUMNS)} from mart_follow_up order by rank"
+            f"select {', '.join(columns)} from mart_follow_up order by rank"
         ).fetchall()
     else:  # a database filled before the list existed: worked out on the spot
         frame = follow_up.mart_rows(con)[FOLLOW_UP_COLUMNS]
+        frame["person_id"] = frame["person_id"].map(identity.person_label)
         rows = frame.astype(object).where(frame.notna(), None).itertuples(index=False)
     return spreadsheet.write_file(path, FOLLOW_UP_COLUMNS, rows, form or spreadsheet.dialect(None))

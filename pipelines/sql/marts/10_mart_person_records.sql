@@ -1,7 +1,8 @@
 -- mart_person_records: every person-level record, resolved to its person, with its funnel stage.
 -- grain: one row per (record_id, stage). A registration gives a commitment row (unless
 --        cancelled or declined) and an action row when it says attended = true; a sign-in
---        row with neither email nor phone is its own anonymous person ('anon:' || record_id).
+--        row with neither email nor phone is its own anonymous person, numbered below zero
+--        (turnout_anonymous_person).
 -- upstream: registrations, checkins, signatures, email_activity, events, person_keys
 -- refresh: incremental by record_id
 with
@@ -48,7 +49,7 @@ resolved as (
     -- all keys of one record belong to the same person: one of them is enough to look up
     select
         records.*,
-        coalesce(keys.person_id, 'anon:' || records.record_id) as person_id,
+        coalesce(keys.person_id, turnout_anonymous_person(records.record_id)) as person_id,
         coalesce(records.email_key, records.phone_key, records.platform_key) is null
             as is_anonymous,
         coalesce(records.campaign, calendar.campaign) as record_campaign,

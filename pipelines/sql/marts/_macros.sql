@@ -57,3 +57,9 @@ create or replace temp macro turnout_pyramid_metric(record_kind) as (
 -- 'offline'.
 create or replace temp macro turnout_known_channel(record_kind, channel) as (
     case when record_kind = 'checkin' then coalesce(channel, 'offline') else channel end);
+
+-- A record with neither email, phone nor platform id is its own anonymous person: a
+-- number below zero from its record id (an md5 in hex), where a linked person's id is the
+-- number of the first 15 hex digits of a key hash (pipelines/identity.py person_id_sql).
+create or replace temp macro turnout_anonymous_person(record_id) as (
+    -1 - cast('0x' || substring(record_id, 1, 15) as bigint));
