@@ -9,16 +9,7 @@
 -- refresh: incremental by campaign, channel, period, period_start
 with
 
-person_numbers as (
-    -- people grouped by a number rather than their 16-character id: the same groups, faster
-    select person_id, row_number() over () as person_no
-    from (select distinct person_id from mart_funnel_facts where person_id is not null)
-),
-facts as (
-    select f.* exclude (person_id), n.person_no as person_id
-    from mart_funnel_facts as f
-    left join person_numbers as n using (person_id)
-),
+facts as (select * from mart_funnel_facts),
 folded as (
     -- one row per person (or aggregate), stage and place in time before fanning out
     select campaign, channel, stage, stage_rank, person_id,

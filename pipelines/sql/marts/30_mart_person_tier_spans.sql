@@ -11,17 +11,7 @@
 -- refresh: incremental by person_id
 with
 
-person_numbers as (
-    -- people sorted and grouped by a number rather than their 16-character id (records
-    -- carry it as person_id; final maps it back)
-    select person_id, row_number() over () as person_no
-    from (select distinct person_id from mart_person_records where not is_anonymous)
-),
-records as (
-    select r.* exclude (person_id), n.person_no as person_id
-    from mart_person_records as r join person_numbers as n using (person_id)
-    where not r.is_anonymous
-),
+records as (select * from mart_person_records where not is_anonymous),
 tiers as (select * from pyramid_tiers),
 rules as (select * from pyramid_rules),
 settings as (select * from pyramid_settings),
@@ -118,14 +108,13 @@ span_starts as (
 ),
 
 final as (
-    select n.person_id, s.month as from_month,
+    select s.person_id, s.month as from_month,
            coalesce(cast(lead(s.month) over (partition by s.person_id order by s.month)
                          - interval 1 month as date), last_month.month) as to_month,
            s.tier_rank, tiers.tier
     from span_starts as s
     cross join last_month
     join tiers on tiers.tier_rank = s.tier_rank
-    join person_numbers as n on n.person_no = s.person_id
 )
 
 select * from final
