@@ -1,13 +1,15 @@
 """The refresh after a week's batch, mart by mart: a git revision's code against the working
 tree's, in turns.
 
-``python -m benchmarks.week_ab REV [--scale 1000000] [--rounds 2] [--work DIR] [--sheet]``
+``python -m benchmarks.week_ab REV [--scale 1000000] [--rounds 2] [--work DIR] [--sheet]
+[--full]``
 
 The campaign's database without the week is the one ``benchmarks.incremental`` keeps at that
 scale (built here by the revision's code when missing); a side whose schema is newer reads a
 copy of it upgraded and refreshed in full by its own code (kept too). Each round copies it
 once per side, imports the week's three files (``--sheet``: the sign-in sheet alone) with
-the refresh held back, then times ``pipelines.refresh.run`` step by step; the side that goes
+the refresh held back, then times ``pipelines.refresh.run`` step by step (``--full``: the
+full rebuild, as ``turnout refresh --full``); the side that goes
 first alternates from round to round (interleaved A/B on a shared machine). The revision's
 code runs from a ``git worktree`` of it. Both sides count the marts and the models' kept
 inputs as built by their own code, as a database refreshed by that code would be: right only
@@ -34,7 +36,7 @@ import duckdb
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def child(base: Path, place: Path, scale: int, sheet: bool) -> dict:
+def child(base: Path, place: Path, scale: int, sheet: bool, full: bool = False) -> dict:
     """One side, in a process whose ``pipelines`` is that side's code."""
     from benchmarks.incremental import _copy, _import, _steps, week_files
     from benchmarks.profile_import import _as_this_code
@@ -64,7 +66,7 @@ def child(base: Path, place: Path, scale: int, sheet: bool) -> dict:
         marks: list[tuple[str, float]] = []  # each step's start
         begun = time.perf_counter()
         done = figures.run(
-            con, lambda step: marks.append((step.split(":")[0], time.perf_counter()))
+            con, lambda step: marks.append((step.split(":")[0], time.perf_counter())), full
         )
         seconds = time.perf_counter() - begun
     shutil.rmtree(place)
@@ -107,6 +109,9 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--work", type=Path, default=None)
     parser.add_argument("--sheet", action="store_true", help="the sign-in sheet alone")
+    parser.add_argument(
+        "--full", action="store_true", help="time the full rebuild after the batch instead"
+    )
     parser.add_argument("--child", nargs=2, type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--build-base", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -115,13 +120,15 @@ def main() -> None:
         return
     if args.child:
         base, place = args.child
-        print(json.dumps(child(base, place, args.scale, args.sheet)))
+        print(json.dumps(child(base, place, args.scale, args.sheet, args.full)))
         return
     work = args.work or Path(tempfile.gettempdir()) / "turnout-bench"
-    print(compare(args.rev, args.scale, args.rounds, work, args.sheet))
+    print(compare(args.rev, args.scale, args.rounds, work, args.sheet, args.full))
 
 
-def compare(rev: str, scale: int, rounds: int, work: Path, sheet: bool = False) -> str:
+def compare(
+    rev: str, scale: int, rounds: int, work: Path, sheet: bool = False, full: bool = False
+) -> str:
     """Both sides' seconds per step, as a table (``main`` without its command line)."""
     base = work / f"incremental-{scale}" / "base" / "turnout.duckdb"
     checkout = Path(tempfile.mkdtemp(prefix="turnout-ab-"))
@@ -136,16 +143,17 @@ def compare(rev: str, scale: int, rounds: int, work: Path, sheet: bool = False) 
             order = list(sides) if round_no % 2 == 0 else list(sides)[::-1]
             for side in order:
                 place = base.parent.parent / "ab"
-                runs[side].append(_side(sides[side], base, place, scale, sheet))
+                runs[side].append(_side(sides[side], base, place, scale, sheet, full))
         return _table(runs)
     finally:
         subprocess.run([*git, "remove", "--force", str(checkout)], check=True)
 
 
-def _side(root: Path, base: Path, place: Path, scale: int, sheet: bool) -> dict:
+def _side(root: Path, base: Path, place: Path, scale: int, sheet: bool, full: bool) -> dict:
     """One side's run, in a process that imports that side's code."""
     arguments = ["--scale", str(scale), "--child", str(base), str(place)]
-    return json.loads(_run(root, arguments + (["--sheet"] if sheet else [])).splitlines()[-1])
+    arguments += (["--sheet"] if sheet else []) + (["--full"] if full else [])
+    return json.loads(_run(root, arguments).splitlines()[-1])
 
 
 def _run(root: Path, arguments: list[str]) -> str:
