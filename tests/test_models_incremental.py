@@ -88,9 +88,12 @@ def run_checking(
     people = {} if people is None else people
     real = kept_inputs.choose_people
 
-    def counting(con, events, *tables):
+    def counting(con, events, *tables, **into):
+        count = real(con, events, *tables, **into)
+        if events is None:  # the follow-up list's ids in other systems
+            people.setdefault(follow_up_inputs.SOURCES, []).append(count)
+            return count
         read_again[events] += 1
-        count = real(con, events, *tables)
         people.setdefault(events, []).append(count)
         return count
 
@@ -138,7 +141,20 @@ def test_email_activity_alone_has_no_one_read_again_for_the_forecast(started):
     people: dict[str, list[int]] = {}
     newsletter = [("files", [("mailchimp", "news-2", [(0, "open", 2), (2, "click", 2)])])]
     assert run_checking(started, newsletter, people) == {"follow-up": 1, "forecast": 1}
-    assert people == {follow_up_inputs.EVENTS: [2], forecast_inputs.EVENTS: [0]}
+    assert people == {
+        follow_up_inputs.EVENTS: [2],
+        follow_up_inputs.SOURCES: [0],  # nor their ids in other systems
+        forecast_inputs.EVENTS: [0],
+    }
+
+
+def test_a_registration_has_its_people_ids_read_again(started):
+    """A registration gives a person an id in another system: theirs are read again, and
+    no one else's (the batches' kept ids are checked against reading everyone)."""
+    people: dict[str, list[int]] = {}
+    talk = [("files", [("eventbrite", "talk-c", [(4, "Attending", 3)])])]
+    run_checking(started, talk, people)
+    assert people[follow_up_inputs.SOURCES] == [1]
 
 
 @settings(

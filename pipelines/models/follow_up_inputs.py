@@ -23,6 +23,10 @@ EVENTS = "model_follow_up_events"  # the events as the people were read
 BASIS = "model_follow_up_basis"  # one row: the latest activity they are as of, the SQL's hash
 TABLES = (PEOPLE, SOURCES, EVENTS, BASIS)
 QUERIES = ("follow_up_people", "follow_up_sources")
+# a person's ids in other systems come from their registrations and signatures alone: a
+# newsletter's opens and clicks, hundreds of thousands of people at 10M, change none of them
+SOURCE_READS = ("registrations", "signatures")
+SOURCES_SCOPE = "kept_sources_scope"  # a temporary table: the people whose ids to read again
 
 
 def update(con: duckdb.DuckDBPyConnection, as_of: datetime, everyone: str = "") -> str:
@@ -66,18 +70,32 @@ def _read_again(con: duckdb.DuckDBPyConnection, as_of: datetime) -> int:
         con.execute(
             f"insert into {PEOPLE} select * from (\n{people}\n)", {"cutoff": as_of, "until": as_of}
         )
-        sources = kept.narrowed(kept.sql(QUERIES[1]), "person_keys")
-        con.execute(
-            f"delete from {SOURCES} where person_id in (select person_id from {kept.SCOPE})"
-        )
-        con.execute(
-            f"insert into {SOURCES} select s.* from (\n{sources}\n) as s "
-            f"semi join {PEOPLE} using (person_id)"
-        )
+        _read_sources_again(con)
         kept.keep_events(con, EVENTS)
     finally:
-        kept.drop_people(con)
+        kept.drop_people(con, kept.SCOPE, SOURCES_SCOPE)
     return count
+
+
+def _read_sources_again(con: duckdb.DuckDBPyConnection) -> None:
+    """The ids of the people with a registration or a signature in the batch, or whose keys
+    moved, and of those who came onto the list or left it (``kept.SCOPE``: whose rows of
+    ``PEOPLE`` were read again; the ids are kept for the people on it only)."""
+    kept.choose_people(con, None, SOURCE_READS, into=SOURCES_SCOPE)
+    con.execute(f"""
+        insert into {SOURCES_SCOPE}
+        (select person_id from {kept.SCOPE} semi join {PEOPLE} using (person_id)
+         anti join {SOURCES} using (person_id))
+        union
+        (select person_id from {kept.SCOPE} semi join {SOURCES} using (person_id)
+         anti join {PEOPLE} using (person_id))
+    """)
+    sources = kept.narrowed(kept.sql(QUERIES[1]), "person_keys", SOURCES_SCOPE)
+    con.execute(f"delete from {SOURCES} where person_id in (select person_id from {SOURCES_SCOPE})")
+    con.execute(
+        f"insert into {SOURCES} select s.* from (\n{sources}\n) as s "
+        f"semi join {PEOPLE} using (person_id)"
+    )
 
 
 def forget(con: duckdb.DuckDBPyConnection) -> None:

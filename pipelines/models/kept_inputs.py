@@ -9,7 +9,8 @@ of. After a batch, the people whose rows may differ are:
   the tables the model reads (the forecast leaves email activity out);
 * the people whose keys moved (two people merged by a sign-in sheet);
 * the people with a record of an event whose date or attendance data changed since the
-  rows were kept (each model keeps the events as it read them).
+  rows were kept (each model keeps the events as it read them), for the rows that read
+  events.
 
 Their rows are deleted and read again with the model's own SQL, narrowed to them. Everyone
 is read again when nothing is kept yet, when the SQL changed or that of the marts it reads
@@ -83,40 +84,46 @@ def keep_events(con: duckdb.DuckDBPyConnection, table: str) -> None:
 
 
 def choose_people(
-    con: duckdb.DuckDBPyConnection, events: str, tables: tuple[str, ...] = PERSON_TABLES
+    con: duckdb.DuckDBPyConnection,
+    events: str | None,
+    tables: tuple[str, ...] = PERSON_TABLES,
+    into: str = SCOPE,
 ) -> int:
-    """The temporary table ``SCOPE``: the people the batch could have changed (``events``:
-    the model's kept events; ``tables``: the record tables whose rows the model reads, of
-    ``PERSON_TABLES``); how many they are."""
-    changed = f"""
-        select event_id from (({EVENT_STATE}) except (select * from {events}))
-        union
-        select event_id from ((select * from {events}) except ({EVENT_STATE}))
-    """
+    """The temporary table ``into``: the people the batch could have changed (``events``:
+    the model's kept events, None for rows that read no event; ``tables``: the record
+    tables whose rows the model reads, of ``PERSON_TABLES``); how many they are."""
     keys = "select key_hash from batch_keys"
     if set(tables) != set(PERSON_TABLES):
         keys = batch_changes.keys_on(con, tables)
+    of_changed_events = ""
+    if events is not None:
+        of_changed_events = f"""
+        union select person_id from mart_person_records
+              where not is_anonymous and event_id in (
+                  select event_id from (({EVENT_STATE}) except (select * from {events}))
+                  union
+                  select event_id from ((select * from {events}) except ({EVENT_STATE})))"""
     con.execute(f"""
-        create or replace temp table {SCOPE} as
+        create or replace temp table {into} as
         select person_id from person_keys where key_hash in ({keys})
         union select person_before from moved_keys where person_before is not null
         union select person_after from moved_keys where person_after is not null
-        union select person_id from mart_person_records
-              where not is_anonymous and event_id in ({changed})
+        {of_changed_events}
     """)
-    return int(warehouse.scalar(con, f"select count(*) from {SCOPE}"))
+    return int(warehouse.scalar(con, f"select count(*) from {into}"))
 
 
-def drop_people(con: duckdb.DuckDBPyConnection) -> None:
-    con.execute(f"drop table if exists temp.{SCOPE}")
+def drop_people(con: duckdb.DuckDBPyConnection, *scopes: str) -> None:
+    for scope in scopes or (SCOPE,):
+        con.execute(f"drop table if exists temp.{scope}")
 
 
-def narrowed(text: str, table: str) -> str:
+def narrowed(text: str, table: str, scope: str = SCOPE) -> str:
     """The SQL ``text`` reading only the rows of ``table`` that belong to the people in
-    ``SCOPE``."""
+    ``scope``."""
     scoped, found = re.subn(
         rf"(?i)\bfrom\s+{table}\b",
-        f"from (select * from {table} where person_id in (select person_id from {SCOPE}))",
+        f"from (select * from {table} where person_id in (select person_id from {scope}))",
         text,
     )
     if found != 1:
