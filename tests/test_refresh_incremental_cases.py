@@ -75,13 +75,20 @@ def test_a_mart_whose_sql_changed_is_rebuilt_in_full_with_the_marts_that_read_it
         with warehouse.writer(campaign.db) as con:
             con.execute("update mart_refresh_state set code_hash = 'old' where mart = ?", [mart])
 
-    built_with_older_sql("mart_person_funnel_stage")
+    built_with_older_sql("mart_aggregate_facts")
     done = refreshed(campaign, ("files", [("petition", [(4, 2)])]))
-    assert how(done)["mart_funnel_facts"] == "incremental"
-    assert how(done)["mart_person_funnel_stage"] == "full"
-    assert how(done)["mart_funnel"] == "full"  # it counts people in that mart's rows
+    assert how(done)["mart_aggregate_facts"] == "full"
+    assert how(done)["mart_funnel_facts"] == "incremental"  # it reads what changed in it
+    assert how(done)["mart_funnel"] == "full"  # it reads which cells its rows fall in
     why = next(m.why for m in done.marts if m.mart == "mart_funnel")
-    assert why == "mart_person_funnel_stage was rebuilt in full"
+    assert why == "mart_aggregate_facts was rebuilt in full"
+    assert campaign.differences() == {}
+    # the people of mart_funnel's all-time cells come from what changed in
+    # mart_person_funnel_stage: rebuilt, it leaves that change
+    built_with_older_sql("mart_person_funnel_stage")
+    done = refreshed(campaign, ("files", [("petition", [(6, 2)])]))
+    assert how(done)["mart_person_funnel_stage"] == "full"
+    assert how(done)["mart_funnel"] == "incremental"
     assert campaign.differences() == {}
     # a mart whose keys come from what changed in the one rebuilt stays incremental: the
     # rebuild leaves that change (its old rows against its new ones)

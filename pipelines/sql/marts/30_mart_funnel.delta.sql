@@ -1,8 +1,8 @@
 -- mart_funnel after a batch: the cells of the facts that changed. A week's or a month's
--- cells are rebuilt by the mart's own SQL from every fact of that week or month; the
--- all-time cells count each person once at their highest stage, which
--- mart_person_funnel_stage keeps, and sum the interactions of every fact (a few hundred
--- groups: cheap, unlike counting people).
+-- cells are rebuilt by the mart's own SQL from every fact of that week or month. The
+-- all-time cells are kept up to date from what changed, without reading every fact: their
+-- interactions from the facts that came and went (mart_funnel_facts' change), their
+-- people from the highest stages that came and went (mart_person_funnel_stage's change).
 
 -- keys:
 with
@@ -29,6 +29,11 @@ cells as (
         (month_start))
 )
 select * from cells where period = 'all' or period_start is not null
+union
+-- the all-time cells whose people changed (mart_person_funnel_stage rebuilt in full, say)
+select campaign, channel, 'all', null from removed_mart_person_funnel_stage
+union
+select campaign, channel, 'all', null from added_mart_person_funnel_stage
 
 -- input mart_funnel_facts:
 -- the facts of those weeks and months; the plain bounds on occurred_at first, which DuckDB
@@ -44,56 +49,72 @@ where occurred_at >= (select min(period_start) from redo_keys where period <> 'a
 
 -- rows:
 with
-facts as (
-    select coalesce(campaign, '(none)') as campaign, channel, stage, interactions
-    from mart_funnel_facts
-),
-all_time_cells as (select * from redo_keys where period = 'all'),
-interaction_totals as (
-    select case when grouping(campaign) = 1 then '(all)' else campaign end as campaign,
-           case when grouping(channel) = 1 then '(all)' else channel end as channel,
-           stage, sum(interactions) as interactions
-    from facts
-    group by grouping sets ((campaign, channel, stage), (campaign, stage), (channel, stage),
-                           (stage))
-),
-cell_list as (
-    -- a cell exists when any fact falls in it, as in the mart's own SQL
-    select distinct t.campaign, t.channel
-    from interaction_totals as t
-    semi join all_time_cells as k
-        on k.campaign = t.campaign and k.channel is not distinct from t.channel
-),
-top_counts as (
-    select p.campaign, p.channel, p.stage_rank, count(*) as people
-    from mart_person_funnel_stage as p
-    semi join cell_list as l
-        on l.campaign = p.campaign and l.channel is not distinct from p.channel
-    group by all
-),
+all_time_cells as (select campaign, channel from redo_keys where period = 'all'),
 stages as (
     select * from (values ('awareness', 1), ('engagement', 2), ('commitment', 3),
                           ('action', 4)) as s (stage, stage_rank)
 ),
-people_counts as (
-    select l.campaign, l.channel, s.stage, s.stage_rank,
-           cast(coalesce(sum(t.people), 0) as bigint) as people
-    from cell_list as l
-    cross join stages as s
-    left join top_counts as t
-        on t.campaign = l.campaign and t.channel is not distinct from l.channel
-       and t.stage_rank >= s.stage_rank
+fact_changes as (
+    select coalesce(campaign, '(none)') as campaign, channel, stage, interactions
+    from added_mart_funnel_facts
+    union all
+    select coalesce(campaign, '(none)'), channel, stage, -interactions
+    from removed_mart_funnel_facts
+),
+interaction_changes as (
+    select case when grouping(campaign) = 1 then '(all)' else campaign end as campaign,
+           case when grouping(channel) = 1 then '(all)' else channel end as channel,
+           stage, sum(interactions) as interactions
+    from fact_changes
+    group by grouping sets ((campaign, channel, stage), (campaign, stage), (channel, stage),
+                           (stage))
+),
+people_changes as (
+    -- cumulative, as the cells count: a person at a stage counts at every stage below it
+    select c.campaign, c.channel, s.stage, sum(c.change) as people
+    from (select campaign, channel, stage_rank, 1 as change
+          from added_mart_person_funnel_stage
+          union all
+          select campaign, channel, stage_rank, -1
+          from removed_mart_person_funnel_stage) as c
+    join stages as s on c.stage_rank >= s.stage_rank
     group by all
 ),
+aggregate_cells as (
+    -- the cells an aggregate fact falls in (a few hundred facts): they have no one in them
+    select distinct
+           case when grouping(campaign) = 1 then '(all)' else campaign end as campaign,
+           case when grouping(channel) = 1 then '(all)' else channel end as channel
+    from (select coalesce(campaign, '(none)') as campaign, channel from mart_aggregate_facts)
+    group by grouping sets ((campaign, channel), (campaign), (channel), ())
+),
 all_time as (
-    select pc.campaign, pc.channel, 'all' as period, 'all' as period_label,
-           cast(null as date) as period_start, pc.stage, pc.stage_rank,
-           cast(coalesce(it.interactions, 0) as bigint) as interactions, pc.people
-    from people_counts as pc
-    left join interaction_totals as it
-        on it.campaign = pc.campaign and it.channel is not distinct from pc.channel
-       and it.stage = pc.stage
+    select k.campaign, k.channel, 'all' as period, 'all' as period_label,
+           cast(null as date) as period_start, s.stage, s.stage_rank,
+           cast(coalesce(o.interactions, 0) + coalesce(i.interactions, 0) as bigint)
+               as interactions,
+           cast(coalesce(o.people, 0) + coalesce(p.people, 0) as bigint) as people
+    from all_time_cells as k
+    cross join stages as s
+    left join old_rows as o
+        on o.period = 'all' and o.campaign = k.campaign
+       and o.channel is not distinct from k.channel and o.stage = s.stage
+    left join interaction_changes as i
+        on i.campaign = k.campaign and i.channel is not distinct from k.channel
+       and i.stage = s.stage
+    left join people_changes as p
+        on p.campaign = k.campaign and p.channel is not distinct from k.channel
+       and p.stage = s.stage
+),
+existing as (
+    -- a cell exists when any fact falls in it, as in the mart's own SQL: someone is in it
+    -- (every identified or anonymous person of its facts), or an aggregate fact
+    select campaign, channel from all_time
+    where stage = 'awareness' and people > 0
+    union
+    select campaign, channel from aggregate_cells
 )
 select * from rebuilt where period <> 'all'
 union all by name
-select * from all_time
+select a.* from all_time as a
+semi join existing as e on e.campaign = a.campaign and e.channel is not distinct from a.channel
