@@ -18,16 +18,18 @@ with up to four sections, each opened by a comment line:
 ``-- rows:`` (optional)
     the mart's new rows for the keys, when its own SQL over fewer rows cannot give them
     (a count over everyone, say); it may read ``rebuilt``, ``redo_keys`` and ``old_rows``
-    (the rows of the keys before the refresh). Without it, the new rows are ``rebuilt``.
+    (the rows of the keys before the refresh, with one more column, ``turnout_row_at``:
+    name the columns it needs). Without it, the new rows are ``rebuilt``.
 ``-- full when: <why>`` (optional)
     true when the mart must be rebuilt in full instead; the refresh's summary says why.
     It is asked before the keys, unless it reads them (``redo_key_values``, one row per
     key): then once they are known, and the mart is rebuilt in full when it is true.
 
 The runner keeps only the new rows of the keys, compares them with the keys' old rows, and
-deletes and inserts the rows of the keys that differ. It leaves the net change for the
-marts after it: ``removed_<mart>`` (rows that went) and ``added_<mart>`` (rows that came);
-a row put back unchanged is in neither.
+deletes and inserts the rows of the keys that differ (deleting the old rows by their place
+in the table, found when they were read: the mart is not read a second time). It leaves
+the net change for the marts after it: ``removed_<mart>`` (rows that went) and
+``added_<mart>`` (rows that came); a row put back unchanged is in neither.
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ import duckdb
 from pipelines import warehouse
 from pipelines.mart_types import Mart, MartRefresh
 
+ROW_AT = "turnout_row_at"  # old_rows' extra column: the row's place in the mart
 WORK_TABLES = ("redo_keys", "redo_key_values", "old_rows", "old_key_values", "new_rows", "rebuilt")
 
 
@@ -60,9 +63,10 @@ def run(con: duckdb.DuckDBPyConnection, mart: Mart) -> MartRefresh:
         return MartRefresh(name, "incremental")
     if delta.full_when and delta.full_when_reads_keys and warehouse.scalar(con, delta.full_when):
         return MartRefresh(name, "full", delta.full_when_reason, keys=count)
+    # each old row with its place in the table: deleting by place reads no column again
     con.execute(
-        f"create or replace temp table old_rows as select m.* from {name} as m "
-        f"semi join redo_key_values as k on {_match('m', 'k', mart.keys)}"
+        f"create or replace temp table old_rows as select m.*, m.rowid as {ROW_AT} "
+        f"from {name} as m semi join redo_key_values as k on {_match('m', 'k', mart.keys)}"
     )
     if delta.inputs:
         _rebuild_from_inputs(con, mart)
@@ -78,7 +82,8 @@ def run(con: duckdb.DuckDBPyConnection, mart: Mart) -> MartRefresh:
         f"select {keys} from removed_{name} union select {keys} from added_{name}"
     )
     con.execute(
-        f"delete from {name} as m using redo_key_values as k where {_match('m', 'k', mart.keys)}"
+        f"delete from {name} where rowid in (select o.{ROW_AT} from old_rows as o "
+        f"semi join redo_key_values as k on {_match('o', 'k', mart.keys)})"
     )
     con.execute(
         f"insert into {name} by name select {columns} from new_rows as r "
