@@ -54,7 +54,7 @@ def design(rows: pd.DataFrame, lead: np.ndarray | None = None) -> np.ndarray:
         unknown,
         ~(social | email | unknown),
     ]
-    return np.column_stack(columns).astype(float)
+    return np.column_stack(columns).astype(float, copy=False)  # float already: no copy
 
 
 @dataclass
