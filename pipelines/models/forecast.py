@@ -67,8 +67,8 @@ def _model_forecasts(
     regs, events = frames.registrations, frames.events
     outcomes = regs[["came", "lead_days"]]  # all a fit needs besides the design matrix
     matrix = showup.design(regs) if matrix is None else matrix
-    # each registration's event as a number: compared once per event left out, where the
-    # ids as text took a second at 10M
+    # each registration's event as a number, compared once per event left out: as text,
+    # the comparisons took 0.8 s of a refit at 10M
     event_of, event_ids = pd.factorize(regs["event_id"])
     number_of = {event_id: number for number, event_id in enumerate(event_ids)}
     in_training = _of_events(regs, train_ids)
