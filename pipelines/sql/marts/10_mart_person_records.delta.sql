@@ -3,6 +3,8 @@
 -- whose keys linking gave to another person (a merge, a split). Each record comes with its
 -- partition (its event, petition or email campaign: pipelines/targets.py), so that reading
 -- it back skips the other partitions' rows instead of comparing every stored record id.
+-- person_keys is read whole: looking up the records' keys in all of it costs less than
+-- first picking out those keys (a second pass over the records' rows).
 
 -- keys:
 select record_id, event_id, cast(null as varchar) as petition_id,
@@ -36,15 +38,3 @@ where email_campaign_id is null
   and record_id in (select record_id from redo_keys
                     where coalesce(event_id, petition_id, email_campaign_id) is null)
 
--- input person_keys:
--- the keys of those records only
-select * from person_keys
-where key_hash in (
-    select coalesce(email_key, phone_key, platform_key) from redo_input_registrations
-    union all
-    select coalesce(email_key, phone_key) from redo_input_checkins
-    union all
-    select coalesce(email_key, phone_key, platform_key) from redo_input_signatures
-    union all
-    select email_key from redo_input_email_activity
-)
