@@ -62,3 +62,49 @@ def window_figures(db: Path, since, until) -> dict:
         "slacktivism": (committed - acted) / committed if committed else None,
         "per_1000": 1000 * actions / engaged if engaged else None,
     }
+
+
+def reference_period_cells(db: Path) -> set[tuple]:
+    """mart_funnel's week and month cells worked out in pandas from the facts: (campaign,
+    channel, period, period_start, stage, interactions, people) for every breakdown, a
+    missing channel as '(none)'."""
+    with duckdb.connect(str(db), read_only=True) as con:
+        facts = con.execute("select * from mart_funnel_facts").df()
+    facts["campaign"] = facts["campaign"].fillna("(none)")
+    facts["channel"] = facts["channel"].fillna("(none)")
+    day = facts["occurred_at"].dt.normalize()
+    starts = {
+        "week": day - pd.to_timedelta(day.dt.day_of_week, unit="D"),
+        "month": day.dt.to_period("M").dt.start_time,
+    }
+    rows = set()
+    for period, start in starts.items():
+        for campaign in ("campaign", None):
+            for channel in ("channel", None):
+                cell = pd.DataFrame(
+                    {
+                        "campaign": facts[campaign] if campaign else "(all)",
+                        "channel": facts[channel] if channel else "(all)",
+                        "start": start.dt.date,
+                        "person_id": facts["person_id"],
+                        "stage": facts["stage"],
+                        "stage_rank": facts["stage_rank"],
+                        "interactions": facts["interactions"],
+                    }
+                )
+                keys = ["campaign", "channel", "start"]
+                tops = cell.dropna(subset=["person_id"]).groupby([*keys, "person_id"])
+                tops = tops["stage_rank"].max().reset_index()
+                for rank, stage in enumerate(STAGES, start=1):
+                    interactions = (
+                        cell["interactions"]
+                        .where(cell["stage"] == stage, 0)
+                        .groupby([cell[k] for k in keys])
+                        .sum()
+                    )
+                    people = (tops["stage_rank"] >= rank).groupby([tops[k] for k in keys]).sum()
+                    for key, total in interactions.items():
+                        rows.add(
+                            (*key[:2], period, key[2], stage, int(total), int(people.get(key, 0)))
+                        )
+    return rows

@@ -12,6 +12,7 @@ import pytest
 
 from pipelines import marts, warehouse
 from tests.conftest import query
+from tests.funnel_reference import reference_period_cells
 from tests.given import event, funnel, given
 
 STAGES = ("awareness", "engagement", "commitment", "action")
@@ -316,3 +317,22 @@ def test_a_mart_that_became_a_view_replaces_the_old_table(db):
             "where table_name = 'mart_person_months'"
         ).fetchall()
     assert kind == [("VIEW",)]
+
+
+def test_the_funnel_of_every_week_and_month_counts_as_the_facts_say(sample_db):
+    # people with facts of two channels in one week count once in the week's total, at
+    # their highest stage, and in each channel at their highest stage there
+    mixed = query(
+        sample_db,
+        "select count(*) from (select person_id from mart_funnel_facts "
+        "where person_id is not null group by person_id, date_trunc('week', occurred_at) "
+        "having count(distinct coalesce(campaign, '') || channel) > 1)",
+    )
+    assert mixed[0][0] > 0
+    cells = query(
+        sample_db,
+        "select campaign, coalesce(channel, '(none)'), period, period_start, stage, "
+        "interactions, people from mart_funnel where period <> 'all'",
+    )
+    assert set(cells) == reference_period_cells(sample_db)
+    assert len(cells) == len(set(cells))

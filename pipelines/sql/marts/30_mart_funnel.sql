@@ -49,25 +49,74 @@ cell_list as (
     where period = 'all' or period_start is not null
 ),
 
-period_tops as (
-    -- a person's highest stage in each week's and each month's breakdowns
+cells as (
+    -- each (campaign, channel) pair numbered: whether a person's facts in a period share
+    -- one pair is then a comparison of numbers
+    select campaign, channel, row_number() over (order by campaign, channel) as cell
+    from (select distinct campaign, channel from base)
+),
+
+person_periods as (
+    -- each person's highest stage in each week and each month, and whether all their facts
+    -- there are of one campaign and one channel (most people's are)
+    select case when grouping(b.week_start) = 0 then 'week' else 'month' end as period,
+           coalesce(b.week_start, b.month_start) as period_start, b.person_id,
+           max(b.stage_rank) as top_rank, min(c.cell) as cell,
+           min(c.cell) = max(c.cell) as is_single
+    from base as b
+    join cells as c on c.campaign = b.campaign and c.channel is not distinct from b.channel
+    where b.person_id is not null
+    group by grouping sets ((b.week_start, b.person_id), (b.month_start, b.person_id))
+),
+
+single_counts as (
+    -- their highest stage in the period is their highest stage in its four breakdowns
+    select c.campaign, c.channel, s.period, s.period_start, s.top_rank, s.people
+    from (select cell, period, period_start, top_rank, count(*) as people
+          from person_periods
+          where is_single
+          group by all) as s
+    join cells as c using (cell)
+),
+
+mixed_facts as (
+    -- the facts of the other people, in each of their weeks and months
+    select b.*, 'week' as period, b.week_start as period_start
+    from base as b
+    semi join person_periods as p
+        on p.period = 'week' and not p.is_single
+       and p.person_id = b.person_id and p.period_start = b.week_start
+    union all
+    select b.*, 'month', b.month_start
+    from base as b
+    semi join person_periods as p
+        on p.period = 'month' and not p.is_single
+       and p.person_id = b.person_id and p.period_start = b.month_start
+),
+
+mixed_tops as (
     select case when grouping(campaign) = 1 then '(all)' else campaign end as campaign_cell,
            case when grouping(channel) = 1 then '(all)' else channel end as channel_cell,
-           case when grouping(week_start) = 0 then 'week' else 'month' end as period,
-           coalesce(week_start, month_start) as period_start,
-           max(stage_rank) as top_rank
-    from base
-    where person_id is not null
-    group by grouping sets (
-        (campaign, channel, week_start, person_id), (campaign, week_start, person_id),
-        (channel, week_start, person_id), (week_start, person_id),
-        (campaign, channel, month_start, person_id), (campaign, month_start, person_id),
-        (channel, month_start, person_id), (month_start, person_id))
+           period, period_start, max(stage_rank) as top_rank
+    from mixed_facts
+    group by grouping sets ((campaign, channel, period, period_start, person_id),
+                           (campaign, period, period_start, person_id),
+                           (channel, period, period_start, person_id),
+                           (period, period_start, person_id))
 ),
 
 top_counts as (
-    select campaign_cell, channel_cell, period, period_start, top_rank, count(*) as people
-    from period_tops
+    select case when grouping(campaign) = 1 then '(all)' else campaign end as campaign_cell,
+           case when grouping(channel) = 1 then '(all)' else channel end as channel_cell,
+           period, period_start, top_rank, sum(people) as people
+    from single_counts
+    group by grouping sets ((campaign, channel, period, period_start, top_rank),
+                           (campaign, period, period_start, top_rank),
+                           (channel, period, period_start, top_rank),
+                           (period, period_start, top_rank))
+    union all
+    select campaign_cell, channel_cell, period, period_start, top_rank, count(*)
+    from mixed_tops
     group by all
     union all
     -- all time: each person once per breakdown, at their highest stage there
