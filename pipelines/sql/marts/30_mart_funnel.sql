@@ -17,8 +17,8 @@ stages as (
 
 base as (
     -- each fact in its cells' keys: its week and month; '(none)': facts without a campaign.
-    -- (Not folded by person first: a fact is already one person's one thing, so grouping
-    -- them would cost a pass over every fact and merge almost none.)
+    -- Facts are not grouped by person and stage first: a fact is already one person's one
+    -- thing, and such a pass over every fact would merge almost none.
     select coalesce(campaign, '(none)') as campaign, channel,
            cast(date_trunc('week', occurred_at) as date) as week_start,
            cast(date_trunc('month', occurred_at) as date) as month_start,
