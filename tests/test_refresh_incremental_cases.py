@@ -304,3 +304,12 @@ def test_a_batch_of_mostly_new_records_still_finds_the_records_it_changed(campai
     # not attending after all: both of the ticket's rows go (2 old rows, 5 new)
     assert records(batch("Not Attending", [6, 7, 8, 9, 10])) == ("incremental", 6, 2, 5)
     assert campaign.differences() == {}
+
+
+def test_undoing_every_fact_leaves_the_funnel_without_a_cell(campaign):
+    # the totals' cell of no facts at all is no cell, as in a full rebuild
+    campaign.run(("undo", 1))
+    campaign.run(("undo", 1))
+    assert query(campaign.db, "select count(*) from mart_funnel_facts") == [(0,)]
+    assert query(campaign.db, "select count(*) from mart_funnel") == [(0,)]
+    assert campaign.differences() == {}

@@ -87,6 +87,7 @@ aggregate_cells as (
            case when grouping(channel) = 1 then '(all)' else channel end as channel
     from (select coalesce(campaign, '(none)') as campaign, channel from mart_aggregate_facts)
     group by grouping sets ((campaign, channel), (campaign), (channel), ())
+    having count(*) > 0  -- without aggregate facts, not even the totals' cell
 ),
 all_time as (
     select k.campaign, k.channel, 'all' as period, 'all' as period_label,
