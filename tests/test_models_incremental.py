@@ -137,15 +137,31 @@ def test_batches_that_keep_the_latest_activity_read_again_only_whom_they_changed
 
 
 def test_email_activity_alone_has_no_one_read_again_for_the_forecast(started):
-    # the forecast leaves email records out; the follow-up list counts opens and clicks
+    # the forecast leaves email records out; the follow-up list counts the opens and clicks
+    # of the people on it, and neither 0 nor 2 is (neither registered nor signed)
     people: dict[str, list[int]] = {}
     newsletter = [("files", [("mailchimp", "news-2", [(0, "open", 2), (2, "click", 2)])])]
     assert run_checking(started, newsletter, people) == {"follow-up": 1, "forecast": 1}
     assert people == {
-        follow_up_inputs.EVENTS: [2],
+        follow_up_inputs.EVENTS: [0],
         follow_up_inputs.SOURCES: [0],  # nor their ids in other systems
         forecast_inputs.EVENTS: [0],
     }
+
+
+def test_a_newsletter_has_only_its_people_on_the_list_read_again(started):
+    """Opens and clicks change what the list knows of the people on it (their opens, their
+    days since), and cannot put anyone on it or take anyone off: of a newsletter's three
+    people, 4 alone, who signed, is read again (the rows are checked against reading
+    everyone)."""
+    people: dict[str, list[int]] = {}
+    sequence = [
+        ("files", [("mailchimp", "news-2", [(5, "open", 5)])]),  # the latest activity: May
+        ("files", [("petition", [(4, 3)])]),  # 4 signs: on the list
+        ("files", [("mailchimp", "news-3", [(4, "click", 4), (0, "open", 4), (2, "open", 4)])]),
+    ]
+    run_checking(started, sequence, people)
+    assert people[follow_up_inputs.EVENTS] == [1, 1]
 
 
 def test_a_registration_has_its_people_ids_read_again(started):

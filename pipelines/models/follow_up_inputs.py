@@ -15,6 +15,7 @@ from datetime import datetime
 import duckdb
 
 from pipelines import warehouse
+from pipelines.identity import PERSON_TABLES
 from pipelines.models import kept_inputs as kept
 
 PEOPLE = "model_follow_up_people"
@@ -26,6 +27,10 @@ QUERIES = ("follow_up_people", "follow_up_sources")
 # a person's ids in other systems come from their registrations and signatures alone: a
 # newsletter's opens and clicks, hundreds of thousands of people at 10M, change none of them
 SOURCE_READS = ("registrations", "signatures")
+# a person is ranked when they committed and never acted, which email records (awareness
+# and engagement) cannot change: a newsletter's people are read again only when on the list
+EMAIL_READS = ("email_activity",)
+PEOPLE_READS = tuple(table for table in PERSON_TABLES if table not in EMAIL_READS)
 SOURCES_SCOPE = "kept_sources_scope"  # a temporary table: the people whose ids to read again
 
 
@@ -63,7 +68,7 @@ def _read_everyone(con: duckdb.DuckDBPyConnection, as_of: datetime) -> None:
 
 def _read_again(con: duckdb.DuckDBPyConnection, as_of: datetime) -> int:
     """Read the people the batch could have changed again; how many they are."""
-    count = kept.choose_people(con, EVENTS)
+    count = kept.choose_people(con, EVENTS, PEOPLE_READS, listed=(EMAIL_READS, PEOPLE))
     try:
         people = kept.narrowed(kept.sql(QUERIES[0]), "mart_person_records")
         con.execute(f"delete from {PEOPLE} where person_id in (select person_id from {kept.SCOPE})")

@@ -6,7 +6,10 @@ person's rows depend on nothing but their own records and the events they have r
 of. After a batch, the people whose rows may differ are:
 
 * the people with a key on one of its rows (every version: added, replaced, put back) of
-  the tables the model reads (the forecast leaves email activity out);
+  the tables the model reads (the forecast leaves email activity out); of a table whose
+  rows can neither give a person model rows nor take them away, only the people who have
+  rows already (the follow-up list ranks people who committed, which no email record
+  makes anyone: a newsletter has the people on the list read again, not all its readers);
 * the people whose keys moved (two people merged by a sign-in sheet);
 * the people with a record of an event whose date or attendance data changed since the
   rows were kept (each model keeps the events as it read them), for the rows that read
@@ -88,13 +91,22 @@ def choose_people(
     events: str | None,
     tables: tuple[str, ...] = PERSON_TABLES,
     into: str = SCOPE,
+    listed: tuple[tuple[str, ...], str] = ((), ""),
 ) -> int:
     """The temporary table ``into``: the people the batch could have changed (``events``:
     the model's kept events, None for rows that read no event; ``tables``: the record
-    tables whose rows the model reads, of ``PERSON_TABLES``); how many they are."""
+    tables whose rows the model reads, of ``PERSON_TABLES``); how many they are.
+    ``listed``: (record tables, kept table) when rows of those tables can change a
+    person's kept rows but never give a person rows or take them away: of the people on
+    the batch's rows of those tables, only those already in the kept table."""
     keys = "select key_hash from batch_keys"
     if set(tables) != set(PERSON_TABLES):
         keys = batch_changes.keys_on(con, tables)
+    of_listed = ""
+    if listed[0]:
+        of_listed = f"""
+        union select person_id from person_keys semi join {listed[1]} using (person_id)
+              where key_hash in ({batch_changes.keys_on(con, listed[0])})"""
     of_changed_events = ""
     if events is not None:
         of_changed_events = f"""
@@ -108,6 +120,7 @@ def choose_people(
         select person_id from person_keys where key_hash in ({keys})
         union select person_before from moved_keys where person_before is not null
         union select person_after from moved_keys where person_after is not null
+        {of_listed}
         {of_changed_events}
     """)
     return int(warehouse.scalar(con, f"select count(*) from {into}"))
