@@ -105,41 +105,30 @@ def links_may_break(con: duckdb.DuckDBPyConnection) -> bool:
     return False
 
 
-def before_linking(con: duckdb.DuckDBPyConnection, whole: bool) -> None:
-    """Keep who each key belonged to before people are relinked: every key (``whole``,
-    when every person is relinked), or else every key of the people the batch touches
-    (only their ids can change: a merge always goes through one of the batch's records)."""
-    touched = (
-        ""
-        if whole
-        else """
-        where person_id in (select person_id from person_keys
-                            where key_hash in (select key_hash from batch_keys))"""
-    )
+def before_linking(con: duckdb.DuckDBPyConnection) -> None:
+    """Keep who each key belonged to before everyone is relinked (``keys_before``)."""
     con.execute(
-        "create or replace temp table keys_before as "
-        f"select key_hash, person_id from person_keys{touched}"
+        "create or replace temp table keys_before as select key_hash, person_id from person_keys"
     )
 
 
-def after_linking(con: duckdb.DuckDBPyConnection, whole: bool) -> tuple[int, int]:
-    """``moved_keys``: the keys whose person is not the one they had before; how many are
-    new, and how many are now another person's (merged, split)."""
-    now = (
-        "person_keys"
-        if whole
-        else """(
-        select key_hash, person_id from person_keys
-        where key_hash in (select key_hash from keys_before union
-                           select key_hash from batch_keys))"""
-    )
-    con.execute(f"""
+def after_linking(con: duckdb.DuckDBPyConnection) -> tuple[int, int]:
+    """``moved_keys`` after everyone was relinked: the keys whose person is not the one they
+    had before; how many are new, and how many are now another person's (merged, split).
+    When only the batch's people were relinked, the linking writes ``moved_keys`` itself
+    (``identity.resolve_people(moves=...)``) and ``moves`` counts them."""
+    con.execute("""
         create or replace temp table moved_keys as
         select key_hash, b.person_id as person_before, a.person_id as person_after
         from keys_before as b
-        full join {now} as a using (key_hash)
+        full join person_keys as a using (key_hash)
         where b.person_id is distinct from a.person_id
     """)
+    return moves(con)
+
+
+def moves(con: duckdb.DuckDBPyConnection) -> tuple[int, int]:
+    """How many keys of ``moved_keys`` are new, and how many are now another person's."""
     new, moved = warehouse.one_row(
         con,
         "select count(*) filter (where person_before is null), "

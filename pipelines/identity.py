@@ -175,15 +175,21 @@ def _keys_sql(only: str = "") -> str:
     return " union ".join(parts)
 
 
-def resolve_people(con: duckdb.DuckDBPyConnection, added_by: list[int] | None = None) -> int:
+def resolve_people(
+    con: duckdb.DuckDBPyConnection, added_by: list[int] | None = None, moves: str = ""
+) -> int:
     """Rebuild ``person_keys`` and ``people``: connected components of keys.
 
     With ``added_by``, the ids of imports that only added records (they replaced none, so
     no key or link went away), only the people their records touch are relinked: the same
-    result as a full rebuild, without reading every record again.
+    result as a full rebuild, without reading every record again. ``moves``, with
+    ``added_by``: a temporary table to hold the keys this relinking gave another person or
+    a first one (``key_hash, person_before, person_after``; ``pipelines/batch_changes.py``).
     """
     if added_by is not None and warehouse.scalar(con, "select count(*) from person_keys"):
-        return _link_added(con, added_by)
+        return _link_added(con, added_by, moves)
+    if moves:
+        raise ValueError("the keys a relinking moved are known when it only adds records")
     con.execute(
         f"create or replace temp table key_edges as select distinct a, b from ({_edges_sql()})"
     )
@@ -240,13 +246,15 @@ def resolve_people(con: duckdb.DuckDBPyConnection, added_by: list[int] | None = 
     return rounds
 
 
-def _link_added(con: duckdb.DuckDBPyConnection, import_ids: list[int]) -> int:
-    """Add some imports' keys and links to ``person_keys`` and ``people``.
+def _link_added(con: duckdb.DuckDBPyConnection, import_ids: list[int], moves: str = "") -> int:
+    """Add some imports' keys and links to ``person_keys`` and ``people``; ``moves``: the
+    temporary table to write the keys whose person changed into (see ``resolve_people``).
 
     A person's id is the number written by the first 15 hex digits of the smallest key
     hash of their component, so two people who become one take the smaller id (the prefix
     of the smallest key is the smallest prefix). The graph walked here has one node per
     person or new key that the import's records touch, not one per key of the database.
+    Only these move: every key of a person merged into another, and the new keys.
     """
     only = f" and import_id in ({', '.join(str(int(i)) for i in import_ids)})"
     con.execute(f"""
@@ -304,6 +312,16 @@ def _link_added(con: duckdb.DuckDBPyConnection, import_ids: list[int]) -> int:
         from key_nodes as k join node_labels as l using (node)
         where k.person_id is not null and k.person_id <> l.label
     """)
+    if moves:
+        con.execute(f"""
+            create or replace temp table {moves} as
+            select k.key_hash, m.old_id as person_before, m.new_id as person_after
+            from person_keys as k join moved_people as m on k.person_id = m.old_id
+            union all
+            select k.key_hash, null, l.label
+            from key_nodes as k join node_labels as l using (node)
+            where k.person_id is null
+        """)
     con.execute("""
         update person_keys set person_id = moved_people.new_id
         from moved_people where person_keys.person_id = moved_people.old_id

@@ -99,7 +99,11 @@ def _relink(
     if full:  # every mart is rebuilt: who moved does not matter
         identity.resolve_people(con)
         return Refreshed(pending, full, "everyone", 0, 0)
-    batch_changes.before_linking(con, whole=everyone)
-    identity.resolve_people(con, added_by=None if everyone else pending)
-    new, moved = batch_changes.after_linking(con, whole=everyone)
+    if everyone:
+        batch_changes.before_linking(con)
+        identity.resolve_people(con)
+        new, moved = batch_changes.after_linking(con)
+    else:  # the linking knows whose keys it moved
+        identity.resolve_people(con, added_by=pending, moves="moved_keys")
+        new, moved = batch_changes.moves(con)
     return Refreshed(pending, full, "everyone" if everyone else "batch", new, moved)
