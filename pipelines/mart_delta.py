@@ -7,8 +7,9 @@ with up to four sections, each opened by a comment line:
     the values of the key columns whose rows the batch may have changed (more rows than
     needed is only slower; fewer is wrong). It may give more columns, for the sections
     below. It reads what the batch changed (``batch_<table>``, ``moved_keys``: see
-    ``pipelines/batch_changes.py``) and what the marts before it changed
-    (``removed_<mart>``, ``added_<mart>``: below).
+    ``pipelines/batch_changes.py``), what the marts before it changed
+    (``removed_<mart>``, ``added_<mart>``: below) and the mart itself, as it was before
+    the batch.
 ``-- input <table>:`` (any number)
     the rows of an upstream table that the mart's own SQL needs to rebuild those keys; it
     may read ``redo_keys`` (the keys above), and the inputs before it as
