@@ -10,6 +10,15 @@ with up to four sections, each opened by a comment line:
     ``pipelines/batch_changes.py``), what the marts before it changed
     (``removed_<mart>``, ``added_<mart>``: below) and the mart itself, as it was before
     the batch.
+
+    ``-- keys: within <columns>`` says more: the keys also give these columns of the
+    mart (a record's event, petition or email campaign), and a key's rows in the mart
+    have them as one of its rows of the keys gives them. The keys' old rows are then
+    read only where one of these columns holds one of the values the keys give (or where
+    all are null, when a key gives none), written into the query as constants when they
+    are at most ``WITHIN_VALUES``: DuckDB then skips the rest of the mart by its row
+    groups' bounds instead of comparing every stored key (a sign-in sheet's records are
+    looked for among its event's rows only).
 ``-- input <table>:`` (any number)
     the rows of an upstream table that the mart's own SQL needs to rebuild those keys; it
     may read ``redo_keys`` (the keys above), and the inputs before it as
@@ -43,6 +52,7 @@ from pipelines import warehouse
 from pipelines.mart_types import Mart, MartRefresh
 
 ROW_AT = "turnout_row_at"  # old_rows' extra column: the row's place in the mart
+WITHIN_VALUES = 100  # at most this many values of a delta's ``within`` columns are written out
 WORK_TABLES = ("redo_keys", "redo_key_values", "old_rows", "old_key_values", "new_rows", "rebuilt")
 
 
@@ -65,9 +75,12 @@ def run(con: duckdb.DuckDBPyConnection, mart: Mart) -> MartRefresh:
     if delta.full_when and delta.full_when_reads_keys and warehouse.scalar(con, delta.full_when):
         return MartRefresh(name, "full", delta.full_when_reason, keys=count)
     # each old row with its place in the table: deleting by place reads no column again
+    within, values = _within(con, delta.within)
     con.execute(
         f"create or replace temp table old_rows as select m.*, m.rowid as {ROW_AT} "
-        f"from {name} as m semi join redo_key_values as k on {_match('m', 'k', mart.keys)}"
+        f"from {name} as m semi join redo_key_values as k on {_match('m', 'k', mart.keys)} "
+        f"where {within}",
+        values,
     )
     if delta.inputs:
         _rebuild_from_inputs(con, mart)
@@ -152,6 +165,35 @@ def change_of_rebuild(con: duckdb.DuckDBPyConnection, name: str) -> bool:
             )
     con.execute(f"drop table temp.before_{name}")
     return before == now
+
+
+def _within(con: duckdb.DuckDBPyConnection, columns: tuple[str, ...]) -> tuple[str, list]:
+    """The condition on the mart's rows (``m``) that keeps those in the partitions the keys
+    give for ``columns``, and its values; ``true`` when there are none, or too many to
+    write out."""
+    if not columns:
+        return "true", []
+    distinct = ", ".join(f"count(distinct {c})" for c in columns)
+    all_null = " and ".join(f"{c} is null" for c in columns)
+    found = con.execute(
+        f"select {distinct}, count(*) filter (where {all_null}) from redo_keys"
+    ).fetchone()
+    *counts, unpartitioned = found or (0,) * (len(columns) + 1)
+    if sum(counts) > WITHIN_VALUES:
+        return "true", []
+    clauses, values = [], []
+    for column, count in zip(columns, counts, strict=True):
+        if count:
+            values += [
+                value
+                for (value,) in con.execute(
+                    f"select distinct {column} from redo_keys where {column} is not null"
+                ).fetchall()
+            ]
+            clauses.append(f"m.{column} in ({', '.join('?' * count)})")
+    if unpartitioned:
+        clauses.append("(" + " and ".join(f"m.{c} is null" for c in columns) + ")")
+    return "(" + " or ".join(clauses) + ")", values
 
 
 def _match(left: str, right: str, keys: tuple[str, ...]) -> str:

@@ -13,6 +13,7 @@ class Delta:
     """The sections of a ``.delta.sql`` file (see ``pipelines/mart_delta.py``)."""
 
     keys: str
+    within: tuple[str, ...] = ()  # the partition columns the keys give (``-- keys: within``)
     inputs: dict[str, str] = field(default_factory=dict)
     rows: str | None = None
     full_when: str | None = None

@@ -78,20 +78,26 @@ def is_view(sql: str) -> bool:
 
 
 def parse_delta(text: str) -> Delta:
-    """The sections of a delta file: each starts at a ``-- keys:``, ``-- input <table>:``,
-    ``-- rows:`` or ``-- full when: <why>`` line and runs to the next one."""
+    """The sections of a delta file: each starts at a ``-- keys:`` (or ``-- keys: within
+    <columns>``), ``-- input <table>:``, ``-- rows:`` or ``-- full when: <why>`` line and runs
+    to the next one."""
     found = list(_SECTION.finditer(text))
     sections: dict[str, str] = {}
-    reason = ""
+    reason, within = "", ""
     for match, following in zip(found, found[1:] + [None], strict=True):
         end = following.start() if following else len(text)
         sections[match.group(1)] = text[match.end() : end].strip()
         if match.group(1) == "full when":
             reason = match.group(2).strip()
+        if match.group(1) == "keys":
+            within = match.group(2).strip()
     if "keys" not in sections:
         raise ValueError("a delta file needs a '-- keys:' section")
+    if within and not within.startswith("within "):
+        raise ValueError(f"'-- keys: {within}': only 'within <columns>' may follow '-- keys:'")
     return Delta(
         keys=sections["keys"],
+        within=tuple(c.strip() for c in within.removeprefix("within ").split(",") if c.strip()),
         inputs={
             name.removeprefix("input "): sql
             for name, sql in sections.items()

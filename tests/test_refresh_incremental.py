@@ -19,7 +19,7 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from pipelines import marts
+from pipelines import mart_delta, marts
 from tests.conftest import query
 from tests.refresh_campaign import EVENTS, PEOPLE, STATUSES, Campaign, first_batch
 
@@ -127,18 +127,24 @@ EVERY_KIND = [
     sequence=batches,
     small=st.sampled_from([0, 0, 12, 40]),
     share=st.sampled_from([marts.FULL_SHARE, 1000.0]),
+    within=st.sampled_from([mart_delta.WITHIN_VALUES, 0]),
 )
-@example(sequence=EVERY_KIND, small=0, share=1000.0)
-def test_every_mart_equals_a_full_rebuild_after_every_batch(started, sequence, small, share):
+@example(sequence=EVERY_KIND, small=0, share=1000.0, within=mart_delta.WITHIN_VALUES)
+@example(sequence=EVERY_KIND, small=0, share=1000.0, within=0)
+def test_every_mart_equals_a_full_rebuild_after_every_batch(
+    started, sequence, small, share, within
+):
     # small: below it a mart is rebuilt in full and leaves its change for the marts after
     # it; the sizes drawn put the campaign's tables on both sides. share: above it a batch
     # reaches too many people for the marts kept per person; any batch of a campaign of six
-    # people reaches a tenth of them, so a share of 1000 keeps those marts incremental
+    # people reaches a tenth of them, so a share of 1000 keeps those marts incremental.
+    # within: above it a delta's partitions are too many to narrow the search for old rows
     with (
         tempfile.TemporaryDirectory() as folder,
         mock.patch("pipelines.models.refresh", lambda *a, **k: {}),
         mock.patch.object(marts, "SMALL_INPUT_ROWS", small),
         mock.patch.object(marts, "FULL_SHARE", share),
+        mock.patch.object(mart_delta, "WITHIN_VALUES", within),
     ):
         campaign = Campaign(Path(folder), start_from=started)
         for batch in sequence:

@@ -2,11 +2,12 @@
 -- back, the records of events whose calendar row it changed, and the records of people
 -- whose keys linking gave to another person (a merge, a split). Each record comes with its
 -- partition (its event, petition or email campaign: pipelines/targets.py), so that reading
--- it back skips the other partitions' rows instead of comparing every stored record id.
--- person_keys is read whole: looking up the records' keys in all of it costs less than
--- first picking out those keys (a second pass over the records' rows).
+-- it back, from its table and from this mart ("within"), skips the other partitions' rows
+-- instead of comparing every stored record id. person_keys is read whole: looking up the
+-- records' keys in all of it costs less than first picking out those keys (a second pass
+-- over the records' rows).
 
--- keys:
+-- keys: within event_id, petition_id, email_campaign_id
 select record_id, event_id, cast(null as varchar) as petition_id,
        cast(null as varchar) as email_campaign_id
 from batch_registrations
