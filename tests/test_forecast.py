@@ -140,6 +140,41 @@ def test_a_kept_fit_forecasts_every_event_as_the_fit_itself_did(sample_db, tmp_p
     pd.testing.assert_frame_equal(again, fitted)
 
 
+KEPT_FITS_ONLY = """
+import sys
+from pathlib import Path
+from pipelines import warehouse
+from pipelines.models import follow_up, forecast
+with warehouse.writer(Path(sys.argv[1])) as con:
+    for mart in ("mart_event_forecast", "mart_follow_up"):
+        con.execute(f"update {mart} set inputs_hash = 'another'")
+    print(forecast.refresh(con))
+    print(follow_up.refresh(con))
+print(sorted({"sklearn", "scipy.stats"} & set(sys.modules)))
+"""
+
+
+@needs_sample
+def test_a_kept_fit_forecasts_and_ranks_without_loading_scikit_learn(sample_db, tmp_path):
+    """Loading scikit-learn and scipy.stats takes about 1.9 s, longer than a refresh after a
+    sign-in sheet at 10M rows takes for everything else the models do: a refresh that keeps
+    both fits must not load them."""
+    import subprocess
+    import sys
+
+    from tests.dashboard_helpers import copy_database
+
+    db = copy_database(sample_db, tmp_path)
+    said = subprocess.run(
+        [sys.executable, "-c", KEPT_FITS_ONLY, str(db)],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.splitlines()
+    assert said[0].startswith("kept the fit of") and said[1].startswith("kept the fit of"), said
+    assert said[-1] == "[]", said
+
+
 @needs_sample
 def test_json_has_every_event(sample_db, monkeypatch):
     monkeypatch.setenv("TURNOUT_DB", str(sample_db))

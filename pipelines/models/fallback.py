@@ -18,7 +18,6 @@ import math
 
 import numpy as np
 import pandas as pd
-from scipy.stats import betabinom
 
 PRIOR_RATE, PRIOR_STRENGTH = 0.6, 10.0  # as if 10 people had been seen, 6 of them coming
 MAX_CONCENTRATION = 30.0  # the pooled rate is never trusted more than 30 people's worth
@@ -48,6 +47,8 @@ def historical_rate(past: pd.DataFrame, registered: float, is_online: bool | Non
         )
     walk = walk_in_ratio(past, online)
     n = max(0, round(registered))
+    from scipy.stats import betabinom  # 0.5 s to load: only when a forecast needs it
+
     low, high = betabinom.ppf([0.1, 0.9], n, alpha, beta) if n else (0.0, 0.0)
     return (
         registered * alpha / (alpha + beta) * (1 + walk),

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from sklearn.linear_model import LogisticRegression
+from scipy.special import expit
 
 KINDS = ("rally", "vigil", "workshop", "webinar")
 SOCIAL = {"facebook", "instagram", "x", "tiktok", "linkedin", "youtube"}
@@ -59,16 +59,21 @@ def design(rows: pd.DataFrame, lead: np.ndarray | None = None) -> np.ndarray:
 
 @dataclass
 class ShowUpModel:
-    classifier: LogisticRegression | None  # None when every training row had one outcome
+    # the logistic regression's coefficients (1 × features) and intercept (1): what
+    # predicting needs, so that a kept fit predicts without loading scikit-learn; None when
+    # every training row had one outcome
+    coef: np.ndarray | None
+    intercept: np.ndarray | None
     constant: float
     walk_in_ratio: dict[str, float]
     default_walk_in: dict[bool, float]
     leads: np.ndarray  # sorted lead times of the training registrations
 
     def probabilities(self, rows: pd.DataFrame, lead: np.ndarray | None = None) -> np.ndarray:
-        if self.classifier is None:
+        if self.coef is None or self.intercept is None:
             return np.full(len(rows), self.constant)
-        return self.classifier.predict_proba(design(rows, lead))[:, 1]
+        # as scikit-learn's predict_proba computes it for two classes
+        return expit((design(rows, lead) @ self.coef.T + self.intercept).ravel())
 
     def walk_ins(self, kind: str | None, is_online: bool | None) -> float:
         online = False if pd.isna(is_online) else bool(is_online)  # unknown: held in person
@@ -98,12 +103,16 @@ def fit(
     if len(rows) > MAX_TRAINING_ROWS:
         pick = np.random.default_rng(seed).choice(len(rows), MAX_TRAINING_ROWS, replace=False)
         matrix, came = matrix[pick], came[pick]
-    classifier = None
+    coef = intercept = None
     if 0 < came.sum() < len(came):
+        from sklearn.linear_model import LogisticRegression  # about 1.4 s to load: fits only
+
         classifier = LogisticRegression(C=1.0, solver="newton-cholesky", max_iter=200)
         classifier.fit(matrix, came)
+        coef, intercept = classifier.coef_, classifier.intercept_
     return ShowUpModel(
-        classifier,
+        coef,
+        intercept,
         float(came.mean()) if len(came) else 0.5,
         *_walk_in_ratios(events),
         np.sort(rows["lead_days"].to_numpy(float)),
@@ -156,10 +165,9 @@ def expected_attendance(
 
 def to_parameters(model: ShowUpModel) -> tuple[dict, list[float]]:
     """What ``from_parameters`` needs to predict as ``model`` does, and its lead times."""
-    classifier = model.classifier
     return {
-        "coef": None if classifier is None else classifier.coef_.tolist(),
-        "intercept": None if classifier is None else classifier.intercept_.tolist(),
+        "coef": None if model.coef is None else model.coef.tolist(),
+        "intercept": None if model.intercept is None else model.intercept.tolist(),
         "constant": model.constant,
         "walk_in_ratio": model.walk_in_ratio,
         "default_walk_in": {
@@ -170,16 +178,11 @@ def to_parameters(model: ShowUpModel) -> tuple[dict, list[float]]:
 
 
 def from_parameters(parameters: dict, leads: list[float]) -> ShowUpModel:
-    classifier = None
-    if parameters["coef"] is not None:
-        classifier = LogisticRegression(C=1.0, solver="newton-cholesky", max_iter=200)
-        classifier.coef_ = np.array(parameters["coef"], dtype=float)
-        classifier.intercept_ = np.array(parameters["intercept"], dtype=float)
-        classifier.classes_ = np.array([False, True])
-        classifier.n_features_in_ = classifier.coef_.shape[1]
+    kept = parameters["coef"] is not None
     defaults = {name == "online": ratio for name, ratio in parameters["default_walk_in"].items()}
     return ShowUpModel(
-        classifier,
+        np.array(parameters["coef"], dtype=float) if kept else None,
+        np.array(parameters["intercept"], dtype=float) if kept else None,
         parameters["constant"],
         parameters["walk_in_ratio"],
         defaults,
