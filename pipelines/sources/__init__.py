@@ -14,6 +14,7 @@ import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 FIELD_TYPES = ("text", "id", "count", "number", "timestamp", "email", "phone", "bool")
 
@@ -30,6 +31,7 @@ TARGETS = (
 )
 
 
+@lru_cache(maxsize=8192)  # detection compares every format's signatures with each line tried
 def normalise_header(name: str) -> str:
     """Lower-case, without accents, quotes or repeated spaces: how headers are compared."""
     text = unicodedata.normalize("NFKD", name)
