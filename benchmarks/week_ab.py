@@ -2,14 +2,16 @@
 tree's, in turns.
 
 ``python -m benchmarks.week_ab REV [--scale 1000000] [--rounds 2] [--work DIR] [--sheet]
-[--full]``
+[--full | --end-to-end]``
 
 The campaign's database without the week is the one ``benchmarks.incremental`` keeps at that
 scale (built here by the revision's code when missing); a side whose schema is newer reads a
 copy of it upgraded and refreshed in full by its own code (kept too). Each round copies it
 once per side, imports the week's three files (``--sheet``: the sign-in sheet alone) with
 the refresh held back, then times ``pipelines.refresh.run`` step by step (``--full``: the
-full rebuild, as ``turnout refresh --full``); the side that goes
+full rebuild, as ``turnout refresh --full``; ``--end-to-end``: the files' import and the
+refresh after it together, as ``turnout import`` runs them in a new process, the models'
+code loaded by the refresh itself); the side that goes
 first alternates from round to round (interleaved A/B on a shared machine). The revision's
 code runs from a ``git worktree`` of it. Both sides count the marts and the models' kept
 inputs as built by their own code, as a database refreshed by that code would be: right only
@@ -36,7 +38,9 @@ import duckdb
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def child(base: Path, place: Path, scale: int, sheet: bool, full: bool = False) -> dict:
+def child(
+    base: Path, place: Path, scale: int, sheet: bool, full: bool = False, end_to_end: bool = False
+) -> dict:
     """One side, in a process whose ``pipelines`` is that side's code."""
     from benchmarks.incremental import _copy, _import, _steps, week_files
     from benchmarks.profile_import import _as_this_code
@@ -46,15 +50,18 @@ def child(base: Path, place: Path, scale: int, sheet: bool, full: bool = False) 
     from pipelines.models import follow_up_inputs, forecast_inputs
     from pipelines.models import kept_inputs as kept
 
-    # the models' modules (scikit-learn) load before the clock starts, as in a running app
-    for module in ("pipelines.models.forecast", "pipelines.models.follow_up"):
+    # the models' modules load before the clock starts, as in a running app; end to end,
+    # as in a new `turnout import`, the refresh loads them
+    for module in () if end_to_end else ("pipelines.models.forecast", "pipelines.models.follow_up"):
         importlib.import_module(module)
 
     work = base.parent.parent
     folder = sample_folder(work.parent, round(scale / ROWS_PER_PERSON), 2026)
     _, week = week_files(folder, work)
     db = _copy(_base_for_this_code(base), place)
-    _import(db, week[-1:] if sheet else week, refresh=False)
+    files = week[-1:] if sheet else week
+    if not end_to_end:
+        _import(db, files, refresh=False)
     with load.session(db, refresh_figures=False) as batch:
         con = batch.con
         _as_this_code(con)
@@ -63,12 +70,17 @@ def child(base: Path, place: Path, scale: int, sheet: bool, full: bool = False) 
             (follow_up_inputs.BASIS, follow_up_inputs.QUERIES),
         ):
             con.execute(f"update {table} set code_hash = ?", [kept.code_hash(con, *queries)])
-        marks: list[tuple[str, float]] = []  # each step's start
-        begun = time.perf_counter()
-        done = figures.run(
-            con, lambda step: marks.append((step.split(":")[0], time.perf_counter())), full
-        )
-        seconds = time.perf_counter() - begun
+        if not end_to_end:
+            marks: list[tuple[str, float]] = []  # each step's start
+            begun = time.perf_counter()
+            done = figures.run(
+                con, lambda step: marks.append((step.split(":")[0], time.perf_counter())), full
+            )
+            seconds = time.perf_counter() - begun
+    if end_to_end:
+        seconds = _import(db, files, refresh=True)
+        shutil.rmtree(place)
+        return {"refresh_seconds": seconds, "steps": {}, "marts": {}, "models": {}}
     shutil.rmtree(place)
     return {
         "refresh_seconds": seconds,
@@ -109,8 +121,14 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--work", type=Path, default=None)
     parser.add_argument("--sheet", action="store_true", help="the sign-in sheet alone")
-    parser.add_argument(
+    timed = parser.add_mutually_exclusive_group()
+    timed.add_argument(
         "--full", action="store_true", help="time the full rebuild after the batch instead"
+    )
+    timed.add_argument(
+        "--end-to-end",
+        action="store_true",
+        help="time the batch's import and the refresh after it together, in a new process",
     )
     parser.add_argument("--child", nargs=2, type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--build-base", type=Path, help=argparse.SUPPRESS)
@@ -120,14 +138,20 @@ def main() -> None:
         return
     if args.child:
         base, place = args.child
-        print(json.dumps(child(base, place, args.scale, args.sheet, args.full)))
+        print(json.dumps(child(base, place, args.scale, args.sheet, args.full, args.end_to_end)))
         return
     work = args.work or Path(tempfile.gettempdir()) / "turnout-bench"
-    print(compare(args.rev, args.scale, args.rounds, work, args.sheet, args.full))
+    print(compare(args.rev, args.scale, args.rounds, work, args.sheet, args.full, args.end_to_end))
 
 
 def compare(
-    rev: str, scale: int, rounds: int, work: Path, sheet: bool = False, full: bool = False
+    rev: str,
+    scale: int,
+    rounds: int,
+    work: Path,
+    sheet: bool = False,
+    full: bool = False,
+    end_to_end: bool = False,
 ) -> str:
     """Both sides' seconds per step, as a table (``main`` without its command line)."""
     base = work / f"incremental-{scale}" / "base" / "turnout.duckdb"
@@ -143,16 +167,19 @@ def compare(
             order = list(sides) if round_no % 2 == 0 else list(sides)[::-1]
             for side in order:
                 place = base.parent.parent / "ab"
-                runs[side].append(_side(sides[side], base, place, scale, sheet, full))
+                runs[side].append(_side(sides[side], base, place, scale, sheet, full, end_to_end))
         return _table(runs)
     finally:
         subprocess.run([*git, "remove", "--force", str(checkout)], check=True)
 
 
-def _side(root: Path, base: Path, place: Path, scale: int, sheet: bool, full: bool) -> dict:
+def _side(
+    root: Path, base: Path, place: Path, scale: int, sheet: bool, full: bool, end_to_end: bool
+) -> dict:
     """One side's run, in a process that imports that side's code."""
     arguments = ["--scale", str(scale), "--child", str(base), str(place)]
     arguments += (["--sheet"] if sheet else []) + (["--full"] if full else [])
+    arguments += ["--end-to-end"] if end_to_end else []
     return json.loads(_run(root, arguments).splitlines()[-1])
 
 
@@ -184,7 +211,7 @@ def _table(runs: dict[str, list[dict]]) -> str:
     lines = [
         f"| step | {' | '.join(runs)} | how, keys |",
         "|---|---|---|---|",
-        "| whole refresh | "
+        f"| {'whole refresh' if after[0]['steps'] else 'import and refresh'} | "
         + " | ".join(
             ", ".join(f"{r['refresh_seconds']:.2f}" for r in side) for side in runs.values()
         )
