@@ -12,8 +12,8 @@ with up to four sections, each opened by a comment line:
     the batch.
 
     ``-- keys: within <columns>`` says more: the keys also give these columns of the
-    mart (a record's event, petition or email campaign), and a key's rows in the mart
-    have them as one of its rows of the keys gives them. The keys' old rows are then
+    mart (a record's event, petition or email campaign), and each row of a key in the
+    mart has the values that one of that key's rows in the keys gives. Its old rows are then
     read only where one of these columns holds one of the values the keys give (or where
     all are null, when a key gives none), written into the query as constants when they
     are at most ``WITHIN_VALUES``: DuckDB then skips the rest of the mart by its row
