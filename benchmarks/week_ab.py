@@ -13,7 +13,8 @@ full rebuild, as ``turnout refresh --full``; ``--end-to-end``: the files' import
 refresh after it together, as ``turnout import`` runs them in a new process, the models'
 code loaded by the refresh itself); the side that goes
 first alternates from round to round (interleaved A/B on a shared machine). The revision's
-code runs from a ``git worktree`` of it. Both sides count the marts and the models' kept
+code runs from a ``git worktree`` of it; each side's code is compiled to bytecode before the
+first round, as an installed copy runs. Both sides count the marts and the models' kept
 inputs as built by their own code, as a database refreshed by that code would be: right only
 when both build the same rows (the property test, ``benchmarks.compare_sql --same-rows``).
 Prints each step's seconds per round, side by side (linking people, each mart, the two
@@ -162,6 +163,10 @@ def compare(
         if not base.exists():  # by the revision's code: a newer schema upgrades a copy
             _run(checkout, ["--scale", str(scale), "--build-base", str(work)])
         sides = {rev: checkout, "working tree": ROOT}
+        for root in sides.values():  # untimed: each side's code compiled, as it runs installed
+            subprocess.run(
+                [sys.executable, "-c", f"import {', '.join(COMPILED)}"], env=_env(root), check=True
+            )
         runs: dict[str, list[dict]] = {side: [] for side in sides}
         for round_no in range(rounds):
             order = list(sides) if round_no % 2 == 0 else list(sides)[::-1]
@@ -188,13 +193,30 @@ def _run(root: Path, arguments: list[str]) -> str:
     what it printed. A failure shows what the process said on stderr."""
     found = subprocess.run(
         [sys.executable, str(Path(__file__).resolve()), "-", *arguments],
-        env={**os.environ, "PYTHONPATH": str(root)},
+        env=_env(root),
         capture_output=True,
         text=True,
     )
     if found.returncode:
         raise RuntimeError(f"{root} {' '.join(arguments)} failed:\n{found.stderr[-4000:]}")
     return found.stdout.strip()
+
+
+# what a refresh loads: compiled before the rounds, so that no round compiles it
+COMPILED = (
+    "pipelines.load",
+    "pipelines.refresh",
+    "pipelines.models.forecast",
+    "pipelines.models.follow_up",
+)
+
+
+def _env(root: Path) -> dict[str, str]:
+    """The environment of a process that imports the code under ``root``, and keeps the
+    bytecode Python compiles it to (as an installed copy does, whatever this shell says)."""
+    env = {**os.environ, "PYTHONPATH": str(root)}
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    return env
 
 
 def _build_base(scale: int, work: Path) -> None:
