@@ -2,8 +2,7 @@
 changed only (``pipelines/models/kept_inputs.py``): after every batch, the same rows as
 reading every person again, for the follow-up list (``follow_up.people``,
 ``follow_up_sources.sql``) and for the forecast (``forecast_registrations.sql``, in its
-order); and the follow-up list, updated in place when its fit is kept, the same rows as
-writing it again in full.
+order).
 
 The campaigns and their batches are those of the incremental marts' property test: new
 files, newer exports, changed Eventbrite statuses, a sign-in row merging two people, a file
@@ -21,7 +20,7 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 
 from pipelines import marts, warehouse
-from pipelines.models import fits, follow_up, follow_up_inputs, forecast_inputs, kept_inputs
+from pipelines.models import follow_up, follow_up_inputs, forecast_inputs, kept_inputs
 from tests.refresh_campaign import Campaign, first_batch
 from tests.test_refresh_incremental import EVERY_KIND, batches
 
@@ -65,29 +64,6 @@ def assert_forecast_rows_as_read_for_everyone(db: Path) -> None:
     pd.testing.assert_frame_equal(kept, everyone, check_dtype=False)
 
 
-def assert_list_as_written_in_full(db: Path) -> None:
-    """``mart_follow_up`` holds the rows that writing it again in full from the kept people
-    and the kept fit gives (``follow_up._write``, in a transaction rolled back)."""
-    with warehouse.writer(db) as con:
-        if not kept_inputs.exists(con, "mart_follow_up"):
-            return
-        con.execute("begin transaction")
-        try:
-            fit = fits.stored(con, "follow_up")
-            assert fit is not None
-            con.execute("create temp table listed as from mart_follow_up")
-            con.execute(f"create or replace table mart_follow_up ({follow_up.MART_COLUMNS})")
-            if kept_inputs.exists(con, follow_up_inputs.PEOPLE):
-                follow_up._write(con, fit.parameters)
-            differences = con.execute("""
-                select count(*) from ((from listed except all from mart_follow_up)
-                                      union all (from mart_follow_up except all from listed))
-            """).fetchone()
-        finally:
-            con.execute("rollback")
-    assert differences == (0,)
-
-
 def assert_same_rows(kept: pd.DataFrame, everyone: pd.DataFrame) -> None:
     order = sorted(everyone.columns)
     pd.testing.assert_frame_equal(
@@ -104,24 +80,13 @@ def _unknown_as_none(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def run_checking(
-    started: Campaign,
-    sequence: list,
-    people: dict[str, list[int]] | None = None,
-    in_place: list[int] | None = None,
+    started: Campaign, sequence: list, people: dict[str, list[int]] | None = None
 ) -> dict[str, int]:
-    """Run the batches, checking the kept inputs and the follow-up list after each; how
-    many refreshes read only some people again, for each model (``people``: how many people
-    each of them read; ``in_place``: given, the models keep their fits whatever changed,
-    and it counts the lists updated in place)."""
+    """Run the batches, checking the kept inputs after each; how many refreshes read only
+    some people again, for each model (``people``: how many people each of them read)."""
     read_again = {follow_up_inputs.EVENTS: 0, forecast_inputs.EVENTS: 0}
     people = {} if people is None else people
     real = kept_inputs.choose_people
-    real_update = follow_up._update
-
-    def updating(*args):
-        if in_place is not None:
-            in_place.append(1)
-        return real_update(*args)
 
     def counting(con, events, *tables, **into):
         count = real(con, events, *tables, **into)
@@ -135,8 +100,6 @@ def run_checking(
     with (
         tempfile.TemporaryDirectory() as folder,
         mock.patch.object(kept_inputs, "choose_people", counting),
-        mock.patch.object(follow_up, "_update", updating),
-        mock.patch.object(fits, "CHANGED_ENOUGH", fits.CHANGED_ENOUGH if in_place is None else 1e9),
     ):
         campaign = Campaign(Path(folder), start_from=started)
         for batch in sequence:
@@ -144,7 +107,6 @@ def run_checking(
             for kept, everyone in kept_and_read_again(campaign.db):
                 assert_same_rows(kept, everyone)
             assert_forecast_rows_as_read_for_everyone(campaign.db)
-            assert_list_as_written_in_full(campaign.db)
     return {
         "follow-up": read_again[follow_up_inputs.EVENTS],
         "forecast": read_again[forecast_inputs.EVENTS],
@@ -172,16 +134,6 @@ def test_batches_that_keep_the_latest_activity_read_again_only_whom_they_changed
     # the undo asks for everyone, the file imported again changes nothing; the newsletter
     # moves the latest activity, which the follow-up list counts from and the forecast not
     assert run_checking(started, WITHIN_THE_SAME_LATEST_ACTIVITY) == {"follow-up": 5, "forecast": 6}
-
-
-def test_a_list_whose_fit_is_kept_is_updated_in_place(started):
-    """With its fit kept, each of the five batches that read some people again updates the
-    list in place (the newsletter that moves the latest activity and the undo have everyone
-    read again, and the list written in full; the file imported again changes nothing);
-    after each, the list is checked against writing it again in full."""
-    in_place: list[int] = []
-    run_checking(started, WITHIN_THE_SAME_LATEST_ACTIVITY, in_place=in_place)
-    assert len(in_place) == 5
 
 
 def test_email_activity_alone_has_no_one_read_again_for_the_forecast(started):
@@ -229,7 +181,7 @@ def test_a_registration_has_its_people_ids_read_again(started):
 @given(sequence=batches)
 @example(sequence=EVERY_KIND)
 def test_random_batches_keep_the_same_inputs_as_reading_everyone(started, sequence):
-    run_checking(started, sequence, in_place=[])
+    run_checking(started, sequence)
 
 
 def test_a_new_version_of_the_marts_they_read_has_everyone_read_again(started, tmp_path):

@@ -1,6 +1,5 @@
-"""What a model was fitted from: a fingerprint of its code and its input rows, kept in an
-``inputs_hash`` column (the forecast's mart, the follow-up list's ``model_follow_up_list``)
-so that a refit is skipped when neither changed."""
+"""What a model was fitted from: a fingerprint of its code and its input rows, kept in
+its mart's ``inputs_hash`` so that a refit is skipped when neither changed."""
 
 from __future__ import annotations
 

@@ -26,7 +26,7 @@ import pandas as pd
 from threadpoolctl import threadpool_limits
 
 from pipelines import warehouse
-from pipelines.models import fits, follow_up_inputs, kept_inputs
+from pipelines.models import fits, follow_up_inputs
 from pipelines.models.fingerprints import fingerprint, stored_fingerprint
 from pipelines.models.showup import SOCIAL
 
@@ -218,11 +218,8 @@ MART_COLUMNS = """
     method varchar not null, days_since_last double, registrations integer,
     upcoming integer, signatures integer, action_network_uuid varchar,
     mobilize_user_id varchar, eventbrite_attendee_number varchar,
-    zoom_registrant_email_hash varchar
+    zoom_registrant_email_hash varchar, inputs_hash varchar
 """
-# one row: the fingerprint of what the list was written from (``inputs_hash``), kept apart
-# from the list's rows, which an update in place leaves as they are
-WRITTEN_FROM = "model_follow_up_list"
 
 
 def refresh(con: duckdb.DuckDBPyConnection, refit: str = "") -> str:
@@ -266,39 +263,15 @@ def refresh(con: duckdb.DuckDBPyConnection, refit: str = "") -> str:
     inputs = fingerprint(
         con, *kept, pd.DataFrame({"fit": [json.dumps(fit.parameters, sort_keys=True)]})
     )
-    try:
-        if inputs == stored_fingerprint(con, WRITTEN_FROM):
-            return "unchanged: nothing it reads changed"
-        if why:
-            fits.save(con, fit)
-        if not why and _written_before(con):
-            _update(con, fit.parameters)
-        else:
-            con.execute(f"create or replace table mart_follow_up ({MART_COLUMNS})")
-            if ranked:
-                _write(con, fit.parameters)
-        con.execute(f"create or replace table {WRITTEN_FROM} as select ? as inputs_hash", [inputs])
-    finally:
-        kept_inputs.drop_people(con, follow_up_inputs.READ_AGAIN, RANKS)
+    if inputs == stored_fingerprint(con, "mart_follow_up"):
+        return "unchanged: nothing it reads changed"
+    if why:
+        fits.save(con, fit)
+    con.execute(f"create or replace table mart_follow_up ({MART_COLUMNS})")
+    if ranked:
+        _write(con, fit.parameters, inputs)
     done = f"refitted: {why}" if why else fits.kept(fit)
     return f"{done}; {read}" if read else done
-
-
-def _written_before(con: duckdb.DuckDBPyConnection) -> bool:
-    """Whether the list can be updated in place: it has this version's columns, and the
-    kept people were read again for some of them only (``follow_up_inputs.READ_AGAIN``),
-    as of the same latest activity."""
-    if not kept_inputs.exists(con, follow_up_inputs.READ_AGAIN, temporary=True):
-        return False
-    columns = con.execute(
-        "select column_name from duckdb_columns() where table_name = 'mart_follow_up' "
-        "and not internal order by column_index"
-    ).fetchall()
-    return [c for (c,) in columns] == _column_names()
-
-
-def _column_names() -> list[str]:
-    return [c.split()[0] for c in MART_COLUMNS.split(",")]
 
 
 def _a_month_later(fit: fits.Fit, found: Windows | None) -> str:
@@ -324,7 +297,7 @@ def mart_rows(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     before the list existed)."""
     found = windows(con)
     if found is None:
-        return pd.DataFrame(columns=_column_names())
+        return pd.DataFrame(columns=[c.split()[0] for c in MART_COLUMNS.split(",")])
     now, history = _frames(con, found)
     return _mart_rows(now, history, con.execute(_sql("follow_up_sources")).df())
 
@@ -333,77 +306,37 @@ def _mart_rows(now: pd.DataFrame, history: pd.DataFrame, sources: pd.DataFrame) 
     return _list(_rank(now, history), sources)
 
 
-def _write(con: duckdb.DuckDBPyConnection, parameters: dict) -> None:
+def _write(con: duckdb.DuckDBPyConnection, parameters: dict, inputs: str) -> None:
     """The kept people, ranked, into ``mart_follow_up`` with their ids in other systems, in
     the database: the model's probability from the kept coefficients (or, without a model,
     the most recent first), ties in person_id order, rounded as numpy rounds (as
     ``_rank_with`` and ``_rounded`` do in pandas)."""
-    _ranks(con, parameters)
-    con.execute(f"insert into mart_follow_up {_rows_sql('')}", [_method(parameters)])
-
-
-def _update(con: duckdb.DuckDBPyConnection, parameters: dict) -> None:
-    """The list written before brought up to date in place, as ``_write`` would write it
-    again. With the same coefficients and the same latest activity, a person's row changes
-    only when their kept rows were read again (``follow_up_inputs.READ_AGAIN``), and no one
-    else comes onto the list or leaves it; anyone's rank may move. Those people's rows are
-    written again, and the ranks that moved updated: at 10M, writing the whole list again
-    took 0.35 s where a sign-in sheet changes a few hundred rows."""
-    _ranks(con, parameters)
-    read_again = follow_up_inputs.READ_AGAIN
-    con.execute(f"delete from mart_follow_up where person_id in (from {read_again})")
-    con.execute(
-        f"insert into mart_follow_up {_rows_sql(f'semi join {read_again} using (person_id)')}",
-        [_method(parameters)],
-    )
-    con.execute(f"""
-        update mart_follow_up as listed set rank = r.rank from {RANKS} as r
-        where listed.person_id = r.person_id and listed.rank <> r.rank
-    """)
-
-
-RANKS = "follow_up_ranks"  # a temporary table: each kept person's probability and rank
-
-
-def _ranks(con: duckdb.DuckDBPyConnection, parameters: dict) -> None:
-    """``RANKS``: every kept person's probability from the kept coefficients (none without
-    a model) and their rank, ties in person_id order."""
     coefficients = parameters["coef"]
     if coefficients is None:
-        probability, order, values = "cast(null as double)", "days_since_last", []
+        probability, order, method, values = "cast(null as double)", "days_since_last", RECENCY, []
     else:
         terms = " + ".join(f"? * {feature}" for feature in FEATURES)
         probability = f"1 / (1 + exp(-(? + {terms})))"
-        order, values = "probability desc", [*parameters["intercept"], *coefficients[0]]
+        order, method = "probability desc", MODEL
+        values = [*parameters["intercept"], *coefficients[0]]
     con.execute(
         f"""
-        create or replace temp table {RANKS} as
-        select person_id, probability,
-               row_number() over (order by {order}, person_id) as rank
-        from (select person_id, days_since_last, {probability} as probability
-              from {follow_up_inputs.PEOPLE})
-        """,
-        values,
-    )
-
-
-def _method(parameters: dict) -> str:
-    return RECENCY if parameters["coef"] is None else MODEL
-
-
-def _rows_sql(chosen: str) -> str:
-    """The list's rows of the people ranked in ``RANKS`` (``chosen``: a join that keeps
-    some of them); ``?`` for the method."""
-    return f"""
+        insert into mart_follow_up
+        with scored as (
+            select *, {probability} as probability from {follow_up_inputs.PEOPLE}
+        ),
+        ranked as (
+            select *, row_number() over (order by {order}, person_id) as rank from scored
+        )
         select r.person_id, r.rank, {_rounded_sql("r.probability", 4)}, ? as method,
-               {_rounded_sql("p.days_since_last", 1)}, p.registrations, p.upcoming,
-               p.signatures, s.action_network_uuid, s.mobilize_user_id,
-               s.eventbrite_attendee_number, s.zoom_registrant_email_hash
-        from {RANKS} as r
-        {chosen}
-        join {follow_up_inputs.PEOPLE} as p using (person_id)
+               {_rounded_sql("r.days_since_last", 1)}, r.registrations, r.upcoming,
+               r.signatures, s.action_network_uuid, s.mobilize_user_id,
+               s.eventbrite_attendee_number, s.zoom_registrant_email_hash, ? as inputs_hash
+        from ranked as r
         left join {follow_up_inputs.SOURCES} as s using (person_id)
-    """
+        """,
+        [*values, method, inputs],
+    )
 
 
 def _rounded_sql(column: str, decimals: int) -> str:
@@ -413,7 +346,7 @@ def _rounded_sql(column: str, decimals: int) -> str:
 
 
 def _list(ranked: pd.DataFrame, sources: pd.DataFrame) -> pd.DataFrame:
-    columns = _column_names()
+    columns = [c.split()[0] for c in MART_COLUMNS.split(",")][:-1]
     shown = [c for c in columns if c in ranked.columns]
     return _rounded(ranked[shown]).merge(sources, on="person_id", how="left")[columns]
 

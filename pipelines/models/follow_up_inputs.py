@@ -32,16 +32,11 @@ SOURCE_READS = ("registrations", "signatures")
 EMAIL_READS = ("email_activity",)
 PEOPLE_READS = tuple(table for table in PERSON_TABLES if table not in EMAIL_READS)
 SOURCES_SCOPE = "kept_sources_scope"  # a temporary table: the people whose ids to read again
-# a temporary table: the people whose kept rows the last ``update`` read again (of either
-# table); absent when it read everyone
-READ_AGAIN = "follow_up_read_again"
 
 
 def update(con: duckdb.DuckDBPyConnection, as_of: datetime, everyone: str = "") -> str:
     """Bring the people to rank as of ``as_of`` and their ids in other systems up to date
-    (``everyone``: why every person is read again whatever the batch was); says how, and
-    leaves whom it read again in ``READ_AGAIN`` unless it read everyone."""
-    kept.drop_people(con, READ_AGAIN)
+    (``everyone``: why every person is read again whatever the batch was); says how."""
     why = everyone or kept.why_everyone(con, TABLES, BASIS, kept.code_hash(con, *QUERIES))
     if not why and warehouse.scalar(con, f"select any_value(as_of) from {BASIS}") != as_of:
         why = "the latest activity moved"
@@ -82,10 +77,6 @@ def _read_again(con: duckdb.DuckDBPyConnection, as_of: datetime) -> int:
         )
         _read_sources_again(con)
         kept.keep_events(con, EVENTS)
-        con.execute(
-            f"create temp table {READ_AGAIN} as select person_id from {kept.SCOPE} "
-            f"union select person_id from {SOURCES_SCOPE}"
-        )
     finally:
         kept.drop_people(con, kept.SCOPE, SOURCES_SCOPE)
     return count
@@ -115,4 +106,3 @@ def _read_sources_again(con: duckdb.DuckDBPyConnection) -> None:
 def forget(con: duckdb.DuckDBPyConnection) -> None:
     """No records, no list: nothing kept, so that records coming back are read in full."""
     kept.drop(con, TABLES)
-    kept.drop_people(con, READ_AGAIN)
