@@ -157,7 +157,9 @@ def test_week_ab_times_a_revision_and_the_working_tree_step_by_step(tmp_path):
     from benchmarks import week_ab
     from pipelines import marts, refresh
 
-    text = week_ab.compare("HEAD", scale=10_000, rounds=1, work=tmp_path / "work", sheet=True)
+    text = week_ab.compare(
+        "HEAD", scale=10_000, rounds=1, work=tmp_path / "work", sheet=True, settled=True
+    )
     lines = text.splitlines()
     assert lines[0] == "| step | HEAD | working tree | how, keys |"
     steps = {line.split("|")[1].strip(): line.split("|")[2:4] for line in lines[2:]}
