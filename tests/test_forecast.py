@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
 import pandas as pd
 import pytest
 from typer.testing import CliRunner
@@ -90,6 +91,18 @@ def test_features_only_look_back(sample_db):
     """,
     )
     assert rows[0][0] == 0
+
+
+def test_the_feature_columns_become_the_matrix_column_stack_makes():
+    """``showup.as_matrix`` builds the models' design faster than ``np.column_stack``: the
+    same numbers, row-major, whatever the columns' types."""
+    rng = np.random.default_rng(0)
+    columns = [rng.random(1000), rng.random(1000) > 0.5, rng.integers(0, 9, 1000), rng.random(1000)]
+    made = showup.as_matrix(columns)
+    expected = np.column_stack(columns).astype(float)
+    assert made.dtype == np.float64 and made.flags["C_CONTIGUOUS"]
+    assert np.array_equal(made, expected)
+    assert showup.as_matrix([np.array([]), np.array([], dtype=bool)]).shape == (0, 2)
 
 
 @needs_sample

@@ -28,7 +28,7 @@ from threadpoolctl import threadpool_limits
 from pipelines import warehouse
 from pipelines.models import fits, follow_up_inputs
 from pipelines.models.fingerprints import fingerprint, stored_fingerprint
-from pipelines.models.showup import SOCIAL
+from pipelines.models.showup import SOCIAL, as_matrix
 
 if TYPE_CHECKING:  # loaded where a model is fitted (about 1.4 s): a kept fit ranks in SQL
     from sklearn.linear_model import LogisticRegression
@@ -57,7 +57,7 @@ def design(rows: pd.DataFrame) -> np.ndarray:
     email = (channel == "email").to_numpy()
     unknown = channel.isna().to_numpy()
     count = {c: np.log1p(rows[c].to_numpy(float)) for c in COUNTS}
-    return np.column_stack(
+    return as_matrix(
         [
             np.log1p(rows["days_since_last"].to_numpy(float).clip(0)),
             np.log1p(rows["days_since_first"].to_numpy(float).clip(0)),
@@ -68,7 +68,7 @@ def design(rows: pd.DataFrame) -> np.ndarray:
             unknown,
             ~(social | email | unknown),
         ]
-    ).astype(float)
+    )
 
 
 # the same inputs as ``design``, in its order, as SQL over the kept people: the refresh
