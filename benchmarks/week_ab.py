@@ -207,11 +207,11 @@ def compare(
                 [sys.executable, "-c", f"import {', '.join(COMPILED)}"], env=_env(root), check=True
             )
         runs: dict[str, list[dict]] = {side: [] for side in sides}
+        timed = (sheet, full, end_to_end, settled)
         for round_no in range(rounds):
             order = list(sides) if round_no % 2 == 0 else list(sides)[::-1]
             for side in order:
                 place = base.parent.parent / "ab"
-                timed = (sheet, full, end_to_end, settled)
                 runs[side].append(_side(sides[side], base, place, scale, *timed))
         return _table(runs)
     finally:
