@@ -13,8 +13,9 @@ back), then refreshes one copy incrementally (``turnout refresh``) and the other
 (interleaved A/B on a shared machine). After each incremental refresh, every mart is
 compared with a full rebuild of the same rows (``pipelines/mart_check.py``, rolled back),
 and read back: `turnout report` and every dashboard page timed as ``benchmarks.run`` times
-them, against that benchmark's figures at the same scale; each refresh's peak memory
-(from its batch's import to the end of the refresh) is kept too.
+them, on the copy and on the campaign before the week, in turns; each refresh's peak memory
+(from its batch's import to the end of the refresh) is kept too, against the whole
+campaign's import in ``benchmarks.run`` at the same scale.
 Each round also imports the sign-in sheet alone into a third copy, as a lead would after a
 vigil: the file and the refresh after it, end to end (``--sheet-only``: only that, added to
 the results kept for this scale).
@@ -35,11 +36,12 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from benchmarks import results, week_results
-from benchmarks.run import HERE, ROWS_PER_PERSON, machine, measure_report, sample_folder
+from benchmarks.run import HERE, ROWS_PER_PERSON, machine, sample_folder
 from benchmarks.week_results import BEGIN, END, SHEET_ROWS, section
 
 NEWSLETTER = "mailchimp_activity_infolettre-2026-10.csv"
-READ_BACK_RUNS = 3  # `turnout report` after the week's first incremental refresh
+READ_BACK_RUNS = 3  # `turnout report` (and each page, per process) before and after the week
+READ_BACK_PAGE_TURNS = 2  # the pages' processes on each side, in turns
 
 
 def week_files(folder: Path, work: Path) -> tuple[list, list]:
@@ -190,9 +192,10 @@ def one_refresh(base: Path, place: Path, week: list, full: bool, check: bool) ->
             found["check_seconds"] = time.perf_counter() - started
         leaving = time.perf_counter()
     found["checkpoint_seconds"] = time.perf_counter() - leaving  # as the session ends
-    if check:  # the numbers the pandas script is compared with, and reading them back
-        seconds, found["report"] = measure_report(db, READ_BACK_RUNS)
-        found["read_back"] = week_results.read_back(db, place.parent, seconds)
+    if check:  # reading back, before the week and after it; the numbers pandas is compared with
+        found["read_back"], found["report"] = week_results.read_back(
+            base, db, place.parent, READ_BACK_RUNS, READ_BACK_PAGE_TURNS
+        )
     shutil.rmtree(place)
     return found
 

@@ -104,6 +104,7 @@ def test_the_week_of_new_data_is_refreshed_both_ways_with_the_same_marts(tmp_pat
     monkeypatch.setattr(marts, "SMALL_INPUT_ROWS", 0)  # incremental even at this size
     monkeypatch.setattr(incremental, "SHEET_ROWS", 10)  # a part of the sheet, at this size too
     monkeypatch.setattr(incremental, "READ_BACK_RUNS", 1)
+    monkeypatch.setattr(incremental, "READ_BACK_PAGE_TURNS", 1)
     found = incremental.measure(scale=10_000, rounds=1, work=tmp_path / "work")
     modes = [run["mode"] for run in found["runs"]]
     assert modes == ["incremental", "full"]
@@ -113,10 +114,11 @@ def test_the_week_of_new_data_is_refreshed_both_ways_with_the_same_marts(tmp_pat
     assert incremental_run["differences"] == {}  # every mart as a full rebuild gives it
     assert incremental_run["marts"]["mart_person_records"]["added"] > 0
     assert found["runs"][1]["marts"]["mart_funnel"]["why"] == "asked for"
-    # read back after the week: the report and every page, without an error
+    # read back before the week and after it: the report and every page, without an error
     read = incremental_run["read_back"]
-    assert read["report_seconds"] > 0 and read["slowest_page"].endswith(".py")
-    assert read["page_errors"] == {}
+    for side in (read, read["before"]):
+        assert len(side["report_runs"]) == 1 and side["slowest_page"].endswith(".py")
+        assert side["page_errors"] == {}
     assert all(run["peak_rss_mb"] > 0 for run in found["runs"])
     # the pandas script on the campaign as it stands after the week gives turnout's numbers
     assert found["pandas"]["differences"] == []
@@ -126,6 +128,7 @@ def test_the_week_of_new_data_is_refreshed_both_ways_with_the_same_marts(tmp_pat
     text = (tmp_path / "out" / "analysis.md").read_text()
     assert incremental.BEGIN in text and "python -m benchmarks.incremental --scale 10000" in text
     assert "not measured" not in text  # every target has its figure
+    assert "before the week, in turns" in text  # reading back against its own baseline
 
 
 def test_compare_sql_times_old_and_new_and_says_when_their_rows_differ(db, tmp_path):
