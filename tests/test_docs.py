@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import statistics
 
 import pytest
 from typer.testing import CliRunner
@@ -155,3 +156,77 @@ def test_the_readme_export_time_rule_names_every_step_in_the_codes_order():
     ]
     found = [rule.find(step) for step in steps]
     assert -1 not in found and found == sorted(found), dict(zip(steps, found, strict=True))
+
+
+# the README's performance table, row by row: each cell's figures as kept by the benchmarks
+def _scale_figures(found: dict) -> dict[str, list[float]]:
+    cold = [s for page, s in found["pages"]["cold_seconds"].items() if page != "(first load)"]
+    large = [f["ratio"] for f in found["import"]["formats"].values() if f["large"]]
+    return {
+        "`turnout report --format json`": [found["report_seconds"]],
+        "slowest dashboard page (cold)": [max(cold)],
+        "peak memory, import / dashboard": [
+            found["import"]["peak_rss_mb"],
+            found["pages"]["peak_rss_mb"],
+        ],
+        "one mart rebuild": [found["mart_rebuild_seconds"]],
+        "import of the largest export / bare `read_csv`": [max(large)],
+        "whole campaign: import + one refresh": [found["import"]["seconds"]],
+        "the pandas way, files to numbers": [found["pandas"]["seconds"]],
+        "Turnout's speed against it: end to end (import + report)": [
+            found["pandas"]["end_to_end_ratio"]
+        ],
+        "Turnout's speed against it: to answer again (report)": [found["pandas"]["answer_ratio"]],
+    }
+
+
+def _week_figures(found: dict) -> dict[str, list[float]]:
+    def median(mode: str) -> float:
+        return statistics.median(r["refresh_seconds"] for r in found["runs"] if r["mode"] == mode)
+
+    sheet = statistics.median(r["seconds"] for r in found["sheet_runs"])
+    return {
+        "refresh after a week's new data: incremental / `--full`": [
+            median("incremental"),
+            median("full"),
+        ],
+        "a 200-row sign-in sheet alone: import + refresh": [sheet],
+    }
+
+
+def _kept(kind: str) -> dict[int, dict]:
+    folder = ROOT / "benchmarks" / "results"
+    return {
+        found["scale"]: found
+        for found in (json.loads(p.read_text()) for p in folder.glob(f"{kind}-*.json"))
+    }
+
+
+def _written(cell: str) -> list[tuple[float, int]]:
+    """The numbers of a table cell, each with the decimals it is written with."""
+    return [
+        (float(n.replace(",", "")), len(n.partition(".")[2]))
+        for n in re.findall(r"\d[\d,]*(?:\.\d+)?", cell)
+    ]
+
+
+def test_the_readme_performance_table_gives_the_figures_the_benchmarks_kept():
+    header = "| | 100k | 1M | 10M | Target |"
+    lines = README.split(header, 1)[1].split("\n\n", 1)[0].strip().splitlines()[1:]
+    scales = {"100k": 100_000, "1M": 1_000_000, "10M": 10_000_000}
+    by_scale, by_week = _kept("scale"), _kept("incremental")
+    checked = set()
+    for line in lines:
+        label, *cells, _target = [c.strip() for c in line.strip("|").split("|")]
+        for scale, cell in zip(scales.values(), cells, strict=True):
+            expected = {**_scale_figures(by_scale[scale]), **_week_figures(by_week[scale])}
+            assert label in expected, f"README performance row {label!r}: no kept figure"
+            written = _written(cell)
+            assert len(written) == len(expected[label]), (label, cell)
+            for (number, decimals), figure in zip(written, expected[label], strict=True):
+                assert abs(number - figure) <= 0.5 * 10**-decimals + 1e-9, (
+                    f"README performance row {label!r} at {scale:,}: {cell!r}, but the "
+                    f"benchmarks kept {figure:.3f} (benchmarks/results/)"
+                )
+            checked.add(label)
+    assert len(checked) == 11
