@@ -35,7 +35,7 @@ import time
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from benchmarks import results, week_results
+from benchmarks import results, week_baselines
 from benchmarks.run import HERE, ROWS_PER_PERSON, machine, sample_folder
 from benchmarks.week_results import BEGIN, END, SHEET_ROWS, section
 
@@ -153,7 +153,7 @@ def one_refresh(base: Path, place: Path, week: list, full: bool, check: bool) ->
     db = _copy(base, place)
     load_before = os.getloadavg()[0]
     each: dict[str, float] = {}
-    week_results.reset_peak_rss()
+    week_baselines.reset_peak_rss()
     imported = _import(db, week, refresh=False, each=each)
     marks: list[tuple[str, float]] = []
     with load.session(db, refresh_figures=False) as batch:
@@ -184,7 +184,7 @@ def one_refresh(base: Path, place: Path, week: list, full: bool, check: bool) ->
                 for m in done.marts
             },
             "models": done.models,
-            "peak_rss_mb": week_results.peak_since_reset_mb(),  # before the check's own rebuild
+            "peak_rss_mb": week_baselines.peak_since_reset_mb(),  # before the check's own rebuild
         }
         if check:
             started = time.perf_counter()
@@ -193,7 +193,7 @@ def one_refresh(base: Path, place: Path, week: list, full: bool, check: bool) ->
         leaving = time.perf_counter()
     found["checkpoint_seconds"] = time.perf_counter() - leaving  # as the session ends
     if check:  # reading back, before the week and after it; the numbers pandas is compared with
-        found["read_back"], found["report"] = week_results.read_back(
+        found["read_back"], found["report"] = week_baselines.read_back(
             base, db, place.parent, READ_BACK_RUNS, READ_BACK_PAGE_TURNS
         )
     shutil.rmtree(place)
@@ -239,7 +239,7 @@ def measure(
         "base_import_seconds": base_seconds,
         "week": [{"file": p.name, "rows": _rows(p)} for p, _ in week],
         "runs": [],
-        "before": week_results.before(scale, HERE / "results"),
+        "before": week_baselines.before(scale, HERE / "results"),
     }
     found["sheet_runs"] = []
     for round_no in range(rounds):
@@ -253,7 +253,7 @@ def measure(
                 {"round": round_no + 1, **one_refresh(base, place, week, full, check=not full)}
             )
     if found["runs"]:
-        found.update(week_results.measure(folder, week, work / f"incremental-{scale}", found))
+        found.update(week_baselines.measure(folder, week, work / f"incremental-{scale}", found))
     found["machine"] = {
         **machine(),
         "load_average_before": load_before,

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks import run, week_results
+from benchmarks import run, week_baselines, week_results
 
 
 def test_reading_back_times_both_sides_in_turns_and_keeps_the_report_after_the_week(
@@ -30,7 +30,7 @@ def test_reading_back_times_both_sides_in_turns_and_keeps_the_report_after_the_w
 
     monkeypatch.setattr(run, "measure_report", measure_report)
     monkeypatch.setattr(run, "_child", child)
-    read, report = week_results.read_back(before, after, tmp_path, runs=2, page_turns=2)
+    read, report = week_baselines.read_back(before, after, tmp_path, runs=2, page_turns=2)
 
     sides = [db for _, db in calls]
     assert [kind for kind, _ in calls] == ["report"] * 4 + ["dashboard"] * 4
