@@ -126,9 +126,8 @@ def _read_figures(report_seconds: list[float], pages: list[dict]) -> dict:
 
 def before(scale: int, kept: Path) -> dict | None:
     """The same figures from ``benchmarks.run`` at this scale (an earlier run, kept in
-    ``results/scale-N.json``): what the week's peak memory is measured against (and the
-    report and the slowest page too, in results kept before they were measured on the
-    campaign before the week in the same run)."""
+    ``results/scale-N.json``): the whole campaign's import, whose peak memory the week's
+    is measured against."""
     from benchmarks import results
 
     path = kept / f"scale-{scale}.json"

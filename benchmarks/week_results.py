@@ -104,15 +104,9 @@ def _reading_back(found: dict) -> tuple[str, bool] | None:
         f"report {after[0]:.2f} s, slowest page {after[1]:.2f} s ({pages}), "
         f"peak {max(peaks):,.0f} MB"
     )
+    was, pages_before = _read_medians([r["before"] for r in read])  # in turns, same run
+    text += f"; before the week, in turns: {was[0]:.2f} s, {was[1]:.2f} s ({pages_before})"
     imported = found.get("before")
-    if all("before" in r for r in read):  # in turns, in the same run
-        was, pages_before = _read_medians([r["before"] for r in read])
-        text += f"; before the week, in turns: {was[0]:.2f} s, {was[1]:.2f} s ({pages_before})"
-    elif imported:  # results kept before the week's reading back had its own baseline
-        was = (imported["report_seconds"], imported["slowest_page_seconds"])
-        text += f"; before (`benchmarks.run`): {was[0]:.2f} s, {was[1]:.2f} s"
-    else:
-        return text, False
     if not imported:
         return text, False
     text += f"; the whole campaign's import: peak {imported['peak_rss_mb']:,.0f} MB"
