@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import re
 import tomllib
+from datetime import datetime
 from pathlib import Path
 
 import duckdb
 import pytest
 import sqlglot
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pipelines import marts, warehouse
 from pipelines.engines import transpile
@@ -45,6 +48,38 @@ def back_in_duckdb(spark_sql: str, values: str) -> list[tuple]:
     with duckdb.connect() as con:
         con.execute(f"create table t as {values}")
         return con.execute(sql).fetchall()
+
+
+MOMENTS = st.sampled_from(
+    [None, "2026-03-10 09:00:00", "2026-03-10 09:00:00.000001", "2025-12-31 23:59:59"]
+)
+VALUES = st.sampled_from([None, "", "A", "B", "a", "É", "Ézé", "e\u0301", "zz"])
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 2), MOMENTS, VALUES), min_size=1, max_size=12))
+def test_the_earliest_value_is_the_same_on_both_engines_and_by_hand(rows):
+    """DuckDB's turnout_earliest is a sort key, Spark's the struct: both must pick, in each
+    group, the value of the earliest row with a time and a value, the least value on a tie."""
+    sql = "select g, arg_min(v, turnout_earliest(m, v)) as first from t group by g order by g"
+    listed = ", ".join(
+        f"({g}, {'null' if m is None else repr(m)}::timestamp, {'null' if v is None else repr(v)})"
+        for g, m, v in rows
+    )
+    values = f"select * from (values {listed}) as v (g, m, v)"
+    by_hand = {}
+    for g, m, v in rows:
+        by_hand.setdefault(g, None)
+        if m is not None and v is not None:
+            moment = datetime.fromisoformat(m)
+            by_hand[g] = min(by_hand[g] or (moment, v), (moment, v))
+    expected = [(g, None if first is None else first[1]) for g, first in sorted(by_hand.items())]
+    with duckdb.connect() as con:
+        marts.install_macros(con)
+        con.execute(f"create table t as {values}")
+        on_duckdb = con.execute(sql).fetchall()
+    assert on_duckdb == expected
+    assert back_in_duckdb(transpile.to_spark("99_mart_first", sql), values) == expected
 
 
 @pytest.mark.parametrize("stem, sql", MARTS, ids=[stem for stem, _ in MARTS])

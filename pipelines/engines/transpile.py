@@ -65,6 +65,13 @@ _MACRO = re.compile(
 )
 
 
+# Macros whose DuckDB body Spark cannot run, with a Spark body that orders rows the same
+# way: create_sort_key's bytes sort as the struct's fields do, one after the other.
+SPARK_MACRO_BODIES = {
+    "turnout_earliest": "(case when moment is not null then {'moment': moment, 'tie': tie} end)",
+}
+
+
 class NotTranslatable(TurnoutError):
     """A mart uses SQL that Turnout does not know to give the same answer on Spark."""
 
@@ -97,7 +104,8 @@ def check_allowed(mart: str, tree: exp.Expr) -> None:
 
 
 def macros() -> dict[str, tuple[list[str], exp.Expr]]:
-    """The macros of ``sql/marts/_macros.sql``: name → (parameters, body)."""
+    """The macros of ``sql/marts/_macros.sql``: name → (parameters, body), with Spark's
+    body where DuckDB's has none there (``SPARK_MACRO_BODIES``)."""
     text = (resources.files("pipelines") / "sql" / "marts" / "_macros.sql").read_text(
         encoding="utf-8"
     )
@@ -105,7 +113,7 @@ def macros() -> dict[str, tuple[list[str], exp.Expr]]:
     return {
         name.lower(): (
             [p.strip().lower() for p in params.split(",")],
-            sqlglot.parse_one(body, read="duckdb"),
+            sqlglot.parse_one(SPARK_MACRO_BODIES.get(name.lower(), body), read="duckdb"),
         )
         for name, params, body in _MACRO.findall(text)
     }

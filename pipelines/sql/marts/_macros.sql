@@ -17,8 +17,12 @@ create or replace temp macro turnout_wilson_high(p, n) as (
 -- The ordering key of "the earliest record's value": by time, then by the value itself,
 -- so that two records at the same time always give the same answer. Null when the time
 -- is unknown, which arg_min skips. Use: arg_min(x, turnout_earliest(occurred_at, x)).
+-- A byte string that sorts as the pair (moment, tie) does: arg_min compares it in one go
+-- rather than field by field, as it would the struct {moment, tie} (the same answers; on
+-- Spark, which has no create_sort_key, the struct: pipelines/engines/transpile.py).
 create or replace temp macro turnout_earliest(moment, tie) as (
-    case when moment is not null then {'moment': moment, 'tie': tie} end);
+    case when moment is not null
+         then create_sort_key(moment, 'ASC NULLS LAST', tie, 'ASC NULLS LAST') end);
 
 -- The slacktivism index: of the people who committed (signed, registered), the share who
 -- never acted. Null when nobody committed. The one formula the marts, the report and the
