@@ -104,8 +104,8 @@ def check_allowed(mart: str, tree: exp.Expr) -> None:
 
 
 def macros() -> dict[str, tuple[list[str], exp.Expr]]:
-    """The macros of ``sql/marts/_macros.sql``: name → (parameters, body), with Spark's
-    body where DuckDB's has none there (``SPARK_MACRO_BODIES``)."""
+    """The macros of ``sql/marts/_macros.sql``: name → (parameters, body); Spark's own body
+    for those it cannot run as DuckDB's is written (``SPARK_MACRO_BODIES``)."""
     text = (resources.files("pipelines") / "sql" / "marts" / "_macros.sql").read_text(
         encoding="utf-8"
     )
