@@ -25,6 +25,7 @@ from tests.dashboard_helpers import ROOT
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 from playwright.sync_api import Page, expect  # noqa: E402  (the helpers skip first)
+from playwright.sync_api import TimeoutError as PlaywrightTimeout  # noqa: E402
 
 CALENDAR = (
     b"event_id,name,starts_at,kind,campaign\n"
@@ -119,8 +120,12 @@ def pack_pages(page: Page, lang: str, role: str) -> list[Path]:
     settle(page)
     download = page.locator(".st-key-pack_download button")
     expect(download).to_be_visible()  # the pack is made: its button is drawn
-    with page.expect_download(timeout=2 * WAIT_MS) as waiting:
-        download.click()
+    try:
+        with page.expect_download(timeout=2 * WAIT_MS) as waiting:
+            download.click()
+    except PlaywrightTimeout:  # what the page showed instead, for a person to look at
+        page.screenshot(path=str(SHOTS / f"pack-{lang}-{role}-no-download.png"), full_page=True)
+        raise
     pdf = SHOTS / f"pack-{lang}-{role}.pdf"
     waiting.value.save_as(str(pdf))
     document = pypdfium2.PdfDocument(str(pdf))
