@@ -125,17 +125,12 @@ def _read_figures(report_seconds: list[float], pages: list[dict]) -> dict:
 
 
 def before(scale: int, kept: Path) -> dict | None:
-    """The same figures from ``benchmarks.run`` at this scale (an earlier run, kept in
-    ``results/scale-N.json``): the whole campaign's import, whose peak memory the week's
-    is measured against."""
+    """The peak memory of ``benchmarks.run``'s import of the whole campaign at this scale
+    (an earlier run, kept in ``results/scale-N.json``): what the week's is measured against."""
     from benchmarks import results
 
     path = kept / f"scale-{scale}.json"
     if not path.exists():
         return None
     found = results.figures(json.loads(path.read_text(encoding="utf-8")))
-    return {
-        "report_seconds": found["report_seconds"],
-        "slowest_page_seconds": found["slowest_page_seconds"],
-        "peak_rss_mb": found["import_peak_rss_mb"],
-    }
+    return {"peak_rss_mb": found["import_peak_rss_mb"]}
