@@ -226,11 +226,15 @@ def refresh(
         ).fetchall()
     )
     small = {m.name: _small(m, sizes) for m in marts() if m.incremental}
+    # built with other SQL, or missing: rebuilt in full, whatever changed before them
+    codes = {m.name: fingerprint(m, rules) for m in marts()}
+    redone = {m.name for m in marts() if stored.get(m.name) != codes[m.name]}
+    redone |= {m.name for m in marts() if not m.is_view and m.name not in sizes}
     # rebuilt in full (not for being small): whether what changed in it is known
     rebuilt: dict[str, bool] = {}
     done = []
     for mart in marts():
-        code = fingerprint(mart, rules)
+        code = codes[mart.name]
         why = _why_full(con, mart, full, stored.get(mart.name) != code, rebuilt, small)
         too_small = "" if why else small.get(mart.name, "")
         how = "view" if mart.is_view else "full" if why or too_small else "incremental"
@@ -242,7 +246,12 @@ def refresh(
                 how, why = "full", outcome.why
         if how != "incremental":
             # a mart after it reads what changed in it: keep the rows it had, to compare
-            keep = how == "full" and not full and mart.name in sizes and _change_read(mart, small)
+            keep = (
+                how == "full"
+                and not full
+                and mart.name in sizes
+                and _change_read(mart, small, redone)
+            )
             if keep:
                 con.execute(
                     f"create or replace temp table before_{mart.name} as select * from {mart.name}"
@@ -277,13 +286,15 @@ def _small(mart: Mart, sizes: dict[str, int]) -> str:
     return f"small: its largest input has {largest:,} rows, rebuilding is as fast"
 
 
-def _change_read(mart: Mart, small: dict[str, str]) -> bool:
-    """Whether a mart after ``mart``, refreshed incrementally (not too small for it), reads
-    what changed in it."""
+def _change_read(mart: Mart, small: dict[str, str], redone: set[str]) -> bool:
+    """Whether a mart after ``mart``, refreshed incrementally (not too small for it, nor
+    among the marts ``redone`` in full anyway), reads what changed in it. After an upgrade
+    that changes every mart's SQL, none does (at 10M, comparing every mart's rows before
+    and after its rebuild took 121 s; the rebuilds, 44 s)."""
     return any(
         _reads_change(other, mart.name)
         for other in marts()
-        if other.incremental and not small.get(other.name)
+        if other.incremental and not small.get(other.name) and other.name not in redone
     )
 
 
