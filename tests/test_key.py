@@ -104,6 +104,8 @@ def test_a_lost_key_refuses_init_and_import_and_changes_nothing(campaign):
 
     later = turnout("import", str(LATER))
     assert later.exit_code == 1 and "Traceback" not in later.output
+    assert "is missing" in said(later)
+    assert "Import summary" not in later.output  # no empty table before the reason
     assert not key.exists()
     assert everything(campaign) == before
     assert _counts(campaign) == (6, 4)

@@ -113,7 +113,8 @@ def import_files(
                     progress.advance(task)
                 progress.update(task, description="Updating the figures")
         except TurnoutError as error:  # the database is busy, or the figures failed to refresh
-            _print_results(results, skipped)
+            if results or skipped:  # not an empty table before the reason
+                _print_results(results, skipped)
             fail(error)
     _print_results(results, skipped)
     if dry_run:
