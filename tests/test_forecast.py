@@ -106,6 +106,30 @@ def test_the_feature_columns_become_the_matrix_column_stack_makes():
 
 
 @needs_sample
+def test_rows_taken_from_the_whole_design_give_the_chances_their_own_design_gives(sample_db):
+    """A refit builds the registrations' design once and forecasts each event from its rows
+    of it: the chances must be those of the rows' own design, to the last bit, with their
+    lead times or with the lead time of registrations still to come."""
+    with warehouse.reader(sample_db) as con:
+        frames = forecast.load(con)
+    regs = frames.registrations
+    whole = showup.design(regs)
+    model = showup.fit(regs, frames.past)
+    rows = regs.iloc[::-3]  # not in order, not every row
+    own = whole[regs.index.get_indexer(rows.index)]
+    later = np.full(len(rows), 4.5)
+    assert np.array_equal(model.probabilities(rows, matrix=own), model.probabilities(rows))
+    assert np.array_equal(model.probabilities(rows, later, own), model.probabilities(rows, later))
+    assert not np.array_equal(model.probabilities(rows, later), model.probabilities(rows))
+    event = frames.events[frames.events["is_upcoming"]].iloc[0]
+    event = event.copy()
+    event["forecast_at"] = event["starts_at"] - pd.Timedelta(days=9)  # some still to come
+    assert showup.expected_attendance(model, event, rows, own) == showup.expected_attendance(
+        model, event, rows
+    )
+
+
+@needs_sample
 def test_a_sampled_fit_is_the_same_on_every_load(sample_db, monkeypatch):
     # a large campaign is fitted on a sample of registration rows picked by position
     monkeypatch.setattr(showup, "MAX_TRAINING_ROWS", 300)

@@ -37,7 +37,7 @@ def design(rows: pd.DataFrame, lead: np.ndarray | None = None) -> np.ndarray:
     kind = rows["kind"].fillna("other")
     past = rows["past_attended"].to_numpy(float)
     columns = [
-        np.log2(1 + lead_days),
+        _lead_feature(lead_days),
         (reminder == True).to_numpy(),  # noqa: E712 (a nullable column)
         reminder.isna().to_numpy(),
         weekday >= 5,
@@ -55,6 +55,18 @@ def design(rows: pd.DataFrame, lead: np.ndarray | None = None) -> np.ndarray:
         ~(social | email | unknown),
     ]
     return as_matrix(columns)
+
+
+def _lead_feature(lead_days: np.ndarray) -> np.ndarray:
+    return np.log2(1 + lead_days)
+
+
+def with_lead(matrix: np.ndarray, lead_days: np.ndarray) -> np.ndarray:
+    """A copy of the design ``matrix`` with its rows' lead times set to ``lead_days``: the
+    same numbers as ``design(rows, lead_days)``."""
+    changed = matrix.copy()
+    changed[:, 0] = _lead_feature(lead_days)
+    return changed
 
 
 def as_matrix(columns: list[np.ndarray]) -> np.ndarray:
@@ -81,11 +93,18 @@ class ShowUpModel:
     default_walk_in: dict[bool, float]
     leads: np.ndarray  # sorted lead times of the training registrations
 
-    def probabilities(self, rows: pd.DataFrame, lead: np.ndarray | None = None) -> np.ndarray:
+    def probabilities(
+        self, rows: pd.DataFrame, lead: np.ndarray | None = None, matrix: np.ndarray | None = None
+    ) -> np.ndarray:
+        """Each row's chance of coming (``matrix``: the rows' design, if already built)."""
         if self.coef is None or self.intercept is None:
             return np.full(len(rows), self.constant)
+        if matrix is None:
+            matrix = design(rows, lead)
+        elif lead is not None:
+            matrix = with_lead(matrix, lead)
         # as scikit-learn's predict_proba computes it for two classes
-        return expit((design(rows, lead) @ self.coef.T + self.intercept).ravel())
+        return expit((matrix @ self.coef.T + self.intercept).ravel())
 
     def walk_ins(self, kind: str | None, is_online: bool | None) -> float:
         online = False if pd.isna(is_online) else bool(is_online)  # unknown: held in person
@@ -152,15 +171,16 @@ def _walk_in_ratios(events: pd.DataFrame) -> tuple[dict[str, float], dict[bool, 
 
 
 def expected_attendance(
-    model: ShowUpModel, event: pd.Series, rows: pd.DataFrame
+    model: ShowUpModel, event: pd.Series, rows: pd.DataFrame, matrix: np.ndarray | None = None
 ) -> tuple[float, float]:
     """Expected attendance of one event and its variance (before overdispersion).
 
-    ``rows`` are the registrations known at the forecast time. For an upcoming event the
+    ``rows`` are the registrations known at the forecast time (``matrix``: their design, if
+    already built). For an upcoming event the
     registrations still to come are projected from the usual lead times; they register
     late, so their show-up is computed at half the days left.
     """
-    p = model.probabilities(rows) if len(rows) else np.array([])
+    p = model.probabilities(rows, matrix=matrix) if len(rows) else np.array([])
     came, variance = p.sum(), (p * (1 - p)).sum()
     days_left = (
         pd.Timestamp(event["starts_at"]) - pd.Timestamp(event["forecast_at"])
@@ -168,7 +188,7 @@ def expected_attendance(
     share = model.share_registered(days_left)
     if share < 1 and len(rows):
         still_to_come = len(rows) * (1 / share - 1)
-        late = model.probabilities(rows, np.full(len(rows), days_left / 2)).mean()
+        late = model.probabilities(rows, np.full(len(rows), days_left / 2), matrix).mean()
         came += still_to_come * late
         variance += still_to_come * late  # how many more register is itself uncertain
     walk = model.walk_ins(event["kind"], event["is_online"])
