@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 from pipelines import marts, warehouse
 from pipelines.cli import app
 from pipelines.models import evaluation as leave_one_out
-from pipelines.models import forecast, kept_inputs, showup
+from pipelines.models import forecast, forecast_inputs, kept_inputs, showup
 from tests.conftest import SAMPLE_DATA, query
 from tests.given import event, given
 from tests.sample_db import sample_database
@@ -127,6 +127,25 @@ def test_rows_taken_from_the_whole_design_give_the_chances_their_own_design_give
     assert showup.expected_attendance(model, event, rows, own) == showup.expected_attendance(
         model, event, rows
     )
+
+
+@needs_sample
+def test_the_frames_joined_in_the_database_are_the_kept_rows_with_their_events(sample_db):
+    """The kept registrations in the query's order (the fit samples them by position), each
+    with its event's attributes: as pandas joins them, for every event or for some."""
+    with warehouse.reader(sample_db) as con:
+        events = forecast_inputs.read_events(con)
+        kept = con.execute(f"select * from {forecast_inputs.REGISTRATIONS}").df()
+        some = list(events["event_id"].iloc[::3])
+        every, few = forecast_inputs.frames(con, events), forecast_inputs.frames(con, events, some)
+    kept = kept.sort_values(["event_id", "person_id"], ignore_index=True)
+    expected = kept.merge(events[forecast_inputs.EVENT_COLUMNS], on="event_id")
+    assert len(expected) > 100 and expected["reminder_sent"].notna().any()
+    pd.testing.assert_frame_equal(every.registrations, expected)
+    chosen = expected[expected["event_id"].isin(some)].reset_index(drop=True)
+    assert 0 < len(chosen) < len(expected)
+    pd.testing.assert_frame_equal(few.registrations, chosen)
+    assert few.events is events
 
 
 @needs_sample

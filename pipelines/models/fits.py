@@ -46,12 +46,13 @@ def stored(con: duckdb.DuckDBPyConnection, model: str) -> Fit | None:
     has = warehouse.scalar(
         con, "select count(*) from information_schema.tables where table_name = 'model_fits'"
     )
-    row = (
-        con.execute("select * from model_fits where model = ?", [model]).fetchone() if has else None
+    # fetched to the end: a result left open stops the connection registering a frame
+    found = (
+        con.execute("select * from model_fits where model = ?", [model]).fetchall() if has else []
     )
-    if row is None:
+    if not found:
         return None
-    model, fitted_at, code, rows, positives, events, parameters, sample = row
+    model, fitted_at, code, rows, positives, events, parameters, sample = found[0]
     return Fit(model, fitted_at, code, rows, positives, events, json.loads(parameters), sample)
 
 

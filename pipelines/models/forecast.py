@@ -287,7 +287,7 @@ def refresh(con: duckdb.DuckDBPyConnection, refit: str = "") -> str:
     fit = fits.stored(con, "forecast")
     why = fits.why_refit(fit, rows, came, trained, refit)
     if why or fit is None:  # why_refit gives a reason whenever no fit is kept
-        result, fitted = _fitted_or_fallback(frames_of(events, forecast_inputs.rows(con)))
+        result, fitted = _fitted_or_fallback(forecast_inputs.frames(con, events))
         fit = _fit_record(fitted, trained, rows, came)
         said = f"refitted: {why}"
     else:
@@ -314,10 +314,10 @@ def _forecast_with(
     kept = con.execute("select event_id, expected, low, high, method from mart_event_forecast").df()
     kept = kept[kept["event_id"].isin(trained)]
     again = [e for e in events["event_id"] if e not in set(kept["event_id"])]
-    registrations = forecast_inputs.rows(con, None if fitted.model is None else again)
+    frames = forecast_inputs.frames(con, events, None if fitted.model is None else again)
     known_then = forecast_inputs.known_then(con, events)
     with threadpool_limits(1):
-        return _forecast_again(frames_of(events, registrations), fitted, kept, known_then)
+        return _forecast_again(frames, fitted, kept, known_then)
 
 
 def _fitted_or_fallback(frames: Frames) -> tuple[pd.DataFrame, Fitted]:

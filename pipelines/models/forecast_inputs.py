@@ -118,16 +118,28 @@ def update(con: duckdb.DuckDBPyConnection, everyone: str = "") -> str:
     return f"read again for {kept.people(count)}"
 
 
-def rows(con: duckdb.DuckDBPyConnection, events: list[str] | None = None) -> pd.DataFrame:
-    """The kept registrations of ``events`` (None: of every event), in the query's order: a
-    large campaign's model is fitted on a sample picked by position."""
-    if events is None:
-        return con.execute(f"select * from {REGISTRATIONS} order by event_id, person_id").df()
-    return con.execute(
-        f"select * from {REGISTRATIONS} where list_contains(?, event_id) "
-        "order by event_id, person_id",
-        [events],
-    ).df()
+def frames(
+    con: duckdb.DuckDBPyConnection, events: pd.DataFrame, of: list[str] | None = None
+) -> Frames:
+    """``events`` and the kept registrations of the events ``of`` (None: of every event),
+    joined with their event's attributes, in the query's order: a large campaign's model is
+    fitted on a sample picked by position. The same frames as ``frames_of``: joined in the
+    database, 867,648 rows at 10M take 0.40 s instead of 0.49 s (medians of 8, in turns)."""
+    con.register("forecast_frame_events", events[EVENT_COLUMNS])
+    try:
+        registrations = con.execute(
+            f"""
+            select r.*, e.* exclude (event_id)
+            from {REGISTRATIONS} as r
+            join forecast_frame_events as e on e.event_id = r.event_id
+            where ? is null or list_contains(?, r.event_id)
+            order by r.event_id, r.person_id
+            """,
+            [of, of],
+        ).df()
+    finally:
+        con.unregister("forecast_frame_events")
+    return Frames(events, registrations)
 
 
 def training(con: duckdb.DuckDBPyConnection, events: list[str]) -> tuple[int, int]:
