@@ -161,25 +161,39 @@ def merge(
                    {", ".join(f"stg.{c}" for c in target.columns)},
                    {_hash_expr(target.compared, "stg")} as row_hash
             from stg, ctx
-        ),
-        ranked as (
-            select *, row_number() over (partition by {", ".join(target.key)} order by line)
-                      as occurrence
-            from staged
         )
         select s.*,
                case
-                   when s.occurrence > 1 then 'repeated'
                    when existing.{target.key[0]} is null then 'new'
                    when {existing_hash} = s.row_hash then 'same'
                    when {stale} then 'stale'
                    else 'changed'
                end as verdict
-        from ranked as s
-        left join {stored} as existing on {key_match} and s.occurrence = 1
+        from staged as s
+        left join {stored} as existing on {key_match}
     """,
         [*params, *bound],
     )
+    # a key the file gives more than once: its first row in the file's order is compared,
+    # the others are repeats. Only the rows of such keys are ranked, few if any: with every
+    # row ranked, the plan of a 684,777-row newsletter with 3 repeats took 0.65-0.67 s at
+    # 10M; now 0.40-0.42 s, and 0.06-0.07 s for the repeats
+    keys = ", ".join(target.key)
+    same_key = " and ".join(f"p.{k} is not distinct from k.{k}" for k in target.key)
+    con.execute(f"""
+        update merge_plan set verdict = 'repeated'
+        where rowid in (
+            select place from (
+                select p.rowid as place,
+                       row_number() over (partition by {", ".join(f"p.{k}" for k in target.key)}
+                                          order by p.line, p.rowid) as occurrence
+                from merge_plan as p
+                semi join (select {keys} from merge_plan group by all having count(*) > 1) as k
+                    on {same_key}
+            )
+            where occurrence > 1
+        )
+    """)
     con.execute(
         f"""
         insert into {target.table}_replaced by name
