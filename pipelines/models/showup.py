@@ -176,9 +176,9 @@ def expected_attendance(
     """Expected attendance of one event and its variance (before overdispersion).
 
     ``rows`` are the registrations known at the forecast time (``matrix``: their design, if
-    already built). For an upcoming event the
-    registrations still to come are projected from the usual lead times; they register
-    late, so their show-up is computed at half the days left.
+    already built). For an upcoming event the registrations still to come are projected
+    from the usual lead times; they register late, so their show-up is computed at half
+    the days left.
     """
     p = model.probabilities(rows, matrix=matrix) if len(rows) else np.array([])
     came, variance = p.sum(), (p * (1 - p)).sum()
