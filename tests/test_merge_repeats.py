@@ -17,6 +17,7 @@ CALENDAR = FIXTURES / "calendar.csv"
 
 
 def _new_database(folder: Path) -> Path:
+    """A second database, as the ``db`` fixture makes the first."""
     folder.mkdir()
     path = folder / "turnout.duckdb"
     warehouse.create(path)
@@ -44,9 +45,8 @@ COMPARED = {
 @pytest.mark.parametrize(
     ("source", "table"), [(NEWSLETTER, "email_activity"), (CALENDAR, "events")]
 )
-def test_a_row_given_twice_is_loaded_once(tmp_path, source, table):
-    once_db = _new_database(tmp_path / "once")
-    once = run_import(once_db, source)
+def test_a_row_given_twice_is_loaded_once(db, tmp_path, source, table):
+    once = run_import(db, source)
     assert once.rows_loaded >= 2
     first_row = source.read_text(encoding="utf-8").splitlines()[1]
     twice_db = _new_database(tmp_path / "twice")
@@ -58,17 +58,16 @@ def test_a_row_given_twice_is_loaded_once(tmp_path, source, table):
         once.rows_rejected,
     )
     stored = f"select {COMPARED[table]} from {table} order by all"
-    assert query(twice_db, stored) == query(once_db, stored)
+    assert query(twice_db, stored) == query(db, stored)
 
 
-def test_of_two_rows_of_one_event_the_first_in_the_file_is_stored(tmp_path):
+def test_of_two_rows_of_one_event_the_first_in_the_file_is_stored(db, tmp_path):
     """The calendar's first event given again at the end under another name: the name of
     the first row is stored, the later row is a duplicate."""
     first = CALENDAR.read_text(encoding="utf-8").splitlines()[1]
     event_id, name = first.split(",")[:2]
     renamed = first.replace(f",{name},", ",Another name,", 1)
     assert renamed != first
-    db = _new_database(tmp_path / "db")
     result = run_import(db, _with_line_again(CALENDAR, tmp_path / "file", renamed))
     assert result.rows_duplicate == 1
     assert query(db, "select name from events where event_id = ?", [event_id]) == [(name,)]
