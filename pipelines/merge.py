@@ -94,7 +94,7 @@ def reject_unmatched(
 
 def _hash_expr(columns: tuple[str, ...], alias: str) -> str:
     parts = ", ".join(f"coalesce(cast({alias}.{c} as varchar), '\u2205')" for c in columns)
-    return f"md5(concat_ws('|', {parts}))"
+    return f"turnout_digest(concat_ws('|', {parts}))"
 
 
 MAX_PARTITIONS = 100  # beyond this many in one file, the list costs more than the scan
@@ -138,7 +138,7 @@ def merge(
     """Insert new rows, replace changed ones; return (loaded, duplicate, replaced) counts.
     ``within``: the partitions the stored rows to compare with are in (``partitions``)."""
     if target.person_level:
-        key_select = "md5(? || ctx.source || ':' || stg.record_ref) as record_id"
+        key_select = "turnout_digest(? || ctx.source || ':' || stg.record_ref) as record_id"
         params = [secret.decode()]
     else:
         key_select = ", ".join(f"stg.{k}" for k in target.key if k not in target.columns)

@@ -48,6 +48,20 @@ def scalar(con: duckdb.DuckDBPyConnection, sql: str, parameters: object = None) 
     return one_row(con, sql, parameters)[0]
 
 
+def digest_columns(con: duckdb.DuckDBPyConnection, table: str) -> set[str]:
+    """The columns of ``table`` that hold md5 digests as 128-bit numbers: record ids and row
+    hashes (``turnout_digest``). Where the number leaves DuckDB (Spark, Parquet), it is
+    written as its 32 hex digits."""
+    return {
+        name
+        for (name,) in con.execute(
+            "select column_name from information_schema.columns "
+            "where table_schema = 'main' and table_name = ? and data_type = 'UHUGEINT'",
+            [table],
+        ).fetchall()
+    }
+
+
 def columns(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
     """The columns of a table of the warehouse, in their order."""
     return [

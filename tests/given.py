@@ -20,12 +20,12 @@ _DEFAULTS = {
         "source": "eventbrite",
         "import_id": 1,
         "is_cancelled": False,
-        "row_hash": "h",
+        "row_hash": 0,
     },
-    "checkins": {"source": "signin_sheet", "import_id": 1, "row_hash": "h"},
-    "signatures": {"source": "petition_signatures", "import_id": 1, "row_hash": "h"},
-    "email_activity": {"source": "mailchimp", "import_id": 1, "row_hash": "h"},
-    "identities": {"source": "action_network", "import_id": 1, "row_hash": "h"},
+    "checkins": {"source": "signin_sheet", "import_id": 1, "row_hash": 0},
+    "signatures": {"source": "petition_signatures", "import_id": 1, "row_hash": 0},
+    "email_activity": {"source": "mailchimp", "import_id": 1, "row_hash": 0},
+    "identities": {"source": "action_network", "import_id": 1, "row_hash": 0},
     "post_snapshots": {"import_id": 1},
     "facebook_event_snapshots": {"import_id": 1},
     "petition_snapshots": {"import_id": 1},
@@ -79,7 +79,8 @@ def given(db: Path, **tables: list[dict]) -> None:
                 values = {**_DEFAULTS[table], **row}
                 if table in identity.PERSON_TABLES:
                     number = str(next(_counter)).encode()
-                    values.setdefault("record_id", hashlib.md5(number).hexdigest())
+                    # a record id is an md5 as the number its hex digits write
+                    values.setdefault("record_id", str(int(hashlib.md5(number).hexdigest(), 16)))
                     for key in identity.KEY_COLUMNS:
                         if values.get(key) is not None:
                             values[key] = stored_key(values[key])

@@ -90,13 +90,52 @@ def test_the_key_fingerprint_is_a_keyed_hash_of_a_constant():
     assert handover.key_fingerprint(b"0123abcd") != handover.key_fingerprint(b"0123abce")
 
 
+def _with_hex_digests(con: duckdb.DuckDBPyConnection, table: str) -> list:
+    """The rows of ``table`` with record ids and row hashes written as their 32 hex digits,
+    as Spark reads them."""
+    cursor = con.execute(f"select * from {table}")
+    names = [d[0] for d in cursor.description]
+    digest = [name in ("record_id", "row_hash") for name in names]
+    return sorted(
+        (
+            tuple(
+                format(v, "032x") if is_digest else v
+                for v, is_digest in zip(row, digest, strict=True)
+            )
+            for row in cursor.fetchall()
+        ),
+        key=repr,
+    )
+
+
+def test_record_ids_and_row_hashes_are_numbers_written_as_their_hex_digits(
+    adversarial_db, tmp_path
+):
+    """Inside DuckDB a record id and a row hash are 128-bit numbers; the export writes each
+    as the 32 hex digits of its md5, and loading Spark's marts makes numbers of them again."""
+    handover.export([adversarial_db], tmp_path / "export")
+    with warehouse.reader(adversarial_db) as con:
+        assert warehouse.digest_columns(con, "registrations") == {"record_id", "row_hash"}
+        assert warehouse.digest_columns(con, "mart_person_records") == {"record_id"}
+        stored = con.execute(
+            "select record_id, row_hash from registrations order by record_id limit 1"
+        ).fetchone()
+        written = con.execute(
+            "select record_id, row_hash from read_parquet(?) where record_id = ?",
+            [str(tmp_path / "export" / "registrations" / "*.parquet"), format(stored[0], "032x")],
+        ).fetchall()
+    assert len(written) == 1
+    assert [len(v) for v in written[0]] == [32, 32]
+    assert [int(v, 16) for v in written[0]] == list(stored)
+
+
 def test_export_writes_every_canonical_row_and_never_the_key(adversarial_db, tmp_path):
     db = adversarial_db
     manifest = handover.export([db], tmp_path / "export")
     with warehouse.reader(db) as con:
         for table in handover.CANONICAL_TABLES:
             files = str(tmp_path / "export" / table / "*.parquet")
-            assert rows(con, f"select * from {table}") == rows(
+            assert _with_hex_digests(con, table) == rows(
                 con, "select * from read_parquet(?)", [files]
             ), table
     written = b"".join(p.read_bytes() for p in (tmp_path / "export").rglob("*") if p.is_file())
@@ -183,7 +222,15 @@ def _marts_as_parquet(db: Path, export: Path, out: Path) -> list[str]:
     with warehouse.reader(db) as con:
         for name in names + ["person_keys"]:
             (out / name).mkdir(parents=True)
-            con.execute(f"copy {name} to '{out / name / 'part.parquet'}' (format parquet)")
+            digests = warehouse.digest_columns(con, name)
+            select = ", ".join(
+                f"printf('%032x', {c}) as {c}" if c in digests else c
+                for c in warehouse.columns(con, name)
+            )  # Spark reads record ids as hex digits, and writes them so
+            con.execute(
+                f"copy (select {select} from {name}) to '{out / name / 'part.parquet'}' "
+                "(format parquet)"
+            )
     pooled.write_manifest(
         out,
         export,

@@ -7,6 +7,7 @@ the real thing on Spark.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import tomllib
 from datetime import datetime
@@ -212,11 +213,33 @@ def test_an_anonymous_person_is_numbered_from_hex_digits_on_spark_too():
     con = duckdb.connect()
     marts.install_macros(con)
     # by hand: 0x00000000000001a = 26, so -1 - 26; fff…f (15 digits) = 2^60 - 1
+    # on DuckDB a record id is the number of its 32 hex digits; by hand:
+    # 0x00000000000001a = 26, so -1 - 26; fff…f (15 digits) = 2^60 - 1
     found = con.execute(
-        "select turnout_anonymous_person('00000000000001a' || repeat('f', 17)), "
-        "turnout_anonymous_person(repeat('f', 32))"
+        "select turnout_anonymous_person(cast(? as uhugeint)), "
+        "turnout_anonymous_person(cast(? as uhugeint))",
+        ["0x00000000000001a" + "f" * 17, "0x" + "f" * 32],
     ).fetchone()
     assert found == (-27, -(2**60))
+
+
+def test_a_record_id_gives_the_same_person_and_text_on_both_engines():
+    """DuckDB holds a record id as a number, Spark as the hex digits the hand-over writes:
+    Spark's bodies of the macros, run on the digits, answer as DuckDB's do on the number."""
+    con = duckdb.connect()
+    marts.install_macros(con)
+    digests = [hashlib.md5(str(n).encode()).hexdigest() for n in range(200)]
+    digests += ["0" * 31 + "1", "f" * 32, "0" * 15 + "f" * 17]  # leading zeros, the top
+    for name in ("turnout_anonymous_person", "turnout_record_text"):
+        spark_body = transpile.SPARK_MACRO_BODIES[name]
+        for digits in digests:
+            on_duckdb = con.execute(
+                f"select {name}(cast('0x' || ? as uhugeint))", [digits]
+            ).fetchone()
+            on_spark = con.execute(
+                f"select {spark_body} from (select ? as record_id)", [digits]
+            ).fetchone()
+            assert on_duckdb == on_spark, (name, digits)
 
 
 def test_the_macros_file_is_read_whole():
@@ -230,12 +253,13 @@ def test_the_macros_file_is_read_whole():
         "turnout_pyramid_metric",
         "turnout_known_channel",
         "turnout_anonymous_person",
+        "turnout_record_text",
     }
     assert (
         Path(ROOT / "pipelines" / "sql" / "marts" / "_macros.sql")
         .read_text(encoding="utf-8")
         .count("create or replace temp macro")
-        == 9
+        == 10
     )
 
 

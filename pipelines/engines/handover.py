@@ -4,7 +4,9 @@
 Parquet file per table and database, with a manifest (``turnout-export.json``) naming the
 key fingerprint and the pyramid rules. Files made with different hashing keys are refused:
 the same email would be two people. Import ids are renumbered so that pooled files never
-share one. People are not exported: Spark links them again from the pooled records.
+share one. Record ids and row hashes, 128-bit numbers in DuckDB, are written as their 32 hex
+digits, which Spark reads as text. People are not exported: Spark links them again from the
+pooled records.
 """
 
 from __future__ import annotations
@@ -120,8 +122,17 @@ def _write_tables(databases: list[Path], folder: Path) -> dict[str, int]:
         with warehouse.reader(db) as con:
             for table in CANONICAL_TABLES:
                 columns = warehouse.columns(con, table)
-                # pooled files count their imports from 1: shift each file past the last
-                select = ", ".join(f"{c} + ? as {c}" if c == "import_id" else c for c in columns)
+                digests = warehouse.digest_columns(con, table)
+                # pooled files count their imports from 1: shift each file past the last;
+                # Spark has no 128-bit integer: record ids and row hashes go as hex digits
+                select = ", ".join(
+                    f"{c} + ? as {c}"
+                    if c == "import_id"
+                    else f"printf('%032x', {c}) as {c}"
+                    if c in digests
+                    else c
+                    for c in columns
+                )
                 params = [offset] if "import_id" in columns else []
                 _copy(
                     con,

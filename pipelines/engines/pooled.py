@@ -41,13 +41,15 @@ def read_manifest(out: Path) -> dict:
 
 
 def _replace_from_parquet(con: duckdb.DuckDBPyConnection, table: str, folder: Path) -> None:
-    """The table's rows from Parquet, keeping the warehouse's own column types."""
+    """The table's rows from Parquet, keeping the warehouse's own column types: record ids
+    and row hashes come as hex digits (``handover``) and become numbers again."""
     columns = warehouse.columns(con, table)
+    digests = warehouse.digest_columns(con, table)
+    read = [f"cast('0x' || {c} as uhugeint)" if c in digests else c for c in columns]
     files = str(folder / "*.parquet")
     con.execute(f"delete from {table}")
     con.execute(
-        f"insert into {table} ({', '.join(columns)}) "
-        f"select {', '.join(columns)} from read_parquet(?)",
+        f"insert into {table} ({', '.join(columns)}) select {', '.join(read)} from read_parquet(?)",
         [files],
     )
 

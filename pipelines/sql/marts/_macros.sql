@@ -63,7 +63,13 @@ create or replace temp macro turnout_known_channel(record_kind, channel) as (
     case when record_kind = 'checkin' then coalesce(channel, 'offline') else channel end);
 
 -- A record with neither email, phone nor platform id is its own anonymous person: a
--- number below zero from its record id (an md5 in hex), where a linked person's id is the
--- number of the first 15 hex digits of a key hash (pipelines/identity.py person_id_sql).
+-- number below zero from its record id (an md5 as a 128-bit number: its first 15 hex
+-- digits are its top 60 bits), where a linked person's id is the number of the first 15
+-- hex digits of a key hash (pipelines/identity.py person_id_sql). On Spark, which reads
+-- record ids as their hex digits, the digits themselves (pipelines/engines/transpile.py).
 create or replace temp macro turnout_anonymous_person(record_id) as (
-    -1 - cast('0x' || substring(record_id, 1, 15) as bigint));
+    -1 - cast(record_id >> 68 as bigint));
+
+-- A record id as the 32 hex digits of its md5, where it becomes part of a text key (a
+-- place on the email list's fact id). Spark reads the digits themselves.
+create or replace temp macro turnout_record_text(record_id) as (printf('%032x', record_id));

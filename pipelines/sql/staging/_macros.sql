@@ -9,6 +9,11 @@ create or replace temp macro turnout_number(x, decimal_mark) as try_cast(
         else replace(regexp_replace(trim(x), '[\s\x{00a0}\x{202f}'']', '', 'g'), ',', '')
     end as double);
 
+-- A digest kept as a number: the md5 of a text as the 128-bit number its 32 hex digits
+-- write. A record's id and its row hash are these: 16 bytes that join and compare as one
+-- value, where the hex text took 32 characters (the hand-over to Spark writes the hex).
+create or replace temp macro turnout_digest(x) as cast('0x' || md5(x) as uhugeint);
+
 -- Excel's way of destroying a long id: 1.22158E+17
 create or replace temp macro turnout_is_scientific(x) as
     regexp_full_match(trim(x), '[0-9]([.,][0-9]+)?[eE][+]?[0-9]+');
