@@ -161,7 +161,7 @@ def _open(path: Path, read_only: bool, wait: float | None) -> duckdb.DuckDBPyCon
     delay = 0.02
     while True:
         try:
-            return duckdb.connect(str(path), read_only=read_only)
+            con = duckdb.connect(str(path), read_only=read_only)
         except (duckdb.IOException, duckdb.ConnectionException) as error:
             if not _is_busy(error):
                 raise TurnoutError(f"Cannot open the database {path}: {error}") from None
@@ -172,6 +172,11 @@ def _open(path: Path, read_only: bool, wait: float | None) -> duckdb.DuckDBPyCon
                 ) from None
             time.sleep(delay)
             delay = min(delay * 2, 0.5)
+            continue
+        # DuckDB draws its own progress bar on standard output for any statement over 2 s:
+        # over Turnout's progress, into a report's JSON, into the dashboard's log
+        con.execute("set enable_progress_bar = false; set enable_progress_bar_print = false")
+        return con
 
 
 def _open_existing(path: Path, read_only: bool, wait: float | None) -> duckdb.DuckDBPyConnection:

@@ -7,6 +7,7 @@ import sys
 
 from typer.testing import CliRunner
 
+from pipelines import warehouse
 from pipelines.cli import app
 from tests.conftest import ROOT, query, write
 
@@ -156,3 +157,18 @@ def test_version_is_printed_without_a_command():
 
     result = runner.invoke(app, ["--version"])
     assert result.exit_code == 0 and result.output.strip() == f"turnout {__version__}"
+
+
+def test_duckdb_draws_no_progress_bar_of_its_own(db, capfd):
+    """DuckDB draws a bar on standard output for any statement over 2 s, even when it is not
+    a terminal: over Turnout's own progress, into `turnout report --json`'s output, into
+    the dashboard's log. Every connection Turnout opens turns it off."""
+    capfd.readouterr()
+    for opened in (warehouse.writer, warehouse.reader):
+        with opened(db) as con:
+            # as if every statement took over 2 s; it turns the bar itself back on, so only
+            # its printing being off keeps it quiet
+            con.execute("set progress_bar_time = 0")
+            con.execute("select count(*) from range(20000000) as t(i) where i % 7 = 3").fetchall()
+    out, err = capfd.readouterr()
+    assert (out, err) == ("", "")
