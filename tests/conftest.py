@@ -67,6 +67,17 @@ def run_import(db: Path, path: Path, **options) -> load.ImportResult:
     return load.import_file(db, path, load.ImportOptions(**options))
 
 
+def upgrade_from(db: Path, version: int) -> None:
+    """Apply the schema's migrations from ``version`` on, as the next writer of a file that
+    older code wrote does (again, on a file already upgraded)."""
+    import duckdb
+
+    with duckdb.connect(str(db)) as con:
+        con.execute("delete from schema_version where version >= ?", [version])
+    with warehouse.writer(db):
+        pass
+
+
 def query(db: Path, sql: str, params: list | None = None) -> list[tuple]:
     with warehouse.reader(db) as con:
         return con.execute(sql, params or []).fetchall()
