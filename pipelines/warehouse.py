@@ -62,6 +62,16 @@ def digest_columns(con: duckdb.DuckDBPyConnection, table: str) -> set[str]:
     }
 
 
+def digest_as_text(column: str) -> str:
+    """SQL: a digest column as the 32 hex digits it is written as outside DuckDB."""
+    return f"printf('%032x', {column})"
+
+
+def digest_from_text(column: str) -> str:
+    """SQL: 32 hex digits (``digest_as_text``) as the digest's number again."""
+    return f"cast('0x' || {column} as uhugeint)"
+
+
 def columns(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
     """The columns of a table of the warehouse, in their order."""
     return [

@@ -112,7 +112,7 @@ def test_record_ids_and_row_hashes_are_numbers_written_as_their_hex_digits(
     adversarial_db, tmp_path
 ):
     """Inside DuckDB a record id and a row hash are 128-bit numbers; the export writes each
-    as the 32 hex digits of its md5, and loading Spark's marts makes numbers of them again."""
+    as the 32 hex digits of its md5 (loading Spark's marts back: the test below)."""
     handover.export([adversarial_db], tmp_path / "export")
     with warehouse.reader(adversarial_db) as con:
         assert warehouse.digest_columns(con, "registrations") == {"record_id", "row_hash"}

@@ -128,7 +128,7 @@ def _write_tables(databases: list[Path], folder: Path) -> dict[str, int]:
                 select = ", ".join(
                     f"{c} + ? as {c}"
                     if c == "import_id"
-                    else f"printf('%032x', {c}) as {c}"
+                    else f"{warehouse.digest_as_text(c)} as {c}"
                     if c in digests
                     else c
                     for c in columns

@@ -45,7 +45,7 @@ def _replace_from_parquet(con: duckdb.DuckDBPyConnection, table: str, folder: Pa
     and row hashes come as hex digits (``handover``) and become numbers again."""
     columns = warehouse.columns(con, table)
     digests = warehouse.digest_columns(con, table)
-    read = [f"cast('0x' || {c} as uhugeint)" if c in digests else c for c in columns]
+    read = [warehouse.digest_from_text(c) if c in digests else c for c in columns]
     files = str(folder / "*.parquet")
     con.execute(f"delete from {table}")
     con.execute(
