@@ -92,6 +92,13 @@ def reject_unmatched(
         con.execute(f"delete from stg where {missing}")
 
 
+def _stored(column: str) -> str:
+    """SQL: a staged column as its table stores it (a person's key as its number)."""
+    if column in PERSON_KEYS:
+        return f"turnout_key_number(stg.{column}) as {column}"
+    return f"stg.{column}"
+
+
 def _hash_expr(columns: tuple[str, ...], alias: str) -> str:
     parts = ", ".join(f"coalesce(cast({alias}.{c} as varchar), '\u2205')" for c in columns)
     return f"turnout_digest(concat_ws('|', {parts}))"
@@ -158,7 +165,7 @@ def merge(
         create or replace temp table merge_plan as
         with staged as (
             select {select_key}stg.line, stg.n_rows,
-                   {", ".join(f"stg.{c}" for c in target.columns)},
+                   {", ".join(_stored(c) for c in target.columns)},
                    {_hash_expr(target.compared, "stg")} as row_hash
             from stg, ctx
         )

@@ -49,9 +49,9 @@ def scalar(con: duckdb.DuckDBPyConnection, sql: str, parameters: object = None) 
 
 
 def digest_columns(con: duckdb.DuckDBPyConnection, table: str) -> set[str]:
-    """The columns of ``table`` that hold md5 digests as 128-bit numbers: record ids and row
-    hashes (``turnout_digest``). Where the number leaves DuckDB (Spark, Parquet), it is
-    written as its 32 hex digits."""
+    """The columns of ``table`` that hold digests as 128-bit numbers: record ids and row
+    hashes (``turnout_digest``), people's keys (``turnout_key_number``). Where the number
+    leaves DuckDB (Spark, Parquet), it is written as its 32 hex digits."""
     return {
         name
         for (name,) in con.execute(

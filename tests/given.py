@@ -3,8 +3,9 @@ the funnel, an event's row and the awareness of each channel, which the tests ch
 
 The "given these rows, expect these numbers" tests use this instead of import files, so
 each test states exactly which records exist. Keys are stand-in strings ("ann@"), stored as
-the hex digest of their sha256 and record ids as 32 hex digits, as the importer stores them:
-a person's id is read from the hex digits of a key hash, an anonymous one's from its record's.
+the number the first 32 hex digits of their sha256 write, and record ids as the number of an
+md5's digits, as the importer stores them: a person's id is the top 60 bits of a key, an
+anonymous one's of its record's id.
 """
 
 from __future__ import annotations
@@ -60,15 +61,16 @@ def registration(event_id: str, email_key: str, **columns) -> dict:
     return {"event_id": event_id, "email_key": email_key, **columns}
 
 
-def stored_key(stand_in: str) -> str:
-    """The key hash stored for a stand-in key ("ann@")."""
-    return hashlib.sha256(stand_in.encode()).hexdigest()
+def stored_key(stand_in: str) -> int:
+    """The key stored for a stand-in key ("ann@"): the number the first 32 hex digits of its
+    sha256 write."""
+    return int(hashlib.sha256(stand_in.encode()).hexdigest()[:32], 16)
 
 
 def person(*stand_ins: str) -> int:
     """The person id of whoever has the stand-in keys ``stand_ins`` (all of their keys): the
-    number of the first 15 hex digits of the smallest stored key."""
-    return int(min(stored_key(k) for k in stand_ins)[:15], 16)
+    number of the first 15 hex digits of the smallest stored key, its top 60 bits."""
+    return min(stored_key(k) for k in stand_ins) >> 68
 
 
 def given(db: Path, **tables: list[dict]) -> None:
@@ -83,7 +85,7 @@ def given(db: Path, **tables: list[dict]) -> None:
                     values.setdefault("record_id", str(int(hashlib.md5(number).hexdigest(), 16)))
                     for key in identity.KEY_COLUMNS:
                         if values.get(key) is not None:
-                            values[key] = stored_key(values[key])
+                            values[key] = str(stored_key(values[key]))
                 columns = ", ".join(values)
                 marks = ", ".join("?" for _ in values)
                 con.execute(

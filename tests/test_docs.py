@@ -123,8 +123,9 @@ def test_the_readme_hash_formula_is_what_is_stored(db):
     run_import(db, people / "mobilize_participations.csv")
     secret = config.read_secret(db).decode()
 
-    def formula(kind: str, key: str) -> str:
-        return hashlib.sha256(f"{secret}{kind}:{key}".encode()).hexdigest()
+    def formula(kind: str, key: str) -> int:
+        # its first 128 bits: the number of its first 32 hex digits
+        return int(hashlib.sha256(f"{secret}{kind}:{key}".encode()).hexdigest()[:32], 16)
 
     stored = query(
         db, "select email_key, phone_key, platform_key from registrations where source_ref = '3001'"

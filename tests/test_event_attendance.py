@@ -47,7 +47,8 @@ def test_each_registrant_came_did_not_or_is_unknown(db):
         ("e1", ann, "came", "7001", None, None),
         ("e1", bob, "no_show", None, "u-22", None),  # e1 has attendance records: no-show
         ("e1", dee, "walk_in", None, None, None),  # came without registering
-        ("e2", ann, "unknown", None, None, ann),  # nobody recorded e2's attendance
+        # nobody recorded e2's attendance; Zoom's id: the 32 hex digits of Ann's email key
+        ("e2", ann, "unknown", None, None, format(ann, "032x")),
     }  # cy@ cancelled: not listed; the anonymous sign-in is counted, never listed
 
 
@@ -65,7 +66,7 @@ def test_the_command_line_writes_one_events_list_for_a_french_spreadsheet(db, tm
     assert list(rows[0])[:3] == ["event_id", "person_id", "attendance"]
     # a person reads the id as 'p' and the first 15 hex digits of their smallest key
     came = next(r for r in rows if r["attendance"] == "came")
-    assert came["person_id"] == "p" + stored_key("ann@")[:15]
+    assert came["person_id"] == "p" + format(stored_key("ann@"), "032x")[:15]
     unknown = CliRunner().invoke(app, ["attendance", "nope", "--out", str(out)])
     assert unknown.exit_code == 1 and "nope" in unknown.output
 

@@ -90,16 +90,20 @@ def test_the_key_fingerprint_is_a_keyed_hash_of_a_constant():
     assert handover.key_fingerprint(b"0123abcd") != handover.key_fingerprint(b"0123abce")
 
 
+# the columns a database keeps as 128-bit numbers and the hand-over writes as hex digits
+DIGESTS = ("record_id", "row_hash", "email_key", "phone_key", "platform_key", "key_hash")
+
+
 def _with_hex_digests(con: duckdb.DuckDBPyConnection, table: str) -> list:
     """The rows of ``table`` with record ids and row hashes written as their 32 hex digits,
     as Spark reads them."""
     cursor = con.execute(f"select * from {table}")
     names = [d[0] for d in cursor.description]
-    digest = [name in ("record_id", "row_hash") for name in names]
+    digest = [name in DIGESTS for name in names]
     return sorted(
         (
             tuple(
-                format(v, "032x") if is_digest else v
+                format(v, "032x") if is_digest and v is not None else v
                 for v, is_digest in zip(row, digest, strict=True)
             )
             for row in cursor.fetchall()
@@ -108,24 +112,32 @@ def _with_hex_digests(con: duckdb.DuckDBPyConnection, table: str) -> list:
     )
 
 
-def test_record_ids_and_row_hashes_are_numbers_written_as_their_hex_digits(
+def test_record_ids_row_hashes_and_keys_are_numbers_written_as_their_hex_digits(
     adversarial_db, tmp_path
 ):
-    """Inside DuckDB a record id and a row hash are 128-bit numbers; the export writes each
-    as the 32 hex digits of its md5 (loading Spark's marts back: the test below)."""
+    """Inside DuckDB a record id, a row hash and a person's key are 128-bit numbers; the
+    export writes each as its 32 hex digits (loading Spark's marts back: the test below)."""
     handover.export([adversarial_db], tmp_path / "export")
     with warehouse.reader(adversarial_db) as con:
-        assert warehouse.digest_columns(con, "registrations") == {"record_id", "row_hash"}
+        assert warehouse.digest_columns(con, "registrations") == {
+            "record_id",
+            "row_hash",
+            "email_key",
+            "phone_key",
+            "platform_key",
+        }
+        assert warehouse.digest_columns(con, "person_keys") == {"key_hash"}
         assert warehouse.digest_columns(con, "mart_person_records") == {"record_id"}
         stored = con.execute(
-            "select record_id, row_hash from registrations order by record_id limit 1"
+            "select record_id, row_hash, email_key from registrations "
+            "where email_key is not null order by record_id limit 1"
         ).fetchone()
         written = con.execute(
-            "select record_id, row_hash from read_parquet(?) where record_id = ?",
+            "select record_id, row_hash, email_key from read_parquet(?) where record_id = ?",
             [str(tmp_path / "export" / "registrations" / "*.parquet"), format(stored[0], "032x")],
         ).fetchall()
     assert len(written) == 1
-    assert [len(v) for v in written[0]] == [32, 32]
+    assert [len(v) for v in written[0]] == [32, 32, 32]
     assert [int(v, 16) for v in written[0]] == list(stored)
 
 

@@ -223,21 +223,23 @@ def test_an_anonymous_person_is_numbered_from_hex_digits_on_spark_too():
     assert found == (-27, -(2**60))
 
 
-def test_a_record_id_gives_the_same_person_and_text_on_both_engines():
-    """DuckDB holds a record id as a number, Spark as the hex digits the hand-over writes:
-    Spark's bodies of the macros, run on the digits, answer as DuckDB's do on the number."""
+def test_a_digest_gives_the_same_person_and_text_on_both_engines():
+    """DuckDB holds a record id or a key as a number, Spark as the hex digits the hand-over
+    writes: Spark's bodies of the macros, run on the digits, answer as DuckDB's do on the
+    number."""
     con = duckdb.connect()
     marts.install_macros(con)
     digests = [hashlib.md5(str(n).encode()).hexdigest() for n in range(200)]
     digests += ["0" * 31 + "1", "f" * 32, "0" * 15 + "f" * 17]  # leading zeros, the top
-    for name in ("turnout_anonymous_person", "turnout_record_text"):
+    for name in ("turnout_anonymous_person", "turnout_digest_text"):
         spark_body = transpile.SPARK_MACRO_BODIES[name]
+        (parameter,) = transpile.macros()[name][0]
         for digits in digests:
             on_duckdb = con.execute(
                 f"select {name}(cast('0x' || ? as uhugeint))", [digits]
             ).fetchone()
             on_spark = con.execute(
-                f"select {spark_body} from (select ? as record_id)", [digits]
+                f"select {spark_body} from (select ? as {parameter})", [digits]
             ).fetchone()
             assert on_duckdb == on_spark, (name, digits)
 
@@ -253,7 +255,7 @@ def test_the_macros_file_is_read_whole():
         "turnout_pyramid_metric",
         "turnout_known_channel",
         "turnout_anonymous_person",
-        "turnout_record_text",
+        "turnout_digest_text",
     }
     assert (
         Path(ROOT / "pipelines" / "sql" / "marts" / "_macros.sql")

@@ -124,7 +124,7 @@ def _write_tables(databases: list[Path], folder: Path) -> dict[str, int]:
                 columns = warehouse.columns(con, table)
                 digests = warehouse.digest_columns(con, table)
                 # pooled files count their imports from 1: shift each file past the last;
-                # Spark has no 128-bit integer: record ids and row hashes go as hex digits
+                # Spark has no 128-bit integer: record ids, row hashes and keys go as hex digits
                 select = ", ".join(
                     f"{c} + ? as {c}"
                     if c == "import_id"

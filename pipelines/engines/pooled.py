@@ -41,8 +41,8 @@ def read_manifest(out: Path) -> dict:
 
 
 def _replace_from_parquet(con: duckdb.DuckDBPyConnection, table: str, folder: Path) -> None:
-    """The table's rows from Parquet, keeping the warehouse's own column types: record ids
-    and row hashes come as hex digits (``handover``) and become numbers again."""
+    """The table's rows from Parquet, keeping the warehouse's own column types: record ids,
+    row hashes and keys come as hex digits (``handover``) and become numbers again."""
     columns = warehouse.columns(con, table)
     digests = warehouse.digest_columns(con, table)
     read = [warehouse.digest_from_text(c) if c in digests else c for c in columns]

@@ -66,13 +66,13 @@ _MACRO = re.compile(
 
 
 # Macros whose DuckDB body Spark cannot run, with a Spark body that gives the same answer:
-# create_sort_key's bytes sort as the struct's fields do, one after the other; a record id,
-# a 128-bit number on DuckDB, reaches Spark as its hex digits (engines/handover.py), since
-# Spark has no 128-bit integer.
+# create_sort_key's bytes sort as the struct's fields do, one after the other; a record id or
+# a key, a 128-bit number on DuckDB, reaches Spark as its hex digits (engines/handover.py),
+# since Spark has no 128-bit integer.
 SPARK_MACRO_BODIES = {
     "turnout_earliest": "(case when moment is not null then {'moment': moment, 'tie': tie} end)",
     "turnout_anonymous_person": "(-1 - cast('0x' || substring(record_id, 1, 15) as bigint))",
-    "turnout_record_text": "(record_id)",
+    "turnout_digest_text": "(digest)",
 }
 
 

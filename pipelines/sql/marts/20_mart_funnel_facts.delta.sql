@@ -14,7 +14,7 @@ select stage || ':' || person_id || ':' || coalesce('event:' || event_id,
 from changed
 where is_interaction
 union
-select 'list:' || turnout_record_text(record_id), null, null, null, null, null, record_id
+select 'list:' || turnout_digest_text(record_id), null, null, null, null, null, record_id
 from changed
 where not is_interaction
 union

@@ -27,7 +27,7 @@ person_facts as (
 
 list_facts as (
     -- being on the email list places a person at awareness without an interaction
-    select 'list:' || turnout_record_text(record_id), stage, campaign, 'email', occurred_at, 0,
+    select 'list:' || turnout_digest_text(record_id), stage, campaign, 'email', occurred_at, 0,
            person_id
     from records
     where not is_interaction

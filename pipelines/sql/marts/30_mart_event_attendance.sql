@@ -35,7 +35,7 @@ source_ids as (
            max(case when r.source = 'mobilize' then r.source_ref end) as mobilize_user_id,
            max(case when r.source = 'eventbrite' then r.source_ref end)
                as eventbrite_attendee_number,
-           max(case when r.source like 'zoom%' then r.email_key end)
+           max(case when r.source like 'zoom%' then turnout_digest_text(r.email_key) end)
                as zoom_registrant_email_hash
     from registration_rows as r
     join keys as k on k.key_hash = coalesce(r.email_key, r.phone_key, r.platform_key)

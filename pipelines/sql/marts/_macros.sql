@@ -70,6 +70,7 @@ create or replace temp macro turnout_known_channel(record_kind, channel) as (
 create or replace temp macro turnout_anonymous_person(record_id) as (
     -1 - cast(record_id >> 68 as bigint));
 
--- A record id as the 32 hex digits of its md5, where it becomes part of a text key (a
--- place on the email list's fact id). Spark reads the digits themselves.
-create or replace temp macro turnout_record_text(record_id) as (printf('%032x', record_id));
+-- A 128-bit digest as its 32 hex digits: a record id where it becomes part of a text key (a
+-- place on the email list's fact id), a key where a person reads it (a Zoom registrant's
+-- email hash). Spark reads the digits themselves.
+create or replace temp macro turnout_digest_text(digest) as (printf('%032x', digest));

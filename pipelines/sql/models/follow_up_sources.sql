@@ -1,6 +1,7 @@
 -- follow_up_sources: the ids other systems know each person by, so that a campaign can find
 -- them where their contact details already live. Never an email or a phone in clear: for
--- Zoom (which has no registrant id) the keyed hash of the registrant's email.
+-- Zoom (which has no registrant id) the keyed hash of the registrant's email, as the 32 hex
+-- digits of the number it is kept as (as mart_event_attendance writes it).
 -- grain: one row per identified person_id with a registration or a signature.
 -- upstream: registrations, signatures, person_keys
 with
@@ -28,7 +29,7 @@ refs_by_system as (
                 when source = 'eventbrite' then 'eventbrite'
                 when source like 'zoom%' then 'zoom'
            end as system,
-           case when source like 'zoom%' then email_key else source_ref end as ref
+           case when source like 'zoom%' then printf('%032x', email_key) else source_ref end as ref
     from refs
 ),
 

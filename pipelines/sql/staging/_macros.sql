@@ -14,6 +14,12 @@ create or replace temp macro turnout_number(x, decimal_mark) as try_cast(
 -- value, where the hex text took 32 characters (the hand-over to Spark writes the hex).
 create or replace temp macro turnout_digest(x) as cast('0x' || md5(x) as uhugeint);
 
+-- A person's key as it is stored: the first 128 bits of its keyed sha256 (turnout_key), the
+-- number its first 32 hex digits write. An import works on the 64 digits, which its record
+-- references and row hashes are made from, and stores the number (merge.py).
+create or replace temp macro turnout_key_number(key_hash) as
+    cast('0x' || left(key_hash, 32) as uhugeint);
+
 -- Excel's way of destroying a long id: 1.22158E+17
 create or replace temp macro turnout_is_scientific(x) as
     regexp_full_match(trim(x), '[0-9]([.,][0-9]+)?[eE][+]?[0-9]+');
