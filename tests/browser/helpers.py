@@ -40,14 +40,21 @@ def t(lang: str, key: str, **values) -> str:
 
 
 def settle(page: Page) -> None:
-    """Wait for the app to be drawn and the script to have finished running."""
-    page.wait_for_selector('[data-testid="stAppViewContainer"]')
-    page.wait_for_timeout(500)  # let a click's rerun begin before looking for "Running"
+    """Wait for the app to be drawn, connected, and done running its script. Streamlit marks
+    its root with the script's state and the connection's (``data-test-script-state``,
+    ``data-test-connection-state``), which its own tests read; the status widget's
+    "Running" is an icon's label, not text, so it cannot be waited on."""
+    app = page.locator('[data-testid="stApp"]')
+    app.wait_for()
+    page.wait_for_timeout(500)  # let a click's rerun reach the server before looking
     deadline = time.monotonic() + WAIT_MS / 1000
     quiet = 0
-    while quiet < 3:  # three looks in a row without "Running"
-        running = page.locator('[data-testid="stStatusWidget"]').filter(has_text="Running")
-        quiet = 0 if running.count() else quiet + 1
+    while quiet < 3:  # three looks in a row with the script done and the app connected
+        done = (
+            app.get_attribute("data-test-script-state") == "notRunning"
+            and app.get_attribute("data-test-connection-state") == "CONNECTED"
+        )
+        quiet = quiet + 1 if done else 0
         if time.monotonic() > deadline:
             raise TimeoutError("the page kept running")
         page.wait_for_timeout(300)
