@@ -27,7 +27,8 @@ def load_csv(
     table: str = "raw",
     select: str = "*",
 ) -> list[dict[str, Any]]:
-    """Read the rows into temp table ``raw`` (c001…cNNN as text, plus ``line``).
+    """Read the rows into ``raw`` (c001…cNNN as text, plus ``line``): a temp view over the
+    read, or a temp table when the reader set rows aside (``as_table``, ``drop``).
 
     ``select``: the select list the rows are read with, over c001…cNNN; an import computes
     a person's keyed hashes there, so that no table ever holds them as written.
@@ -140,19 +141,29 @@ def _reader_reject(line: int, kind: str) -> dict[str, Any]:
 def _number_rows(
     con: duckdb.DuckDBPyConnection, table: str, first_line: int, rejected_lines: list[int]
 ) -> None:
-    """Give every row the line it came from; rows the reader dropped shift the count."""
-    con.execute("create or replace temp table reader_gaps (at_index bigint)")
-    if rejected_lines:  # executemany needs at least one row
-        # the j-th dropped line (0-based) falls before data row index L - first_line - j
-        con.executemany(
-            "insert into reader_gaps values (?)",
-            [[line - first_line - j] for j, line in enumerate(rejected_lines)],
+    """Give every row the line it came from; rows the reader dropped shift the count.
+
+    Rowids follow the file's order (inside a transaction they start high). With no row
+    dropped, ``table`` is a view that adds the line to ``{table}_read``: the rows are not
+    copied again (``as_table`` makes it a table before it is updated, ``drop`` drops both).
+    """
+    if not rejected_lines:
+        first_rowid = warehouse.scalar(con, f"select min(rowid) from {table}_read") or 0
+        con.execute(
+            f"create or replace temp view {table} as "
+            f"select {first_line - first_rowid}::bigint + rowid as line, * from {table}_read"
         )
+        return
+    con.execute("create or replace temp table reader_gaps (at_index bigint)")
+    # the j-th dropped line (0-based) falls before data row index L - first_line - j
+    con.executemany(
+        "insert into reader_gaps values (?)",
+        [[line - first_line - j] for j, line in enumerate(rejected_lines)],
+    )
     con.execute(
         f"""
         create or replace temp table {table} as
         with numbered as (
-            -- rowids follow the file's order; inside a transaction they start high
             select rowid - (select min(rowid) from {table}_read) as row_index, *
             from {table}_read
         )
@@ -166,6 +177,31 @@ def _number_rows(
         [first_line],
     )
     con.execute(f"drop table {table}_read; drop table reader_gaps")
+
+
+def _is_view(con: duckdb.DuckDBPyConnection, table: str) -> bool:
+    return bool(
+        warehouse.scalar(
+            con,
+            "select count(*) from duckdb_views() where temporary and view_name = ?",
+            [table],
+        )
+    )
+
+
+def as_table(con: duckdb.DuckDBPyConnection, table: str = "raw") -> None:
+    """Make the rows a table of their own, if they are still a view over the read."""
+    if _is_view(con, table):
+        con.execute(f"create temp table {table}_numbered as select * from {table}")
+        con.execute(f"drop view {table}; drop table {table}_read")
+        con.execute(f"alter table {table}_numbered rename to {table}")
+
+
+def drop(con: duckdb.DuckDBPyConnection, table: str = "raw") -> None:
+    """Drop the rows, a table or a view over the read, if they are there."""
+    if _is_view(con, table):
+        con.execute(f"drop view {table}")
+    con.execute(f"drop table if exists temp.{table}; drop table if exists temp.{table}_read")
 
 
 def _read_error(layout: Layout, error: Exception) -> ImportRefused:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import duckdb
 
-from pipelines import warehouse
+from pipelines import csv_rows, warehouse
 from pipelines.staging import Column
 
 ID_FIELD = "post_id"
@@ -51,6 +51,7 @@ def recover_from_permalinks(
     """)
     recovered = warehouse.scalar(con, "select count(*) from recovered_ids")
     if recovered:
+        csv_rows.as_table(con, table)
         con.execute(f"""
             update {table} set {id_column} = recovered_ids.digits
             from recovered_ids where {table}.line = recovered_ids.line

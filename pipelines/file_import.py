@@ -109,7 +109,8 @@ def import_one(
         _check_unchanged(path, before, digest)
         raise ImportRefused(path.name, "file.not_imported", error=type(error).__name__) from error
     finally:
-        for table in ("raw", "typed", "keyed", "stg", "merge_plan"):
+        csv_rows.drop(con, "raw")
+        for table in ("typed", "keyed", "stg", "merge_plan"):
             con.execute(f"drop table if exists temp.{table}")
         identity.use_secret(con, None)
     return result
@@ -237,7 +238,7 @@ def _import(
     excel_ids.recover_from_permalinks(con, columns)
     staging.build_typed(con, source, columns, decimal_mark, day_first)
     file_context.not_before_newest_post(con, context, options)
-    con.execute("drop table raw")
+    csv_rows.drop(con, "raw")
     con.execute("""
         insert into import_rejects
         select line, reject_column, reject.code, reject.params, 1 from typed
