@@ -1,6 +1,6 @@
 """The dashboard reloaded again and again while `turnout import` holds the database: no lock
-error, no traceback ever reaches the reader. Chromium through Playwright, as test_browser.py
-beside it."""
+error, no traceback ever reaches the reader, nor the server's log from a run a reload left
+behind. Chromium through Playwright, as test_browser.py beside it."""
 
 from __future__ import annotations
 
