@@ -236,7 +236,7 @@ def test_the_refresh_ranks_in_the_database_as_the_model_does_in_pandas():
         ),
     ):
         con.execute(f"create or replace table mart_follow_up ({follow_up.MART_COLUMNS})")
-        follow_up._write(con, parameters, "inputs")
+        follow_up._write(con, parameters)
         written = con.execute("select * from mart_follow_up order by rank").df()
         assert written["person_id"].tolist() == [ids[i] for i in expected]
         assert written["rank"].tolist() == list(range(1, len(now) + 1))
@@ -259,12 +259,41 @@ def test_the_list_written_by_a_refresh_is_the_list_computed_in_pandas(sample_db,
 
     db = copy_database(sample_db, tmp_path)
     with warehouse.writer(db) as con:
-        con.execute("update mart_follow_up set inputs_hash = 'another'")  # written again
+        con.execute(f"update {follow_up.WRITTEN} set inputs_hash = 'another'")  # written again
         assert follow_up.refresh(con, "asked").startswith("refitted: asked")
-        written = con.execute(
-            "select * exclude (inputs_hash) from mart_follow_up order by rank"
-        ).df()
+        written = con.execute("select * exclude (order_key) from mart_follow_up order by rank").df()
         computed = follow_up.mart_rows(con)
     assert len(written) > 100 and written["method"].eq(follow_up.MODEL).all()
     assert written["action_network_uuid"].notna().any()
     pd.testing.assert_frame_equal(written, computed.reset_index(drop=True), check_dtype=False)
+
+
+@needs_sample
+def test_a_list_written_before_version_16_is_kept_then_written_again_in_full(sample_db, tmp_path):
+    """Version 15 kept the fingerprint on every row and no order before rounding: the
+    upgrade keeps the rows and their ranks, and the next refresh, which cannot know what
+    the list was written from, writes it again in full with the same fit."""
+    from tests.conftest import upgrade_from
+    from tests.dashboard_helpers import copy_database
+
+    db = copy_database(sample_db, tmp_path)
+    listed = "select * exclude (order_key) from mart_follow_up order by rank"
+    with warehouse.writer(db) as con:  # as version 15 left it
+        before = con.execute(listed).df()
+        con.execute("alter table mart_follow_up drop column order_key")
+        con.execute("alter table mart_follow_up add column inputs_hash varchar default 'h'")
+        con.execute(f"drop table {follow_up.WRITTEN}")
+    upgrade_from(db, 16)
+    columns = "select column_name from duckdb_columns() where table_name = 'mart_follow_up'"
+    with warehouse.writer(db) as con:
+        names = [name for (name,) in con.execute(columns).fetchall()]
+        assert names[-1] == "order_key" and "inputs_hash" not in names
+        pd.testing.assert_frame_equal(con.execute(listed).df(), before)
+        said = follow_up.refresh(con)
+        assert said.startswith("kept the fit") and "written again in the list" not in said
+        pd.testing.assert_frame_equal(con.execute(listed).df(), before)
+        assert (
+            warehouse.scalar(con, "select count(*) from mart_follow_up where order_key is null")
+            == 0
+        )
+        assert follow_up.refresh(con) == "unchanged: nothing it reads changed"

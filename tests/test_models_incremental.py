@@ -2,7 +2,8 @@
 changed only (``pipelines/models/kept_inputs.py``): after every batch, the same rows as
 reading every person again, for the follow-up list (``follow_up.people``,
 ``follow_up_sources.sql``) and for the forecast (``forecast_registrations.sql``, in its
-order).
+order), and the follow-up list written again for those people only (with everyone's rank
+renumbered) the same as written in full.
 
 The campaigns and their batches are those of the incremental marts' property test: new
 files, newer exports, changed Eventbrite statuses, a sign-in row merging two people, a file
@@ -20,7 +21,7 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 
 from pipelines import marts, warehouse
-from pipelines.models import follow_up, follow_up_inputs, forecast_inputs, kept_inputs
+from pipelines.models import fits, follow_up, follow_up_inputs, forecast_inputs, kept_inputs
 from tests.refresh_campaign import Campaign, first_batch
 from tests.test_refresh_incremental import EVERY_KIND, batches
 
@@ -64,6 +65,21 @@ def assert_forecast_rows_as_read_for_everyone(db: Path) -> None:
     pd.testing.assert_frame_equal(kept, everyone, check_dtype=False)
 
 
+def assert_list_as_written_in_full(db: Path) -> None:
+    """The follow-up list as the refresh left it: the rows ``follow_up._write`` writes for
+    every kept person with the kept fit, in a table of the same name that shadows it."""
+    with warehouse.reader(db) as con:
+        if not kept_inputs.exists(con, follow_up.WRITTEN):
+            return
+        listed = con.execute("select * from mart_follow_up order by rank").df()
+        fit = fits.stored(con, "follow_up")
+        con.execute(f"create temp table mart_follow_up ({follow_up.MART_COLUMNS})")
+        if kept_inputs.exists(con, follow_up_inputs.PEOPLE) and fit is not None:
+            follow_up._write(con, fit.parameters)
+        in_full = con.execute("select * from temp.mart_follow_up order by rank").df()
+    pd.testing.assert_frame_equal(listed, in_full)
+
+
 def assert_same_rows(kept: pd.DataFrame, everyone: pd.DataFrame) -> None:
     order = sorted(everyone.columns)
     pd.testing.assert_frame_equal(
@@ -82,9 +98,21 @@ def _unknown_as_none(frame: pd.DataFrame) -> pd.DataFrame:
 def run_checking(
     started: Campaign, sequence: list, people: dict[str, list[int]] | None = None
 ) -> dict[str, int]:
-    """Run the batches, checking the kept inputs after each; how many refreshes read only
-    some people again, for each model (``people``: how many people each of them read)."""
+    """Run the batches, checking the kept inputs and the follow-up list after each; how many
+    refreshes read only some people again, for each model (``people``: how many people each
+    of them read), and wrote only their rows of the list. The models keep their fits
+    however much their training data changed, as in a campaign large enough, so that the
+    list is written again for the people read again whenever the batch allows it."""
     read_again = {follow_up_inputs.EVENTS: 0, forecast_inputs.EVENTS: 0}
+    listed_again = []
+    real_write = follow_up._write
+
+    def writing(con, parameters, changed=None):
+        written = real_write(con, parameters, changed)
+        if changed is not None:
+            listed_again.append(written)
+        return written
+
     people = {} if people is None else people
     real = kept_inputs.choose_people
 
@@ -100,6 +128,8 @@ def run_checking(
     with (
         tempfile.TemporaryDirectory() as folder,
         mock.patch.object(kept_inputs, "choose_people", counting),
+        mock.patch.object(follow_up, "_write", writing),
+        mock.patch.object(fits, "CHANGED_ENOUGH", float("inf")),
     ):
         campaign = Campaign(Path(folder), start_from=started)
         for batch in sequence:
@@ -107,9 +137,11 @@ def run_checking(
             for kept, everyone in kept_and_read_again(campaign.db):
                 assert_same_rows(kept, everyone)
             assert_forecast_rows_as_read_for_everyone(campaign.db)
+            assert_list_as_written_in_full(campaign.db)
     return {
         "follow-up": read_again[follow_up_inputs.EVENTS],
         "forecast": read_again[forecast_inputs.EVENTS],
+        "list": len(listed_again),
     }
 
 
@@ -133,7 +165,11 @@ WITHIN_THE_SAME_LATEST_ACTIVITY = [
 def test_batches_that_keep_the_latest_activity_read_again_only_whom_they_changed(started):
     # the undo asks for everyone, the file imported again changes nothing; the newsletter
     # moves the latest activity, which the follow-up list counts from and the forecast not
-    assert run_checking(started, WITHIN_THE_SAME_LATEST_ACTIVITY) == {"follow-up": 5, "forecast": 6}
+    assert run_checking(started, WITHIN_THE_SAME_LATEST_ACTIVITY) == {
+        "follow-up": 5,
+        "forecast": 6,
+        "list": 5,
+    }
 
 
 def test_email_activity_alone_has_no_one_read_again_for_the_forecast(started):
@@ -141,7 +177,7 @@ def test_email_activity_alone_has_no_one_read_again_for_the_forecast(started):
     # of the people on it, and neither 0 nor 2 is (neither registered nor signed)
     people: dict[str, list[int]] = {}
     newsletter = [("files", [("mailchimp", "news-2", [(0, "open", 2), (2, "click", 2)])])]
-    assert run_checking(started, newsletter, people) == {"follow-up": 1, "forecast": 1}
+    assert run_checking(started, newsletter, people) == {"follow-up": 1, "forecast": 1, "list": 0}
     assert people == {
         follow_up_inputs.EVENTS: [0],
         follow_up_inputs.SOURCES: [0],  # nor their ids in other systems

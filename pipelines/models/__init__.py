@@ -1,9 +1,10 @@
 """Models brought up to date after every batch: the turnout forecast and the follow-up list.
 
 Each mart keeps a fingerprint of the data and code it was made from (``inputs_hash``,
-``fingerprints.py``): a batch that changed nothing a model reads (a post export, say) leaves
-it as it is. Each model keeps its fit (``fits.py``) and is refitted only when its training
-data changed enough; otherwise the kept fit predicts again from the new data.
+``fingerprints.py``; the follow-up list's in ``model_follow_up_written``): a batch that
+changed nothing a model reads (a post export, say) leaves it as it is. Each model keeps its
+fit (``fits.py``) and is refitted only when its training data changed enough; otherwise the
+kept fit predicts again from the new data.
 """
 
 from __future__ import annotations

@@ -26,8 +26,8 @@ import pandas as pd
 from threadpoolctl import threadpool_limits
 
 from pipelines import warehouse
-from pipelines.models import fits, follow_up_inputs
-from pipelines.models.fingerprints import fingerprint, stored_fingerprint
+from pipelines.models import fits, follow_up_inputs, kept_inputs
+from pipelines.models.fingerprints import fingerprint
 from pipelines.models.showup import SOCIAL, as_matrix
 
 if TYPE_CHECKING:  # loaded where a model is fitted (about 1.4 s): a kept fit ranks in SQL
@@ -212,21 +212,34 @@ def _rank_with(now: pd.DataFrame, model: LogisticRegression | None) -> pd.DataFr
 
 
 # one row per person (the people ranked are grouped by person; test_follow_up checks it),
-# with no primary-key index: it would sit in memory through the refresh
+# with no primary-key index: it would sit in memory through the refresh. ``order_key``: what
+# ranks them, before rounding (minus the probability, or the days since the last activity)
 MART_COLUMNS = """
     person_id bigint not null, rank integer not null, probability double,
     method varchar not null, days_since_last double, registrations integer,
     upcoming integer, signatures integer, action_network_uuid varchar,
     mobilize_user_id varchar, eventbrite_attendee_number varchar,
-    zoom_registrant_email_hash varchar, inputs_hash varchar
+    zoom_registrant_email_hash varchar, order_key double
 """
+# one row: the fingerprint of what the list was last written from, and the fit it was
+# ranked with (its parameters, as JSON)
+WRITTEN = "model_follow_up_written"
+RANK = "row_number() over (order by order_key, person_id)"
 
 
 def refresh(con: duckdb.DuckDBPyConnection, refit: str = "") -> str:
-    """Rewrite ``mart_follow_up`` (inside the refresh's transaction), unless nothing it is
-    made from changed: refitted when the people it learns from changed enough, or a month
-    went by (``pipelines/models/fits.py``), or ``refit`` says why, else ranked again with
-    the kept coefficients. Says which."""
+    """Bring ``mart_follow_up`` up to date (inside the refresh's transaction), unless nothing
+    it is made from changed: refitted when the people it learns from changed enough, or a
+    month went by (``pipelines/models/fits.py``), or ``refit`` says why, else ranked again
+    with the kept coefficients. With the kept coefficients and only some people read again,
+    only their rows are written again and everyone's rank renumbered. Says which."""
+    try:
+        return _refresh(con, refit)
+    finally:
+        follow_up_inputs.forget_changed(con)
+
+
+def _refresh(con: duckdb.DuckDBPyConnection, refit: str) -> str:
     found = windows(con)
     if found:  # only the people the batch could have changed are read again
         read = follow_up_inputs.update(con, found.as_of, refit)
@@ -260,18 +273,40 @@ def refresh(con: duckdb.DuckDBPyConnection, refit: str = "") -> str:
             _parameters(model, found),
         )
     # what it ranks, and the coefficients it ranks them with
-    inputs = fingerprint(
-        con, *kept, pd.DataFrame({"fit": [json.dumps(fit.parameters, sort_keys=True)]})
-    )
-    if inputs == stored_fingerprint(con, "mart_follow_up"):
+    coefficients = json.dumps(fit.parameters, sort_keys=True)
+    inputs = fingerprint(con, *kept, pd.DataFrame({"fit": [coefficients]}))
+    written = _written(con)
+    if written is not None and written[0] == inputs:
         return "unchanged: nothing it reads changed"
     if why:
         fits.save(con, fit)
-    con.execute(f"create or replace table mart_follow_up ({MART_COLUMNS})")
-    if ranked:
-        _write(con, fit.parameters, inputs)
+    changed = follow_up_inputs.changed(con)
     done = f"refitted: {why}" if why else fits.kept(fit)
-    return f"{done}; {read}" if read else done
+    if ranked and changed and written is not None and written[1] == coefficients:
+        rewritten = _write(con, fit.parameters, changed)
+        done = f"{done}; {read}; {kept_inputs.people(rewritten)} written again in the list"
+    else:
+        con.execute(f"create or replace table mart_follow_up ({MART_COLUMNS})")
+        if ranked:
+            _write(con, fit.parameters)
+        done = f"{done}; {read}" if read else done
+    if found:
+        con.execute(
+            f"create or replace table {WRITTEN} as select ? as inputs_hash, ? as fit",
+            [inputs, coefficients],
+        )
+    else:  # no records, nothing kept: the empty list is written again each time
+        con.execute(f"drop table if exists {WRITTEN}")
+    return done
+
+
+def _written(con: duckdb.DuckDBPyConnection) -> tuple[str, str] | None:
+    """(fingerprint, fit) of the list as last written, or None: never written since the
+    list was kept this way (``MART_COLUMNS``)."""
+    if not kept_inputs.exists(con, WRITTEN):
+        return None
+    row = con.execute(f"select inputs_hash, fit from {WRITTEN}").fetchone()
+    return None if row is None else (row[0], row[1])
 
 
 def _a_month_later(fit: fits.Fit, found: Windows | None) -> str:
@@ -306,37 +341,45 @@ def _mart_rows(now: pd.DataFrame, history: pd.DataFrame, sources: pd.DataFrame) 
     return _list(_rank(now, history), sources)
 
 
-def _write(con: duckdb.DuckDBPyConnection, parameters: dict, inputs: str) -> None:
+def _write(con: duckdb.DuckDBPyConnection, parameters: dict, changed: str | None = None) -> int:
     """The kept people, ranked, into ``mart_follow_up`` with their ids in other systems, in
     the database: the model's probability from the kept coefficients (or, without a model,
     the most recent first), ties in person_id order, rounded as numpy rounds (as
-    ``_rank_with`` and ``_rounded`` do in pandas)."""
-    coefficients = parameters["coef"]
-    if coefficients is None:
-        probability, order, method, values = "cast(null as double)", "days_since_last", RECENCY, []
-    else:
+    ``_rank_with`` and ``_rounded`` do in pandas). ``changed``: a table of the people whose
+    rows alone are written again, the others' kept and everyone's rank renumbered. How many
+    rows were written."""
+    values, method = [], RECENCY
+    probability, order = "cast(null as double)", "days_since_last"
+    if parameters["coef"] is not None:
         terms = " + ".join(f"? * {feature}" for feature in FEATURES)
-        probability = f"1 / (1 + exp(-(? + {terms})))"
-        order, method = "probability desc", MODEL
-        values = [*parameters["intercept"], *coefficients[0]]
-    con.execute(
+        probability, order = f"1 / (1 + exp(-(? + {terms})))", "-probability"
+        values, method = [*parameters["intercept"], *parameters["coef"][0]], MODEL
+    people, rank = follow_up_inputs.PEOPLE, RANK
+    if changed:
+        con.execute(f"delete from mart_follow_up where person_id in (from {changed})")
+        people, rank = f"(from {people} where person_id in (from {changed}))", "0"
+    (written,) = con.execute(
         f"""
         insert into mart_follow_up
-        with scored as (
-            select *, {probability} as probability from {follow_up_inputs.PEOPLE}
-        ),
-        ranked as (
-            select *, row_number() over (order by {order}, person_id) as rank from scored
-        )
-        select r.person_id, r.rank, {_rounded_sql("r.probability", 4)}, ? as method,
+        with scored as (select *, {probability} as probability from {people}),
+        ordered as (select *, {order} as order_key from scored)
+        select r.person_id, {rank} as rank, {_rounded_sql("r.probability", 4)}, ? as method,
                {_rounded_sql("r.days_since_last", 1)}, r.registrations, r.upcoming,
                r.signatures, s.action_network_uuid, s.mobilize_user_id,
-               s.eventbrite_attendee_number, s.zoom_registrant_email_hash, ? as inputs_hash
-        from ranked as r
+               s.eventbrite_attendee_number, s.zoom_registrant_email_hash, r.order_key
+        from ordered as r
         left join {follow_up_inputs.SOURCES} as s using (person_id)
         """,
-        [*values, method, inputs],
-    )
+        [*values, method],
+    ).fetchone() or (0,)
+    if changed:  # a rank moves only when someone ahead came onto the list, left it or moved
+        con.execute(f"""
+            update mart_follow_up set rank = ranked.rank
+            from (select person_id, {RANK} as rank from mart_follow_up) as ranked
+            where mart_follow_up.person_id = ranked.person_id
+              and mart_follow_up.rank <> ranked.rank
+        """)
+    return int(written)
 
 
 def _rounded_sql(column: str, decimals: int) -> str:

@@ -32,11 +32,15 @@ SOURCE_READS = ("registrations", "signatures")
 EMAIL_READS = ("email_activity",)
 PEOPLE_READS = tuple(table for table in PERSON_TABLES if table not in EMAIL_READS)
 SOURCES_SCOPE = "kept_sources_scope"  # a temporary table: the people whose ids to read again
+# a temporary table: the people whose rows of PEOPLE or SOURCES were read again, left for the
+# list to rewrite those people's rows only (``follow_up.refresh``), which drops it
+CHANGED = "kept_follow_up_changed"
 
 
 def update(con: duckdb.DuckDBPyConnection, as_of: datetime, everyone: str = "") -> str:
     """Bring the people to rank as of ``as_of`` and their ids in other systems up to date
     (``everyone``: why every person is read again whatever the batch was); says how."""
+    forget_changed(con)
     why = everyone or kept.why_everyone(con, TABLES, BASIS, kept.code_hash(con, *QUERIES))
     if not why and warehouse.scalar(con, f"select any_value(as_of) from {BASIS}") != as_of:
         why = "the latest activity moved"
@@ -77,6 +81,10 @@ def _read_again(con: duckdb.DuckDBPyConnection, as_of: datetime) -> int:
         )
         _read_sources_again(con)
         kept.keep_events(con, EVENTS)
+        con.execute(
+            f"create temp table {CHANGED} as select person_id from {kept.SCOPE} "
+            f"union select person_id from {SOURCES_SCOPE}"
+        )
     finally:
         kept.drop_people(con, kept.SCOPE, SOURCES_SCOPE)
     return count
@@ -101,6 +109,16 @@ def _read_sources_again(con: duckdb.DuckDBPyConnection) -> None:
         f"insert into {SOURCES} select s.* from (\n{sources}\n) as s "
         f"semi join {PEOPLE} using (person_id)"
     )
+
+
+def changed(con: duckdb.DuckDBPyConnection) -> str | None:
+    """The temporary table of the people whose rows ``update`` read again, or None when it
+    read everyone's."""
+    return CHANGED if kept.exists(con, CHANGED, temporary=True) else None
+
+
+def forget_changed(con: duckdb.DuckDBPyConnection) -> None:
+    kept.drop_people(con, CHANGED)
 
 
 def forget(con: duckdb.DuckDBPyConnection) -> None:
