@@ -175,10 +175,15 @@ def _build(con: duckdb.DuckDBPyConnection, mart: Mart) -> None:
     con.execute(f"create or replace {kind} {mart.name} as {mart.sql}")
 
 
-def _record(con: duckdb.DuckDBPyConnection, mart: Mart, code: str, how: str) -> None:
+def _record(con: duckdb.DuckDBPyConnection, built: list[tuple[str, str, str]]) -> None:
+    """Each mart's (name, code, how it was built) in ``mart_refresh_state``, in one statement
+    (one per mart took 3-4 ms each, at any size)."""
+    rows = ", ".join("(?, ?, ?)" for _ in built)
     con.execute(
-        "insert or replace into mart_refresh_state values (?, ?, current_timestamp::timestamp, ?)",
-        [mart.name, code, how],
+        "insert or replace into mart_refresh_state "
+        f"select mart, code, current_timestamp::timestamp, how from (values {rows}) "
+        "as built(mart, code, how)",
+        [value for row in built for value in row],
     )
 
 
@@ -198,8 +203,14 @@ def rebuild(con: duckdb.DuckDBPyConnection) -> list[str]:
     keep_state = _has_state(con)
     for mart in marts():
         _build(con, mart)
-        if keep_state:
-            _record(con, mart, fingerprint(mart, rules), "view" if mart.is_view else "full")
+    if keep_state:
+        _record(
+            con,
+            [
+                (mart.name, fingerprint(mart, rules), "view" if mart.is_view else "full")
+                for mart in marts()
+            ],
+        )
     return [mart.name for mart in marts()]
 
 
@@ -232,10 +243,12 @@ def refresh(
     redone |= {m.name for m in marts() if not m.is_view and m.name not in sizes}
     # rebuilt in full (not for being small): whether what changed in it is known
     rebuilt: dict[str, bool] = {}
-    done = []
+    done, built = [], []
     for mart in marts():
         code = codes[mart.name]
-        why = _why_full(con, mart, full, stored.get(mart.name) != code, rebuilt, small)
+        why = _why_full(
+            con, mart, full, stored.get(mart.name) != code, mart.name not in sizes, rebuilt, small
+        )
         too_small = "" if why else small.get(mart.name, "")
         how = "view" if mart.is_view else "full" if why or too_small else "incremental"
         step(f"{mart.name}: {how if how != 'full' else 'in full'}")
@@ -262,8 +275,9 @@ def refresh(
                 rebuilt[mart.name] = known
             outcome = MartRefresh(mart.name, how, why or too_small)
         outcome.seconds = time.perf_counter() - begun
-        _record(con, mart, code, how)
+        built.append((mart.name, code, how))
         done.append(outcome)
+    _record(con, built)
     mart_delta.clear(con, [m.name for m in marts()])
     return done
 
@@ -307,6 +321,7 @@ def _why_full(
     mart: Mart,
     full: bool,
     changed: bool,
+    missing: bool,
     rebuilt: dict[str, bool],
     small: dict[str, str],
 ) -> str:
@@ -326,12 +341,7 @@ def _why_full(
         return mart.why_full
     if changed:
         return "its SQL or rules changed since it was built"
-    if not warehouse.scalar(
-        con,
-        "select count(*) from information_schema.tables "
-        "where table_schema = 'main' and table_name = ?",
-        [mart.name],
-    ):
+    if missing:
         return "it was missing"
     upstream = sorted(
         name
