@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import re
+from datetime import datetime
 
 import duckdb
 import numpy as np
@@ -166,6 +167,9 @@ def test_what_a_person_did_counts_each_event_and_petition_once(db):
     ) == (3, 1, 1, 1, 2, 0.0)
 
 
+AS_OF = datetime(2026, 5, 3, 10, 0)
+
+
 def _people(count: int, seed: int) -> pd.DataFrame:
     """People in person_id order (as the list reads them) with few distinct features:
     many ties in probability and in recency."""
@@ -216,7 +220,12 @@ def test_the_refresh_ranks_in_the_database_as_the_model_does_in_pandas():
     probability = model.predict_proba(follow_up.design(now))[:, 1]
     ids, days = now["person_id"].tolist(), now["days_since_last"].tolist()
     con = duckdb.connect()
-    con.register("people", now.drop(columns="acted").sample(frac=1, random_state=5))
+    # kept as the times the days since count from (whole seconds: the same days again)
+    kept = now.drop(columns=["acted", *follow_up_inputs.AS_OF_COLUMNS]).assign(
+        last_at=AS_OF - pd.to_timedelta(now["days_since_last"] * 86400, unit="s").dt.round("s"),
+        first_at=AS_OF - pd.to_timedelta(now["days_since_first"] * 86400, unit="s").dt.round("s"),
+    )
+    con.register("people", kept.sample(frac=1, random_state=5))
     con.execute(f"create table {follow_up_inputs.PEOPLE} as select * from people")  # any order
     con.execute(
         f"create table {follow_up_inputs.SOURCES} (person_id bigint, action_network_uuid "
@@ -236,7 +245,7 @@ def test_the_refresh_ranks_in_the_database_as_the_model_does_in_pandas():
         ),
     ):
         con.execute(f"create or replace table mart_follow_up ({follow_up.MART_COLUMNS})")
-        follow_up._write(con, parameters)
+        follow_up._write(con, parameters, AS_OF)
         written = con.execute("select * from mart_follow_up order by rank").df()
         assert written["person_id"].tolist() == [ids[i] for i in expected]
         assert written["rank"].tolist() == list(range(1, len(now) + 1))

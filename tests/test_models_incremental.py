@@ -45,6 +45,7 @@ def kept_and_read_again(db: Path) -> tuple[tuple[pd.DataFrame, pd.DataFrame], ..
             assert kept_tables == [(0,)]
             return ()
         people = follow_up.people(con, found.as_of, found.as_of)
+        people = people.drop(columns=list(follow_up_inputs.AS_OF_COLUMNS))
         sources = con.execute(kept_inputs.sql("follow_up_sources")).df()
         sources = sources[sources["person_id"].isin(people["person_id"])]
         kept = [
@@ -72,10 +73,10 @@ def assert_list_as_written_in_full(db: Path) -> None:
         if not kept_inputs.exists(con, follow_up.WRITTEN):
             return
         listed = con.execute("select * from mart_follow_up order by rank").df()
-        fit = fits.stored(con, "follow_up")
+        fit, found = fits.stored(con, "follow_up"), follow_up.windows(con)
         con.execute(f"create temp table mart_follow_up ({follow_up.MART_COLUMNS})")
-        if kept_inputs.exists(con, follow_up_inputs.PEOPLE) and fit is not None:
-            follow_up._write(con, fit.parameters)
+        if kept_inputs.exists(con, follow_up_inputs.PEOPLE) and fit and found:
+            follow_up._write(con, fit.parameters, found.as_of)
         in_full = con.execute("select * from temp.mart_follow_up order by rank").df()
     pd.testing.assert_frame_equal(listed, in_full)
 
@@ -107,8 +108,8 @@ def run_checking(
     listed_again = []
     real_write = follow_up._write
 
-    def writing(con, parameters, changed=None):
-        written = real_write(con, parameters, changed)
+    def writing(con, parameters, as_of, changed=None):
+        written = real_write(con, parameters, as_of, changed)
         if changed is not None:
             listed_again.append(written)
         return written
@@ -164,12 +165,38 @@ WITHIN_THE_SAME_LATEST_ACTIVITY = [
 
 def test_batches_that_keep_the_latest_activity_read_again_only_whom_they_changed(started):
     # the undo asks for everyone, the file imported again changes nothing; the newsletter
-    # moves the latest activity, which the follow-up list counts from and the forecast not
+    # moves the latest activity, which the follow-up list counts the days since from: its
+    # people are read again as the batch changed them, and the list written again in full
     assert run_checking(started, WITHIN_THE_SAME_LATEST_ACTIVITY) == {
-        "follow-up": 5,
+        "follow-up": 6,
         "forecast": 6,
         "list": 5,
     }
+
+
+def test_the_latest_activity_moving_past_an_event_has_its_people_read_again(started):
+    """4 registers in January for talk-c (April 10), upcoming then. A newsletter opened in
+    May moves the latest activity past its start: 4's registration is no longer upcoming,
+    and 4, on none of the newsletter's rows, is read again for it (the rows are checked
+    against reading everyone)."""
+    said: list[str] = []
+    real = follow_up_inputs.update
+
+    def update(*args):
+        said.append(real(*args))
+        return said[-1]
+
+    sequence = [
+        ("files", [("eventbrite", "talk-c", [(4, "Attending", 1)])]),
+        ("files", [("mailchimp", "news-2", [(0, "open", 5)])]),  # 0 acted: not on the list
+    ]
+    with mock.patch.object(follow_up_inputs, "update", update):
+        read = run_checking(started, sequence)
+    assert (read["follow-up"], read["list"]) == (2, 1)  # the list in full after the move
+    assert said == [
+        "read again for 1 person",
+        "read again for 1 person (the latest activity moved)",
+    ]
 
 
 def test_email_activity_alone_has_no_one_read_again_for_the_forecast(started):
@@ -197,7 +224,7 @@ def test_a_newsletter_has_only_its_people_on_the_list_read_again(started):
         ("files", [("mailchimp", "news-3", [(4, "click", 4), (0, "open", 4), (2, "open", 4)])]),
     ]
     run_checking(started, sequence, people)
-    assert people[follow_up_inputs.EVENTS] == [1, 1]
+    assert people[follow_up_inputs.EVENTS][-1] == 1  # of the last newsletter's three
 
 
 def test_a_registration_has_its_people_ids_read_again(started):

@@ -221,8 +221,8 @@ MART_COLUMNS = """
     mobilize_user_id varchar, eventbrite_attendee_number varchar,
     zoom_registrant_email_hash varchar, order_key double
 """
-# one row: the fingerprint of what the list was last written from, and the fit it was
-# ranked with (its parameters, as JSON)
+# one row: the fingerprint of what the list was last written from, and what it was ranked
+# with: the fit's parameters and the latest activity the days since count from (JSON)
 WRITTEN = "model_follow_up_written"
 RANK = "row_number() over (order by order_key, person_id)"
 
@@ -273,8 +273,12 @@ def _refresh(con: duckdb.DuckDBPyConnection, refit: str) -> str:
             _parameters(model, found),
         )
     # what it ranks, and the coefficients it ranks them with
-    coefficients = json.dumps(fit.parameters, sort_keys=True)
-    inputs = fingerprint(con, *kept, pd.DataFrame({"fit": [coefficients]}))
+    # and the latest activity it counts the days since from
+    ranked_with = json.dumps(
+        {"fit": fit.parameters, "as_of": found.as_of.isoformat() if found else None},
+        sort_keys=True,
+    )
+    inputs = fingerprint(con, *kept, pd.DataFrame({"ranked_with": [ranked_with]}))
     written = _written(con)
     if written is not None and written[0] == inputs:
         return "unchanged: nothing it reads changed"
@@ -282,18 +286,18 @@ def _refresh(con: duckdb.DuckDBPyConnection, refit: str) -> str:
         fits.save(con, fit)
     changed = follow_up_inputs.changed(con)
     done = f"refitted: {why}" if why else fits.kept(fit)
-    if ranked and changed and written is not None and written[1] == coefficients:
-        rewritten = _write(con, fit.parameters, changed)
+    if found and ranked and changed and written is not None and written[1] == ranked_with:
+        rewritten = _write(con, fit.parameters, found.as_of, changed)
         done = f"{done}; {read}; {kept_inputs.people(rewritten)} written again in the list"
     else:
         con.execute(f"create or replace table mart_follow_up ({MART_COLUMNS})")
-        if ranked:
-            _write(con, fit.parameters)
+        if found and ranked:
+            _write(con, fit.parameters, found.as_of)
         done = f"{done}; {read}" if read else done
     if found:
         con.execute(
-            f"create or replace table {WRITTEN} as select ? as inputs_hash, ? as fit",
-            [inputs, coefficients],
+            f"create or replace table {WRITTEN} as select ? as inputs_hash, ? as ranked_with",
+            [inputs, ranked_with],
         )
     else:  # no records, nothing kept: the empty list is written again each time
         con.execute(f"drop table if exists {WRITTEN}")
@@ -301,11 +305,11 @@ def _refresh(con: duckdb.DuckDBPyConnection, refit: str) -> str:
 
 
 def _written(con: duckdb.DuckDBPyConnection) -> tuple[str, str] | None:
-    """(fingerprint, fit) of the list as last written, or None: never written since the
-    list was kept this way (``MART_COLUMNS``)."""
+    """(fingerprint, ranked with) of the list as last written, or None: never written since
+    the list was kept this way (``MART_COLUMNS``)."""
     if not kept_inputs.exists(con, WRITTEN):
         return None
-    row = con.execute(f"select inputs_hash, fit from {WRITTEN}").fetchone()
+    row = con.execute(f"select inputs_hash, ranked_with from {WRITTEN}").fetchone()
     return None if row is None else (row[0], row[1])
 
 
@@ -341,13 +345,15 @@ def _mart_rows(now: pd.DataFrame, history: pd.DataFrame, sources: pd.DataFrame) 
     return _list(_rank(now, history), sources)
 
 
-def _write(con: duckdb.DuckDBPyConnection, parameters: dict, changed: str | None = None) -> int:
-    """The kept people, ranked, into ``mart_follow_up`` with their ids in other systems, in
-    the database: the model's probability from the kept coefficients (or, without a model,
-    the most recent first), ties in person_id order, rounded as numpy rounds (as
-    ``_rank_with`` and ``_rounded`` do in pandas). ``changed``: a table of the people whose
-    rows alone are written again, the others' kept and everyone's rank renumbered. How many
-    rows were written."""
+def _write(
+    con: duckdb.DuckDBPyConnection, parameters: dict, as_of: datetime, changed: str | None = None
+) -> int:
+    """The kept people as of ``as_of``, ranked, into ``mart_follow_up`` with their ids in
+    other systems, in the database: the model's probability from the kept coefficients (or,
+    without a model, the most recent first), ties in person_id order, rounded as numpy
+    rounds (as ``_rank_with`` and ``_rounded`` do in pandas). ``changed``: a table of the
+    people whose rows alone are written again, the others' kept and everyone's rank
+    renumbered. How many rows were written."""
     values, method = [], RECENCY
     probability, order = "cast(null as double)", "days_since_last"
     if parameters["coef"] is not None:
@@ -358,10 +364,16 @@ def _write(con: duckdb.DuckDBPyConnection, parameters: dict, changed: str | None
     if changed:
         con.execute(f"delete from mart_follow_up where person_id in (from {changed})")
         people, rank = f"(from {people} where person_id in (from {changed}))", "0"
+    # the days since, as follow_up_people.sql counts them
+    days = (
+        "date_diff('second', last_at, ?) / 86400.0 as days_since_last, "
+        "date_diff('second', first_at, ?) / 86400.0 as days_since_first"
+    )
     (written,) = con.execute(
         f"""
         insert into mart_follow_up
-        with scored as (select *, {probability} as probability from {people}),
+        with kept as (select *, {days} from {people}),
+        scored as (select *, {probability} as probability from kept),
         ordered as (select *, {order} as order_key from scored)
         select r.person_id, {rank} as rank, {_rounded_sql("r.probability", 4)}, ? as method,
                {_rounded_sql("r.days_since_last", 1)}, r.registrations, r.upcoming,
@@ -370,7 +382,7 @@ def _write(con: duckdb.DuckDBPyConnection, parameters: dict, changed: str | None
         from ordered as r
         left join {follow_up_inputs.SOURCES} as s using (person_id)
         """,
-        [*values, method],
+        [as_of, as_of, *values, method],
     ).fetchone() or (0,)
     if changed:  # a rank moves only when someone ahead came onto the list, left it or moved
         con.execute(f"""

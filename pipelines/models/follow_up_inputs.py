@@ -4,8 +4,10 @@
 (``follow_up_people.sql`` as of the latest activity), and ``model_follow_up_sources`` their
 ids in other systems (``follow_up_sources.sql``). Reading them for everyone reads every
 record: seconds at 10M. After a batch, only the people it could have changed are read
-again (``kept_inputs.py`` says who), unless the latest activity moved: every "days since"
-counts from it, and everyone is read again.
+again (``kept_inputs.py`` says who). The latest activity moves with most batches: the
+"days since" count from it, and are counted when the list is scored, from the times kept
+on each row; the people registered for an event that starts between the latest activity
+before and after the batch are read again too (a registration of theirs was upcoming).
 """
 
 from __future__ import annotations
@@ -31,6 +33,11 @@ SOURCE_READS = ("registrations", "signatures")
 # and engagement) cannot change: a newsletter's people are read again only when on the list
 EMAIL_READS = ("email_activity",)
 PEOPLE_READS = tuple(table for table in PERSON_TABLES if table not in EMAIL_READS)
+# the days since a person's first and last activity count from the latest activity, which
+# moves with most batches: a person's row keeps the times they count from (``last_at``,
+# ``first_at``), and the list counts them when it scores the people (``follow_up._write``)
+AS_OF_COLUMNS = ("days_since_last", "days_since_first")
+KEPT = f"select * exclude ({', '.join(AS_OF_COLUMNS)}) from"
 SOURCES_SCOPE = "kept_sources_scope"  # a temporary table: the people whose ids to read again
 # a temporary table: the people whose rows of PEOPLE or SOURCES were read again, left for the
 # list to rewrite those people's rows only (``follow_up.refresh``), which drops it
@@ -42,12 +49,12 @@ def update(con: duckdb.DuckDBPyConnection, as_of: datetime, everyone: str = "") 
     (``everyone``: why every person is read again whatever the batch was); says how."""
     forget_changed(con)
     why = everyone or kept.why_everyone(con, TABLES, BASIS, kept.code_hash(con, *QUERIES))
-    if not why and warehouse.scalar(con, f"select any_value(as_of) from {BASIS}") != as_of:
-        why = "the latest activity moved"
     if why:
         _read_everyone(con, as_of)
         return f"read for everyone: {why}"
-    return f"read again for {kept.people(_read_again(con, as_of))}"
+    before = warehouse.scalar(con, f"select any_value(as_of) from {BASIS}")
+    read = f"read again for {kept.people(_read_again(con, as_of, before))}"
+    return read if before == as_of else f"{read} (the latest activity moved)"
 
 
 def count(con: duckdb.DuckDBPyConnection) -> int:
@@ -56,7 +63,7 @@ def count(con: duckdb.DuckDBPyConnection) -> int:
 
 def _read_everyone(con: duckdb.DuckDBPyConnection, as_of: datetime) -> None:
     con.execute(
-        f"create or replace table {PEOPLE} as select * from (\n{kept.sql(QUERIES[0])}\n)",
+        f"create or replace table {PEOPLE} as {KEPT} (\n{kept.sql(QUERIES[0])}\n)",
         {"cutoff": as_of, "until": as_of},
     )
     con.execute(
@@ -70,17 +77,21 @@ def _read_everyone(con: duckdb.DuckDBPyConnection, as_of: datetime) -> None:
     )
 
 
-def _read_again(con: duckdb.DuckDBPyConnection, as_of: datetime) -> int:
-    """Read the people the batch could have changed again; how many they are."""
+def _read_again(con: duckdb.DuckDBPyConnection, as_of: datetime, before: datetime) -> int:
+    """Read the people the batch could have changed again (``before``: the latest activity
+    they were read as of); how many they are."""
     count = kept.choose_people(con, EVENTS, PEOPLE_READS, listed=(EMAIL_READS, PEOPLE))
     try:
+        if before != as_of:
+            count = _add_registered_in_between(con, before, as_of)
         people = kept.narrowed(kept.sql(QUERIES[0]), "mart_person_records")
         con.execute(f"delete from {PEOPLE} where person_id in (select person_id from {kept.SCOPE})")
         con.execute(
-            f"insert into {PEOPLE} select * from (\n{people}\n)", {"cutoff": as_of, "until": as_of}
+            f"insert into {PEOPLE} {KEPT} (\n{people}\n)", {"cutoff": as_of, "until": as_of}
         )
         _read_sources_again(con)
         kept.keep_events(con, EVENTS)
+        con.execute(f"update {BASIS} set as_of = ?", [as_of])
         con.execute(
             f"create temp table {CHANGED} as select person_id from {kept.SCOPE} "
             f"union select person_id from {SOURCES_SCOPE}"
@@ -88,6 +99,28 @@ def _read_again(con: duckdb.DuckDBPyConnection, as_of: datetime) -> int:
     finally:
         kept.drop_people(con, kept.SCOPE, SOURCES_SCOPE)
     return count
+
+
+def _add_registered_in_between(
+    con: duckdb.DuckDBPyConnection, before: datetime, as_of: datetime
+) -> int:
+    """Into ``kept.SCOPE``, the people registered for an event that starts between the two
+    latest activities: a registration of theirs was upcoming and is past, or the other way
+    round (after an import replaced by an older export), which changes their upcoming
+    registrations and no-shows; how many people the scope holds."""
+    con.execute(
+        f"""
+        insert into {kept.SCOPE}
+        select distinct person_id from mart_person_records
+        where not is_anonymous and record_kind = 'registration'
+          and event_id in (
+              select event_id from events
+              where starts_at > least($before, $as_of) and starts_at <= greatest($before, $as_of))
+          and person_id not in (select person_id from {kept.SCOPE})
+        """,
+        {"before": before, "as_of": as_of},
+    )
+    return int(warehouse.scalar(con, f"select count(*) from {kept.SCOPE}"))
 
 
 def _read_sources_again(con: duckdb.DuckDBPyConnection) -> None:

@@ -2,6 +2,8 @@
 -- $cutoff, what they had done by then, and whether they acted after it (up to $until).
 -- grain: one row per identified person_id.
 -- Only records dated at or before $cutoff describe a person: the label is the future.
+-- last_at and first_at are what the days since count from: the list keeps its people's
+-- rows without the days (follow_up_inputs.py), and counts them from the latest activity.
 -- upstream: mart_person_records, events, mart_event_gap
 with
 
@@ -25,6 +27,8 @@ activity as (
     select person_id,
            date_diff('second', max(occurred_at), $cutoff) / 86400.0 as days_since_last,
            date_diff('second', min(occurred_at), $cutoff) / 86400.0 as days_since_first,
+           max(occurred_at) as last_at,
+           min(occurred_at) as first_at,
            count(*) filter (where record_kind = 'email_open') as opens,
            count(*) filter (where record_kind = 'email_click') as clicks,
            bool_or(record_kind = 'email_subscribed') as on_list,
@@ -71,7 +75,8 @@ final as (
            coalesce(r.no_shows, 0) as no_shows,
            coalesce(s.signatures, 0) as signatures,
            a.opens, a.clicks, a.on_list, a.channel,
-           f.person_id is not null as acted
+           f.person_id is not null as acted,
+           a.last_at, a.first_at
     from activity as a
     left join registrations as r using (person_id)
     left join signed as s using (person_id)
