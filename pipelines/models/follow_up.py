@@ -374,12 +374,14 @@ def _write(
         insert into mart_follow_up
         with kept as (select *, {days} from {people}),
         scored as (select *, {probability} as probability from kept),
-        ordered as (select *, {order} as order_key from scored)
-        select r.person_id, {rank} as rank, {_rounded_sql("r.probability", 4)}, ? as method,
+        ordered as (select *, {order} as order_key from scored),
+        -- ranked before the ids are joined: the window then sorts narrow rows
+        ranked as (select *, {rank} as rank from ordered)
+        select r.person_id, r.rank, {_rounded_sql("r.probability", 4)}, ? as method,
                {_rounded_sql("r.days_since_last", 1)}, r.registrations, r.upcoming,
                r.signatures, s.action_network_uuid, s.mobilize_user_id,
                s.eventbrite_attendee_number, s.zoom_registrant_email_hash, r.order_key
-        from ordered as r
+        from ranked as r
         left join {follow_up_inputs.SOURCES} as s using (person_id)
         """,
         [as_of, as_of, *values, method],
