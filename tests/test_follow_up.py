@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 
 from pipelines import spreadsheet, warehouse
 from pipelines.cli import app
-from pipelines.models import follow_up, follow_up_inputs, present
+from pipelines.models import follow_up, follow_up_inputs, follow_up_list, present
 from tests.conftest import SAMPLE_DATA, query
 from tests.given import event, given, registration
 from tests.sample_db import sample_database
@@ -244,8 +244,8 @@ def test_the_refresh_ranks_in_the_database_as_the_model_does_in_pandas():
             follow_up.RECENCY,
         ),
     ):
-        con.execute(f"create or replace table mart_follow_up ({follow_up.MART_COLUMNS})")
-        follow_up._write(con, parameters, AS_OF)
+        con.execute(f"create or replace table mart_follow_up ({follow_up_list.MART_COLUMNS})")
+        follow_up_list.write(con, parameters, AS_OF)
         written = con.execute("select * from mart_follow_up order by rank").df()
         assert written["person_id"].tolist() == [ids[i] for i in expected]
         assert written["rank"].tolist() == list(range(1, len(now) + 1))
@@ -268,7 +268,7 @@ def test_the_list_written_by_a_refresh_is_the_list_computed_in_pandas(sample_db,
 
     db = copy_database(sample_db, tmp_path)
     with warehouse.writer(db) as con:
-        con.execute(f"update {follow_up.WRITTEN} set inputs_hash = 'another'")  # written again
+        con.execute(f"update {follow_up_list.WRITTEN} set inputs_hash = 'another'")  # written again
         assert follow_up.refresh(con, "asked").startswith("refitted: asked")
         written = con.execute("select * exclude (order_key) from mart_follow_up order by rank").df()
         computed = follow_up.mart_rows(con)
@@ -291,7 +291,7 @@ def test_a_list_written_before_version_16_is_kept_then_written_again_in_full(sam
         before = con.execute(listed).df()
         con.execute("alter table mart_follow_up drop column order_key")
         con.execute("alter table mart_follow_up add column inputs_hash varchar default 'h'")
-        con.execute(f"drop table {follow_up.WRITTEN}")
+        con.execute(f"drop table {follow_up_list.WRITTEN}")
     upgrade_from(db, 16)
     columns = "select column_name from duckdb_columns() where table_name = 'mart_follow_up'"
     with warehouse.writer(db) as con:

@@ -200,10 +200,10 @@ KEPT_FITS_ONLY = """
 import sys
 from pathlib import Path
 from pipelines import warehouse
-from pipelines.models import follow_up, forecast
+from pipelines.models import follow_up, follow_up_list, forecast
 with warehouse.writer(Path(sys.argv[1])) as con:
     con.execute("update mart_event_forecast set inputs_hash = 'another'")
-    con.execute(f"update {follow_up.WRITTEN} set inputs_hash = 'another'")
+    con.execute(f"update {follow_up_list.WRITTEN} set inputs_hash = 'another'")
     print(forecast.refresh(con))
     print(follow_up.refresh(con))
 print(sorted({"sklearn", "scipy.stats"} & set(sys.modules)))

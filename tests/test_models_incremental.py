@@ -21,7 +21,14 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 
 from pipelines import marts, warehouse
-from pipelines.models import fits, follow_up, follow_up_inputs, forecast_inputs, kept_inputs
+from pipelines.models import (
+    fits,
+    follow_up,
+    follow_up_inputs,
+    follow_up_list,
+    forecast_inputs,
+    kept_inputs,
+)
 from tests.refresh_campaign import Campaign, first_batch
 from tests.test_refresh_incremental import EVERY_KIND, batches
 
@@ -67,16 +74,16 @@ def assert_forecast_rows_as_read_for_everyone(db: Path) -> None:
 
 
 def assert_list_as_written_in_full(db: Path) -> None:
-    """The follow-up list as the refresh left it: the rows ``follow_up._write`` writes for
+    """The follow-up list as the refresh left it: the rows ``follow_up_list.write`` writes for
     every kept person with the kept fit, in a table of the same name that shadows it."""
     with warehouse.reader(db) as con:
-        if not kept_inputs.exists(con, follow_up.WRITTEN):
+        if not kept_inputs.exists(con, follow_up_list.WRITTEN):
             return
         listed = con.execute("select * from mart_follow_up order by rank").df()
         fit, found = fits.stored(con, "follow_up"), follow_up.windows(con)
-        con.execute(f"create temp table mart_follow_up ({follow_up.MART_COLUMNS})")
+        con.execute(f"create temp table mart_follow_up ({follow_up_list.MART_COLUMNS})")
         if kept_inputs.exists(con, follow_up_inputs.PEOPLE) and fit and found:
-            follow_up._write(con, fit.parameters, found.as_of)
+            follow_up_list.write(con, fit.parameters, found.as_of)
         in_full = con.execute("select * from temp.mart_follow_up order by rank").df()
     pd.testing.assert_frame_equal(listed, in_full)
 
@@ -106,7 +113,7 @@ def run_checking(
     list is written again for the people read again whenever the batch allows it."""
     read_again = {follow_up_inputs.EVENTS: 0, forecast_inputs.EVENTS: 0}
     listed_again = []
-    real_write = follow_up._write
+    real_write = follow_up_list.write
 
     def writing(con, parameters, as_of, changed=None):
         written = real_write(con, parameters, as_of, changed)
@@ -129,7 +136,7 @@ def run_checking(
     with (
         tempfile.TemporaryDirectory() as folder,
         mock.patch.object(kept_inputs, "choose_people", counting),
-        mock.patch.object(follow_up, "_write", writing),
+        mock.patch.object(follow_up_list, "write", writing),
         mock.patch.object(fits, "CHANGED_ENOUGH", float("inf")),
     ):
         campaign = Campaign(Path(folder), start_from=started)

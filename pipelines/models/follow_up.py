@@ -26,15 +26,15 @@ import pandas as pd
 from threadpoolctl import threadpool_limits
 
 from pipelines import warehouse
-from pipelines.models import fits, follow_up_inputs, kept_inputs
+from pipelines.models import fits, follow_up_inputs, follow_up_list, kept_inputs
 from pipelines.models.fingerprints import fingerprint
+from pipelines.models.follow_up_list import COUNTS, MART_COLUMNS, MODEL, RECENCY
 from pipelines.models.showup import SOCIAL, as_matrix
 
 if TYPE_CHECKING:  # loaded where a model is fitted (about 1.4 s): a kept fit ranks in SQL
     from sklearn.linear_model import LogisticRegression
 
 log = logging.getLogger(__name__)
-MODEL, RECENCY = "propensity model", "recency"
 MIN_POSITIVES = 10  # people acting in each window, for the model to be fitted and checked
 MIN_HORIZON_DAYS = 30
 
@@ -47,11 +47,9 @@ def people(con: duckdb.DuckDBPyConnection, cutoff: datetime, until: datetime) ->
     return con.execute(_sql("follow_up_people"), {"cutoff": cutoff, "until": until}).df()
 
 
-COUNTS = ("registrations", "upcoming", "no_shows", "signatures", "opens", "clicks")
-
-
 def design(rows: pd.DataFrame) -> np.ndarray:
-    """The model's inputs, one row per person: ``FEATURES`` computed in pandas."""
+    """The model's inputs, one row per person: ``follow_up_list.FEATURES`` computed in
+    pandas."""
     channel = rows["channel"]
     social = channel.isin(SOCIAL).to_numpy()
     email = (channel == "email").to_numpy()
@@ -69,21 +67,6 @@ def design(rows: pd.DataFrame) -> np.ndarray:
             ~(social | email | unknown),
         ]
     )
-
-
-# the same inputs as ``design``, in its order, as SQL over the kept people: the refresh
-# ranks them in the database (tests/test_follow_up.py checks both give the same list)
-_SOCIAL = ", ".join(f"'{name}'" for name in sorted(SOCIAL))
-FEATURES = (
-    "ln(1 + greatest(days_since_last, 0))",
-    "ln(1 + greatest(days_since_first, 0))",
-    *(f"ln(1 + {c})" for c in COUNTS),
-    "cast(coalesce(on_list, false) as double)",
-    f"cast(coalesce(channel in ({_SOCIAL}), false) as double)",
-    "cast(coalesce(channel = 'email', false) as double)",
-    "cast(channel is null as double)",
-    f"cast(coalesce(channel not in ({_SOCIAL}, 'email'), false) as double)",
-)
 
 
 def recency_score(rows: pd.DataFrame) -> np.ndarray:
@@ -195,7 +178,8 @@ def _fitted(history: pd.DataFrame) -> LogisticRegression | None:
 
 def _rank_with(now: pd.DataFrame, model: LogisticRegression | None) -> pd.DataFrame:
     """The people of ``now``, in person_id order (as ``follow_up_people.sql`` reads them),
-    ranked: ties stay in that order (a stable sort), as ``_write`` ranks them in SQL."""
+    ranked: ties stay in that order (a stable sort), as ``follow_up_list.write`` ranks them
+    in SQL."""
     method = RECENCY
     if model is not None and len(now):
         with threadpool_limits(1):
@@ -209,22 +193,6 @@ def _rank_with(now: pd.DataFrame, model: LogisticRegression | None) -> pd.DataFr
     ranked = now.iloc[order].assign(probability=probability[order], method=method)
     ranked["rank"] = np.arange(1, len(ranked) + 1)
     return ranked
-
-
-# one row per person (the people ranked are grouped by person; test_follow_up checks it),
-# with no primary-key index: it would sit in memory through the refresh. ``order_key``: what
-# ranks them, before rounding (minus the probability, or the days since the last activity)
-MART_COLUMNS = """
-    person_id bigint not null, rank integer not null, probability double,
-    method varchar not null, days_since_last double, registrations integer,
-    upcoming integer, signatures integer, action_network_uuid varchar,
-    mobilize_user_id varchar, eventbrite_attendee_number varchar,
-    zoom_registrant_email_hash varchar, order_key double
-"""
-# one row: the fingerprint of what the list was last written from, and what it was ranked
-# with: the fit's parameters and the latest activity the days since count from (JSON)
-WRITTEN = "model_follow_up_written"
-RANK = "row_number() over (order by order_key, person_id)"
 
 
 def refresh(con: duckdb.DuckDBPyConnection, refit: str = "") -> str:
@@ -272,14 +240,14 @@ def _refresh(con: duckdb.DuckDBPyConnection, refit: str) -> str:
             None,
             _parameters(model, found),
         )
-    # what it ranks, and the coefficients it ranks them with
-    # and the latest activity it counts the days since from
+    # what it ranks, the coefficients it ranks them with, and the latest activity the days
+    # since count from
     ranked_with = json.dumps(
         {"fit": fit.parameters, "as_of": found.as_of.isoformat() if found else None},
         sort_keys=True,
     )
     inputs = fingerprint(con, *kept, pd.DataFrame({"ranked_with": [ranked_with]}))
-    written = _written(con)
+    written = follow_up_list.written(con)
     if written is not None and written[0] == inputs:
         return "unchanged: nothing it reads changed"
     if why:
@@ -287,30 +255,18 @@ def _refresh(con: duckdb.DuckDBPyConnection, refit: str) -> str:
     changed = follow_up_inputs.changed(con)
     done = f"refitted: {why}" if why else fits.kept(fit)
     if found and ranked and changed and written is not None and written[1] == ranked_with:
-        rewritten = _write(con, fit.parameters, found.as_of, changed)
+        rewritten = follow_up_list.write(con, fit.parameters, found.as_of, changed)
         done = f"{done}; {read}; {kept_inputs.people(rewritten)} written again in the list"
     else:
         con.execute(f"create or replace table mart_follow_up ({MART_COLUMNS})")
         if found and ranked:
-            _write(con, fit.parameters, found.as_of)
+            follow_up_list.write(con, fit.parameters, found.as_of)
         done = f"{done}; {read}" if read else done
     if found:
-        con.execute(
-            f"create or replace table {WRITTEN} as select ? as inputs_hash, ? as ranked_with",
-            [inputs, ranked_with],
-        )
+        follow_up_list.keep_written(con, inputs, ranked_with)
     else:  # no records, nothing kept: the empty list is written again each time
-        con.execute(f"drop table if exists {WRITTEN}")
+        con.execute(f"drop table if exists {follow_up_list.WRITTEN}")
     return done
-
-
-def _written(con: duckdb.DuckDBPyConnection) -> tuple[str, str] | None:
-    """(fingerprint, ranked with) of the list as last written, or None: never written since
-    the list was kept this way (``MART_COLUMNS``)."""
-    if not kept_inputs.exists(con, WRITTEN):
-        return None
-    row = con.execute(f"select inputs_hash, ranked_with from {WRITTEN}").fetchone()
-    return None if row is None else (row[0], row[1])
 
 
 def _a_month_later(fit: fits.Fit, found: Windows | None) -> str:
@@ -343,63 +299,6 @@ def mart_rows(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 
 def _mart_rows(now: pd.DataFrame, history: pd.DataFrame, sources: pd.DataFrame) -> pd.DataFrame:
     return _list(_rank(now, history), sources)
-
-
-def _write(
-    con: duckdb.DuckDBPyConnection, parameters: dict, as_of: datetime, changed: str | None = None
-) -> int:
-    """The kept people as of ``as_of``, ranked, into ``mart_follow_up`` with their ids in
-    other systems, in the database: the model's probability from the kept coefficients (or,
-    without a model, the most recent first), ties in person_id order, rounded as numpy
-    rounds (as ``_rank_with`` and ``_rounded`` do in pandas). ``changed``: a table of the
-    people whose rows alone are written again, the others' kept and everyone's rank
-    renumbered. How many rows were written."""
-    values, method = [], RECENCY
-    probability, order = "cast(null as double)", "days_since_last"
-    if parameters["coef"] is not None:
-        terms = " + ".join(f"? * {feature}" for feature in FEATURES)
-        probability, order = f"1 / (1 + exp(-(? + {terms})))", "-probability"
-        values, method = [*parameters["intercept"], *parameters["coef"][0]], MODEL
-    people, rank = follow_up_inputs.PEOPLE, RANK
-    if changed:
-        con.execute(f"delete from mart_follow_up where person_id in (from {changed})")
-        people, rank = f"(from {people} where person_id in (from {changed}))", "0"
-    # the days since, as follow_up_people.sql counts them
-    days = (
-        "date_diff('second', last_at, ?) / 86400.0 as days_since_last, "
-        "date_diff('second', first_at, ?) / 86400.0 as days_since_first"
-    )
-    (written,) = con.execute(
-        f"""
-        insert into mart_follow_up
-        with kept as (select *, {days} from {people}),
-        scored as (select *, {probability} as probability from kept),
-        ordered as (select *, {order} as order_key from scored),
-        -- ranked before the ids are joined: the window then sorts narrow rows
-        ranked as (select *, {rank} as rank from ordered)
-        select r.person_id, r.rank, {_rounded_sql("r.probability", 4)}, ? as method,
-               {_rounded_sql("r.days_since_last", 1)}, r.registrations, r.upcoming,
-               r.signatures, s.action_network_uuid, s.mobilize_user_id,
-               s.eventbrite_attendee_number, s.zoom_registrant_email_hash, r.order_key
-        from ranked as r
-        left join {follow_up_inputs.SOURCES} as s using (person_id)
-        """,
-        [as_of, as_of, *values, method],
-    ).fetchone() or (0,)
-    if changed:  # a rank moves only when someone ahead came onto the list, left it or moved
-        con.execute(f"""
-            update mart_follow_up set rank = ranked.rank
-            from (select person_id, {RANK} as rank from mart_follow_up) as ranked
-            where mart_follow_up.person_id = ranked.person_id
-              and mart_follow_up.rank <> ranked.rank
-        """)
-    return int(written)
-
-
-def _rounded_sql(column: str, decimals: int) -> str:
-    """numpy's rounding (scale, round half to even, scale back) in SQL: DuckDB's
-    ``round_even(x, n)`` rounds the decimal value, which differs at halves (0.15 days)."""
-    return f"round_even({column} * {10**decimals}, 0) / {10**decimals}"
 
 
 def _list(ranked: pd.DataFrame, sources: pd.DataFrame) -> pd.DataFrame:

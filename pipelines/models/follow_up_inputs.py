@@ -35,7 +35,7 @@ EMAIL_READS = ("email_activity",)
 PEOPLE_READS = tuple(table for table in PERSON_TABLES if table not in EMAIL_READS)
 # the days since a person's first and last activity count from the latest activity, which
 # moves with most batches: a person's row keeps the times they count from (``last_at``,
-# ``first_at``), and the list counts them when it scores the people (``follow_up._write``)
+# ``first_at``), and the list counts them when it scores the people (``follow_up_list.write``)
 AS_OF_COLUMNS = ("days_since_last", "days_since_first")
 KEPT = f"select * exclude ({', '.join(AS_OF_COLUMNS)}) from"
 SOURCES_SCOPE = "kept_sources_scope"  # a temporary table: the people whose ids to read again
