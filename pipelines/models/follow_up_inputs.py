@@ -4,7 +4,7 @@
 (``follow_up_people.sql`` as of the latest activity), and ``model_follow_up_sources`` their
 ids in other systems (``follow_up_sources.sql``). Reading them for everyone reads every
 record: seconds at 10M. After a batch, only the people it could have changed are read
-again (``kept_inputs.py`` says who). The latest activity moves with most batches: the
+again (``kept_inputs.py`` says who). A batch of newer data moves the latest activity: the
 "days since" count from it, and are counted when the list is scored, from the times kept
 on each row; the people registered for an event that starts between the latest activity
 before and after the batch are read again too (a registration of theirs was upcoming).
@@ -34,8 +34,9 @@ SOURCE_READS = ("registrations", "signatures")
 EMAIL_READS = ("email_activity",)
 PEOPLE_READS = tuple(table for table in PERSON_TABLES if table not in EMAIL_READS)
 # the days since a person's first and last activity count from the latest activity, which
-# moves with most batches: a person's row keeps the times they count from (``last_at``,
-# ``first_at``), and the list counts them when it scores the people (``follow_up_list.write``)
+# a batch of newer data moves: a person's row keeps the times they count from (``last_at``,
+# ``first_at``), and the list counts them when it scores the people
+# (``follow_up_list.write``)
 AS_OF_COLUMNS = ("days_since_last", "days_since_first")
 KEPT = f"select * exclude ({', '.join(AS_OF_COLUMNS)}) from"
 SOURCES_SCOPE = "kept_sources_scope"  # a temporary table: the people whose ids to read again
