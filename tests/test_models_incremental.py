@@ -206,6 +206,20 @@ def test_the_latest_activity_moving_past_an_event_has_its_people_read_again(star
     ]
 
 
+def test_someone_leaving_the_list_alone_moves_the_ranks_behind_them(started):
+    """2 and 4 sign, 4 later (ranked first: with too few people for a model, the most recent
+    first). 4 then signs in at rally-a, whose sign-ins are in already: 4 acted, and leaves
+    the list, and no one's row is written again; 2 is now first (the ranks are checked
+    against the list written in full)."""
+    sequence = [
+        ("files", [("mailchimp", "news-2", [(5, "open", 5)])]),  # the latest activity: May
+        ("files", [("petition", [(2, 2), (4, 3)])]),
+        ("files", [("sign-in", [("rally-a", 4, 4, True, False, 9, "flyer")])]),
+    ]
+    # the newsletter moved the latest activity (the list in full); then twice in part
+    assert run_checking(started, sequence)["list"] == 2
+
+
 def test_email_activity_alone_has_no_one_read_again_for_the_forecast(started):
     # the forecast leaves email records out; the follow-up list counts the opens and clicks
     # of the people on it, and neither 0 nor 2 is (neither registered nor signed)

@@ -76,9 +76,11 @@ def write(
         terms = " + ".join(f"? * {feature}" for feature in FEATURES)
         probability, order = f"1 / (1 + exp(-(? + {terms})))", "-probability"
         values, method = [*parameters["intercept"], *parameters["coef"][0]], MODEL
-    people, rank = follow_up_inputs.PEOPLE, RANK
+    people, rank, deleted = follow_up_inputs.PEOPLE, RANK, 0
     if changed:
-        con.execute(f"delete from mart_follow_up where person_id in (from {changed})")
+        (deleted,) = con.execute(
+            f"delete from mart_follow_up where person_id in (from {changed})"
+        ).fetchone() or (0,)
         people, rank = f"(from {people} where person_id in (from {changed}))", "0"
     # the days since, as follow_up_people.sql counts them
     days = (
@@ -102,7 +104,9 @@ def write(
         """,
         [as_of, as_of, *values, method],
     ).fetchone() or (0,)
-    if changed:  # a rank moves only when someone ahead came onto the list, left it or moved
+    # a rank moves only when someone ahead came onto the list, left it or moved: with no row
+    # taken out or written again, none did (a sheet of people already acting, say)
+    if changed and (count or deleted):
         con.execute(f"""
             update mart_follow_up set rank = ranked.rank
             from (select person_id, {RANK} as rank from mart_follow_up) as ranked
