@@ -94,8 +94,8 @@ def test_features_only_look_back(sample_db):
 
 
 def test_the_feature_columns_become_the_matrix_column_stack_makes():
-    """``showup.as_matrix`` builds the models' design faster than ``np.column_stack``: the
-    same numbers, row-major, whatever the columns' types."""
+    """``showup.as_matrix`` builds the models' design: the numbers ``np.column_stack`` gives,
+    row-major, whatever the columns' types."""
     rng = np.random.default_rng(0)
     columns = [rng.random(1000), rng.random(1000) > 0.5, rng.integers(0, 9, 1000), rng.random(1000)]
     made = showup.as_matrix(columns)
