@@ -200,7 +200,8 @@ def refresh(con: duckdb.DuckDBPyConnection, refit: str = "") -> str:
     it is made from changed: refitted when the people it learns from changed enough, or a
     month went by (``pipelines/models/fits.py``), or ``refit`` says why, else ranked again
     with the kept coefficients. With the kept coefficients and only some people read again,
-    only their rows are written again and everyone's rank renumbered. Says which."""
+    only their rows are written again and, if a row came or went, everyone's rank
+    renumbered. Says which."""
     try:
         return _refresh(con, refit)
     finally:

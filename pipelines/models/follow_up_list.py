@@ -69,7 +69,7 @@ def write(
     without a model, the most recent first), ties in person_id order, rounded as numpy
     rounds (as ``follow_up._rank_with`` and ``follow_up._rounded`` do in pandas).
     ``changed``: a table of the people whose rows alone are written again, the others' kept
-    and everyone's rank renumbered. How many rows were written."""
+    and, if a row came or went, everyone's rank renumbered. How many rows were written."""
     values, method = [], RECENCY
     probability, order = "cast(null as double)", "days_since_last"
     if parameters["coef"] is not None:
