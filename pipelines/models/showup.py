@@ -34,7 +34,7 @@ def design(rows: pd.DataFrame, lead: np.ndarray | None = None) -> np.ndarray:
     social = channel.isin(SOCIAL).to_numpy()
     email = (channel == "email").to_numpy()
     unknown = channel.isna().to_numpy()
-    kind = rows["kind"].fillna("other")
+    kind = rows["kind"]  # text or categories; an event without a kind is none of KINDS
     past = rows["past_attended"].to_numpy(float)
     columns = [
         _lead_feature(lead_days),
