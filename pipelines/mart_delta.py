@@ -24,7 +24,7 @@ with up to four sections, each opened by a comment line:
     may read ``redo_keys`` (the keys above), and the inputs before it as
     ``redo_input_<table>``. The mart's own SQL then runs with each such table (read with
     ``from <table>`` or ``join <table>``) replaced by these rows: its result is
-    ``rebuilt``.
+    ``rebuilt`` (a table only when the mart declares ``rows``, below, which may read it).
 ``-- rows:`` (optional)
     the mart's new rows for the keys, when its own SQL over fewer rows cannot give them
     (a count over everyone, say); it may read ``rebuilt``, ``redo_keys`` and ``old_rows``
@@ -82,13 +82,18 @@ def run(con: duckdb.DuckDBPyConnection, mart: Mart) -> MartRefresh:
         f"where {within}",
         values,
     )
-    if delta.inputs:
-        _rebuild_from_inputs(con, mart)
-    con.execute(
-        f"create or replace temp table new_rows as "
-        f"select r.* from ({delta.rows or 'select * from rebuilt'}) as r "
+    new_rows = (
+        "create or replace temp table new_rows as select r.* from (\nROWS\n) as r "
         f"semi join redo_key_values as k on {_match('r', 'k', mart.keys)}"
     )
+    if delta.inputs and not delta.rows:
+        # the new rows straight from the mart's SQL: a table of it first would be a second
+        # copy, and every work table of the refresh stays in memory until it commits
+        _rebuild_from_inputs(con, mart, new_rows)
+    else:
+        if delta.inputs:
+            _rebuild_from_inputs(con, mart, "create or replace temp table rebuilt as ROWS")
+        con.execute(new_rows.replace("ROWS", delta.rows or "select * from rebuilt"))
     _changes(con, mart, columns)
     # only the keys whose rows differ are written: most keys may come back as they were
     con.execute(
@@ -201,10 +206,11 @@ def _match(left: str, right: str, keys: tuple[str, ...]) -> str:
     return " and ".join(f"{left}.{k} is not distinct from {right}.{k}" for k in keys)
 
 
-def _rebuild_from_inputs(con: duckdb.DuckDBPyConnection, mart: Mart) -> None:
-    """The mart's own SQL over the input rows: each upstream table it names in a ``from`` or
-    a ``join`` is read from a temporary view of the input's rows instead (read lazily, so
-    that only the columns the mart uses are read)."""
+def _rebuild_from_inputs(con: duckdb.DuckDBPyConnection, mart: Mart, statement: str) -> None:
+    """Run ``statement`` with ``ROWS`` in it replaced by the mart's own SQL over the input
+    rows: each upstream table it names in a ``from`` or a ``join`` is read from a temporary
+    view of the input's rows instead (read lazily, so that only the columns the mart uses
+    are read)."""
     sql, inputs = mart.sql, mart.required_delta().inputs
     for table, query in inputs.items():
         con.execute(f"create or replace temp view redo_input_{table} as {query}")
@@ -215,7 +221,7 @@ def _rebuild_from_inputs(con: duckdb.DuckDBPyConnection, mart: Mart) -> None:
                 f"'join {table}' only, for its delta's input"
             )
     try:
-        con.execute(f"create or replace temp table rebuilt as {sql}")
+        con.execute(statement.replace("ROWS", sql))
     finally:
         for table in inputs:
             con.execute(f"drop view if exists temp.redo_input_{table}")
