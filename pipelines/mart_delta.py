@@ -35,11 +35,11 @@ with up to four sections, each opened by a comment line:
     It is asked before the keys, unless it reads them (``redo_key_values``, one row per
     key): then once they are known, and the mart is rebuilt in full when it is true.
 
-The runner keeps only the new rows of the keys, compares them with the keys' old rows, and
-deletes and inserts the rows of the keys that differ (deleting the old rows by their place
-in the table, found when they were read: the mart is not read a second time). It leaves
-the net change for the marts after it: ``removed_<mart>`` (rows that went) and
-``added_<mart>`` (rows that came); a row put back unchanged is in neither.
+The runner keeps only the new rows of the keys and compares them with the keys' old rows:
+the net change is ``removed_<mart>`` (rows that went) and ``added_<mart>`` (rows that
+came); a row put back unchanged is in neither. It deletes the rows that went (by their
+place in the table, found when they were read: the mart is not read a second time) and
+inserts the rows that came, and leaves both tables for the marts after it.
 """
 
 from __future__ import annotations
@@ -95,19 +95,15 @@ def run(con: duckdb.DuckDBPyConnection, mart: Mart) -> MartRefresh:
             _rebuild_from_inputs(con, mart, "create or replace temp table rebuilt as ROWS")
         con.execute(new_rows.replace("ROWS", delta.rows or "select * from rebuilt"))
     _changes(con, mart, columns)
-    # only the keys whose rows differ are written: most keys may come back as they were
-    con.execute(
-        f"create or replace temp table redo_key_values as "
-        f"select {keys} from removed_{name} union select {keys} from added_{name}"
-    )
+    # only what changed is written: the old rows that went, found by their place in the
+    # table, and the rows that came (a mart's rows are distinct, so the two make the new
+    # rows of every key)
+    every_column = tuple(columns.split(", "))
     con.execute(
         f"delete from {name} where rowid in (select o.{ROW_AT} from old_rows as o "
-        f"semi join redo_key_values as k on {_match('o', 'k', mart.keys)})"
+        f"semi join removed_{name} as r on {_match('o', 'r', every_column)})"
     )
-    con.execute(
-        f"insert into {name} by name select {columns} from new_rows as r "
-        f"semi join redo_key_values as k on {_match('r', 'k', mart.keys)}"
-    )
+    con.execute(f"insert into {name} by name select {columns} from added_{name}")
     removed, added = (
         warehouse.scalar(con, f"select count(*) from {change}_{name}")
         for change in ("removed", "added")
@@ -119,8 +115,9 @@ def _changes(con: duckdb.DuckDBPyConnection, mart: Mart, columns: str) -> None:
     """``removed_<mart>`` (old rows that are not new) and ``added_<mart>`` (new rows that
     are not old). A mart's rows are distinct (its contract's key is unique): set
     differences suffice. When the new rows outnumber the old more than twice (a week's
-    new records), only the keys that had rows before are compared; the others' new rows
-    are all added."""
+    new records), only the keys that had rows before are compared, and ``new_rows``
+    itself becomes ``added_<mart>`` without the rows that were there before: every work
+    table stays in memory until the refresh commits, and a copy would be a second one."""
     name, keys = mart.name, ", ".join(mart.keys)
     old, new = (
         warehouse.scalar(con, f"select count(*) from {t}") for t in ("old_rows", "new_rows")
@@ -143,12 +140,15 @@ def _changes(con: duckdb.DuckDBPyConnection, mart: Mart, columns: str) -> None:
         f"create or replace temp table removed_{name} as "
         f"select {columns} from old_rows except select {columns} from new_rows as r {had_rows}"
     )
+    con.execute(f"drop table if exists temp.added_{name}")
+    if ", ".join(r[0] for r in con.execute("describe new_rows").fetchall()) != columns:
+        con.execute(f"create temp table added_{name} as select {columns} from new_rows")
+    else:
+        con.execute(f"alter table temp.new_rows rename to added_{name}")
+    every_column = tuple(columns.split(", "))
     con.execute(
-        f"create or replace temp table added_{name} as "
-        f"select {columns} from new_rows as r "
-        f"anti join old_key_values as k on {_match('r', 'k', mart.keys)} "
-        f"union all ("
-        f"select {columns} from new_rows as r {had_rows} except select {columns} from old_rows)"
+        f"delete from added_{name} where rowid in (select r.rowid from added_{name} as r "
+        f"{had_rows} semi join old_rows as o on {_match('r', 'o', every_column)})"
     )
 
 
