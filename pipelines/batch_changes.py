@@ -7,7 +7,9 @@ it touched:
 * ``batch_<table>``, for every canonical table: every version of each row the batch
   touched. The rows its imports added or changed (their new versions), the rows they
   replaced (old versions, kept in ``<table>_replaced``), the rows an undo removed (kept in
-  ``<table>_removed`` until this refresh) and the rows that undo put back.
+  ``<table>_removed`` until this refresh) and the rows that undo put back. A view, read
+  where it is used: the marts read a few of its columns, and a table of every column
+  would stay in memory until the refresh commits (a newsletter's: 105 MB).
 * ``batch_keys (key_hash)``: the people's keys on those rows.
 * ``moved_keys (key_hash, person_before, person_after)``: keys whose person linking
   changed: a new key, two people merged by a sign-in sheet, one split by an undo.
@@ -48,7 +50,7 @@ def lay_out(con: duckdb.DuckDBPyConnection, import_ids: list[int]) -> None:
                 f"as r on {match}"
             )
         con.execute(
-            f"create or replace temp table batch_{table} as " + " union all by name ".join(parts)
+            f"create or replace temp view batch_{table} as " + " union all by name ".join(parts)
         )
     con.execute(f"create or replace temp table batch_keys as {keys_on(con, PERSON_TABLES)}")
 
@@ -144,6 +146,6 @@ def consume(con: duckdb.DuckDBPyConnection) -> None:
             f"delete from {target.table}_removed "
             "where removed_by in (select import_id from batch_imports)"
         )
-        con.execute(f"drop table if exists temp.batch_{target.table}")
+        con.execute(f"drop view if exists temp.batch_{target.table}")
     for table in TEMP_TABLES:
         con.execute(f"drop table if exists temp.{table}")
