@@ -99,16 +99,14 @@ def phone_key_sql(x: str) -> str:
 
 def attach_keys(con: duckdb.DuckDBPyConnection) -> None:
     """Turn ``typed`` into ``keyed``: its email, phone and platform id, keyed hashes since
-    the file was read (``staging.read_hashed``), take the names of keys."""
+    the file was read (``staging.read_hashed``), take the names of keys. The table is
+    renamed, not copied: its rows stay where they are."""
     con.execute("""
-        create or replace temp table keyed as
-        select typed.* exclude (email, phone, platform_id),
-               typed.email as email_key,
-               typed.phone as phone_key,
-               typed.platform_id as platform_key
-        from typed
+        alter table typed rename column email to email_key;
+        alter table typed rename column phone to phone_key;
+        alter table typed rename column platform_id to platform_key;
+        alter table typed rename to keyed
     """)
-    con.execute("drop table typed")
 
 
 def person_id_sql(key: str) -> str:
