@@ -190,8 +190,26 @@ def _reject_quoting(code: str, x: str, **params: str) -> str:
     )
 
 
+def _parsed_name(column: Column) -> str:
+    return f"parsed_{column.field.name}"
+
+
+def _parse(column: Column, decimal_mark: str, day_first: bool) -> str | None:
+    """The value of a number or a time as parsed from its cell (null when it is not one):
+    computed once per row as column ``parsed_<field>``, which the typed value, its check and
+    its message all read (:func:`build_typed`)."""
+    x, kind = column.raw, column.field.type
+    if x is None:
+        return None
+    if kind in ("count", "number"):
+        return f"turnout_number({x}, '{decimal_mark}')"
+    if kind == "timestamp":
+        return f"turnout_timestamp({x}, {str(day_first).lower()})"
+    return None
+
+
 def _typed(
-    column: Column, decimal_mark: str, day_first: bool, hashed: bool = False
+    column: Column, day_first: bool, hashed: bool = False
 ) -> tuple[str, str | None, str | None]:
     """(typed expression, condition that makes the value bad, the row message it gets)."""
     x = column.raw
@@ -222,7 +240,7 @@ def _typed(
             f"else {_reject_quoting('row.scientific_id', x)} end",
         )
     if kind in ("count", "number"):
-        value = f"turnout_number({x}, '{decimal_mark}')"
+        value = _parsed_name(column)
         typed = f"cast(round({value}) as bigint)" if kind == "count" else value
         # a value beyond any real count (1e308, inf, nan) is the row's fault, not the file's:
         # typed as null so that casting it cannot stop the whole file
@@ -246,7 +264,7 @@ def _typed(
             )
         return typed, bad, reject
     if kind == "timestamp":
-        value = f"turnout_timestamp({x}, {str(day_first).lower()})"
+        value = _parsed_name(column)
         example = "05/03/2026 18:30" if day_first else "2026-03-05 18:30"
         # a time an export can hold: from 2000, and not after the import (plus a day for time
         # zones) unless it is an event's schedule, which may be up to a year ahead
@@ -286,6 +304,8 @@ def build_typed(
 ) -> None:
     """Create temp table ``typed``: line, one column per field, reject_column and reject
     (the code and JSON parameters of what is wrong with the row; null when nothing is).
+    Each number and time is parsed once per row, in a subquery, for its value, its check
+    and its message.
 
     ``table`` was read with :func:`read_hashed`, ``columns`` as :func:`hashed_read` gives them."""
     selects: list[str] = []
@@ -299,10 +319,13 @@ def build_typed(
                 _reject("row.totals"),
             )
         )
+    parsed: list[str] = []  # each number's and time's parse, once per row
     for column in columns:
-        typed, bad, reject = _typed(
-            column, decimal_mark, day_first, hashed=_is_hashed(source, column)
-        )
+        hashed = _is_hashed(source, column)
+        parse = None if hashed else _parse(column, decimal_mark, day_first)
+        if parse:
+            parsed.append(f"{parse} as {_parsed_name(column)}")
+        typed, bad, reject = _typed(column, day_first, hashed=hashed)
         selects.append(f"{typed} as {column.field.name}")
         label = quote_literal(column.label)
         if column.field.required:
@@ -325,5 +348,5 @@ def build_typed(
         select line, {", ".join(selects)},
                {column_case} as reject_column,
                {reject_case} as reject
-        from {table}
+        from (select *{"".join(", " + p for p in parsed)} from {table})
     """)
