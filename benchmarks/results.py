@@ -1,4 +1,8 @@
-"""Results: one JSON file per scale, and RESULTS.md with every figure next to its target."""
+"""Results: one JSON file per scale, and RESULTS.md with every figure next to its target.
+
+``python -m benchmarks.results`` renders RESULTS.md again from the kept results
+(``results/``) and ``analysis.md``, after an edit of the analysis: nothing is measured.
+"""
 
 from __future__ import annotations
 
@@ -277,3 +281,15 @@ def render(every: list[dict]) -> str:
     if analysis.exists():
         lines += ["", analysis.read_text(encoding="utf-8").rstrip()]
     return "\n".join(lines) + "\n"
+
+
+def main(argv: list[str] | None = None) -> None:
+    from benchmarks import command_line
+
+    command_line("benchmarks.results", __doc__).parse_args(argv)
+    (HERE / "RESULTS.md").write_text(render(kept(HERE)))
+    print(HERE / "RESULTS.md")
+
+
+if __name__ == "__main__":
+    main()

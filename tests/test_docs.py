@@ -231,3 +231,14 @@ def test_the_readme_performance_table_gives_the_figures_the_benchmarks_kept():
                 )
             checked.add(label)
     assert len(checked) == 11
+
+
+def test_the_benchmark_results_end_with_the_analysis_as_it_stands():
+    """RESULTS.md is generated from the kept results and ends with benchmarks/analysis.md:
+    an edit of the analysis is not seen there until RESULTS.md is rendered again."""
+    from benchmarks import results
+
+    written = (ROOT / "benchmarks" / "RESULTS.md").read_text(encoding="utf-8")
+    assert written == results.render(results.kept(results.HERE)), (
+        "render benchmarks/RESULTS.md again: python -m benchmarks.results"
+    )
