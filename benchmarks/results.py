@@ -54,10 +54,14 @@ def kept(out: Path, kind: str = "scale") -> list[dict]:
 
 
 def save(found: dict, out: Path) -> tuple[Path, Path]:
-    path = keep(found, out)
+    return keep(found, out), write_markdown(out)
+
+
+def write_markdown(out: Path = HERE) -> Path:
+    """``out/RESULTS.md`` rendered again from the results kept in ``out``."""
     markdown = out / "RESULTS.md"
     markdown.write_text(render(kept(out)))
-    return path, markdown
+    return markdown
 
 
 def put_in_analysis(out: Path, section: str, begin: str, end: str) -> None:
@@ -287,8 +291,7 @@ def main(argv: list[str] | None = None) -> None:
     from benchmarks import command_line
 
     command_line("benchmarks.results", __doc__).parse_args(argv)
-    (HERE / "RESULTS.md").write_text(render(kept(HERE)))
-    print(HERE / "RESULTS.md")
+    print(write_markdown())
 
 
 if __name__ == "__main__":
