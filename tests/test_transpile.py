@@ -256,13 +256,47 @@ def test_the_macros_file_is_read_whole():
         "turnout_known_channel",
         "turnout_anonymous_person",
         "turnout_digest_text",
+        "turnout_fact_id",
+        "turnout_person_fact_id",
     }
     assert (
         Path(ROOT / "pipelines" / "sql" / "marts" / "_macros.sql")
         .read_text(encoding="utf-8")
         .count("create or replace temp macro")
-        == 10
+        == 12
     )
+
+
+def test_a_fact_id_is_the_same_md5_on_both_engines():
+    """DuckDB keeps a fact's id as the md5 of its text as a number, Spark as the md5's hex
+    digits: written as Spark's digits (as the parity test writes every 128-bit number),
+    DuckDB's number is Python's md5 of the text, leading zeros kept."""
+    con = duckdb.connect()
+    marts.install_macros(con)
+    texts = [f"commitment:{n}:event:e{n % 7}" for n in range(300)]
+    digests = {t: hashlib.md5(t.encode()).hexdigest() for t in texts}
+    assert any(d.startswith("0") for d in digests.values())  # a leading zero is among them
+    for text, digits in digests.items():
+        on_duckdb = con.execute("select printf('%032x', turnout_fact_id(?))", [text]).fetchone()
+        assert on_duckdb == (digits,), text
+
+
+def test_a_macro_calling_a_macro_is_written_out_on_spark():
+    """turnout_person_fact_id calls turnout_fact_id: Spark gets the md5 of the text, and no
+    macro's name is left for it to not know."""
+    spark_sql = transpile.to_spark(
+        "99_mart_facts",
+        "select turnout_person_fact_id(stage, person_id, event_id, petition_id, "
+        "email_campaign_id) as fact_id from t",
+    )
+    assert "turnout_" not in spark_sql.lower()
+    assert "MD5(" in spark_sql.upper()
+    con = duckdb.connect()
+    marts.install_macros(con)
+    on_duckdb = con.execute(
+        "select printf('%032x', turnout_person_fact_id('action', 42, 'vigil', null, null))"
+    ).fetchone()
+    assert on_duckdb == (hashlib.md5(b"action:42:event:vigil").hexdigest(),)
 
 
 def test_the_latest_snapshot_keeps_one_row_per_thing_on_spark_too():

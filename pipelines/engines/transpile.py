@@ -37,6 +37,7 @@ ALLOWED_FUNCTIONS = frozenset(
         # text and time
         "lower",
         "substring",
+        "md5",
         "dayname",
         "time_to_str",
         "timestamp_trunc",
@@ -68,11 +69,12 @@ _MACRO = re.compile(
 # Macros whose DuckDB body Spark cannot run, with a Spark body that gives the same answer:
 # create_sort_key's bytes sort as the struct's fields do, one after the other; a record id or
 # a key, a 128-bit number on DuckDB, reaches Spark as its hex digits (engines/handover.py),
-# since Spark has no 128-bit integer.
+# since Spark has no 128-bit integer, and a fact's id is its md5's hex digits there.
 SPARK_MACRO_BODIES = {
     "turnout_earliest": "(case when moment is not null then {'moment': moment, 'tie': tie} end)",
     "turnout_anonymous_person": "(-1 - cast('0x' || substring(record_id, 1, 15) as bigint))",
     "turnout_digest_text": "(digest)",
+    "turnout_fact_id": "(md5(fact))",
 }
 
 
@@ -135,7 +137,8 @@ def _inline_macros(tree: exp.Expr, known: Mapping[str, tuple[Sequence[str], exp.
                     else n
                 )
             )
-            return exp.Paren(this=body)
+            # a macro's body or its arguments may call another macro
+            return exp.Paren(this=_inline_macros(body, known))
         return node
 
     return tree.transform(expand)

@@ -8,19 +8,21 @@ with changed as (
     union all
     select * from added_mart_person_records
 )
-select stage || ':' || person_id || ':' || coalesce('event:' || event_id,
-           'petition:' || petition_id, 'email:' || email_campaign_id, '') as fact_id,
-       stage, person_id, event_id, petition_id, email_campaign_id, null as record_id
+select turnout_person_fact_id(stage, person_id, event_id, petition_id, email_campaign_id)
+           as fact_id,
+       stage, person_id, event_id, petition_id, email_campaign_id, null as record_id,
+       null as aggregate_fact_id
 from changed
 where is_interaction
 union
-select 'list:' || turnout_digest_text(record_id), null, null, null, null, null, record_id
+select record_id, null, null, null, null, null, record_id, null
 from changed
 where not is_interaction
 union
-select fact_id, null, null, null, null, null, null from removed_mart_aggregate_facts
-union
-select fact_id, null, null, null, null, null, null from added_mart_aggregate_facts
+select turnout_fact_id(fact_id), null, null, null, null, null, null, fact_id
+from (select fact_id from removed_mart_aggregate_facts
+      union all
+      select fact_id from added_mart_aggregate_facts)
 
 -- input mart_person_records:
 with
@@ -40,4 +42,5 @@ select * from mart_person_records
 where not is_interaction and record_id in (select record_id from redo_keys)
 
 -- input mart_aggregate_facts:
-select * from mart_aggregate_facts where fact_id in (select fact_id from redo_keys)
+select * from mart_aggregate_facts
+where fact_id in (select aggregate_fact_id from redo_keys)

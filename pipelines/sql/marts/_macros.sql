@@ -70,7 +70,19 @@ create or replace temp macro turnout_known_channel(record_kind, channel) as (
 create or replace temp macro turnout_anonymous_person(record_id) as (
     -1 - cast(record_id >> 68 as bigint));
 
--- A 128-bit digest as its 32 hex digits: a record id where it becomes part of a text key (a
--- place on the email list's fact id), a key where a person reads it (a Zoom registrant's
+-- A 128-bit digest as its 32 hex digits: a key where a person reads it (a Zoom registrant's
 -- email hash). Spark reads the digits themselves.
 create or replace temp macro turnout_digest_text(digest) as (printf('%032x', digest));
+
+-- A counted thing's id in mart_funnel_facts: the md5 of the text that names it, as a 128-bit
+-- number (8 million of them at 10 million interactions: 16 bytes each rather than 64
+-- characters, found among them in one compare). Spark, which has no 128-bit integer, keeps
+-- the md5's 32 hex digits, as it does a record id's (pipelines/engines/transpile.py).
+create or replace temp macro turnout_fact_id(fact) as (cast('0x' || md5(fact) as uhugeint));
+
+-- The thing a person's record counts as, once per person: their registration or attendance
+-- per event, signature per petition, open or click per email (mart_funnel_facts).
+create or replace temp macro turnout_person_fact_id(stage, person_id, event_id, petition_id,
+                                                    email_campaign_id) as (
+    turnout_fact_id(stage || ':' || person_id || ':' || coalesce('event:' || event_id,
+                    'petition:' || petition_id, 'email:' || email_campaign_id, '')));
