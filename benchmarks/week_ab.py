@@ -2,7 +2,7 @@
 tree's, in turns.
 
 ``python -m benchmarks.week_ab REV [--scale 1000000] [--rounds 2] [--work DIR] [--sheet]
-[--full | --end-to-end] [--settled]``
+[--full | --end-to-end] [--settled] [--rebuilt]``
 
 The campaign's database without the week is the one ``benchmarks.incremental`` keeps at that
 scale (built here by the revision's code when missing); a side whose schema is newer reads a
@@ -20,7 +20,10 @@ first import has: DuckDB merges the row groups that import left under-full at th
 checkpoint that writes (0.5 s at 10M), and the first batch after it is slower to commit and
 checkpoint besides. Both sides count the marts and the models' kept inputs as built by their
 own code, as a database refreshed by that code would be: right only when both build the
-same rows (the property test, ``benchmarks.compare_sql --same-rows``). Prints each step's
+same rows (the property test, ``benchmarks.compare_sql --same-rows``). ``--rebuilt``, for a
+change to what a mart's rows are (a key's type, say): each side reads a copy of the campaign
+refreshed in full by its own code instead (made once, kept next to it under a digest of that
+code's marts). Prints each step's
 seconds per round, side by side (linking people, each mart, the two models, saving), and how
 each mart was refreshed (incremental, with how many keys, or full).
 """
@@ -51,6 +54,7 @@ def child(
     full: bool = False,
     end_to_end: bool = False,
     settled: bool = False,
+    rebuilt: bool = False,
 ) -> dict:
     """One side, in a process whose ``pipelines`` is that side's code."""
     from benchmarks.incremental import _copy, _import, _steps, week_files
@@ -69,7 +73,8 @@ def child(
     work = base.parent.parent
     folder = sample_folder(work.parent, round(scale / ROWS_PER_PERSON), 2026)
     _, week = week_files(folder, work)
-    db = _copy(_base_for_this_code(base), place)
+    own = _base_for_this_code(base)
+    db = _copy(_rebuilt_by_this_code(own) if rebuilt else own, place)
     if settled:
         _settle(db)
     files = week[-1:] if sheet else week
@@ -134,6 +139,27 @@ def _base_for_this_code(base: Path) -> Path:
     return own
 
 
+def _rebuilt_by_this_code(base: Path) -> Path:
+    """A copy of ``base`` refreshed in full by this code, made once and kept next to it
+    under a digest of this code's marts."""
+    import hashlib
+
+    from benchmarks.incremental import _copy
+    from pipelines import load, marts, pyramid
+    from pipelines import refresh as figures
+
+    with duckdb.connect(str(base), read_only=True) as con:
+        rules = pyramid.rules_for(con)
+    code = hashlib.sha256("".join(marts.fingerprint(m, rules) for m in marts.marts()).encode())
+    own = base.parent.parent / f"{base.parent.name}-rebuilt-{code.hexdigest()[:12]}" / base.name
+    if not own.exists():
+        partial = _copy(base, own.parent.with_name(own.parent.name + "-partial"))
+        with load.session(partial, refresh_figures=False) as batch:
+            figures.run(batch.con, full=True)
+        partial.parent.rename(own.parent)
+    return own
+
+
 def main() -> None:
     from benchmarks import command_line
 
@@ -157,6 +183,11 @@ def main() -> None:
         action="store_true",
         help="one checkpoint with something to write before the clock starts, as after any batch",
     )
+    parser.add_argument(
+        "--rebuilt",
+        action="store_true",
+        help="each side reads the campaign refreshed in full by its own code",
+    )
     parser.add_argument("--child", nargs=2, type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--build-base", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -165,7 +196,16 @@ def main() -> None:
         return
     if args.child:
         base, place = args.child
-        found = child(base, place, args.scale, args.sheet, args.full, args.end_to_end, args.settled)
+        found = child(
+            base,
+            place,
+            args.scale,
+            args.sheet,
+            args.full,
+            args.end_to_end,
+            args.settled,
+            args.rebuilt,
+        )
         print(json.dumps(found))
         return
     work = args.work or Path(tempfile.gettempdir()) / "turnout-bench"
@@ -179,6 +219,7 @@ def main() -> None:
             args.full,
             args.end_to_end,
             args.settled,
+            args.rebuilt,
         )
     )
 
@@ -192,6 +233,7 @@ def compare(
     full: bool = False,
     end_to_end: bool = False,
     settled: bool = False,
+    rebuilt: bool = False,
 ) -> str:
     """Both sides' seconds per step, as a table (``main`` without its command line)."""
     base = work / f"incremental-{scale}" / "base" / "turnout.duckdb"
@@ -207,7 +249,7 @@ def compare(
                 [sys.executable, "-c", f"import {', '.join(COMPILED)}"], env=_env(root), check=True
             )
         runs: dict[str, list[dict]] = {side: [] for side in sides}
-        timed = (sheet, full, end_to_end, settled)
+        timed = (sheet, full, end_to_end, settled, rebuilt)
         for round_no in range(rounds):
             order = list(sides) if round_no % 2 == 0 else list(sides)[::-1]
             for side in order:
@@ -227,11 +269,13 @@ def _side(
     full: bool,
     end_to_end: bool,
     settled: bool = False,
+    rebuilt: bool = False,
 ) -> dict:
     """One side's run, in a process that imports that side's code."""
     arguments = ["--scale", str(scale), "--child", str(base), str(place)]
     arguments += (["--sheet"] if sheet else []) + (["--full"] if full else [])
     arguments += (["--end-to-end"] if end_to_end else []) + (["--settled"] if settled else [])
+    arguments += ["--rebuilt"] if rebuilt else []
     return json.loads(_run(root, arguments).splitlines()[-1])
 
 
