@@ -136,12 +136,17 @@ def build_base(base: Path, files: list) -> float:
 
 
 def _copy(db: Path, to: Path) -> Path:
-    """The database with its key and settings, under another folder."""
+    """The database with its key and settings, under another folder, written through to the
+    disk as a database that has sat there is: a fresh copy's pages would otherwise be
+    written out by the first checkpoint that syncs the file, 0.76-0.84 s for a 1.4 GB copy
+    (0.01 s once written), and a benchmark would time the copy instead of the batch."""
     shutil.rmtree(to, ignore_errors=True)
     to.mkdir(parents=True)
     for path in db.parent.iterdir():
         if path.name.startswith(db.stem + ".") and path.is_file():
             shutil.copy(path, to / path.name)
+            with (to / path.name).open("rb") as copied:
+                os.fsync(copied.fileno())
     return to / db.name
 
 

@@ -6,24 +6,23 @@ tree's, in turns.
 
 The campaign's database without the week is the one ``benchmarks.incremental`` keeps at that
 scale (built here by the revision's code when missing); a side whose schema is newer reads a
-copy of it upgraded and refreshed in full by its own code (kept too). Each round copies it
-once per side, imports the week's three files (``--sheet``: the sign-in sheet alone) with
-the refresh held back, then times ``pipelines.refresh.run`` step by step (``--full``: the
-full rebuild, as ``turnout refresh --full``; ``--end-to-end``: the files' import and the
-refresh after it together, as ``turnout import`` runs them in a new process, the models'
-code loaded by the refresh itself); the side that goes
-first alternates from round to round (interleaved A/B on a shared machine). The revision's
-code runs from a ``git worktree`` of it; each side's code is compiled to bytecode before the
-first round, as an installed copy runs. ``--settled``: each copy first goes through one
-checkpoint that has something to write, as the database of any batch after the campaign's
-first import has: DuckDB merges the row groups that import left under-full at the next
-checkpoint that writes (0.5 s at 10M), and the first batch after it is slower to commit and
-checkpoint besides. Both sides count the marts and the models' kept inputs as built by their
-own code, as a database refreshed by that code would be: right only when both build the
-same rows (the property test, ``benchmarks.compare_sql --same-rows``). ``--rebuilt``, for a
-change to what a mart's rows are (a key's type, say): each side reads a copy of the campaign
-refreshed in full by its own code instead (made once, kept next to it under a digest of that
-code's marts). Prints each step's
+copy of it upgraded and refreshed in full by its own code (kept too). Each round copies it once
+per side, imports the week's three files (``--sheet``: the sign-in sheet alone) with the
+refresh held back, then times ``pipelines.refresh.run`` step by step (``--full``: the full
+rebuild, as ``turnout refresh --full``; ``--end-to-end``: the files' import and the refresh
+after it together, as ``turnout import`` runs them in a new process, the models' code loaded by
+the refresh itself); the side that goes first alternates from round to round (interleaved A/B
+on a shared machine). The revision's code runs from a ``git worktree`` of it; each side's code
+is compiled to bytecode before the first round, as an installed copy runs. Each copy is written
+through to the disk before the clock starts (``benchmarks.incremental._copy``): its first
+checkpoint would otherwise write the whole copy out. ``--settled``: each copy also goes through
+one checkpoint that has something to write first (a table made and dropped; with the copy
+written through, the sheet's closing checkpoint took as long either way). Both sides count the
+marts and the models' kept inputs as built by their own code, as a database refreshed by that
+code would be: right only when both build the same rows (the property test,
+``benchmarks.compare_sql --same-rows``). ``--rebuilt``, for a change to what a mart's rows are
+(a key's type, say): each side reads a copy of the campaign refreshed in full by its own code
+instead (made once, kept next to it under a digest of that code's marts). Prints each step's
 seconds per round, side by side (linking people, each mart, the two models, saving), and how
 each mart was refreshed (incremental, with how many keys, or full).
 """
@@ -109,8 +108,7 @@ def child(
 
 
 def _settle(db: Path) -> None:
-    """One checkpoint with something to write (a table made and dropped): DuckDB vacuums
-    at a checkpoint, and the campaign's first import leaves row groups to merge."""
+    """One checkpoint with something to write (a table made and dropped)."""
     with duckdb.connect(str(db)) as con:
         con.execute("create table benchmark_settled (x integer)")
         con.execute("drop table benchmark_settled")
@@ -181,7 +179,7 @@ def main() -> None:
     parser.add_argument(
         "--settled",
         action="store_true",
-        help="one checkpoint with something to write before the clock starts, as after any batch",
+        help="one checkpoint with something to write before the clock starts",
     )
     parser.add_argument(
         "--rebuilt",
