@@ -119,22 +119,14 @@ def _base_for_this_code(base: Path) -> Path:
     """The campaign as this side's code would have built it: ``base``, or, when this code's
     schema is newer than the one ``base`` was written with, a copy upgraded and refreshed in
     full by this code (made once, kept next to ``base`` under the schema's version)."""
-    from benchmarks.incremental import _copy
-    from pipelines import load, warehouse
-    from pipelines import refresh as figures
+    from pipelines import warehouse
 
     with duckdb.connect(str(base), read_only=True) as con:
         written_with = warehouse.schema_version(con)
     latest = warehouse.latest_version()
     if written_with >= latest:
         return base
-    own = base.parent.parent / f"base-schema-{latest}" / base.name
-    if not own.exists():
-        partial = _copy(base, own.parent.with_name(own.parent.name + "-partial"))
-        with load.session(partial, refresh_figures=False) as batch:  # upgrades the schema
-            figures.run(batch.con, full=True)
-        partial.parent.rename(own.parent)
-    return own
+    return _refreshed_in_full(base, base.parent.parent / f"base-schema-{latest}" / base.name)
 
 
 def _rebuilt_by_this_code(base: Path) -> Path:
@@ -142,14 +134,22 @@ def _rebuilt_by_this_code(base: Path) -> Path:
     under a digest of this code's marts."""
     import hashlib
 
-    from benchmarks.incremental import _copy
-    from pipelines import load, marts, pyramid
-    from pipelines import refresh as figures
+    from pipelines import marts, pyramid
 
     with duckdb.connect(str(base), read_only=True) as con:
         rules = pyramid.rules_for(con)
     code = hashlib.sha256("".join(marts.fingerprint(m, rules) for m in marts.marts()).encode())
     own = base.parent.parent / f"{base.parent.name}-rebuilt-{code.hexdigest()[:12]}" / base.name
+    return _refreshed_in_full(base, own)
+
+
+def _refreshed_in_full(base: Path, own: Path) -> Path:
+    """``own``: a copy of ``base`` refreshed in full by this code (its schema upgraded on
+    opening), made when missing."""
+    from benchmarks.incremental import _copy
+    from pipelines import load
+    from pipelines import refresh as figures
+
     if not own.exists():
         partial = _copy(base, own.parent.with_name(own.parent.name + "-partial"))
         with load.session(partial, refresh_figures=False) as batch:
