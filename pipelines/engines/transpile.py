@@ -46,6 +46,7 @@ ALLOWED_FUNCTIONS = frozenset(
         "generate_series",
         "explode",
         "struct",
+        "struct_extract",
         # aggregates and windows
         "count",
         "sum",
@@ -69,9 +70,15 @@ _MACRO = re.compile(
 # Macros whose DuckDB body Spark cannot run, with a Spark body that gives the same answer:
 # create_sort_key's bytes sort as the struct's fields do, one after the other; a record id or
 # a key, a 128-bit number on DuckDB, reaches Spark as its hex digits (engines/handover.py),
-# since Spark has no 128-bit integer, and a fact's id is its md5's hex digits there.
+# since Spark has no 128-bit integer, and a fact's id is its md5's hex digits there; a moment
+# and a place are the struct of the two, which min orders by moment, then place.
 SPARK_MACRO_BODIES = {
     "turnout_earliest": "(case when moment is not null then {'moment': moment, 'tie': tie} end)",
+    "turnout_time_and_place": (
+        "(case when moment is not null and place is not null "
+        "then {'moment': moment, 'place': place} end)"
+    ),
+    "turnout_place": "(struct_extract(time_and_place, 'place'))",
     "turnout_anonymous_person": "(-1 - cast('0x' || substring(record_id, 1, 15) as bigint))",
     "turnout_digest_text": "(digest)",
     "turnout_fact_id": "(md5(fact))",

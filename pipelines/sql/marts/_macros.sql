@@ -24,6 +24,18 @@ create or replace temp macro turnout_earliest(moment, tie) as (
     case when moment is not null
          then create_sort_key(moment, 'ASC NULLS LAST', tie, 'ASC NULLS LAST') end);
 
+-- "The earliest record's value" as one number that min() finds, where the values are
+-- numbered (place: 1, 2, … in their order): the moment in its high bits, the place in its
+-- low 32. Null when either is unknown, which min skips; turnout_place gives the place back.
+-- Grouping millions of records, a number per group costs less than arg_min's text value
+-- and key (mart_funnel_facts). On Spark, which has no 128-bit integer, the struct
+-- {moment, place} (pipelines/engines/transpile.py).
+create or replace temp macro turnout_time_and_place(moment, place) as (
+    cast(epoch_us(moment) as hugeint) * 4294967296 + place);
+
+create or replace temp macro turnout_place(time_and_place) as (
+    cast(time_and_place & 4294967295 as bigint));
+
 -- The slacktivism index: of the people who committed (signed, registered), the share who
 -- never acted. Null when nobody committed. The one formula the marts, the report and the
 -- dashboard read.
