@@ -28,13 +28,14 @@ person_records as not materialized (
 -- the campaigns and channels the records name, numbered in their order: a fact's earliest
 -- record's campaign (by time, then by name) is then the least of one number
 -- (turnout_time_and_place), found for millions of facts without comparing texts
+named as materialized (select distinct campaign, channel from person_records),
 campaign_places as (
     select campaign, row_number() over (order by campaign) as place
-    from (select distinct campaign from person_records where campaign is not null)
+    from (select distinct campaign from named where campaign is not null)
 ),
 channel_places as (
     select channel, row_number() over (order by channel) as place
-    from (select distinct channel from person_records where channel is not null)
+    from (select distinct channel from named where channel is not null)
 ),
 
 firsts as (
