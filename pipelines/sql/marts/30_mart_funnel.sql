@@ -9,9 +9,7 @@
 -- refresh: incremental by campaign, channel, period, period_start
 with
 
--- (not materialized: each breakdown scans the facts' columns it needs again, rather than
--- 8 million facts copied once and spilled past the memory limit)
-facts as not materialized (select * from mart_funnel_facts),
+facts as (select * from mart_funnel_facts),
 stages as (
     select * from (values ('awareness', 1), ('engagement', 2), ('commitment', 3),
                           ('action', 4)) as s (stage, stage_rank)
