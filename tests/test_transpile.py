@@ -57,12 +57,36 @@ MOMENTS = st.sampled_from(
 VALUES = st.sampled_from([None, "", "A", "B", "a", "É", "Ézé", "e\u0301", "zz"])
 
 
+EARLIEST = {
+    # DuckDB's turnout_earliest is a sort key, Spark's the struct
+    "arg_min": "select g, arg_min(v, turnout_earliest(m, v)) as first from t group by g order by g",
+    # mart_funnel_facts numbers the values and takes the least time-and-place of each group:
+    # a 128-bit number on DuckDB (a moment before 1970 is a negative number of
+    # microseconds), the struct on Spark
+    "by place": (
+        "with places as (select v, row_number() over (order by v) as place "
+        "from (select distinct v from t where v is not null)), "
+        "firsts as (select t.g, min(turnout_time_and_place(t.m, p.place)) as first "
+        "from t left join places as p on p.v = t.v group by t.g) "
+        "select f.g, p.v from firsts as f "
+        "left join places as p on p.place = turnout_place(f.first) order by f.g"
+    ),
+}
+
+
+@pytest.mark.parametrize("way", EARLIEST)
 @settings(max_examples=60, deadline=None)
-@given(st.lists(st.tuples(st.integers(0, 2), MOMENTS, VALUES), min_size=1, max_size=12))
-def test_the_earliest_value_is_the_same_on_both_engines_and_by_hand(rows):
-    """DuckDB's turnout_earliest is a sort key, Spark's the struct: both must pick, in each
-    group, the value of the earliest row with a time and a value, the least value on a tie."""
-    sql = "select g, arg_min(v, turnout_earliest(m, v)) as first from t group by g order by g"
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 2), MOMENTS | st.just("1969-07-20 20:17:40"), VALUES),
+        min_size=1,
+        max_size=12,
+    )
+)
+def test_the_earliest_value_is_the_same_on_both_engines_and_by_hand(way, rows):
+    """Both ways must pick, in each group, the value of the earliest row with a time and a
+    value, the least value on a tie, on DuckDB and on Spark."""
+    sql = EARLIEST[way]
     listed = ", ".join(
         f"({g}, {'null' if m is None else repr(m)}::timestamp, {'null' if v is None else repr(v)})"
         for g, m, v in rows
@@ -80,48 +104,6 @@ def test_the_earliest_value_is_the_same_on_both_engines_and_by_hand(rows):
         con.execute(f"create table t as {values}")
         on_duckdb = con.execute(sql).fetchall()
     assert on_duckdb == expected
-    assert back_in_duckdb(transpile.to_spark("99_mart_first", sql), values) == expected
-
-
-@settings(max_examples=60, deadline=None)
-@given(
-    st.lists(
-        st.tuples(st.integers(0, 2), MOMENTS | st.just("1969-07-20 20:17:40"), VALUES),
-        min_size=1,
-        max_size=12,
-    )
-)
-def test_the_earliest_value_by_its_place_is_arg_min_by_the_earliest(rows):
-    """mart_funnel_facts numbers the values and takes the least time-and-place of each group:
-    the same value as arg_min(v, turnout_earliest(m, v)) on DuckDB (the earliest row with a
-    time and a value, the least value on a tie), on Spark, and by hand; a moment before
-    1970 is a negative number of microseconds."""
-    sql = (
-        "with places as (select v, row_number() over (order by v) as place "
-        "from (select distinct v from t where v is not null)), "
-        "firsts as (select t.g, min(turnout_time_and_place(t.m, p.place)) as first "
-        "from t left join places as p on p.v = t.v group by t.g) "
-        "select f.g, p.v from firsts as f "
-        "left join places as p on p.place = turnout_place(f.first) order by f.g"
-    )
-    listed = ", ".join(
-        f"({g}, {'null' if m is None else repr(m)}::timestamp, {'null' if v is None else repr(v)})"
-        for g, m, v in rows
-    )
-    values = f"select * from (values {listed}) as v (g, m, v)"
-    by_hand = {}
-    for g, m, v in rows:
-        by_hand.setdefault(g, None)
-        if m is not None and v is not None:
-            moment = datetime.fromisoformat(m)
-            by_hand[g] = min(by_hand[g] or (moment, v), (moment, v))
-    expected = [(g, None if first is None else first[1]) for g, first in sorted(by_hand.items())]
-    with duckdb.connect() as con:
-        marts.install_macros(con)
-        con.execute(f"create table t as {values}")
-        assert con.execute(sql).fetchall() == expected
-        arg_min = "select g, arg_min(v, turnout_earliest(m, v)) from t group by g order by g"
-        assert con.execute(arg_min).fetchall() == expected
     assert back_in_duckdb(transpile.to_spark("99_mart_first", sql), values) == expected
 
 
