@@ -124,6 +124,12 @@ def test_petition_max_rule(db):
     assert funnel(db)["commitment"] == (16, 7)
 
 
+def test_a_signature_without_a_time_still_came_through_its_petition(db):
+    # no time and no export time: no earliest record, but a petition's channel is itself
+    given(db, signatures=[{"petition_id": "p1", "email_key": "ann@", "source": "change_org"}])
+    assert query(db, "select channel, occurred_at from mart_funnel_facts") == [("petition", None)]
+
+
 def test_an_event_and_a_petition_with_the_same_id_stay_apart(db):
     given(
         db,

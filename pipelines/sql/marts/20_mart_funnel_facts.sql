@@ -14,28 +14,25 @@ records as not materialized (select * from mart_person_records),
 aggregates as (select * from mart_aggregate_facts),
 
 person_records as not materialized (
-    -- each record that counts with the fact it counts as, and the channel it gives: a
-    -- petition's signatures all came through the petition
+    -- each record that counts, with the fact it counts as
     select turnout_person_fact_id(stage, person_id, event_id, petition_id, email_campaign_id)
                as fact_id,
-           stage, person_id, campaign,
-           case when petition_id is not null then 'petition' else source end as channel,
-           occurred_at
+           stage, person_id, petition_id, campaign, source, occurred_at
     from records
     where is_interaction
 ),
 
--- the campaigns and channels the records name, numbered in their order: a fact's earliest
+-- the campaigns and sources the records name, numbered in their order: a fact's earliest
 -- record's campaign (by time, then by name) is then the least of one number
 -- (turnout_time_and_place), found for millions of facts without comparing texts
-named as materialized (select distinct campaign, channel from person_records),
+named as materialized (select distinct campaign, source from person_records),
 campaign_places as (
     select campaign, row_number() over (order by campaign) as place
     from (select distinct campaign from named where campaign is not null)
 ),
-channel_places as (
-    select channel, row_number() over (order by channel) as place
-    from (select distinct channel from named where channel is not null)
+source_places as (
+    select source, row_number() over (order by source) as place
+    from (select distinct source from named where source is not null)
 ),
 
 firsts as (
@@ -43,21 +40,24 @@ firsts as (
     select r.fact_id,
            -- the same in every record of the fact
            min(r.stage) as stage, min(r.person_id) as person_id,
+           max(case when r.petition_id is not null then 1 else 0 end) = 1 as is_petition,
            min(r.occurred_at) as occurred_at,
            min(turnout_time_and_place(r.occurred_at, c.place)) as first_campaign,
-           min(turnout_time_and_place(r.occurred_at, h.place)) as first_channel
+           min(turnout_time_and_place(r.occurred_at, s.place)) as first_source
     from person_records as r
     left join campaign_places as c on c.campaign = r.campaign
-    left join channel_places as h on h.channel = r.channel
+    left join source_places as s on s.source = r.source
     group by r.fact_id
 ),
 
 person_facts as (
-    select f.fact_id, f.stage, c.campaign, h.channel, f.occurred_at, 1 as interactions,
-           f.person_id
+    -- a petition's signatures all came through the petition, whenever they were signed
+    select f.fact_id, f.stage, c.campaign,
+           case when f.is_petition then 'petition' else s.source end as channel,
+           f.occurred_at, 1 as interactions, f.person_id
     from firsts as f
     left join campaign_places as c on c.place = turnout_place(f.first_campaign)
-    left join channel_places as h on h.place = turnout_place(f.first_channel)
+    left join source_places as s on s.place = turnout_place(f.first_source)
 ),
 
 list_facts as (
