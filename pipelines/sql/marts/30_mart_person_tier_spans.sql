@@ -11,28 +11,44 @@
 -- refresh: incremental by person_id
 with
 
-records as (select * from mart_person_records where not is_anonymous),
+-- (not materialized: read again where it is used rather than copied once, every row; the
+-- second read keeps only the records of items done in more than one month)
+records as not materialized (
+    select person_id, cast(date_trunc('month', occurred_at) as date) as month,
+           turnout_pyramid_metric(record_kind) as metric,
+           coalesce(event_id, petition_id, email_campaign_id, 'list') as item
+    from mart_person_records
+    where not is_anonymous and occurred_at is not null
+),
 tiers as (select * from pyramid_tiers),
 rules as (select * from pyramid_rules),
 settings as (select * from pyramid_settings),
 
-activity as (
-    select distinct person_id, cast(date_trunc('month', occurred_at) as date) as month,
-           turnout_pyramid_metric(record_kind) as metric,
-           coalesce(event_id, petition_id, email_campaign_id, 'list') as item
+items as (
+    -- each item a person did under each metric, with the first and last month they did it
+    select person_id, metric, item, min(month) as first_month, max(month) as final_month
     from records
-    where occurred_at is not null
+    group by person_id, metric, item
 ),
 
-last_month as (select max(month) as month from activity),
+last_month as (select max(final_month) as month from items),
 
 occurrences as (
-    -- each month an item occurs in, with the item's occurrences just before and after it
-    select a.*,
-           lag(a.month) over item_time as previous_month,
-           lead(a.month) over item_time as next_month
-    from activity as a
-    window item_time as (partition by a.person_id, a.metric, a.item order by a.month)
+    -- each month an item occurs in, with the item's occurrences just before and after it:
+    -- none for an item done in one month (nearly every one), found in order for the others
+    select person_id, metric, first_month as month,
+           cast(null as date) as previous_month, cast(null as date) as next_month
+    from items
+    where first_month = final_month
+    union all
+    select person_id, metric, month,
+           lag(month) over item_time as previous_month,
+           lead(month) over item_time as next_month
+    from (select distinct r.person_id, r.month, r.metric, r.item
+          from records as r
+          semi join (select * from items where first_month < final_month) as i
+                 on i.person_id = r.person_id and i.metric = r.metric and i.item = r.item)
+    window item_time as (partition by person_id, metric, item order by month)
 ),
 
 value_changes as (
@@ -57,30 +73,54 @@ value_changes as (
 ),
 
 metric_values as (
-    -- each metric's value from each month where it changes
+    -- each metric's value from each month where it changes, and its value before that
+    -- month (the months as numbers, so that the frame can stop one month before)
     select person_id, metric, month,
-           sum(sum(change)) over (partition by person_id, metric order by month) as value
-    from value_changes
-    group by person_id, metric, month
+           sum(change) over (partition by person_id, metric order by month_number) as value,
+           coalesce(sum(change) over (partition by person_id, metric order by month_number
+                                      range between unbounded preceding and 1 preceding),
+                    0) as value_before
+    from (select *, date_diff('month', date '2000-01-01', month) as month_number
+          from value_changes)
+),
+
+metric_steps as (
+    -- the highest tier a metric reaches on its own from each of its thresholds up to the
+    -- next: a higher count meets every rule a lower one meets, so it places as high or higher
+    select metric, at_least,
+           max(max(tier_rank)) over (partition by metric order by at_least) as tier_rank,
+           lead(at_least) over (partition by metric order by at_least) as next_at_least
+    from rules
+    group by metric, at_least
+),
+
+rank_changes as (
+    -- the tier each metric reaches on its own, in the months where that changes and in the
+    -- months where the metric starts from nothing (the person's first month among them):
+    -- in its other months the metric leaves the person's tier as it was
+    select v.person_id, v.month, v.metric, coalesce(now.tier_rank, 0) as tier_rank
+    from metric_values as v
+    left join metric_steps as now
+           on now.metric = v.metric and v.value >= now.at_least
+          and (now.next_at_least is null or v.value < now.next_at_least)
+    left join metric_steps as before
+           on before.metric = v.metric and v.value_before >= before.at_least
+          and (before.next_at_least is null or v.value_before < before.next_at_least)
+    where v.value_before = 0
+       or coalesce(now.tier_rank, 0) <> coalesce(before.tier_rank, 0)
 ),
 
 metric_ranks as (
-    -- the highest tier each metric reaches on its own, from that month
-    select v.person_id, v.month,
-           max(case when v.metric = 'on_list' then coalesce(r.tier_rank, 0) end) as on_list,
-           max(case when v.metric = 'email_opens' then coalesce(r.tier_rank, 0) end)
-               as email_opens,
-           max(case when v.metric = 'email_clicks' then coalesce(r.tier_rank, 0) end)
-               as email_clicks,
-           max(case when v.metric = 'signatures' then coalesce(r.tier_rank, 0) end)
-               as signatures,
-           max(case when v.metric = 'registrations' then coalesce(r.tier_rank, 0) end)
-               as registrations,
-           max(case when v.metric = 'events_attended' then coalesce(r.tier_rank, 0) end)
-               as events_attended
-    from metric_values as v
-    left join rules as r on r.metric = v.metric and v.value >= r.at_least
-    group by v.person_id, v.month
+    -- the tier each metric reaches on its own, from each month where one changes
+    select person_id, month,
+           max(case when metric = 'on_list' then tier_rank end) as on_list,
+           max(case when metric = 'email_opens' then tier_rank end) as email_opens,
+           max(case when metric = 'email_clicks' then tier_rank end) as email_clicks,
+           max(case when metric = 'signatures' then tier_rank end) as signatures,
+           max(case when metric = 'registrations' then tier_rank end) as registrations,
+           max(case when metric = 'events_attended' then tier_rank end) as events_attended
+    from rank_changes
+    group by person_id, month
 ),
 
 tier_changes as (
