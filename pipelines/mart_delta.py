@@ -25,6 +25,9 @@ with up to four sections, each opened by a comment line:
     ``redo_input_<table>``. The mart's own SQL then runs with each such table (read with
     ``from <table>`` or ``join <table>``) replaced by these rows: its result is
     ``rebuilt`` (a table only when the mart declares ``rows``, below, which may read it).
+    The rows are a view, read where the mart reads them, only the columns it uses;
+    ``-- input <table>: as a table`` copies them into a table once instead, for a mart
+    that reads its input more than once (``30_mart_funnel.delta.sql``).
 ``-- rows:`` (optional)
     the mart's new rows for the keys, when its own SQL over fewer rows cannot give them
     (a count over everyone, say); it may read ``rebuilt``, ``redo_keys`` and ``old_rows``
@@ -210,10 +213,12 @@ def _rebuild_from_inputs(con: duckdb.DuckDBPyConnection, mart: Mart, statement: 
     """Run ``statement`` with ``ROWS`` in it replaced by the mart's own SQL over the input
     rows: each upstream table it names in a ``from`` or a ``join`` is read from a temporary
     view of the input's rows instead (read lazily, so that only the columns the mart uses
-    are read)."""
-    sql, inputs = mart.sql, mart.required_delta().inputs
+    are read), or from a temporary table of them when the delta says ``as a table``."""
+    sql, delta = mart.sql, mart.required_delta()
+    inputs = delta.inputs
     for table, query in inputs.items():
-        con.execute(f"create or replace temp view redo_input_{table} as {query}")
+        kind = "table" if table in delta.input_tables else "view"
+        con.execute(f"create or replace temp {kind} redo_input_{table} as {query}")
         sql, found = _FROM_OR_JOIN[table].subn(rf"\g<1>redo_input_{table}", sql)
         if not found or table in _names(sql):
             raise ValueError(
@@ -224,7 +229,8 @@ def _rebuild_from_inputs(con: duckdb.DuckDBPyConnection, mart: Mart, statement: 
         con.execute(statement.replace("ROWS", sql))
     finally:
         for table in inputs:
-            con.execute(f"drop view if exists temp.redo_input_{table}")
+            kind = "table" if table in delta.input_tables else "view"
+            con.execute(f"drop {kind} if exists temp.redo_input_{table}")
 
 
 class _Patterns(dict[str, re.Pattern[str]]):

@@ -15,6 +15,8 @@ class Delta:
     keys: str
     within: tuple[str, ...] = ()  # the partition columns the keys give (``-- keys: within``)
     inputs: dict[str, str] = field(default_factory=dict)
+    # the inputs copied into a table once (``-- input <table>: as a table``), not read as views
+    input_tables: frozenset[str] = frozenset()
     rows: str | None = None
     full_when: str | None = None
     full_when_reason: str = ""

@@ -79,18 +79,23 @@ def is_view(sql: str) -> bool:
 
 def parse_delta(text: str) -> Delta:
     """The sections of a delta file: each starts at a ``-- keys:`` (or ``-- keys: within
-    <columns>``), ``-- input <table>:``, ``-- rows:`` or ``-- full when: <why>`` line and runs
-    to the next one."""
+    <columns>``), ``-- input <table>:`` (or ``-- input <table>: as a table``), ``-- rows:``
+    or ``-- full when: <why>`` line and runs to the next one."""
     found = list(_SECTION.finditer(text))
     sections: dict[str, str] = {}
-    reason, within = "", ""
+    reason, within, tables = "", "", set()
     for match, following in zip(found, found[1:] + [None], strict=True):
         end = following.start() if following else len(text)
-        sections[match.group(1)] = text[match.end() : end].strip()
-        if match.group(1) == "full when":
-            reason = match.group(2).strip()
-        if match.group(1) == "keys":
-            within = match.group(2).strip()
+        section, rest = match.group(1), match.group(2).strip()
+        sections[section] = text[match.end() : end].strip()
+        if section == "full when":
+            reason = rest
+        if section == "keys":
+            within = rest
+        if section.startswith("input ") and rest:
+            if rest != "as a table":
+                raise ValueError(f"'-- {section}: {rest}': only 'as a table' may follow it")
+            tables.add(section.removeprefix("input "))
     if "keys" not in sections:
         raise ValueError("a delta file needs a '-- keys:' section")
     if within and not within.startswith("within "):
@@ -103,6 +108,7 @@ def parse_delta(text: str) -> Delta:
             for name, sql in sections.items()
             if name.startswith("input ")
         },
+        input_tables=frozenset(tables),
         rows=sections.get("rows"),
         full_when=sections.get("full when"),
         full_when_reason=reason,

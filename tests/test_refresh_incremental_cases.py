@@ -160,6 +160,17 @@ def test_every_mart_declares_how_it_is_refreshed():
     assert deltas == incremental, "a delta file without '-- refresh: incremental by' in its mart"
 
 
+def test_a_delta_input_is_a_view_unless_it_says_as_a_table():
+    delta = marts.parse_delta(
+        "-- keys:\nselect 1 as k\n-- input facts: as a table\nselect * from facts\n"
+        "-- input people:\nselect * from people\n"
+    )
+    assert delta.inputs == {"facts": "select * from facts", "people": "select * from people"}
+    assert delta.input_tables == {"facts"}
+    with pytest.raises(ValueError, match="only 'as a table'"):
+        marts.parse_delta("-- keys:\nselect 1 as k\n-- input facts: copied\nselect 1\n")
+
+
 def _upstream_tables(mart: marts.Mart) -> set[str]:
     return marts._tokens(mart.sql)
 

@@ -71,10 +71,12 @@ select campaign, channel, 'all', null, false from removed_mart_person_funnel_sta
 union
 select campaign, channel, 'all', null, false from added_mart_person_funnel_stage
 
--- input mart_funnel_facts:
+-- input mart_funnel_facts: as a table
 -- every fact of the weeks and months counted again; the plain bounds on occurred_at first,
 -- which DuckDB checks while it scans (the weeks' and months' test alone reads every fact's
--- columns)
+-- columns). A table, copied once: the mart reads its facts once per breakdown, and a view
+-- would find them again each time (none, after a sign-in sheet: each time comparing every
+-- fact's time with the bounds)
 select * from mart_funnel_facts
 where occurred_at >= (select min(period_start) from redo_keys where recount)
   and occurred_at < (select max(period_start) from redo_keys where recount)

@@ -9,7 +9,10 @@
 -- refresh: incremental by campaign, channel, period, period_start
 with
 
-facts as (select * from mart_funnel_facts),
+-- (not materialized: each breakdown scans the facts' columns it needs again, rather than
+-- every fact copied once and spilled past the memory limit; the refresh after a batch
+-- gives it its facts as a table, copied once: 30_mart_funnel.delta.sql)
+facts as not materialized (select * from mart_funnel_facts),
 stages as (
     select * from (values ('awareness', 1), ('engagement', 2), ('commitment', 3),
                           ('action', 4)) as s (stage, stage_rank)
