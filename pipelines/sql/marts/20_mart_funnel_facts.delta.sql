@@ -24,7 +24,9 @@ from (select fact_id from removed_mart_aggregate_facts
       union all
       select fact_id from added_mart_aggregate_facts)
 
--- input mart_person_records:
+-- input mart_person_records: as a table
+-- (a table, copied once: the mart reads its records twice, once to number their campaigns
+-- and sources, and a view would find them among every record each time)
 with
 groups as (
     select distinct stage, person_id, event_id, petition_id, email_campaign_id
