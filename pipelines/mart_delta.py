@@ -215,10 +215,9 @@ def _rebuild_from_inputs(con: duckdb.DuckDBPyConnection, mart: Mart, statement: 
     view of the input's rows instead (read lazily, so that only the columns the mart uses
     are read), or from a temporary table of them when the delta says ``as a table``."""
     sql, delta = mart.sql, mart.required_delta()
-    inputs = delta.inputs
-    for table, query in inputs.items():
-        kind = "table" if table in delta.input_tables else "view"
-        con.execute(f"create or replace temp {kind} redo_input_{table} as {query}")
+    kinds = {table: "table" if table in delta.input_tables else "view" for table in delta.inputs}
+    for table, query in delta.inputs.items():
+        con.execute(f"create or replace temp {kinds[table]} redo_input_{table} as {query}")
         sql, found = _FROM_OR_JOIN[table].subn(rf"\g<1>redo_input_{table}", sql)
         if not found or table in _names(sql):
             raise ValueError(
@@ -228,8 +227,7 @@ def _rebuild_from_inputs(con: duckdb.DuckDBPyConnection, mart: Mart, statement: 
     try:
         con.execute(statement.replace("ROWS", sql))
     finally:
-        for table in inputs:
-            kind = "table" if table in delta.input_tables else "view"
+        for table, kind in kinds.items():
             con.execute(f"drop {kind} if exists temp.redo_input_{table}")
 
 

@@ -25,6 +25,7 @@ KINDS = {
     "events_attended": ("checkin", "event_id"),
 }
 COUNTED = tuple(KINDS)
+ID_COLUMNS = ("event_id", "petition_id", "email_campaign_id")
 
 
 def _month(index: int) -> date:
@@ -64,26 +65,24 @@ def _by_hand(records: list[tuple[int, int, str, str]], rules: dict) -> dict:
 
 
 def _spans(records: list[tuple[int, int, str, str]], rules: dict) -> list[tuple]:
-    con = duckdb.connect()
-    marts.install_macros(con)
-    pyramid.install_rules(con, rules)
-    con.execute(
-        "create table mart_person_records (person_id bigint, is_anonymous boolean, "
-        "record_kind varchar, occurred_at timestamp, event_id varchar, petition_id varchar, "
-        "email_campaign_id varchar)"
-    )
-    for day, (person, month, metric, item) in enumerate(records):
-        kind, column = KINDS[metric]
-        ids = {c: item if c == column else None for c in ("event_id", "petition_id")}
-        ids["email_campaign_id"] = item if column == "email_campaign_id" else None
+    rows = [
+        [person, KINDS[metric][0], _month(month).replace(day=1 + day % 28)]
+        + [item if KINDS[metric][1] == column else None for column in ID_COLUMNS]
+        for day, (person, month, metric, item) in enumerate(records)
+    ]
+    with duckdb.connect() as con:
+        marts.install_macros(con)
+        pyramid.install_rules(con, rules)
         con.execute(
-            "insert into mart_person_records values (?, false, ?, ?, ?, ?, ?)",
-            [person, kind, _month(month).replace(day=1 + day % 28), *ids.values()],
+            "create table mart_person_records (person_id bigint, is_anonymous boolean, "
+            "record_kind varchar, occurred_at timestamp, event_id varchar, petition_id varchar, "
+            "email_campaign_id varchar)"
         )
-    return con.execute(
-        f"select person_id, from_month, to_month, tier_rank from ({SQL}) "
-        "order by person_id, from_month"
-    ).fetchall()
+        con.executemany("insert into mart_person_records values (?, false, ?, ?, ?, ?, ?)", rows)
+        return con.execute(
+            f"select person_id, from_month, to_month, tier_rank from ({SQL}) "
+            "order by person_id, from_month"
+        ).fetchall()
 
 
 @st.composite
