@@ -83,7 +83,10 @@ def decide_day_first(
         return False
     parts = " union all ".join(
         f"select turnout_slashed({c}) as v from {table} "
-        f"where regexp_matches(turnout_slashed({c}), '^\\d{{1,2}}/\\d{{1,2}}/\\d{{2,4}}')"
+        # one or two digits then a separator first: most times are not slash dates, and
+        # this test is cheaper than writing every one with slashes
+        f"where regexp_matches({c}, '^\\s*\\d{{1,2}}[./-]') "
+        f"and regexp_matches(turnout_slashed({c}), '^\\d{{1,2}}/\\d{{1,2}}/\\d{{2,4}}')"
         for c in dated
     )
     first, second = warehouse.one_row(

@@ -4,10 +4,15 @@ plausible window are rejected (an event may be scheduled ahead, not a century ah
 
 from __future__ import annotations
 
+import functools
+
 import duckdb
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pipelines import staging
+from pipelines.sources import Field
 from tests.conftest import query, run_import, write
 
 # numbers ---------------------------------------------------------------------------------
@@ -110,3 +115,67 @@ def test_named_zones_and_summer_time(written, montreal):
     assert (
         str(con.execute("select turnout_timestamp(?, false)", [written]).fetchone()[0]) == montreal
     )
+
+
+ZONES = ("", "Z", "z", "+05:00", "-0400", "-04", " EST", " EDT", " NDT", " UTC", " America/Toronto")
+WRITTEN = st.builds(
+    lambda at, form, zone, space: f"{space}{at.strftime(form)}{zone}{space}",
+    st.datetimes(),
+    st.sampled_from(
+        [
+            "%Y-%m-%d %H:%M:%S",
+            "%Y-%m-%dT%H:%M:%S",
+            "%Y-%m-%d %H:%M",
+            "%Y-%m-%d %H:%M:%S.%f",
+            "%Y-%m-%d",
+            "%d/%m/%Y %H:%M",
+            "%m-%d-%y",
+            "%Y-%m-%d %H:%M:%S,%f",
+        ]
+    ),
+    st.sampled_from(ZONES),
+    st.sampled_from(["", " "]),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(written=st.one_of(WRITTEN, st.text(alphabet="0123456789-:T .Z+/", max_size=30)))
+def test_a_time_is_read_as_every_way_of_writing_it_reads_it(written):
+    """The shortcut for times written 2026-10-05 18:30:00 gives what reading the text in
+    any of its forms gives (turnout_timestamp_in_any_form), zone or not."""
+    quick, slow = (
+        _shared_macros()
+        .execute(
+            "select turnout_timestamp(?, false), turnout_timestamp_in_any_form(?, false)",
+            [written, written],
+        )
+        .fetchone()
+    )
+    assert quick == slow
+
+
+@pytest.mark.parametrize(
+    ("written", "day_first"),
+    [("13/02/2026", True), ("02/13/2026", False), (" 13.02.2026 18:30", True)],
+)
+def test_day_first_is_decided_from_slash_dates_among_iso_times(written, day_first):
+    con = _macros()
+    con.execute(
+        "create table raw as "
+        "select * from (values ('2026-02-14 10:00:00'), (?), (null)) as t(c001)",
+        [written],
+    )
+    column = staging.Column(Field("occurred_at", ("Timestamp",), "timestamp"), "c001", "Timestamp")
+    assert staging.decide_day_first(con, [column], ",") is day_first
+
+
+@functools.cache
+def _shared_macros() -> duckdb.DuckDBPyConnection:
+    return _macros()
+
+
+def _macros() -> duckdb.DuckDBPyConnection:
+    con = duckdb.connect()
+    con.execute("set TimeZone = 'UTC'")
+    staging.install_macros(con)
+    return con
