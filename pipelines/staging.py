@@ -341,9 +341,19 @@ def build_typed(
         if name not in declared:
             selects.append(f"cast(null as varchar) as {name}")
     if checks:
-        column_case = "case " + " ".join(f"when {b} then {lbl}" for b, lbl, _ in checks) + " end"
-        reject_case = "case " + " ".join(f"when {b} then {r}" for b, _, r in checks) + " end"
+        # the checks are made once per row, in order, for the number of the first one that
+        # fails; its column and message are then looked up by that number (an Eventbrite
+        # export's ids are checked for personal data once, not once for each)
+        failed = "case " + " ".join(f"when {b} then {n}" for n, (b, _, _) in enumerate(checks))
+        column_case = "case failed " + " ".join(
+            f"when {n} then {lbl}" for n, (_, lbl, _) in enumerate(checks)
+        )
+        reject_case = "case failed " + " ".join(
+            f"when {n} then {r}" for n, (_, _, r) in enumerate(checks)
+        )
+        failed, column_case, reject_case = (f"{c} end" for c in (failed, column_case, reject_case))
     else:
+        failed = "cast(null as integer)"
         column_case = "cast(null as varchar)"
         reject_case = "cast(null as struct(code varchar, params json))"
     con.execute(f"""
@@ -351,5 +361,6 @@ def build_typed(
         select line, {", ".join(selects)},
                {column_case} as reject_column,
                {reject_case} as reject
-        from (select *{"".join(", " + p for p in parsed)} from {table})
+        from (select *, {failed} as failed
+              from (select *{"".join(", " + p for p in parsed)} from {table}))
     """)
