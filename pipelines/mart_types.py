@@ -17,6 +17,8 @@ class Delta:
     inputs: dict[str, str] = field(default_factory=dict)
     # the inputs copied into a table once (``-- input <table>: as a table``), not read as views
     input_tables: frozenset[str] = frozenset()
+    # the inputs copied into a table when the keys are few (``... as a table when few``)
+    input_tables_when_few: frozenset[str] = frozenset()
     rows: str | None = None
     full_when: str | None = None
     full_when_reason: str = ""

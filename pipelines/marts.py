@@ -79,11 +79,12 @@ def is_view(sql: str) -> bool:
 
 def parse_delta(text: str) -> Delta:
     """The sections of a delta file: each starts at a ``-- keys:`` (or ``-- keys: within
-    <columns>``), ``-- input <table>:`` (or ``-- input <table>: as a table``), ``-- rows:``
-    or ``-- full when: <why>`` line and runs to the next one."""
+    <columns>``), ``-- input <table>:`` (or ``-- input <table>: as a table``, ``... as a
+    table when few``), ``-- rows:`` or ``-- full when: <why>`` line and runs to the next one."""
     found = list(_SECTION.finditer(text))
     sections: dict[str, str] = {}
-    reason, within, tables = "", "", set()
+    reason, within = "", ""
+    tables: dict[str, set[str]] = {"as a table": set(), "as a table when few": set()}
     for match, following in zip(found, found[1:] + [None], strict=True):
         end = following.start() if following else len(text)
         section, rest = match.group(1), match.group(2).strip()
@@ -93,9 +94,12 @@ def parse_delta(text: str) -> Delta:
         if section == "keys":
             within = rest
         if section.startswith("input ") and rest:
-            if rest != "as a table":
-                raise ValueError(f"'-- {section}: {rest}': only 'as a table' may follow it")
-            tables.add(section.removeprefix("input "))
+            if rest not in tables:
+                raise ValueError(
+                    f"'-- {section}: {rest}': only 'as a table' or 'as a table when few' "
+                    "may follow it"
+                )
+            tables[rest].add(section.removeprefix("input "))
     if "keys" not in sections:
         raise ValueError("a delta file needs a '-- keys:' section")
     if within and not within.startswith("within "):
@@ -108,7 +112,8 @@ def parse_delta(text: str) -> Delta:
             for name, sql in sections.items()
             if name.startswith("input ")
         },
-        input_tables=frozenset(tables),
+        input_tables=frozenset(tables["as a table"]),
+        input_tables_when_few=frozenset(tables["as a table when few"]),
         rows=sections.get("rows"),
         full_when=sections.get("full when"),
         full_when_reason=reason,

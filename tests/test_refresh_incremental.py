@@ -128,23 +128,26 @@ EVERY_KIND = [
     small=st.sampled_from([0, 0, 12, 40]),
     share=st.sampled_from([marts.FULL_SHARE, 1000.0]),
     within=st.sampled_from([mart_delta.WITHIN_VALUES, 0]),
+    few=st.sampled_from([mart_delta.FEW_KEYS, 0]),
 )
-@example(sequence=EVERY_KIND, small=0, share=1000.0, within=mart_delta.WITHIN_VALUES)
-@example(sequence=EVERY_KIND, small=0, share=1000.0, within=0)
+@example(sequence=EVERY_KIND, small=0, share=1000.0, within=mart_delta.WITHIN_VALUES, few=0)
+@example(sequence=EVERY_KIND, small=0, share=1000.0, within=0, few=mart_delta.FEW_KEYS)
 def test_every_mart_equals_a_full_rebuild_after_every_batch(
-    started, sequence, small, share, within
+    started, sequence, small, share, within, few
 ):
     # small: below it a mart is rebuilt in full and leaves its change for the marts after
     # it; the sizes drawn put the campaign's tables on both sides. share: above it a batch
     # reaches too many people for the marts kept per person; any batch of a campaign of six
     # people reaches a tenth of them, so a share of 1000 keeps those marts incremental.
-    # within: above it a delta's partitions are too many to narrow the search for old rows
+    # within: above it a delta's partitions are too many to narrow the search for old rows.
+    # few: at most that many keys, an input said "as a table when few" is a table, not a view
     with (
         tempfile.TemporaryDirectory() as folder,
         mock.patch("pipelines.models.refresh", lambda *a, **k: {}),
         mock.patch.object(marts, "SMALL_INPUT_ROWS", small),
         mock.patch.object(marts, "FULL_SHARE", share),
         mock.patch.object(mart_delta, "WITHIN_VALUES", within),
+        mock.patch.object(mart_delta, "FEW_KEYS", few),
     ):
         campaign = Campaign(Path(folder), start_from=started)
         for batch in sequence:

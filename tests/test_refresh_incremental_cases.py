@@ -167,7 +167,12 @@ def test_a_delta_input_is_a_view_unless_it_says_as_a_table():
     )
     assert delta.inputs == {"facts": "select * from facts", "people": "select * from people"}
     assert delta.input_tables == {"facts"}
-    with pytest.raises(ValueError, match="only 'as a table'"):
+    assert delta.input_tables_when_few == set()
+    few = marts.parse_delta(
+        "-- keys:\nselect 1 as k\n-- input facts: as a table when few\nselect * from facts\n"
+    )
+    assert (few.input_tables, few.input_tables_when_few) == (set(), {"facts"})
+    with pytest.raises(ValueError, match="only 'as a table' or 'as a table when few'"):
         marts.parse_delta("-- keys:\nselect 1 as k\n-- input facts: copied\nselect 1\n")
 
 

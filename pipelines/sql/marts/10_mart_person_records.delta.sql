@@ -5,7 +5,10 @@
 -- it back, from its table and from this mart ("within"), skips the other partitions' rows
 -- instead of comparing every stored record id. person_keys is read whole: looking up the
 -- records' keys in all of it costs less than first picking out those keys (a second pass
--- over the records' rows).
+-- over the records' rows). A few records (a sign-in sheet's) are copied into tables first:
+-- DuckDB then knows how few they are and builds its lookup from them, where over views it
+-- builds it from every key (1.7M at 10M); for many, the copy costs more than it saves
+-- (mart_delta.FEW_KEYS).
 
 -- keys: within event_id, petition_id, email_campaign_id
 select record_id, event_id, cast(null as varchar) as petition_id,
@@ -21,16 +24,16 @@ union
 select record_id, event_id, petition_id, email_campaign_id from mart_person_records
 where person_id in (select person_before from moved_keys)
 
--- input registrations:
+-- input registrations: as a table when few
 select * from registrations semi join redo_keys using (event_id, record_id)
 
--- input checkins:
+-- input checkins: as a table when few
 select * from checkins semi join redo_keys using (event_id, record_id)
 
--- input signatures:
+-- input signatures: as a table when few
 select * from signatures semi join redo_keys using (petition_id, record_id)
 
--- input email_activity:
+-- input email_activity: as a table when few
 -- (list membership has no email campaign)
 select * from email_activity semi join redo_keys using (email_campaign_id, record_id)
 union all
