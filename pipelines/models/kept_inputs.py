@@ -103,10 +103,13 @@ def choose_people(
     if set(tables) != set(PERSON_TABLES):
         keys = batch_changes.keys_on(con, tables)
     of_listed = ""
-    if listed[0]:
+    listed_keys = batch_changes.keys_on(con, listed[0]) if listed[0] else ""
+    # asked first: over no keys (a sign-in sheet has no email activity) DuckDB still matched
+    # the kept table's people with every key before finding none (0.07 s at 10M)
+    if listed_keys and warehouse.scalar(con, f"select exists ({listed_keys})"):
         of_listed = f"""
         union select person_id from person_keys semi join {listed[1]} using (person_id)
-              where key_hash in ({batch_changes.keys_on(con, listed[0])})"""
+              where key_hash in ({listed_keys})"""
     of_changed_events = ""
     if events is not None:
         of_changed_events = f"""
