@@ -59,7 +59,7 @@ from pipelines.mart_types import Mart, MartRefresh
 ROW_AT = "turnout_row_at"  # old_rows' extra column: the row's place in the mart
 WITHIN_VALUES = 100  # at most this many values of a delta's ``within`` columns are written out
 # at most this many keys, an input said ``as a table when few`` is copied into a table: a
-# sign-in sheet's 200 (the records of one at 10M 0.16-0.27 s -> 0.07-0.08 s), not a week's
+# sign-in sheet's 200 (the records of one at 10M 0.16-0.27 s -> 0.07-0.10 s), not a week's
 # newsletter's 73,768 at 1M or 740,195 at 10M (there the copy cost more than it saved)
 FEW_KEYS = 10_000
 WORK_TABLES = ("redo_keys", "redo_key_values", "old_rows", "old_key_values", "new_rows", "rebuilt")

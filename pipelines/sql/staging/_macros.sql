@@ -90,8 +90,8 @@ create or replace temp macro turnout_timestamp_in_any_form(x, day_first) as (
     end);
 
 -- Most exports write times as 2026-10-05 18:30:00, without a zone: read at once, and by
--- turnout_timestamp_in_any_form (which reads them the same) only when that fails. A 684,777-row
--- newsletter's times: 0.20 s -> 0.07 s.
+-- turnout_timestamp_in_any_form (which reads them the same) only when that fails. A
+-- 684,777-row newsletter's times: 0.20 s -> 0.07 s.
 create or replace temp macro turnout_timestamp(x, day_first) as coalesce(
     case when regexp_full_match(x, '\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?')
         then try_cast(x as timestamp) end,
