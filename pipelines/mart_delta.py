@@ -95,15 +95,14 @@ def run(con: duckdb.DuckDBPyConnection, mart: Mart) -> MartRefresh:
         "create or replace temp table new_rows as select r.* from (\nROWS\n) as r "
         f"semi join redo_key_values as k on {_match('r', 'k', mart.keys)}"
     )
+    few = count <= FEW_KEYS
     if delta.inputs and not delta.rows:
         # the new rows straight from the mart's SQL: a table of it first would be a second
         # copy, and every work table of the refresh stays in memory until it commits
-        _rebuild_from_inputs(con, mart, new_rows, few=count <= FEW_KEYS)
+        _rebuild_from_inputs(con, mart, new_rows, few)
     else:
         if delta.inputs:
-            _rebuild_from_inputs(
-                con, mart, "create or replace temp table rebuilt as ROWS", few=count <= FEW_KEYS
-            )
+            _rebuild_from_inputs(con, mart, "create or replace temp table rebuilt as ROWS", few)
         con.execute(new_rows.replace("ROWS", delta.rows or "select * from rebuilt"))
     _changes(con, mart, columns)
     # only what changed is written: the old rows that went, found by their place in the

@@ -344,14 +344,14 @@ def build_typed(
         # the checks are made once per row, in order, for the number of the first one that
         # fails; its column and message are then looked up by that number (an Eventbrite
         # export's ids are checked for personal data once, not once for each)
-        failed = "case " + " ".join(f"when {b} then {n}" for n, (b, _, _) in enumerate(checks))
-        column_case = "case failed " + " ".join(
-            f"when {n} then {lbl}" for n, (_, lbl, _) in enumerate(checks)
+        numbered = list(enumerate(checks))
+        failed = f"case {' '.join(f'when {b} then {n}' for n, (b, _, _) in numbered)} end"
+        column_case = (
+            f"case failed {' '.join(f'when {n} then {c}' for n, (_, c, _) in numbered)} end"
         )
-        reject_case = "case failed " + " ".join(
-            f"when {n} then {r}" for n, (_, _, r) in enumerate(checks)
+        reject_case = (
+            f"case failed {' '.join(f'when {n} then {r}' for n, (_, _, r) in numbered)} end"
         )
-        failed, column_case, reject_case = (f"{c} end" for c in (failed, column_case, reject_case))
     else:
         failed = "cast(null as integer)"
         column_case = "cast(null as varchar)"
